@@ -1,0 +1,218 @@
+/// A catalog item's stable id (the shop's own article number).
+public struct ItemID: Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
+    public var rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { self.rawValue = value }
+    public var description: String { rawValue }
+    public static func < (a: ItemID, b: ItemID) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// How an item is sold: by the piece (quantity counts pieces) or by weight (price per kilogram,
+/// quantity in grams).
+public enum SaleUnit: String, Sendable, Hashable, CaseIterable {
+    case piece, weight
+}
+
+public struct Item: Hashable, Sendable {
+    public var id: ItemID
+    public var name: String
+    public var department: String
+    /// Minor units per piece, or per kilogram for weighed items; incl. or excl. VAT per the register's `PriceMode`.
+    public var price: Int64
+    public var taxClass: TaxClassID
+    public var unit: SaleUnit
+    public var barcodes: [String]
+    public var plus: [String]
+
+    public init(id: ItemID, name: String, department: String = "", price: Int64, taxClass: TaxClassID,
+                unit: SaleUnit = .piece, barcodes: [String] = [], plus: [String] = []) {
+        self.id = id
+        self.name = name
+        self.department = department
+        self.price = price
+        self.taxClass = taxClass
+        self.unit = unit
+        self.barcodes = barcodes
+        self.plus = plus
+    }
+}
+
+/// What a scanned or typed code stands for.
+public enum ScanResolution: Hashable, Sendable {
+    /// One piece (or a weighed item whose weight must still be entered).
+    case item(Item)
+    /// A weighed item whose barcode carries the weight in grams.
+    case weighed(Item, grams: Int64)
+    /// An item whose barcode carries the price in minor units.
+    case priced(Item, amount: Int64)
+}
+
+public enum LookupError: Error, Equatable, Sendable {
+    case empty
+    case malformed(String)
+    case invalidCheckDigit(String)
+    case unknownCode(String)
+}
+
+public enum CatalogError: Error, Equatable, Sendable {
+    case duplicateItem(ItemID)
+    case duplicateBarcode(String, ItemID, ItemID)
+    case duplicatePLU(String, ItemID, ItemID)
+    case invalidBarcode(String, ItemID, reason: String)
+}
+
+/// The register's items, indexed so that every lookup by id, barcode or PLU is a hash probe.
+public struct Catalog: Sendable, Equatable {
+    public private(set) var items: [ItemID: Item] = [:]
+    private var byBarcode: [String: ItemID] = [:]
+    private var byPLU: [String: ItemID] = [:]
+    public var embeddedRules: [EmbeddedBarcodeRule]
+
+    public init(embeddedRules: [EmbeddedBarcodeRule] = []) {
+        self.embeddedRules = embeddedRules
+    }
+
+    public init(_ items: [Item], embeddedRules: [EmbeddedBarcodeRule] = []) throws(CatalogError) {
+        self.embeddedRules = embeddedRules
+        for item in items { try add(item) }
+    }
+
+    public var count: Int { items.count }
+
+    public mutating func add(_ item: Item) throws(CatalogError) {
+        guard items[item.id] == nil else { throw .duplicateItem(item.id) }
+        for code in item.barcodes {
+            if case .invalid(let why) = Barcode.classify(code) { throw .invalidBarcode(code, item.id, reason: why) }
+            if let other = byBarcode[code] { throw .duplicateBarcode(code, other, item.id) }
+        }
+        for plu in item.plus {
+            if let other = byPLU[plu] { throw .duplicatePLU(plu, other, item.id) }
+        }
+        items[item.id] = item
+        for code in item.barcodes { byBarcode[code] = item.id }
+        for plu in item.plus { byPLU[plu] = item.id }
+    }
+
+    /// Replaces the item with the same id (price change, new barcode) keeping indexes right.
+    public mutating func upsert(_ item: Item) throws(CatalogError) {
+        if let old = items[item.id] {
+            for code in old.barcodes { byBarcode[code] = nil }
+            for plu in old.plus { byPLU[plu] = nil }
+            items[item.id] = nil
+        }
+        try add(item)
+    }
+
+    public func item(_ id: ItemID) -> Item? { items[id] }
+    public func item(barcode: String) -> Item? { byBarcode[barcode].flatMap { items[$0] } }
+    public func item(plu: String) -> Item? { byPLU[plu].flatMap { items[$0] } }
+
+    /// Resolves what the scanner read or the cashier typed: a PLU, a product barcode (check digit
+    /// verified) or a weight/price-embedded in-store barcode.
+    public func resolve(_ raw: String) throws(LookupError) -> ScanResolution {
+        let code = raw.trimmingSpaces()
+        guard !code.isEmpty else { throw .empty }
+        if let item = item(plu: code) { return .item(item) }
+        guard code.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            if let item = item(barcode: code) { return .item(item) }
+            throw .malformed(code)
+        }
+        switch Barcode.classify(code) {
+        case .invalid:
+            if let item = item(barcode: code) { return .item(item) }
+            if [8, 12, 13].contains(code.count) { throw .invalidCheckDigit(code) }
+            throw .unknownCode(code)
+        case .ean8, .upcA, .ean13:
+            if let item = item(barcode: code) { return .item(item) }
+            // A UPC-A is the EAN-13 with a leading zero; shops list either form.
+            if code.count == 12, let item = item(barcode: "0" + code) { return .item(item) }
+            if code.count == 13, code.first == "0", let item = item(barcode: String(code.dropFirst())) { return .item(item) }
+            for rule in embeddedRules {
+                if let hit = rule.match(code) {
+                    guard let item = item(plu: hit.itemCode) ?? item(ItemID(hit.itemCode)) else { continue }
+                    switch rule.value {
+                    case .grams: return .weighed(item, grams: hit.value)
+                    case .cents: return .priced(item, amount: hit.value)
+                    }
+                }
+            }
+            throw .unknownCode(code)
+        }
+    }
+}
+
+/// GS1 retail barcodes and their check digits.
+public enum Barcode {
+    public enum Kind: Equatable, Sendable {
+        case ean8, upcA, ean13
+        case invalid(String)
+    }
+
+    /// The GS1 mod-10 check digit for the digits before it.
+    public static func checkDigit(_ digits: some Collection<UInt8>) -> UInt8 {
+        var sum = 0
+        // Weights 3,1,3,… from the rightmost data digit.
+        for (i, d) in digits.reversed().enumerated() { sum += Int(d) * (i % 2 == 0 ? 3 : 1) }
+        return UInt8((10 - sum % 10) % 10)
+    }
+
+    public static func classify(_ code: String) -> Kind {
+        let bytes = Array(code.utf8)
+        guard bytes.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return .invalid("not all digits") }
+        let digits = bytes.map { $0 - 48 }
+        let kind: Kind
+        switch digits.count {
+        case 8: kind = .ean8
+        case 12: kind = .upcA
+        case 13: kind = .ean13
+        default: return .invalid("\(digits.count) digits; EAN-8, UPC-A and EAN-13 have 8, 12 and 13")
+        }
+        let expected = checkDigit(digits.dropLast())
+        guard expected == digits.last! else { return .invalid("check digit \(digits.last!) should be \(expected)") }
+        return kind
+    }
+
+    /// Appends the check digit to 7, 11 or 12 data digits.
+    public static func withCheckDigit(_ data: String) -> String {
+        data + String(checkDigit(data.utf8.map { $0 - 48 }))
+    }
+}
+
+/// An in-store EAN-13 that carries an item code and a weight or price, e.g. `21` + 5-digit item +
+/// 5-digit grams + check digit. Shops differ, so the layout is configuration.
+public struct EmbeddedBarcodeRule: Hashable, Sendable {
+    public enum Value: String, Sendable, Hashable { case grams, cents }
+
+    public var prefix: String
+    public var itemDigits: Int
+    public var valueDigits: Int
+    public var value: Value
+
+    public init(prefix: String, itemDigits: Int, valueDigits: Int, value: Value) {
+        self.prefix = prefix
+        self.itemDigits = itemDigits
+        self.valueDigits = valueDigits
+        self.value = value
+    }
+
+    /// Whether the layout fills an EAN-13 exactly (prefix + item + value + check digit).
+    public var isValid: Bool {
+        !prefix.isEmpty && itemDigits > 0 && valueDigits > 0 && prefix.count + itemDigits + valueDigits + 1 == 13
+    }
+
+    public func match(_ code: String) -> (itemCode: String, value: Int64)? {
+        guard isValid, code.count == 13, code.hasPrefix(prefix) else { return nil }
+        let body = Array(code.utf8)
+        let itemStart = prefix.utf8.count
+        let itemCode = String(decoding: body[itemStart..<(itemStart + itemDigits)], as: UTF8.self)
+        var v: Int64 = 0
+        for d in body[(itemStart + itemDigits)..<(itemStart + itemDigits + valueDigits)] { v = v * 10 + Int64(d - 48) }
+        return (itemCode, v)
+    }
+
+    /// Finland's common layouts: `23` weight in grams, `24` price in cents, 5 + 5 digits.
+    public static let finnishDefaults = [
+        EmbeddedBarcodeRule(prefix: "23", itemDigits: 5, valueDigits: 5, value: .grams),
+        EmbeddedBarcodeRule(prefix: "24", itemDigits: 5, valueDigits: 5, value: .cents),
+    ]
+}
