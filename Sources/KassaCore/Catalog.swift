@@ -47,7 +47,7 @@ public enum ScanResolution: Hashable, Sendable {
     case priced(Item, amount: Int64)
 }
 
-public enum LookupError: Error, Equatable, Sendable {
+public enum LookupError: Error, Hashable, Sendable {
     case empty
     case malformed(String)
     case invalidCheckDigit(String)

@@ -34,7 +34,7 @@ public struct Currency: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// Why a money computation was refused. Overflow is a value, never a trap at the counter.
-public enum MoneyError: Error, Equatable, Sendable {
+public enum MoneyError: Error, Hashable, Sendable {
     case overflow
     case currencyMismatch(Currency, Currency)
     case invalidAmount(String)

@@ -1,0 +1,560 @@
+/// The binary form of register events (journal payloads) and of the register state (snapshots).
+///
+/// Tags are part of the journal format: never renumber one, only add. The journal record's type
+/// field carries `RegisterEvent.recordType`, so a reader can skip what it does not know.
+public enum EventCodec {
+    public static let formatVersion: UInt8 = 1
+
+    public static func encode(_ event: RegisterEvent) -> [UInt8] {
+        var w = ByteWriter()
+        w.event(event)
+        return w.bytes
+    }
+
+    public static func decode(_ bytes: [UInt8]) throws(CodecError) -> RegisterEvent {
+        try withBytes(bytes) { raw throws(CodecError) in try decode(raw) }
+    }
+
+    public static func decode(_ bytes: UnsafeRawBufferPointer) throws(CodecError) -> RegisterEvent {
+        var r = ByteReader(bytes)
+        let e = try r.event()
+        try r.finish()
+        return e
+    }
+
+    /// Runs a typed-throwing body over an array's bytes (the standard library's `withUnsafeBytes`
+    /// only rethrows untyped errors in Swift 6.0).
+    static func withBytes<T>(_ bytes: [UInt8], _ body: (UnsafeRawBufferPointer) throws(CodecError) -> T) throws(CodecError) -> T {
+        var result: Result<T, CodecError>?
+        bytes.withUnsafeBytes { raw in
+            do throws(CodecError) { result = .success(try body(raw)) } catch { result = .failure(error) }
+        }
+        return try result!.get()
+    }
+
+    public static func encode(_ state: RegisterState) -> [UInt8] {
+        var w = ByteWriter(capacity: 4096)
+        w.u8(formatVersion)
+        w.state(state)
+        return w.bytes
+    }
+
+    public static func decodeState(_ bytes: [UInt8]) throws(CodecError) -> RegisterState {
+        try withBytes(bytes) { raw throws(CodecError) in
+            var r = ByteReader(raw)
+            let v = try r.u8()
+            guard v == formatVersion else { throw .badValue("snapshot format \(v)", at: 0) }
+            let s = try r.state()
+            try r.finish()
+            return s
+        }
+    }
+}
+
+extension RegisterEvent {
+    /// The journal record type of this event (stable, part of the format).
+    public var recordType: UInt16 { UInt16(tag) }
+
+    var tag: UInt8 {
+        switch self {
+        case .operatorAdded: return 1
+        case .operatorRemoved: return 2
+        case .loggedIn: return 3
+        case .loggedOut: return 4
+        case .pinRejected: return 5
+        case .pinLockout: return 6
+        case .trainingModeChanged: return 7
+        case .shiftOpened: return 10
+        case .cashMoved: return 11
+        case .noSale: return 12
+        case .shiftClosed: return 13
+        case .saleOpened: return 20
+        case .lineAdded: return 21
+        case .lineVoided: return 22
+        case .lineDiscounted: return 23
+        case .linePriceOverridden: return 24
+        case .receiptDiscounted: return 25
+        case .totalled: return 26
+        case .tenderAdded: return 27
+        case .saleCompleted: return 28
+        case .saleCancelled: return 29
+        case .saleParked: return 30
+        case .saleResumed: return 31
+        case .refundCompleted: return 40
+        case .dayClosed: return 50
+        }
+    }
+
+    /// A short stable name, for dumps, logs and IPC events.
+    public var name: String {
+        switch self {
+        case .operatorAdded: return "operator_added"
+        case .operatorRemoved: return "operator_removed"
+        case .loggedIn: return "logged_in"
+        case .loggedOut: return "logged_out"
+        case .pinRejected: return "pin_rejected"
+        case .pinLockout: return "pin_lockout"
+        case .trainingModeChanged: return "training_mode"
+        case .shiftOpened: return "shift_opened"
+        case .cashMoved: return "cash_moved"
+        case .noSale: return "no_sale"
+        case .shiftClosed: return "shift_closed"
+        case .saleOpened: return "sale_opened"
+        case .lineAdded: return "line_added"
+        case .lineVoided: return "line_voided"
+        case .lineDiscounted: return "line_discounted"
+        case .linePriceOverridden: return "price_overridden"
+        case .receiptDiscounted: return "receipt_discounted"
+        case .totalled: return "totalled"
+        case .tenderAdded: return "tender_added"
+        case .saleCompleted: return "sale_completed"
+        case .saleCancelled: return "sale_cancelled"
+        case .saleParked: return "sale_parked"
+        case .saleResumed: return "sale_resumed"
+        case .refundCompleted: return "refund_completed"
+        case .dayClosed: return "day_closed"
+        }
+    }
+}
+
+extension ByteWriter {
+    mutating func id(_ v: OperatorID) { string(v.rawValue) }
+    mutating func time(_ t: Timestamp) { zigzag(t.milliseconds) }
+
+    mutating func discount(_ d: Discount?) {
+        switch d {
+        case nil: u8(0)
+        case .percent(let bp)?: u8(1); int(bp)
+        case .amount(let a)?: u8(2); zigzag(a)
+        }
+    }
+
+    mutating func line(_ l: SaleLine) {
+        string(l.itemID.rawValue)
+        string(l.name)
+        string(l.department)
+        u8(l.unit == .piece ? 0 : 1)
+        zigzag(l.quantity)
+        zigzag(l.unitPrice)
+        zigzag(l.catalogPrice)
+        string(l.taxClass.rawValue)
+        int(l.taxBasisPoints)
+        discount(l.discount)
+        bool(l.voided)
+        optional(l.authorisedBy) { $0.id($1) }
+        optional(l.fixedAmount) { $0.zigzag($1) }
+    }
+
+    mutating func tender(_ t: Tender) {
+        u8(t.kind.code)
+        zigzag(t.amount)
+        optional(t.reference) { $0.string($1) }
+    }
+
+    mutating func breakdown(_ b: TaxBreakdownLine) {
+        string(b.taxClass.rawValue)
+        int(b.basisPoints)
+        zigzag(b.net)
+        zigzag(b.tax)
+        zigzag(b.gross)
+    }
+
+    mutating func sale(_ s: CompletedSale) {
+        varint(s.receiptNumber)
+        bool(s.training)
+        string(s.registerID)
+        id(s.operatorID)
+        time(s.time)
+        array(s.lines) { $0.line($1) }
+        array(s.priced) { w, p in
+            w.optional(p) { w, p in
+                w.zigzag(p.lineDiscount)
+                w.zigzag(p.receiptDiscount)
+                w.zigzag(p.gross)
+                w.zigzag(p.tax)
+            }
+        }
+        discount(s.receiptDiscount)
+        optional(s.receiptDiscountBy) { $0.id($1) }
+        array(s.breakdown) { $0.breakdown($1) }
+        zigzag(s.total)
+        array(s.tenders) { $0.tender($1) }
+        zigzag(s.change)
+        zigzag(s.rounding)
+        zigzag(s.discountTotal)
+    }
+
+    mutating func refund(_ r: CompletedRefund) {
+        varint(r.refundNumber)
+        varint(r.originalReceipt)
+        bool(r.training)
+        id(r.operatorID)
+        id(r.authorisedBy)
+        time(r.time)
+        array(r.lines) { w, l in
+            w.int(l.originalLine)
+            w.string(l.itemID.rawValue)
+            w.string(l.name)
+            w.zigzag(l.quantity)
+            w.u8(l.unit == .piece ? 0 : 1)
+            w.zigzag(l.gross)
+            w.zigzag(l.tax)
+            w.string(l.taxClass.rawValue)
+            w.int(l.taxBasisPoints)
+        }
+        array(r.breakdown) { $0.breakdown($1) }
+        zigzag(r.total)
+        u8(r.tender.code)
+        zigzag(r.paidOut)
+        zigzag(r.rounding)
+    }
+
+    mutating func counters(_ c: ReportCounters) {
+        for v in [c.salesCount, c.refundsCount, c.voidedLines, c.cancelledSales, c.noSales, c.priceOverrides,
+                  c.discountCount, c.discountTotal, c.salesGross, c.refundsGross, c.roundingTotal, c.cashIn, c.cashOut] {
+            zigzag(v)
+        }
+        for map in [c.salesByTax, c.refundsByTax] {
+            array(map.keys.sorted()) { w, k in
+                w.string(k.taxClass.rawValue)
+                w.int(k.basisPoints)
+                let a = map[k]!
+                w.zigzag(a.net)
+                w.zigzag(a.tax)
+                w.zigzag(a.gross)
+            }
+        }
+        for map in [c.tenders, c.refundTenders] {
+            array(map.keys.sorted { $0.code < $1.code }) { w, k in
+                w.u8(k.code)
+                w.zigzag(map[k]!)
+            }
+        }
+        optional(c.firstReceipt) { $0.varint($1) }
+        optional(c.lastReceipt) { $0.varint($1) }
+    }
+
+    mutating func z(_ z: ZReport) {
+        varint(z.number)
+        string(z.registerID)
+        time(z.closedAt)
+        id(z.closedBy)
+        counters(z.counters)
+        zigzag(z.grandTotalSales)
+        zigzag(z.grandTotalRefunds)
+    }
+
+    mutating func event(_ e: RegisterEvent) {
+        u8(e.tag)
+        switch e {
+        case .operatorAdded(let op):
+            id(op.id); string(op.name); string(op.role.rawValue)
+        case .operatorRemoved(let i): id(i)
+        case .loggedIn(let i, let at): id(i); time(at)
+        case .loggedOut(let i): id(i)
+        case .pinRejected(let at): time(at)
+        case .pinLockout(let until): time(until)
+        case .trainingModeChanged(let on, let by): bool(on); id(by)
+        case .shiftOpened(let n, let by, let float, let at): varint(n); id(by); zigzag(float); time(at)
+        case .cashMoved(let kind, let amount, let reason, let by):
+            u8(kind == .cashIn ? 0 : 1); zigzag(amount); string(reason); id(by)
+        case .noSale(let by, let auth): id(by); id(auth)
+        case .shiftClosed(let n, let counted, let expected, let by, let at):
+            varint(n); zigzag(counted); zigzag(expected); id(by); time(at)
+        case .saleOpened(let sid, let by, let training, let at): varint(sid); id(by); bool(training); time(at)
+        case .lineAdded(let l): line(l)
+        case .lineVoided(let index, let by): int(index); id(by)
+        case .lineDiscounted(let index, let d, let by): int(index); discount(d); optional(by) { $0.id($1) }
+        case .linePriceOverridden(let index, let price, let by): int(index); zigzag(price); id(by)
+        case .receiptDiscounted(let d, let by): discount(d); optional(by) { $0.id($1) }
+        case .totalled: break
+        case .tenderAdded(let t): tender(t)
+        case .saleCompleted(let s): sale(s)
+        case .saleCancelled(let by, let auth): id(by); optional(auth) { $0.id($1) }
+        case .saleParked(let p): varint(p)
+        case .saleResumed(let p): varint(p)
+        case .refundCompleted(let r): refund(r)
+        case .dayClosed(let zr): z(zr)
+        }
+    }
+
+    mutating func openSale(_ s: OpenSale) {
+        varint(s.id)
+        id(s.operatorID)
+        bool(s.training)
+        time(s.openedAt)
+        array(s.lines) { $0.line($1) }
+        discount(s.receiptDiscount)
+        optional(s.receiptDiscountBy) { $0.id($1) }
+        array(s.tenders) { $0.tender($1) }
+        bool(s.totalled)
+    }
+
+    mutating func state(_ s: RegisterState) {
+        array(s.operators.keys.sorted()) { w, k in
+            let op = s.operators[k]!
+            w.id(op.id); w.string(op.name); w.string(op.role.rawValue)
+        }
+        optional(s.currentOperator) { $0.id($1) }
+        int(s.pinFailures)
+        optional(s.pinLockedUntil) { $0.time($1) }
+        bool(s.training)
+        optional(s.shift) { w, sh in
+            w.varint(sh.number); w.id(sh.openedBy); w.time(sh.openedAt); w.zigzag(sh.float); w.zigzag(sh.expectedCash)
+        }
+        varint(s.shiftsOpened)
+        optional(s.openSale) { $0.openSale($1) }
+        array(s.parked.keys.sorted()) { w, k in w.varint(k); w.openSale(s.parked[k]!) }
+        varint(s.lastSaleID)
+        varint(s.lastReceipt)
+        varint(s.lastTrainingReceipt)
+        varint(s.lastRefund)
+        let keys = s.refunded.keys.sorted { ($0.number, $0.training ? 1 : 0) < ($1.number, $1.training ? 1 : 0) }
+        array(keys) { w, k in
+            w.varint(k.number); w.bool(k.training)
+            let lines = s.refunded[k]!
+            w.array(lines.keys.sorted()) { w, i in
+                let l = lines[i]!
+                w.int(i); w.zigzag(l.quantity); w.zigzag(l.gross); w.zigzag(l.tax)
+            }
+        }
+        counters(s.day)
+        varint(s.lastZ)
+        zigzag(s.grandTotalSales)
+        zigzag(s.grandTotalRefunds)
+    }
+}
+
+extension TenderKind {
+    var code: UInt8 {
+        switch self {
+        case .cash: return 0
+        case .card: return 1
+        case .voucher: return 2
+        }
+    }
+
+    init(code: UInt8, at: Int) throws(CodecError) {
+        switch code {
+        case 0: self = .cash
+        case 1: self = .card
+        case 2: self = .voucher
+        default: throw .badTag("tender", code, at: at)
+        }
+    }
+}
+
+extension ByteReader {
+    mutating func id() throws(CodecError) -> OperatorID { OperatorID(try string()) }
+    mutating func time() throws(CodecError) -> Timestamp { Timestamp(milliseconds: try zigzag()) }
+
+    mutating func role() throws(CodecError) -> Role {
+        let at = offset
+        guard let r = Role(rawValue: try string()) else { throw .badValue("role", at: at) }
+        return r
+    }
+
+    mutating func unit() throws(CodecError) -> SaleUnit {
+        let at = offset
+        switch try u8() {
+        case 0: return .piece
+        case 1: return .weight
+        case let t: throw .badTag("unit", t, at: at)
+        }
+    }
+
+    mutating func tenderKind() throws(CodecError) -> TenderKind {
+        let at = offset
+        return try TenderKind(code: try u8(), at: at)
+    }
+
+    mutating func discount() throws(CodecError) -> Discount? {
+        let at = offset
+        switch try u8() {
+        case 0: return nil
+        case 1: return .percent(try int())
+        case 2: return .amount(try zigzag())
+        case let t: throw .badTag("discount", t, at: at)
+        }
+    }
+
+    mutating func line() throws(CodecError) -> SaleLine {
+        SaleLine(itemID: ItemID(try string()), name: try string(), department: try string(), unit: try unit(),
+                 quantity: try zigzag(), unitPrice: try zigzag(), catalogPrice: try zigzag(),
+                 taxClass: TaxClassID(try string()), taxBasisPoints: try int(), discount: try discount(),
+                 voided: try bool(), authorisedBy: try optional { r throws(CodecError) in try r.id() },
+                 fixedAmount: try optional { r throws(CodecError) in try r.zigzag() })
+    }
+
+    mutating func tender() throws(CodecError) -> Tender {
+        Tender(kind: try tenderKind(), amount: try zigzag(), reference: try optional { r throws(CodecError) in try r.string() })
+    }
+
+    mutating func breakdown() throws(CodecError) -> TaxBreakdownLine {
+        TaxBreakdownLine(taxClass: TaxClassID(try string()), basisPoints: try int(), net: try zigzag(), tax: try zigzag(),
+                         gross: try zigzag())
+    }
+
+    mutating func sale() throws(CodecError) -> CompletedSale {
+        CompletedSale(
+            receiptNumber: try varint(), training: try bool(), registerID: try string(), operatorID: try id(),
+            time: try time(), lines: try array { r throws(CodecError) in try r.line() },
+            priced: try array { r throws(CodecError) in
+                try r.optional { r throws(CodecError) in
+                    PricedLine(lineDiscount: try r.zigzag(), receiptDiscount: try r.zigzag(), gross: try r.zigzag(),
+                               tax: try r.zigzag())
+                }
+            },
+            receiptDiscount: try discount(), receiptDiscountBy: try optional { r throws(CodecError) in try r.id() },
+            breakdown: try array { r throws(CodecError) in try r.breakdown() }, total: try zigzag(),
+            tenders: try array { r throws(CodecError) in try r.tender() }, change: try zigzag(), rounding: try zigzag(),
+            discountTotal: try zigzag())
+    }
+
+    mutating func refund() throws(CodecError) -> CompletedRefund {
+        CompletedRefund(
+            refundNumber: try varint(), originalReceipt: try varint(), training: try bool(), operatorID: try id(),
+            authorisedBy: try id(), time: try time(),
+            lines: try array { r throws(CodecError) in
+                CompletedRefund.Line(originalLine: try r.int(), itemID: ItemID(try r.string()), name: try r.string(),
+                                     quantity: try r.zigzag(), unit: try r.unit(), gross: try r.zigzag(),
+                                     tax: try r.zigzag(), taxClass: TaxClassID(try r.string()),
+                                     taxBasisPoints: try r.int())
+            },
+            breakdown: try array { r throws(CodecError) in try r.breakdown() }, total: try zigzag(),
+            tender: try tenderKind(), paidOut: try zigzag(), rounding: try zigzag())
+    }
+
+    mutating func counters() throws(CodecError) -> ReportCounters {
+        var c = ReportCounters()
+        c.salesCount = try zigzag()
+        c.refundsCount = try zigzag()
+        c.voidedLines = try zigzag()
+        c.cancelledSales = try zigzag()
+        c.noSales = try zigzag()
+        c.priceOverrides = try zigzag()
+        c.discountCount = try zigzag()
+        c.discountTotal = try zigzag()
+        c.salesGross = try zigzag()
+        c.refundsGross = try zigzag()
+        c.roundingTotal = try zigzag()
+        c.cashIn = try zigzag()
+        c.cashOut = try zigzag()
+        c.salesByTax = try taxMap()
+        c.refundsByTax = try taxMap()
+        c.tenders = try tenderMap()
+        c.refundTenders = try tenderMap()
+        c.firstReceipt = try optional { r throws(CodecError) in try r.varint() }
+        c.lastReceipt = try optional { r throws(CodecError) in try r.varint() }
+        return c
+    }
+
+    private mutating func taxMap() throws(CodecError) -> [TaxKey: TaxAmounts] {
+        var map: [TaxKey: TaxAmounts] = [:]
+        for _ in 0..<(try count()) {
+            let k = TaxKey(taxClass: TaxClassID(try string()), basisPoints: try int())
+            map[k] = TaxAmounts(net: try zigzag(), tax: try zigzag(), gross: try zigzag())
+        }
+        return map
+    }
+
+    private mutating func tenderMap() throws(CodecError) -> [TenderKind: Int64] {
+        var map: [TenderKind: Int64] = [:]
+        for _ in 0..<(try count()) {
+            let k = try tenderKind()
+            map[k] = try zigzag()
+        }
+        return map
+    }
+
+    mutating func z() throws(CodecError) -> ZReport {
+        ZReport(number: try varint(), registerID: try string(), closedAt: try time(), closedBy: try id(),
+                counters: try counters(), grandTotalSales: try zigzag(), grandTotalRefunds: try zigzag())
+    }
+
+    mutating func event() throws(CodecError) -> RegisterEvent {
+        let at = offset
+        let tag = try u8()
+        switch tag {
+        case 1: return .operatorAdded(Operator(id: try id(), name: try string(), role: try role()))
+        case 2: return .operatorRemoved(try id())
+        case 3: return .loggedIn(try id(), at: try time())
+        case 4: return .loggedOut(try id())
+        case 5: return .pinRejected(at: try time())
+        case 6: return .pinLockout(until: try time())
+        case 7: return .trainingModeChanged(try bool(), by: try id())
+        case 10: return .shiftOpened(number: try varint(), by: try id(), float: try zigzag(), at: try time())
+        case 11:
+            let k = try u8()
+            guard k <= 1 else { throw .badTag("cash movement", k, at: offset - 1) }
+            return .cashMoved(k == 0 ? .cashIn : .cashOut, amount: try zigzag(), reason: try string(), by: try id())
+        case 12: return .noSale(by: try id(), authorisedBy: try id())
+        case 13: return .shiftClosed(number: try varint(), counted: try zigzag(), expected: try zigzag(), by: try id(), at: try time())
+        case 20: return .saleOpened(id: try varint(), by: try id(), training: try bool(), at: try time())
+        case 21: return .lineAdded(try line())
+        case 22: return .lineVoided(index: try int(), by: try id())
+        case 23: return .lineDiscounted(index: try int(), try discount(), authorisedBy: try optional { r throws(CodecError) in try r.id() })
+        case 24: return .linePriceOverridden(index: try int(), unitPrice: try zigzag(), authorisedBy: try id())
+        case 25: return .receiptDiscounted(try discount(), authorisedBy: try optional { r throws(CodecError) in try r.id() })
+        case 26: return .totalled
+        case 27: return .tenderAdded(try tender())
+        case 28: return .saleCompleted(try sale())
+        case 29: return .saleCancelled(by: try id(), authorisedBy: try optional { r throws(CodecError) in try r.id() })
+        case 30: return .saleParked(parkID: try varint())
+        case 31: return .saleResumed(parkID: try varint())
+        case 40: return .refundCompleted(try refund())
+        case 50: return .dayClosed(try z())
+        default: throw .badTag("event", tag, at: at)
+        }
+    }
+
+    mutating func openSale() throws(CodecError) -> OpenSale {
+        var s = OpenSale(id: try varint(), operatorID: try id(), training: try bool(), openedAt: try time())
+        s.lines = try array { r throws(CodecError) in try r.line() }
+        s.receiptDiscount = try discount()
+        s.receiptDiscountBy = try optional { r throws(CodecError) in try r.id() }
+        s.tenders = try array { r throws(CodecError) in try r.tender() }
+        s.totalled = try bool()
+        return s
+    }
+
+    mutating func state() throws(CodecError) -> RegisterState {
+        var s = RegisterState()
+        for _ in 0..<(try count()) {
+            let op = Operator(id: try id(), name: try string(), role: try role())
+            s.operators[op.id] = op
+        }
+        s.currentOperator = try optional { r throws(CodecError) in try r.id() }
+        s.pinFailures = try int()
+        s.pinLockedUntil = try optional { r throws(CodecError) in try r.time() }
+        s.training = try bool()
+        s.shift = try optional { r throws(CodecError) in
+            ShiftState(number: try r.varint(), openedBy: try r.id(), openedAt: try r.time(), float: try r.zigzag(),
+                       expectedCash: try r.zigzag())
+        }
+        s.shiftsOpened = try varint()
+        s.openSale = try optional { r throws(CodecError) in try r.openSale() }
+        for _ in 0..<(try count()) {
+            let k = try varint()
+            s.parked[k] = try openSale()
+        }
+        s.lastSaleID = try varint()
+        s.lastReceipt = try varint()
+        s.lastTrainingReceipt = try varint()
+        s.lastRefund = try varint()
+        for _ in 0..<(try count()) {
+            let key = ReceiptKey(number: try varint(), training: try bool())
+            var lines: [Int: RefundedLine] = [:]
+            for _ in 0..<(try count()) {
+                let i = try int()
+                lines[i] = RefundedLine(quantity: try zigzag(), gross: try zigzag(), tax: try zigzag())
+            }
+            s.refunded[key] = lines
+        }
+        s.day = try counters()
+        s.lastZ = try varint()
+        s.grandTotalSales = try zigzag()
+        s.grandTotalRefunds = try zigzag()
+        return s
+    }
+}

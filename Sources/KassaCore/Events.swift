@@ -1,0 +1,101 @@
+/// A finished sale exactly as it was paid: self-contained, so that a refund or a reprint years
+/// later needs this record alone, with the prices, rates and discounts of that day.
+public struct CompletedSale: Hashable, Sendable {
+    public var receiptNumber: UInt64
+    public var training: Bool
+    public var registerID: String
+    public var operatorID: OperatorID
+    public var time: Timestamp
+    public var lines: [SaleLine]
+    /// Parallel to `lines`; nil for voided lines.
+    public var priced: [PricedLine?]
+    public var receiptDiscount: Discount?
+    public var receiptDiscountBy: OperatorID?
+    public var breakdown: [TaxBreakdownLine]
+    public var total: Int64
+    public var tenders: [Tender]
+    public var change: Int64
+    /// Cash rounding: what was paid beyond (positive) or below (negative) the exact total.
+    public var rounding: Int64
+    public var discountTotal: Int64
+}
+
+/// A refund against one earlier receipt, line by line.
+public struct CompletedRefund: Hashable, Sendable {
+    public struct Line: Hashable, Sendable {
+        public var originalLine: Int
+        public var itemID: ItemID
+        public var name: String
+        public var quantity: Int64
+        public var unit: SaleUnit
+        public var gross: Int64
+        public var tax: Int64
+        public var taxClass: TaxClassID
+        public var taxBasisPoints: Int
+    }
+
+    public var refundNumber: UInt64
+    public var originalReceipt: UInt64
+    public var training: Bool
+    public var operatorID: OperatorID
+    public var authorisedBy: OperatorID
+    public var time: Timestamp
+    public var lines: [Line]
+    public var breakdown: [TaxBreakdownLine]
+    /// Positive: the money going back to the customer before cash rounding.
+    public var total: Int64
+    public var tender: TenderKind
+    public var paidOut: Int64
+    public var rounding: Int64
+}
+
+public enum CashMovement: String, Sendable, Hashable {
+    case cashIn = "in"
+    case cashOut = "out"
+}
+
+/// Everything that happens to the register. Its state is `fold(apply, events)`; nothing else.
+///
+/// Events record decisions already taken (with their amounts), never commands to re-decide, so
+/// replay needs neither the catalog nor the configuration of today.
+public enum RegisterEvent: Hashable, Sendable {
+    case operatorAdded(Operator)
+    case operatorRemoved(OperatorID)
+    case loggedIn(OperatorID, at: Timestamp)
+    case loggedOut(OperatorID)
+    case pinRejected(at: Timestamp)
+    case pinLockout(until: Timestamp)
+    case trainingModeChanged(Bool, by: OperatorID)
+
+    case shiftOpened(number: UInt64, by: OperatorID, float: Int64, at: Timestamp)
+    case cashMoved(CashMovement, amount: Int64, reason: String, by: OperatorID)
+    case noSale(by: OperatorID, authorisedBy: OperatorID)
+    case shiftClosed(number: UInt64, counted: Int64, expected: Int64, by: OperatorID, at: Timestamp)
+
+    case saleOpened(id: UInt64, by: OperatorID, training: Bool, at: Timestamp)
+    case lineAdded(SaleLine)
+    case lineVoided(index: Int, by: OperatorID)
+    case lineDiscounted(index: Int, Discount?, authorisedBy: OperatorID?)
+    case linePriceOverridden(index: Int, unitPrice: Int64, authorisedBy: OperatorID)
+    case receiptDiscounted(Discount?, authorisedBy: OperatorID?)
+    case totalled
+    case tenderAdded(Tender)
+    case saleCompleted(CompletedSale)
+    case saleCancelled(by: OperatorID, authorisedBy: OperatorID?)
+    case saleParked(parkID: UInt64)
+    case saleResumed(parkID: UInt64)
+
+    case refundCompleted(CompletedRefund)
+    case dayClosed(ZReport)
+
+    /// Whether the runtime must fdatasync this event before any effect or reply depends on it.
+    public var isDurable: Bool {
+        switch self {
+        case .saleCompleted, .refundCompleted, .dayClosed, .shiftOpened, .shiftClosed, .cashMoved, .noSale,
+             .operatorAdded, .operatorRemoved, .pinLockout, .trainingModeChanged, .saleCancelled:
+            return true
+        default:
+            return false
+        }
+    }
+}

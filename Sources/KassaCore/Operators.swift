@@ -1,0 +1,124 @@
+/// A member of staff known to the register.
+public struct OperatorID: Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
+    public var rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { self.rawValue = value }
+    public var description: String { rawValue }
+    public static func < (a: OperatorID, b: OperatorID) -> Bool { a.rawValue < b.rawValue }
+}
+
+public enum Role: String, Sendable, Hashable, CaseIterable, Comparable {
+    case cashier, supervisor, technician
+
+    private var rank: Int {
+        switch self {
+        case .cashier: return 0
+        case .supervisor: return 1
+        case .technician: return 2
+        }
+    }
+
+    public static func < (a: Role, b: Role) -> Bool { a.rank < b.rank }
+}
+
+/// What an operation needs. Rights come from the role; beyond them a supervisor's PIN overrides.
+public enum Permission: String, Sendable, Hashable, CaseIterable {
+    case sell
+    case priceOverride
+    case discountOverLimit
+    case refund
+    case noSale
+    case cancelAfterTotal
+    case cashInOut
+    case shift
+    case xReport
+    case zReport
+    case trainingMode
+    case manageOperators
+    case configure
+}
+
+extension Role {
+    public func allows(_ permission: Permission) -> Bool {
+        switch permission {
+        case .sell, .shift, .xReport, .cashInOut:
+            return true
+        case .priceOverride, .discountOverLimit, .refund, .noSale, .cancelAfterTotal, .zReport, .trainingMode:
+            return self >= .supervisor
+        case .manageOperators, .configure:
+            return self == .technician
+        }
+    }
+}
+
+public struct Operator: Hashable, Sendable {
+    public var id: OperatorID
+    public var name: String
+    public var role: Role
+
+    public init(id: OperatorID, name: String, role: Role) {
+        self.id = id
+        self.name = name
+        self.role = role
+    }
+}
+
+/// PIN checks as HMAC-SHA256 under a per-box secret key.
+///
+/// A 4-digit PIN has 10,000 values: any copy of a plain hash falls to brute force in a blink, so
+/// the MAC's key lives outside the journal (the runtime keeps it in a file only kassad can read),
+/// and neither PINs nor MACs ever enter the journal or its exports. Online guessing is stopped by
+/// the register's lockout, which is journaled.
+public struct PinVault: Sendable, Equatable {
+    public enum PinError: Error, Equatable, Sendable {
+        case notDigits
+        case wrongLength(Int)
+        case alreadyInUse
+    }
+
+    private let key: [UInt8]
+    public private(set) var macs: [OperatorID: [UInt8]]
+
+    public init(key: [UInt8], macs: [OperatorID: [UInt8]] = [:]) {
+        precondition(key.count >= 16, "the PIN key must be at least 128 bits")
+        self.key = key
+        self.macs = macs
+    }
+
+    public static let pinLengths = 4...8
+
+    public static func validate(_ pin: String) throws(PinError) {
+        guard pin.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { throw .notDigits }
+        guard pinLengths.contains(pin.utf8.count) else { throw .wrongLength(pin.utf8.count) }
+    }
+
+    public func mac(_ pin: String) -> [UInt8] {
+        HMACSHA256.authenticate(key: key, message: Array("kassa-pin\u{0}".utf8) + Array(pin.utf8))
+    }
+
+    /// Enrols or changes an operator's PIN. PINs are unique so that a PIN alone identifies its owner.
+    public mutating func setPIN(_ pin: String, for id: OperatorID) throws(PinError) {
+        try Self.validate(pin)
+        let m = mac(pin)
+        if macs.contains(where: { $0.key != id && Self.constantTimeEqual($0.value, m) }) { throw .alreadyInUse }
+        macs[id] = m
+    }
+
+    public mutating func remove(_ id: OperatorID) { macs[id] = nil }
+
+    /// The operator whose PIN this is, comparing every MAC in constant time.
+    public func owner(of pin: String) -> OperatorID? {
+        guard (try? Self.validate(pin)) != nil else { return nil }
+        let m = mac(pin)
+        var found: OperatorID?
+        for (id, stored) in macs where Self.constantTimeEqual(stored, m) { found = id }
+        return found
+    }
+
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var diff: UInt8 = 0
+        for i in 0..<a.count { diff |= a[i] ^ b[i] }
+        return diff == 0
+    }
+}

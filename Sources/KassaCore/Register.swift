@@ -1,0 +1,537 @@
+/// What the register is asked to do, by the cashier, a supervisor, a technician or a script.
+public enum Command: Hashable, Sendable {
+    case login(pin: String)
+    case logout
+    case addOperator(Operator)
+    case removeOperator(OperatorID)
+    case setTraining(Bool, override: String?)
+
+    case openShift(float: Int64)
+    case moveCash(CashMovement, amount: Int64, reason: String)
+    case noSale(override: String?)
+    case closeShift(counted: Int64)
+
+    case openSale
+    /// A scanned or typed barcode or PLU; `quantity` pieces (or grams for a weighed item without
+    /// an embedded weight).
+    case scan(code: String, quantity: Int64?)
+    case addItem(ItemID, quantity: Int64)
+    case voidLine(Int)
+    case discountLine(Int, Discount?, override: String?)
+    case overridePrice(line: Int, unitPrice: Int64, override: String?)
+    case discountReceipt(Discount?, override: String?)
+    case total
+    case tender(Tender)
+    case complete
+    case cancel(override: String?)
+    case park
+    case resume(parkID: UInt64)
+
+    case refund(original: CompletedSale, lines: [RefundRequestLine], tender: TenderKind, override: String?)
+    case closeDay
+}
+
+public struct RefundRequestLine: Hashable, Sendable {
+    public var line: Int
+    public var quantity: Int64
+    public init(line: Int, quantity: Int64) {
+        self.line = line
+        self.quantity = quantity
+    }
+}
+
+/// Why the register said no. Every refusal is one of these, never a crash.
+public enum Refusal: Error, Hashable, Sendable {
+    case notLoggedIn
+    case alreadyLoggedIn(OperatorID)
+    case wrongPIN
+    case pinLocked(until: Timestamp)
+    case permissionDenied(Permission)
+    case supervisorRequired(Permission)
+    case overrideRejected(Permission)
+    case unknownOperator(OperatorID)
+    case operatorExists(OperatorID)
+    case cannotRemoveSelf
+
+    case shiftNotOpen
+    case shiftAlreadyOpen
+    case invalidAmount(String)
+    case reasonRequired
+
+    case noOpenSale
+    case saleInProgress
+    case lookup(LookupError)
+    case unknownItem(ItemID)
+    case weightRequired(ItemID)
+    case invalidQuantity(Int64)
+    case noTaxRate(TaxClassID, CivilDate)
+    case noSuchLine(Int)
+    case lineAlreadyVoided(Int)
+    case invalidDiscount(String)
+    case saleIsEmpty
+    case tendersPresent
+    case notSettled(remaining: Int64)
+    case cardOverpayment(remaining: Int64)
+    case alreadySettled
+    case parkLimit(Int)
+    case noSuchParkedSale(UInt64)
+    case money(MoneyError)
+    case trainingModeMismatch
+
+    case unknownReceipt(UInt64)
+    case refundExceedsSale(line: Int, refundable: Int64)
+    case emptyRefund
+}
+
+/// Where a decision is taken: the time and the register's local date (for tax rates), passed in.
+public struct Context: Hashable, Sendable {
+    public var now: Timestamp
+    public var today: CivilDate
+    public init(now: Timestamp, today: CivilDate) {
+        self.now = now
+        self.today = today
+    }
+}
+
+/// What a decision needs besides the state: configuration, catalog and the PIN vault.
+public struct RegisterEnvironment: Sendable {
+    public var config: RegisterConfig
+    public var catalog: Catalog
+    public var pins: PinVault
+
+    public init(config: RegisterConfig, catalog: Catalog, pins: PinVault) {
+        self.config = config
+        self.catalog = catalog
+        self.pins = pins
+    }
+}
+
+/// The outcome of a command: the events to record, and a refusal if the command was refused.
+/// A refused PIN is still recorded (it counts towards the lockout), hence both at once.
+public struct Decision: Hashable, Sendable {
+    public var events: [RegisterEvent]
+    public var refusal: Refusal?
+
+    public static func accept(_ events: [RegisterEvent]) -> Decision { Decision(events: events, refusal: nil) }
+    public static func refuse(_ r: Refusal, recording events: [RegisterEvent] = []) -> Decision {
+        Decision(events: events, refusal: r)
+    }
+}
+
+extension RegisterState {
+    /// Decides a command purely: same state, environment, context and command, same decision.
+    public func decide(_ command: Command, _ env: RegisterEnvironment, _ ctx: Context) -> Decision {
+        var pinEvents: [RegisterEvent] = []
+        do {
+            let events = try decideOrThrow(command, env, ctx, pinEvents: &pinEvents)
+            return .accept(events)
+        } catch {
+            return .refuse(error, recording: pinEvents)
+        }
+    }
+
+    private func decideOrThrow(_ command: Command, _ env: RegisterEnvironment, _ ctx: Context,
+                               pinEvents: inout [RegisterEvent]) throws(Refusal) -> [RegisterEvent] {
+        let config = env.config
+        switch command {
+        case .login(let pin):
+            if let until = pinLockedUntil, ctx.now < until { throw .pinLocked(until: until) }
+            guard let id = env.pins.owner(of: pin), operators[id] != nil else {
+                pinEvents = rejectedPIN(env, ctx)
+                throw .wrongPIN
+            }
+            var events: [RegisterEvent] = []
+            if let current = currentOperator, current != id { events.append(.loggedOut(current)) }
+            events.append(.loggedIn(id, at: ctx.now))
+            return events
+
+        case .logout:
+            guard let id = currentOperator else { throw .notLoggedIn }
+            return [.loggedOut(id)]
+
+        case .addOperator(let op):
+            try require(.manageOperators)
+            guard operators[op.id] == nil else { throw .operatorExists(op.id) }
+            return [.operatorAdded(op)]
+
+        case .removeOperator(let id):
+            let me = try require(.manageOperators)
+            guard operators[id] != nil else { throw .unknownOperator(id) }
+            guard id != me else { throw .cannotRemoveSelf }
+            return [.operatorRemoved(id)]
+
+        case .setTraining(let on, let override):
+            guard openSale == nil else { throw .saleInProgress }
+            let by = try authorise(.trainingMode, override: override, env, ctx, &pinEvents)
+            return [.trainingModeChanged(on, by: by)]
+
+        case .openShift(let float):
+            let me = try require(.shift)
+            guard shift == nil else { throw .shiftAlreadyOpen }
+            guard float >= 0 else { throw .invalidAmount("the float cannot be negative") }
+            return [.shiftOpened(number: shiftsOpened + 1, by: me, float: float, at: ctx.now)]
+
+        case .moveCash(let kind, let amount, let reason):
+            let me = try require(.cashInOut)
+            guard shift != nil else { throw .shiftNotOpen }
+            guard openSale == nil else { throw .saleInProgress }
+            guard amount > 0 else { throw .invalidAmount("cash in or out must be more than zero") }
+            guard !reason.trimmingSpaces().isEmpty else { throw .reasonRequired }
+            return [.cashMoved(kind, amount: amount, reason: reason, by: me)]
+
+        case .noSale(let override):
+            let me = try require(.sell)
+            guard shift != nil else { throw .shiftNotOpen }
+            guard openSale == nil else { throw .saleInProgress }
+            let by = try authorise(.noSale, override: override, env, ctx, &pinEvents)
+            return [.noSale(by: me, authorisedBy: by)]
+
+        case .closeShift(let counted):
+            let me = try require(.shift)
+            guard let s = shift else { throw .shiftNotOpen }
+            guard openSale == nil else { throw .saleInProgress }
+            guard counted >= 0 else { throw .invalidAmount("the counted cash cannot be negative") }
+            return [.shiftClosed(number: s.number, counted: counted, expected: s.expectedCash, by: me, at: ctx.now)]
+
+        case .openSale:
+            let me = try require(.sell)
+            guard shift != nil || training else { throw .shiftNotOpen }
+            guard openSale == nil else { throw .saleInProgress }
+            return [.saleOpened(id: lastSaleID + 1, by: me, training: training, at: ctx.now)]
+
+        case .scan(let code, let quantity):
+            let resolution: ScanResolution
+            do { resolution = try env.catalog.resolve(code) } catch { throw .lookup(error) }
+            switch resolution {
+            case .item(let item):
+                if item.unit == .weight && quantity == nil { throw .weightRequired(item.id) }
+                return try addLine(item, quantity: quantity ?? 1, fixedAmount: nil, env, ctx)
+            case .weighed(let item, let grams):
+                return try addLine(item, quantity: grams, fixedAmount: nil, env, ctx, weighed: true)
+            case .priced(let item, let amount):
+                return try addLine(item, quantity: 1, fixedAmount: amount, env, ctx)
+            }
+
+        case .addItem(let id, let quantity):
+            guard let item = env.catalog.item(id) else { throw .unknownItem(id) }
+            return try addLine(item, quantity: quantity, fixedAmount: nil, env, ctx)
+
+        case .voidLine(let index):
+            let me = try require(.sell)
+            let sale = try editableSale()
+            try checkLine(index, sale)
+            return [.lineVoided(index: index, by: me)]
+
+        case .discountLine(let index, let discount, let override):
+            try require(.sell)
+            let sale = try editableSale()
+            try checkLine(index, sale)
+            var by: OperatorID?
+            if let d = discount {
+                let base: Int64
+                do { base = try sale.lines[index].baseAmount() } catch { throw .money(error) }
+                try validate(d, base: base)
+                if d.basisPoints(of: base) > config.cashierDiscountLimitBP {
+                    by = try authorise(.discountOverLimit, override: override, env, ctx, &pinEvents)
+                }
+            }
+            return [.lineDiscounted(index: index, discount, authorisedBy: by)]
+
+        case .overridePrice(let index, let price, let override):
+            try require(.sell)
+            let sale = try editableSale()
+            try checkLine(index, sale)
+            guard price >= 0 else { throw .invalidAmount("a price cannot be negative") }
+            guard sale.lines[index].fixedAmount == nil else { throw .invalidAmount("the barcode fixes this line's price") }
+            let by = try authorise(.priceOverride, override: override, env, ctx, &pinEvents)
+            var probe = sale
+            probe.lines[index].unitPrice = price
+            try checkTotals(probe, config)
+            return [.linePriceOverridden(index: index, unitPrice: price, authorisedBy: by)]
+
+        case .discountReceipt(let discount, let override):
+            try require(.sell)
+            let sale = try editableSale()
+            var by: OperatorID?
+            if let d = discount {
+                let subtotal: Int64
+                do {
+                    subtotal = try SaleTotals.compute(lines: sale.lines, receiptDiscount: nil, priceMode: config.priceMode).total
+                } catch { throw .money(error) }
+                try validate(d, base: subtotal)
+                if d.basisPoints(of: subtotal) > config.cashierDiscountLimitBP {
+                    by = try authorise(.discountOverLimit, override: override, env, ctx, &pinEvents)
+                }
+            }
+            return [.receiptDiscounted(discount, authorisedBy: by)]
+
+        case .total:
+            try require(.sell)
+            guard let sale = openSale else { throw .noOpenSale }
+            guard sale.hasLiveLines else { throw .saleIsEmpty }
+            return sale.totalled ? [] : [.totalled]
+
+        case .tender(let tender):
+            try require(.sell)
+            guard let sale = openSale else { throw .noOpenSale }
+            guard sale.hasLiveLines else { throw .saleIsEmpty }
+            guard tender.amount > 0 else { throw .invalidAmount("a tender must be more than zero") }
+            let before = try settlement(sale, config)
+            guard !before.settled else { throw .alreadySettled }
+            if tender.kind != .cash && tender.amount > before.remainingExact {
+                throw .cardOverpayment(remaining: before.remainingExact)
+            }
+            var paid = sale
+            paid.tenders.append(tender)
+            let after = try settlement(paid, config)
+            var events: [RegisterEvent] = [.tenderAdded(tender)]
+            if after.settled { events.append(.saleCompleted(try completed(paid, after, config, ctx))) }
+            return events
+
+        case .complete:
+            try require(.sell)
+            guard let sale = openSale else { throw .noOpenSale }
+            guard sale.hasLiveLines else { throw .saleIsEmpty }
+            let s = try settlement(sale, config, finishing: true)
+            guard s.settled else { throw .notSettled(remaining: s.remainingExact) }
+            return [.saleCompleted(try completed(sale, s, config, ctx))]
+
+        case .cancel(let override):
+            let me = try require(.sell)
+            guard let sale = openSale else { throw .noOpenSale }
+            guard sale.tenders.allSatisfy({ $0.kind == .cash }) else { throw .tendersPresent }
+            var by: OperatorID?
+            if sale.totalled { by = try authorise(.cancelAfterTotal, override: override, env, ctx, &pinEvents) }
+            return [.saleCancelled(by: me, authorisedBy: by)]
+
+        case .park:
+            try require(.sell)
+            guard let sale = openSale else { throw .noOpenSale }
+            guard sale.tenders.isEmpty else { throw .tendersPresent }
+            guard sale.hasLiveLines else { throw .saleIsEmpty }
+            guard parked.count < config.maxParkedSales else { throw .parkLimit(config.maxParkedSales) }
+            return [.saleParked(parkID: sale.id)]
+
+        case .resume(let parkID):
+            try require(.sell)
+            guard openSale == nil else { throw .saleInProgress }
+            guard let sale = parked[parkID] else { throw .noSuchParkedSale(parkID) }
+            guard sale.training == training else { throw .trainingModeMismatch }
+            return [.saleResumed(parkID: parkID)]
+
+        case .refund(let original, let lines, let tender, let override):
+            let me = try require(.sell)
+            guard openSale == nil else { throw .saleInProgress }
+            guard shift != nil || training else { throw .shiftNotOpen }
+            let by = try authorise(.refund, override: override, env, ctx, &pinEvents)
+            return [.refundCompleted(try refund(original, lines, tender, me, by, config, ctx))]
+
+        case .closeDay:
+            let me = try require(.zReport)
+            guard openSale == nil else { throw .saleInProgress }
+            guard !training else { throw .trainingModeMismatch }
+            let z = ZReport(number: lastZ + 1, registerID: config.registerID, closedAt: ctx.now, closedBy: me,
+                            counters: day, grandTotalSales: grandTotalSales, grandTotalRefunds: grandTotalRefunds)
+            return [.dayClosed(z)]
+        }
+    }
+
+    // MARK: Rights
+
+    /// The logged-in operator, if the role has the right.
+    @discardableResult
+    private func require(_ permission: Permission) throws(Refusal) -> OperatorID {
+        guard let me = currentOperator, let op = operators[me] else { throw .notLoggedIn }
+        if permission == .sell || op.role.allows(permission) { return me }
+        throw .permissionDenied(permission)
+    }
+
+    /// Who authorises an operation: the operator if the role allows it, else the owner of the
+    /// override PIN if theirs does. A wrong override PIN counts towards the lockout.
+    private func authorise(_ permission: Permission, override: String?, _ env: RegisterEnvironment, _ ctx: Context,
+                           _ pinEvents: inout [RegisterEvent]) throws(Refusal) -> OperatorID {
+        guard let me = currentOperator, let op = operators[me] else { throw .notLoggedIn }
+        if op.role.allows(permission) { return me }
+        guard let pin = override else { throw .supervisorRequired(permission) }
+        if let until = pinLockedUntil, ctx.now < until { throw .pinLocked(until: until) }
+        guard let id = env.pins.owner(of: pin), let other = operators[id] else {
+            pinEvents = rejectedPIN(env, ctx)
+            throw .wrongPIN
+        }
+        guard other.role.allows(permission) else { throw .overrideRejected(permission) }
+        return id
+    }
+
+    private func rejectedPIN(_ env: RegisterEnvironment, _ ctx: Context) -> [RegisterEvent] {
+        var events: [RegisterEvent] = [.pinRejected(at: ctx.now)]
+        if pinFailures + 1 >= env.config.maxPinFailures {
+            events.append(.pinLockout(until: Timestamp(milliseconds: ctx.now.milliseconds + env.config.pinLockoutMilliseconds)))
+        }
+        return events
+    }
+
+    // MARK: The sale
+
+    private func editableSale() throws(Refusal) -> OpenSale {
+        guard let sale = openSale else { throw .noOpenSale }
+        guard sale.tenders.isEmpty else { throw .tendersPresent }
+        return sale
+    }
+
+    private func checkLine(_ index: Int, _ sale: OpenSale) throws(Refusal) {
+        guard sale.lines.indices.contains(index) else { throw .noSuchLine(index) }
+        guard !sale.lines[index].voided else { throw .lineAlreadyVoided(index) }
+    }
+
+    private func validate(_ d: Discount, base: Int64) throws(Refusal) {
+        switch d {
+        case .percent(let bp):
+            guard bp > 0 && bp <= 10_000 else { throw .invalidDiscount("a percentage must be above 0 and at most 100") }
+        case .amount(let a):
+            guard a > 0 else { throw .invalidDiscount("a discount must be more than zero") }
+            guard a <= base else { throw .invalidDiscount("the discount is more than the amount") }
+        }
+    }
+
+    private func checkTotals(_ sale: OpenSale, _ config: RegisterConfig) throws(Refusal) {
+        do { _ = try sale.totals(config.priceMode) } catch { throw .money(error) }
+    }
+
+    private func addLine(_ item: Item, quantity: Int64, fixedAmount: Int64?, _ env: RegisterEnvironment, _ ctx: Context,
+                         weighed: Bool = false) throws(Refusal) -> [RegisterEvent] {
+        let me = try require(.sell)
+        let limit: ClosedRange<Int64> = item.unit == .weight ? 1...1_000_000 : 1...9_999
+        guard limit.contains(quantity) else { throw .invalidQuantity(quantity) }
+        guard let bp = env.config.taxes.basisPoints(item.taxClass, on: ctx.today) else {
+            throw .noTaxRate(item.taxClass, ctx.today)
+        }
+        var events: [RegisterEvent] = []
+        var sale: OpenSale
+        if let open = openSale {
+            guard open.tenders.isEmpty else { throw .tendersPresent }
+            sale = open
+        } else {
+            guard shift != nil || training else { throw .shiftNotOpen }
+            sale = OpenSale(id: lastSaleID + 1, operatorID: me, training: training, openedAt: ctx.now)
+            events.append(.saleOpened(id: sale.id, by: me, training: training, at: ctx.now))
+        }
+        let line = SaleLine(itemID: item.id, name: item.name, department: item.department, unit: item.unit,
+                            quantity: quantity, unitPrice: item.price, catalogPrice: item.price,
+                            taxClass: item.taxClass, taxBasisPoints: bp, fixedAmount: fixedAmount)
+        sale.lines.append(line)
+        try checkTotals(sale, env.config)
+        events.append(.lineAdded(line))
+        return events
+    }
+
+    struct Settlement {
+        var totals: SaleTotals
+        var remainingExact: Int64
+        var settled: Bool
+        var change: Int64
+        var rounding: Int64
+    }
+
+    /// Card and voucher pay exact amounts; whatever is left for cash is rounded to the coin
+    /// increment, and the rounding is recorded.
+    /// `finishing`: the cashier completes the sale, so a remainder below half a coin is settled by
+    /// rounding alone; a card tender never settles it by itself.
+    func settlement(_ sale: OpenSale, _ config: RegisterConfig, finishing: Bool = false) throws(Refusal) -> Settlement {
+        do {
+            let totals = try sale.totals(config.priceMode)
+            var nonCash: Int64 = 0
+            var cash: Int64 = 0
+            for t in sale.tenders {
+                if t.kind == .cash { cash = try Checked.add(cash, t.amount) } else { nonCash = try Checked.add(nonCash, t.amount) }
+            }
+            let remaining = try Checked.subtract(totals.total, nonCash)
+            let cashDue = config.cashRounding.round(remaining)
+            if cash == 0 && remaining == 0 {
+                return Settlement(totals: totals, remainingExact: 0, settled: true, change: 0, rounding: 0)
+            }
+            if cash == 0 && cashDue == 0 {
+                // Less than half a coin left: cash rounding settles it without a coin changing hands.
+                return Settlement(totals: totals, remainingExact: remaining, settled: finishing, change: 0,
+                                  rounding: finishing ? -remaining : 0)
+            }
+            let settled = cash > 0 && cash >= cashDue
+            return Settlement(totals: totals, remainingExact: try Checked.subtract(remaining, cash), settled: settled,
+                              change: settled ? cash - cashDue : 0, rounding: settled ? cashDue - remaining : 0)
+        } catch {
+            throw .money(error)
+        }
+    }
+
+    private func completed(_ sale: OpenSale, _ s: Settlement, _ config: RegisterConfig, _ ctx: Context) throws(Refusal) -> CompletedSale {
+        let number = sale.training ? lastTrainingReceipt + 1 : lastReceipt + 1
+        return CompletedSale(receiptNumber: number, training: sale.training, registerID: config.registerID,
+                             operatorID: sale.operatorID, time: ctx.now, lines: sale.lines, priced: s.totals.lines,
+                             receiptDiscount: sale.receiptDiscount, receiptDiscountBy: sale.receiptDiscountBy,
+                             breakdown: s.totals.breakdown, total: s.totals.total, tenders: sale.tenders,
+                             change: s.change, rounding: s.rounding, discountTotal: s.totals.discountTotal)
+    }
+
+    // MARK: Refunds
+
+    /// Refunds lines of an original receipt at the money that was paid for them then. Never more
+    /// than was sold minus earlier refunds; refunding what is left of a line gives back exactly
+    /// what is left of its money, so partial refunds add up to the original to the cent.
+    private func refund(_ original: CompletedSale, _ request: [RefundRequestLine], _ tender: TenderKind,
+                        _ me: OperatorID, _ by: OperatorID, _ config: RegisterConfig, _ ctx: Context) throws(Refusal) -> CompletedRefund {
+        let last = original.training ? lastTrainingReceipt : lastReceipt
+        guard original.receiptNumber >= 1 && original.receiptNumber <= last,
+              original.registerID == config.registerID else { throw .unknownReceipt(original.receiptNumber) }
+        guard original.training == training else { throw .trainingModeMismatch }
+        guard !request.isEmpty else { throw .emptyRefund }
+        let key = ReceiptKey(number: original.receiptNumber, training: original.training)
+        let before = refunded[key] ?? [:]
+        var asked: [Int: Int64] = [:]
+        for r in request {
+            guard original.lines.indices.contains(r.line), original.priced.indices.contains(r.line),
+                  original.priced[r.line] != nil else { throw .noSuchLine(r.line) }
+            guard r.quantity > 0 else { throw .invalidQuantity(r.quantity) }
+            asked[r.line, default: 0] += r.quantity
+        }
+        var lines: [CompletedRefund.Line] = []
+        for index in asked.keys.sorted() {
+            let q = asked[index]!
+            let sold = original.lines[index]
+            let priced = original.priced[index]!
+            let done = before[index] ?? RefundedLine()
+            let refundable = sold.quantity - done.quantity
+            guard q <= refundable else { throw .refundExceedsSale(line: index, refundable: refundable) }
+            let gross: Int64
+            let tax: Int64
+            if q == refundable {
+                gross = priced.gross - done.gross
+                tax = priced.tax - done.tax
+            } else {
+                do {
+                    gross = try Checked.mulDiv(priced.gross, q, sold.quantity)
+                    tax = try Checked.mulDiv(priced.tax, q, sold.quantity)
+                } catch { throw .money(error) }
+            }
+            lines.append(CompletedRefund.Line(originalLine: index, itemID: sold.itemID, name: sold.name, quantity: q,
+                                              unit: sold.unit, gross: gross, tax: tax, taxClass: sold.taxClass,
+                                              taxBasisPoints: sold.taxBasisPoints))
+        }
+        var byKey: [TaxKey: TaxAmounts] = [:]
+        var total: Int64 = 0
+        for l in lines {
+            let k = TaxKey(taxClass: l.taxClass, basisPoints: l.taxBasisPoints)
+            byKey[k, default: TaxAmounts()].gross += l.gross
+            byKey[k, default: TaxAmounts()].tax += l.tax
+            byKey[k, default: TaxAmounts()].net += l.gross - l.tax
+            total += l.gross
+        }
+        let breakdown = byKey.keys.sorted { ($0.basisPoints, $0.taxClass) > ($1.basisPoints, $1.taxClass) }.map { k in
+            TaxBreakdownLine(taxClass: k.taxClass, basisPoints: k.basisPoints, net: byKey[k]!.net, tax: byKey[k]!.tax,
+                             gross: byKey[k]!.gross)
+        }
+        let paidOut = tender == .cash ? config.cashRounding.round(total) : total
+        return CompletedRefund(refundNumber: lastRefund + 1, originalReceipt: original.receiptNumber,
+                               training: original.training, operatorID: me, authorisedBy: by, time: ctx.now,
+                               lines: lines, breakdown: breakdown, total: total, tender: tender, paidOut: paidOut,
+                               rounding: paidOut - total)
+    }
+}

@@ -1,0 +1,44 @@
+/// The register's settings that its decisions depend on. The runtime loads them from
+/// `kassa.conf`; changes made on the box are journaled and folded over them.
+public struct RegisterConfig: Hashable, Sendable {
+    public var registerID: String
+    public var storeName: String
+    public var storeAddress: String
+    public var vatID: String
+    public var receiptFooter: String
+    public var currency: Currency
+    public var moneyFormat: MoneyFormat
+    public var priceMode: PriceMode
+    public var taxes: TaxTable
+    public var cashRounding: CashRounding
+    /// Line or receipt discounts above this share (basis points) need a supervisor.
+    public var cashierDiscountLimitBP: Int64
+    public var maxParkedSales: Int
+    /// Failed PIN entries in a row before the PIN pad locks, and for how long.
+    public var maxPinFailures: Int
+    public var pinLockoutMilliseconds: Int64
+
+    public init(registerID: String = "R1", storeName: String = "Kassa Demo", storeAddress: String = "",
+                vatID: String = "", receiptFooter: String = "Kiitos käynnistä! Thank you!",
+                currency: Currency = .EUR, moneyFormat: MoneyFormat = .finnish, priceMode: PriceMode = .inclusive,
+                taxes: TaxTable = .finland, cashRounding: CashRounding = .finland, cashierDiscountLimitBP: Int64 = 1000,
+                maxParkedSales: Int = 8, maxPinFailures: Int = 5, pinLockoutMilliseconds: Int64 = 5 * 60_000) {
+        self.registerID = registerID
+        self.storeName = storeName
+        self.storeAddress = storeAddress
+        self.vatID = vatID
+        self.receiptFooter = receiptFooter
+        self.currency = currency
+        self.moneyFormat = moneyFormat
+        self.priceMode = priceMode
+        self.taxes = taxes
+        self.cashRounding = cashRounding
+        self.cashierDiscountLimitBP = cashierDiscountLimitBP
+        self.maxParkedSales = maxParkedSales
+        self.maxPinFailures = maxPinFailures
+        self.pinLockoutMilliseconds = pinLockoutMilliseconds
+    }
+
+    public func money(_ minor: Int64) -> Money { Money(minor: minor, currency: currency) }
+    public func format(_ minor: Int64) -> String { moneyFormat.format(minor, currency: currency) }
+}

@@ -1,0 +1,212 @@
+/// A shift: one drawer, one float, one count at the end.
+public struct ShiftState: Hashable, Sendable {
+    public var number: UInt64
+    public var openedBy: OperatorID
+    public var openedAt: Timestamp
+    public var float: Int64
+    /// What should be in the drawer: float + cash taken − change − cash refunded + cash in − cash out.
+    public var expectedCash: Int64
+}
+
+/// A sale being rung up (or parked).
+public struct OpenSale: Hashable, Sendable {
+    public var id: UInt64
+    public var operatorID: OperatorID
+    public var training: Bool
+    public var openedAt: Timestamp
+    public var lines: [SaleLine] = []
+    public var receiptDiscount: Discount?
+    public var receiptDiscountBy: OperatorID?
+    public var tenders: [Tender] = []
+    /// The cashier pressed total: from here on cancelling needs a supervisor.
+    public var totalled = false
+
+    public func totals(_ priceMode: PriceMode) throws(MoneyError) -> SaleTotals {
+        try SaleTotals.compute(lines: lines, receiptDiscount: receiptDiscount, priceMode: priceMode)
+    }
+
+    public var hasLiveLines: Bool { lines.contains { !$0.voided } }
+}
+
+/// What a refund has already given back of one original line.
+public struct RefundedLine: Hashable, Sendable {
+    public var quantity: Int64 = 0
+    public var gross: Int64 = 0
+    public var tax: Int64 = 0
+}
+
+/// A receipt as refunds see it: real and training receipts are numbered apart.
+public struct ReceiptKey: Hashable, Sendable {
+    public var number: UInt64
+    public var training: Bool
+}
+
+/// The register's whole state: the fold of its events from the empty register.
+public struct RegisterState: Hashable, Sendable {
+    public var operators: [OperatorID: Operator] = [:]
+    public var currentOperator: OperatorID?
+    public var pinFailures = 0
+    public var pinLockedUntil: Timestamp?
+    public var training = false
+    public var shift: ShiftState?
+    public var shiftsOpened: UInt64 = 0
+    public var openSale: OpenSale?
+    public var parked: [UInt64: OpenSale] = [:]
+    public var lastSaleID: UInt64 = 0
+    public var lastReceipt: UInt64 = 0
+    public var lastTrainingReceipt: UInt64 = 0
+    public var lastRefund: UInt64 = 0
+    public var refunded: [ReceiptKey: [Int: RefundedLine]] = [:]
+    public var day = ReportCounters()
+    public var lastZ: UInt64 = 0
+    public var grandTotalSales: Int64 = 0
+    public var grandTotalRefunds: Int64 = 0
+
+    public init() {}
+
+    public static func replay<S: Sequence>(_ events: S) -> RegisterState where S.Element == RegisterEvent {
+        var s = RegisterState()
+        for e in events { s.apply(e) }
+        return s
+    }
+
+    public var currentRole: Role? { currentOperator.flatMap { operators[$0]?.role } }
+
+    /// Applies one recorded event. Never refuses: decisions were taken before the event existed.
+    public mutating func apply(_ event: RegisterEvent) {
+        switch event {
+        case .operatorAdded(let op):
+            operators[op.id] = op
+        case .operatorRemoved(let id):
+            operators[id] = nil
+            if currentOperator == id { currentOperator = nil }
+        case .loggedIn(let id, _):
+            currentOperator = id
+            pinFailures = 0
+            pinLockedUntil = nil
+        case .loggedOut:
+            currentOperator = nil
+        case .pinRejected:
+            pinFailures += 1
+        case .pinLockout(let until):
+            pinLockedUntil = until
+            pinFailures = 0
+        case .trainingModeChanged(let on, _):
+            training = on
+
+        case .shiftOpened(let number, let by, let float, let at):
+            shift = ShiftState(number: number, openedBy: by, openedAt: at, float: float, expectedCash: float)
+            shiftsOpened = number
+        case .cashMoved(let kind, let amount, _, _):
+            if kind == .cashIn {
+                day.cashIn += amount
+                shift?.expectedCash += amount
+            } else {
+                day.cashOut += amount
+                shift?.expectedCash -= amount
+            }
+        case .noSale:
+            day.noSales += 1
+        case .shiftClosed:
+            shift = nil
+
+        case .saleOpened(let id, let by, let training, let at):
+            openSale = OpenSale(id: id, operatorID: by, training: training, openedAt: at)
+            lastSaleID = id
+        case .lineAdded(let line):
+            openSale?.lines.append(line)
+        case .lineVoided(let index, _):
+            openSale?.lines[index].voided = true
+            if openSale?.training == false { day.voidedLines += 1 }
+        case .lineDiscounted(let index, let discount, let by):
+            openSale?.lines[index].discount = discount
+            if by != nil { openSale?.lines[index].authorisedBy = by }
+        case .linePriceOverridden(let index, let price, let by):
+            openSale?.lines[index].unitPrice = price
+            openSale?.lines[index].authorisedBy = by
+            if openSale?.training == false { day.priceOverrides += 1 }
+        case .receiptDiscounted(let discount, let by):
+            openSale?.receiptDiscount = discount
+            openSale?.receiptDiscountBy = by
+        case .totalled:
+            openSale?.totalled = true
+        case .tenderAdded(let tender):
+            openSale?.tenders.append(tender)
+            openSale?.totalled = true
+        case .saleCompleted(let sale):
+            openSale = nil
+            record(sale)
+        case .saleCancelled:
+            if openSale?.training == false { day.cancelledSales += 1 }
+            openSale = nil
+        case .saleParked(let parkID):
+            if let sale = openSale { parked[parkID] = sale }
+            openSale = nil
+        case .saleResumed(let parkID):
+            openSale = parked.removeValue(forKey: parkID)
+
+        case .refundCompleted(let refund):
+            record(refund)
+        case .dayClosed(let z):
+            lastZ = z.number
+            day = ReportCounters()
+        }
+    }
+
+    private mutating func record(_ sale: CompletedSale) {
+        if sale.training {
+            lastTrainingReceipt = sale.receiptNumber
+            return
+        }
+        lastReceipt = sale.receiptNumber
+        day.salesCount += 1
+        day.salesGross += sale.total
+        day.roundingTotal += sale.rounding
+        day.discountTotal += sale.discountTotal
+        if sale.discountTotal != 0 { day.discountCount += 1 }
+        if day.firstReceipt == nil { day.firstReceipt = sale.receiptNumber }
+        day.lastReceipt = sale.receiptNumber
+        grandTotalSales += sale.total
+        for b in sale.breakdown {
+            let key = TaxKey(taxClass: b.taxClass, basisPoints: b.basisPoints)
+            day.salesByTax[key, default: TaxAmounts()].net += b.net
+            day.salesByTax[key, default: TaxAmounts()].tax += b.tax
+            day.salesByTax[key, default: TaxAmounts()].gross += b.gross
+        }
+        var cash: Int64 = 0
+        for t in sale.tenders {
+            day.tenders[t.kind, default: 0] += t.amount
+            if t.kind == .cash { cash += t.amount }
+        }
+        if sale.change != 0 { day.tenders[.cash, default: 0] -= sale.change }
+        shift?.expectedCash += cash - sale.change
+    }
+
+    private mutating func record(_ refund: CompletedRefund) {
+        let key = ReceiptKey(number: refund.originalReceipt, training: refund.training)
+        for line in refund.lines {
+            refunded[key, default: [:]][line.originalLine, default: RefundedLine()].quantity += line.quantity
+            refunded[key, default: [:]][line.originalLine, default: RefundedLine()].gross += line.gross
+            refunded[key, default: [:]][line.originalLine, default: RefundedLine()].tax += line.tax
+        }
+        guard !refund.training else { return }
+        lastRefund = refund.refundNumber
+        day.refundsCount += 1
+        day.refundsGross += refund.total
+        day.roundingTotal += refund.total - refund.paidOut
+        grandTotalRefunds += refund.total
+        for b in refund.breakdown {
+            let k = TaxKey(taxClass: b.taxClass, basisPoints: b.basisPoints)
+            day.refundsByTax[k, default: TaxAmounts()].net += b.net
+            day.refundsByTax[k, default: TaxAmounts()].tax += b.tax
+            day.refundsByTax[k, default: TaxAmounts()].gross += b.gross
+        }
+        day.refundTenders[refund.tender, default: 0] += refund.paidOut
+        if refund.tender == .cash { shift?.expectedCash -= refund.paidOut }
+    }
+
+    public func xReport(registerID: String) -> XReport {
+        XReport(registerID: registerID, nextZNumber: lastZ + 1, counters: day, grandTotalSales: grandTotalSales,
+                grandTotalRefunds: grandTotalRefunds, shift: shift)
+    }
+}

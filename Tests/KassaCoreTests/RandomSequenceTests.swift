@@ -1,0 +1,128 @@
+import Testing
+@testable import KassaCore
+
+/// Drives the register with thousands of seeded random commands, good and bad, and checks the
+/// promises that must hold whatever happens.
+@Suite("Random command sequences")
+struct RandomSequenceTests {
+    struct Rng {
+        var s: UInt64
+        mutating func next() -> UInt64 {
+            s &+= 0x9E37_79B9_7F4A_7C15
+            var z = s
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+        mutating func pick<T>(_ xs: [T]) -> T { xs[below(xs.count)] }
+    }
+
+    func randomCommand(_ t: Till, _ r: inout Rng, _ sales: [CompletedSale]) -> Command {
+        let pins = [Till.cashierPIN, Till.supervisorPIN, Till.technicianPIN, "0000"]
+        let lines = t.state.openSale?.lines.count ?? 0
+        switch r.below(40) {
+        case 0: return .login(pin: r.pick(pins))
+        case 1: return .openShift(float: Int64(r.below(20_000)))
+        case 2: return .closeShift(counted: Int64(r.below(50_000)))
+        case 3, 4, 5, 6: return .scan(code: r.pick(["1", "2", "3", "6400000000019", "x", "9"]), quantity: Int64(r.below(4)))
+        case 7: return .addItem("candy", quantity: Int64(r.below(900)) + 1)
+        case 8: return .scan(code: Barcode.withCheckDigit("2310001" + String(10000 + r.below(80000)).suffix(5)), quantity: nil)
+        case 9: return .voidLine(r.below(max(1, lines + 1)))
+        case 10: return .discountLine(r.below(max(1, lines)), r.pick([.percent(500), .percent(3000), .amount(50), nil]),
+                                      override: r.below(2) == 0 ? Till.supervisorPIN : nil)
+        case 11: return .discountReceipt(r.pick([.percent(1000), .amount(199), nil]), override: r.pick([nil, Till.supervisorPIN]))
+        case 12: return .overridePrice(line: r.below(max(1, lines)), unitPrice: Int64(r.below(2000)), override: r.pick([nil, Till.supervisorPIN]))
+        case 13, 14, 15: return .tender(Tender(kind: r.pick([.cash, .cash, .card, .voucher]), amount: Int64(r.below(3000)) + 1))
+        case 16: return .complete
+        case 17: return .cancel(override: r.pick([nil, Till.supervisorPIN]))
+        case 18: return .park
+        case 19: return .resume(parkID: t.state.parked.keys.first ?? 1)
+        case 20:
+            guard let sale = sales.isEmpty ? nil : r.pick(sales) else { return .total }
+            let line = r.below(sale.lines.count)
+            return .refund(original: sale, lines: [RefundRequestLine(line: line, quantity: Int64(r.below(3)) + 1)],
+                           tender: r.pick([.cash, .card]), override: r.pick([nil, Till.supervisorPIN]))
+        case 21: return .moveCash(r.pick([.cashIn, .cashOut]), amount: Int64(r.below(5000)), reason: "float")
+        case 22: return r.below(3) == 0 ? .closeDay : .noSale(override: Till.supervisorPIN)
+        case 23: return .total
+        case 24..<32: return .scan(code: r.pick(["1", "2", "3"]), quantity: Int64(r.below(3)) + 1)
+        default:
+            let due = (try? t.state.openSale?.totals(.inclusive).total) ?? 0
+            return .tender(Tender(kind: r.pick([.cash, .card]), amount: max(1, (due ?? 0) + Int64(r.below(500)) - 250)))
+        }
+    }
+
+    @Test(arguments: [1, 2, 3, 4] as [UInt64])
+    func replayRebuildsTheSameStateAndMoneyAlwaysBalances(seed: UInt64) throws {
+        var t = Till()
+        var r = Rng(s: seed)
+        var sales: [CompletedSale] = []
+        var refunds: [CompletedRefund] = []
+        var dayGross: Int64 = 0
+        var dayRefunds: Int64 = 0
+        var accepted = 0
+        for _ in 0..<5_000 {
+            let command = randomCommand(t, &r, sales)
+            let d = t.state.decide(command, t.env, t.ctx)
+            t.record(d.events)
+            t.ctx.now.milliseconds += 1000
+            if d.refusal == nil { accepted += 1 }
+            for e in d.events {
+                switch e {
+                case .saleCompleted(let s):
+                    let paid = s.tenders.reduce(0) { $0 + $1.amount }
+                    #expect(paid - s.change == s.total + s.rounding)
+                    #expect(s.change >= 0)
+                    #expect(s.tenders.filter { $0.kind != .cash }.reduce(0) { $0 + $1.amount } <= s.total)
+                    #expect(s.breakdown.reduce(0) { $0 + $1.gross } == s.total)
+                    if !s.training {
+                        sales.append(s)
+                        dayGross += s.total
+                    }
+                case .refundCompleted(let rf):
+                    refunds.append(rf)
+                    if !rf.training { dayRefunds += rf.total }
+                case .dayClosed(let z):
+                    #expect(z.counters.salesGross == dayGross)
+                    #expect(z.counters.refundsGross == dayRefunds)
+                    #expect(z.counters.netTotal == dayGross - dayRefunds)
+                    dayGross = 0
+                    dayRefunds = 0
+                default: break
+                }
+            }
+        }
+        #expect(accepted > 1000, "the sequence should mostly do real work")
+        #expect(sales.count > 200)
+        #expect(!refunds.isEmpty)
+        // Never more refunded than sold, per receipt.
+        for s in sales {
+            let back = refunds.filter { $0.originalReceipt == s.receiptNumber && !$0.training }.reduce(0) { $0 + $1.total }
+            #expect(back <= s.total)
+        }
+        // Replaying the recorded events, through the journal codec, rebuilds exactly the same state.
+        let decoded = try t.journal.map { try EventCodec.decode(EventCodec.encode($0)) }
+        #expect(decoded == t.journal)
+        #expect(RegisterState.replay(decoded) == t.state)
+        #expect(try EventCodec.decodeState(EventCodec.encode(t.state)) == t.state)
+    }
+
+    @Test func aTruncatedOrCorruptedPayloadIsATypedErrorNeverATrap() throws {
+        var t = Till()
+        t.cashierWithOpenShift()
+        t.must(.scan(code: "1", quantity: 2))
+        t.must(.tender(Tender(kind: .cash, amount: 1000)))
+        let bytes = EventCodec.encode(.saleCompleted(t.lastSale!))
+        for cut in 0..<bytes.count {
+            #expect(throws: CodecError.self) { try EventCodec.decode(Array(bytes[..<cut])) }
+        }
+        var r = Rng(s: 9)
+        for _ in 0..<2000 {
+            var b = bytes
+            b[r.below(b.count)] ^= UInt8(1 << r.below(8))
+            _ = try? EventCodec.decode(b)
+        }
+        #expect(throws: CodecError.self) { try EventCodec.decode(bytes + [0]) }
+    }
+}
