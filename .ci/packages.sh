@@ -1,0 +1,16 @@
+# The Debian packages Kassa needs to build and test, installed once per machine.
+# Sourced by .ci/run and .ci/demo.
+KASSA_PACKAGES=(pkg-config)
+
+install_packages() {
+    local missing=()
+    for p in "${KASSA_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get update -qq
+    $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}

@@ -1,0 +1,218 @@
+/// The words on a receipt, in the register's language.
+public struct ReceiptWords: Hashable, Sendable {
+    public var receipt, refund, copy, training, register, cashier, total, change, rounding, discount, receiptDiscount,
+        vat, net, gross, cash, card, voucher, originalReceipt, priceOverride, voided: String
+
+    public static let english = ReceiptWords(
+        receipt: "Receipt", refund: "REFUND", copy: "*** COPY ***", training: "*** TRAINING - NOT A RECEIPT ***",
+        register: "Register", cashier: "Cashier", total: "TOTAL", change: "Change", rounding: "Rounding",
+        discount: "Discount", receiptDiscount: "Receipt discount", vat: "VAT", net: "Net", gross: "Gross", cash: "Cash",
+        card: "Card", voucher: "Voucher", originalReceipt: "Original receipt", priceOverride: "Price changed from",
+        voided: "VOID")
+
+    public static let finnish = ReceiptWords(
+        receipt: "Kuitti", refund: "PALAUTUS", copy: "*** KOPIO ***", training: "*** HARJOITUS - EI KUITTI ***",
+        register: "Kassa", cashier: "Myyjä", total: "YHTEENSÄ", change: "Takaisin", rounding: "Pyöristys",
+        discount: "Alennus", receiptDiscount: "Kuittialennus", vat: "ALV", net: "Veroton", gross: "Verollinen",
+        cash: "Käteinen", card: "Kortti", voucher: "Lahjakortti", originalReceipt: "Alkuperäinen kuitti",
+        priceOverride: "Hinta muutettu, oli", voided: "MITÄTÖITY")
+
+    public func tender(_ kind: TenderKind) -> String {
+        switch kind {
+        case .cash: return cash
+        case .card: return card
+        case .voucher: return voucher
+        }
+    }
+}
+
+/// A receipt as a structure: what was sold or refunded, the VAT, the payment and who and when.
+/// Rendering to text (here) or ESC/POS (the printer driver) works from this alone.
+public struct Receipt: Hashable, Sendable {
+    public enum Kind: Hashable, Sendable { case sale, refund }
+
+    public struct Line: Hashable, Sendable {
+        public var text: String
+        /// Quantity and unit price, shown when more than one piece or a weight.
+        public var unit: SaleUnit
+        public var quantity: Int64
+        public var unitPrice: Int64?
+        public var amount: Int64
+        /// Discounts and overrides shown under the line, each with its amount (negative off).
+        public var adjustments: [Adjustment]
+    }
+
+    public struct Payment: Hashable, Sendable {
+        public var kind: TenderKind
+        /// The card terminal's reference or the voucher code.
+        public var reference: String?
+        public var amount: Int64
+    }
+
+    public enum Adjustment: Hashable, Sendable {
+        case priceChanged(from: Int64)
+        /// A line discount: its percentage, if it was one, and the amount off.
+        case discount(basisPoints: Int?, amount: Int64)
+    }
+
+    public var kind: Kind
+    public var number: UInt64
+    public var training: Bool
+    public var copy: Bool
+    public var header: [String]
+    public var registerID: String
+    public var operatorName: String
+    /// Local time as the register shows it (the runtime formats it in the register's time zone).
+    public var localTime: String
+    /// The first hex digits of the journal chain hash of the record: ties paper to the journal.
+    public var chainHash: String?
+    public var lines: [Line]
+    public var receiptDiscount: Int64
+    public var breakdown: [TaxBreakdownLine]
+    public var total: Int64
+    public var tenders: [Payment]
+    public var change: Int64
+    public var rounding: Int64
+    public var originalReceipt: UInt64?
+    public var footer: [String]
+
+    static func header(_ config: RegisterConfig) -> [String] {
+        [config.storeName, config.storeAddress, config.vatID.isEmpty ? "" : "VAT \(config.vatID)"].filter { !$0.isEmpty }
+    }
+
+    public static func sale(_ s: CompletedSale, config: RegisterConfig, operatorName: String, localTime: String,
+                            chainHash: String? = nil, copy: Bool = false) -> Receipt {
+        var lines: [Line] = []
+        var receiptDiscount: Int64 = 0
+        for (i, l) in s.lines.enumerated() {
+            guard let p = s.priced[i] else { continue }
+            var adjustments: [Adjustment] = []
+            if l.unitPrice != l.catalogPrice && l.fixedAmount == nil {
+                adjustments.append(.priceChanged(from: l.catalogPrice))
+            }
+            if p.lineDiscount != 0 {
+                var bp: Int?
+                if case .percent(let v)? = l.discount { bp = v }
+                adjustments.append(.discount(basisPoints: bp, amount: -p.lineDiscount))
+            }
+            receiptDiscount += p.receiptDiscount
+            lines.append(Line(text: l.name, unit: l.unit, quantity: l.quantity,
+                              unitPrice: l.fixedAmount == nil ? l.unitPrice : nil,
+                              amount: p.gross + p.lineDiscount + p.receiptDiscount - (config.priceMode == .exclusive ? p.tax : 0),
+                              adjustments: adjustments))
+        }
+        let tenders = s.tenders.map { Payment(kind: $0.kind, reference: $0.reference, amount: $0.amount) }
+        return Receipt(kind: .sale, number: s.receiptNumber, training: s.training, copy: copy, header: header(config),
+                       registerID: s.registerID, operatorName: operatorName, localTime: localTime, chainHash: chainHash,
+                       lines: lines, receiptDiscount: receiptDiscount, breakdown: s.breakdown, total: s.total,
+                       tenders: tenders, change: s.change, rounding: s.rounding, originalReceipt: nil,
+                       footer: config.receiptFooter.isEmpty ? [] : [config.receiptFooter])
+    }
+
+    public static func refund(_ r: CompletedRefund, config: RegisterConfig, operatorName: String, localTime: String,
+                              chainHash: String? = nil, copy: Bool = false) -> Receipt {
+        let lines = r.lines.map { l in
+            Line(text: l.name, unit: l.unit, quantity: l.quantity, unitPrice: nil, amount: -l.gross, adjustments: [])
+        }
+        return Receipt(kind: .refund, number: r.refundNumber, training: r.training, copy: copy, header: header(config),
+                       registerID: config.registerID, operatorName: operatorName, localTime: localTime,
+                       chainHash: chainHash, lines: lines, receiptDiscount: 0,
+                       breakdown: r.breakdown.map { TaxBreakdownLine(taxClass: $0.taxClass, basisPoints: $0.basisPoints,
+                                                                      net: -$0.net, tax: -$0.tax, gross: -$0.gross) },
+                       total: -r.total, tenders: [Payment(kind: r.tender, reference: nil, amount: -r.paidOut)], change: 0,
+                       rounding: -r.rounding, originalReceipt: r.originalReceipt, footer: [])
+    }
+
+    static func grams(_ g: Int64, separator: Character) -> String {
+        var frac = String(g % 1000)
+        while frac.count < 3 { frac = "0" + frac }
+        return "\(g / 1000)\(separator)\(frac) kg"
+    }
+
+    func detail(_ l: Line, _ format: MoneyFormat, _ money: (Int64) -> String) -> String? {
+        switch l.unit {
+        case .piece:
+            guard l.quantity != 1 else { return nil }
+            return l.unitPrice.map { "\(l.quantity) x \(money($0))" } ?? "\(l.quantity) x"
+        case .weight:
+            return Self.grams(l.quantity, separator: format.decimalSeparator) + (l.unitPrice.map { " x \(money($0))/kg" } ?? "")
+        }
+    }
+
+    /// 2550 → "25.5", 1000 → "10", 1350 → "13.5".
+    public static func basisPointsText(_ bp: Int) -> String {
+        let whole = bp / 100
+        var frac = bp % 100
+        guard frac != 0 else { return String(whole) }
+        var digits = frac < 10 ? "0" + String(frac) : String(frac)
+        if frac % 10 == 0 { frac /= 10; digits = String(frac) }
+        return "\(whole).\(digits)"
+    }
+
+    /// Plain text at 32, 42 or 48 columns (any width from 24 works): every line fits.
+    public func render(columns: Int, format: MoneyFormat, currency: Currency, words: ReceiptWords) -> [String] {
+        let w = max(24, columns)
+        let rule = String(repeating: "-", count: w)
+        func money(_ m: Int64) -> String { format.format(m, currency: currency) }
+        var out: [String] = []
+        if training { out += TextLayout.wrap(words.training, columns: w).map { TextLayout.center($0, in: w) } }
+        if copy { out.append(TextLayout.center(words.copy, in: w)) }
+        for h in header { out += TextLayout.wrap(h, columns: w).map { TextLayout.center($0, in: w) } }
+        out.append(rule)
+        let title = kind == .sale ? words.receipt : words.refund
+        out.append(TextLayout.leftRight("\(title) \(registerID)-\(number)", localTime, columns: w))
+        if let o = originalReceipt { out.append(TextLayout.truncate("\(words.originalReceipt) \(registerID)-\(o)", to: w)) }
+        out.append(TextLayout.truncate("\(words.cashier): \(operatorName)", to: w))
+        out.append(rule)
+        for l in lines {
+            if let d = detail(l, format, money) {
+                out.append(TextLayout.truncate(l.text, to: w))
+                out.append(TextLayout.leftRight("  " + d, money(l.amount), columns: w))
+            } else {
+                out.append(TextLayout.leftRight(l.text, money(l.amount), columns: w))
+            }
+            for a in l.adjustments {
+                switch a {
+                case .priceChanged(let from):
+                    out.append(TextLayout.truncate("  \(words.priceOverride) \(money(from))", to: w))
+                case .discount(let bp, let amount):
+                    let pct = bp.map { " " + Self.basisPointsText($0) + " %" } ?? ""
+                    out.append(TextLayout.leftRight("  " + words.discount + pct, money(amount), columns: w))
+                }
+            }
+        }
+        if receiptDiscount != 0 { out.append(TextLayout.leftRight(words.receiptDiscount, money(-receiptDiscount), columns: w)) }
+        out.append(rule)
+        out.append(TextLayout.leftRight(words.total, money(total), columns: w))
+        for t in tenders {
+            out.append(TextLayout.leftRight(words.tender(t.kind) + (t.reference.map { " " + $0 } ?? ""), money(t.amount), columns: w))
+        }
+        if rounding != 0 { out.append(TextLayout.leftRight(words.rounding, money(rounding), columns: w)) }
+        if change != 0 { out.append(TextLayout.leftRight(words.change, money(change), columns: w)) }
+        out.append(rule)
+        out.append(Self.taxRow([words.vat + " %", words.net, words.vat, words.gross], w))
+        for b in breakdown {
+            let rate = Self.basisPointsText(b.basisPoints) + "%"
+            out.append(Self.taxRow([rate, format.number(b.net, currency: currency), format.number(b.tax, currency: currency),
+                                    format.number(b.gross, currency: currency)], w))
+        }
+        if let h = chainHash {
+            out.append(rule)
+            out.append(TextLayout.truncate("# \(h)", to: w))
+        }
+        if !footer.isEmpty {
+            out.append("")
+            for f in footer { out += TextLayout.wrap(f, columns: w).map { TextLayout.center($0, in: w) } }
+        }
+        if training { out.append(TextLayout.center(words.training, in: w)) }
+        return out
+    }
+
+    /// Rate, then net, tax and gross right-aligned, each column kept apart by a space.
+    static func taxRow(_ cells: [String], _ w: Int) -> String {
+        let rest = w / 4
+        var s = TextLayout.pad(TextLayout.truncate(cells[0], to: w - 3 * rest), to: w - 3 * rest)
+        for c in cells.dropFirst() { s += " " + TextLayout.pad(TextLayout.truncate(c, to: rest - 1), to: rest - 1, alignment: .right) }
+        return s
+    }
+}

@@ -1,0 +1,73 @@
+import Testing
+@testable import KassaCore
+
+@Suite("Receipts")
+struct ReceiptTests {
+    func sampleSale() -> (Till, CompletedSale) {
+        var t = Till()
+        t.cashierWithOpenShift()
+        t.must(.scan(code: "1", quantity: 2))
+        t.must(.addItem("candy", quantity: 250))
+        t.must(.scan(code: "3", quantity: 1))
+        t.must(.discountLine(2, .percent(1000), override: nil))
+        t.must(.tender(Tender(kind: .card, amount: 1000, reference: "A1B2")))
+        t.must(.tender(Tender(kind: .cash, amount: 2000)))
+        return (t, t.lastSale!)
+    }
+
+    @Test(arguments: [32, 42, 48])
+    func everyLineFitsTheWidth(columns: Int) {
+        let (t, sale) = sampleSale()
+        let receipt = Receipt.sale(sale, config: t.env.config, operatorName: "Anna Esimerkkinen-Pitkänimi",
+                                   localTime: "2026-02-02 14:05", chainHash: "9f86d081884c7d65")
+        let text = receipt.render(columns: columns, format: .finnish, currency: .EUR, words: .finnish)
+        for line in text { #expect(TextLayout.width(line) <= columns, "\(line)") }
+        #expect(text.contains { $0.hasPrefix("YHTEENSÄ") && $0.hasSuffix("22,59 €") })
+    }
+
+    @Test func theReceiptShowsLinesDiscountsTaxTendersChangeAndTheChainHash() {
+        let (t, sale) = sampleSale()
+        let text = Receipt.sale(sale, config: t.env.config, operatorName: "Anna", localTime: "2026-02-02 14:05",
+                                chainHash: "9f86d081").render(columns: 42, format: .finnish, currency: .EUR, words: .english)
+        let joined = text.joined(separator: "\n")
+        #expect(joined.contains("Receipt R1-1"))
+        #expect(joined.contains("2 x 3,50 €"))
+        #expect(joined.contains("0,250 kg x 15,90 €/kg"))
+        #expect(joined.contains("Discount 10 %"))
+        #expect(joined.contains("-1,29 €"))
+        #expect(joined.contains("Card A1B2"))
+        #expect(joined.contains("Change"))
+        #expect(joined.contains("25.5%"))
+        #expect(joined.contains("13.5%"))
+        #expect(joined.contains("# 9f86d081"))
+        #expect(!joined.contains("COPY"))
+    }
+
+    @Test func aReprintIsMarkedAsACopyAndTrainingOnEveryReceipt() {
+        let (t, sale) = sampleSale()
+        var training = sale
+        training.training = true
+        let text = Receipt.sale(training, config: t.env.config, operatorName: "Anna", localTime: "", copy: true)
+            .render(columns: 32, format: .finnish, currency: .EUR, words: .english)
+        #expect(text.contains { $0.contains("*** COPY ***") })
+        #expect(text.filter { $0.contains("TRAINING") }.count >= 2)
+    }
+
+    @Test func aRefundReceiptNamesTheOriginalAndShowsNegativeAmounts() {
+        var (t, sale) = sampleSale()
+        t.must(.refund(original: sale, lines: [RefundRequestLine(line: 0, quantity: 1)], tender: .cash, override: Till.supervisorPIN))
+        let text = Receipt.refund(t.lastRefund!, config: t.env.config, operatorName: "Sami", localTime: "")
+            .render(columns: 42, format: .finnish, currency: .EUR, words: .english).joined(separator: "\n")
+        #expect(text.contains("REFUND R1-1"))
+        #expect(text.contains("Original receipt R1-1"))
+        #expect(text.contains("-3,50 €"))
+    }
+
+    @Test func basisPointsAreWrittenAsPercentages() {
+        #expect(Receipt.basisPointsText(2550) == "25.5")
+        #expect(Receipt.basisPointsText(1000) == "10")
+        #expect(Receipt.basisPointsText(1350) == "13.5")
+        #expect(Receipt.basisPointsText(5) == "0.05")
+    }
+}
+
