@@ -1,0 +1,35 @@
+// The Linux interfaces Swift's Glibc module leaves out: epoll, signalfd, timerfd, SO_PEERCRED's
+// credentials and accept4. This target links nothing; it only makes declarations visible.
+//
+// No `#define _GNU_SOURCE` here, on purpose: our modules import Glibc as well, and Swift's Glibc
+// module is built without it. With it, the two modules see different definitions of the same libc
+// types (fd_set's field is `fds_bits` under _GNU_SOURCE, `__fds_bits` without) and clang refuses to
+// merge them ("fds_bits from module CLinux is not present in definition of fd_set in module
+// SwiftGlibc"); it also turns sockaddr arguments into transparent unions Swift cannot pass nil to.
+// The two GNU-only declarations we need are restated below instead, with glibc's exact signatures.
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <sys/types.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+// struct ucred as the kernel fills it for SO_PEERCRED (glibc declares it only under _GNU_SOURCE).
+struct clinux_ucred {
+    pid_t pid;
+    uid_t uid;
+    gid_t gid;
+};
+
+static inline int clinux_peer_credentials(int fd, struct clinux_ucred *out) {
+    socklen_t len = sizeof *out;
+    return getsockopt(fd, SOL_SOCKET, SO_PEERCRED, out, &len);
+}
+
+// glibc declares accept4 only under _GNU_SOURCE; it is in every glibc since 2.10.
+extern int accept4(int fd, struct sockaddr *addr, socklen_t *addr_len, int flags);

@@ -1,0 +1,166 @@
+import CLinux
+import Glibc
+
+/// Why a client call failed: the server said no, or the conversation itself broke.
+public enum IPCClientError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The server answered with an error.
+    case remote(IPCError)
+    case system(SystemError)
+    case timedOut
+    case disconnected
+    /// The server sent something this client cannot read.
+    case protocolViolation(String)
+
+    public var description: String {
+        switch self {
+        case .remote(let e): return e.description
+        case .system(let e): return e.description
+        case .timedOut: return "timed out waiting for kassad"
+        case .disconnected: return "kassad closed the connection"
+        case .protocolViolation(let why): return "protocol violation: \(why)"
+        }
+    }
+}
+
+/// A small blocking client for the CLI, scripts and tests: one request at a time, events queued
+/// while a reply is awaited.
+public final class IPCClient {
+    public let greeting: Greeting
+    private let fd: Int32
+    private var reader = LineReader()
+    private var pendingEvents: [ServerMessage] = []
+    private var nextID: Int64 = 1
+    private let timeoutMilliseconds: Int64
+
+    /// Connects and reads the greeting.
+    public init(path: String, timeoutMilliseconds: Int64 = 5_000) throws(IPCClientError) {
+        let address: UnixSocketAddress
+        do { address = try UnixSocketAddress(path) } catch { throw .system(error) }
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw .system(.last("socket")) }
+        self.fd = fd
+        self.timeoutMilliseconds = timeoutMilliseconds
+        guard retryingEINTR({ address.withSockaddr { connect(fd, $0, $1) } }) == 0 else {
+            let e = SystemError.last("connect(\(path))")
+            Glibc.close(fd)
+            throw .system(e)
+        }
+        var first: ServerMessage
+        do {
+            var reader = LineReader()
+            first = try IPCClient.readMessage(fd: fd, reader: &reader, timeout: timeoutMilliseconds)
+            self.reader = reader
+        } catch {
+            Glibc.close(fd)
+            throw error
+        }
+        switch first {
+        case .greeting(let g):
+            greeting = g
+        case .reply(let r):
+            Glibc.close(fd)
+            if case .failure(let e) = r.outcome { throw .remote(e) }
+            throw .protocolViolation("reply before greeting")
+        default:
+            Glibc.close(fd)
+            throw .protocolViolation("no greeting")
+        }
+    }
+
+    deinit { Glibc.close(fd) }
+
+    /// Sends a request and waits for its reply; returns the result or throws the server's error.
+    public func call(_ op: String, args: JSONObject = [:], idempotencyKey: String? = nil) throws(IPCClientError) -> JSONValue {
+        let id = RequestID.int(nextID)
+        nextID += 1
+        try send(Request(id: id, op: op, args: args, idempotencyKey: idempotencyKey))
+        let reply = try awaitReply(id)
+        switch reply.outcome {
+        case .success(let result): return result
+        case .failure(let e): throw .remote(e)
+        }
+    }
+
+    /// Writes one request line without waiting for anything.
+    public func send(_ request: Request) throws(IPCClientError) {
+        var line: [UInt8] = []
+        request.json.write(to: &line)
+        line.append(0x0A)
+        try sendRaw(line)
+    }
+
+    /// Writes bytes as they are; tests use this to send malformed lines.
+    public func sendRaw(_ bytes: [UInt8]) throws(IPCClientError) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { p in
+                retryingEINTR { Glibc.send(fd, p.baseAddress! + offset, p.count - offset, Int32(MSG_NOSIGNAL)) }
+            }
+            guard n > 0 else {
+                if errno == EPIPE || errno == ECONNRESET { throw .disconnected }
+                throw .system(.last("send"))
+            }
+            offset += n
+        }
+    }
+
+    /// Waits for the reply to `id` (or an id-less error reply, which answers an unreadable line),
+    /// keeping any events that arrive first.
+    public func awaitReply(_ id: RequestID?) throws(IPCClientError) -> Reply {
+        while true {
+            let message = try IPCClient.readMessage(fd: fd, reader: &reader, timeout: timeoutMilliseconds)
+            switch message {
+            case .reply(let r) where r.id == id || r.id == nil:
+                return r
+            case .reply(let r):
+                throw .protocolViolation("reply for unexpected id \(String(describing: r.id))")
+            case .event, .gap:
+                pendingEvents.append(message)
+            case .greeting:
+                throw .protocolViolation("second greeting")
+            }
+        }
+    }
+
+    /// The next event or gap marker, waiting up to the timeout.
+    public func nextEvent() throws(IPCClientError) -> ServerMessage {
+        if !pendingEvents.isEmpty { return pendingEvents.removeFirst() }
+        return try IPCClient.readMessage(fd: fd, reader: &reader, timeout: timeoutMilliseconds)
+    }
+
+    private static func readMessage(fd: Int32, reader: inout LineReader, timeout: Int64) throws(IPCClientError) -> ServerMessage {
+        let deadline = monotonicMilliseconds() + timeout
+        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+        while true {
+            switch reader.next() {
+            case .line(let bytes):
+                do {
+                    return try ServerMessage(json: try JSONValue.parse(bytes))
+                } catch let e as JSONParseError {
+                    throw .protocolViolation(e.description)
+                } catch {
+                    throw .protocolViolation("\(error)")
+                }
+            case .tooLong:
+                throw .protocolViolation("server line too long")
+            case nil:
+                break
+            }
+            let remaining = deadline - monotonicMilliseconds()
+            guard remaining > 0 else { throw .timedOut }
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = retryingEINTR { poll(&pfd, 1, Int32(min(remaining, Int64(Int32.max)))) }
+            guard ready > 0 else {
+                if ready == 0 { throw .timedOut }
+                throw .system(.last("poll"))
+            }
+            let n = chunk.withUnsafeMutableBytes { p in retryingEINTR { recv(fd, p.baseAddress, p.count, 0) } }
+            if n == 0 { throw .disconnected }
+            guard n > 0 else {
+                if errno == ECONNRESET { throw .disconnected }
+                throw .system(.last("recv"))
+            }
+            chunk.withUnsafeBytes { reader.append(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
+        }
+    }
+}

@@ -1,0 +1,179 @@
+import CLinux
+import Glibc
+import KassaIPC
+
+/// Readiness bits, as epoll reports them.
+public struct IOEvents: OptionSet, Hashable, Sendable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    public static let readable = IOEvents(rawValue: EPOLLIN.rawValue)
+    public static let writable = IOEvents(rawValue: EPOLLOUT.rawValue)
+    /// Reported whether asked for or not: the peer hung up or the descriptor failed.
+    public static let hangup = IOEvents(rawValue: EPOLLHUP.rawValue)
+    public static let error = IOEvents(rawValue: EPOLLERR.rawValue)
+}
+
+/// A timer's handle, for cancelling it.
+public struct TimerID: Hashable, Sendable {
+    fileprivate let fd: Int32
+}
+
+/// The supervisor's one event loop: epoll over every descriptor kassad watches.
+///
+/// Everything runs on the thread that calls `run()`, one callback at a time, so callbacks need no
+/// locks. The reactor is confined to that thread and deliberately not Sendable. Timers are timerfds
+/// and signals arrive through a signalfd, so both are just more descriptors in the same loop.
+public final class Reactor {
+    public typealias Handler = (IOEvents) -> Void
+
+    private let epollFD: Int32
+    private var handlers: [Int32: Handler] = [:]
+    /// Timer and signal descriptors the reactor created, and so closes.
+    private var ownedFDs: Set<Int32> = []
+    private var running = false
+    /// Called once per loop turn after the ready callbacks: the place for work that must follow
+    /// every batch of events (flushing, sweeping stalled clients).
+    public var onTick: () -> Void = {}
+
+    public init() throws(SystemError) {
+        epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
+        guard epollFD >= 0 else { throw .last("epoll_create1") }
+    }
+
+    deinit {
+        for fd in ownedFDs { close(fd) }
+        close(epollFD)
+    }
+
+    /// Blocks the signals kassad handles in the calling thread's mask, so every thread started
+    /// later inherits the block and the signals queue for `watchSignals`; ignores SIGPIPE, since
+    /// a vanished client must be an EPIPE and never kill the daemon. Call first thing in `main`,
+    /// before libusb or anything else starts a thread.
+    public static func prepareProcessSignals(_ signals: [Int32] = [SIGTERM, SIGHUP, SIGINT]) {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for s in signals { sigaddset(&set, s) }
+        pthread_sigmask(SIG_BLOCK, &set, nil)
+        signal(SIGPIPE, SIG_IGN)
+    }
+
+    // MARK: Descriptors
+
+    /// Watches `fd` (level-triggered) and calls `handler` with what is ready.
+    public func add(_ fd: Int32, events: IOEvents, handler: @escaping Handler) throws(SystemError) {
+        var ev = epoll_event(events: events.rawValue, data: epoll_data_t(fd: fd))
+        guard epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &ev) == 0 else { throw .last("epoll_ctl(ADD \(fd))") }
+        handlers[fd] = handler
+    }
+
+    public func modify(_ fd: Int32, events: IOEvents) throws(SystemError) {
+        var ev = epoll_event(events: events.rawValue, data: epoll_data_t(fd: fd))
+        guard epoll_ctl(epollFD, EPOLL_CTL_MOD, fd, &ev) == 0 else { throw .last("epoll_ctl(MOD \(fd))") }
+    }
+
+    /// Stops watching `fd`. Call before closing it; an event already collected for it in this turn
+    /// is then skipped.
+    public func remove(_ fd: Int32) {
+        guard handlers.removeValue(forKey: fd) != nil else { return }
+        epoll_ctl(epollFD, EPOLL_CTL_DEL, fd, nil)
+    }
+
+    public var watchedCount: Int { handlers.count }
+
+    // MARK: Timers
+
+    /// Calls `handler` after `milliseconds`, and then every `repeating` milliseconds if given.
+    /// Runs on CLOCK_MONOTONIC, so setting the wall clock (a box without an RTC) moves no timer.
+    @discardableResult
+    public func addTimer(after milliseconds: Int64, repeating: Int64? = nil,
+                         handler: @escaping () -> Void) throws(SystemError) -> TimerID {
+        let fd = timerfd_create(CLOCK_MONOTONIC, Int32(TFD_NONBLOCK | TFD_CLOEXEC))
+        guard fd >= 0 else { throw .last("timerfd_create") }
+        // A zero it_value would disarm the timer; the shortest wait is one nanosecond.
+        var spec = itimerspec(it_interval: Reactor.timespec(ms: repeating ?? 0),
+                              it_value: Reactor.timespec(ms: milliseconds))
+        if milliseconds <= 0 { spec.it_value = Glibc.timespec(tv_sec: 0, tv_nsec: 1) }
+        guard timerfd_settime(fd, 0, &spec, nil) == 0 else {
+            let e = SystemError.last("timerfd_settime")
+            close(fd)
+            throw e
+        }
+        let id = TimerID(fd: fd)
+        let oneShot = repeating == nil
+        do {
+            try add(fd, events: .readable) { [unowned self] _ in
+                var expirations: UInt64 = 0
+                guard read(fd, &expirations, 8) == 8 else { return }
+                if oneShot { self.cancelTimer(id) }
+                handler()
+            }
+        } catch {
+            close(fd)
+            throw error
+        }
+        ownedFDs.insert(fd)
+        return id
+    }
+
+    public func cancelTimer(_ id: TimerID) {
+        guard ownedFDs.remove(id.fd) != nil else { return }
+        remove(id.fd)
+        close(id.fd)
+    }
+
+    private static func timespec(ms: Int64) -> Glibc.timespec {
+        Glibc.timespec(tv_sec: Int(ms / 1000), tv_nsec: Int(ms % 1000) * 1_000_000)
+    }
+
+    // MARK: Signals
+
+    /// Delivers `signals` to `handler` through a signalfd. They must already be blocked
+    /// (`prepareProcessSignals`), or the default action would still run.
+    public func watchSignals(_ signals: [Int32], handler: @escaping (Int32) -> Void) throws(SystemError) {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for s in signals { sigaddset(&set, s) }
+        let fd = signalfd(-1, &set, Int32(SFD_NONBLOCK | SFD_CLOEXEC))
+        guard fd >= 0 else { throw .last("signalfd") }
+        do {
+            try add(fd, events: .readable) { _ in
+                var info = signalfd_siginfo()
+                while read(fd, &info, MemoryLayout<signalfd_siginfo>.size) == MemoryLayout<signalfd_siginfo>.size {
+                    handler(Int32(info.ssi_signo))
+                }
+            }
+        } catch {
+            close(fd)
+            throw error
+        }
+        ownedFDs.insert(fd)
+    }
+
+    // MARK: Loop
+
+    /// Runs until `stop()` is called from a callback.
+    public func run() throws(SystemError) {
+        running = true
+        var events = [epoll_event](repeating: epoll_event(), count: 64)
+        while running {
+            let n = events.withUnsafeMutableBufferPointer { epoll_wait(epollFD, $0.baseAddress, Int32($0.count), -1) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .last("epoll_wait")
+            }
+            for i in 0..<Int(n) {
+                let fd = events[i].data.fd
+                // An earlier callback in this batch may have removed it.
+                guard let handler = handlers[fd] else { continue }
+                handler(IOEvents(rawValue: events[i].events))
+            }
+            onTick()
+        }
+    }
+
+    /// Makes `run()` return after the current turn.
+    public func stop() {
+        running = false
+    }
+}
