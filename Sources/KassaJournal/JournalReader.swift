@@ -1,0 +1,97 @@
+/// What `kassa journal verify` prints: counts when the journal is sound, else the first bad record.
+public struct JournalVerification: Equatable, Sendable {
+    public var segments: Int
+    public var records: UInt64
+    public var lastSeq: UInt64
+    public var firstFault: JournalFault?
+
+    public var isSound: Bool { firstFault == nil }
+}
+
+/// Reads a journal without ever changing it: no truncation, no quarantine, no new files. Safe on
+/// the live state directory of a running register and on a damaged one (dump, export, verify).
+public final class JournalReader {
+    private let store: SegmentStore
+    private let snapshots: SnapshotStore
+
+    /// `registerID` nil takes the register of the first segment.
+    public init(stateDirectory: String, registerID: UInt64? = nil,
+                fileSystem: any JournalFileSystem = PosixFileSystem()) throws(JournalError) {
+        let directory = stateDirectory + "/" + Format.journalDirectory
+        do throws(FileSystemError) {
+            var store = try SegmentStore(fileSystem: fileSystem, directory: directory, registerID: registerID ?? 0)
+            if registerID == nil, let first = store.segments.first {
+                let header = try fileSystem.readAll(directory + "/" + first.name).withUnsafeBytes { SegmentHeader.decode($0) }
+                if case .success(let header) = header {
+                    store = try SegmentStore(fileSystem: fileSystem, directory: directory, registerID: header.registerID)
+                }
+            }
+            self.store = store
+            snapshots = SnapshotStore(fileSystem: fileSystem, directory: stateDirectory + "/" + Format.snapshotDirectory,
+                                      registerID: store.registerID)
+        } catch {
+            throw .io(error)
+        }
+    }
+
+    public var registerID: UInt64 { store.registerID }
+
+    /// Walks every segment from record 1: header CRCs and chain links, every record's CRC32C and
+    /// chain hash, gap-free sequence numbers. `throughSeq` stops the walk there (the writer's
+    /// `lastSeq`, so that a record being written is not taken for a torn one); nil walks to the end.
+    public func verify(throughSeq: UInt64? = nil) throws(JournalError) -> JournalVerification {
+        var records: UInt64 = 0
+        let fault: JournalFault?
+        do {
+            fault = try walkFromStart(through: throughSeq ?? .max) { _ in records += 1 }
+        } catch let error as JournalError {
+            throw error
+        } catch {
+            preconditionFailure("counting records does not throw")
+        }
+        return JournalVerification(segments: store.segments.count, records: records, lastSeq: records, firstFault: fault)
+    }
+
+    /// Visits records from `fromSeq` to the end or to the first bad record, which it returns
+    /// (nil at a clean end). Throws `JournalError` or what `body` throws.
+    public func forEachRecord(fromSeq: UInt64, _ body: (JournalRecordView) throws -> Void) throws -> JournalFault? {
+        guard !store.segments.isEmpty else { return nil }
+        if fromSeq <= 1 { return try walkFromStart(through: .max, body) }
+        var point: ChainPoint
+        do {
+            point = try chainPoint(before: fromSeq, in: store)
+        } catch .damaged(let fault) {
+            return fault
+        }
+        do {
+            return try store.walk(from: &point, verifyingChain: true, visit: body)
+        } catch let error as FileSystemError {
+            throw JournalError.io(error)
+        }
+    }
+
+    public func read(seq: UInt64) throws(JournalError) -> JournalRecord {
+        guard seq >= 1 else { throw .noSuchRecord(seq) }
+        return try readRecord(seq: seq, in: store)
+    }
+
+    public func loadNewestValidSnapshot() throws(JournalError) -> JournalSnapshot? {
+        do throws(FileSystemError) {
+            return try snapshots.loadNewestValid().0
+        } catch {
+            throw .io(error)
+        }
+    }
+
+    private func walkFromStart(through limit: UInt64, _ body: (JournalRecordView) throws -> Void) throws -> JournalFault? {
+        guard !store.segments.isEmpty else { return nil }
+        do {
+            switch try store.journalStart() {
+            case .failure(let fault): return fault
+            case .success(var point): return try store.walk(from: &point, through: limit, verifyingChain: true, visit: body)
+            }
+        } catch let error as FileSystemError {
+            throw JournalError.io(error)
+        }
+    }
+}
