@@ -25,19 +25,21 @@ public enum CatalogCSV {
             if !record.isBlank { records.append(record) }
         }
         guard let headerRecord = records.first else {
-            throw CatalogImportError(problems: tokenizer.problems.isEmpty
-                ? [CatalogImportProblem(line: 1, column: 0, columnName: nil, reason: .missingHeader)]
-                : tokenizer.problems)
+            throw CatalogImportError(problems: [CatalogImportProblem(line: 1, column: 0, columnName: nil, reason: .missingHeader)])
         }
 
         let header = Header(headerRecord, problems: &problems)
         var checker = RowChecker(header: header, currency: currency, taxClasses: taxClasses)
         var items: [Item] = []
-        for record in records.dropFirst() {
+        // An unterminated quote swallowed the rest of the file: its record is reported, not checked.
+        for record in records.dropFirst() where !record.isUnterminated {
             if let item = checker.check(record, problems: &problems) { items.append(item) }
         }
-        // Syntax problems end the record they occur in, so they sort in with the row problems.
-        problems += tokenizer.problems
+        for var problem in tokenizer.problems {
+            problem.columnName = header.name(at: problem.column)
+            problems.append(problem)
+        }
+        // File order, the order in which a person fixes the file (the sort is stable).
         problems.sort { ($0.line, $0.column) < ($1.line, $1.column) }
         guard problems.isEmpty else { throw CatalogImportError(problems: problems) }
 
@@ -177,6 +179,7 @@ struct CSVField {
 struct CSVRecord {
     var line: Int
     var fields: [CSVField]
+    var isUnterminated = false
 
     var isBlank: Bool { fields.count == 1 && fields[0].bytes.isEmpty && !fields[0].quoted }
 }
@@ -252,6 +255,7 @@ struct CSVTokenizer {
                 guard closed else {
                     report(.unterminatedQuote, record: field.line, column: record.fields.count + 1)
                     record.fields.append(field)
+                    record.isUnterminated = true
                     return record
                 }
                 var strayText = false
@@ -286,6 +290,10 @@ private struct Header {
     /// Column name for each field position; nil for an unknown or repeated column.
     var names: [String?]
     var position: [String: Int] = [:]
+
+    func name(at column: Int) -> String? {
+        column >= 1 && column <= names.count ? names[column - 1] : nil
+    }
 
     init(_ record: CSVRecord, problems: inout [CatalogImportProblem]) {
         names = []
@@ -343,8 +351,7 @@ private struct RowChecker {
     mutating func check(_ record: CSVRecord, problems: inout [CatalogImportProblem]) -> Item? {
         let before = problems.count
         func problem(_ column: Int, _ reason: CatalogImportProblem.Reason) {
-            let name = column >= 1 && column <= header.names.count ? header.names[column - 1] : nil
-            problems.append(CatalogImportProblem(line: record.line, column: column, columnName: name, reason: reason))
+            problems.append(CatalogImportProblem(line: record.line, column: column, columnName: header.name(at: column), reason: reason))
         }
 
         let expected = header.names.count
@@ -355,8 +362,8 @@ private struct RowChecker {
         var cells: [String: (text: String, column: Int)] = [:]
         for (i, field) in record.fields.enumerated() {
             guard let text = decodeUTF8(field.bytes) else {
-                problems.append(CatalogImportProblem(line: field.line, column: i + 1,
-                                                     columnName: i < expected ? header.names[i] : nil, reason: .invalidUTF8))
+                problems.append(CatalogImportProblem(line: field.line, column: i + 1, columnName: header.name(at: i + 1),
+                                                     reason: .invalidUTF8))
                 continue
             }
             if i < expected, let name = header.names[i] {
