@@ -6,7 +6,8 @@ private func parse(_ text: String, currency: Currency = .EUR, taxClasses: Set<Ta
 }
 
 private func problems(_ bytes: [UInt8], taxClasses: Set<TaxClassID>? = nil) -> [CatalogImportProblem] {
-    do {
+    // Explicit error type: Swift 6.0 does not infer it for a do-catch.
+    do throws(CatalogImportError) {
         _ = try CatalogCSV.parse(bytes, currency: .EUR, taxClasses: taxClasses)
         return []
     } catch {
