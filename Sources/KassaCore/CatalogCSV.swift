@@ -52,7 +52,8 @@ public enum CatalogCSV {
     }
 
     /// Writes the catalog with a header row, items sorted by id and CRLF line ends (RFC 4180), so
-    /// that `parse` gives the same catalog back and exports of one catalog compare equal.
+    /// that exports of one catalog compare equal and `parse` gives the same catalog back (given
+    /// the same rules; items made in code must hold what `parse` accepts: names, digit PLUs).
     public static func export(_ catalog: Catalog, currency: Currency) -> String {
         let amount = MoneyFormat(decimalSeparator: ".", groupingSeparator: nil, symbol: "", symbolPosition: .none)
         var out = columns.joined(separator: ",") + "\r\n"

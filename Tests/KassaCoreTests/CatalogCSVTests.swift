@@ -6,7 +6,7 @@ private func parse(_ text: String, currency: Currency = .EUR, taxClasses: Set<Ta
 }
 
 private func problems(_ bytes: [UInt8], taxClasses: Set<TaxClassID>? = nil) -> [CatalogImportProblem] {
-    // Explicit error type: Swift 6.0 does not infer it for a do-catch.
+    // The error type is spelled out so that `error.problems` does not rest on do-catch inference.
     do throws(CatalogImportError) {
         _ = try CatalogCSV.parse(bytes, currency: .EUR, taxClasses: taxClasses)
         return []
