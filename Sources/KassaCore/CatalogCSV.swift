@@ -290,7 +290,6 @@ struct CSVTokenizer {
 private struct Header {
     /// Column name for each field position; nil for an unknown or repeated column.
     var names: [String?]
-    var position: [String: Int] = [:]
 
     func name(at column: Int) -> String? {
         column >= 1 && column <= names.count ? names[column - 1] : nil
@@ -298,6 +297,7 @@ private struct Header {
 
     init(_ record: CSVRecord, problems: inout [CatalogImportProblem]) {
         names = []
+        var seen: Set<String> = []
         for (i, field) in record.fields.enumerated() {
             let text = decodeUTF8(field.bytes).map { field.quoted ? $0 : $0.trimmingSpaces() }
             guard let text else {
@@ -309,15 +309,15 @@ private struct Header {
             if !CatalogCSV.columns.contains(name) {
                 problems.append(CatalogImportProblem(line: record.line, column: i + 1, columnName: text, reason: .unknownColumn(text)))
                 names.append(nil)
-            } else if position[name] != nil {
+            } else if seen.contains(name) {
                 problems.append(CatalogImportProblem(line: record.line, column: i + 1, columnName: name, reason: .duplicateColumn(name)))
                 names.append(nil)
             } else {
-                position[name] = i
+                seen.insert(name)
                 names.append(name)
             }
         }
-        for name in CatalogCSV.columns where CatalogCSV.requiredColumns.contains(name) && position[name] == nil {
+        for name in CatalogCSV.columns where CatalogCSV.requiredColumns.contains(name) && !seen.contains(name) {
             problems.append(CatalogImportProblem(line: record.line, column: 0, columnName: name, reason: .missingColumn(name)))
         }
     }
@@ -395,8 +395,9 @@ private struct RowChecker {
 
         var taxClass: TaxClassID?
         if let cell = required("tax_class") {
-            taxClass = TaxClassID(cell.text)
-            if let taxClasses, !taxClasses.contains(TaxClassID(cell.text)) { problem(cell.column, .unknownTaxClass(cell.text)) }
+            let classID = TaxClassID(cell.text)
+            taxClass = classID
+            if let taxClasses, !taxClasses.contains(classID) { problem(cell.column, .unknownTaxClass(cell.text)) }
         }
 
         var unit = SaleUnit.piece
