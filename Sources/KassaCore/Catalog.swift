@@ -201,7 +201,10 @@ public struct EmbeddedBarcodeRule: Hashable, Sendable {
     }
 
     public func match(_ code: String) -> (itemCode: String, value: Int64)? {
-        guard isValid, code.count == 13, code.hasPrefix(prefix) else { return nil }
+        // Digits only: a non-digit byte below "0" would trap in the arithmetic below.
+        guard isValid, code.count == 13, code.hasPrefix(prefix), code.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+            return nil
+        }
         let body = Array(code.utf8)
         let itemStart = prefix.utf8.count
         let itemCode = String(decoding: body[itemStart..<(itemStart + itemDigits)], as: UTF8.self)

@@ -25,19 +25,21 @@ public enum CatalogCSV {
             if !record.isBlank { records.append(record) }
         }
         guard let headerRecord = records.first else {
-            throw CatalogImportError(problems: tokenizer.problems.isEmpty
-                ? [CatalogImportProblem(line: 1, column: 0, columnName: nil, reason: .missingHeader)]
-                : tokenizer.problems)
+            throw CatalogImportError(problems: [CatalogImportProblem(line: 1, column: 0, columnName: nil, reason: .missingHeader)])
         }
 
         let header = Header(headerRecord, problems: &problems)
         var checker = RowChecker(header: header, currency: currency, taxClasses: taxClasses)
         var items: [Item] = []
-        for record in records.dropFirst() {
+        // An unterminated quote swallowed the rest of the file: its record is reported, not checked.
+        for record in records.dropFirst() where !record.isUnterminated {
             if let item = checker.check(record, problems: &problems) { items.append(item) }
         }
-        // Syntax problems end the record they occur in, so they sort in with the row problems.
-        problems += tokenizer.problems
+        for var problem in tokenizer.problems {
+            problem.columnName = header.name(at: problem.column)
+            problems.append(problem)
+        }
+        // File order, the order in which a person fixes the file (the sort is stable).
         problems.sort { ($0.line, $0.column) < ($1.line, $1.column) }
         guard problems.isEmpty else { throw CatalogImportError(problems: problems) }
 
@@ -50,7 +52,8 @@ public enum CatalogCSV {
     }
 
     /// Writes the catalog with a header row, items sorted by id and CRLF line ends (RFC 4180), so
-    /// that `parse` gives the same catalog back and exports of one catalog compare equal.
+    /// that exports of one catalog compare equal and `parse` gives the same catalog back (given
+    /// the same rules; items made in code must hold what `parse` accepts: names, digit PLUs).
     public static func export(_ catalog: Catalog, currency: Currency) -> String {
         let amount = MoneyFormat(decimalSeparator: ".", groupingSeparator: nil, symbol: "", symbolPosition: .none)
         var out = columns.joined(separator: ",") + "\r\n"
@@ -177,6 +180,7 @@ struct CSVField {
 struct CSVRecord {
     var line: Int
     var fields: [CSVField]
+    var isUnterminated = false
 
     var isBlank: Bool { fields.count == 1 && fields[0].bytes.isEmpty && !fields[0].quoted }
 }
@@ -252,6 +256,7 @@ struct CSVTokenizer {
                 guard closed else {
                     report(.unterminatedQuote, record: field.line, column: record.fields.count + 1)
                     record.fields.append(field)
+                    record.isUnterminated = true
                     return record
                 }
                 var strayText = false
@@ -285,10 +290,14 @@ struct CSVTokenizer {
 private struct Header {
     /// Column name for each field position; nil for an unknown or repeated column.
     var names: [String?]
-    var position: [String: Int] = [:]
+
+    func name(at column: Int) -> String? {
+        column >= 1 && column <= names.count ? names[column - 1] : nil
+    }
 
     init(_ record: CSVRecord, problems: inout [CatalogImportProblem]) {
         names = []
+        var seen: Set<String> = []
         for (i, field) in record.fields.enumerated() {
             let text = decodeUTF8(field.bytes).map { field.quoted ? $0 : $0.trimmingSpaces() }
             guard let text else {
@@ -300,15 +309,15 @@ private struct Header {
             if !CatalogCSV.columns.contains(name) {
                 problems.append(CatalogImportProblem(line: record.line, column: i + 1, columnName: text, reason: .unknownColumn(text)))
                 names.append(nil)
-            } else if position[name] != nil {
+            } else if seen.contains(name) {
                 problems.append(CatalogImportProblem(line: record.line, column: i + 1, columnName: name, reason: .duplicateColumn(name)))
                 names.append(nil)
             } else {
-                position[name] = i
+                seen.insert(name)
                 names.append(name)
             }
         }
-        for name in CatalogCSV.columns where CatalogCSV.requiredColumns.contains(name) && position[name] == nil {
+        for name in CatalogCSV.columns where CatalogCSV.requiredColumns.contains(name) && !seen.contains(name) {
             problems.append(CatalogImportProblem(line: record.line, column: 0, columnName: name, reason: .missingColumn(name)))
         }
     }
@@ -343,8 +352,7 @@ private struct RowChecker {
     mutating func check(_ record: CSVRecord, problems: inout [CatalogImportProblem]) -> Item? {
         let before = problems.count
         func problem(_ column: Int, _ reason: CatalogImportProblem.Reason) {
-            let name = column >= 1 && column <= header.names.count ? header.names[column - 1] : nil
-            problems.append(CatalogImportProblem(line: record.line, column: column, columnName: name, reason: reason))
+            problems.append(CatalogImportProblem(line: record.line, column: column, columnName: header.name(at: column), reason: reason))
         }
 
         let expected = header.names.count
@@ -355,8 +363,8 @@ private struct RowChecker {
         var cells: [String: (text: String, column: Int)] = [:]
         for (i, field) in record.fields.enumerated() {
             guard let text = decodeUTF8(field.bytes) else {
-                problems.append(CatalogImportProblem(line: field.line, column: i + 1,
-                                                     columnName: i < expected ? header.names[i] : nil, reason: .invalidUTF8))
+                problems.append(CatalogImportProblem(line: field.line, column: i + 1, columnName: header.name(at: i + 1),
+                                                     reason: .invalidUTF8))
                 continue
             }
             if i < expected, let name = header.names[i] {
@@ -387,8 +395,9 @@ private struct RowChecker {
 
         var taxClass: TaxClassID?
         if let cell = required("tax_class") {
-            taxClass = TaxClassID(cell.text)
-            if let taxClasses, !taxClasses.contains(TaxClassID(cell.text)) { problem(cell.column, .unknownTaxClass(cell.text)) }
+            let classID = TaxClassID(cell.text)
+            taxClass = classID
+            if let taxClasses, !taxClasses.contains(classID) { problem(cell.column, .unknownTaxClass(cell.text)) }
         }
 
         var unit = SaleUnit.piece

@@ -71,6 +71,8 @@ public enum Checked {
         let dm = d.magnitude
         guard product.high < dm else { throw .overflow }
         let (q, r) = dm.dividingFullWidth(product)
+        // Checked before rounding up: q may be UInt64.max, and q + 1 would trap.
+        guard q <= UInt64(Int64.max) else { throw .overflow }
         var m = q
         if r >= dm - r { m += 1 }  // remainder at least half: round away from zero
         guard m <= UInt64(Int64.max) else { throw .overflow }
