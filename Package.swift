@@ -16,12 +16,12 @@ let package = Package(
         // Declarations Glibc hides (epoll, signalfd, timerfd, struct ucred); links nothing.
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
         .target(name: "KassaIPC", dependencies: ["KassaCore", "CLinux"], exclude: ["PROTOCOL.md"]),
-        .target(name: "KassaRuntime", dependencies: ["KassaCore", "KassaIPC", "CLinux"]),
-        .executableTarget(name: "kassa", dependencies: ["KassaCore", "KassaJournal"]),
+        .target(name: "KassaRuntime", dependencies: ["KassaCore", "KassaJournal", "KassaIPC", "CLinux"]),
+        .executableTarget(name: "kassa", dependencies: ["KassaCore", "KassaJournal", "KassaIPC", "KassaRuntime", "CLinux"]),
         .testTarget(name: "KassaCoreTests", dependencies: ["KassaCore"]),
         .testTarget(name: "KassaJournalTests", dependencies: ["KassaJournal", "KassaCore"]),
         .testTarget(name: "KassaIPCTests", dependencies: ["KassaIPC", "KassaCore", "CLinux"]),
-        .testTarget(name: "KassaRuntimeTests", dependencies: ["KassaRuntime", "KassaIPC", "KassaCore", "CLinux"]),
+        .testTarget(name: "KassaRuntimeTests", dependencies: ["KassaRuntime", "KassaJournal", "KassaIPC", "KassaCore", "CLinux"]),
     ],
     swiftLanguageModes: [.v6]
 )

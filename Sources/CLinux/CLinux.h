@@ -17,6 +17,7 @@
 #include <sys/timerfd.h>
 #include <sys/types.h>
 #include <sys/un.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 // struct ucred as the kernel fills it for SO_PEERCRED (glibc declares it only under _GNU_SOURCE).

@@ -24,7 +24,7 @@ public enum EventCodec {
 
     /// Runs a typed-throwing body over an array's bytes (the standard library's `withUnsafeBytes`
     /// only rethrows untyped errors in Swift 6.0).
-    static func withBytes<T>(_ bytes: [UInt8], _ body: (UnsafeRawBufferPointer) throws(CodecError) -> T) throws(CodecError) -> T {
+    public static func withBytes<T>(_ bytes: [UInt8], _ body: (UnsafeRawBufferPointer) throws(CodecError) -> T) throws(CodecError) -> T {
         var result: Result<T, CodecError>?
         bytes.withUnsafeBytes { raw in
             do throws(CodecError) { result = .success(try body(raw)) } catch { result = .failure(error) }

@@ -1,0 +1,254 @@
+import KassaCore
+
+/// The register's values as they travel on the wire and appear in `kassa journal dump`.
+/// Every amount is an integer in minor units (cents); never a floating-point number.
+public protocol JSONRepresentable {
+    var json: JSONValue { get }
+}
+
+extension Optional where Wrapped: JSONRepresentable {
+    var json: JSONValue { map(\.json) ?? .null }
+}
+
+extension OperatorID: JSONRepresentable { public var json: JSONValue { .string(rawValue) } }
+extension Timestamp: JSONRepresentable { public var json: JSONValue { .int(milliseconds) } }
+
+extension Discount: JSONRepresentable {
+    public var json: JSONValue {
+        switch self {
+        case .percent(let bp): return ["percent_bp": .int(Int64(bp))]
+        case .amount(let a): return ["amount": .int(a)]
+        }
+    }
+}
+
+extension SaleLine: JSONRepresentable {
+    public var json: JSONValue {
+        var o: JSONObject = [
+            "item": .string(itemID.rawValue), "name": .string(name), "department": .string(department),
+            "unit": .string(unit.rawValue), "quantity": .int(quantity), "unit_price": .int(unitPrice),
+            "catalog_price": .int(catalogPrice), "tax_class": .string(taxClass.rawValue),
+            "tax_bp": .int(Int64(taxBasisPoints)), "voided": .bool(voided),
+        ]
+        if let d = discount { o["discount"] = d.json }
+        if let a = authorisedBy { o["authorised_by"] = a.json }
+        if let f = fixedAmount { o["fixed_amount"] = .int(f) }
+        if let amount = try? baseAmount() { o["amount"] = .int(amount) }
+        return .object(o)
+    }
+}
+
+extension Tender: JSONRepresentable {
+    public var json: JSONValue {
+        var o: JSONObject = ["kind": .string(kind.rawValue), "amount": .int(amount)]
+        if let r = reference { o["reference"] = .string(r) }
+        return .object(o)
+    }
+}
+
+extension TaxBreakdownLine: JSONRepresentable {
+    public var json: JSONValue {
+        ["tax_class": .string(taxClass.rawValue), "tax_bp": .int(Int64(basisPoints)), "net": .int(net), "tax": .int(tax),
+         "gross": .int(gross)]
+    }
+}
+
+extension PricedLine: JSONRepresentable {
+    public var json: JSONValue {
+        ["line_discount": .int(lineDiscount), "receipt_discount": .int(receiptDiscount), "gross": .int(gross), "tax": .int(tax)]
+    }
+}
+
+extension CompletedSale: JSONRepresentable {
+    public var json: JSONValue {
+        var o: JSONObject = [
+            "receipt": .int(Int64(receiptNumber)), "training": .bool(training), "register": .string(registerID),
+            "operator": operatorID.json, "time": time.json, "lines": .array(lines.map(\.json)),
+            "priced": .array(priced.map { $0.json }), "breakdown": .array(breakdown.map(\.json)), "total": .int(total),
+            "tenders": .array(tenders.map(\.json)), "change": .int(change), "rounding": .int(rounding),
+            "discount_total": .int(discountTotal),
+        ]
+        if let d = receiptDiscount { o["receipt_discount"] = d.json }
+        if let b = receiptDiscountBy { o["receipt_discount_by"] = b.json }
+        return .object(o)
+    }
+}
+
+extension CompletedRefund: JSONRepresentable {
+    public var json: JSONValue {
+        [
+            "refund": .int(Int64(refundNumber)), "original_receipt": .int(Int64(originalReceipt)), "training": .bool(training),
+            "operator": operatorID.json, "authorised_by": authorisedBy.json, "time": time.json,
+            "lines": .array(lines.map { l in
+                ["original_line": .int(Int64(l.originalLine)), "item": .string(l.itemID.rawValue), "name": .string(l.name),
+                 "quantity": .int(l.quantity), "unit": .string(l.unit.rawValue), "gross": .int(l.gross), "tax": .int(l.tax),
+                 "tax_class": .string(l.taxClass.rawValue), "tax_bp": .int(Int64(l.taxBasisPoints))]
+            }),
+            "breakdown": .array(breakdown.map(\.json)), "total": .int(total), "tender": .string(tender.rawValue),
+            "paid_out": .int(paidOut), "rounding": .int(rounding),
+        ]
+    }
+}
+
+extension ReportCounters: JSONRepresentable {
+    public var json: JSONValue {
+        func taxes(_ m: [TaxKey: TaxAmounts]) -> JSONValue {
+            .array(m.keys.sorted().map { k in
+                ["tax_class": .string(k.taxClass.rawValue), "tax_bp": .int(Int64(k.basisPoints)), "net": .int(m[k]!.net),
+                 "tax": .int(m[k]!.tax), "gross": .int(m[k]!.gross)]
+            })
+        }
+        func tenders(_ m: [TenderKind: Int64]) -> JSONValue {
+            var o = JSONObject()
+            for k in TenderKind.allCases where m[k] != nil { o[k.rawValue] = .int(m[k]!) }
+            return .object(o)
+        }
+        var o: JSONObject = [
+            "sales": .int(salesCount), "refunds": .int(refundsCount), "voided_lines": .int(voidedLines),
+            "cancelled_sales": .int(cancelledSales), "no_sales": .int(noSales), "price_overrides": .int(priceOverrides),
+            "discounts": .int(discountCount), "discount_total": .int(discountTotal), "sales_gross": .int(salesGross),
+            "refunds_gross": .int(refundsGross), "net_total": .int(netTotal), "rounding_total": .int(roundingTotal),
+            "sales_by_tax": taxes(salesByTax), "refunds_by_tax": taxes(refundsByTax), "tenders": tenders(self.tenders),
+            "refund_tenders": tenders(refundTenders), "cash_in": .int(cashIn), "cash_out": .int(cashOut),
+        ]
+        if let f = firstReceipt { o["first_receipt"] = .int(Int64(f)) }
+        if let l = lastReceipt { o["last_receipt"] = .int(Int64(l)) }
+        return .object(o)
+    }
+}
+
+extension ZReport: JSONRepresentable {
+    public var json: JSONValue {
+        ["z": .int(Int64(number)), "register": .string(registerID), "closed_at": closedAt.json, "closed_by": closedBy.json,
+         "counters": counters.json, "grand_total_sales": .int(grandTotalSales), "grand_total_refunds": .int(grandTotalRefunds)]
+    }
+}
+
+extension ShiftState: JSONRepresentable {
+    /// The expected cash is left out on purpose: the close is blind.
+    public var json: JSONValue {
+        ["number": .int(Int64(number)), "opened_by": openedBy.json, "opened_at": openedAt.json, "float": .int(float)]
+    }
+}
+
+extension RegisterEvent: JSONRepresentable {
+    public var json: JSONValue {
+        var o: JSONObject = ["type": .string(name)]
+        switch self {
+        case .operatorAdded(let op):
+            o["operator"] = op.id.json
+            o["name"] = .string(op.name)
+            o["role"] = .string(op.role.rawValue)
+        case .operatorRemoved(let id), .loggedOut(let id):
+            o["operator"] = id.json
+        case .loggedIn(let id, let at):
+            o["operator"] = id.json
+            o["at"] = at.json
+        case .pinRejected(let at): o["at"] = at.json
+        case .pinLockout(let until): o["until"] = until.json
+        case .trainingModeChanged(let on, let by):
+            o["on"] = .bool(on)
+            o["by"] = by.json
+        case .shiftOpened(let n, let by, let float, let at):
+            o["shift"] = .int(Int64(n))
+            o["by"] = by.json
+            o["float"] = .int(float)
+            o["at"] = at.json
+        case .cashMoved(let kind, let amount, let reason, let by):
+            o["direction"] = .string(kind.rawValue)
+            o["amount"] = .int(amount)
+            o["reason"] = .string(reason)
+            o["by"] = by.json
+        case .noSale(let by, let auth):
+            o["by"] = by.json
+            o["authorised_by"] = auth.json
+        case .shiftClosed(let n, let counted, let expected, let by, let at):
+            o["shift"] = .int(Int64(n))
+            o["counted"] = .int(counted)
+            o["expected"] = .int(expected)
+            o["over_short"] = .int(counted - expected)
+            o["by"] = by.json
+            o["at"] = at.json
+        case .saleOpened(let id, let by, let training, let at):
+            o["sale"] = .int(Int64(id))
+            o["by"] = by.json
+            o["training"] = .bool(training)
+            o["at"] = at.json
+        case .lineAdded(let line): o["line"] = line.json
+        case .lineVoided(let index, let by):
+            o["index"] = .int(Int64(index))
+            o["by"] = by.json
+        case .lineDiscounted(let index, let d, let by):
+            o["index"] = .int(Int64(index))
+            o["discount"] = d.json
+            o["authorised_by"] = by.json
+        case .linePriceOverridden(let index, let price, let by):
+            o["index"] = .int(Int64(index))
+            o["unit_price"] = .int(price)
+            o["authorised_by"] = by.json
+        case .receiptDiscounted(let d, let by):
+            o["discount"] = d.json
+            o["authorised_by"] = by.json
+        case .totalled: break
+        case .tenderAdded(let t): o["tender"] = t.json
+        case .saleCompleted(let s): o["sale"] = s.json
+        case .saleCancelled(let by, let auth):
+            o["by"] = by.json
+            o["authorised_by"] = auth.json
+        case .saleParked(let p), .saleResumed(let p): o["park_id"] = .int(Int64(p))
+        case .refundCompleted(let r): o["refund"] = r.json
+        case .dayClosed(let z): o["report"] = z.json
+        }
+        return .object(o)
+    }
+}
+
+extension Refusal {
+    /// The one mapping from a register refusal to a wire error: a stable code and a sentence.
+    public var ipcError: IPCError {
+        switch self {
+        case .notLoggedIn: return IPCError(.notLoggedIn, "nobody is logged in: log in with a PIN first")
+        case .alreadyLoggedIn(let id): return IPCError(.conflict, "\(id) is already logged in")
+        case .wrongPIN: return IPCError(.wrongPin, "wrong PIN")
+        case .pinLocked(let until): return IPCError(.forbidden, "too many wrong PINs: PIN entry is locked until \(until.milliseconds) (ms since epoch)")
+        case .permissionDenied(let p): return IPCError(.forbidden, "the logged-in operator may not do this (\(p.rawValue))")
+        case .supervisorRequired(let p): return IPCError(.pinRequired, "this needs a supervisor's PIN (\(p.rawValue))")
+        case .overrideRejected(let p): return IPCError(.forbidden, "that PIN's owner may not authorise this (\(p.rawValue))")
+        case .unknownOperator(let id): return IPCError(.notFound, "no operator \(id)")
+        case .operatorExists(let id): return IPCError(.conflict, "operator \(id) already exists")
+        case .cannotRemoveSelf: return IPCError(.refused, "you cannot remove yourself")
+        case .shiftNotOpen: return IPCError(.conflict, "no shift is open: open one with a float first")
+        case .shiftAlreadyOpen: return IPCError(.conflict, "a shift is already open")
+        case .invalidAmount(let why): return IPCError(.badArgs, why)
+        case .reasonRequired: return IPCError(.badArgs, "a reason is required")
+        case .noOpenSale: return IPCError(.conflict, "no sale is open")
+        case .saleInProgress: return IPCError(.conflict, "a sale is in progress: finish, park or cancel it first")
+        case .lookup(let e):
+            switch e {
+            case .empty: return IPCError(.badArgs, "no code given")
+            case .malformed(let c): return IPCError(.badArgs, "'\(c)' is neither a barcode nor a PLU")
+            case .invalidCheckDigit(let c): return IPCError(.badArgs, "barcode \(c) has a wrong check digit: scan again")
+            case .unknownCode(let c): return IPCError(.notFound, "no item with code \(c)")
+            }
+        case .unknownItem(let id): return IPCError(.notFound, "no item \(id)")
+        case .weightRequired(let id): return IPCError(.badArgs, "\(id) is sold by weight: give the weight in grams")
+        case .invalidQuantity(let q): return IPCError(.badArgs, "quantity \(q) is out of range")
+        case .noTaxRate(let c, let d): return IPCError(.refused, "tax class \(c) has no rate on \(d): check the configuration")
+        case .noSuchLine(let i): return IPCError(.notFound, "the sale has no line \(i)")
+        case .lineAlreadyVoided(let i): return IPCError(.conflict, "line \(i) is already voided")
+        case .invalidDiscount(let why): return IPCError(.badArgs, why)
+        case .saleIsEmpty: return IPCError(.conflict, "the sale has no items")
+        case .tendersPresent: return IPCError(.conflict, "payment has started: the sale can no longer be changed")
+        case .notSettled(let r): return IPCError(.conflict, "\(r) (minor units) is still to pay")
+        case .cardOverpayment(let r): return IPCError(.badArgs, "a card or voucher cannot pay more than the \(r) (minor units) due")
+        case .alreadySettled: return IPCError(.conflict, "the sale is already paid")
+        case .parkLimit(let n): return IPCError(.refused, "at most \(n) sales can be parked")
+        case .noSuchParkedSale(let p): return IPCError(.notFound, "no parked sale \(p)")
+        case .money(let e): return IPCError(.refused, "amount out of range (\(e))")
+        case .trainingModeMismatch: return IPCError(.conflict, "not possible in the current training mode")
+        case .unknownReceipt(let n): return IPCError(.notFound, "no receipt \(n) on this register")
+        case .refundExceedsSale(let line, let left): return IPCError(.refused, "line \(line) has only \(left) left to refund")
+        case .emptyRefund: return IPCError(.badArgs, "name the lines to refund")
+        }
+    }
+}

@@ -1,0 +1,307 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CLinux
+import KassaCore
+import KassaIPC
+import KassaJournal
+import KassaRuntime
+
+/// `kassa bench …`: measurements that print figures. Never run as timed assertions in tests.
+enum BenchCommands {
+    static let usage = """
+        usage: kassa bench journal [--dir DIR] [--sales N] [--commits N] [--json]
+          Durable commits of real completed-sale records (segment rotation on) beside a bare
+          write+fdatasync loop of records of the same size on the same file system; replay
+          speed; and the time to open a state directory of N sales (default 1,000,000) whose
+          snapshot is more than 10,000 records behind, until a refund of the first sale is accepted.
+          DIR must be on a real disk (not tmpfs); default: a new directory under /var/tmp.
+        """
+
+    static func run(_ args: inout Arguments) throws(UsageError) -> ExitCode {
+        let what = try args.positional("benchmark (journal)")
+        if args.flag("--help") {
+            print(usage)
+            return .ok
+        }
+        switch what {
+        case "journal":
+            let json = args.flag("--json")
+            let dir = try args.option("--dir")
+            let sales = try number(args.option("--sales"), default: 1_000_000, "--sales")
+            let commits = try number(args.option("--commits"), default: 2_000, "--commits")
+            try args.finish()
+            return JournalBench(parent: dir ?? "/var/tmp", sales: sales, commits: commits, json: json).run()
+        default:
+            throw UsageError("unknown benchmark '\(what)'\n\(usage)")
+        }
+    }
+
+    static func number(_ text: String?, default d: Int, _ name: String) throws(UsageError) -> Int {
+        guard let text else { return d }
+        guard let n = Int(text), n > 0 else { throw UsageError("\(name) needs a positive whole number") }
+        return n
+    }
+}
+
+func monotonicNanoseconds() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+}
+
+/// Formats with a fixed number of decimals, without Foundation's `String(format:)`.
+func fixed(_ value: Double, _ decimals: Int) -> String {
+    var scale = 1.0
+    for _ in 0..<decimals { scale *= 10 }
+    let negative = value < 0
+    let scaled = Int64((abs(value) * scale).rounded())
+    let whole = scaled / Int64(scale)
+    var frac = String(scaled % Int64(scale))
+    while frac.count < decimals { frac = "0" + frac }
+    return (negative ? "-" : "") + String(whole) + (decimals > 0 ? "." + frac : "")
+}
+
+struct JournalBench {
+    let parent: String
+    let sales: Int
+    let commits: Int
+    let json: Bool
+
+    /// A realistic register: the demo catalog, a supervisor logged in, a shift open.
+    struct Setup {
+        var state = RegisterState()
+        var env: RegisterEnvironment
+        var ctx = Context(now: Timestamp(milliseconds: 1_767_225_600_000), today: CivilDate(year: 2026, month: 1, day: 1))
+
+        init() {
+            var vault = PinVault(key: Array(repeating: 0x5A, count: 32))
+            try! vault.setPIN("4321", for: "boss")
+            env = RegisterEnvironment(config: RegisterConfig(), catalog: DemoCatalog.catalog, pins: vault)
+        }
+
+        mutating func decide(_ c: Command) -> [RegisterEvent] {
+            let d = state.decide(c, env, ctx)
+            precondition(d.refusal == nil, "bench setup refused \(c): \(d.refusal!)")
+            for e in d.events { state.apply(e) }
+            return d.events
+        }
+
+        /// The events that open the day: an operator, a login, a shift.
+        mutating func openDay() -> [RegisterEvent] {
+            var events = [RegisterEvent.operatorAdded(Operator(id: "boss", name: "Boss", role: .supervisor))]
+            state.apply(events[0])
+            events += decide(.login(pin: "4321"))
+            events += decide(.openShift(float: 20_000))
+            return events
+        }
+
+        /// One sale of three demo items paid in cash, decided by the real register.
+        mutating func sale(_ n: Int) -> [RegisterEvent] {
+            let items = env.catalog.items.values.sorted { $0.id < $1.id }.filter { $0.unit == .piece }
+            var events: [RegisterEvent] = []
+            for k in 0..<3 { events += decide(.addItem(items[(n * 7 + k * 13) % items.count].id, quantity: Int64(1 + k % 2))) }
+            let due = try! state.openSale!.totals(.inclusive).total
+            events += decide(.tender(Tender(kind: .cash, amount: (due / 1000 + 1) * 1000)))
+            ctx.now.milliseconds += 20_000
+            return events
+        }
+    }
+
+    func run() -> ExitCode {
+        var template = "\(parent)/kassa-bench-XXXXXX".utf8CString
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            printError("kassa bench: cannot create a directory under \(parent)")
+            return .failure
+        }
+        let dir = String(cString: made)
+        defer { removeTree(dir) }
+        let fs = fileSystemType(dir)
+        if fs.name == "tmpfs" || fs.name == "ramfs" {
+            printError("kassa bench: \(dir) is on \(fs.name): fdatasync costs nothing there; use --dir on a real disk")
+            return .failure
+        }
+
+        // 1. The real thing: completed-sale records appended durably, segments rotating.
+        var setup = Setup()
+        _ = setup.openDay()
+        guard let completed = setup.sale(1).last, case .saleCompleted = completed else {
+            printError("kassa bench: the demo sale did not complete")
+            return .failure
+        }
+        let payload = EventCodec.encode(completed)
+        let recordSize = payload.count + 68
+        let journalDir = dir + "/commits"
+        var options = JournalOptions(registerID: 1)
+        options.segmentSizeLimit = 128 << 10
+        guard let journal = try? Journal.open(stateDirectory: journalDir, options: options, warning: { _ in }) else {
+            printError("kassa bench: cannot open a journal in \(journalDir)")
+            return .failure
+        }
+        let entry = JournalEntry(type: completed.recordType, time: 0, payload: payload)
+        var kassaLatencies: [UInt64] = []
+        kassaLatencies.reserveCapacity(commits)
+        let t0 = monotonicNanoseconds()
+        for _ in 0..<commits {
+            let s = monotonicNanoseconds()
+            do { _ = try journal.append([entry], durable: true) } catch {
+                printError("kassa bench: append failed: \(error)")
+                return .failure
+            }
+            kassaLatencies.append(monotonicNanoseconds() - s)
+        }
+        let kassaSeconds = Double(monotonicNanoseconds() - t0) / 1e9
+        let segments = (try? PosixFileSystem().listDirectory(journalDir + "/journal").count) ?? 0
+
+        // 2. The bare loop: the same number of records of the same size, write + fdatasync.
+        let bare = bareLoop(dir + "/bare.bin", recordSize: recordSize, count: commits)
+        guard let bare else { return .failure }
+        let p50 = percentile(bare.latencies, 0.5)
+        let p99 = percentile(bare.latencies, 0.99)
+        if p50 < 20_000 {
+            printError("kassa bench: fdatasync takes \(fixed(Double(p50) / 1e6, 3)) ms on \(fs.name): it costs nothing here, so a commit rate would mean nothing; use --dir on a real disk")
+            return .failure
+        }
+        let commitsPerSecond = Double(commits) / kassaSeconds
+        let barePerSecond = Double(commits) / bare.seconds
+
+        // 3 and 4. A long history: replay speed, then open with a snapshot far behind.
+        guard let history = buildHistory(dir + "/history") else { return .failure }
+        guard let replay = measureReplay(dir + "/history") else { return .failure }
+        guard let open = measureOpenAndRefund(dir + "/history") else { return .failure }
+
+        let results: [(String, JSONValue, String)] = [
+            ("file_system", .string(fs.name), fs.name),
+            ("record_bytes", .int(Int64(recordSize)), "\(recordSize) bytes"),
+            ("commits_per_s", .int(Int64(commitsPerSecond)), "\(Int(commitsPerSecond)) durable completed-sale commits/s (\(segments) segments)"),
+            ("bare_commits_per_s", .int(Int64(barePerSecond)), "\(Int(barePerSecond)) bare write+fdatasync/s"),
+            ("commit_ratio", .decimal(fixed(commitsPerSecond / barePerSecond, 3)), fixed(commitsPerSecond / barePerSecond * 100, 1) + " % of the bare loop"),
+            ("kassa_commit_p50_ms", .decimal(fixed(Double(percentile(kassaLatencies, 0.5)) / 1e6, 3)), fixed(Double(percentile(kassaLatencies, 0.5)) / 1e6, 3) + " ms Kassa commit p50"),
+            ("fdatasync_p50_ms", .decimal(fixed(Double(p50) / 1e6, 3)), fixed(Double(p50) / 1e6, 3) + " ms fdatasync p50"),
+            ("fdatasync_p99_ms", .decimal(fixed(Double(p99) / 1e6, 3)), fixed(Double(p99) / 1e6, 3) + " ms fdatasync p99"),
+            ("history_sales", .int(Int64(sales)), "\(sales) sales, \(history.records) records, snapshot \(history.snapshotLag) records behind the tail"),
+            ("replay_records_per_s", .int(Int64(replay)), "\(Int(replay)) records/s replayed (CRC, chain, decode, fold)"),
+            ("open_1m_ms", .decimal(fixed(open.openMs, 1)), fixed(open.openMs, 1) + " ms from open to an accepted refund of receipt 1"),
+        ]
+        if json {
+            var o = JSONObject()
+            for (k, v, _) in results { o[k] = v }
+            print(JSONValue.object(o).serialized())
+        } else {
+            for (k, _, text) in results { print(TextLayout.pad(k, to: 22) + text) }
+        }
+        return .ok
+    }
+
+    func bareLoop(_ path: String, recordSize: Int, count: Int) -> (seconds: Double, latencies: [UInt64])? {
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            printError("kassa bench: cannot create \(path)")
+            return nil
+        }
+        defer { close(fd) }
+        let record = [UInt8](repeating: 0xA5, count: recordSize)
+        var latencies: [UInt64] = []
+        latencies.reserveCapacity(count)
+        let t0 = monotonicNanoseconds()
+        for _ in 0..<count {
+            let n = record.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
+            let s = monotonicNanoseconds()
+            guard n == recordSize, fdatasync(fd) == 0 else {
+                printError("kassa bench: bare write failed")
+                return nil
+            }
+            latencies.append(monotonicNanoseconds() - s)
+        }
+        return (Double(monotonicNanoseconds() - t0) / 1e9, latencies)
+    }
+
+    /// Writes `sales` sales through the ledger (syncing in bulk), with a snapshot a little more
+    /// than 10,000 records before the end.
+    func buildHistory(_ dir: String) -> (records: UInt64, snapshotLag: UInt64)? {
+        do {
+            let ledger = try Ledger(stateDirectory: dir, registerID: "R1", snapshotInterval: UInt64.max, warning: { _ in })
+            var setup = Setup()
+            try ledger.record(setup.openDay(), at: setup.ctx.now)
+            let first = setup.sale(1)
+            try ledger.record(first, at: setup.ctx.now, deferSync: true)
+            // Every sale has the same number of events, so the snapshot point is known ahead.
+            let perSale = first.count
+            let snapshotAfterSale = max(1, sales - (10_000 / perSale + 1))
+            if snapshotAfterSale == 1 { try ledger.snapshot() }
+            var pending: [RegisterEvent] = []
+            for n in stride(from: 2, through: sales, by: 1) {
+                pending += setup.sale(n)
+                if pending.count >= 4096 || n == snapshotAfterSale || n == sales {
+                    try ledger.record(pending, at: setup.ctx.now, deferSync: true)
+                    pending.removeAll(keepingCapacity: true)
+                }
+                if n == snapshotAfterSale { try ledger.snapshot() }
+            }
+            try ledger.journal.sync()
+            return (ledger.journal.lastSeq, UInt64((sales - snapshotAfterSale) * perSale))
+        } catch {
+            printError("kassa bench: building the history failed: \(error)")
+            return nil
+        }
+    }
+
+    /// Full replay without a snapshot: a copy of the journal directory alone.
+    func measureReplay(_ dir: String) -> Double? {
+        let copy = dir + "-replay"
+        guard system("mkdir -p '\(copy)' && cp -r '\(dir)/journal' '\(copy)/journal'") == 0 else {
+            printError("kassa bench: cannot copy the journal for the replay run")
+            return nil
+        }
+        let t0 = monotonicNanoseconds()
+        guard let ledger = try? Ledger(stateDirectory: copy, registerID: "R1", warning: { _ in }) else {
+            printError("kassa bench: replay failed")
+            return nil
+        }
+        let seconds = Double(monotonicNanoseconds() - t0) / 1e9
+        let records = ledger.journal.lastSeq
+        removeTree(copy)
+        return Double(records) / seconds
+    }
+
+    func measureOpenAndRefund(_ dir: String) -> (openMs: Double, Void)? {
+        let t0 = monotonicNanoseconds()
+        guard let ledger = try? Ledger(stateDirectory: dir, registerID: "R1", warning: { _ in }),
+              let (original, _) = try? ledger.sale(receipt: 1) else {
+            printError("kassa bench: opening the history failed")
+            return nil
+        }
+        var setup = Setup()
+        setup.state = ledger.state
+        let d = ledger.state.decide(.refund(original: original, lines: [RefundRequestLine(line: 0, quantity: 1)], tender: .cash,
+                                            override: nil), setup.env, setup.ctx)
+        let ms = Double(monotonicNanoseconds() - t0) / 1e6
+        guard d.refusal == nil else {
+            printError("kassa bench: the refund of receipt 1 was refused: \(d.refusal!)")
+            return nil
+        }
+        return (ms, ())
+    }
+}
+
+func percentile(_ values: [UInt64], _ p: Double) -> UInt64 {
+    guard !values.isEmpty else { return 0 }
+    let sorted = values.sorted()
+    return sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * p))]
+}
+
+func removeTree(_ path: String) {
+    _ = system("rm -rf '\(path)'")
+}
+
+func fileSystemType(_ path: String) -> (name: String, magic: Int) {
+    var s = statfs()
+    guard statfs(path, &s) == 0 else { return ("unknown", 0) }
+    let magic = Int(s.f_type)
+    let names: [Int: String] = [
+        0xEF53: "ext4", 0x5846_5342: "xfs", 0x9123_683E: "btrfs", 0xF2F5_2010: "f2fs", 0x0102_1994: "tmpfs",
+        0x8584_58F6: "ramfs", 0x794C_7630: "overlayfs", 0x6969: "nfs", 0x6573_5546: "fuse", 0x4D44: "vfat",
+        0x2FC1_2FC1: "zfs",
+    ]
+    return (names[magic] ?? "fs-0x" + String(magic, radix: 16), magic)
+}

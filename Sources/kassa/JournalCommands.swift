@@ -1,0 +1,189 @@
+import KassaCore
+import KassaIPC
+import KassaJournal
+
+/// `kassa journal verify|dump|export`: read-only views of a state directory's journal, safe on a
+/// live register and on a damaged journal alike (they never truncate, quarantine or write).
+enum JournalCommands {
+    static let usage = """
+        usage: kassa journal verify --state-dir DIR
+               kassa journal dump   --state-dir DIR [--from SEQ]
+               kassa journal export --state-dir DIR --csv
+        verify: checks every record's CRC, the gap-free sequence and the SHA-256 chain across
+                segments; exit 0 when sound, 1 naming the first bad record.
+        dump:   one JSON object per record.
+        export: sales and refund lines as CSV for accounting (amounts in minor units).
+        """
+
+    static func run(_ args: inout Arguments) throws(UsageError) -> ExitCode {
+        let sub = try args.positional("journal command (verify, dump or export)")
+        if args.flag("--help") {
+            print(usage)
+            return .ok
+        }
+        let dir = try args.option("--state-dir") ?? "/var/lib/kassa"
+        switch sub {
+        case "verify":
+            try args.finish()
+            return verify(dir)
+        case "dump":
+            let from = try args.option("--from").map { v throws(UsageError) -> UInt64 in
+                guard let n = UInt64(v), n >= 1 else { throw UsageError("--from needs a record number from 1") }
+                return n
+            } ?? 1
+            try args.finish()
+            return dump(dir, from: from)
+        case "export":
+            guard args.flag("--csv") else { throw UsageError("export needs --csv") }
+            try args.finish()
+            return export(dir)
+        default:
+            throw UsageError("unknown journal command '\(sub)'\n\(usage)")
+        }
+    }
+
+    static func open(_ dir: String) -> JournalReader? {
+        do {
+            return try JournalReader(stateDirectory: dir)
+        } catch {
+            printError("kassa: cannot read the journal in \(dir): \(error)")
+            return nil
+        }
+    }
+
+    static func verify(_ dir: String) -> ExitCode {
+        guard let reader = open(dir) else { return .failure }
+        do {
+            let v = try reader.verify()
+            if let fault = v.firstFault {
+                print("journal DAMAGED: \(fault)")
+                print("\(v.records) records before it verified in \(v.segments) segments")
+                return .failure
+            }
+            print("journal sound: \(v.records) records in \(v.segments) segments, last record \(v.lastSeq)")
+            return .ok
+        } catch {
+            printError("kassa: cannot verify \(dir): \(error)")
+            return .failure
+        }
+    }
+
+    static func dump(_ dir: String, from: UInt64) -> ExitCode {
+        guard let reader = open(dir) else { return .failure }
+        var out: [UInt8] = []
+        out.reserveCapacity(1 << 16)
+        do {
+            let fault = try reader.forEachRecord(fromSeq: from) { view in
+                var o: JSONObject = ["seq": .int(Int64(view.seq)), "time": .int(view.time), "type": .int(Int64(view.type)),
+                                     "hash": .string(hex(view.chainHash))]
+                do throws(CodecError) {
+                    o["event"] = try EventCodec.decode(view.payload).json
+                } catch {
+                    o["error"] = .string("undecodable payload: \(error)")
+                }
+                JSONValue.object(o).write(to: &out)
+                out.append(10)
+                if out.count > 1 << 15 { flush(&out) }
+            }
+            flush(&out)
+            if let fault {
+                printError("kassa: the journal is damaged: \(fault)")
+                return .failure
+            }
+            return .ok
+        } catch {
+            flush(&out)
+            printError("kassa: cannot read \(dir): \(error)")
+            return .failure
+        }
+    }
+
+    static let csvHeader = "document,number,original_receipt,time_utc,register,operator,training,line,item,name,quantity,unit,unit_price,gross,tax,net,tax_class,tax_bp"
+
+    static func export(_ dir: String) -> ExitCode {
+        guard let reader = open(dir) else { return .failure }
+        var out = Array((csvHeader + "\n").utf8)
+        do {
+            let fault = try reader.forEachRecord(fromSeq: 1) { view in
+                guard let event = try? EventCodec.decode(view.payload) else { return }
+                for row in csvRows(event) {
+                    out += Array(row.utf8)
+                    out.append(10)
+                }
+                if out.count > 1 << 15 { flush(&out) }
+            }
+            flush(&out)
+            if let fault {
+                printError("kassa: export stopped at damage: \(fault)")
+                return .failure
+            }
+            return .ok
+        } catch {
+            flush(&out)
+            printError("kassa: cannot read \(dir): \(error)")
+            return .failure
+        }
+    }
+
+    static func csvRows(_ event: RegisterEvent) -> [String] {
+        switch event {
+        case .saleCompleted(let s):
+            return s.lines.indices.compactMap { i -> String? in
+                guard let p = s.priced[i] else { return nil }
+                let l = s.lines[i]
+                return csv(["sale", String(s.receiptNumber), "", isoTime(s.time), s.registerID, s.operatorID.rawValue,
+                            String(s.training), String(i), l.itemID.rawValue, l.name, String(l.quantity), l.unit.rawValue,
+                            String(l.unitPrice), String(p.gross), String(p.tax), String(p.net), l.taxClass.rawValue,
+                            String(l.taxBasisPoints)])
+            }
+        case .refundCompleted(let r):
+            return r.lines.map { l in
+                csv(["refund", String(r.refundNumber), String(r.originalReceipt), isoTime(r.time), "", r.operatorID.rawValue,
+                     String(r.training), String(l.originalLine), l.itemID.rawValue, l.name, String(-l.quantity),
+                     l.unit.rawValue, "", String(-l.gross), String(-l.tax), String(-(l.gross - l.tax)), l.taxClass.rawValue,
+                     String(l.taxBasisPoints)])
+            }
+        default:
+            return []
+        }
+    }
+
+    /// RFC 4180: quote a field holding a comma, quote or line break; double the quotes inside.
+    static func csv(_ fields: [String]) -> String {
+        fields.map { f in
+            guard f.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return f }
+            return "\"" + f.replacingAll("\"", with: "\"\"") + "\""
+        }.joined(separator: ",")
+    }
+}
+
+extension String {
+    func replacingAll(_ target: Character, with replacement: String) -> String {
+        var out = ""
+        for c in self { if c == target { out += replacement } else { out.append(c) } }
+        return out
+    }
+}
+
+func hex(_ bytes: UnsafeRawBufferPointer) -> String {
+    let digits = Array("0123456789abcdef".utf8)
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count * 2)
+    for b in bytes {
+        out.append(digits[Int(b >> 4)])
+        out.append(digits[Int(b & 15)])
+    }
+    return String(decoding: out, as: UTF8.self)
+}
+
+func hex(_ bytes: [UInt8]) -> String { bytes.withUnsafeBytes { hex($0) } }
+
+/// `2026-02-02T14:05:00Z` from milliseconds since the epoch.
+func isoTime(_ t: Timestamp) -> String {
+    let ms = t.milliseconds
+    let days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
+    let rest = ms - days * 86_400_000
+    let date = CivilDate(daysSinceEpoch: days)
+    func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+    return "\(date)T\(two(rest / 3_600_000)):\(two(rest / 60_000 % 60)):\(two(rest / 1000 % 60))Z"
+}
