@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+import KassaCore
+import KassaJournal
+import KassaRuntime
+
+@Suite("kassa journal")
+struct JournalCommandTests {
+    /// A state directory with an opened day and `sales` card sales, plus the directory's path.
+    func stateDirectory(sales: Int) throws -> String {
+        let dir = NSTemporaryDirectory() + "kassa-cli-" + UUID().uuidString
+        let ledger = try Ledger(stateDirectory: dir, registerID: "R1", warning: { _ in })
+        var vault = PinVault(key: Array(repeating: 3, count: 32))
+        try vault.setPIN("1234", for: "sami")
+        let env = RegisterEnvironment(config: RegisterConfig(), catalog: DemoCatalog.catalog, pins: vault)
+        var ctx = Context(now: Timestamp(milliseconds: 1_767_225_600_000), today: CivilDate(year: 2026, month: 1, day: 1))
+        func run(_ c: Command) throws {
+            let d = ledger.state.decide(c, env, ctx)
+            if let r = d.refusal { throw r }
+            try ledger.record(d.events, at: ctx.now)
+            ctx.now.milliseconds += 1000
+        }
+        try ledger.record([.operatorAdded(Operator(id: "sami", name: "Sami, \"the boss\"", role: .supervisor))], at: ctx.now)
+        try run(.login(pin: "1234"))
+        try run(.openShift(float: 5000))
+        for _ in 0..<sales {
+            try run(.scan(code: "101", quantity: 2))
+            let due = try ledger.state.openSale!.totals(.inclusive).total
+            try run(.tender(Tender(kind: .cash, amount: due + 100)))
+        }
+        return dir
+    }
+
+    @Test func verifySaysSoundAndExitsZero() throws {
+        let dir = try stateDirectory(sales: 3)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try Run.kassa(["journal", "verify", "--state-dir", dir])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("journal sound"))
+    }
+
+    @Test func verifyNamesTheFirstBadRecordAndExitsOne() throws {
+        let dir = try stateDirectory(sales: 5)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let segment = try FileManager.default.contentsOfDirectory(atPath: dir + "/journal").sorted()[0]
+        let path = dir + "/journal/" + segment
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        bytes[300] ^= 0x40  // inside an early record
+        try bytes.write(to: URL(fileURLWithPath: path))
+        let r = try Run.kassa(["journal", "verify", "--state-dir", dir])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("DAMAGED"))
+        #expect(r.stdout.contains("record"))
+    }
+
+    @Test func dumpPrintsOneJSONObjectPerRecord() throws {
+        let dir = try stateDirectory(sales: 2)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try Run.kassa(["journal", "dump", "--state-dir", dir])
+        #expect(r.status == 0)
+        let lines = r.stdout.split(separator: "\n")
+        // operator, login, shift, then per sale: opened, line, tender, completed.
+        #expect(lines.count == 3 + 2 * 4)
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["seq"] != nil)
+            #expect(object?["event"] != nil)
+        }
+        #expect(!r.stdout.contains("1234"))
+    }
+
+    @Test func exportWritesSalesLinesAsCSV() throws {
+        let dir = try stateDirectory(sales: 2)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try Run.kassa(["journal", "export", "--state-dir", dir, "--csv"])
+        #expect(r.status == 0)
+        let rows = r.stdout.split(separator: "\n")
+        #expect(rows.count == 3)
+        #expect(rows[0].hasPrefix("document,number,"))
+        #expect(rows[1].hasPrefix("sale,1,,2026-01-01T00:00"))
+    }
+
+    @Test func aMisspelledCommandIsAUsageError() throws {
+        let r = try Run.kassa(["journal", "verfy"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("unknown journal command"))
+    }
+}
