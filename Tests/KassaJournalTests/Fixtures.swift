@@ -9,7 +9,7 @@ final class WarningLog {
     var sink: (String) -> Void { { [unowned self] in self.lines.append($0) } }
 }
 
-func options(segmentSizeLimit: Int64 = 64 << 20, reservationChunk: Int64 = 1 << 20,
+func options(segmentSizeLimit: Int64 = 64 << 20, reservationChunk: Int64 = 4096,
              minimumDurableSeq: UInt64 = 0) -> JournalOptions {
     var options = JournalOptions(registerID: registerID)
     options.segmentSizeLimit = segmentSizeLimit
