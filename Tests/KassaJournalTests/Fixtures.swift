@@ -6,10 +6,10 @@ let registerID: UInt64 = 0x4B41_5353_4131
 /// Collects the journal's warnings, so tests can say whether one was logged.
 final class WarningLog {
     var lines: [String] = []
-    var sink: (String) -> Void { { [unowned self] in self.lines.append($0) } }
+    var sink: (String) -> Void { { self.lines.append($0) } }
 }
 
-func options(segmentSizeLimit: Int64 = 64 << 20, reservationChunk: Int64 = 1 << 20,
+func options(segmentSizeLimit: Int64 = 64 << 20, reservationChunk: Int64 = 4096,
              minimumDurableSeq: UInt64 = 0) -> JournalOptions {
     var options = JournalOptions(registerID: registerID)
     options.segmentSizeLimit = segmentSizeLimit
