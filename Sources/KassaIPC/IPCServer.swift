@@ -253,11 +253,12 @@ public final class IPCServer {
         Event(name: name, seq: seq, data: data).json.write(to: &line)
         line.append(0x0A)
         for c in connections.values where c.subscribed {
-            if c.missed == nil || enqueueGap(c), c.output.enqueue(line) {
+            // Once behind, a subscriber gets nothing until its buffer has drained completely and
+            // the gap marker is out; dribbling single events into a full buffer would interleave
+            // many tiny gaps with stale events.
+            if c.missed == nil, c.output.enqueue(line) {
                 flush(c)
-                continue
-            }
-            if c.missed == nil {
+            } else if c.missed == nil {
                 c.missed = Gap(first: seq, last: seq)
                 c.stalledSince = now()
             } else {
