@@ -160,9 +160,13 @@ public final class IPCServer {
             connections[fd] = c
             _ = c.output.enqueue(greetingLine)
             accepted.append(fd)
-            flush(c)
         }
-        return accepted
+        // Greeting only after accepting: a client already gone is closed here, and its descriptor
+        // number must not be reused by a later accept within the same list.
+        for fd in accepted {
+            if let c = connections[fd] { flush(c) }
+        }
+        return accepted.filter { connections[$0] != nil }
     }
 
     /// Reads what is available and decodes complete lines. Malformed lines are answered here; valid

@@ -21,6 +21,8 @@ private final class Fixture {
 
     deinit {
         for fd in clients { close(fd) }
+        // The server's own deinit runs after this one and unlinks nothing that is still here.
+        for name in ["kassad.sock", "stale.sock"] { unlink(directory + "/" + name) }
         rmdir(directory)
     }
 
