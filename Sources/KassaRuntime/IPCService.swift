@@ -8,9 +8,10 @@ public final class IPCService {
     public let server: IPCServer
     private let reactor: Reactor
     private let log: Logger
+    private var sweepTimer: TimerID?
 
     public init(server: IPCServer, reactor: Reactor, log: Logger,
-                onRequest: @escaping (_ connection: Int32, Request) -> Void) throws(SystemError) {
+                onRequest: @escaping (ConnectionID, Request) -> Void) throws(SystemError) {
         self.server = server
         self.reactor = reactor
         self.log = log
@@ -18,36 +19,48 @@ public final class IPCService {
             var events: IOEvents = []
             if interest.read { events.insert(.readable) }
             if interest.write { events.insert(.writable) }
-            do throws(SystemError) { try reactor.modify(fd, events: events) } catch { log.error("cannot watch client", ["error": error.description]) }
+            do throws(SystemError) { try reactor.modify(fd, events: events) } catch {
+                log.error("cannot watch client", ["error": error.description])
+            }
         }
         server.onClose = { [unowned reactor] fd in reactor.remove(fd) }
-        try reactor.add(server.listeningFD, events: .readable) { [unowned self] _ in
-            for fd in server.acceptPending() {
+        try reactor.add(server.listeningFD, events: .readable) { [unowned self, unowned reactor] _ in
+            for id in server.acceptPending() {
                 do throws(SystemError) {
-                    try reactor.add(fd, events: .readable) { [unowned self] ready in
-                        self.connectionReady(fd, ready, onRequest)
+                    try reactor.add(id.fd, events: .readable) { [unowned self] ready in
+                        self.connectionReady(id.fd, ready, onRequest)
                     }
                 } catch {
                     log.error("cannot watch client", ["error": error.description])
-                    server.close(fd)
+                    server.disconnect(id)
                 }
             }
         }
         let sweepEvery = max(10, server.configuration.stallTimeoutMilliseconds / 2)
-        try reactor.addTimer(after: sweepEvery, repeating: sweepEvery) { server.sweep() }
+        sweepTimer = try reactor.addTimer(after: sweepEvery, repeating: sweepEvery) { [unowned server] in server.sweep() }
     }
 
-    private func connectionReady(_ fd: Int32, _ ready: IOEvents, _ onRequest: (Int32, Request) -> Void) {
-        if ready.contains(.writable) { server.handleWritable(fd) }
-        // A hangup still needs a read: it drains what was sent before and sees the end of file.
-        if ready.contains(.readable) || ready.contains(.hangup) || ready.contains(.error) {
-            for input in server.handleReadable(fd) {
-                switch input {
-                case .request(let request):
-                    onRequest(fd, request)
-                case .rejected(let error):
-                    log.debug("rejected client line", ["fd": String(fd), "code": error.code.rawValue])
-                }
+    /// Takes the server off the reactor; its connections are closed.
+    deinit {
+        reactor.remove(server.listeningFD)
+        if let sweepTimer { reactor.cancelTimer(sweepTimer) }
+        server.disconnectAll()
+    }
+
+    private func connectionReady(_ fd: Int32, _ ready: IOEvents, _ onRequest: (ConnectionID, Request) -> Void) {
+        let inputs: [ServerInput]
+        if ready.contains(.hangup) || ready.contains(.error) {
+            inputs = server.handleHangup(fd)
+        } else {
+            if ready.contains(.writable) { server.handleWritable(fd) }
+            inputs = ready.contains(.readable) ? server.handleReadable(fd) : []
+        }
+        for input in inputs {
+            switch input {
+            case .request(let request, let from):
+                onRequest(from, request)
+            case .rejected(let error, let from):
+                log.debug("rejected client line", ["connection": from.description, "code": error.code.rawValue])
             }
         }
     }

@@ -64,9 +64,9 @@ private final class Fixture {
         #expect(f.readLine(client, &reader) == #"{"kassa":"test","protocol":1,"capabilities":["events"]}"#)
 
         f.write(client, "not json\n{\"id\":1,\"op\":\"ping\"}\n{\"id\":2,\"op\":\"x\",\"bogus\":true}\n")
-        let inputs = f.server.handleReadable(accepted[0])
+        let inputs = f.server.handleReadable(accepted[0].fd)
         #expect(inputs.count == 3)
-        #expect(inputs[1] == .request(Request(id: .int(1), op: "ping")))
+        #expect(inputs[1] == .request(Request(id: .int(1), op: "ping"), from: accepted[0]))
         f.server.send(.ok(.int(1), "pong"), to: accepted[0])
 
         #expect(f.readLine(client, &reader)?.hasPrefix(#"{"id":null,"ok":false,"error":{"code":"bad_json""#) == true)
@@ -77,14 +77,14 @@ private final class Fixture {
     @Test func invalidUTF8AndOverLongLinesGetTheirOwnCodesAndTheConnectionRecovers() throws {
         let f = try Fixture { $0.maximumLineLength = 100 }
         let client = f.connectRaw()
-        let fd = f.server.acceptPending()[0]
+        let id = f.server.acceptPending()[0]
         var reader = LineReader()
         _ = f.readLine(client, &reader)
         _ = [UInt8(ascii: "\""), 0xFF, UInt8(ascii: "\""), 0x0A].withUnsafeBytes { send(client, $0.baseAddress, $0.count, 0) }
         f.write(client, String(repeating: "x", count: 500) + "\n" + #"{"id":9,"op":"ping"}"# + "\n")
-        let inputs = f.server.handleReadable(fd)
+        let inputs = f.server.handleReadable(id.fd)
         #expect(inputs.count == 3)
-        #expect(inputs.last == .request(Request(id: .int(9), op: "ping")))
+        #expect(inputs.last == .request(Request(id: .int(9), op: "ping"), from: id))
         #expect(f.readLine(client, &reader)?.contains(#""code":"invalid_utf8""#) == true)
         #expect(f.readLine(client, &reader)?.contains(#""code":"line_too_long""#) == true)
     }
@@ -95,9 +95,9 @@ private final class Fixture {
         #expect(stat(f.server.configuration.path, &st) == 0)
         #expect(st.st_mode & 0o777 == 0o660)
         _ = f.connectRaw()
-        let fd = f.server.acceptPending()[0]
-        #expect(f.server.peer(fd) == PeerCredentials(pid: getpid(), uid: getuid(), gid: getgid()))
-        #expect(f.server.peer(fd)?.isMember(ofGroup: getgid()) == true)
+        let id = f.server.acceptPending()[0]
+        #expect(f.server.peer(id) == PeerCredentials(pid: getpid(), uid: getuid(), gid: getgid()))
+        #expect(f.server.peer(id)?.isMember(ofGroup: getgid()) == true)
     }
 
     @Test func aStaleSocketFileIsReplacedButALiveServerIsNotStolen() throws {
@@ -129,14 +129,15 @@ private final class Fixture {
         var closed: [Int32] = []
         f.server.onClose = { closed.append($0) }
         let client = f.connectRaw()
-        let fd = f.server.acceptPending()[0]
+        let id = f.server.acceptPending()[0]
+        let fd = id.fd
         f.write(client, #"{"id":1,"op":"ping"}"# + "\n")
         shutdown(client, Int32(SHUT_WR))
-        #expect(f.server.handleReadable(fd) == [.request(Request(id: .int(1), op: "ping"))])
+        #expect(f.server.handleReadable(fd) == [.request(Request(id: .int(1), op: "ping"), from: id)])
         // The reactor reports the descriptor readable again for the end of file.
         #expect(f.server.handleReadable(fd).isEmpty)
         #expect(closed.isEmpty)
-        f.server.send(.ok(.int(1)), to: fd)
+        f.server.send(.ok(.int(1)), to: id)
         #expect(closed == [fd])
         var reader = LineReader()
         _ = f.readLine(client, &reader)
@@ -144,11 +145,31 @@ private final class Fixture {
         #expect(f.readLine(client, &reader) == nil)
     }
 
+    @Test func aLateReplyNeverReachesANewcomerOnTheSameDescriptorNumber() throws {
+        let f = try Fixture()
+        let first = f.connectRaw()
+        let old = f.server.acceptPending()[0]
+        f.write(first, #"{"id":1,"op":"slow"}"# + "\n")
+        _ = f.server.handleReadable(old.fd)
+        close(first)
+        f.clients.removeAll { $0 == first }
+        #expect(f.server.handleHangup(old.fd).isEmpty)
+        let second = f.connectRaw()
+        let new = f.server.acceptPending()[0]
+        #expect(new.fd == old.fd && new != old)
+        f.server.send(.ok(.int(1), "for the first client"), to: old)
+        f.server.send(.ok(.int(2), "for the second"), to: new)
+        var reader = LineReader()
+        _ = f.readLine(second, &reader)
+        #expect(f.readLine(second, &reader) == #"{"id":2,"ok":true,"result":"for the second"}"#)
+    }
+
     @Test func aSubscriberThatFallsBehindGetsAGapMarkerThenFreshEvents() throws {
         let f = try Fixture { $0.outputCapacity = 8 * 1024 }
         let client = f.connectRaw()
-        let fd = f.server.acceptPending()[0]
-        f.server.setSubscribed(fd, true)
+        let id = f.server.acceptPending()[0]
+        let fd = id.fd
+        f.server.setSubscribed(id, true)
         let payload = JSONValue.string(String(repeating: "e", count: 1000))
         for _ in 0..<2000 { f.server.broadcast("tick", data: payload) }
 
@@ -178,10 +199,10 @@ private final class Fixture {
         }
         f.server.now = { clock }
         _ = f.connectRaw()
-        let fd = f.server.acceptPending()[0]
+        let id = f.server.acceptPending()[0]
         let other = f.connectRaw()
         _ = f.server.acceptPending()
-        f.server.setSubscribed(fd, true)
+        f.server.setSubscribed(id, true)
         for _ in 0..<1000 { f.server.broadcast("tick", data: .string(String(repeating: "e", count: 1000))) }
         clock = 4_999
         f.server.sweep()
@@ -189,7 +210,7 @@ private final class Fixture {
         clock = 5_000
         f.server.sweep()
         #expect(f.server.connectionCount == 1)
-        #expect(f.server.peer(fd) == nil)
+        #expect(!f.server.isOpen(id))
         var reader = LineReader()
         #expect(f.readLine(other, &reader)?.hasPrefix(#"{"kassa""#) == true)
     }

@@ -24,8 +24,8 @@ private final class RunningService: @unchecked Sendable {
         reactor = try Reactor()
         let server = try IPCServer(config)
         let log = Logger(threshold: .warning)
-        service = try IPCService(server: server, reactor: reactor, log: log) { fd, request in
-            RunningService.handle(server, fd, request)
+        service = try IPCService(server: server, reactor: reactor, log: log) { connection, request in
+            RunningService.handle(server, connection, request)
         }
         pipe(&wake)
         try reactor.add(wake[0], events: .readable) { [reactor] _ in reactor.stop() }
@@ -38,22 +38,22 @@ private final class RunningService: @unchecked Sendable {
     }
 
     /// The test protocol: `ping`, `subscribe`, `count` (open connections) and `flood` (n events).
-    private static func handle(_ server: IPCServer, _ fd: Int32, _ request: Request) {
+    private static func handle(_ server: IPCServer, _ connection: ConnectionID, _ request: Request) {
         switch request.op {
         case "ping":
-            server.send(.ok(request.id, "pong"), to: fd)
+            server.send(.ok(request.id, "pong"), to: connection)
         case "subscribe":
-            server.setSubscribed(fd, true)
-            server.send(.ok(request.id), to: fd)
+            server.setSubscribed(connection, true)
+            server.send(.ok(request.id), to: connection)
         case "count":
-            server.send(.ok(request.id, .int(Int64(server.connectionCount))), to: fd)
+            server.send(.ok(request.id, .int(Int64(server.connectionCount))), to: connection)
         case "flood":
             let n = request.args["n"]?.intValue ?? 0
             let payload = JSONValue.string(String(repeating: "e", count: 1000))
             for _ in 0..<n { server.broadcast("tick", data: payload) }
-            server.send(.ok(request.id), to: fd)
+            server.send(.ok(request.id), to: connection)
         default:
-            server.send(.error(request.id, IPCError(.unknownOp, "unknown operation '\(request.op)'")), to: fd)
+            server.send(.error(request.id, IPCError(.unknownOp, "unknown operation '\(request.op)'")), to: connection)
         }
     }
 
