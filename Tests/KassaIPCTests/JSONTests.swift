@@ -106,8 +106,12 @@ private func reason(_ text: String) -> JSONParseError.Reason? { reason(Array(tex
         }
     }
 
-    @Test func duplicateKeysAreRejected() {
+    @Test func duplicateKeysAreRejectedInSmallAndLargeObjects() {
         #expect(reason(#"{"a":1,"a":2}"#) == .duplicateKey("a"))
+        let many = (0..<5000).map { "\"k\($0)\":\($0)" }.joined(separator: ",")
+        #expect(reason("{" + many + "}") == nil)
+        #expect(reason("{" + many + #","k4999":0}"#) == .duplicateKey("k4999"))
+        #expect(reason("{" + many + #","k3":0}"#) == .duplicateKey("k3"))
     }
 }
 
