@@ -33,7 +33,7 @@ public final class IPCClient {
     /// Connects and reads the greeting.
     public init(path: String, timeoutMilliseconds: Int64 = 5_000) throws(IPCClientError) {
         let address: UnixSocketAddress
-        do { address = try UnixSocketAddress(path) } catch { throw .system(error) }
+        do throws(SystemError) { address = try UnixSocketAddress(path) } catch { throw .system(error) }
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw .system(.last("socket")) }
         var channel = Channel(fd: fd, timeoutMilliseconds: timeoutMilliseconds)
@@ -162,8 +162,8 @@ public final class IPCClient {
 
         private static func decode(_ bytes: [UInt8]) throws(IPCClientError) -> ServerMessage {
             let json: JSONValue
-            do { json = try JSONValue.parse(bytes) } catch { throw .protocolViolation(error.description) }
-            do { return try ServerMessage(json: json) } catch { throw .protocolViolation(error.description) }
+            do throws(JSONParseError) { json = try JSONValue.parse(bytes) } catch { throw .protocolViolation(error.description) }
+            do throws(IPCError) { return try ServerMessage(json: json) } catch { throw .protocolViolation(error.description) }
         }
     }
 }

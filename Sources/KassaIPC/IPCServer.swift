@@ -242,7 +242,7 @@ public final class IPCServer {
                 reject(c, id: nil, e, into: &inputs)
             case .line(let bytes):
                 if bytes.isEmpty { continue }
-                do {
+                do throws(RequestDecodingError) {
                     let request = try Request(json: try parseLine(bytes))
                     c.unanswered += 1
                     inputs.append(.request(request, from: c.id))
@@ -254,7 +254,7 @@ public final class IPCServer {
     }
 
     private func parseLine(_ bytes: [UInt8]) throws(RequestDecodingError) -> JSONValue {
-        do {
+        do throws(JSONParseError) {
             return try JSONValue.parse(bytes)
         } catch {
             throw RequestDecodingError(id: nil, error: IPCError(parseError: error))

@@ -79,7 +79,7 @@ public struct KassaConfig: Sendable {
                     case "store_name": storeName = entry.value
                     case "currency": break
                     case "time_zone":
-                        do { timeZone = try loadZone(entry.value) } catch { throw fail(entry, error.message) }
+                        do throws(ZoneInfoError) { timeZone = try loadZone(entry.value) } catch { throw fail(entry, error.message) }
                     case "money_format":
                         if entry.value == "plain" {
                             moneyFormat = .plain(currency)

@@ -75,7 +75,7 @@ public struct ZoneInfo: Hashable, Sendable {
             throw ZoneInfoError(zone: name, message: "not a zone name")
         }
         let bytes: [UInt8]
-        do {
+        do throws(SystemError) {
             bytes = try readWholeFile(directory + "/" + name)
         } catch {
             throw ZoneInfoError(zone: name, message: error.errno == 2 ? "unknown zone (no such file in \(directory))" : error.description)

@@ -4,7 +4,7 @@ import Testing
 private func parse(_ text: String) throws(JSONParseError) -> JSONValue { try JSONValue.parse(text) }
 
 private func reason(_ bytes: [UInt8]) -> JSONParseError.Reason? {
-    do {
+    do throws(JSONParseError) {
         _ = try JSONValue.parse(bytes)
         return nil
     } catch {
@@ -97,7 +97,7 @@ private func reason(_ text: String) -> JSONParseError.Reason? { reason(Array(tex
         #expect(reason(#""a\x""#) == .invalidEscape)
         #expect(reason(#""\u12G4""#) == .invalidEscape)
         #expect(reason("\"tab\there\"") == .controlCharacterInString)
-        do {
+        do throws(JSONParseError) {
             _ = try JSONValue.parse(#"{"ok":true} x"#)
             Issue.record("trailing garbage accepted")
         } catch {

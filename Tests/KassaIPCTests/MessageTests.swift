@@ -2,7 +2,7 @@ import Testing
 @testable import KassaIPC
 
 private func decode(_ text: String) -> Result<Request, RequestDecodingError> {
-    do {
+    do throws(RequestDecodingError) {
         return .success(try Request(json: try! JSONValue.parse(text)))
     } catch {
         return .failure(error)

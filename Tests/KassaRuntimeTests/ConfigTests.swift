@@ -8,7 +8,7 @@ private func config(_ text: String) throws(ConfigError) -> KassaConfig {
 }
 
 private func failure(_ text: String) -> String? {
-    do {
+    do throws(ConfigError) {
         _ = try config(text)
         return nil
     } catch {

@@ -150,7 +150,7 @@ private final class RunningService: @unchecked Sendable {
         var events = 0
         var ended = false
         while !ended {
-            do {
+            do throws(IPCClientError) {
                 if case .event = try subscriber.nextEvent() { events += 1 }
             } catch {
                 #expect(error == .disconnected)

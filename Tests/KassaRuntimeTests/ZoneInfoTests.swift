@@ -105,7 +105,7 @@ private func zone(_ name: String) throws -> ZoneInfo { try ZoneInfo.load(name) }
     @Test func malformedDataIsRefusedWithAReason() throws {
         let good = try readWholeFile(ZoneInfo.defaultDirectory + "/Europe/Helsinki")
         func message(_ bytes: [UInt8]) -> String? {
-            do {
+            do throws(ZoneInfoError) {
                 _ = try ZoneInfo(name: "Bad/Zone", tzif: bytes)
                 return nil
             } catch {
