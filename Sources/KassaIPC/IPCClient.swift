@@ -26,48 +26,38 @@ public enum IPCClientError: Error, Hashable, Sendable, CustomStringConvertible {
 /// while a reply is awaited.
 public final class IPCClient {
     public let greeting: Greeting
-    private let fd: Int32
-    private var reader = LineReader()
+    private var channel: Channel
     private var pendingEvents: [ServerMessage] = []
     private var nextID: Int64 = 1
-    private let timeoutMilliseconds: Int64
 
     /// Connects and reads the greeting.
     public init(path: String, timeoutMilliseconds: Int64 = 5_000) throws(IPCClientError) {
         let address: UnixSocketAddress
-        do { address = try UnixSocketAddress(path) } catch { throw .system(error) }
+        do throws(SystemError) { address = try UnixSocketAddress(path) } catch { throw .system(error) }
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw .system(.last("socket")) }
-        self.fd = fd
-        self.timeoutMilliseconds = timeoutMilliseconds
-        guard retryingEINTR({ address.withSockaddr { connect(fd, $0, $1) } }) == 0 else {
-            let e = SystemError.last("connect(\(path))")
-            Glibc.close(fd)
-            throw .system(e)
-        }
-        var first: ServerMessage
-        do {
-            var reader = LineReader()
-            first = try IPCClient.readMessage(fd: fd, reader: &reader, timeout: timeoutMilliseconds)
-            self.reader = reader
+        var channel = Channel(fd: fd, timeoutMilliseconds: timeoutMilliseconds)
+        do throws(IPCClientError) {
+            guard retryingEINTR({ address.withSockaddr { connect(fd, $0, $1) } }) == 0 else {
+                throw .system(.last("connect(\(path))"))
+            }
+            switch try channel.readMessage() {
+            case .greeting(let g):
+                greeting = g
+            case .reply(let r):
+                if case .failure(let e) = r.outcome { throw .remote(e) }
+                throw .protocolViolation("reply before greeting")
+            default:
+                throw .protocolViolation("no greeting")
+            }
         } catch {
             Glibc.close(fd)
             throw error
         }
-        switch first {
-        case .greeting(let g):
-            greeting = g
-        case .reply(let r):
-            Glibc.close(fd)
-            if case .failure(let e) = r.outcome { throw .remote(e) }
-            throw .protocolViolation("reply before greeting")
-        default:
-            Glibc.close(fd)
-            throw .protocolViolation("no greeting")
-        }
+        self.channel = channel
     }
 
-    deinit { Glibc.close(fd) }
+    deinit { Glibc.close(channel.fd) }
 
     /// Sends a request and waits for its reply; returns the result or throws the server's error.
     public func call(_ op: String, args: JSONObject = [:], idempotencyKey: String? = nil) throws(IPCClientError) -> JSONValue {
@@ -94,7 +84,7 @@ public final class IPCClient {
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { p in
-                retryingEINTR { Glibc.send(fd, p.baseAddress! + offset, p.count - offset, Int32(MSG_NOSIGNAL)) }
+                retryingEINTR { Glibc.send(channel.fd, p.baseAddress! + offset, p.count - offset, Int32(MSG_NOSIGNAL)) }
             }
             guard n > 0 else {
                 if errno == EPIPE || errno == ECONNRESET { throw .disconnected }
@@ -108,7 +98,7 @@ public final class IPCClient {
     /// keeping any events that arrive first.
     public func awaitReply(_ id: RequestID?) throws(IPCClientError) -> Reply {
         while true {
-            let message = try IPCClient.readMessage(fd: fd, reader: &reader, timeout: timeoutMilliseconds)
+            let message = try channel.readMessage()
             switch message {
             case .reply(let r) where r.id == id || r.id == nil:
                 return r
@@ -125,42 +115,55 @@ public final class IPCClient {
     /// The next event or gap marker, waiting up to the timeout.
     public func nextEvent() throws(IPCClientError) -> ServerMessage {
         if !pendingEvents.isEmpty { return pendingEvents.removeFirst() }
-        return try IPCClient.readMessage(fd: fd, reader: &reader, timeout: timeoutMilliseconds)
+        return try channel.readMessage()
     }
 
-    private static func readMessage(fd: Int32, reader: inout LineReader, timeout: Int64) throws(IPCClientError) -> ServerMessage {
-        let deadline = monotonicMilliseconds() + timeout
-        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
-        while true {
-            switch reader.next() {
-            case .line(let bytes):
-                do {
-                    return try ServerMessage(json: try JSONValue.parse(bytes))
-                } catch let e as JSONParseError {
-                    throw .protocolViolation(e.description)
-                } catch {
-                    throw .protocolViolation("\(error)")
+    /// The socket with its incoming framing; reads block with a deadline.
+    private struct Channel {
+        let fd: Int32
+        let timeoutMilliseconds: Int64
+        var reader = LineReader()
+        var readBuffer = [UInt8](repeating: 0, count: 16 * 1024)
+
+        init(fd: Int32, timeoutMilliseconds: Int64) {
+            self.fd = fd
+            self.timeoutMilliseconds = timeoutMilliseconds
+        }
+
+        mutating func readMessage() throws(IPCClientError) -> ServerMessage {
+            let deadline = monotonicMilliseconds() + timeoutMilliseconds
+            while true {
+                switch reader.next() {
+                case .line(let bytes):
+                    return try Channel.decode(bytes)
+                case .tooLong:
+                    throw .protocolViolation("server line too long")
+                case nil:
+                    break
                 }
-            case .tooLong:
-                throw .protocolViolation("server line too long")
-            case nil:
-                break
+                let remaining = deadline - monotonicMilliseconds()
+                guard remaining > 0 else { throw .timedOut }
+                var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                let ready = retryingEINTR { poll(&pfd, 1, Int32(min(remaining, Int64(Int32.max)))) }
+                guard ready > 0 else {
+                    if ready == 0 { throw .timedOut }
+                    throw .system(.last("poll"))
+                }
+                let fd = fd
+                let n = readBuffer.withUnsafeMutableBytes { p in retryingEINTR { recv(fd, p.baseAddress, p.count, 0) } }
+                if n == 0 { throw .disconnected }
+                guard n > 0 else {
+                    if errno == ECONNRESET { throw .disconnected }
+                    throw .system(.last("recv"))
+                }
+                readBuffer.withUnsafeBytes { reader.append(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
             }
-            let remaining = deadline - monotonicMilliseconds()
-            guard remaining > 0 else { throw .timedOut }
-            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let ready = retryingEINTR { poll(&pfd, 1, Int32(min(remaining, Int64(Int32.max)))) }
-            guard ready > 0 else {
-                if ready == 0 { throw .timedOut }
-                throw .system(.last("poll"))
-            }
-            let n = chunk.withUnsafeMutableBytes { p in retryingEINTR { recv(fd, p.baseAddress, p.count, 0) } }
-            if n == 0 { throw .disconnected }
-            guard n > 0 else {
-                if errno == ECONNRESET { throw .disconnected }
-                throw .system(.last("recv"))
-            }
-            chunk.withUnsafeBytes { reader.append(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
+        }
+
+        private static func decode(_ bytes: [UInt8]) throws(IPCClientError) -> ServerMessage {
+            let json: JSONValue
+            do throws(JSONParseError) { json = try JSONValue.parse(bytes) } catch { throw .protocolViolation(error.description) }
+            do throws(IPCError) { return try ServerMessage(json: json) } catch { throw .protocolViolation(error.description) }
         }
     }
 }

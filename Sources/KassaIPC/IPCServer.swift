@@ -12,12 +12,21 @@ public struct IOInterest: Hashable, Sendable {
     }
 }
 
+/// One client connection. Its descriptor number alone is not enough: once closed, the number is
+/// reused by the next accept, and a late reply must never reach the newcomer.
+public struct ConnectionID: Hashable, Sendable, CustomStringConvertible {
+    public let fd: Int32
+    public let serial: UInt64
+
+    public var description: String { "#\(serial)(fd \(fd))" }
+}
+
 /// What one readable connection produced.
 public enum ServerInput: Hashable, Sendable {
     /// A well-formed request; the caller owes exactly one `send(_:to:)` reply for it.
-    case request(Request)
+    case request(Request, from: ConnectionID)
     /// A line that was not a request. It has already been answered with this error.
-    case rejected(IPCError)
+    case rejected(IPCError, from: ConnectionID)
 }
 
 /// The IPC server's socket half: a listening Unix socket and its connections, driven from outside.
@@ -48,7 +57,8 @@ public final class IPCServer {
     }
 
     private final class Connection {
-        let fd: Int32
+        let id: ConnectionID
+        var fd: Int32 { id.fd }
         let peer: PeerCredentials
         var reader: LineReader
         var output: OutputBuffer
@@ -62,8 +72,8 @@ public final class IPCServer {
         var missed: Gap?
         var stalledSince: Int64?
 
-        init(fd: Int32, peer: PeerCredentials, lineLimit: Int, outputCapacity: Int) {
-            self.fd = fd
+        init(id: ConnectionID, peer: PeerCredentials, lineLimit: Int, outputCapacity: Int) {
+            self.id = id
             self.peer = peer
             self.reader = LineReader(maximumLength: lineLimit)
             self.output = OutputBuffer(capacity: outputCapacity)
@@ -80,7 +90,11 @@ public final class IPCServer {
     private var connections: [Int32: Connection] = [:]
     private let greetingLine: [UInt8]
     private var nextEventSeq: UInt64 = 1
+    private var nextSerial: UInt64 = 1
+    /// Scratch space reused for every read and every outgoing line, so steady traffic allocates
+    /// nothing per request beyond the decoded values.
     private var line: [UInt8] = []
+    private var readBuffer = [UInt8](repeating: 0, count: 16 * 1024)
 
     /// Binds and listens. A stale socket file left by a crash is replaced; a live one (another kassad
     /// answering on it) is an error rather than stolen.
@@ -134,12 +148,20 @@ public final class IPCServer {
 
     public var connectionCount: Int { connections.count }
 
-    public func peer(_ fd: Int32) -> PeerCredentials? { connections[fd]?.peer }
+    private func connection(_ id: ConnectionID) -> Connection? {
+        guard let c = connections[id.fd], c.id == id else { return nil }
+        return c
+    }
 
-    /// Accepts every waiting connection and greets it. Returns the new descriptors, to be watched
-    /// for reading. Connections beyond the cap get a `too_many_connections` line and are closed.
-    public func acceptPending() -> [Int32] {
-        var accepted: [Int32] = []
+    public func isOpen(_ id: ConnectionID) -> Bool { connection(id) != nil }
+
+    public func peer(_ id: ConnectionID) -> PeerCredentials? { connection(id)?.peer }
+
+    /// Accepts every waiting connection and greets it. Returns the new connections, whose
+    /// descriptors are to be watched for reading. Connections beyond the cap get a
+    /// `too_many_connections` line and are closed.
+    public func acceptPending() -> [ConnectionID] {
+        var accepted: [ConnectionID] = []
         while true {
             let fd = accept4(listeningFD, nil, nil, Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue))
             if fd < 0 {
@@ -155,30 +177,50 @@ public final class IPCServer {
                 Glibc.close(fd)
                 continue
             }
-            let c = Connection(fd: fd, peer: peer, lineLimit: configuration.maximumLineLength,
-                               outputCapacity: configuration.outputCapacity)
+            let c = Connection(id: ConnectionID(fd: fd, serial: nextSerial), peer: peer,
+                               lineLimit: configuration.maximumLineLength, outputCapacity: configuration.outputCapacity)
+            nextSerial += 1
             connections[fd] = c
             _ = c.output.enqueue(greetingLine)
-            accepted.append(fd)
-            flush(c)
+            accepted.append(c.id)
         }
-        return accepted
+        // Greeting only after accepting: a client already gone is closed here, and its descriptor
+        // number must not be reused by a later accept within the same list.
+        for id in accepted {
+            if let c = connection(id) { flush(c) }
+        }
+        return accepted.filter(isOpen)
     }
 
     /// Reads what is available and decodes complete lines. Malformed lines are answered here; valid
     /// requests are returned for the register to answer.
     public func handleReadable(_ fd: Int32) -> [ServerInput] {
-        guard let c = connections[fd] else { return [] }
-        var inputs: [ServerInput] = []
-        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         // Bounded per call so one chatty client cannot starve the others; epoll is level-triggered
         // and reports the rest on the next turn.
-        for _ in 0..<4 {
-            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        read(fd, toEnd: false)
+    }
+
+    /// The peer closed both directions (EPOLLHUP): what it sent is still decoded and returned, so
+    /// a request that made it out is not lost, and then the connection is closed, since nothing
+    /// can reach the peer any more. Replies owed to it are dropped by `send`.
+    public func handleHangup(_ fd: Int32) -> [ServerInput] {
+        let inputs = read(fd, toEnd: true)
+        close(fd)
+        return inputs
+    }
+
+    private func read(_ fd: Int32, toEnd: Bool) -> [ServerInput] {
+        guard let c = connections[fd] else { return [] }
+        var inputs: [ServerInput] = []
+        var chunks = 0
+        // A rejected line can close the connection (its reply did not fit): stop reading then.
+        while toEnd || chunks < 4, connections[fd] === c {
+            chunks += 1
+            let n = readBuffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if n > 0 {
-                chunk.withUnsafeBytes { c.reader.append(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
+                readBuffer.withUnsafeBytes { c.reader.append(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
                 decodeLines(c, into: &inputs)
-                if n < chunk.count { break }
+                if n < readBuffer.count && !toEnd { break }
             } else if n == 0 {
                 c.readClosed = true
                 break
@@ -188,7 +230,7 @@ public final class IPCServer {
                 break
             }
         }
-        if connections[fd] != nil { updateInterest(c) }
+        if connections[fd] === c { updateInterest(c) }
         return inputs
     }
 
@@ -200,10 +242,10 @@ public final class IPCServer {
                 reject(c, id: nil, e, into: &inputs)
             case .line(let bytes):
                 if bytes.isEmpty { continue }
-                do {
+                do throws(RequestDecodingError) {
                     let request = try Request(json: try parseLine(bytes))
                     c.unanswered += 1
-                    inputs.append(.request(request))
+                    inputs.append(.request(request, from: c.id))
                 } catch {
                     reject(c, id: error.id, error.error, into: &inputs)
                 }
@@ -212,7 +254,7 @@ public final class IPCServer {
     }
 
     private func parseLine(_ bytes: [UInt8]) throws(RequestDecodingError) -> JSONValue {
-        do {
+        do throws(JSONParseError) {
             return try JSONValue.parse(bytes)
         } catch {
             throw RequestDecodingError(id: nil, error: IPCError(parseError: error))
@@ -220,14 +262,14 @@ public final class IPCServer {
     }
 
     private func reject(_ c: Connection, id: RequestID?, _ error: IPCError, into inputs: inout [ServerInput]) {
-        inputs.append(.rejected(error))
+        inputs.append(.rejected(error, from: c.id))
         enqueueReply(c, Reply.error(id, error))
     }
 
     /// Sends the one reply a request is owed. A client whose buffer cannot take a reply has not read
     /// for a long time and is disconnected: a reply is never dropped silently.
-    public func send(_ reply: Reply, to fd: Int32) {
-        guard let c = connections[fd] else { return }
+    public func send(_ reply: Reply, to id: ConnectionID) {
+        guard let c = connection(id) else { return }
         c.unanswered = max(0, c.unanswered - 1)
         enqueueReply(c, reply)
     }
@@ -240,8 +282,8 @@ public final class IPCServer {
         flush(c)
     }
 
-    public func setSubscribed(_ fd: Int32, _ subscribed: Bool) {
-        connections[fd]?.subscribed = subscribed
+    public func setSubscribed(_ id: ConnectionID, _ subscribed: Bool) {
+        connection(id)?.subscribed = subscribed
     }
 
     /// Numbers an event and queues it for every subscriber. Returns the sequence number used.
@@ -253,11 +295,12 @@ public final class IPCServer {
         Event(name: name, seq: seq, data: data).json.write(to: &line)
         line.append(0x0A)
         for c in connections.values where c.subscribed {
-            if c.missed == nil || enqueueGap(c), c.output.enqueue(line) {
+            // Once behind, a subscriber gets nothing until its buffer has drained completely and
+            // the gap marker is out; dribbling single events into a full buffer would interleave
+            // many tiny gaps with stale events.
+            if c.missed == nil, c.output.enqueue(line) {
                 flush(c)
-                continue
-            }
-            if c.missed == nil {
+            } else if c.missed == nil {
                 c.missed = Gap(first: seq, last: seq)
                 c.stalledSince = now()
             } else {
@@ -326,8 +369,17 @@ public final class IPCServer {
         }
     }
 
-    /// Closes one connection; the reactor hears about it through `onClose`.
-    public func close(_ fd: Int32) {
+    /// Closes one connection, e.g. when its operator was locked out; `onClose` tells the reactor.
+    public func disconnect(_ id: ConnectionID) {
+        if connection(id) != nil { close(id.fd) }
+    }
+
+    /// Closes every connection (shutdown); the listening socket stays until the server is released.
+    public func disconnectAll() {
+        for fd in Array(connections.keys) { close(fd) }
+    }
+
+    private func close(_ fd: Int32) {
         guard connections.removeValue(forKey: fd) != nil else { return }
         onClose(fd)
         Glibc.close(fd)

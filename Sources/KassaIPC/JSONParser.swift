@@ -119,61 +119,67 @@ struct JSONParser {
         for b in utf8 { try expect(b) }
     }
 
-    private mutating func enterContainer() throws(JSONParseError) {
+    /// Steps over an opening bracket; true when the container is empty (its closing byte is
+    /// consumed too). Every successful container parse leaves through `endOfElement`, which
+    /// restores the depth.
+    private mutating func enterContainer(closing: UInt8) throws(JSONParseError) -> Bool {
         depth += 1
         if depth > JSONValue.maximumDepth { throw fail(.tooDeep(limit: JSONValue.maximumDepth)) }
         index += 1
         skipWhitespace()
+        guard try peek() == closing else { return false }
+        index += 1
+        depth -= 1
+        return true
+    }
+
+    /// After an element: consumes a `,` (false: another element follows) or the closing byte (true).
+    private mutating func endOfElement(closing: UInt8) throws(JSONParseError) -> Bool {
+        skipWhitespace()
+        let b = try peek()
+        guard b == closing || b == UInt8(ascii: ",") else { throw fail(.unexpectedByte(b)) }
+        index += 1
+        if b == closing { depth -= 1 }
+        return b == closing
     }
 
     private mutating func parseArray() throws(JSONParseError) -> JSONValue {
-        try enterContainer()
         var elements: [JSONValue] = []
-        if try peek() == UInt8(ascii: "]") {
-            index += 1
-            depth -= 1
-            return .array(elements)
-        }
-        while true {
+        if try enterContainer(closing: UInt8(ascii: "]")) { return .array(elements) }
+        repeat {
             skipWhitespace()
             elements.append(try parseValue())
-            skipWhitespace()
-            let b = try peek()
-            index += 1
-            if b == UInt8(ascii: "]") { break }
-            if b != UInt8(ascii: ",") { index -= 1; throw fail(.unexpectedByte(b)) }
-        }
-        depth -= 1
+        } while try !endOfElement(closing: UInt8(ascii: "]"))
         return .array(elements)
     }
 
     private mutating func parseObject() throws(JSONParseError) -> JSONValue {
-        try enterContainer()
         var object = JSONObject()
-        if try peek() == UInt8(ascii: "}") {
-            index += 1
-            depth -= 1
-            return .object(object)
-        }
-        while true {
+        // Small objects are searched linearly; a large one gets a set, so a hostile line of
+        // thousands of keys costs linear time, not quadratic.
+        var seen = Set<String>()
+        if try enterContainer(closing: UInt8(ascii: "}")) { return .object(object) }
+        repeat {
             skipWhitespace()
             let keyOffset = index
-            guard try peek() == UInt8(ascii: "\"") else { throw fail(.unexpectedByte(bytes[index])) }
+            let b = try peek()
+            guard b == UInt8(ascii: "\"") else { throw fail(.unexpectedByte(b)) }
             let key = try parseString()
-            if object[key] != nil {
+            let duplicate: Bool
+            if object.count < 16 {
+                duplicate = object[key] != nil
+            } else {
+                if seen.isEmpty { seen = Set(object.keys) }
+                duplicate = !seen.insert(key).inserted
+            }
+            if duplicate {
                 throw JSONParseError(offset: keyOffset, reason: .duplicateKey(key))
             }
             skipWhitespace()
             try expect(UInt8(ascii: ":"))
             skipWhitespace()
             object.appendUnchecked(key, try parseValue())
-            skipWhitespace()
-            let b = try peek()
-            index += 1
-            if b == UInt8(ascii: "}") { break }
-            if b != UInt8(ascii: ",") { index -= 1; throw fail(.unexpectedByte(b)) }
-        }
-        depth -= 1
+        } while try !endOfElement(closing: UInt8(ascii: "}"))
         return .object(object)
     }
 

@@ -1,6 +1,3 @@
-/// The protocol version this code speaks; the greeting announces it.
-public let kassaProtocolVersion: Int64 = 1
-
 /// Stable machine error codes. Clients branch on these, so a code is never renamed or reused;
 /// new failures get new cases. The raw value is what travels on the wire.
 public enum ErrorCode: String, Sendable, Hashable, CaseIterable {
@@ -206,7 +203,7 @@ public struct Greeting: Hashable, Sendable {
     public var protocolVersion: Int64
     public var capabilities: [String]
 
-    public init(serverVersion: String, protocolVersion: Int64 = kassaProtocolVersion, capabilities: [String]) {
+    public init(serverVersion: String, protocolVersion: Int64 = KassaIPC.protocolVersion, capabilities: [String]) {
         self.serverVersion = serverVersion
         self.protocolVersion = protocolVersion
         self.capabilities = capabilities

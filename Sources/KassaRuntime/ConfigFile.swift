@@ -107,7 +107,7 @@ public struct ConfigFile: Hashable, Sendable {
     /// every start-up failure about configuration reads the same way.
     public static func load(path: String) throws(ConfigError) -> ConfigFile {
         let bytes: [UInt8]
-        do {
+        do throws(SystemError) {
             bytes = try readWholeFile(path)
         } catch {
             throw ConfigError(file: path, line: 0, message: error.description)

@@ -101,18 +101,12 @@ public final class Reactor {
         }
         let id = TimerID(fd: fd)
         let oneShot = repeating == nil
-        do {
-            try add(fd, events: .readable) { [unowned self] _ in
-                var expirations: UInt64 = 0
-                guard read(fd, &expirations, 8) == 8 else { return }
-                if oneShot { self.cancelTimer(id) }
-                handler()
-            }
-        } catch {
-            close(fd)
-            throw error
+        try adopt(fd) { [unowned self] in
+            var expirations: UInt64 = 0
+            guard read(fd, &expirations, 8) == 8 else { return }
+            if oneShot { self.cancelTimer(id) }
+            handler()
         }
-        ownedFDs.insert(fd)
         return id
     }
 
@@ -136,13 +130,18 @@ public final class Reactor {
         for s in signals { sigaddset(&set, s) }
         let fd = signalfd(-1, &set, Int32(SFD_NONBLOCK | SFD_CLOEXEC))
         guard fd >= 0 else { throw .last("signalfd") }
-        do {
-            try add(fd, events: .readable) { _ in
-                var info = signalfd_siginfo()
-                while read(fd, &info, MemoryLayout<signalfd_siginfo>.size) == MemoryLayout<signalfd_siginfo>.size {
-                    handler(Int32(info.ssi_signo))
-                }
+        try adopt(fd) {
+            var info = signalfd_siginfo()
+            while read(fd, &info, MemoryLayout<signalfd_siginfo>.size) == MemoryLayout<signalfd_siginfo>.size {
+                handler(Int32(info.ssi_signo))
             }
+        }
+    }
+
+    /// Watches a descriptor the reactor created itself, closing it if it cannot be watched.
+    private func adopt(_ fd: Int32, onReadable: @escaping () -> Void) throws(SystemError) {
+        do throws(SystemError) {
+            try add(fd, events: .readable) { _ in onReadable() }
         } catch {
             close(fd)
             throw error

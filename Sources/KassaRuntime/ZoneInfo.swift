@@ -75,7 +75,7 @@ public struct ZoneInfo: Hashable, Sendable {
             throw ZoneInfoError(zone: name, message: "not a zone name")
         }
         let bytes: [UInt8]
-        do {
+        do throws(SystemError) {
             bytes = try readWholeFile(directory + "/" + name)
         } catch {
             throw ZoneInfoError(zone: name, message: error.errno == 2 ? "unknown zone (no such file in \(directory))" : error.description)
@@ -134,7 +134,7 @@ public struct ZoneInfo: Hashable, Sendable {
             guard abbr < c.charcnt else { throw r.fail("abbreviation index \(abbr) beyond \(c.charcnt) characters") }
             raw.append((offset, dst == 1, abbr))
         }
-        let chars = try r.bytes(c.charcnt)
+        let chars = Array(try r.bytes(c.charcnt))
         try r.skip(c.leapcnt * (timeSize + 4) + c.isstdcnt + c.isutcnt)
         types = try raw.map { (t) throws(ZoneInfoError) -> LocalType in
             guard let end = chars[t.abbrIndex...].firstIndex(of: 0) else { throw r.fail("abbreviation not NUL-terminated") }

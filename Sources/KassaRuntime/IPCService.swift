@@ -1,0 +1,67 @@
+import KassaIPC
+
+/// Puts an `IPCServer` on the reactor: the listening socket and every connection become reactor
+/// descriptors, readiness changes the server asks for become epoll changes, and each decoded
+/// request goes to `onRequest` on the reactor thread. Whoever handles a request must answer it
+/// with `server.send(_:to:)`, now or later, exactly once.
+public final class IPCService {
+    public let server: IPCServer
+    private let reactor: Reactor
+    private let log: Logger
+    private var sweepTimer: TimerID?
+
+    public init(server: IPCServer, reactor: Reactor, log: Logger,
+                onRequest: @escaping (ConnectionID, Request) -> Void) throws(SystemError) {
+        self.server = server
+        self.reactor = reactor
+        self.log = log
+        server.onInterestChange = { [unowned reactor, log] fd, interest in
+            var events: IOEvents = []
+            if interest.read { events.insert(.readable) }
+            if interest.write { events.insert(.writable) }
+            do throws(SystemError) { try reactor.modify(fd, events: events) } catch {
+                log.error("cannot watch client", ["error": error.description])
+            }
+        }
+        server.onClose = { [unowned reactor] fd in reactor.remove(fd) }
+        try reactor.add(server.listeningFD, events: .readable) { [unowned self, unowned reactor] _ in
+            for id in server.acceptPending() {
+                do throws(SystemError) {
+                    try reactor.add(id.fd, events: .readable) { [unowned self] ready in
+                        self.connectionReady(id.fd, ready, onRequest)
+                    }
+                } catch {
+                    log.error("cannot watch client", ["error": error.description])
+                    server.disconnect(id)
+                }
+            }
+        }
+        let sweepEvery = max(10, server.configuration.stallTimeoutMilliseconds / 2)
+        sweepTimer = try reactor.addTimer(after: sweepEvery, repeating: sweepEvery) { [unowned server] in server.sweep() }
+    }
+
+    /// Takes the server off the reactor; its connections are closed.
+    deinit {
+        reactor.remove(server.listeningFD)
+        if let sweepTimer { reactor.cancelTimer(sweepTimer) }
+        server.disconnectAll()
+    }
+
+    private func connectionReady(_ fd: Int32, _ ready: IOEvents, _ onRequest: (ConnectionID, Request) -> Void) {
+        let inputs: [ServerInput]
+        if ready.contains(.hangup) || ready.contains(.error) {
+            inputs = server.handleHangup(fd)
+        } else {
+            if ready.contains(.writable) { server.handleWritable(fd) }
+            inputs = ready.contains(.readable) ? server.handleReadable(fd) : []
+        }
+        for input in inputs {
+            switch input {
+            case .request(let request, let from):
+                onRequest(from, request)
+            case .rejected(let error, let from):
+                log.debug("rejected client line", ["connection": from.description, "code": error.code.rawValue])
+            }
+        }
+    }
+}

@@ -1,0 +1,190 @@
+import KassaCore
+
+/// The meaning of kassa.conf's known keys, with the defaults a fresh box starts from.
+///
+/// ```
+/// [register]
+/// id = till-1
+/// store_name = "Café Aurora"
+/// time_zone = Europe/Helsinki
+/// currency = EUR
+/// money_format = finnish        ; finnish | swedish | english | plain
+/// price_mode = inclusive        ; inclusive | exclusive
+/// cash_rounding = 0.05          ; smallest cash step, in major units
+/// idle_lock = 5m                ; seconds, or with s / m / h; 0 = never
+///
+/// [ipc]
+/// socket_group = kassa
+///
+/// [tax.A]                       ; one section per VAT class
+/// name = General
+/// rate = 24%                    ; in force since ever
+/// rate.2024-09-01 = 25.5%       ; in force from that date
+/// ```
+///
+/// Unknown sections and keys are errors, so a typo is caught at start-up rather than silently
+/// ignored. Journaled configuration changes override these values later; this is only the file.
+public struct KassaConfig: Sendable {
+    public var registerID = "till-1"
+    public var storeName = ""
+    public var timeZone: ZoneInfo
+    public var currency = Currency.EUR
+    public var moneyFormat = MoneyFormat.finnish
+    public var priceMode = PriceMode.inclusive
+    /// In minor units; 1 means no cash rounding.
+    public var cashRoundingIncrement: Int64 = 1
+    /// Seconds without input before the register locks; nil never locks.
+    public var idleLockSeconds: Int?
+    public var socketGroup = "kassa"
+    public var taxTable = TaxTable.finland
+
+    /// Defaults only (UTC, EUR, Finnish VAT): for `--demo` and tests.
+    public init() {
+        // "UTC0" is a valid rule by construction.
+        timeZone = try! ZoneInfo(name: "UTC", posixRule: "UTC0")
+    }
+
+    public static let moneyFormats: [String: MoneyFormat] = [
+        "finnish": .finnish, "swedish": .swedish, "english": .english,
+    ]
+
+    /// Interprets a parsed file. `loadZone` resolves `time_zone` (the system's zoneinfo by default).
+    public init(_ file: ConfigFile,
+                loadZone: (String) throws(ZoneInfoError) -> ZoneInfo = { (name) throws(ZoneInfoError) in try ZoneInfo.load(name) })
+        throws(ConfigError)
+    {
+        self.init()
+        var taxClasses: [TaxClass] = []
+        for section in file.sections {
+            func fail(_ entry: ConfigEntry, _ message: String) -> ConfigError {
+                ConfigError(file: file.fileName, line: entry.line, section: section.name, key: entry.key, message: message)
+            }
+            switch section.name {
+            case "register":
+                // Currency first: cash_rounding is counted in its minor units wherever it appears.
+                if let entry = section["currency"] {
+                    guard let c = Currency.known[entry.value.uppercased()] else {
+                        throw fail(entry, "unknown currency '\(entry.value)'")
+                    }
+                    currency = c
+                    if section["money_format"] == nil { moneyFormat = .plain(c) }
+                }
+                for entry in section.entries {
+                    switch entry.key {
+                    case "id":
+                        guard !entry.value.isEmpty, entry.value.utf8.count <= 64 else {
+                            throw fail(entry, "must be 1 to 64 characters")
+                        }
+                        registerID = entry.value
+                    case "store_name": storeName = entry.value
+                    case "currency": break
+                    case "time_zone":
+                        do throws(ZoneInfoError) { timeZone = try loadZone(entry.value) } catch { throw fail(entry, error.message) }
+                    case "money_format":
+                        if entry.value == "plain" {
+                            moneyFormat = .plain(currency)
+                        } else {
+                            guard let f = KassaConfig.moneyFormats[entry.value] else {
+                                throw fail(entry, "unknown money format '\(entry.value)' (finnish, swedish, english or plain)")
+                            }
+                            moneyFormat = f
+                        }
+                    case "price_mode":
+                        guard let m = PriceMode(rawValue: entry.value) else {
+                            throw fail(entry, "must be 'inclusive' or 'exclusive', not '\(entry.value)'")
+                        }
+                        priceMode = m
+                    case "cash_rounding":
+                        guard let minor = KassaConfig.decimal(entry.value, scale: currency.minorUnits), minor >= 1 else {
+                            throw fail(entry, "'\(entry.value)' is not a positive amount in \(currency.code) with at most \(currency.minorUnits) decimals")
+                        }
+                        cashRoundingIncrement = minor
+                    case "idle_lock":
+                        guard let seconds = KassaConfig.duration(entry.value) else {
+                            throw fail(entry, "'\(entry.value)' is not a duration like 300, 90s, 5m or 1h")
+                        }
+                        idleLockSeconds = seconds == 0 ? nil : seconds
+                    default:
+                        throw fail(entry, "unknown key")
+                    }
+                }
+            case "ipc":
+                for entry in section.entries {
+                    guard entry.key == "socket_group" else { throw fail(entry, "unknown key") }
+                    guard !entry.value.isEmpty else { throw fail(entry, "must name a group") }
+                    socketGroup = entry.value
+                }
+            case let name where name.hasPrefix("tax."):
+                taxClasses.append(try KassaConfig.taxClass(section, file: file))
+            default:
+                throw ConfigError(file: file.fileName, line: section.line, section: section.name, message: "unknown section")
+            }
+        }
+        if !taxClasses.isEmpty { taxTable = TaxTable(taxClasses) }
+    }
+
+    private static func taxClass(_ section: ConfigSection, file: ConfigFile) throws(ConfigError) -> TaxClass {
+        let id = String(section.name.dropFirst("tax.".count))
+        guard !id.isEmpty else {
+            throw ConfigError(file: file.fileName, line: section.line, section: section.name, message: "tax class needs an id, e.g. [tax.A]")
+        }
+        var name = id
+        var changes: [TaxRateChange] = []
+        for entry in section.entries {
+            func fail(_ message: String) -> ConfigError {
+                ConfigError(file: file.fileName, line: entry.line, section: section.name, key: entry.key, message: message)
+            }
+            if entry.key == "name" {
+                name = entry.value
+                continue
+            }
+            let from: CivilDate
+            if entry.key == "rate" {
+                from = CivilDate(year: 1970, month: 1, day: 1)
+            } else if entry.key.hasPrefix("rate."), let d = CivilDate(String(entry.key.dropFirst(5))) {
+                from = d
+            } else {
+                throw fail("unknown key (expected name, rate or rate.YYYY-MM-DD)")
+            }
+            var text = Substring(entry.value)
+            if text.hasSuffix("%") { text = text.dropLast().trimmingSpaces() }
+            guard let bp = decimal(text, scale: 2), bp >= 0, bp <= 10_000 else {
+                throw fail("'\(entry.value)' is not a percentage between 0 and 100 with at most 2 decimals")
+            }
+            changes.append(TaxRateChange(from: from, basisPoints: Int(bp)))
+        }
+        guard !changes.isEmpty else {
+            throw ConfigError(file: file.fileName, line: section.line, section: section.name, message: "tax class without any rate")
+        }
+        return TaxClass(id: TaxClassID(id), name: name, changes: changes)
+    }
+
+    /// Reads a non-negative decimal ("0.05", "25.5") as an integer count of 10^-scale units,
+    /// exactly: configuration amounts never pass through floating point.
+    static func decimal(_ text: some StringProtocol, scale: Int) -> Int64? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let whole = parts.first, !whole.isEmpty, whole.count <= 12,
+              whole.allSatisfy(\.isASCII), let w = Int64(whole), w >= 0 else { return nil }
+        var fraction = parts.count == 2 ? String(parts[1]) : ""
+        guard fraction.count <= scale, fraction.allSatisfy({ $0.isASCII && $0.isNumber }),
+              parts.count == 1 || !fraction.isEmpty else { return nil }
+        while fraction.count < scale { fraction += "0" }
+        var multiplier: Int64 = 1
+        for _ in 0..<scale { multiplier *= 10 }
+        return w * multiplier + (fraction.isEmpty ? 0 : Int64(fraction)!)
+    }
+
+    /// "300", "90s", "5m", "1h" as seconds.
+    static func duration(_ text: String) -> Int? {
+        let units: [Character: Int] = ["s": 1, "m": 60, "h": 3600]
+        var digits = Substring(text)
+        var unit = 1
+        if let last = digits.last, let u = units[last] {
+            unit = u
+            digits = digits.dropLast()
+        }
+        guard !digits.isEmpty, digits.count <= 6, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+              let n = Int(digits) else { return nil }
+        return n * unit
+    }
+}

@@ -1,0 +1,137 @@
+import Glibc
+import KassaCore
+import Testing
+@testable import KassaRuntime
+
+private func config(_ text: String) throws(ConfigError) -> KassaConfig {
+    try KassaConfig(ConfigFile.parse(text, fileName: "kassa.conf"))
+}
+
+private func failure(_ text: String) -> String? {
+    do throws(ConfigError) {
+        _ = try config(text)
+        return nil
+    } catch {
+        return error.description
+    }
+}
+
+@Suite struct ConfigFileSyntax {
+    @Test func sectionsKeysCommentsAndQuotesParse() throws {
+        let f = try ConfigFile.parse("""
+            # comment
+            ; another
+            [register]
+              id =  till-2\u{20}\u{20}
+            store_name = "  Café \\"Aurora\\" #1 "
+            note = plain # not a comment
+
+            [ipc]
+            socket_group=kassa\r
+            """, fileName: "kassa.conf")
+        #expect(f.sections.map(\.name) == ["register", "ipc"])
+        #expect(f["register"]?["id"] == ConfigEntry(key: "id", value: "till-2", line: 4))
+        #expect(f["register"]?["store_name"]?.value == "  Café \"Aurora\" #1 ")
+        #expect(f["register"]?["note"]?.value == "plain # not a comment")
+        #expect(f["ipc"]?["socket_group"]?.value == "kassa")
+    }
+
+    @Test func syntaxErrorsNameFileLineAndKey() {
+        #expect(failure("[register]\nid = a\n\nid = b") == "kassa.conf:4: key 'id' in [register]: repeated (first at line 2)")
+        #expect(failure("id = a") == "kassa.conf:1: key 'id': key outside any section")
+        #expect(failure("[register]\njust words") == "kassa.conf:2: expected 'key = value', '[section]' or a comment")
+        #expect(failure("[register\n") == "kassa.conf:1: section header without closing ']'")
+        #expect(failure("[a b]") == "kassa.conf:1: invalid section name 'a b'")
+        #expect(failure("[ipc]\n[ipc]") == "kassa.conf:2: [ipc]: section repeated (first at line 1)")
+        #expect(failure("[register]\nstore_name = \"open") == "kassa.conf:2: key 'store_name' in [register]: quoted value without closing quote")
+        #expect(failure("[register]\nstore_name = \"a\" b") == "kassa.conf:2: key 'store_name' in [register]: text after the closing quote")
+    }
+
+    @Test func loadingReportsUnreadableAndNonUTF8Files() throws {
+        #expect(throws: ConfigError.self) { try ConfigFile.load(path: "/nonexistent/kassa.conf") }
+        var template = Array("/tmp/kassa-conf-XXXXXX".utf8CString)
+        let fd = mkstemp(&template)
+        let path = String(cString: template)
+        defer { unlink(path) }
+        let bytes: [UInt8] = Array("[register]\nstore_name = Caf".utf8) + [0xE9, 0x0A]
+        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        #expect(throws: ConfigError(file: path, line: 0, message: "not valid UTF-8")) { try ConfigFile.load(path: path) }
+    }
+}
+
+@Suite struct KassaConfigSchema {
+    @Test func aFullFileGivesTypedValues() throws {
+        let c = try config("""
+            [register]
+            id = till-7
+            store_name = Kahvila Aurora
+            time_zone = Europe/Helsinki
+            currency = SEK
+            money_format = swedish
+            price_mode = exclusive
+            cash_rounding = 1.00
+            idle_lock = 5m
+
+            [ipc]
+            socket_group = kassa-clients
+
+            [tax.A]
+            name = General
+            rate = 24%
+            rate.2024-09-01 = 25.5 %
+
+            [tax.Z]
+            rate = 0
+            """)
+        #expect(c.registerID == "till-7")
+        #expect(c.storeName == "Kahvila Aurora")
+        #expect(c.timeZone.name == "Europe/Helsinki")
+        #expect(c.currency == .SEK)
+        #expect(c.moneyFormat == .swedish)
+        #expect(c.priceMode == .exclusive)
+        #expect(c.cashRoundingIncrement == 100)
+        #expect(c.idleLockSeconds == 300)
+        #expect(c.socketGroup == "kassa-clients")
+        #expect(c.taxTable.basisPoints("A", on: CivilDate(year: 2024, month: 8, day: 31)) == 2400)
+        #expect(c.taxTable.basisPoints("A", on: CivilDate(year: 2024, month: 9, day: 1)) == 2550)
+        #expect(c.taxTable.basisPoints("Z", on: CivilDate(year: 2026, month: 1, day: 1)) == 0)
+        #expect(c.taxTable.classes["A"]?.name == "General")
+    }
+
+    @Test func anEmptyFileGivesTheDefaults() throws {
+        let c = try config("")
+        #expect(c.currency == .EUR && c.cashRoundingIncrement == 1 && c.idleLockSeconds == nil)
+        #expect(c.taxTable == .finland)
+        #expect(c.timeZone.localTime(Timestamp(milliseconds: 0)).utcOffsetSeconds == 0)
+    }
+
+    @Test func cashRoundingCountsInTheConfiguredCurrency() throws {
+        #expect(try config("[register]\ncash_rounding = 0.05\ncurrency = EUR").cashRoundingIncrement == 5)
+        #expect(try config("[register]\ncurrency = JPY\ncash_rounding = 10").cashRoundingIncrement == 10)
+        #expect(failure("[register]\ncurrency = JPY\ncash_rounding = 0.5")
+                == "kassa.conf:3: key 'cash_rounding' in [register]: '0.5' is not a positive amount in JPY with at most 0 decimals")
+    }
+
+    @Test func badValuesNameFileLineSectionAndKey() {
+        let text = String(repeating: "# padding\n", count: 10) + "[register]\ncurrency = EUX\n"
+        #expect(failure(text) == "kassa.conf:12: key 'currency' in [register]: unknown currency 'EUX'")
+        #expect(failure("[register]\nprice_mode = gross") == "kassa.conf:2: key 'price_mode' in [register]: must be 'inclusive' or 'exclusive', not 'gross'")
+        #expect(failure("[register]\nidle_lock = soon") == "kassa.conf:2: key 'idle_lock' in [register]: 'soon' is not a duration like 300, 90s, 5m or 1h")
+        #expect(failure("[register]\ntime_zone = Mars/Base")?.hasPrefix("kassa.conf:2: key 'time_zone' in [register]: unknown zone") == true)
+        #expect(failure("[register]\ncurency = EUR") == "kassa.conf:2: key 'curency' in [register]: unknown key")
+        #expect(failure("[printer]") == "kassa.conf:1: [printer]: unknown section")
+        #expect(failure("[tax.A]\nrate = 101%") == "kassa.conf:2: key 'rate' in [tax.A]: '101%' is not a percentage between 0 and 100 with at most 2 decimals")
+        #expect(failure("[tax.A]\nrate.2024-02-30 = 10") == "kassa.conf:2: key 'rate.2024-02-30' in [tax.A]: unknown key (expected name, rate or rate.YYYY-MM-DD)")
+        #expect(failure("[tax.A]\nname = x") == "kassa.conf:1: [tax.A]: tax class without any rate")
+    }
+
+    @Test func decimalsAreReadExactly() {
+        #expect(KassaConfig.decimal("25.5", scale: 2) == 2550)
+        #expect(KassaConfig.decimal("0.05", scale: 2) == 5)
+        #expect(KassaConfig.decimal("7", scale: 3) == 7000)
+        for bad in ["", ".5", "5.", "1.234", "-1", "1e2", "１"] {
+            #expect(KassaConfig.decimal(bad, scale: 2) == nil, "\(bad)")
+        }
+    }
+}
