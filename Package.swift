@@ -9,14 +9,17 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "kassa", targets: ["kassa"]),
+        .executable(name: "kassad", targets: ["kassad"]),
     ],
     targets: [
         .target(name: "KassaCore"),
         .target(name: "KassaJournal", dependencies: ["KassaCore"]),
         // Declarations Glibc hides (epoll, signalfd, timerfd, struct ucred); links nothing.
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
+        .target(name: "KassaDevices", dependencies: ["KassaCore"]),
         .target(name: "KassaIPC", dependencies: ["KassaCore", "CLinux"], exclude: ["PROTOCOL.md"]),
-        .target(name: "KassaRuntime", dependencies: ["KassaCore", "KassaJournal", "KassaIPC", "CLinux"]),
+        .target(name: "KassaRuntime", dependencies: ["KassaCore", "KassaJournal", "KassaDevices", "KassaIPC", "CLinux"]),
+        .executableTarget(name: "kassad", dependencies: ["KassaRuntime"]),
         .executableTarget(name: "kassa", dependencies: ["KassaCore", "KassaJournal", "KassaIPC", "KassaRuntime", "CLinux"]),
         .testTarget(name: "KassaCoreTests", dependencies: ["KassaCore"]),
         .testTarget(name: "KassaJournalTests", dependencies: ["KassaJournal", "KassaCore"]),

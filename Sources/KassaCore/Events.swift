@@ -88,11 +88,20 @@ public enum RegisterEvent: Hashable, Sendable {
     case refundCompleted(CompletedRefund)
     case dayClosed(ZReport)
 
+    /// A setting changed on the box (console or CLI), overriding the configuration file.
+    case settingChanged(key: String, old: String?, new: String, by: OperatorID)
+    /// A catalog import: its size and SHA-256, so the audit trail says which file was in force.
+    case catalogImported(items: Int, sha256: String, by: OperatorID)
+    /// A client's mutating request finished with this result; a retry with the same key gets it
+    /// back instead of doing the work again, also after a restart.
+    case requestCompleted(key: String, result: String)
+
     /// Whether the runtime must fdatasync this event before any effect or reply depends on it.
     public var isDurable: Bool {
         switch self {
         case .saleCompleted, .refundCompleted, .dayClosed, .shiftOpened, .shiftClosed, .cashMoved, .noSale,
-             .operatorAdded, .operatorRemoved, .pinLockout, .trainingModeChanged, .saleCancelled:
+             .operatorAdded, .operatorRemoved, .pinLockout, .trainingModeChanged, .saleCancelled, .settingChanged,
+             .catalogImported:
             return true
         default:
             return false

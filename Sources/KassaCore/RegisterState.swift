@@ -61,6 +61,13 @@ public struct RegisterState: Hashable, Sendable {
     public var lastZ: UInt64 = 0
     public var grandTotalSales: Int64 = 0
     public var grandTotalRefunds: Int64 = 0
+    /// Settings changed on the box, by key: they override the configuration file.
+    public var settings: [String: String] = [:]
+    /// Results of the newest keyed requests, oldest first in `requestOrder`.
+    public var requestResults: [String: String] = [:]
+    public var requestOrder: [String] = []
+    /// How many request results are remembered; older keys are forgotten in order.
+    public static let rememberedRequests = 4096
 
     public init() {}
 
@@ -150,6 +157,15 @@ public struct RegisterState: Hashable, Sendable {
         case .dayClosed(let z):
             lastZ = z.number
             day = ReportCounters()
+        case .settingChanged(let key, _, let new, _):
+            settings[key] = new
+        case .catalogImported:
+            break
+        case .requestCompleted(let key, let result):
+            if requestResults.updateValue(result, forKey: key) == nil { requestOrder.append(key) }
+            if requestOrder.count > Self.rememberedRequests {
+                requestResults[requestOrder.removeFirst()] = nil
+            }
         }
     }
 

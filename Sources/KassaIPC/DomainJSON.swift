@@ -198,6 +198,18 @@ extension RegisterEvent: JSONRepresentable {
         case .saleParked(let p), .saleResumed(let p): o["park_id"] = .int(Int64(p))
         case .refundCompleted(let r): o["refund"] = r.json
         case .dayClosed(let z): o["report"] = z.json
+        case .settingChanged(let key, let old, let new, let by):
+            o["key"] = .string(key)
+            o["old"] = old.map(JSONValue.string) ?? .null
+            o["new"] = .string(new)
+            o["by"] = by.json
+        case .catalogImported(let items, let digest, let by):
+            o["items"] = .int(Int64(items))
+            o["sha256"] = .string(digest)
+            o["by"] = by.json
+        case .requestCompleted(let key, let result):
+            o["key"] = .string(key)
+            o["result"] = .string(result)
         }
         return .object(o)
     }

@@ -90,6 +90,8 @@ public final class IPCServer {
     private var connections: [Int32: Connection] = [:]
     private let greetingLine: [UInt8]
     private var nextEventSeq: UInt64 = 1
+    /// The number of the newest event published, 0 before the first.
+    public var lastEventSeq: UInt64 { nextEventSeq - 1 }
     private var nextSerial: UInt64 = 1
     /// Scratch space reused for every read and every outgoing line, so steady traffic allocates
     /// nothing per request beyond the decoded values.

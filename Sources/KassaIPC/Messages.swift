@@ -202,16 +202,22 @@ public struct Greeting: Hashable, Sendable {
     public var serverVersion: String
     public var protocolVersion: Int64
     public var capabilities: [String]
+    /// What a client needs to read and write amounts: `currency` (`code`, `decimals`) and the like.
+    public var register: JSONObject
 
-    public init(serverVersion: String, protocolVersion: Int64 = KassaIPC.protocolVersion, capabilities: [String]) {
+    public init(serverVersion: String, protocolVersion: Int64 = KassaIPC.protocolVersion, capabilities: [String],
+                register: JSONObject = [:]) {
         self.serverVersion = serverVersion
         self.protocolVersion = protocolVersion
         self.capabilities = capabilities
+        self.register = register
     }
 
     public var json: JSONValue {
-        ["kassa": .string(serverVersion), "protocol": .int(protocolVersion),
-         "capabilities": .array(capabilities.map(JSONValue.string))]
+        var o: JSONObject = ["kassa": .string(serverVersion), "protocol": .int(protocolVersion),
+                             "capabilities": .array(capabilities.map(JSONValue.string))]
+        for (k, v) in register { o[k] = v }
+        return .object(o)
     }
 }
 
@@ -231,7 +237,9 @@ public enum ServerMessage: Hashable, Sendable {
                   let caps = o["capabilities"]?.arrayValue?.compactMap(\.stringValue) else {
                 throw IPCError(.badJSON, "malformed greeting")
             }
-            self = .greeting(Greeting(serverVersion: version, protocolVersion: proto, capabilities: caps))
+            var register = JSONObject()
+            for (k, v) in o where k != "kassa" && k != "protocol" && k != "capabilities" { register[k] = v }
+            self = .greeting(Greeting(serverVersion: version, protocolVersion: proto, capabilities: caps, register: register))
         } else if let name = o["event"]?.stringValue {
             if name == "gap" {
                 guard let first = o["first"]?.intValue, let last = o["last"]?.intValue else {

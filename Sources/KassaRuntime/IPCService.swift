@@ -9,6 +9,8 @@ public final class IPCService {
     private let reactor: Reactor
     private let log: Logger
     private var sweepTimer: TimerID?
+    /// Called with the descriptor of every connection the server closed.
+    public var onDisconnect: (Int32) -> Void = { _ in }
 
     public init(server: IPCServer, reactor: Reactor, log: Logger,
                 onRequest: @escaping (ConnectionID, Request) -> Void) throws(SystemError) {
@@ -23,7 +25,10 @@ public final class IPCService {
                 log.error("cannot watch client", ["error": error.description])
             }
         }
-        server.onClose = { [unowned reactor] fd in reactor.remove(fd) }
+        server.onClose = { [unowned self, unowned reactor] fd in
+            reactor.remove(fd)
+            self.onDisconnect(fd)
+        }
         try reactor.add(server.listeningFD, events: .readable) { [unowned self, unowned reactor] _ in
             for id in server.acceptPending() {
                 do throws(SystemError) {

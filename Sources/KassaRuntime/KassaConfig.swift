@@ -8,6 +8,10 @@ import KassaCore
 /// store_name = "Café Aurora"
 /// time_zone = Europe/Helsinki
 /// currency = EUR
+/// store_address = "Esplanadi 1, Helsinki"
+/// vat_id = FI12345678
+/// receipt_footer = "Kiitos!"
+/// language = fi                 ; en | fi
 /// money_format = finnish        ; finnish | swedish | english | plain
 /// price_mode = inclusive        ; inclusive | exclusive
 /// cash_rounding = 0.05          ; smallest cash step, in major units
@@ -27,6 +31,11 @@ import KassaCore
 public struct KassaConfig: Sendable {
     public var registerID = "till-1"
     public var storeName = ""
+    public var storeAddress = ""
+    public var vatID = ""
+    public var receiptFooter = ""
+    /// The language of receipts and screens: `en` or `fi`.
+    public var language = "en"
     public var timeZone: ZoneInfo
     public var currency = Currency.EUR
     public var moneyFormat = MoneyFormat.finnish
@@ -42,6 +51,17 @@ public struct KassaConfig: Sendable {
     public init() {
         // "UTC0" is a valid rule by construction.
         timeZone = try! ZoneInfo(name: "UTC", posixRule: "UTC0")
+    }
+
+    public static let languages: [String: ReceiptWords] = ["en": .english, "fi": .finnish]
+
+    public var words: ReceiptWords { KassaConfig.languages[language] ?? .english }
+
+    /// What the register's decisions need of this file.
+    public func registerConfig() -> RegisterConfig {
+        RegisterConfig(registerID: registerID, storeName: storeName, storeAddress: storeAddress, vatID: vatID,
+                       receiptFooter: receiptFooter, currency: currency, moneyFormat: moneyFormat, priceMode: priceMode,
+                       taxes: taxTable, cashRounding: CashRounding(increment: cashRoundingIncrement))
     }
 
     public static let moneyFormats: [String: MoneyFormat] = [
@@ -77,6 +97,14 @@ public struct KassaConfig: Sendable {
                         }
                         registerID = entry.value
                     case "store_name": storeName = entry.value
+                    case "store_address": storeAddress = entry.value
+                    case "vat_id": vatID = entry.value
+                    case "receipt_footer": receiptFooter = entry.value
+                    case "language":
+                        guard KassaConfig.languages[entry.value] != nil else {
+                            throw fail(entry, "unknown language '\(entry.value)' (en or fi)")
+                        }
+                        language = entry.value
                     case "currency": break
                     case "time_zone":
                         do throws(ZoneInfoError) { timeZone = try loadZone(entry.value) } catch { throw fail(entry, error.message) }

@@ -82,6 +82,9 @@ extension RegisterEvent {
         case .saleResumed: return 31
         case .refundCompleted: return 40
         case .dayClosed: return 50
+        case .settingChanged: return 60
+        case .catalogImported: return 61
+        case .requestCompleted: return 62
         }
     }
 
@@ -113,6 +116,9 @@ extension RegisterEvent {
         case .saleResumed: return "sale_resumed"
         case .refundCompleted: return "refund_completed"
         case .dayClosed: return "day_closed"
+        case .settingChanged: return "setting_changed"
+        case .catalogImported: return "catalog_imported"
+        case .requestCompleted: return "request_completed"
         }
     }
 }
@@ -275,6 +281,9 @@ extension ByteWriter {
         case .saleResumed(let p): varint(p)
         case .refundCompleted(let r): refund(r)
         case .dayClosed(let zr): z(zr)
+        case .settingChanged(let key, let old, let new, let by): string(key); optional(old) { $0.string($1) }; string(new); id(by)
+        case .catalogImported(let items, let digest, let by): int(items); string(digest); id(by)
+        case .requestCompleted(let key, let result): string(key); string(result)
         }
     }
 
@@ -322,6 +331,8 @@ extension ByteWriter {
         varint(s.lastZ)
         zigzag(s.grandTotalSales)
         zigzag(s.grandTotalRefunds)
+        array(s.settings.keys.sorted()) { w, k in w.string(k); w.string(s.settings[k]!) }
+        array(s.requestOrder) { w, k in w.string(k); w.string(s.requestResults[k]!) }
     }
 }
 
@@ -504,6 +515,11 @@ extension ByteReader {
         case 31: return .saleResumed(parkID: try varint())
         case 40: return .refundCompleted(try refund())
         case 50: return .dayClosed(try z())
+        case 60:
+            return .settingChanged(key: try string(), old: try optional { r throws(CodecError) in try r.string() },
+                                   new: try string(), by: try id())
+        case 61: return .catalogImported(items: try int(), sha256: try string(), by: try id())
+        case 62: return .requestCompleted(key: try string(), result: try string())
         default: throw .badTag("event", tag, at: at)
         }
     }
@@ -555,6 +571,15 @@ extension ByteReader {
         s.lastZ = try varint()
         s.grandTotalSales = try zigzag()
         s.grandTotalRefunds = try zigzag()
+        for _ in 0..<(try count()) {
+            let k = try string()
+            s.settings[k] = try string()
+        }
+        for _ in 0..<(try count()) {
+            let k = try string()
+            s.requestResults[k] = try string()
+            s.requestOrder.append(k)
+        }
         return s
     }
 }

@@ -1,0 +1,692 @@
+import Glibc
+import KassaCore
+import KassaDevices
+import KassaIPC
+import KassaJournal
+
+/// The register as the socket sees it: each request becomes a command for `RegisterState.decide`,
+/// the decided events are journaled (durable ones fdatasync'd), and only then do the effects run —
+/// receipt, drawer, display, reply and events to subscribers.
+final class RegisterService {
+    let ledger: Ledger
+    var env: RegisterEnvironment
+    var fileConfig: KassaConfig
+    let pins: PinStore
+    let printer: any ReceiptPrinter
+    let drawer: any CashDrawer
+    let display: any CustomerDisplay
+    let stateDirectory: String
+    let log: Logger
+    let startedAt: Int64
+    weak var server: IPCServer?
+    /// Connections that entered a technician's PIN.
+    private var technicianSessions: Set<ConnectionID> = []
+    private var alarms: [String: String] = [:]
+    private var nextOutputID: UInt64 = 1
+    /// Damage the background verification found in records that start-up did not read.
+    private var verifiedDamage: String?
+
+    /// The background verification of the whole journal found damage: stop recording, say why.
+    func journalDamaged(_ message: String) {
+        verifiedDamage = message
+        setAlarm("journal_read_only", "the journal failed verification and the register is read-only: \(message)")
+    }
+    /// The wall clock; tests and the clock check replace or re-read it.
+    var clock: () -> Int64 = { wallClockMilliseconds() }
+
+    init(ledger: Ledger, config: KassaConfig, catalog: Catalog, pins: PinStore, printer: any ReceiptPrinter,
+         drawer: any CashDrawer, display: any CustomerDisplay, stateDirectory: String, log: Logger) {
+        self.ledger = ledger
+        self.fileConfig = config
+        self.pins = pins
+        self.printer = printer
+        self.drawer = drawer
+        self.display = display
+        self.stateDirectory = stateDirectory
+        self.log = log
+        startedAt = monotonicMilliseconds()
+        env = RegisterEnvironment(config: config.registerConfig(), catalog: catalog, pins: pins.vault)
+        applySettings()
+    }
+
+    var config: RegisterConfig { env.config }
+
+    // MARK: Time
+
+    func context() -> Context {
+        let now = Timestamp(milliseconds: clock())
+        return Context(now: now, today: fileConfig.timeZone.localTime(now).date)
+    }
+
+    /// The clock is behind the newest journaled time: a box without a real-time clock booted
+    /// with a wrong time. Selling waits until it is set, or receipts would go back in time.
+    var clockBehindBy: Int64? {
+        let behind = ledger.journal.lastTime - clock()
+        return behind > 0 ? behind : nil
+    }
+
+    /// Re-checks the alarms that come from outside the register (clock, journal, disk).
+    func refreshAlarms() {
+        setAlarm("clock_behind", clockBehindBy.map {
+            "the clock is \($0 / 1000) s behind the newest journaled time: set the time (NTP, console or CLI) to sell again"
+        })
+        if case .readOnly(let reason) = ledger.journal.mode {
+            setAlarm("journal_read_only", "the journal is damaged and the register is read-only: \(reason)")
+        }
+        setAlarm("disk_low", ledger.journal.lowSpace ? "the disk is full: new sales are refused until space is freed" : nil)
+    }
+
+    private func setAlarm(_ code: String, _ message: String?) {
+        guard alarms[code] != message else { return }
+        if let message {
+            alarms[code] = message
+            log.warning("alarm", ["code": code, "message": message])
+        } else {
+            alarms[code] = nil
+            log.notice("alarm cleared", ["code": code])
+        }
+        broadcast("alarm", ["code": .string(code), "message": .string(message ?? ""), "active": .bool(message != nil)])
+    }
+
+    // MARK: Requests
+
+    func disconnected(fd: Int32) { technicianSessions = technicianSessions.filter { $0.fd != fd } }
+
+    static let readOps: Set<String> = [
+        "status", "technician", "subscribe", "journal.status", "clock.check", "sale.parked", "sale.get",
+        "report.x", "catalog.lookup", "config.get", "operator.list", "devices.list", "receipt.reprint",
+    ]
+
+    static let sellingOps: Set<String> = [
+        "sale.open", "sale.scan", "sale.add", "sale.void_line", "sale.discount_line", "sale.override_price",
+        "sale.discount", "sale.total", "sale.tender", "sale.complete", "sale.cancel", "sale.park", "sale.resume",
+        "refund", "drawer.no_sale", "shift.open", "shift.cash_in", "shift.cash_out", "shift.close", "report.z",
+    ]
+
+    func handle(_ request: Request, from connection: ConnectionID) -> Reply {
+        let mutating = !Self.readOps.contains(request.op)
+        if mutating, let key = request.idempotencyKey, let earlier = ledger.state.requestResults[key] {
+            log.info("idempotent retry answered from the journal", ["op": request.op])
+            return .ok(request.id, (try? JSONValue.parse(earlier)) ?? .null)
+        }
+        do throws(IPCError) {
+            refreshAlarms()
+            if mutating, case .readOnly(let reason) = ledger.journal.mode {
+                throw IPCError(.readOnly, "the journal is damaged, nothing can be recorded: \(reason)")
+            }
+            if mutating, let damage = verifiedDamage {
+                throw IPCError(.readOnly, "the journal failed verification, nothing can be recorded: \(damage)")
+            }
+            if Self.sellingOps.contains(request.op), let behind = clockBehindBy {
+                throw IPCError(.clockBehind, "the clock is \(behind / 1000) s behind the newest journaled time: set the time to sell again")
+            }
+            var args = RequestArguments(request)
+            let result = try perform(request.op, &args, connection: connection, key: mutating ? request.idempotencyKey : nil)
+            return .ok(request.id, result)
+        } catch {
+            return .error(request.id, error)
+        }
+    }
+
+    private func perform(_ op: String, _ args: inout RequestArguments, connection: ConnectionID, key: String?) throws(IPCError) -> JSONValue {
+        switch op {
+        case "status":
+            try args.finish()
+            return status(connection)
+        case "login":
+            let pin = try args.string("pin")
+            try args.finish()
+            try run(.login(pin: pin), key: key) { s, _ in ["operator": Views.operator(s.currentOperator.flatMap { s.operators[$0] })] }
+            return lastResult
+        case "logout":
+            try args.finish()
+            try run(.logout, key: key) { _, _ in [:] }
+            return lastResult
+        case "technician":
+            let pin = try args.string("pin")
+            try args.finish()
+            guard let id = env.pins.owner(of: pin), let op = ledger.state.operators[id] else {
+                // A wrong technician PIN counts towards the same lockout as any other.
+                let d = ledger.state.decide(.login(pin: pin), env, context())
+                try record(d.events.filter { if case .loggedIn = $0 { return false }; return true })
+                throw IPCError(.wrongPin, "wrong PIN")
+            }
+            guard op.role == .technician else { throw IPCError(.forbidden, "\(op.name) is not a technician") }
+            technicianSessions.insert(connection)
+            return ["operator": Views.operator(op)]
+        case "subscribe":
+            _ = try? args.array("events")
+            try args.finish()
+            server?.setSubscribed(connection, true)
+            return ["seq": .int(Int64(server?.lastEventSeq ?? 0))]
+        case "journal.status":
+            try args.finish()
+            return journalStatus()
+        case "clock.check":
+            try args.finish()
+            refreshAlarms()
+            return ["ok": .bool(clockBehindBy == nil), "time": .int(clock()), "newest_journal_time": .int(ledger.journal.lastTime)]
+
+        case "sale.get":
+            try args.finish()
+            return Views.sale(ledger.state.openSale, config)
+        case "sale.parked":
+            try args.finish()
+            return Views.parked(ledger.state, config)
+        case "sale.open":
+            try args.finish()
+            try refuseNewSaleWhenDiskFull()
+            return try runSale(.openSale, key: key)
+        case "sale.scan":
+            let code = try args.string("code")
+            let quantity = try args.optionalInt("quantity")
+            try args.finish()
+            if ledger.state.openSale == nil { try refuseNewSaleWhenDiskFull() }
+            return try runSale(.scan(code: code, quantity: quantity), key: key)
+        case "sale.add":
+            let item = try args.string("item")
+            let quantity = try args.int("quantity")
+            try args.finish()
+            if ledger.state.openSale == nil { try refuseNewSaleWhenDiskFull() }
+            return try runSale(.addItem(ItemID(item), quantity: quantity), key: key)
+        case "sale.void_line":
+            let line = try lineIndex(&args)
+            try args.finish()
+            return try runSale(.voidLine(line), key: key)
+        case "sale.discount_line":
+            let line = try lineIndex(&args)
+            let d = try args.discount()
+            let pin = try args.optionalString("override_pin")
+            try args.finish()
+            return try runSale(.discountLine(line, d, override: pin), key: key)
+        case "sale.override_price":
+            let line = try lineIndex(&args)
+            let price = try args.int("unit_price")
+            let pin = try args.optionalString("override_pin")
+            try args.finish()
+            return try runSale(.overridePrice(line: line, unitPrice: price, override: pin), key: key)
+        case "sale.discount":
+            let d = try args.discount()
+            let pin = try args.optionalString("override_pin")
+            try args.finish()
+            return try runSale(.discountReceipt(d, override: pin), key: key)
+        case "sale.total":
+            try args.finish()
+            return try runSale(.total, key: key)
+        case "sale.tender":
+            let kind = try args.tenderKind("kind")
+            let amount = try args.int("amount")
+            let reference = try args.optionalString("reference")
+            try args.finish()
+            return try runPayment(.tender(Tender(kind: kind, amount: amount, reference: reference)), key: key)
+        case "sale.complete":
+            try args.finish()
+            return try runPayment(.complete, key: key)
+        case "sale.cancel":
+            let pin = try args.optionalString("override_pin")
+            try args.finish()
+            try run(.cancel(override: pin), key: key) { _, _ in [:] }
+            return lastResult
+        case "sale.park":
+            try args.finish()
+            try run(.park, key: key) { _, events in
+                for e in events { if case .saleParked(let id) = e { return ["park_id": .int(Int64(id))] } }
+                return [:]
+            }
+            return lastResult
+        case "sale.resume":
+            let id = try args.int("park_id")
+            try args.finish()
+            return try runSale(.resume(parkID: UInt64(max(0, id))), key: key)
+
+        case "refund":
+            return try refund(&args, key: key)
+        case "receipt.reprint":
+            let number = try args.int("receipt")
+            let training = (try? args.bool("training")) ?? false
+            try args.finish()
+            return try reprint(UInt64(max(0, number)), training: training)
+        case "drawer.no_sale":
+            let pin = try args.optionalString("override_pin")
+            try args.finish()
+            guard drawer.state != .offline else {
+                throw IPCError(.deviceUnavailable, "the drawer cannot be opened: \(drawer.id) is offline (nothing was queued)")
+            }
+            try run(.noSale(override: pin), key: key) { _, _ in [:] }
+            return lastResult
+        case "shift.open":
+            let float = try args.int("float")
+            try args.finish()
+            try run(.openShift(float: float), key: key) { s, _ in ["shift": s.shift?.json ?? .null] }
+            return lastResult
+        case "shift.cash_in", "shift.cash_out":
+            let amount = try args.int("amount")
+            let reason = try args.string("reason")
+            try args.finish()
+            try run(.moveCash(op == "shift.cash_in" ? .cashIn : .cashOut, amount: amount, reason: reason), key: key) { _, _ in [:] }
+            return lastResult
+        case "shift.close":
+            let counted = try args.int("counted")
+            try args.finish()
+            try run(.closeShift(counted: counted), key: key) { _, events in
+                for e in events {
+                    if case .shiftClosed(let n, let counted, let expected, _, _) = e {
+                        return ["shift": .int(Int64(n)), "counted": .int(counted), "expected": .int(expected),
+                                "over_short": .int(counted - expected)]
+                    }
+                }
+                return [:]
+            }
+            return lastResult
+        case "report.x":
+            try args.finish()
+            let x = ledger.state.xReport(registerID: config.registerID)
+            return ["report": x.counters.json, "next_z": .int(Int64(x.nextZNumber)),
+                    "grand_total_sales": .int(x.grandTotalSales), "grand_total_refunds": .int(x.grandTotalRefunds),
+                    "text": .array(ReportText.x(x, config).map(JSONValue.string))]
+        case "report.z":
+            try args.finish()
+            try run(.closeDay, key: key) { [config] _, events in
+                for e in events {
+                    if case .dayClosed(let z) = e {
+                        return ["z": .int(Int64(z.number)), "report": z.counters.json,
+                                "grand_total_sales": .int(z.grandTotalSales), "grand_total_refunds": .int(z.grandTotalRefunds),
+                                "text": .array(ReportText.z(z, config).map(JSONValue.string))]
+                    }
+                }
+                return [:]
+            }
+            return lastResult
+
+        case "catalog.lookup":
+            let code = try args.string("code")
+            try args.finish()
+            do {
+                switch try env.catalog.resolve(code) {
+                case .item(let item): return ["item": Views.item(item)]
+                case .weighed(let item, let grams): return ["item": Views.item(item), "grams": .int(grams)]
+                case .priced(let item, let amount): return ["item": Views.item(item), "amount": .int(amount)]
+                }
+            } catch {
+                throw Refusal.lookup(error).ipcError
+            }
+        case "catalog.import":
+            let csv = try args.string("csv")
+            try args.finish()
+            return try importCatalog(csv, connection: connection, key: key)
+        case "config.get":
+            let only = try args.optionalString("key")
+            try args.finish()
+            let all = Settings.current(config, fileConfig)
+            if let only {
+                guard let v = all[only] else { throw IPCError(.notFound, "no setting '\(only)'") }
+                return [only: .string(v)]
+            }
+            var o = JSONObject()
+            for k in all.keys.sorted() { o[k] = .string(all[k]!) }
+            return .object(o)
+        case "config.set":
+            let k = try args.string("key")
+            let v = try args.string("value")
+            try args.finish()
+            return try setSetting(k, v, connection: connection, key: key)
+        case "operator.list":
+            try args.finish()
+            return .array(ledger.state.operators.values.sorted { $0.id < $1.id }.map { Views.operator($0) })
+        case "operator.add":
+            return try addOperator(&args, connection: connection, key: key)
+        case "operator.remove":
+            let id = try args.string("id")
+            try args.finish()
+            try requireTechnician(connection)
+            try run(.removeOperator(OperatorID(id)), key: key) { _, _ in [:] }
+            pins.remove(OperatorID(id))
+            do { try pins.save() } catch { log.error("cannot save PINs", ["error": error.description]) }
+            env.pins = pins.vault
+            return lastResult
+        case "training.set":
+            let on = try args.bool("on")
+            let pin = try args.optionalString("override_pin")
+            try args.finish()
+            try run(.setTraining(on, override: pin), key: key) { s, _ in ["training": .bool(s.training)] }
+            return lastResult
+        case "devices.list":
+            try args.finish()
+            return .array(devices.map { d in
+                ["id": .string(d.id), "kind": .string(d.kind.rawValue), "state": .string(d.state.rawValue),
+                 "power": .string(d.power.rawValue), "status": .array(d.status.map { .string($0.rawValue) })]
+            })
+        default:
+            throw IPCError(.unknownOp, "no operation '\(op)'")
+        }
+    }
+
+    var devices: [any Device] { [printer, drawer, display] }
+
+    private func lineIndex(_ args: inout RequestArguments) throws(IPCError) -> Int {
+        let line = try args.int("line")
+        guard let i = Int(exactly: line), i >= 0 else { throw IPCError(.badArgs, "'line' must be 0 or more") }
+        return i
+    }
+
+    private func refuseNewSaleWhenDiskFull() throws(IPCError) {
+        if ledger.journal.lowSpace {
+            throw IPCError(.refused, "the disk is full: no new sale can start until space is freed (started sales still finish)")
+        }
+    }
+
+    private func requireTechnician(_ connection: ConnectionID) throws(IPCError) {
+        // First boot: with no operators at all, the first one may be set up without a PIN.
+        if ledger.state.operators.isEmpty { return }
+        guard technicianSessions.contains(connection) else {
+            throw IPCError(.pinRequired, "a technician's PIN is needed in this session first (op 'technician')")
+        }
+    }
+
+    // MARK: Running commands
+
+    private var lastResult: JSONValue = .null
+
+    /// Decides, journals (with the idempotency key's result), then runs the effects.
+    private func run(_ command: Command, key: String?,
+                     result: (RegisterState, [RegisterEvent]) -> JSONValue) throws(IPCError) {
+        let ctx = context()
+        let decision = ledger.state.decide(command, env, ctx)
+        if let refusal = decision.refusal {
+            try record(decision.events)
+            throw refusal.ipcError
+        }
+        var after = ledger.state
+        for e in decision.events { after.apply(e) }
+        let value = result(after, decision.events)
+        var events = decision.events
+        if let key { events.append(.requestCompleted(key: key, result: value.serialized())) }
+        try record(events)
+        lastResult = value
+        effects(decision.events)
+    }
+
+    private func record(_ events: [RegisterEvent]) throws(IPCError) {
+        guard !events.isEmpty else { return }
+        do {
+            try ledger.record(events, at: context().now)
+        } catch {
+            log.error("journal write failed", ["error": error.description])
+            refreshAlarms()
+            switch error {
+            case .noSpace: throw IPCError(.refused, "the disk is full: \(error)")
+            case .readOnly: throw IPCError(.readOnly, error.description)
+            default: throw IPCError(.internal, "the journal could not record this: \(error)")
+            }
+        }
+    }
+
+    private func runSale(_ command: Command, key: String?) throws(IPCError) -> JSONValue {
+        try run(command, key: key) { [config] s, _ in Views.sale(s.openSale, config) }
+        return lastResult
+    }
+
+    private func runPayment(_ command: Command, key: String?) throws(IPCError) -> JSONValue {
+        try run(command, key: key) { [self] s, events in
+            for e in events {
+                if case .saleCompleted(let sale) = e {
+                    return ["completed": Views.receipt(sale, text: receiptText(sale, hash: nil))]
+                }
+            }
+            return ["sale": Views.sale(s.openSale, config)]
+        }
+        return lastResult
+    }
+
+    private func refund(_ args: inout RequestArguments, key: String?) throws(IPCError) -> JSONValue {
+        let number = try args.int("receipt")
+        let tender = try args.tenderKind("tender")
+        let pin = try args.optionalString("override_pin")
+        var lines: [RefundRequestLine] = []
+        for v in try args.array("lines") {
+            guard let line = v["line"]?.intValue, let qty = v["quantity"]?.intValue, let l = Int(exactly: line),
+                  v.objectValue?.count == 2 else {
+                throw IPCError(.badArgs, "refund: each of 'lines' must be {\"line\": N, \"quantity\": Q}")
+            }
+            lines.append(RefundRequestLine(line: l, quantity: qty))
+        }
+        try args.finish()
+        let original: CompletedSale
+        do {
+            (original, _) = try ledger.sale(receipt: UInt64(max(0, number)), training: ledger.state.training)
+        } catch {
+            throw IPCError(.notFound, "no receipt \(number) on this register")
+        }
+        try run(.refund(original: original, lines: lines, tender: tender, override: pin), key: key) { [self] _, events in
+            for e in events {
+                if case .refundCompleted(let r) = e {
+                    return ["refund": .int(Int64(r.refundNumber)), "total": .int(r.total), "paid_out": .int(r.paidOut),
+                            "rounding": .int(r.rounding), "text": .array(refundText(r).map(JSONValue.string))]
+                }
+            }
+            return [:]
+        }
+        return lastResult
+    }
+
+    private func reprint(_ number: UInt64, training: Bool) throws(IPCError) -> JSONValue {
+        let sale: CompletedSale
+        let hash: [UInt8]
+        do { (sale, hash) = try ledger.sale(receipt: number, training: training) } catch {
+            throw IPCError(.notFound, "no receipt \(number) on this register")
+        }
+        let text = receiptText(sale, hash: hash, copy: true)
+        printJob(text)
+        return ["text": .array(text.map(JSONValue.string))]
+    }
+
+    private func addOperator(_ args: inout RequestArguments, connection: ConnectionID, key: String?) throws(IPCError) -> JSONValue {
+        let id = try args.string("id")
+        let name = try args.string("name")
+        let roleName = try args.string("role")
+        let pin = try args.string("pin")
+        try args.finish()
+        try requireTechnician(connection)
+        guard let role = Role(rawValue: roleName) else {
+            throw IPCError(.badArgs, "operator.add: role must be cashier, supervisor or technician")
+        }
+        guard !id.isEmpty, id.utf8.count <= 32, id.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) else {
+            throw IPCError(.badArgs, "operator.add: id must be 1 to 32 printable characters without spaces")
+        }
+        if ledger.state.operators.isEmpty && role != .technician {
+            throw IPCError(.refused, "the first operator of a new register must be a technician")
+        }
+        guard ledger.state.operators[OperatorID(id)] == nil else { throw Refusal.operatorExists(OperatorID(id)).ipcError }
+        do { try pins.setPIN(pin, for: OperatorID(id)) } catch {
+            switch error {
+            case .notDigits: throw IPCError(.badArgs, "a PIN is digits only")
+            case .wrongLength(let n): throw IPCError(.badArgs, "a PIN has 4 to 8 digits, not \(n)")
+            case .alreadyInUse: throw IPCError(.conflict, "that PIN is already in use: choose another")
+            }
+        }
+        do { try pins.save() } catch { throw IPCError(.internal, "cannot store the PIN: \(error)") }
+        env.pins = pins.vault
+        let op = Operator(id: OperatorID(id), name: name, role: role)
+        if ledger.state.operators.isEmpty {
+            try record([.operatorAdded(op)])
+        } else {
+            try run(.addOperator(op), key: key) { _, _ in [:] }
+        }
+        return ["operator": Views.operator(op)]
+    }
+
+    private func importCatalog(_ csv: String, connection: ConnectionID, key: String?) throws(IPCError) -> JSONValue {
+        try requireTechnician(connection)
+        let catalog: Catalog
+        do {
+            catalog = try CatalogCSV.parse(Array(csv.utf8), currency: config.currency,
+                                           taxClasses: Set(config.taxes.classes.keys), embeddedRules: env.catalog.embeddedRules)
+        } catch {
+            throw IPCError(.badArgs, "catalog.import: \(error)")
+        }
+        do { try writeFileAtomically(stateDirectory + "/catalog.csv", Array(csv.utf8), mode: 0o640) } catch {
+            throw IPCError(.internal, "cannot store the catalog: \(error)")
+        }
+        let by = ledger.state.currentOperator ?? OperatorID("technician")
+        let digest = toHex(SHA256.hash(Array(csv.utf8)))
+        var events: [RegisterEvent] = [.catalogImported(items: catalog.count, sha256: digest, by: by)]
+        let result: JSONValue = ["items": .int(Int64(catalog.count))]
+        if let key { events.append(.requestCompleted(key: key, result: result.serialized())) }
+        try record(events)
+        env.catalog = catalog
+        log.notice("catalog imported", ["items": String(catalog.count), "sha256": digest])
+        return result
+    }
+
+    private func setSetting(_ k: String, _ v: String, connection: ConnectionID, key: String?) throws(IPCError) -> JSONValue {
+        try requireTechnician(connection)
+        var probe = env.config
+        do { try Settings.apply(k, v, to: &probe) } catch { throw IPCError(.badArgs, "config.set: \(error)") }
+        let old = Settings.current(config, fileConfig)[k]
+        let by = ledger.state.currentOperator ?? OperatorID("technician")
+        let result: JSONValue = ["key": .string(k), "old": old.map(JSONValue.string) ?? .null, "new": .string(v)]
+        var events: [RegisterEvent] = [.settingChanged(key: k, old: old, new: v, by: by)]
+        if let key { events.append(.requestCompleted(key: key, result: result.serialized())) }
+        try record(events)
+        env.config = probe
+        log.notice("setting changed", ["key": k, "old": old ?? "", "new": v])
+        return result
+    }
+
+    /// Journaled settings override the file; a setting the file no longer accepts is reported once.
+    func applySettings() {
+        for (k, v) in ledger.state.settings.sorted(by: { $0.key < $1.key }) {
+            do { try Settings.apply(k, v, to: &env.config) } catch {
+                log.warning("journaled setting ignored", ["key": k, "error": error.description])
+            }
+        }
+    }
+
+    func reload(_ config: KassaConfig) {
+        fileConfig = config
+        let catalog = env.catalog
+        env = RegisterEnvironment(config: config.registerConfig(), catalog: catalog, pins: pins.vault)
+        applySettings()
+    }
+
+    // MARK: Effects, after the journal
+
+    private func effects(_ events: [RegisterEvent]) {
+        var saleChanged = false
+        for e in events {
+            switch e {
+            case .saleOpened, .lineAdded, .lineVoided, .lineDiscounted, .linePriceOverridden, .receiptDiscounted,
+                 .totalled, .tenderAdded, .saleCancelled, .saleParked, .saleResumed:
+                saleChanged = true
+            case .saleCompleted(let sale):
+                saleChanged = true
+                let hash = ledger.journal.lastHash
+                let text = receiptText(sale, hash: hash)
+                printJob(text)
+                if sale.tenders.contains(where: { $0.kind == .cash }) { kickDrawer() }
+                display.show(TextLayout.leftRight("Total", config.format(sale.total), columns: 20),
+                             sale.change > 0 ? TextLayout.leftRight("Change", config.format(sale.change), columns: 20) : "Thank you!")
+                broadcast("sale.completed", Views.receipt(sale, text: text))
+            case .refundCompleted(let r):
+                printJob(refundText(r))
+                if r.tender == .cash { kickDrawer() }
+                broadcast("refund.completed", ["refund": .int(Int64(r.refundNumber)), "total": .int(r.total)])
+            case .noSale:
+                kickDrawer()
+            case .loggedIn, .loggedOut:
+                broadcast("operator.changed", ["operator": Views.operator(ledger.state.currentOperator.flatMap { ledger.state.operators[$0] })])
+            case .shiftOpened, .shiftClosed:
+                broadcast("shift.changed", ["shift": ledger.state.shift?.json ?? .null])
+            case .dayClosed(let z):
+                broadcast("day.closed", ["z": .int(Int64(z.number))])
+            default:
+                break
+            }
+        }
+        if saleChanged {
+            broadcast("sale.changed", Views.sale(ledger.state.openSale, config))
+            if let sale = ledger.state.openSale, let last = sale.lines.last(where: { !$0.voided }),
+               let total = try? sale.totals(config.priceMode).total {
+                display.show(TextLayout.leftRight(last.name, config.format((try? last.baseAmount()) ?? 0), columns: 20),
+                             TextLayout.leftRight("Total", config.format(total), columns: 20))
+            }
+        }
+    }
+
+    private func printJob(_ lines: [String]) {
+        let id = nextOutputID
+        nextOutputID += 1
+        do {
+            try printer.print(lines, outputID: id)
+            setAlarm("printer_offline", nil)
+        } catch {
+            setAlarm("printer_offline", "the receipt printer is away (\(error)): reprint the receipt when it is back")
+        }
+    }
+
+    private func kickDrawer() {
+        do { try drawer.open() } catch { log.warning("drawer not opened", ["error": error.description]) }
+    }
+
+    private func operatorName(_ id: OperatorID) -> String { ledger.state.operators[id]?.name ?? id.rawValue }
+
+    private func localTimeText(_ t: Timestamp) -> String {
+        let lt = fileConfig.timeZone.localTime(t)
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(lt.date) \(two(lt.hour)):\(two(lt.minute))"
+    }
+
+    func receiptText(_ sale: CompletedSale, hash: [UInt8]?, copy: Bool = false) -> [String] {
+        Receipt.sale(sale, config: config, operatorName: operatorName(sale.operatorID), localTime: localTimeText(sale.time),
+                     chainHash: hash.map { String(toHex($0).prefix(16)) }, copy: copy)
+            .render(columns: printer.columns, format: config.moneyFormat, currency: config.currency, words: fileConfig.words)
+    }
+
+    func refundText(_ r: CompletedRefund) -> [String] {
+        Receipt.refund(r, config: config, operatorName: operatorName(r.operatorID), localTime: localTimeText(r.time))
+            .render(columns: printer.columns, format: config.moneyFormat, currency: config.currency, words: fileConfig.words)
+    }
+
+    func broadcast(_ name: String, _ data: JSONValue) {
+        server?.broadcast(name, data: data)
+    }
+
+    // MARK: Status
+
+    private func journalStatus() -> JSONValue {
+        var o: JSONObject = [
+            "last_seq": .int(Int64(ledger.journal.lastSeq)), "durable_seq": .int(Int64(ledger.journal.durableSeq)),
+            "head_hash": .string(toHex(ledger.journal.lastHash)),
+        ]
+        switch ledger.journal.mode {
+        case .readWrite: o["mode"] = "read_write"
+        case .readOnly(let reason):
+            o["mode"] = "read_only"
+            o["reason"] = .string(reason.description)
+        }
+        var fs = statvfs()
+        if statvfs(stateDirectory, &fs) == 0 { o["free_bytes"] = .int(Int64(fs.f_bavail) * Int64(fs.f_frsize)) }
+        return .object(o)
+    }
+
+    private func status(_ connection: ConnectionID) -> JSONValue {
+        let s = ledger.state
+        let now = clock()
+        return [
+            "register": .string(config.registerID), "store": .string(config.storeName), "version": .string(KassaCore.version),
+            "uptime_s": .int((monotonicMilliseconds() - startedAt) / 1000), "time": .int(now),
+            "time_zone": .string(fileConfig.timeZone.name), "local_time": .string(localTimeText(Timestamp(milliseconds: now))),
+            "operator": Views.operator(s.currentOperator.flatMap { s.operators[$0] }), "training": .bool(s.training),
+            "shift": s.shift?.json ?? .null, "sale": Views.sale(s.openSale, config), "parked": Views.parked(s, config),
+            "journal": journalStatus(),
+            "alarms": .array(alarms.keys.sorted().map { ["code": .string($0), "message": .string(alarms[$0]!), "active": true] }),
+            "technician_session": .bool(technicianSessions.contains(connection)),
+        ]
+    }
+}
+
+func wallClockMilliseconds() -> Int64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_REALTIME, &ts)
+    return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+}

@@ -1,0 +1,44 @@
+import KassaCore
+
+/// X and Z reports as text, for the screen, the console and the printer.
+enum ReportText {
+    static func x(_ x: XReport, _ c: RegisterConfig) -> [String] {
+        ["X REPORT (nothing reset)", "Register \(x.registerID), next Z \(x.nextZNumber)"] + body(x.counters, c)
+            + grand(x.grandTotalSales, x.grandTotalRefunds, c)
+    }
+
+    static func z(_ z: ZReport, _ c: RegisterConfig) -> [String] {
+        ["Z REPORT \(z.number)", "Register \(z.registerID)"] + body(z.counters, c) + grand(z.grandTotalSales, z.grandTotalRefunds, c)
+    }
+
+    private static func row(_ l: String, _ r: String) -> String { TextLayout.leftRight(l, r, columns: 40) }
+
+    private static func body(_ k: ReportCounters, _ c: RegisterConfig) -> [String] {
+        var out = [
+            row("Sales", "\(k.salesCount)  \(c.format(k.salesGross))"),
+            row("Refunds", "\(k.refundsCount)  \(c.format(-k.refundsGross))"),
+            row("Net", c.format(k.netTotal)),
+            row("Discounts", "\(k.discountCount)  \(c.format(-k.discountTotal))"),
+            row("Cash rounding", c.format(k.roundingTotal)),
+            row("Voided lines", String(k.voidedLines)),
+            row("Cancelled sales", String(k.cancelledSales)),
+            row("No-sales", String(k.noSales)),
+            row("Price overrides", String(k.priceOverrides)),
+            row("Cash in / out", "\(c.format(k.cashIn)) / \(c.format(k.cashOut))"),
+        ]
+        for kind in TenderKind.allCases where k.tenders[kind] != nil || k.refundTenders[kind] != nil {
+            out.append(row("  \(kind.rawValue)", c.format((k.tenders[kind] ?? 0) - (k.refundTenders[kind] ?? 0))))
+        }
+        for key in Set(k.salesByTax.keys).union(k.refundsByTax.keys).sorted() {
+            let s = k.salesByTax[key] ?? TaxAmounts()
+            let r = k.refundsByTax[key] ?? TaxAmounts()
+            out.append(row("  VAT \(key.taxClass) \(Receipt.basisPointsText(key.basisPoints))%",
+                           "\(c.format(s.tax - r.tax)) of \(c.format(s.gross - r.gross))"))
+        }
+        return out
+    }
+
+    private static func grand(_ sales: Int64, _ refunds: Int64, _ c: RegisterConfig) -> [String] {
+        [row("Grand total sales", c.format(sales)), row("Grand total refunds", c.format(refunds))]
+    }
+}

@@ -1,0 +1,236 @@
+import Glibc
+import KassaCore
+import KassaDevices
+import KassaIPC
+import KassaJournal
+
+/// kassad's command line.
+public struct DaemonOptions: Sendable {
+    public var stateDirectory = "/var/lib/kassa"
+    public var socketPath = "/run/kassa/kassad.sock"
+    public var configPath = "/etc/kassa/kassa.conf"
+    /// Whether the configuration path was given: a missing default file is fine, a named one is not.
+    public var configGiven = false
+    public var demo = false
+    public var catalogPath: String?
+    public var verbose = false
+
+    public static let usage = """
+        usage: kassad [--state-dir DIR] [--socket PATH] [--config FILE] [--demo] [--catalog FILE.csv] [--verbose]
+          --state-dir DIR   journal, snapshots and secrets (default /var/lib/kassa)
+          --socket PATH     the clients' Unix socket (default /run/kassa/kassad.sock)
+          --config FILE     kassa.conf (default /etc/kassa/kassa.conf; optional when not given)
+          --demo            embedded default: demo catalog, demo operators, simulated devices
+          --catalog FILE    a catalog CSV to sell from (replaces the demo or stored catalog)
+          --verbose         debug logging
+        """
+
+    public struct UsageError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public static func parse(_ args: [String]) throws(UsageError) -> DaemonOptions {
+        var o = DaemonOptions()
+        var i = 0
+        func value(_ flag: String) throws(UsageError) -> String {
+            guard i + 1 < args.count, !args[i + 1].isEmpty else { throw UsageError(description: "\(flag) needs a value") }
+            i += 1
+            return args[i]
+        }
+        while i < args.count {
+            let a = args[i]
+            switch a {
+            case "--state-dir": o.stateDirectory = try value(a)
+            case "--socket": o.socketPath = try value(a)
+            case "--config":
+                o.configPath = try value(a)
+                o.configGiven = true
+            case "--catalog": o.catalogPath = try value(a)
+            case "--demo": o.demo = true
+            case "--verbose": o.verbose = true
+            default: throw UsageError(description: "unknown argument '\(a)'")
+            }
+            i += 1
+        }
+        return o
+    }
+}
+
+/// The supervisor: opens the journal, wires the register, the socket and the devices onto one
+/// reactor thread, tells systemd, and runs until SIGTERM.
+public enum Supervisor {
+    public static let demoOperators: [(Operator, String)] = [
+        (Operator(id: "anna", name: "Anna", role: .cashier), "1111"),
+        (Operator(id: "sami", name: "Sami", role: .supervisor), "2222"),
+        (Operator(id: "tero", name: "Tero", role: .technician), "3333"),
+    ]
+
+    public static func main(_ arguments: [String], environment: [String: String]) -> Int32 {
+        // Before any thread exists: the signals we handle are blocked (signalfd reads them), SIGPIPE ignored.
+        Reactor.prepareProcessSignals()
+        let options: DaemonOptions
+        do { options = try DaemonOptions.parse(arguments) } catch {
+            printToStandardError("kassad: \(error)\n\(DaemonOptions.usage)")
+            return 2
+        }
+        let log = Logger(threshold: options.verbose ? .debug : .info)
+        let config: KassaConfig
+        do { config = try loadConfig(options) } catch {
+            printToStandardError("kassad: \(error)")
+            return 78  // EX_CONFIG
+        }
+        do {
+            return try run(options, config, log: log, environment: environment)
+        } catch {
+            log.error("kassad cannot run", ["error": "\(error)"])
+            return 1
+        }
+    }
+
+    static func loadConfig(_ options: DaemonOptions) throws(ConfigError) -> KassaConfig {
+        var config = KassaConfig()
+        if options.demo {
+            config.registerID = "demo-1"
+            config.storeName = "Kassa Demo Café"
+            config.storeAddress = "Esplanadi 1, Helsinki"
+            config.receiptFooter = "Kiitos käynnistä! Thank you!"
+            config.cashRoundingIncrement = 5
+            if let zone = try? ZoneInfo.load("Europe/Helsinki") { config.timeZone = zone }
+        }
+        var st = stat()
+        guard options.configGiven || stat(options.configPath, &st) == 0 else { return config }
+        let file = try ConfigFile.load(path: options.configPath)
+        let parsed = try KassaConfig(file)
+        guard options.demo else { return parsed }
+        // The demo keeps its own defaults where the file is silent.
+        var merged = parsed
+        if file["register"]?["id"] == nil { merged.registerID = config.registerID }
+        if file["register"]?["store_name"] == nil { merged.storeName = config.storeName }
+        if file["register"]?["cash_rounding"] == nil { merged.cashRoundingIncrement = config.cashRoundingIncrement }
+        if file["register"]?["time_zone"] == nil { merged.timeZone = config.timeZone }
+        return merged
+    }
+
+    static func loadCatalog(_ options: DaemonOptions, _ config: KassaConfig, log: Logger) throws(SystemError) -> Catalog {
+        let stored = options.stateDirectory + "/catalog.csv"
+        var st = stat()
+        let path = options.catalogPath ?? (stat(stored, &st) == 0 ? stored : nil)
+        guard let path else {
+            return options.demo ? DemoCatalog.catalog : Catalog(embeddedRules: EmbeddedBarcodeRule.finnishDefaults)
+        }
+        let bytes = try readWholeFile(path)
+        do {
+            let catalog = try CatalogCSV.parse(bytes, currency: config.currency, taxClasses: Set(config.taxTable.classes.keys),
+                                               embeddedRules: EmbeddedBarcodeRule.finnishDefaults)
+            log.info("catalog loaded", ["file": path, "items": String(catalog.count)])
+            return catalog
+        } catch {
+            throw SystemError("\(path): \(error)", errno: EINVAL)
+        }
+    }
+
+    static func run(_ options: DaemonOptions, _ config: KassaConfig, log: Logger, environment: [String: String]) throws -> Int32 {
+        try makeDirectories(options.stateDirectory)
+        let catalog = try loadCatalog(options, config, log: log)
+        let ledger = try Ledger(stateDirectory: options.stateDirectory, registerID: config.registerID,
+                                warning: { log.warning("journal", ["message": $0]) })
+        log.info("journal open", ["records": String(ledger.journal.lastSeq),
+                                  "snapshot": ledger.journal.snapshot.map { String($0.throughSeq) } ?? "none",
+                                  "mode": "\(ledger.journal.mode)"])
+        let pins = try PinStore(stateDirectory: options.stateDirectory)
+        if options.demo && ledger.state.operators.isEmpty, case .readWrite = ledger.journal.mode {
+            for (op, pin) in demoOperators { try pins.setPIN(pin, for: op.id) }
+            try pins.save()
+            try ledger.record(demoOperators.map { .operatorAdded($0.0) }, at: Timestamp(milliseconds: wallClockMilliseconds()))
+            log.notice("demo operators created (PINs in the README)")
+        }
+        if ledger.state.operators.isEmpty {
+            log.notice("no operators yet: add the first technician (kassa operator add, or the console's first-boot set-up)")
+        }
+        let printer = SimulatedPrinter(outputPath: options.stateDirectory + "/printer.out", log: { log.info($0) })
+        let service = RegisterService(ledger: ledger, config: config, catalog: catalog, pins: pins, printer: printer,
+                                      drawer: SimulatedDrawer(printer: printer, log: { log.info($0) }),
+                                      display: SimulatedDisplay(log: { log.debug($0) }),
+                                      stateDirectory: options.stateDirectory, log: log)
+
+        let reactor = try Reactor()
+        let group = groupExists(config.socketGroup) ? config.socketGroup : nil
+        if group == nil { log.warning("socket group missing; the socket is left to its owner's group", ["group": config.socketGroup]) }
+        var serverConfig = IPCServer.Configuration(
+            path: options.socketPath, group: group,
+            greeting: Greeting(serverVersion: KassaCore.version, capabilities: ["events", "idempotency"],
+                               register: ["register": .string(config.registerID),
+                                          "currency": ["code": .string(config.currency.code),
+                                                       "decimals": .int(Int64(config.currency.minorUnits))]]))
+        serverConfig.maximumConnections = 64
+        let server = try IPCServer(serverConfig)
+        service.server = server
+        let clientGroup = group.flatMap { try? groupID(named: $0) }
+        let ownUID = getuid()
+        let ipc = try IPCService(server: server, reactor: reactor, log: log) { connection, request in
+            if let gid = clientGroup, let peer = server.peer(connection), peer.uid != 0, peer.uid != ownUID,
+               !peer.isMember(ofGroup: gid), request.op != "status" {
+                server.send(.error(request.id, IPCError(.forbidden, "only members of group \(config.socketGroup) may use the register")),
+                            to: connection)
+                return
+            }
+            server.send(service.handle(request, from: connection), to: connection)
+        }
+        ipc.onDisconnect = { service.disconnected(fd: $0) }
+
+        let notifier = try SystemdNotifier.fromEnvironment(environment)
+        var stopping = false
+        try reactor.watchSignals([SIGTERM, SIGINT, SIGHUP]) { signal in
+            if signal == SIGHUP {
+                do {
+                    let fresh = try loadConfig(options)
+                    service.reload(fresh)
+                    log.notice("configuration reloaded", ["file": options.configPath])
+                    try? notifier?.status("configuration reloaded")
+                } catch {
+                    log.error("configuration not reloaded, keeping the old one", ["error": "\(error)"])
+                }
+                return
+            }
+            guard !stopping else { return }
+            stopping = true
+            log.notice("stopping", ["signal": signal == SIGTERM ? "SIGTERM" : "SIGINT"])
+            try? notifier?.stopping(status: "stopping")
+            reactor.stop()
+        }
+        try reactor.addTimer(after: 30_000, repeating: 30_000) {
+            do { try ledger.snapshotIfDue() } catch { log.error("snapshot failed", ["error": "\(error)"]) }
+        }
+        try reactor.addTimer(after: 2_000, repeating: 2_000) { service.refreshAlarms() }
+        if let notifier {
+            try reactor.startWatchdog(notifier) { log.warning("watchdog ping failed", ["error": $0.description]) }
+        }
+        service.refreshAlarms()
+        let ready = "register \(config.registerID) ready: \(ledger.journal.lastSeq) records, \(catalog.count) items"
+        try notifier?.ready(status: ready)
+        log.notice(ready, ["socket": options.socketPath])
+        startBackgroundVerify(options.stateDirectory, throughSeq: ledger.journal.lastSeq, reactor: reactor, log: log, service: service)
+
+        try reactor.run()
+
+        server.disconnectAll()
+        do { try ledger.snapshot() } catch { log.warning("no snapshot at stop", ["error": "\(error)"]) }
+        log.notice("stopped")
+        return 0
+    }
+
+    static func makeDirectories(_ path: String) throws(SystemError) {
+        var partial = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/") {
+            partial += "/" + part
+            try makeDirectory(partial, mode: 0o750)
+        }
+    }
+
+    static func groupExists(_ name: String) -> Bool { (try? groupID(named: name)) != nil }
+}
+
+func printToStandardError(_ text: String) {
+    var bytes = Array((text + "\n").utf8)
+    bytes.withUnsafeMutableBytes { raw in _ = write(2, raw.baseAddress, raw.count) }
+}

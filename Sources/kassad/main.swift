@@ -1,0 +1,14 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import KassaRuntime
+
+/// kassad: the Kassa register's supervisor. Everything lives in KassaRuntime; this is only `main`.
+var environment: [String: String] = [:]
+var entry = environ
+while let pointer = entry.pointee {
+    let pair = String(cString: pointer)
+    if let eq = pair.firstIndex(of: "=") { environment[String(pair[..<eq])] = String(pair[pair.index(after: eq)...]) }
+    entry += 1
+}
+exit(Supervisor.main(Array(CommandLine.arguments.dropFirst()), environment: environment))
