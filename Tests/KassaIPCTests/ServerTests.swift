@@ -114,6 +114,25 @@ private final class Fixture {
         #expect(throws: Never.self) { _ = try IPCServer(replacement) }
     }
 
+    @Test func anUnknownSocketGroupIsAStartupErrorAndLeavesNoFile() throws {
+        let f = try Fixture()
+        var config = f.server.configuration
+        config.path = f.directory + "/stale.sock"
+        config.group = "no-such-group-kassa"
+        #expect(throws: SystemError("no group named 'no-such-group-kassa'", errno: ENOENT)) { try IPCServer(config) }
+        #expect(access(config.path, F_OK) != 0)
+    }
+
+    @Test func aConnectionTheReactorCannotWatchIsClosedUngreeted() throws {
+        let f = try Fixture()
+        f.server.onOpen = { _ in false }
+        let client = f.connectRaw()
+        #expect(f.server.acceptPending().isEmpty)
+        #expect(f.server.connectionCount == 0)
+        var reader = LineReader()
+        #expect(f.readLine(client, &reader) == nil)
+    }
+
     @Test func clientsBeyondTheCapAreRefusedWithAnError() throws {
         let f = try Fixture { $0.maximumConnections = 2 }
         let clients = (0..<3).map { _ in f.connectRaw() }
