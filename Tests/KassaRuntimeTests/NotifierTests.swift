@@ -89,14 +89,14 @@ private final class FakeSystemd {
         let reactor = try Reactor()
         try reactor.startWatchdog(notifier) { Issue.record("ping failed: \($0)") }
         var pings = 0
-        try reactor.add(systemd.fd, events: .readable) { _ in
+        try reactor.add(systemd.fd, events: .readable) { [unowned reactor] _ in
             var buffer = [UInt8](repeating: 0, count: 64)
             let n = buffer.withUnsafeMutableBytes { recv(systemd.fd, $0.baseAddress, $0.count, 0) }
             #expect(String(decoding: buffer[..<max(0, n)], as: UTF8.self) == "WATCHDOG=1")
             pings += 1
             if pings == 3 { reactor.stop() }
         }
-        try reactor.addTimer(after: 2_000) {
+        try reactor.addTimer(after: 2_000) { [unowned reactor] in
             Issue.record("no pings")
             reactor.stop()
         }
