@@ -180,10 +180,11 @@ public final class IPCServer {
             let fd = accept4(listeningFD, nil, nil, Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue))
             if fd < 0 {
                 if errno == EINTR || errno == ECONNABORTED { continue }
-                break  // EAGAIN: nothing left; EMFILE and friends: retried on the next readiness.
+                // EAGAIN: nothing left. (EMFILE would leave the client queued; the connection cap
+                // keeps kassad far below the descriptor limit.)
+                break
             }
-            guard connections.count < configuration.maximumConnections,
-                  let peer = try? PeerCredentials(socket: fd) else {
+            guard connections.count < configuration.maximumConnections else {
                 var refusal: [UInt8] = []
                 Reply.error(nil, IPCError(.tooManyConnections, "connection limit reached")).json.write(to: &refusal)
                 refusal.append(0x0A)
@@ -191,7 +192,8 @@ public final class IPCServer {
                 Glibc.close(fd)
                 continue
             }
-            guard onOpen(fd) else {
+            // Without credentials the register could not tell who is asking: no service at all.
+            guard let peer = try? PeerCredentials(socket: fd), onOpen(fd) else {
                 Glibc.close(fd)
                 continue
             }

@@ -92,6 +92,14 @@ private func zone(_ name: String) throws -> ZoneInfo { try ZoneInfo.load(name) }
         #expect(z.localTime(utc(2200, 7, 1, 0, 0)).abbreviation == "AEST")
     }
 
+    @Test func daylightSavingAllYearAsRFC8536WritesItStaysDaylight() throws {
+        let z = try ZoneInfo(name: "x", posixRule: "EST5EDT,0/0,J365/25")
+        for month in [1, 6, 12] {
+            #expect(z.localTime(utc(2300, month, 1, 0, 0)).abbreviation == "EDT")
+        }
+        #expect(z.localTime(utc(2300, 1, 1, 5, 0)).description == "2300-01-01T01:00:00-04:00")
+    }
+
     @Test func posixRulesWithQuotedNamesAndJulianDaysParse() throws {
         let quoted = try ZoneInfo(name: "x", posixRule: "<-03>3")
         #expect(quoted.localTime(utc(2030, 1, 1, 0, 0)).description == "2029-12-31T21:00:00-03:00")
