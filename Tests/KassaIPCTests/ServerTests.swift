@@ -133,6 +133,19 @@ private final class Fixture {
         #expect(f.readLine(client, &reader) == nil)
     }
 
+    @Test func disconnectingAClientClosesItAndTellsTheReactor() throws {
+        let f = try Fixture()
+        var closed: [Int32] = []
+        f.server.onClose = { closed.append($0) }
+        let client = f.connectRaw()
+        let id = f.server.acceptPending()[0]
+        f.server.disconnect(id)
+        #expect(closed == [id.fd] && f.server.connectionCount == 0)
+        var reader = LineReader()
+        _ = f.readLine(client, &reader)
+        #expect(f.readLine(client, &reader) == nil)
+    }
+
     @Test func clientsBeyondTheCapAreRefusedWithAnError() throws {
         let f = try Fixture { $0.maximumConnections = 2 }
         let clients = (0..<3).map { _ in f.connectRaw() }
@@ -177,6 +190,8 @@ private final class Fixture {
         let new = f.server.acceptPending()[0]
         #expect(new.fd == old.fd && new != old)
         f.server.send(.ok(.int(1), "for the first client"), to: old)
+        f.server.disconnect(old)
+        #expect(f.server.isOpen(new))
         f.server.send(.ok(.int(2), "for the second"), to: new)
         var reader = LineReader()
         _ = f.readLine(second, &reader)
