@@ -20,8 +20,8 @@ let package = Package(
         .executableTarget(name: "kassa", dependencies: ["KassaCore", "KassaJournal"]),
         .testTarget(name: "KassaCoreTests", dependencies: ["KassaCore"]),
         .testTarget(name: "KassaJournalTests", dependencies: ["KassaJournal", "KassaCore"]),
-        .testTarget(name: "KassaIPCTests", dependencies: ["KassaIPC", "KassaCore", "CLinux"]),
-        .testTarget(name: "KassaRuntimeTests", dependencies: ["KassaRuntime", "KassaIPC", "KassaCore", "CLinux"]),
+        .testTarget(name: "KassaIPCTests", dependencies: ["KassaIPC", "KassaCore"]),
+        .testTarget(name: "KassaRuntimeTests", dependencies: ["KassaRuntime", "KassaIPC", "KassaCore"]),
     ],
     swiftLanguageModes: [.v6]
 )
