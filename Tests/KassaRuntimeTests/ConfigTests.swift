@@ -106,6 +106,11 @@ private func failure(_ text: String) -> String? {
         #expect(c.timeZone.localTime(Timestamp(milliseconds: 0)).utcOffsetSeconds == 0)
     }
 
+    @Test func aCurrencyWithoutAFormatIsWrittenWithItsCode() throws {
+        #expect(try config("[register]\ncurrency = NOK").moneyFormat == .plain(Currency.known["NOK"]!))
+        #expect(try config("[register]\ncurrency = EUR").moneyFormat == .finnish)
+    }
+
     @Test func cashRoundingCountsInTheConfiguredCurrency() throws {
         #expect(try config("[register]\ncash_rounding = 0.05\ncurrency = EUR").cashRoundingIncrement == 5)
         #expect(try config("[register]\ncurrency = JPY\ncash_rounding = 10").cashRoundingIncrement == 10)
