@@ -60,6 +60,13 @@ private final class FakeSystemd {
         #expect(systemd.receive() == "WATCHDOG=1")
     }
 
+    @Test func theProcessEnvironmentIsReadForTheNotifyVariablesOnly() {
+        // Read-only: setenv would race with other tests' getenv in this multithreaded process.
+        let env = SystemdNotifier.processEnvironment()
+        #expect(env["PATH"] == nil)
+        #expect(env["NOTIFY_SOCKET"] == getenv("NOTIFY_SOCKET").map { String(cString: $0) })
+    }
+
     @Test func withoutNotifySocketThereIsNoNotifier() throws {
         #expect(try SystemdNotifier.fromEnvironment([:]) == nil)
         #expect(try SystemdNotifier.fromEnvironment(["NOTIFY_SOCKET": ""]) == nil)
