@@ -2,8 +2,8 @@
 import PackageDescription
 
 // Kassa: a point-of-sale appliance runtime. Module arrows follow DESIGN.md:
-// KassaCore imports nothing of ours; KassaJournal imports KassaCore; KassaIPC imports KassaCore and
-// CLinux; KassaRuntime may import everything below it; executables sit on top.
+// KassaCore imports nothing of ours; KassaJournal imports KassaCore; KassaIPC may import KassaCore
+// and CLinux (today only CLinux); KassaRuntime may import everything below it; executables sit on top.
 let package = Package(
     name: "Kassa",
     platforms: [.macOS(.v14)],
@@ -14,7 +14,7 @@ let package = Package(
     targets: [
         .target(name: "KassaCore"),
         .target(name: "KassaJournal", dependencies: ["KassaCore"]),
-        // Declarations Glibc hides (epoll, signalfd, timerfd, struct ucred); links nothing.
+        // Declarations Glibc hides (epoll, signalfd, timerfd, SO_PEERCRED credentials); links nothing.
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
         .target(name: "KassaDevices", dependencies: ["KassaCore"]),
         .target(name: "KassaIPC", dependencies: ["KassaCore", "CLinux"], exclude: ["PROTOCOL.md"]),

@@ -31,9 +31,10 @@ public enum ServerInput: Hashable, Sendable {
 
 /// The IPC server's socket half: a listening Unix socket and its connections, driven from outside.
 ///
-/// It owns no thread and never blocks. The reactor calls `acceptPending`, `handleReadable` and
-/// `handleWritable` when epoll says so; the server tells the reactor which readiness each connection
-/// needs through `onInterestChange` and which connections it closed through `onClose`. Every buffer
+/// It owns no thread and never blocks. The reactor calls `acceptPending`, `handleReadable`,
+/// `handleWritable` and `handleHangup` when epoll says so; the server tells the reactor to watch a
+/// new connection through `onOpen`, which readiness it needs through `onInterestChange` and which
+/// connections it closed through `onClose`. Every buffer
 /// is bounded: a line by the framing cap, output by `outputCapacity`; a subscriber that stops
 /// reading loses events (and is told so by a gap marker) and is disconnected when it stays stalled.
 public final class IPCServer {
@@ -82,6 +83,10 @@ public final class IPCServer {
 
     public let configuration: Configuration
     public let listeningFD: Int32
+    /// Start watching a new connection for reading; false if that is impossible (it is then
+    /// closed without `onClose`). Called before the greeting is written, so that any interest
+    /// change that follows concerns a descriptor the reactor knows.
+    public var onOpen: (Int32) -> Bool = { _ in true }
     public var onInterestChange: (Int32, IOInterest) -> Void = { _, _ in }
     public var onClose: (Int32) -> Void = { _ in }
     /// Injected so tests can stall a client without waiting in real time.
@@ -106,17 +111,25 @@ public final class IPCServer {
         try IPCServer.removeStaleSocket(address)
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw SystemError.last("socket") }
+        guard address.withSockaddr({ bind(fd, $0, $1) }) == 0 else {
+            let e = SystemError.last("bind(\(configuration.path))")
+            Glibc.close(fd)
+            throw e
+        }
         do throws(SystemError) {
-            guard address.withSockaddr({ bind(fd, $0, $1) }) == 0 else { throw SystemError.last("bind(\(configuration.path))") }
             // Clients cannot connect before listen(), so setting mode and group here leaves no window.
-            guard chmod(configuration.path, configuration.mode) == 0 else { throw SystemError.last("chmod(\(configuration.path))") }
-            if let name = configuration.group {
-                let gid = try groupID(named: name)
-                guard chown(configuration.path, uid_t.max, gid) == 0 else { throw SystemError.last("chown(\(configuration.path))") }
+            // An abstract socket has no file, and so no mode or group.
+            if !address.isAbstract {
+                guard chmod(configuration.path, configuration.mode) == 0 else { throw SystemError.last("chmod(\(configuration.path))") }
+                if let name = configuration.group {
+                    let gid = try groupID(named: name)
+                    guard chown(configuration.path, uid_t.max, gid) == 0 else { throw SystemError.last("chown(\(configuration.path))") }
+                }
             }
             guard listen(fd, 64) == 0 else { throw SystemError.last("listen") }
         } catch {
             Glibc.close(fd)
+            if !address.isAbstract { unlink(configuration.path) }
             throw error
         }
         listeningFD = fd
@@ -129,11 +142,11 @@ public final class IPCServer {
     deinit {
         for fd in connections.keys { Glibc.close(fd) }
         Glibc.close(listeningFD)
-        unlink(configuration.path)
+        if !configuration.path.hasPrefix("@") { unlink(configuration.path) }
     }
 
     private static func removeStaleSocket(_ address: UnixSocketAddress) throws(SystemError) {
-        if address.path.hasPrefix("@") { return }
+        if address.isAbstract { return }
         var st = stat()
         guard lstat(address.path, &st) == 0 else { return }
         guard st.st_mode & S_IFMT == S_IFSOCK else {
@@ -162,16 +175,18 @@ public final class IPCServer {
     /// Accepts every waiting connection and greets it. Returns the new connections, whose
     /// descriptors are to be watched for reading. Connections beyond the cap get a
     /// `too_many_connections` line and are closed.
+    @discardableResult
     public func acceptPending() -> [ConnectionID] {
         var accepted: [ConnectionID] = []
         while true {
             let fd = accept4(listeningFD, nil, nil, Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue))
             if fd < 0 {
                 if errno == EINTR || errno == ECONNABORTED { continue }
-                break  // EAGAIN: nothing left; EMFILE and friends: retried on the next readiness.
+                // EAGAIN: nothing left. (EMFILE would leave the client queued; the connection cap
+                // keeps kassad far below the descriptor limit.)
+                break
             }
-            guard connections.count < configuration.maximumConnections,
-                  let peer = try? PeerCredentials(socket: fd) else {
+            guard connections.count < configuration.maximumConnections else {
                 var refusal: [UInt8] = []
                 Reply.error(nil, IPCError(.tooManyConnections, "connection limit reached")).json.write(to: &refusal)
                 refusal.append(0x0A)
@@ -179,17 +194,20 @@ public final class IPCServer {
                 Glibc.close(fd)
                 continue
             }
+            // Without credentials the register could not tell who is asking: no service at all.
+            guard let peer = try? PeerCredentials(socket: fd), onOpen(fd) else {
+                Glibc.close(fd)
+                continue
+            }
             let c = Connection(id: ConnectionID(fd: fd, serial: nextSerial), peer: peer,
                                lineLimit: configuration.maximumLineLength, outputCapacity: configuration.outputCapacity)
             nextSerial += 1
             connections[fd] = c
-            _ = c.output.enqueue(greetingLine)
             accepted.append(c.id)
-        }
-        // Greeting only after accepting: a client already gone is closed here, and its descriptor
-        // number must not be reused by a later accept within the same list.
-        for id in accepted {
-            if let c = connection(id) { flush(c) }
+            _ = c.output.enqueue(greetingLine)
+            // May close a client that is already gone; a later accept may then reuse its number,
+            // which is why the list is filtered by id, not by descriptor.
+            flush(c)
         }
         return accepted.filter(isOpen)
     }

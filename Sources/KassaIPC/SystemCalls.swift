@@ -43,6 +43,7 @@ public func monotonicMilliseconds() -> Int64 {
 /// NOTIFY_SOCKET may), which has no trailing NUL and no file.
 public struct UnixSocketAddress: Sendable {
     public let path: String
+    public var isAbstract: Bool { path.hasPrefix("@") }
     private var storage = sockaddr_un()
     private let length: socklen_t
 

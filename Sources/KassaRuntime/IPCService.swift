@@ -25,22 +25,22 @@ public final class IPCService {
                 log.error("cannot watch client", ["error": error.description])
             }
         }
+        server.onOpen = { [unowned self, unowned reactor, log] fd in
+            do throws(SystemError) {
+                try reactor.add(fd, events: .readable) { [unowned self] ready in
+                    self.connectionReady(fd, ready, onRequest)
+                }
+                return true
+            } catch {
+                log.error("cannot watch client", ["error": error.description])
+                return false
+            }
+        }
         server.onClose = { [unowned self, unowned reactor] fd in
             reactor.remove(fd)
             self.onDisconnect(fd)
         }
-        try reactor.add(server.listeningFD, events: .readable) { [unowned self, unowned reactor] _ in
-            for id in server.acceptPending() {
-                do throws(SystemError) {
-                    try reactor.add(id.fd, events: .readable) { [unowned self] ready in
-                        self.connectionReady(id.fd, ready, onRequest)
-                    }
-                } catch {
-                    log.error("cannot watch client", ["error": error.description])
-                    server.disconnect(id)
-                }
-            }
-        }
+        try reactor.add(server.listeningFD, events: .readable) { _ in _ = server.acceptPending() }
         let sweepEvery = max(10, server.configuration.stallTimeoutMilliseconds / 2)
         sweepTimer = try reactor.addTimer(after: sweepEvery, repeating: sweepEvery) { [unowned server] in server.sweep() }
     }

@@ -87,7 +87,9 @@ public struct KassaConfig: Sendable {
                         throw fail(entry, "unknown currency '\(entry.value)'")
                     }
                     currency = c
-                    if section["money_format"] == nil { moneyFormat = .plain(c) }
+                    // The default format writes "€"; another currency without a chosen format
+                    // gets its code instead of someone else's symbol.
+                    if section["money_format"] == nil, c != .EUR { moneyFormat = .plain(c) }
                 }
                 for entry in section.entries {
                     switch entry.key {

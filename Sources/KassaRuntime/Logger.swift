@@ -3,9 +3,9 @@ import Glibc
 /// kassad's one logger: one line per event on stderr, prefixed with the syslog priority (`<3>` …
 /// `<7>`) that journald reads, followed by `key=value` fields.
 ///
-/// Secrets never reach the log: a field whose name has a part called `pin`, `pins`, `password` or
-/// `secret` is written as `[redacted]`, whatever the caller passes. Messages themselves must not
-/// interpolate secrets; the fields are where values go.
+/// Secrets never reach the log: a field whose name has a part called `pin`, `pins`, `pincode`,
+/// `password` or `secret` is written as `[redacted]`, whatever the caller passes. Messages
+/// themselves must not interpolate secrets; the fields are where values go.
 public struct Logger: Sendable {
     public enum Priority: Int, Comparable, Sendable, CaseIterable {
         case error = 3
@@ -64,7 +64,7 @@ public struct Logger: Sendable {
 
     static func isSecret(_ key: String) -> Bool {
         key.lowercased().split(whereSeparator: { $0 == "_" || $0 == "-" || $0 == "." })
-            .contains { ["pin", "pins", "password", "secret"].contains($0) }
+            .contains { ["pin", "pins", "pincode", "password", "secret"].contains($0) }
     }
 
     /// Keeps an event on one line: control characters become escapes, and a field value with

@@ -24,6 +24,12 @@ public struct TimerID: Hashable, Sendable {
 /// Everything runs on the thread that calls `run()`, one callback at a time, so callbacks need no
 /// locks. The reactor is confined to that thread and deliberately not Sendable. Timers are timerfds
 /// and signals arrive through a signalfd, so both are just more descriptors in the same loop.
+/// The reactor keeps its callbacks, so a callback that refers to the reactor captures it
+/// `unowned`; a strong capture would keep the reactor and its descriptors alive forever.
+///
+/// kassad runs the reactor on the main thread. Closures written in `main.swift`'s top-level code
+/// are main-actor isolated in Swift 6, and the runtime traps when such a closure is called on any
+/// other thread; the main thread is the one place where they can all run unchanged.
 public final class Reactor {
     public typealias Handler = (IOEvents) -> Void
 

@@ -24,13 +24,23 @@ public final class SystemdNotifier {
 
     deinit { close(fd) }
 
-    /// The notifier systemd asked for through the environment, or nil when not run under
-    /// `Type=notify`.
-    public static func fromEnvironment(_ environment: [String: String], ownPID: Int32 = getpid()) throws(SystemError) -> SystemdNotifier? {
+    /// The notifier systemd asked for through the environment (the process's own by default),
+    /// or nil when not run under `Type=notify`.
+    public static func fromEnvironment(_ environment: [String: String] = SystemdNotifier.processEnvironment(),
+                                       ownPID: Int32 = getpid()) throws(SystemError) -> SystemdNotifier? {
         guard let path = environment["NOTIFY_SOCKET"], !path.isEmpty else { return nil }
         let interval = watchdogInterval(microseconds: environment["WATCHDOG_USEC"],
                                         pid: environment["WATCHDOG_PID"], ownPID: ownPID)
         return try SystemdNotifier(socketPath: path, watchdogIntervalMilliseconds: interval)
+    }
+
+    /// The variables systemd sets for the notify protocol, as this process sees them.
+    public static func processEnvironment() -> [String: String] {
+        var found: [String: String] = [:]
+        for key in ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"] {
+            if let value = getenv(key) { found[key] = String(cString: value) }
+        }
+        return found
     }
 
     /// The ping interval for `WATCHDOG_USEC`, or nil when the watchdog is off or meant for another

@@ -114,24 +114,27 @@ public struct ZoneInfo: Hashable, Sendable {
         var transitions: [Int64] = []
         transitions.reserveCapacity(c.timecnt)
         for _ in 0..<c.timecnt {
+            let at = r.offset
             let t = timeSize == 8 ? Int64(bitPattern: try r.uint64()) : Int64(Int32(bitPattern: try r.uint32()))
-            if let last = transitions.last, t <= last { throw r.fail("transition times not ascending") }
+            if let last = transitions.last, t <= last { throw r.fail("transition times not ascending", at: at) }
             transitions.append(t)
         }
         var transitionTypes: [Int] = []
         for _ in 0..<c.timecnt {
+            let at = r.offset
             let i = Int(try r.uint8())
-            guard i < c.typecnt else { throw r.fail("transition names local time type \(i) of \(c.typecnt)") }
+            guard i < c.typecnt else { throw r.fail("transition names local time type \(i) of \(c.typecnt)", at: at) }
             transitionTypes.append(i)
         }
         var raw: [(offset: Int32, isDST: Bool, abbrIndex: Int)] = []
         for _ in 0..<c.typecnt {
+            let at = r.offset
             let offset = Int32(bitPattern: try r.uint32())
             let dst = try r.uint8()
             let abbr = Int(try r.uint8())
-            guard offset != Int32.min, abs(Int(offset)) <= 26 * 3600 else { throw r.fail("UTC offset \(offset) out of range") }
-            guard dst <= 1 else { throw r.fail("DST flag \(dst) is not 0 or 1") }
-            guard abbr < c.charcnt else { throw r.fail("abbreviation index \(abbr) beyond \(c.charcnt) characters") }
+            guard offset != Int32.min, abs(Int(offset)) <= 26 * 3600 else { throw r.fail("UTC offset \(offset) out of range", at: at) }
+            guard dst <= 1 else { throw r.fail("DST flag \(dst) is not 0 or 1", at: at + 4) }
+            guard abbr < c.charcnt else { throw r.fail("abbreviation index \(abbr) beyond \(c.charcnt) characters", at: at + 5) }
             raw.append((offset, dst == 1, abbr))
         }
         let chars = Array(try r.bytes(c.charcnt))
@@ -228,8 +231,9 @@ struct TZifReader {
         self.zone = zone
     }
 
-    func fail(_ why: String) -> ZoneInfoError {
-        ZoneInfoError(zone: zone, message: "malformed TZif data at byte \(offset): \(why)")
+    /// `at` defaults to the cursor; a check made after reading a field passes the field's start.
+    func fail(_ why: String, at: Int? = nil) -> ZoneInfoError {
+        ZoneInfoError(zone: zone, message: "malformed TZif data at byte \(at ?? offset): \(why)")
     }
 
     mutating func bytes(_ n: Int) throws(ZoneInfoError) -> ArraySlice<UInt8> {
@@ -251,10 +255,8 @@ struct TZifReader {
     }
 
     mutating func header() throws(ZoneInfoError) -> Counts {
-        guard try bytes(4).elementsEqual("TZif".utf8) else {
-            offset -= 4
-            throw fail("not a TZif file (bad magic)")
-        }
+        let start = offset
+        guard try bytes(4).elementsEqual("TZif".utf8) else { throw fail("not a TZif file (bad magic)", at: start) }
         let v = try uint8()
         let version: Int
         switch v {

@@ -1,4 +1,3 @@
-import CLinux
 import Glibc
 import Testing
 @testable import KassaIPC
@@ -114,6 +113,38 @@ private final class Fixture {
         #expect(throws: Never.self) { _ = try IPCServer(replacement) }
     }
 
+    @Test func anUnknownSocketGroupIsAStartupErrorAndLeavesNoFile() throws {
+        let f = try Fixture()
+        var config = f.server.configuration
+        config.path = f.directory + "/stale.sock"
+        config.group = "no-such-group-kassa"
+        #expect(throws: SystemError("no group named 'no-such-group-kassa'", errno: ENOENT)) { try IPCServer(config) }
+        #expect(access(config.path, F_OK) != 0)
+    }
+
+    @Test func aConnectionTheReactorCannotWatchIsClosedUngreeted() throws {
+        let f = try Fixture()
+        f.server.onOpen = { _ in false }
+        let client = f.connectRaw()
+        #expect(f.server.acceptPending().isEmpty)
+        #expect(f.server.connectionCount == 0)
+        var reader = LineReader()
+        #expect(f.readLine(client, &reader) == nil)
+    }
+
+    @Test func disconnectingAClientClosesItAndTellsTheReactor() throws {
+        let f = try Fixture()
+        var closed: [Int32] = []
+        f.server.onClose = { closed.append($0) }
+        let client = f.connectRaw()
+        let id = f.server.acceptPending()[0]
+        f.server.disconnect(id)
+        #expect(closed == [id.fd] && f.server.connectionCount == 0)
+        var reader = LineReader()
+        _ = f.readLine(client, &reader)
+        #expect(f.readLine(client, &reader) == nil)
+    }
+
     @Test func clientsBeyondTheCapAreRefusedWithAnError() throws {
         let f = try Fixture { $0.maximumConnections = 2 }
         let clients = (0..<3).map { _ in f.connectRaw() }
@@ -158,6 +189,8 @@ private final class Fixture {
         let new = f.server.acceptPending()[0]
         #expect(new.fd == old.fd && new != old)
         f.server.send(.ok(.int(1), "for the first client"), to: old)
+        f.server.disconnect(old)
+        #expect(f.server.isOpen(new))
         f.server.send(.ok(.int(2), "for the second"), to: new)
         var reader = LineReader()
         _ = f.readLine(second, &reader)

@@ -51,7 +51,7 @@ private func failure(_ text: String) -> String? {
         #expect(throws: ConfigError.self) { try ConfigFile.load(path: "/nonexistent/kassa.conf") }
         var template = Array("/tmp/kassa-conf-XXXXXX".utf8CString)
         let fd = mkstemp(&template)
-        let path = String(cString: template)
+        let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         defer { unlink(path) }
         let bytes: [UInt8] = Array("[register]\nstore_name = Caf".utf8) + [0xE9, 0x0A]
         _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
@@ -104,6 +104,11 @@ private func failure(_ text: String) -> String? {
         #expect(c.currency == .EUR && c.cashRoundingIncrement == 1 && c.idleLockSeconds == nil)
         #expect(c.taxTable == .finland)
         #expect(c.timeZone.localTime(Timestamp(milliseconds: 0)).utcOffsetSeconds == 0)
+    }
+
+    @Test func aCurrencyWithoutAFormatIsWrittenWithItsCode() throws {
+        #expect(try config("[register]\ncurrency = NOK").moneyFormat == .plain(Currency.known["NOK"]!))
+        #expect(try config("[register]\ncurrency = EUR").moneyFormat == .finnish)
     }
 
     @Test func cashRoundingCountsInTheConfiguredCurrency() throws {

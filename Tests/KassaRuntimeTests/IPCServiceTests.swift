@@ -1,4 +1,3 @@
-import CLinux
 import Glibc
 import KassaIPC
 import Testing
@@ -28,7 +27,7 @@ private final class RunningService: @unchecked Sendable {
             RunningService.handle(server, connection, request)
         }
         pipe(&wake)
-        try reactor.add(wake[0], events: .readable) { [reactor] _ in reactor.stop() }
+        try reactor.add(wake[0], events: .readable) { [unowned reactor] _ in reactor.stop() }
         let box = Unmanaged.passRetained(self).toOpaque()
         pthread_create(&thread, nil, { raw in
             let me = Unmanaged<RunningService>.fromOpaque(raw!).takeRetainedValue()

@@ -1,4 +1,3 @@
-import CLinux
 import Glibc
 import KassaIPC
 import Testing
@@ -61,6 +60,13 @@ private final class FakeSystemd {
         #expect(systemd.receive() == "WATCHDOG=1")
     }
 
+    @Test func theProcessEnvironmentIsReadForTheNotifyVariablesOnly() {
+        // Read-only: setenv would race with other tests' getenv in this multithreaded process.
+        let env = SystemdNotifier.processEnvironment()
+        #expect(env["PATH"] == nil)
+        #expect(env["NOTIFY_SOCKET"] == getenv("NOTIFY_SOCKET").map { String(cString: $0) })
+    }
+
     @Test func withoutNotifySocketThereIsNoNotifier() throws {
         #expect(try SystemdNotifier.fromEnvironment([:]) == nil)
         #expect(try SystemdNotifier.fromEnvironment(["NOTIFY_SOCKET": ""]) == nil)
@@ -89,14 +95,14 @@ private final class FakeSystemd {
         let reactor = try Reactor()
         try reactor.startWatchdog(notifier) { Issue.record("ping failed: \($0)") }
         var pings = 0
-        try reactor.add(systemd.fd, events: .readable) { _ in
+        try reactor.add(systemd.fd, events: .readable) { [unowned reactor] _ in
             var buffer = [UInt8](repeating: 0, count: 64)
             let n = buffer.withUnsafeMutableBytes { recv(systemd.fd, $0.baseAddress, $0.count, 0) }
             #expect(String(decoding: buffer[..<max(0, n)], as: UTF8.self) == "WATCHDOG=1")
             pings += 1
             if pings == 3 { reactor.stop() }
         }
-        try reactor.addTimer(after: 2_000) {
+        try reactor.addTimer(after: 2_000) { [unowned reactor] in
             Issue.record("no pings")
             reactor.stop()
         }

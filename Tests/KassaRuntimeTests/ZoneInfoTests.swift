@@ -10,7 +10,48 @@ private func utc(_ y: Int, _ mo: Int, _ d: Int, _ h: Int, _ mi: Int, _ s: Int = 
 
 private func zone(_ name: String) throws -> ZoneInfo { try ZoneInfo.load(name) }
 
+/// A version 1 TZif file (32-bit times, no footer) with the given transitions and types.
+private func tzifV1(times: [Int32], indices: [UInt8], types: [(offset: Int32, dst: Bool, abbr: UInt8)], chars: String) -> [UInt8] {
+    func be32(_ v: Int32) -> [UInt8] { withUnsafeBytes(of: v.bigEndian, Array.init) }
+    var b = Array("TZif".utf8) + [0] + [UInt8](repeating: 0, count: 15)
+    b += be32(0) + be32(0) + be32(0) + be32(Int32(times.count)) + be32(Int32(types.count)) + be32(Int32(chars.utf8.count))
+    b += times.flatMap(be32) + indices
+    for t in types { b += be32(t.offset) + [t.dst ? 1 : 0, t.abbr] }
+    return b + Array(chars.utf8)
+}
+
 @Suite struct ZoneInfoReading {
+    @Test func version1FilesAreReadWithoutAFooter() throws {
+        let z = try ZoneInfo(name: "v1", tzif: tzifV1(times: [1000], indices: [1],
+                                                       types: [(0, false, 0), (3600, true, 4)], chars: "AAA\0BBB\0"))
+        #expect(z.localTime(Timestamp(milliseconds: 999_999)).abbreviation == "AAA")
+        let after = z.localTime(Timestamp(milliseconds: 1_000_000))
+        #expect(after.abbreviation == "BBB" && after.utcOffsetSeconds == 3600 && after.isDaylightSaving)
+        #expect(z.localTime(Timestamp(milliseconds: 4_000_000_000_000)).abbreviation == "BBB")
+    }
+
+    @Test func inconsistentTablesAreRefused() {
+        func message(_ bytes: [UInt8]) -> String? {
+            do throws(ZoneInfoError) {
+                _ = try ZoneInfo(name: "v1", tzif: bytes)
+                return nil
+            } catch {
+                return error.message
+            }
+        }
+        let types: [(offset: Int32, dst: Bool, abbr: UInt8)] = [(0, false, 0), (3600, true, 4)]
+        #expect(message(tzifV1(times: [1000], indices: [2], types: types, chars: "AAA\0BBB\0"))
+                == "malformed TZif data at byte 48: transition names local time type 2 of 2")
+        #expect(message(tzifV1(times: [1000, 1000], indices: [1, 0], types: types, chars: "AAA\0BBB\0"))?
+                .hasSuffix("transition times not ascending") == true)
+        #expect(message(tzifV1(times: [], indices: [], types: [(0, false, 9)], chars: "AAA\0"))?
+                .hasSuffix("abbreviation index 9 beyond 4 characters") == true)
+        #expect(message(tzifV1(times: [], indices: [], types: [(0, false, 0)], chars: "AAAA"))?
+                .hasSuffix("abbreviation not NUL-terminated") == true)
+        #expect(message(tzifV1(times: [], indices: [], types: [(Int32.min, false, 0)], chars: "A\0"))?
+                .contains("out of range") == true)
+    }
+
     @Test func helsinkiSpringsForwardAt0100UTCOnTheLastSundayOfMarch() throws {
         let z = try zone("Europe/Helsinki")
         #expect(z.localTime(utc(2026, 3, 29, 0, 59, 59)).description == "2026-03-29T02:59:59+02:00")
@@ -90,6 +131,14 @@ private func zone(_ name: String) throws -> ZoneInfo { try ZoneInfo.load(name) }
         let z = try ZoneInfo(name: "test", posixRule: "AEST-10AEDT,M10.1.0,M4.1.0/3")
         #expect(z.localTime(utc(2200, 1, 1, 0, 0)).abbreviation == "AEDT")
         #expect(z.localTime(utc(2200, 7, 1, 0, 0)).abbreviation == "AEST")
+    }
+
+    @Test func daylightSavingAllYearAsRFC8536WritesItStaysDaylight() throws {
+        let z = try ZoneInfo(name: "x", posixRule: "EST5EDT,0/0,J365/25")
+        for month in [1, 6, 12] {
+            #expect(z.localTime(utc(2300, month, 1, 0, 0)).abbreviation == "EDT")
+        }
+        #expect(z.localTime(utc(2300, 1, 1, 5, 0)).description == "2300-01-01T01:00:00-04:00")
     }
 
     @Test func posixRulesWithQuotedNamesAndJulianDaysParse() throws {
