@@ -283,15 +283,15 @@ final class RegisterService {
             let x = ledger.state.xReport(registerID: config.registerID)
             return ["report": x.counters.json, "next_z": .int(Int64(x.nextZNumber)),
                     "grand_total_sales": .int(x.grandTotalSales), "grand_total_refunds": .int(x.grandTotalRefunds),
-                    "text": .array(ReportText.x(x, config).map(JSONValue.string))]
+                    "text": .array(ReportText.x(x, config, at: localTimeText(context().now)).map(JSONValue.string))]
         case "report.z":
             try args.finish()
-            try run(.closeDay, key: key) { [config] _, events in
+            try run(.closeDay, key: key) { [self] _, events in
                 for e in events {
                     if case .dayClosed(let z) = e {
                         return ["z": .int(Int64(z.number)), "report": z.counters.json,
                                 "grand_total_sales": .int(z.grandTotalSales), "grand_total_refunds": .int(z.grandTotalRefunds),
-                                "text": .array(ReportText.z(z, config).map(JSONValue.string))]
+                                "text": .array(ReportText.z(z, config, at: localTimeText(z.closedAt)).map(JSONValue.string))]
                     }
                 }
                 return [:]

@@ -2,13 +2,14 @@ import KassaCore
 
 /// X and Z reports as text, for the screen, the console and the printer.
 enum ReportText {
-    static func x(_ x: XReport, _ c: RegisterConfig) -> [String] {
-        ["X REPORT (nothing reset)", "Register \(x.registerID), next Z \(x.nextZNumber)"] + body(x.counters, c)
+    /// `at` is the report's local time in the register's time zone, as the caller formats it.
+    static func x(_ x: XReport, _ c: RegisterConfig, at: String) -> [String] {
+        ["X REPORT (nothing reset)", "Register \(x.registerID), next Z \(x.nextZNumber)", at] + body(x.counters, c)
             + grand(x.grandTotalSales, x.grandTotalRefunds, c)
     }
 
-    static func z(_ z: ZReport, _ c: RegisterConfig) -> [String] {
-        ["Z REPORT \(z.number)", "Register \(z.registerID)"] + body(z.counters, c) + grand(z.grandTotalSales, z.grandTotalRefunds, c)
+    static func z(_ z: ZReport, _ c: RegisterConfig, at: String) -> [String] {
+        ["Z REPORT \(z.number)", "Register \(z.registerID)", at] + body(z.counters, c) + grand(z.grandTotalSales, z.grandTotalRefunds, c)
     }
 
     private static func row(_ l: String, _ r: String) -> String { TextLayout.leftRight(l, r, columns: 40) }

@@ -73,11 +73,13 @@ struct JournalBench {
         var state = RegisterState()
         var env: RegisterEnvironment
         var ctx = Context(now: Timestamp(milliseconds: 1_767_225_600_000), today: CivilDate(year: 2026, month: 1, day: 1))
+        let items: [ItemID]
 
         init() {
             var vault = PinVault(key: Array(repeating: 0x5A, count: 32))
             try! vault.setPIN("4321", for: "boss")
             env = RegisterEnvironment(config: RegisterConfig(), catalog: DemoCatalog.catalog, pins: vault)
+            items = DemoCatalog.catalog.items.values.filter { $0.unit == .piece }.map(\.id).sorted()
         }
 
         mutating func decide(_ c: Command) -> [RegisterEvent] {
@@ -98,9 +100,8 @@ struct JournalBench {
 
         /// One sale of three demo items paid in cash, decided by the real register.
         mutating func sale(_ n: Int) -> [RegisterEvent] {
-            let items = env.catalog.items.values.sorted { $0.id < $1.id }.filter { $0.unit == .piece }
             var events: [RegisterEvent] = []
-            for k in 0..<3 { events += decide(.addItem(items[(n * 7 + k * 13) % items.count].id, quantity: Int64(1 + k % 2))) }
+            for k in 0..<3 { events += decide(.addItem(items[(n * 7 + k * 13) % items.count], quantity: Int64(1 + k % 2))) }
             let due = try! state.openSale!.totals(.inclusive).total
             events += decide(.tender(Tender(kind: .cash, amount: (due / 1000 + 1) * 1000)))
             ctx.now.milliseconds += 20_000
