@@ -598,6 +598,7 @@ final class RegisterService {
             case .shiftOpened, .shiftClosed:
                 broadcast("shift.changed", ["shift": ledger.state.shift?.json ?? .null])
             case .dayClosed(let z):
+                printJob(ReportText.z(z, config, at: localTimeText(z.closedAt)))
                 broadcast("day.closed", ["z": .int(Int64(z.number))])
             default:
                 break
