@@ -335,13 +335,14 @@ public enum DemoCatalog {
 }
 
 /// Sebastiano Vigna's splitmix64: a tiny, well-mixed generator. Deterministic from its seed, which
-/// is a parameter, so KassaCore stays free of hidden randomness.
-struct SplitMix64 {
+/// is a parameter, so KassaCore stays free of hidden randomness; tests and fault injection use it
+/// so that a failing case replays from its seed.
+public struct SplitMix64: Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -349,6 +350,6 @@ struct SplitMix64 {
         return z ^ (z >> 31)
     }
 
-    /// A value in `0..<bound`; the modulo bias is irrelevant for picking demo data.
-    mutating func next(below bound: Int) -> Int { Int(next() % UInt64(bound)) }
+    /// A value in `0..<bound` (0 when the bound is 0); the modulo bias is irrelevant for test data.
+    public mutating func next(below bound: Int) -> Int { bound <= 0 ? 0 : Int(next() % UInt64(bound)) }
 }

@@ -183,12 +183,7 @@ public struct RegisterState: Hashable, Sendable {
         if day.firstReceipt == nil { day.firstReceipt = sale.receiptNumber }
         day.lastReceipt = sale.receiptNumber
         grandTotalSales += sale.total
-        for b in sale.breakdown {
-            let key = TaxKey(taxClass: b.taxClass, basisPoints: b.basisPoints)
-            day.salesByTax[key, default: TaxAmounts()].net += b.net
-            day.salesByTax[key, default: TaxAmounts()].tax += b.tax
-            day.salesByTax[key, default: TaxAmounts()].gross += b.gross
-        }
+        for b in sale.breakdown { day.salesByTax.add(b) }
         var cash: Int64 = 0
         for t in sale.tenders {
             day.tenders[t.kind, default: 0] += t.amount
@@ -211,12 +206,7 @@ public struct RegisterState: Hashable, Sendable {
         day.refundsGross += refund.total
         day.roundingTotal += refund.total - refund.paidOut
         grandTotalRefunds += refund.total
-        for b in refund.breakdown {
-            let k = TaxKey(taxClass: b.taxClass, basisPoints: b.basisPoints)
-            day.refundsByTax[k, default: TaxAmounts()].net += b.net
-            day.refundsByTax[k, default: TaxAmounts()].tax += b.tax
-            day.refundsByTax[k, default: TaxAmounts()].gross += b.gross
-        }
+        for b in refund.breakdown { day.refundsByTax.add(b) }
         day.refundTenders[refund.tender, default: 0] += refund.paidOut
         if refund.tender == .cash { shift?.expectedCash -= refund.paidOut }
     }
@@ -224,5 +214,16 @@ public struct RegisterState: Hashable, Sendable {
     public func xReport(registerID: String) -> XReport {
         XReport(registerID: registerID, nextZNumber: lastZ + 1, counters: day, grandTotalSales: grandTotalSales,
                 grandTotalRefunds: grandTotalRefunds, shift: shift)
+    }
+}
+
+extension Dictionary where Key == TaxKey, Value == TaxAmounts {
+    mutating func add(_ b: TaxBreakdownLine) {
+        let key = TaxKey(taxClass: b.taxClass, basisPoints: b.basisPoints)
+        var amounts = self[key] ?? TaxAmounts()
+        amounts.net += b.net
+        amounts.tax += b.tax
+        amounts.gross += b.gross
+        self[key] = amounts
     }
 }

@@ -60,7 +60,7 @@ final class PinStore {
         if let text = try? readWholeFile(directory + "/pins") {
             for line in String(decoding: text, as: UTF8.self).split(separator: "\n") {
                 let parts = line.split(separator: " ")
-                guard parts.count == 2, let mac = fromHex(String(parts[1])), mac.count == 32 else { continue }
+                guard parts.count == 2, let mac = Hex.decode(String(parts[1])), mac.count == 32 else { continue }
                 macs[OperatorID(String(parts[0]))] = mac
             }
         }
@@ -78,7 +78,7 @@ final class PinStore {
     /// Persists the MACs; operator ids never contain spaces or newlines (validated on entry).
     func save() throws(SystemError) {
         var text = ""
-        for (id, mac) in vault.macs.sorted(by: { $0.key < $1.key }) { text += "\(id.rawValue) \(toHex(mac))\n" }
+        for (id, mac) in vault.macs.sorted(by: { $0.key < $1.key }) { text += "\(id.rawValue) \(Hex.encode(mac))\n" }
         try writeFileAtomically(macsPath, Array(text.utf8))
     }
 }
@@ -96,36 +96,4 @@ func randomBytes(_ count: Int) throws(SystemError) -> [UInt8] {
         filled += n
     }
     return bytes
-}
-
-func toHex(_ bytes: [UInt8]) -> String {
-    let digits = Array("0123456789abcdef".utf8)
-    var out: [UInt8] = []
-    out.reserveCapacity(bytes.count * 2)
-    for b in bytes {
-        out.append(digits[Int(b >> 4)])
-        out.append(digits[Int(b & 15)])
-    }
-    return String(decoding: out, as: UTF8.self)
-}
-
-func fromHex(_ text: String) -> [UInt8]? {
-    let chars = Array(text.utf8)
-    guard chars.count % 2 == 0 else { return nil }
-    func nibble(_ c: UInt8) -> UInt8? {
-        switch c {
-        case 48...57: return c - 48
-        case 97...102: return c - 87
-        case 65...70: return c - 55
-        default: return nil
-        }
-    }
-    var out: [UInt8] = []
-    var i = 0
-    while i < chars.count {
-        guard let hi = nibble(chars[i]), let lo = nibble(chars[i + 1]) else { return nil }
-        out.append(hi << 4 | lo)
-        i += 2
-    }
-    return out
 }

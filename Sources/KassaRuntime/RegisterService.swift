@@ -528,7 +528,7 @@ final class RegisterService {
             throw IPCError(.internal, "cannot store the catalog: \(error)")
         }
         let by = ledger.state.currentOperator ?? OperatorID("technician")
-        let digest = toHex(SHA256.hash(Array(csv.utf8)))
+        let digest = Hex.encode(SHA256.hash(Array(csv.utf8)))
         var events: [RegisterEvent] = [.catalogImported(items: catalog.count, sha256: digest, by: by)]
         let result: JSONValue = ["items": .int(Int64(catalog.count))]
         if let key { events.append(.requestCompleted(key: key, result: result.serialized())) }
@@ -639,7 +639,7 @@ final class RegisterService {
 
     func receiptText(_ sale: CompletedSale, hash: [UInt8]?, copy: Bool = false) -> [String] {
         Receipt.sale(sale, config: config, operatorName: operatorName(sale.operatorID), localTime: localTimeText(sale.time),
-                     chainHash: hash.map { String(toHex($0).prefix(16)) }, copy: copy)
+                     chainHash: hash.map { String(Hex.encode($0).prefix(16)) }, copy: copy)
             .render(columns: printer.columns, format: config.moneyFormat, currency: config.currency, words: fileConfig.words)
     }
 
@@ -657,7 +657,7 @@ final class RegisterService {
     private func journalStatus() -> JSONValue {
         var o: JSONObject = [
             "last_seq": .int(Int64(ledger.journal.lastSeq)), "durable_seq": .int(Int64(ledger.journal.durableSeq)),
-            "head_hash": .string(toHex(ledger.journal.lastHash)),
+            "head_hash": .string(Hex.encode(ledger.journal.lastHash)),
         ]
         switch ledger.journal.mode {
         case .readWrite: o["mode"] = "read_write"

@@ -68,21 +68,16 @@ enum JournalCommands {
         }
     }
 
-    static func dump(_ dir: String, from: UInt64) -> ExitCode {
+    /// Streams records from `from` through `line`, which appends its output for one record;
+    /// stops with exit 1 at damage, after writing everything before it.
+    static func stream(_ dir: String, from: UInt64, header: String? = nil,
+                       _ line: (JournalRecordView, inout [UInt8]) -> Void) -> ExitCode {
         guard let reader = open(dir) else { return .failure }
-        var out: [UInt8] = []
+        var out: [UInt8] = header.map { Array(($0 + "\n").utf8) } ?? []
         out.reserveCapacity(1 << 16)
         do {
             let fault = try reader.forEachRecord(fromSeq: from) { view in
-                var o: JSONObject = ["seq": .int(Int64(view.seq)), "time": .int(view.time), "type": .int(Int64(view.type)),
-                                     "hash": .string(hex(view.chainHash))]
-                do throws(CodecError) {
-                    o["event"] = try EventCodec.decode(view.payload).json
-                } catch {
-                    o["error"] = .string("undecodable payload: \(error)")
-                }
-                JSONValue.object(o).write(to: &out)
-                out.append(10)
+                line(view, &out)
                 if out.count > 1 << 15 { flush(&out) }
             }
             flush(&out)
@@ -98,30 +93,29 @@ enum JournalCommands {
         }
     }
 
+    static func dump(_ dir: String, from: UInt64) -> ExitCode {
+        stream(dir, from: from) { view, out in
+            var o: JSONObject = ["seq": .int(Int64(view.seq)), "time": .int(view.time), "type": .int(Int64(view.type)),
+                                 "hash": .string(Hex.encode(view.chainHash))]
+            do throws(CodecError) {
+                o["event"] = try EventCodec.decode(view.payload).json
+            } catch {
+                o["error"] = .string("undecodable payload: \(error)")
+            }
+            JSONValue.object(o).write(to: &out)
+            out.append(10)
+        }
+    }
+
     static let csvHeader = "document,number,original_receipt,time_utc,register,operator,training,line,item,name,quantity,unit,unit_price,gross,tax,net,tax_class,tax_bp"
 
     static func export(_ dir: String) -> ExitCode {
-        guard let reader = open(dir) else { return .failure }
-        var out = Array((csvHeader + "\n").utf8)
-        do {
-            let fault = try reader.forEachRecord(fromSeq: 1) { view in
-                guard let event = try? EventCodec.decode(view.payload) else { return }
-                for row in csvRows(event) {
-                    out += Array(row.utf8)
-                    out.append(10)
-                }
-                if out.count > 1 << 15 { flush(&out) }
+        stream(dir, from: 1, header: csvHeader) { view, out in
+            guard let event = try? EventCodec.decode(view.payload) else { return }
+            for row in csvRows(event) {
+                out += Array(row.utf8)
+                out.append(10)
             }
-            flush(&out)
-            if let fault {
-                printError("kassa: export stopped at damage: \(fault)")
-                return .failure
-            }
-            return .ok
-        } catch {
-            flush(&out)
-            printError("kassa: cannot read \(dir): \(error)")
-            return .failure
         }
     }
 
@@ -164,19 +158,6 @@ extension String {
         return out
     }
 }
-
-func hex(_ bytes: UnsafeRawBufferPointer) -> String {
-    let digits = Array("0123456789abcdef".utf8)
-    var out: [UInt8] = []
-    out.reserveCapacity(bytes.count * 2)
-    for b in bytes {
-        out.append(digits[Int(b >> 4)])
-        out.append(digits[Int(b & 15)])
-    }
-    return String(decoding: out, as: UTF8.self)
-}
-
-func hex(_ bytes: [UInt8]) -> String { bytes.withUnsafeBytes { hex($0) } }
 
 /// `2026-02-02T14:05:00Z` from milliseconds since the epoch.
 func isoTime(_ t: Timestamp) -> String {

@@ -105,7 +105,7 @@ struct TaxBreakdownTests {
     }
 
     @Test func theBreakdownAlwaysAddsUpToTheTotal() throws {
-        var seed: UInt64 = 42
+        var seed = SplitMix64(seed: 42)
         for _ in 0..<2000 {
             var lines: [SaleLine] = []
             for _ in 0..<(1 + Int(next(&seed) % 8)) {
@@ -146,13 +146,7 @@ struct TaxBreakdownTests {
         #expect(try Allocation.largestRemainder(-10, weights: [1, 1, 1]) == [-4, -3, -3])
     }
 
-    func next(_ s: inout UInt64) -> UInt64 {
-        s &+= 0x9E37_79B9_7F4A_7C15
-        var z = s
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    func next(_ random: inout SplitMix64) -> UInt64 { random.next() }
 }
 
 @Suite("Shifts, drawer and the day")

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import KassaCore
 
 /// A disk in memory that remembers what was made durable, for power-loss and I/O-error tests here
 /// and in other modules.
@@ -52,7 +53,7 @@ public final class InMemoryFileSystem: JournalFileSystem {
         var random = SplitMix64(seed: seed)
         for (path, dir) in directories {
             var namespace = dir.durable
-            for op in dir.pending.prefix(Int(random.next(below: UInt64(dir.pending.count + 1)))) {
+            for op in dir.pending.prefix(random.next(below: dir.pending.count + 1)) {
                 switch op {
                 case .link(let name, let node): namespace[name] = node
                 case .remove(let name): namespace[name] = nil
@@ -185,7 +186,7 @@ private final class Node {
                 switch random.next(below: 3) {
                 case 0: newUpTo = start
                 case 1: newUpTo = end
-                default: newUpTo = start + Int(random.next(below: UInt64(end - start + 1)))
+                default: newUpTo = start + random.next(below: end - start + 1)
                 }
                 for i in start..<newUpTo { survivor[i] = i < data.count ? data[i] : 0 }
             }
@@ -252,22 +253,4 @@ private final class InMemoryFile: JournalFile {
         try fileSystem.checkFault(.sync, "fsync", path)
         node.durable = node.data
     }
-}
-
-/// A small seeded generator (Steele, Lea and Flood's SplitMix64), so that a failing power-loss
-/// case can be replayed from its seed.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func next(below bound: UInt64) -> UInt64 { bound == 0 ? 0 : next() % bound }
 }
