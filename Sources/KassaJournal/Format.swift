@@ -12,7 +12,8 @@ import KassaCore
 /// Record (68 bytes + payload):
 ///
 ///     0 length u32 (whole record)   4 CRC32C u32 of bytes 8..<length   8 seq u64
-///     16 type u16   18 flags u16 (reserved, 0)   20 time i64   28 syncedThrough u64
+///     16 type u16   18 flags u16 (bit 0: more records of the same append group follow)
+///     20 time i64   28 syncedThrough u64
 ///     36 payload   length-32 chain hash = SHA-256(previous chain hash ‖ bytes 8..<length-32)
 ///
 /// A zero length is the end of data. The chain starts from 32 zero bytes (the genesis hash), so a
@@ -94,15 +95,19 @@ struct HeaderError: Error {
 
 enum RecordCodec {
     /// Appends one encoded record to `buffer` and returns its chain hash.
+    /// Flag bit 0: this record is not the last of the group it was appended with. A group is all or
+    /// nothing: recovery never keeps part of one.
+    static let groupContinues: UInt16 = 1
+
     static func append(to buffer: inout [UInt8], sequence: UInt64, entry: JournalEntry, syncedThrough: UInt64,
-                       previousHash: [UInt8]) -> [UInt8] {
+                       previousHash: [UInt8], groupContinues: Bool) -> [UInt8] {
         let start = buffer.count
         let length = Format.recordOverhead + entry.payload.count
         buffer.appendLittleEndian(UInt32(length))
         buffer.appendLittleEndian(UInt32(0))
         buffer.appendLittleEndian(sequence)
         buffer.appendLittleEndian(entry.type)
-        buffer.appendLittleEndian(UInt16(0))
+        buffer.appendLittleEndian(groupContinues ? RecordCodec.groupContinues : 0)
         buffer.appendLittleEndian(entry.time)
         buffer.appendLittleEndian(syncedThrough)
         buffer += entry.payload
@@ -148,7 +153,8 @@ enum RecordCodec {
     static func view(_ record: UnsafeRawBufferPointer) -> JournalRecordView {
         let hashStart = record.count - Format.hashLength
         return JournalRecordView(
-            seq: record.u64(at: 8), type: record.u16(at: 16), time: Int64(bitPattern: record.u64(at: 20)),
+            seq: record.u64(at: 8), type: record.u16(at: 16),
+            continuesGroup: record.u16(at: 18) & RecordCodec.groupContinues != 0, time: Int64(bitPattern: record.u64(at: 20)),
             syncedThrough: record.u64(at: 28),
             payload: UnsafeRawBufferPointer(rebasing: record[Format.recordHeaderLength..<hashStart]),
             chainHash: UnsafeRawBufferPointer(rebasing: record[hashStart...]))

@@ -137,10 +137,19 @@ public final class Journal {
         }
         store.noteAnchor(point)
         let fault = try walkIgnoringVisitorErrors(from: &point)
+        // A group is all or nothing: a tail that ends inside one (torn or cleanly cut) is torn
+        // back to the group's first record, so a sale is never half recorded. Damage is still
+        // reported where it is.
+        var tear = fault
+        if let open = store.openGroupAtWalkEnd {
+            tear = JournalFault(segment: store.segments[open.segment].name, offset: open.offset, seq: open.nextSequence,
+                                problem: fault?.problem ?? .incompleteGroup)
+            point = open
+        }
         adopt(point)
-        if let fault {
-            guard try setAsideTornData(fault, end: point, minimumDurable: minimumDurable) else {
-                mode = .readOnly(.damaged(fault))
+        if let tear {
+            guard try setAsideTornData(tear, end: point, minimumDurable: minimumDurable) else {
+                mode = .readOnly(.damaged(fault ?? tear))
                 return
             }
         }
@@ -338,10 +347,11 @@ public final class Journal {
         var point = ChainPoint(segment: store.segments.count - 1, offset: writeOffset, nextSequence: lastSeq + 1,
                                hash: lastHash, time: lastTime)
         var anchors: [ChainPoint] = []
-        for entry in entries {
+        for (i, entry) in entries.enumerated() {
             let start = scratch.count
             point.hash = RecordCodec.append(to: &scratch, sequence: point.nextSequence, entry: entry,
-                                            syncedThrough: durableSeq, previousHash: point.hash)
+                                            syncedThrough: durableSeq, previousHash: point.hash,
+                                            groupContinues: i < entries.count - 1)
             point.offset += Int64(scratch.count - start)
             point.nextSequence += 1
             point.time = entry.time

@@ -47,6 +47,8 @@ public struct JournalRecord: Equatable, Sendable {
 public struct JournalRecordView {
     public let seq: UInt64
     public let type: UInt16
+    /// More records of the same append group follow this one.
+    public let continuesGroup: Bool
     public let time: Int64
     public let syncedThrough: UInt64
     public let payload: UnsafeRawBufferPointer
@@ -67,6 +69,8 @@ public struct JournalFault: Error, Equatable, Sendable, CustomStringConvertible 
         case missingSegment
         /// A snapshot or the caller says records up to here were durable, but they are gone.
         case durableRecordsMissing(throughSeq: UInt64)
+        /// The data ends inside an append group: its last records never reached the disk.
+        case incompleteGroup
 
         public var description: String {
             switch self {
@@ -79,6 +83,7 @@ public struct JournalFault: Error, Equatable, Sendable, CustomStringConvertible 
             case .dataAfterEnd: return "data after the end-of-data mark"
             case .missingSegment: return "segment file missing"
             case .durableRecordsMissing(let seq): return "records through \(seq) were durable but are missing"
+            case .incompleteGroup: return "an append group ends before its last record"
             }
         }
     }

@@ -16,6 +16,9 @@ struct SegmentInfo {
 /// The segment files of one journal directory and the walk over their records that opening,
 /// reading and verifying share. It only reads.
 final class SegmentStore {
+    /// See `walk`.
+    private(set) var openGroupAtWalkEnd: ChainPoint?
+
     /// Every this many records a walk remembers where it was, so that reading a record of the
     /// tail does not skip through its segment from the start.
     static let anchorInterval: UInt64 = 4096
@@ -158,9 +161,13 @@ final class SegmentStore {
     /// CRC, sequence numbers and (when asked) the chain, and each new segment's header against the
     /// chain. Returns the first fault, or nil at a clean end; `point` is left after the last good
     /// record. Without chain checks the hashes are taken as stored, for skipping.
+    ///
+    /// `openGroupAtWalkEnd` is left at the first record of an append group the walk did not see the
+    /// end of, or nil when it stopped at a group boundary.
     @discardableResult
     func walk(from point: inout ChainPoint, through limit: UInt64 = .max, verifyingChain: Bool,
               visit: (JournalRecordView) throws -> Void) throws -> JournalFault? {
+        openGroupAtWalkEnd = nil
         guard point.nextSequence <= limit else { return nil }
         var reader: SegmentReader
         switch try openSegment(point.segment) {
@@ -185,6 +192,11 @@ final class SegmentStore {
                     hash = Array(view.chainHash)
                 }
                 try visit(view)
+                if view.continuesGroup {
+                    if openGroupAtWalkEnd == nil { openGroupAtWalkEnd = point }
+                } else {
+                    openGroupAtWalkEnd = nil
+                }
                 point.offset += Int64(length)
                 point.nextSequence += 1
                 point.hash = hash

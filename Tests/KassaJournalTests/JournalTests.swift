@@ -34,7 +34,8 @@ import KassaCore
             var fields: [UInt8] = []
             withUnsafeBytes(of: record.seq.littleEndian) { fields += $0 }
             withUnsafeBytes(of: record.type.littleEndian) { fields += $0 }
-            fields += [0, 0]
+            // Flag bit 0: more records of the same append group follow.
+            fields += [index < records.count - 1 ? 1 : 0, 0]
             withUnsafeBytes(of: record.time.littleEndian) { fields += $0 }
             withUnsafeBytes(of: record.syncedThrough.littleEndian) { fields += $0 }
             #expect(record.chainHash == SHA256.hash(previous + fields + record.payload))

@@ -208,3 +208,43 @@ private func trimmingTrailingZeros(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
         #expect(try fileNames(fs, "quarantine").count == 1)
     }
 }
+
+@Suite struct GroupAtomicityTests {
+    /// Records 1…2 durable, then 3…5 appended as one group and not synced.
+    func journalWithAnUnsyncedGroup() throws -> InMemoryFileSystem {
+        let fs = InMemoryFileSystem()
+        let journal = try openJournal(fs)
+        try journal.append(entries(1...2), durable: true)
+        try journal.append(entries(3...5), durable: false)
+        return fs
+    }
+
+    @Test func aGroupCutAnywhereIsDroppedWholeNeverKeptInPart() throws {
+        let pristine = try journalWithAnUnsyncedGroup()
+        let original = pristine.contents(of: segmentPath(1))!
+        let groupStart = offsetOfRecord(3)
+        let groupEnd = offsetOfRecord(5) + recordLength(entry(5))
+        for cut in stride(from: groupStart + 1, to: groupEnd, by: 7) {
+            let fs = try journalWithAnUnsyncedGroup()
+            try rewrite(fs, segmentPath(1)) { bytes in
+                for i in cut..<bytes.count { bytes[i] = 0 }
+            }
+            let journal = try openJournal(fs)
+            #expect(journal.mode == .readWrite, "cut at \(cut)")
+            #expect(journal.lastSeq == 2, "cut at \(cut): records of a torn group survived")
+            let quarantined = try fileNames(fs, "quarantine")
+            #expect(quarantined.count == 1)
+            #expect(quarantined.first.flatMap { fs.contents(of: stateDirectory + "/quarantine/" + $0) }
+                == Array(original[groupStart..<cut]).reversed().drop { $0 == 0 }.reversed())
+            #expect(try journal.append(entries(3...3), durable: true) == [3])
+            #expect(try journal.verifyAll().isSound)
+        }
+    }
+
+    @Test func aWholeGroupSurvivesWhole() throws {
+        let fs = try journalWithAnUnsyncedGroup()
+        let journal = try openJournal(fs)
+        #expect(journal.lastSeq == 5)
+        #expect(try fileNames(fs, "quarantine").isEmpty)
+    }
+}
