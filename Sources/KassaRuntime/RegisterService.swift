@@ -145,9 +145,11 @@ final class RegisterService {
         case "technician":
             let pin = try args.string("pin")
             try args.finish()
+            let ctx = context()
+            if let until = ledger.state.pinLockedUntil, ctx.now < until { throw Refusal.pinLocked(until: until).ipcError }
             guard let id = env.pins.owner(of: pin), let op = ledger.state.operators[id] else {
                 // A wrong technician PIN counts towards the same lockout as any other.
-                let d = ledger.state.decide(.login(pin: pin), env, context())
+                let d = ledger.state.decide(.login(pin: pin), env, ctx)
                 try record(d.events.filter { if case .loggedIn = $0 { return false }; return true })
                 throw IPCError(.wrongPin, "wrong PIN")
             }
@@ -155,7 +157,6 @@ final class RegisterService {
             technicianSessions.insert(connection)
             return ["operator": Views.operator(op)]
         case "subscribe":
-            _ = try? args.array("events")
             try args.finish()
             server?.setSubscribed(connection, true)
             return ["seq": .int(Int64(server?.lastEventSeq ?? 0))]
