@@ -564,6 +564,13 @@ final class RegisterService {
     }
 
     func reload(_ config: KassaConfig) {
+        var config = config
+        if config.registerID != fileConfig.registerID {
+            // The journal belongs to one register: a new id needs a new state directory.
+            log.error("register id change ignored until restart with a new state directory",
+                      ["old": fileConfig.registerID, "new": config.registerID])
+            config.registerID = fileConfig.registerID
+        }
         fileConfig = config
         let catalog = env.catalog
         env = RegisterEnvironment(config: config.registerConfig(), catalog: catalog, pins: pins.vault)
