@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 /// The place right after a record of the chain: where the next record starts and what it must
 /// carry (its sequence number, the chain hash it extends, the last time seen).
 struct ChainPoint {
@@ -282,7 +285,7 @@ final class SegmentReader {
         while position < size {
             let chunk = try bytes(at: position, upTo: 1 << 20)
             if chunk.isEmpty { break }
-            guard chunk.allSatisfy({ $0 == 0 }) else { return false }
+            guard SegmentReader.lastNonZero(in: chunk) == nil else { return false }
             position += Int64(chunk.count)
         }
         return true
@@ -295,9 +298,29 @@ final class SegmentReader {
         while position < size {
             let chunk = try bytes(at: position, upTo: 1 << 20)
             if chunk.isEmpty { break }
-            if let last = chunk.lastIndex(where: { $0 != 0 }) { end = position + Int64(last) + 1 }
+            if let last = SegmentReader.lastNonZero(in: chunk) { end = position + Int64(last) + 1 }
             position += Int64(chunk.count)
         }
         return end
+    }
+
+    private static let zeros = [UInt8](repeating: 0, count: 4096)
+
+    /// The index of the last non-zero byte. Reserved space is megabytes of zeros read at every
+    /// open, so whole pages are compared with memcmp and only the last non-zero page byte by byte.
+    static func lastNonZero(in bytes: UnsafeRawBufferPointer) -> Int? {
+        guard let base = bytes.baseAddress else { return nil }
+        var pageEnd = bytes.count
+        while pageEnd > 0 {
+            let pageStart = max(0, pageEnd - zeros.count)
+            let differs = zeros.withUnsafeBytes { memcmp(base + pageStart, $0.baseAddress!, pageEnd - pageStart) != 0 }
+            if differs {
+                var i = pageEnd - 1
+                while bytes[i] == 0 { i -= 1 }
+                return i
+            }
+            pageEnd = pageStart
+        }
+        return nil
     }
 }
