@@ -217,12 +217,15 @@ extension RegisterEvent: JSONRepresentable {
 
 extension Refusal {
     /// The one mapping from a register refusal to a wire error: a stable code and a sentence.
-    public var ipcError: IPCError {
+    public var ipcError: IPCError { ipcError(money: { "\($0) (minor units)" }) }
+
+    /// The same, with amounts written the register's way.
+    public func ipcError(money: (Int64) -> String) -> IPCError {
         switch self {
         case .notLoggedIn: return IPCError(.notLoggedIn, "nobody is logged in: log in with a PIN first")
         case .alreadyLoggedIn(let id): return IPCError(.conflict, "\(id) is already logged in")
         case .wrongPIN: return IPCError(.wrongPin, "wrong PIN")
-        case .pinLocked(let until): return IPCError(.forbidden, "too many wrong PINs: PIN entry is locked until \(until.milliseconds) (ms since epoch)")
+        case .pinLocked: return IPCError(.forbidden, "too many wrong PINs: PIN entry is locked for a few minutes")
         case .permissionDenied(let p): return IPCError(.forbidden, "the logged-in operator may not do this (\(p.rawValue))")
         case .supervisorRequired(let p): return IPCError(.pinRequired, "this needs a supervisor's PIN (\(p.rawValue))")
         case .overrideRejected(let p): return IPCError(.forbidden, "that PIN's owner may not authorise this (\(p.rawValue))")
@@ -251,8 +254,8 @@ extension Refusal {
         case .invalidDiscount(let why): return IPCError(.badArgs, why)
         case .saleIsEmpty: return IPCError(.conflict, "the sale has no items")
         case .tendersPresent: return IPCError(.conflict, "payment has started: the sale can no longer be changed")
-        case .notSettled(let r): return IPCError(.conflict, "\(r) (minor units) is still to pay")
-        case .cardOverpayment(let r): return IPCError(.badArgs, "a card or voucher cannot pay more than the \(r) (minor units) due")
+        case .notSettled(let r): return IPCError(.conflict, "\(money(r)) is still to pay")
+        case .cardOverpayment(let r): return IPCError(.badArgs, "a card or voucher cannot pay more than the \(money(r)) due")
         case .alreadySettled: return IPCError(.conflict, "the sale is already paid")
         case .parkLimit(let n): return IPCError(.refused, "at most \(n) sales can be parked")
         case .noSuchParkedSale(let p): return IPCError(.notFound, "no parked sale \(p)")

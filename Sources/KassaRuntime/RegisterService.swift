@@ -395,7 +395,7 @@ final class RegisterService {
         let decision = ledger.state.decide(command, env, ctx)
         if let refusal = decision.refusal {
             try record(decision.events)
-            throw refusal.ipcError
+            throw refusal.ipcError(money: config.format)
         }
         var after = ledger.state
         for e in decision.events { after.apply(e) }

@@ -6,19 +6,46 @@ import KassaCore
 /// `kassa`: the command line for a Kassa register: talks to kassad over its socket, reads a
 /// journal offline, and measures (`kassa bench`).
 let topUsage = """
-    usage: kassa [--socket PATH] COMMAND [ARGS…]
+    usage: kassa [--socket PATH] [--json] COMMAND [ARGS…]
+
+    \(RegisterCommands.usage)
+
+    Try it:
+      demo [--state-dir DIR]       start kassad --demo in a temporary directory and say what next
 
     Offline (a state directory, no kassad needed):
       journal verify|dump|export   check, dump or export the journal
-      bench journal                measure durable commits, replay and start-up
+      bench journal | bench ipc    measure durable commits, replay, start-up; IPC round trips, RSS
 
       --version                    print the version
       --help                       this text; COMMAND --help for each command
+
+    Exit codes: 0 done, 1 refused or failed (the reason is on standard error), 2 usage error,
+    3 kassad cannot be reached.
     """
 
 func printError(_ text: String) {
     var bytes = Array((text + "\n").utf8)
     writeAll(2, &bytes)
+}
+
+func fflushStandardOutput() {
+    fflush(nil)
+}
+
+func readFile(_ path: String) -> [UInt8]? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var out: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n < 0 && errno == EINTR { continue }
+        if n < 0 { return nil }
+        if n == 0 { return out }
+        out += chunk[..<n]
+    }
 }
 
 /// Writes the buffer to standard output and empties it.
@@ -41,7 +68,7 @@ func writeAll(_ fd: Int32, _ out: inout [UInt8]) {
 
 func runKassa(_ argv: [String]) -> ExitCode {
     var args = Arguments(argv)
-    do throws(UsageError) {
+    do {
         if args.flag("--version") {
             print("kassa \(KassaCore.version)")
             return .ok
@@ -55,12 +82,23 @@ func runKassa(_ argv: [String]) -> ExitCode {
             print(topUsage)
             return .ok
         case "journal":
+            if args.words.first == "status" {
+                _ = args.optionalPositional()
+                return try RegisterCommands.run("journal-status", &args)
+            }
             return try JournalCommands.run(&args)
+        case "demo":
+            return try DemoCommand.run(&args)
+        case let c where RegisterCommands.commands.contains(c):
+            return try RegisterCommands.run(c, &args)
         case "bench":
             return try BenchCommands.run(&args)
         default:
             throw UsageError("unknown command '\(command)'; try kassa --help")
         }
+    } catch let failure as CommandFailure {
+        printError("kassa: \(failure)")
+        return failure.code
     } catch {
         printError("kassa: \(error)")
         return .usage

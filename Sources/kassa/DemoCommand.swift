@@ -1,0 +1,128 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import KassaCore
+import KassaIPC
+
+/// `kassa demo`: the register on its embedded default, in a temporary directory, in the foreground.
+enum DemoCommand {
+    static let usage = """
+        usage: kassa demo [--state-dir DIR]
+          Starts kassad --demo (demo catalog, demo operators, simulated printer, drawer and display)
+          and keeps it running until Ctrl-C. Without --state-dir everything lives in a temporary
+          directory that is removed at the end.
+        """
+
+    static func run(_ args: inout Arguments) throws -> ExitCode {
+        if args.flag("--help") {
+            print(usage)
+            return .ok
+        }
+        let given = try args.option("--state-dir")
+        try args.finish()
+        let dir: String
+        if let given {
+            dir = given
+        } else {
+            var template = Array("/tmp/kassa-demo-XXXXXX".utf8CString)
+            guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+                throw CommandFailure(.failure, "cannot create a temporary directory")
+            }
+            dir = String(cString: made)
+        }
+        defer { if given == nil { removeTree(dir) } }
+        let socket = dir + "/kassad.sock"
+        let kassad = siblingExecutable("kassad")
+        var st = stat()
+        guard stat(kassad, &st) == 0 else {
+            throw CommandFailure(.failure, "kassad is not built next to kassa (\(kassad)): run swift build first")
+        }
+
+        // Ctrl-C and SIGTERM are waited for, not delivered: block them here, unblock them in kassad.
+        var handled = sigset_t()
+        sigemptyset(&handled)
+        for s in [SIGINT, SIGTERM, SIGCHLD] { sigaddset(&handled, s) }
+        sigprocmask(SIG_BLOCK, &handled, nil)
+        let pid = try spawn(kassad, ["--demo", "--state-dir", dir + "/state", "--socket", socket])
+
+        var ready = false
+        for _ in 0..<200 {
+            if (try? IPCClient(path: socket, timeoutMilliseconds: 1000)) != nil {
+                ready = true
+                break
+            }
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid { throw CommandFailure(.failure, "kassad stopped at start; see its log above") }
+            usleep(50_000)
+        }
+        guard ready else {
+            kill(pid, SIGTERM)
+            throw CommandFailure(.failure, "kassad did not answer on \(socket)")
+        }
+        let packaged = DemoCatalog.items.first { !$0.barcodes.isEmpty }
+        let example = packaged.map { "kassa scan \($0.barcodes[0])   # \($0.name)" } ?? "kassa scan 102"
+        print("""
+
+            Kassa demo is running (state in \(dir)). In another terminal:
+
+                export KASSA_SOCKET=\(socket)
+                echo 1111 | kassa login          # anna, cashier   (2222 sami, supervisor; 3333 tero, technician)
+                kassa shift open 100
+                kassa scan 101                   # coffee; 102, 103… café items, or any EAN-13 of the demo catalog
+                \(example)
+                kassa total
+                kassa pay cash 20
+                kassa report x
+                kassa watch                      # events as they happen
+
+            Receipts go to \(dir)/state/printer.out and to the log below. Ctrl-C stops the demo.
+
+            """)
+        fflushStandardOutput()
+
+        var signal: Int32 = 0
+        while true {
+            sigwait(&handled, &signal)
+            if signal == SIGCHLD {
+                var status: Int32 = 0
+                if waitpid(pid, &status, WNOHANG) == pid {
+                    printError("kassa demo: kassad stopped (status \(status))")
+                    return .failure
+                }
+                continue
+            }
+            break
+        }
+        kill(pid, SIGTERM)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        print("kassa demo: stopped")
+        return .ok
+    }
+
+    /// The path of another of our executables, next to this one.
+    static func siblingExecutable(_ name: String) -> String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard n > 0 else { return name }
+        let me = String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return me.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/") + "/" + name
+    }
+
+    /// Starts a program with the signals we block unblocked again, so it handles them itself.
+    static func spawn(_ path: String, _ arguments: [String]) throws -> pid_t {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid = pid_t()
+        let rc = posix_spawn(&pid, path, nil, &attributes, argv, environ)
+        guard rc == 0 else { throw CommandFailure(.failure, "cannot start \(path): error \(rc)") }
+        return pid
+    }
+}

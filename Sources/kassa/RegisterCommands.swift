@@ -1,0 +1,397 @@
+import KassaCore
+import KassaIPC
+
+/// The register's operations in plain words: `kassa scan 6414893400018`, `kassa pay cash 20.00`…
+enum RegisterCommands {
+    static let usage = """
+        Register (talk to kassad; --socket PATH or KASSA_SOCKET; --json prints the raw result):
+          status                         register, operator, shift, open sale, journal, alarms
+          login | logout                 the PIN is asked for (or read from standard input)
+          scan CODE [--qty N | --grams G]   a barcode or PLU (opens a sale)
+          add ITEM QTY                   by item id
+          void LINE                      void a line (0-based)
+          discount [--line N] (P% | AMOUNT | --remove) [--override]
+          price LINE AMOUNT [--override] price override (a supervisor's PIN with --override)
+          total | sale | complete | park | parked
+          pay cash|card|voucher AMOUNT [--ref REF]
+          cancel [--override]            cancel the open sale
+          resume PARK_ID
+          refund RECEIPT LINE:QTY… --tender cash|card [--override]
+          reprint RECEIPT                a copy of a past receipt
+          no-sale [--override]           open the drawer
+          shift open FLOAT | shift cash-in AMOUNT REASON… | shift cash-out AMOUNT REASON…
+          shift close COUNTED            blind count: over/short is shown after
+          report x | report z
+          lookup CODE | operators | devices | journal status | clock check
+          training on|off [--override]
+          watch                          stream events (Ctrl-C ends)
+        Technician (asks for a technician's PIN first):
+          catalog import FILE.csv | config get [KEY] | config set KEY VALUE
+          operator add ID NAME ROLE | operator remove ID
+        Mutating commands send an idempotency key (--idempotency-key KEY to choose it) so that a
+        retried request never sells, refunds or prints twice.
+        """
+
+    static let commands: Set<String> = [
+        "status", "login", "logout", "scan", "add", "void", "discount", "price", "total", "sale", "complete", "park",
+        "parked", "pay", "cancel", "resume", "refund", "reprint", "no-sale", "shift", "report", "lookup", "operators",
+        "devices", "journal-status", "clock", "training", "watch", "catalog", "config", "operator",
+    ]
+
+    static func run(_ command: String, _ args: inout Arguments) throws -> ExitCode {
+            if args.flag("--help") {
+                print(usage)
+                return .ok
+            }
+            let json = args.flag("--json")
+            let path = try Session.socketPath(&args)
+            let key = try args.option("--idempotency-key")
+            if command == "watch" {
+                try args.finish()
+                return try watch(Session(path: path, json: json, idempotencyKey: nil, timeoutMilliseconds: 3_600_000))
+            }
+            let s = try Session(path: path, json: json, idempotencyKey: key)
+            let result = try perform(command, &args, s)
+            show(result, command, s)
+            return .ok
+    }
+
+    private static func override(_ args: inout Arguments) throws -> JSONObject {
+        args.flag("--override") ? ["override_pin": .string(try PinPrompt.read("Supervisor PIN"))] : [:]
+    }
+
+    private static func int(_ text: String, _ what: String) throws(UsageError) -> Int64 {
+        guard let v = Int64(text) else { throw UsageError("\(what) must be a whole number, not '\(text)'") }
+        return v
+    }
+
+    /// Runs the command's operation(s); returns what to show.
+    static func perform(_ command: String, _ args: inout Arguments, _ s: Session) throws -> (op: String, result: JSONValue) {
+            switch command {
+            case "status":
+                try args.finish()
+                return ("status", try s.call("status"))
+            case "login":
+                try args.finish()
+                return ("login", try s.call("login", ["pin": .string(try PinPrompt.read("PIN"))], mutating: true))
+            case "logout":
+                try args.finish()
+                return ("logout", try s.call("logout", mutating: true))
+            case "scan":
+                let code = try args.positional("barcode or PLU")
+                let qty = try args.option("--qty")
+                let grams = try args.option("--grams")
+                try args.finish()
+                var a: JSONObject = ["code": .string(code)]
+                if let q = qty ?? grams { a["quantity"] = .int(try int(q, "the quantity")) }
+                return ("sale", try s.call("sale.scan", a, mutating: true))
+            case "add":
+                let item = try args.positional("item id")
+                let qty = try int(try args.positional("quantity"), "the quantity")
+                try args.finish()
+                return ("sale", try s.call("sale.add", ["item": .string(item), "quantity": .int(qty)], mutating: true))
+            case "void":
+                let line = try int(try args.positional("line number"), "the line")
+                try args.finish()
+                return ("sale", try s.call("sale.void_line", ["line": .int(line)], mutating: true))
+            case "discount":
+                let line = try args.option("--line")
+                let remove = args.flag("--remove")
+                var a = try override(&args)
+                if !remove {
+                    let value = try args.positional("discount (10% or an amount)")
+                    if value.hasSuffix("%") {
+                        guard let pct = try? Money.parse(String(value.dropLast()), currency: Currency(code: "PCT", minorUnits: 2)) else {
+                            throw UsageError("'\(value)' is not a percentage like 10% or 12.5%")
+                        }
+                        a["percent_bp"] = .int(pct.minor)
+                    } else {
+                        a["amount"] = .int(try s.amount(value))
+                    }
+                }
+                try args.finish()
+                if let line {
+                    a["line"] = .int(try int(line, "--line"))
+                    return ("sale", try s.call("sale.discount_line", a, mutating: true))
+                }
+                return ("sale", try s.call("sale.discount", a, mutating: true))
+            case "price":
+                let line = try int(try args.positional("line number"), "the line")
+                let price = try s.amount(try args.positional("new unit price"))
+                var a = try override(&args)
+                try args.finish()
+                a["line"] = .int(line)
+                a["unit_price"] = .int(price)
+                return ("sale", try s.call("sale.override_price", a, mutating: true))
+            case "total":
+                try args.finish()
+                return ("sale", try s.call("sale.total", mutating: true))
+            case "sale":
+                try args.finish()
+                return ("sale", try s.call("sale.get"))
+            case "complete":
+                try args.finish()
+                return ("payment", try s.call("sale.complete", mutating: true))
+            case "park":
+                try args.finish()
+                return ("park", try s.call("sale.park", mutating: true))
+            case "parked":
+                try args.finish()
+                return ("parked", try s.call("sale.parked"))
+            case "resume":
+                let id = try int(try args.positional("park id"), "the park id")
+                try args.finish()
+                return ("sale", try s.call("sale.resume", ["park_id": .int(id)], mutating: true))
+            case "pay":
+                let kind = try args.positional("tender (cash, card or voucher)")
+                let amount = try s.amount(try args.positional("amount"))
+                let ref = try args.option("--ref")
+                try args.finish()
+                var a: JSONObject = ["kind": .string(kind), "amount": .int(amount)]
+                if let ref { a["reference"] = .string(ref) }
+                return ("payment", try s.call("sale.tender", a, mutating: true))
+            case "cancel":
+                let a = try override(&args)
+                try args.finish()
+                return ("done", try s.call("sale.cancel", a, mutating: true))
+            case "refund":
+                let receipt = try int(try args.positional("receipt number"), "the receipt")
+                let tender = try args.option("--tender") ?? "cash"
+                var a = try override(&args)
+                var lines: [JSONValue] = []
+                while let spec = args.optionalPositional() {
+                    let parts = spec.split(separator: ":")
+                    guard parts.count == 2, let l = Int64(parts[0]), let q = Int64(parts[1]) else {
+                        throw UsageError("refund lines are LINE:QUANTITY, e.g. 0:1, not '\(spec)'")
+                    }
+                    lines.append(["line": .int(l), "quantity": .int(q)])
+                }
+                guard !lines.isEmpty else { throw UsageError("name at least one LINE:QUANTITY to refund") }
+                try args.finish()
+                a["receipt"] = .int(receipt)
+                a["tender"] = .string(tender)
+                a["lines"] = .array(lines)
+                return ("text", try s.call("refund", a, mutating: true))
+            case "reprint":
+                let receipt = try int(try args.positional("receipt number"), "the receipt")
+                try args.finish()
+                return ("text", try s.call("receipt.reprint", ["receipt": .int(receipt)]))
+            case "no-sale":
+                let a = try override(&args)
+                try args.finish()
+                return ("done", try s.call("drawer.no_sale", a, mutating: true))
+            case "shift":
+                let sub = try args.positional("shift command (open, cash-in, cash-out, close)")
+                switch sub {
+                case "open":
+                    let float = try s.amount(try args.positional("float"))
+                    try args.finish()
+                    return ("done", try s.call("shift.open", ["float": .int(float)], mutating: true))
+                case "cash-in", "cash-out":
+                    let amount = try s.amount(try args.positional("amount"))
+                    var reason: [String] = []
+                    while let w = args.optionalPositional() { reason.append(w) }
+                    try args.finish()
+                    return ("done", try s.call(sub == "cash-in" ? "shift.cash_in" : "shift.cash_out",
+                                               ["amount": .int(amount), "reason": .string(reason.joined(separator: " "))],
+                                               mutating: true))
+                case "close":
+                    let counted = try s.amount(try args.positional("counted cash"))
+                    try args.finish()
+                    return ("close", try s.call("shift.close", ["counted": .int(counted)], mutating: true))
+                default:
+                    throw UsageError("unknown shift command '\(sub)'")
+                }
+            case "report":
+                let which = try args.positional("x or z")
+                try args.finish()
+                switch which {
+                case "x": return ("text", try s.call("report.x"))
+                case "z": return ("text", try s.call("report.z", mutating: true))
+                default: throw UsageError("report x or report z, not '\(which)'")
+                }
+            case "lookup":
+                let code = try args.positional("barcode or PLU")
+                try args.finish()
+                return ("raw", try s.call("catalog.lookup", ["code": .string(code)]))
+            case "operators":
+                try args.finish()
+                return ("raw", try s.call("operator.list"))
+            case "devices":
+                try args.finish()
+                return ("raw", try s.call("devices.list"))
+            case "journal-status":
+                try args.finish()
+                return ("raw", try s.call("journal.status"))
+            case "clock":
+                let sub = try args.positional("clock command (check)")
+                guard sub == "check" else { throw UsageError("clock check is the only clock command") }
+                try args.finish()
+                return ("raw", try s.call("clock.check"))
+            case "training":
+                let on = try args.positional("on or off")
+                guard on == "on" || on == "off" else { throw UsageError("training on or training off") }
+                var a = try override(&args)
+                try args.finish()
+                a["on"] = .bool(on == "on")
+                return ("raw", try s.call("training.set", a, mutating: true))
+            case "catalog":
+                let sub = try args.positional("catalog command (import)")
+                guard sub == "import" else { throw UsageError("catalog import FILE.csv") }
+                let file = try args.positional("CSV file")
+                try args.finish()
+                guard let bytes = readFile(file) else { throw CommandFailure(.failure, "cannot read \(file)") }
+                try technician(s)
+                return ("raw", try s.call("catalog.import", ["csv": .string(String(decoding: bytes, as: UTF8.self))], mutating: true))
+            case "config":
+                let sub = try args.positional("config command (get or set)")
+                switch sub {
+                case "get":
+                    let key = args.optionalPositional()
+                    try args.finish()
+                    return ("raw", try s.call("config.get", key.map { ["key": .string($0)] } ?? [:]))
+                case "set":
+                    let key = try args.positional("key")
+                    let value = try args.positional("value")
+                    try args.finish()
+                    try technician(s)
+                    return ("raw", try s.call("config.set", ["key": .string(key), "value": .string(value)], mutating: true))
+                default:
+                    throw UsageError("config get [KEY] or config set KEY VALUE")
+                }
+            case "operator":
+                let sub = try args.positional("operator command (add or remove)")
+                switch sub {
+                case "add":
+                    let id = try args.positional("id")
+                    let name = try args.positional("name")
+                    let role = try args.positional("role (cashier, supervisor or technician)")
+                    try args.finish()
+                    try technician(s)
+                    let pin = try PinPrompt.read("New PIN for \(id)")
+                    let again = try PinPrompt.read("The same PIN again")
+                    guard pin == again else { throw CommandFailure(.usage, "the two PINs differ") }
+                    return ("raw", try s.call("operator.add", ["id": .string(id), "name": .string(name), "role": .string(role),
+                                                               "pin": .string(pin)], mutating: true))
+                case "remove":
+                    let id = try args.positional("id")
+                    try args.finish()
+                    try technician(s)
+                    return ("raw", try s.call("operator.remove", ["id": .string(id)], mutating: true))
+                default:
+                    throw UsageError("operator add ID NAME ROLE or operator remove ID")
+                }
+            default:
+                throw UsageError("unknown command '\(command)'")
+            }
+    }
+
+    /// Technician operations need a technician's PIN in this connection (a brand-new register
+    /// with no operators at all lets the first technician be set up without one).
+    private static func technician(_ s: Session) throws {
+        let operators = try s.call("operator.list")
+        if operators.arrayValue?.isEmpty == true { return }
+        _ = try s.call("technician", ["pin": .string(try PinPrompt.read("Technician PIN"))])
+    }
+
+    // MARK: Output
+
+    static func show(_ shown: (op: String, result: JSONValue), _ command: String, _ s: Session) {
+        let r = shown.result
+        if s.json {
+            print(r.serialized())
+            return
+        }
+        switch shown.op {
+        case "sale":
+            printSale(r, s)
+        case "payment":
+            if let completed = r["completed"] {
+                for line in completed["text"]?.arrayValue ?? [] { print(line.stringValue ?? "") }
+            } else {
+                printSale(r["sale"] ?? .null, s)
+            }
+        case "text":
+            for line in r["text"]?.arrayValue ?? [] { print(line.stringValue ?? "") }
+        case "login":
+            print("logged in: \(r["operator"]?["name"]?.stringValue ?? "?") (\(r["operator"]?["role"]?.stringValue ?? "?"))")
+        case "park":
+            print("parked as \(r["park_id"]?.intValue ?? 0)")
+        case "parked":
+            for p in r.arrayValue ?? [] {
+                print("\(p["park_id"]?.intValue ?? 0): \(p["lines"]?.intValue ?? 0) lines, \(s.money(p["total"]?.intValue))")
+            }
+        case "close":
+            print("counted \(s.money(r["counted"]?.intValue)), expected \(s.money(r["expected"]?.intValue)), over/short \(s.money(r["over_short"]?.intValue))")
+        case "status":
+            printStatus(r, s)
+        case "done":
+            print("ok")
+        default:
+            print(r.serialized())
+        }
+    }
+
+    static func printSale(_ sale: JSONValue, _ s: Session) {
+        guard sale != .null else {
+            print("no sale open")
+            return
+        }
+        for l in sale["lines"]?.arrayValue ?? [] {
+            let voided = l["voided"]?.boolValue == true
+            let name = l["name"]?.stringValue ?? "?"
+            let qty = l["quantity"]?.intValue ?? 0
+            let unit = l["unit"]?.stringValue == "weight" ? "g" : "x"
+            let text = "\(l["line"]?.intValue ?? 0). \(name) \(qty)\(unit)" + (voided ? " VOID" : "")
+            print(TextLayout.leftRight(text, s.money(l["amount"]?.intValue), columns: 48))
+        }
+        print(TextLayout.leftRight("TOTAL", s.money(sale["total"]?.intValue), columns: 48))
+        if let paid = sale["paid"]?.intValue, paid > 0 {
+            print(TextLayout.leftRight("paid", s.money(paid), columns: 48))
+            print(TextLayout.leftRight("due (cash)", s.money(sale["cash_due"]?.intValue), columns: 48))
+        }
+    }
+
+    static func printStatus(_ r: JSONValue, _ s: Session) {
+        print("register \(r["register"]?.stringValue ?? "?") \(r["store"]?.stringValue ?? "") — kassad \(r["version"]?.stringValue ?? "?"), up \(r["uptime_s"]?.intValue ?? 0) s")
+        print("time     \(r["local_time"]?.stringValue ?? "?") (\(r["time_zone"]?.stringValue ?? "?"))")
+        if let op = r["operator"], op != .null {
+            print("operator \(op["name"]?.stringValue ?? "?") (\(op["role"]?.stringValue ?? "?"))")
+        } else {
+            print("operator nobody logged in")
+        }
+        if let shift = r["shift"], shift != .null {
+            print("shift    \(shift["number"]?.intValue ?? 0) opened by \(shift["opened_by"]?.stringValue ?? "?"), float \(s.money(shift["float"]?.intValue))")
+        } else {
+            print("shift    closed")
+        }
+        if r["training"]?.boolValue == true { print("TRAINING MODE") }
+        let j = r["journal"]
+        print("journal  \(j?["mode"]?.stringValue ?? "?"), \(j?["last_seq"]?.intValue ?? 0) records, head \(String((j?["head_hash"]?.stringValue ?? "").prefix(16)))")
+        for a in r["alarms"]?.arrayValue ?? [] { print("ALARM    \(a["code"]?.stringValue ?? ""): \(a["message"]?.stringValue ?? "")") }
+        if let sale = r["sale"], sale != .null {
+            print("open sale:")
+            printSale(sale, s)
+        }
+    }
+
+    static func watch(_ s: Session) throws -> ExitCode {
+        _ = try s.call("subscribe")
+        while true {
+            let message: ServerMessage
+            do { message = try s.client.nextEvent() } catch {
+                if case .timedOut = error { continue }
+                throw CommandFailure(.unavailable, "kassad: \(error)")
+            }
+            switch message {
+            case .event(let e):
+                print(s.json ? e.json.serialized() : "\(e.seq) \(e.name) \(e.data.serialized())")
+            case .gap(let g):
+                print(s.json ? g.json.serialized() : "gap: missed events \(g.first)…\(g.last)")
+            default:
+                break
+            }
+            fflushStandardOutput()
+        }
+    }
+}

@@ -1,0 +1,107 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import KassaCore
+import KassaIPC
+
+/// One connection to kassad for one command: the socket from `--socket`, `KASSA_SOCKET` or the
+/// default, the register's currency from the greeting, and calls that turn refusals into exit codes.
+final class Session {
+    let client: IPCClient
+    let currency: Currency
+    let json: Bool
+    let idempotencyKey: String?
+
+    static func socketPath(_ args: inout Arguments) throws(UsageError) -> String {
+        if let path = try args.option("--socket") { return path }
+        if let env = getenv("KASSA_SOCKET"), env.pointee != 0 { return String(cString: env) }
+        return "/run/kassa/kassad.sock"
+    }
+
+    init(path: String, json: Bool, idempotencyKey: String?, timeoutMilliseconds: Int64 = 10_000) throws(CommandFailure) {
+        do {
+            client = try IPCClient(path: path, timeoutMilliseconds: timeoutMilliseconds)
+        } catch {
+            throw CommandFailure(.unavailable, "kassad is not reachable at \(path): \(error)")
+        }
+        let c = client.greeting.register["currency"]
+        if let code = c?["code"]?.stringValue, let decimals = c?["decimals"]?.intValue, (0...4).contains(decimals) {
+            currency = Currency(code: code, minorUnits: Int(decimals))
+        } else {
+            currency = .EUR
+        }
+        self.json = json
+        self.idempotencyKey = idempotencyKey
+    }
+
+    /// Calls an operation; a mutating one carries an idempotency key so a retry never sells twice.
+    func call(_ op: String, _ args: JSONObject = [:], mutating: Bool = false) throws(CommandFailure) -> JSONValue {
+        let key = mutating ? (idempotencyKey ?? Session.randomKey()) : nil
+        do {
+            return try client.call(op, args: args, idempotencyKey: key)
+        } catch {
+            switch error {
+            case .remote(let e): throw CommandFailure(.failure, "\(e.message) [\(e.code.rawValue)]")
+            default: throw CommandFailure(.unavailable, "kassad: \(error)")
+            }
+        }
+    }
+
+    /// Parses an amount a person typed (`20`, `20.5`, `20,50`) into minor units.
+    func amount(_ text: String) throws(UsageError) -> Int64 {
+        do { return try Money.parse(text, currency: currency).minor } catch {
+            throw UsageError("'\(text)' is not an amount in \(currency.code) (at most \(currency.minorUnits) decimals)")
+        }
+    }
+
+    func money(_ minor: Int64?) -> String {
+        MoneyFormat.plain(currency).format(minor ?? 0, currency: currency)
+    }
+
+    static func randomKey() -> String {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        let fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)
+        if fd >= 0 {
+            _ = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, 16) }
+            close(fd)
+        }
+        return Hex.encode(bytes)
+    }
+}
+
+/// A command that ran and failed, with the exit code scripts see.
+struct CommandFailure: Error, CustomStringConvertible {
+    var code: ExitCode
+    var description: String
+    init(_ code: ExitCode, _ description: String) {
+        self.code = code
+        self.description = description
+    }
+}
+
+/// PINs are asked for, never taken from the command line: from the terminal with echo off, or
+/// one line of standard input when it is not a terminal (scripts, tests).
+enum PinPrompt {
+    static func read(_ prompt: String) throws(CommandFailure) -> String {
+        if isatty(0) == 1 {
+            var bytes = Array((prompt + ": ").utf8)
+            writeAll(2, &bytes)
+            var saved = termios()
+            tcgetattr(0, &saved)
+            var quiet = saved
+            quiet.c_lflag &= ~tcflag_t(ECHO)
+            tcsetattr(0, TCSANOW, &quiet)
+            defer {
+                tcsetattr(0, TCSANOW, &saved)
+                var nl: [UInt8] = [10]
+                writeAll(2, &nl)
+            }
+            guard let line = readLine(strippingNewline: true) else { throw CommandFailure(.usage, "no PIN entered") }
+            return line
+        }
+        guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+            throw CommandFailure(.usage, "expected the PIN on standard input")
+        }
+        return line.trimmingSpaces()
+    }
+}
