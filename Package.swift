@@ -24,6 +24,7 @@ let package = Package(
         .testTarget(name: "KassaCoreTests", dependencies: ["KassaCore"]),
         .testTarget(name: "KassaJournalTests", dependencies: ["KassaJournal", "KassaCore"]),
         .testTarget(name: "KassaIPCTests", dependencies: ["KassaIPC", "KassaCore", "CLinux"]),
+        .testTarget(name: "SystemTests", dependencies: ["KassaIPC", "KassaRuntime", "KassaJournal", "KassaCore"]),
         .testTarget(name: "KassaCLITests", dependencies: ["KassaRuntime", "KassaJournal", "KassaCore"]),
         .testTarget(name: "KassaRuntimeTests", dependencies: ["KassaRuntime", "KassaJournal", "KassaIPC", "KassaCore", "CLinux"]),
     ],

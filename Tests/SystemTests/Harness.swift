@@ -1,0 +1,134 @@
+import Foundation
+import KassaIPC
+
+/// A real kassad on a temporary state directory, started and stopped by a test.
+final class Daemon {
+    let directory: String
+    var stateDirectory: String { directory + "/state" }
+    var socket: String { directory + "/kassad.sock" }
+    var logPath: String { directory + "/kassad.log" }
+    private(set) var process: Process?
+    private var extraArguments: [String]
+    private var environment: [String: String]
+
+    static func binary(_ name: String) -> String {
+        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent(name).path
+    }
+
+    init(arguments: [String] = ["--demo"], environment: [String: String] = [:]) {
+        directory = NSTemporaryDirectory() + "kassa-sys-" + UUID().uuidString.prefix(8)
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        extraArguments = arguments
+        self.environment = environment
+    }
+
+    deinit {
+        if let p = process, p.isRunning { kill(p.processIdentifier, SIGKILL) }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Starts kassad and waits until it greets on its socket.
+    @discardableResult
+    func start(waitForSocket: Bool = true) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Daemon.binary("kassad"))
+        p.arguments = ["--state-dir", stateDirectory, "--socket", socket] + extraArguments
+        var env = ProcessInfo.processInfo.environment
+        env["NOTIFY_SOCKET"] = nil
+        env["WATCHDOG_USEC"] = nil
+        for (k, v) in environment { env[k] = v }
+        p.environment = env
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        log.seekToEndOfFile()
+        p.standardError = log
+        p.standardOutput = log
+        try p.run()
+        process = p
+        if waitForSocket { try waitUntilServing() }
+        return p
+    }
+
+    func waitUntilServing(timeout: TimeInterval = 10) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if (try? IPCClient(path: socket, timeoutMilliseconds: 1000)) != nil { return }
+            if let p = process, !p.isRunning { throw DaemonError("kassad exited (\(p.terminationStatus)): \(log)") }
+            usleep(20_000)
+        }
+        throw DaemonError("kassad did not serve \(socket) in time: \(log)")
+    }
+
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    func kill9() {
+        guard let p = process else { return }
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        process = nil
+    }
+
+    func signal(_ s: Int32) {
+        guard let p = process else { return }
+        kill(p.processIdentifier, s)
+    }
+
+    /// Sends SIGTERM and waits for the exit status.
+    @discardableResult
+    func stop() -> Int32 {
+        guard let p = process else { return -1 }
+        kill(p.processIdentifier, SIGTERM)
+        p.waitUntilExit()
+        process = nil
+        return p.terminationStatus
+    }
+
+    func restart() throws {
+        if process != nil { kill9() }
+        try start()
+    }
+
+    func client() throws -> IPCClient { try IPCClient(path: socket, timeoutMilliseconds: 5000) }
+
+    /// Runs the kassa CLI against this daemon; `stdin` feeds PIN prompts.
+    func kassa(_ args: [String], stdin: String? = nil) throws -> (status: Int32, out: String, err: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Daemon.binary("kassa"))
+        p.arguments = args
+        var env = ProcessInfo.processInfo.environment
+        env["KASSA_SOCKET"] = socket
+        p.environment = env
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = input
+        try p.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+}
+
+struct DaemonError: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
+
+extension IPCClient {
+    /// Calls and returns either the result or the error code, for tests that expect refusals.
+    func attempt(_ op: String, _ args: JSONObject = [:], key: String? = nil) -> Result<JSONValue, IPCError> {
+        do { return .success(try call(op, args: args, idempotencyKey: key)) } catch {
+            if case .remote(let e) = error { return .failure(e) }
+            return .failure(IPCError(.internal, "\(error)"))
+        }
+    }
+
+    func errorCode(_ op: String, _ args: JSONObject = [:]) -> ErrorCode? {
+        if case .failure(let e) = attempt(op, args) { return e.code }
+        return nil
+    }
+}
