@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+import KassaIPC
+
+/// What a client saw acknowledged must survive `kill -9`; what it did not see may go, but never half.
+@Suite("Crash and restart")
+struct CrashTests {
+    func login(_ c: IPCClient) throws {
+        _ = try c.call("login", args: ["pin": "1111"])
+        if case .failure = c.attempt("shift.open", ["float": 10_000]) {}  // already open after a restart
+    }
+
+    func xReport(_ d: Daemon) throws -> (sales: Int64, gross: Int64) {
+        let r = try d.client().call("report.x")["report"]!
+        return (r["sales"]!.intValue!, r["sales_gross"]!.intValue!)
+    }
+
+    @Test func killDuringASaleAndBetweenSalesLosesNothingAcknowledged() throws {
+        let d = Daemon()
+        try d.start()
+        var c = try d.client()
+        try login(c)
+        var acknowledged: [Int64] = []
+        for _ in 0..<3 {
+            _ = try c.call("sale.scan", args: ["code": "101"])
+            let done = try c.call("sale.tender", args: ["kind": "card", "amount": 290])
+            acknowledged.append(done["completed"]!["total"]!.intValue!)
+        }
+        // Between sales.
+        d.kill9()
+        try d.start()
+        #expect(try xReport(d) == (3, acknowledged.reduce(0, +)))
+        #expect(try d.kassa(["journal", "verify", "--state-dir", d.stateDirectory]).status == 0)
+
+        // During a sale: two lines scanned, not paid.
+        c = try d.client()
+        _ = try c.call("sale.scan", args: ["code": "101"])
+        _ = try c.call("sale.scan", args: ["code": "102"])
+        d.kill9()
+        try d.start()
+        c = try d.client()
+        let status = try c.call("status")
+        #expect(status["operator"]?["id"]?.stringValue == "anna")
+        // A kill -9 keeps the page cache: the open sale comes back whole.
+        #expect(status["sale"]?["lines"]?.arrayValue?.count == 2)
+        let done = try c.call("sale.tender", args: ["kind": "cash", "amount": 2000])
+        acknowledged.append(done["completed"]!["total"]!.intValue!)
+        #expect(try xReport(d) == (4, acknowledged.reduce(0, +)))
+        #expect(d.stop() == 0)
+    }
+
+    @Test func randomKillsDuringAStreamOfSalesNeverLoseOrDoubleASale() throws {
+        let d = Daemon()
+        try d.start()
+        var acknowledgedGross: Int64 = 0
+        var acknowledgedCount: Int64 = 0
+        var random = SystemRandomNumberGenerator()
+        let deadline = Date().addingTimeInterval(20)
+        for _ in 0..<12 where Date() < deadline {
+            let c = try d.client()
+            try login(c)
+            // Abandon whatever sale a kill left open: the client never saw it acknowledged.
+            if (try c.call("sale.get")) != .null { _ = c.attempt("sale.cancel", ["override_pin": "2222"]) }
+            let salesBeforeKill = Int.random(in: 1...6, using: &random)
+            // The kill lands at a random moment while the sales stream on.
+            let pid = d.process!.processIdentifier
+            let delay = Double(Int.random(in: 0...40, using: &random)) / 1000
+            DispatchQueue.global().asyncAfter(deadline: .now() + delay) { _ = kill(pid, SIGKILL) }
+            for _ in 0..<salesBeforeKill {
+                guard case .success = c.attempt("sale.scan", ["code": "101"]) else { break }
+                guard case .success(let r) = c.attempt("sale.tender", ["kind": "card", "amount": 290]) else { break }
+                acknowledgedGross += r["completed"]!["total"]!.intValue!
+                acknowledgedCount += 1
+            }
+            while d.process?.isRunning == true { usleep(5_000) }
+            try d.restart()
+            let (sales, gross) = try xReport(d)
+            // Everything acknowledged is there; a sale completed but not yet acknowledged may be too.
+            #expect(sales >= acknowledgedCount)
+            #expect(gross >= acknowledgedGross)
+            #expect(gross == sales * 290, "every sale is exactly one coffee: no half or double sale")
+            acknowledgedCount = sales
+            acknowledgedGross = gross
+            #expect(try d.kassa(["journal", "verify", "--state-dir", d.stateDirectory]).status == 0)
+        }
+        #expect(d.stop() == 0)
+    }
+}
+
+@Suite("Idempotency")
+struct IdempotencyTests {
+    @Test func aRetryWithTheSameKeyReturnsTheFirstResultAndRecordsNothingNew() throws {
+        let d = Daemon()
+        try d.start()
+        let c = try d.client()
+        _ = try c.call("login", args: ["pin": "1111"])
+        _ = try c.call("shift.open", args: ["float": 0])
+        _ = try c.call("sale.scan", args: ["code": "101"], idempotencyKey: "scan-1")
+        let first = try c.call("sale.tender", args: ["kind": "cash", "amount": 500], idempotencyKey: "pay-1")
+        let head = try c.call("journal.status")["last_seq"]!.intValue!
+        let again = try d.client().call("sale.tender", args: ["kind": "cash", "amount": 500], idempotencyKey: "pay-1")
+        #expect(again == first)
+        let rescan = try c.call("sale.scan", args: ["code": "101"], idempotencyKey: "scan-1")
+        #expect(rescan["lines"]?.arrayValue?.count == 1)
+        #expect(try c.call("journal.status")["last_seq"]!.intValue! == head)
+        #expect(try c.call("report.x")["report"]!["sales"]!.intValue == 1)
+        #expect(try c.call("sale.get") == .null)
+    }
+
+    @Test func aRetryAfterKassadWasKilledBeforeReplyingSellsExactlyOnce() throws {
+        let d = Daemon()
+        try d.start()
+        var c = try d.client()
+        _ = try c.call("login", args: ["pin": "1111"])
+        _ = try c.call("shift.open", args: ["float": 0])
+        _ = try c.call("sale.scan", args: ["code": "101"])
+        // Send the paying request and kill kassad without reading the reply.
+        try c.send(Request(id: .int(99), op: "sale.tender", args: ["kind": "card", "amount": 290], idempotencyKey: "pay-once"))
+        usleep(50_000)
+        d.kill9()
+        try d.start()
+        c = try d.client()
+        let retried = try c.call("sale.tender", args: ["kind": "card", "amount": 290], idempotencyKey: "pay-once")
+        #expect(retried["completed"]?["receipt"]?.intValue == 1)
+        let again = try d.client().call("sale.tender", args: ["kind": "card", "amount": 290], idempotencyKey: "pay-once")
+        #expect(again == retried)
+        #expect(try c.call("report.x")["report"]!["sales"]!.intValue == 1)
+    }
+}
