@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+import KassaIPC
+
+/// Bad input gets a specific error; the daemon and every other client carry on.
+@Suite("Bad input and limits")
+struct InputAndLimitsTests {
+    /// Sends raw bytes and returns the error code of the one reply.
+    func rawError(_ c: IPCClient, _ bytes: [UInt8], id: RequestID? = nil) throws -> ErrorCode? {
+        try c.sendRaw(bytes)
+        let reply = try c.awaitReply(id)
+        if case .failure(let e) = reply.outcome { return e.code }
+        return nil
+    }
+
+    @Test func eachKindOfBadInputGetsItsOwnErrorAndTheConnectionStaysUsable() throws {
+        let d = Daemon()
+        try d.start()
+        let c = try d.client()
+        #expect(try rawError(c, [UInt8](repeating: 0x61, count: 70_000) + [10]) == .lineTooLong)
+        #expect(try rawError(c, Array("{not json}\n".utf8)) == .badJSON)
+        #expect(try rawError(c, [0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x3A, 0x31, 0x7D, 0x0A]) == .invalidUTF8)
+        #expect(try rawError(c, Array(#"{"id":1,"op":"status","extra":true}"#.utf8) + [10], id: .int(1)) == .unknownField)
+        #expect(c.errorCode("no.such.op") == .unknownOp)
+        _ = try c.call("login", args: ["pin": "1111"])
+        _ = try c.call("shift.open", args: ["float": 0])
+        #expect(c.errorCode("sale.scan", ["code": 101]) == .badArgs)
+        #expect(c.errorCode("sale.scan", ["code": "101", "colour": "red"]) == .badArgs)
+        _ = try c.call("sale.scan", args: ["code": "101"])
+        #expect(c.errorCode("sale.tender", ["kind": "cash", "amount": "x"]) == .badArgs)
+        #expect(c.errorCode("sale.tender", ["kind": "cash", "amount": .decimal("12.5")]) == .badArgs)
+        #expect(c.errorCode("sale.tender", ["kind": "gold", "amount": 100]) == .badArgs)
+        #expect(c.errorCode("sale.scan", ["code": "6400000000018"]) == .badArgs)  // wrong check digit
+        // Still the same connection, still working.
+        #expect(try c.call("sale.get")["lines"]?.arrayValue?.count == 1)
+        #expect(d.process?.isRunning == true)
+    }
+
+    @Test func aCashierCannotDoSupervisorOrTechnicianWork() throws {
+        let d = Daemon()
+        try d.start()
+        let c = try d.client()
+        _ = try c.call("login", args: ["pin": "1111"])
+        _ = try c.call("shift.open", args: ["float": 0])
+        #expect(c.errorCode("report.z") == .forbidden)
+        #expect(c.errorCode("drawer.no_sale") == .pinRequired)
+        #expect(c.errorCode("config.set", ["key": "store_name", "value": "X"]) == .pinRequired)
+        #expect(c.errorCode("operator.add", ["id": "x", "name": "X", "role": "technician", "pin": "9999"]) == .pinRequired)
+        // A supervisor's PIN does not open a technician session.
+        #expect(c.errorCode("technician", ["pin": "2222"]) == .forbidden)
+        _ = try c.call("technician", args: ["pin": "3333"])
+        #expect(try c.call("config.set", args: ["key": "store_name", "value": "Kahvila X"])["new"]?.stringValue == "Kahvila X")
+        // The technician session belongs to that connection only.
+        #expect(try d.client().errorCode("config.set", ["key": "store_name", "value": "Y"]) == .pinRequired)
+    }
+
+    @Test func guessingPINsLocksThePINPad() throws {
+        let d = Daemon()
+        try d.start()
+        let c = try d.client()
+        for pin in ["0000", "0001", "0002", "0003", "0004"] { #expect(c.errorCode("login", ["pin": .string(pin)]) == .wrongPin) }
+        #expect(c.errorCode("login", ["pin": "1111"]) == .forbidden)
+        #expect(!d.log.contains("1111") && !d.log.contains("0003"))
+    }
+
+    @Test func aThousandQuickConnectionsAndAStalledClientSlowNobodyDown() throws {
+        let d = Daemon()
+        try d.start()
+        for _ in 0..<1000 { _ = try d.client() }
+        // One client sends half a line and stalls; another subscribes and never reads.
+        let stalled = try d.client()
+        try stalled.sendRaw(Array(#"{"id":1,"op":"sta"#.utf8))
+        let deaf = try d.client()
+        _ = try deaf.call("subscribe")
+        let c = try d.client()
+        _ = try c.call("login", args: ["pin": "1111"])
+        _ = try c.call("shift.open", args: ["float": 0])
+        let started = Date()
+        for _ in 0..<300 {
+            _ = try c.call("sale.scan", args: ["code": "101"])
+            _ = try c.call("sale.void_line", args: ["line": 0])
+            _ = try c.call("sale.cancel")
+        }
+        // 900 requests, each publishing events the deaf subscriber never reads.
+        #expect(Date().timeIntervalSince(started) < 20)
+        #expect(try c.call("status")["register"]?.stringValue == "demo-1")
+    }
+
+    @Test func theConnectionCapAnswersTooManyConnections() throws {
+        let d = Daemon()
+        try d.start()
+        var held: [IPCClient] = []
+        var refused: IPCClientError?
+        for _ in 0..<80 {
+            do { held.append(try d.client()) } catch {
+                refused = error as? IPCClientError
+                break
+            }
+        }
+        #expect(held.count == 64)
+        if case .remote(let e)? = refused { #expect(e.code == .tooManyConnections) } else { Issue.record("no refusal: \(String(describing: refused))") }
+        held.removeAll()
+        usleep(100_000)
+        #expect(try d.client().call("status")["register"] != nil)
+    }
+}
