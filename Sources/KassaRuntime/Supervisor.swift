@@ -214,6 +214,8 @@ public enum Supervisor {
         try reactor.run()
 
         server.disconnectAll()
+        // Closures on the reactor keep the server alive to the end: remove its socket explicitly.
+        unlink(options.socketPath)
         do { try ledger.snapshot() } catch { log.warning("no snapshot at stop", ["error": "\(error)"]) }
         log.notice("stopped")
         return 0
