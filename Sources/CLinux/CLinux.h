@@ -18,6 +18,7 @@
 #include <sys/types.h>
 #include <sys/un.h>
 #include <sys/vfs.h>
+#include <malloc.h>
 #include <unistd.h>
 
 // struct ucred as the kernel fills it for SO_PEERCRED (glibc declares it only under _GNU_SOURCE).

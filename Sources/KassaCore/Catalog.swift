@@ -62,10 +62,41 @@ public enum CatalogError: Error, Equatable, Sendable {
 }
 
 /// The register's items, indexed so that every lookup by id, barcode or PLU is a hash probe.
+///
+/// A shop's catalog can hold a hundred thousand items on a board with little memory, so items are
+/// kept compactly: their text in one UTF-8 arena, one small fixed-size record each, departments
+/// and tax classes interned, and numeric barcodes indexed as integers. An `Item` is materialised
+/// only when one is looked up.
 public struct Catalog: Sendable, Equatable {
-    public private(set) var items: [ItemID: Item] = [:]
-    private var byBarcode: [String: ItemID] = [:]
-    private var byPLU: [String: ItemID] = [:]
+    private struct Span: Sendable {
+        var offset: UInt32
+        var length: UInt32
+    }
+
+    private struct Record: Sendable {
+        var id: Span
+        var name: Span
+        /// Barcodes, then PLUs, each ended by a newline.
+        var codes: Span
+        var price: Int64
+        var barcodeCount: UInt16
+        var department: UInt16
+        var taxClass: UInt16
+        var unit: SaleUnit
+        var live: Bool
+    }
+
+    private var arena: [UInt8] = []
+    private var records: [Record] = []
+    private var departments: [String] = []
+    private var departmentIndex: [String: UInt16] = [:]
+    private var taxClasses: [TaxClassID] = []
+    private var taxClassIndex: [TaxClassID: UInt16] = [:]
+    private var byID: [ItemID: Int32] = [:]
+    /// All-digit codes up to 18 digits as `digits | length << 60`; anything else by its text.
+    private var byNumericBarcode: [UInt64: Int32] = [:]
+    private var byTextBarcode: [String: Int32] = [:]
+    private var byPLU: [String: Int32] = [:]
     public var embeddedRules: [EmbeddedBarcodeRule]
 
     public init(embeddedRules: [EmbeddedBarcodeRule] = []) {
@@ -74,38 +105,123 @@ public struct Catalog: Sendable, Equatable {
 
     public init(_ items: [Item], embeddedRules: [EmbeddedBarcodeRule] = []) throws(CatalogError) {
         self.embeddedRules = embeddedRules
+        records.reserveCapacity(items.count)
         for item in items { try add(item) }
     }
 
-    public var count: Int { items.count }
+    public var count: Int { byID.count }
+
+    /// Every item by id (built on demand: for exports and tests, not for the sale path).
+    public var items: [ItemID: Item] {
+        var all: [ItemID: Item] = [:]
+        all.reserveCapacity(byID.count)
+        for (id, index) in byID { all[id] = materialise(index) }
+        return all
+    }
+
+    public static func == (a: Catalog, b: Catalog) -> Bool {
+        a.embeddedRules == b.embeddedRules && a.items == b.items
+    }
 
     public mutating func add(_ item: Item) throws(CatalogError) {
-        guard items[item.id] == nil else { throw .duplicateItem(item.id) }
+        guard byID[item.id] == nil else { throw .duplicateItem(item.id) }
         for code in item.barcodes {
             if case .invalid(let why) = Barcode.classify(code) { throw .invalidBarcode(code, item.id, reason: why) }
-            if let other = byBarcode[code] { throw .duplicateBarcode(code, other, item.id) }
+            if let other = barcodeOwner(code) { throw .duplicateBarcode(code, other, item.id) }
         }
         for plu in item.plus {
-            if let other = byPLU[plu] { throw .duplicatePLU(plu, other, item.id) }
+            guard !plu.isEmpty, !plu.utf8.contains(where: { $0 < 32 }) else {
+                throw .invalidBarcode(plu, item.id, reason: "a PLU is printable text")
+            }
+            if let other = byPLU[plu] { throw .duplicatePLU(plu, recordID(other), item.id) }
         }
-        items[item.id] = item
-        for code in item.barcodes { byBarcode[code] = item.id }
-        for plu in item.plus { byPLU[plu] = item.id }
+        let index = Int32(records.count)
+        let id = store(item.id.rawValue)
+        let name = store(item.name)
+        let codes = store((item.barcodes + item.plus).map { $0 + "\n" }.joined())
+        records.append(Record(id: id, name: name, codes: codes, price: item.price, barcodeCount: UInt16(item.barcodes.count),
+                              department: intern(item.department), taxClass: intern(item.taxClass), unit: item.unit, live: true))
+        byID[item.id] = index
+        for code in item.barcodes {
+            if let key = Self.numericKey(code) { byNumericBarcode[key] = index } else { byTextBarcode[code] = index }
+        }
+        for plu in item.plus { byPLU[plu] = index }
     }
 
     /// Replaces the item with the same id (price change, new barcode) keeping indexes right.
     public mutating func upsert(_ item: Item) throws(CatalogError) {
-        if let old = items[item.id] {
-            for code in old.barcodes { byBarcode[code] = nil }
+        if let index = byID[item.id] {
+            let old = materialise(index)
+            for code in old.barcodes {
+                if let key = Self.numericKey(code) { byNumericBarcode[key] = nil } else { byTextBarcode[code] = nil }
+            }
             for plu in old.plus { byPLU[plu] = nil }
-            items[item.id] = nil
+            byID[item.id] = nil
+            records[Int(index)].live = false
         }
         try add(item)
     }
 
-    public func item(_ id: ItemID) -> Item? { items[id] }
-    public func item(barcode: String) -> Item? { byBarcode[barcode].flatMap { items[$0] } }
-    public func item(plu: String) -> Item? { byPLU[plu].flatMap { items[$0] } }
+    public func item(_ id: ItemID) -> Item? { byID[id].map(materialise) }
+
+    public func item(barcode: String) -> Item? {
+        let index = Self.numericKey(barcode).flatMap { byNumericBarcode[$0] } ?? byTextBarcode[barcode]
+        return index.map(materialise)
+    }
+
+    public func item(plu: String) -> Item? { byPLU[plu].map(materialise) }
+
+    private func barcodeOwner(_ code: String) -> ItemID? {
+        let index = Self.numericKey(code).flatMap { byNumericBarcode[$0] } ?? byTextBarcode[code]
+        return index.map(recordID)
+    }
+
+    private func recordID(_ index: Int32) -> ItemID { ItemID(text(records[Int(index)].id)) }
+
+    private static func numericKey(_ code: String) -> UInt64? {
+        let utf8 = code.utf8
+        guard (1...18).contains(utf8.count) else { return nil }
+        var value: UInt64 = 0
+        for b in utf8 {
+            guard b >= 48 && b <= 57 else { return nil }
+            value = value * 10 + UInt64(b - 48)
+        }
+        return value | UInt64(utf8.count) << 60
+    }
+
+    private mutating func store(_ text: String) -> Span {
+        let span = Span(offset: UInt32(arena.count), length: UInt32(text.utf8.count))
+        arena.append(contentsOf: text.utf8)
+        return span
+    }
+
+    private func text(_ span: Span) -> String {
+        arena.withUnsafeBufferPointer { String(decoding: $0[Int(span.offset)..<Int(span.offset + span.length)], as: UTF8.self) }
+    }
+
+    private mutating func intern(_ department: String) -> UInt16 {
+        if let i = departmentIndex[department] { return i }
+        let i = UInt16(departments.count)
+        departments.append(department)
+        departmentIndex[department] = i
+        return i
+    }
+
+    private mutating func intern(_ taxClass: TaxClassID) -> UInt16 {
+        if let i = taxClassIndex[taxClass] { return i }
+        let i = UInt16(taxClasses.count)
+        taxClasses.append(taxClass)
+        taxClassIndex[taxClass] = i
+        return i
+    }
+
+    private func materialise(_ index: Int32) -> Item {
+        let r = records[Int(index)]
+        let codes = text(r.codes).split(separator: "\n").map(String.init)
+        return Item(id: ItemID(text(r.id)), name: text(r.name), department: departments[Int(r.department)], price: r.price,
+                    taxClass: taxClasses[Int(r.taxClass)], unit: r.unit, barcodes: Array(codes.prefix(Int(r.barcodeCount))),
+                    plus: Array(codes.dropFirst(Int(r.barcodeCount))))
+    }
 
     /// Resolves what the scanner read or the cashier typed: a PLU, a product barcode (check digit
     /// verified) or a weight/price-embedded in-store barcode.

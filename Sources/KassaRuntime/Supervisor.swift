@@ -1,4 +1,5 @@
 import Glibc
+import CLinux
 import KassaCore
 import KassaDevices
 import KassaIPC
@@ -132,6 +133,8 @@ public enum Supervisor {
     static func run(_ options: DaemonOptions, _ config: KassaConfig, log: Logger, environment: [String: String]) throws -> Int32 {
         try makeDirectories(options.stateDirectory)
         let catalog = try loadCatalog(options, config, log: log)
+        // Parsing a big CSV leaves megabytes of freed heap behind; give them back to the system.
+        malloc_trim(0)
         let ledger = try Ledger(stateDirectory: options.stateDirectory, registerID: config.registerID,
                                 warning: { log.warning("journal", ["message": $0]) })
         log.info("journal open", ["records": String(ledger.journal.lastSeq),

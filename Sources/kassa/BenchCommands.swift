@@ -11,6 +11,9 @@ import KassaRuntime
 enum BenchCommands {
     static let usage = """
         usage: kassa bench journal [--dir DIR] [--sales N] [--commits N] [--json]
+               kassa bench ipc [--items N] [--requests N] [--json]
+          ipc: starts the real kassad with an N-item catalog (default 100,000) and times scan round
+          trips of random barcodes from the client; kassad's RSS idle and with that catalog.
           Durable commits of real completed-sale records (segment rotation on) beside a bare
           write+fdatasync loop of records of the same size on the same file system; replay
           speed; and the time to open a state directory of N sales (default 1,000,000) whose
@@ -19,7 +22,7 @@ enum BenchCommands {
         """
 
     static func run(_ args: inout Arguments) throws(UsageError) -> ExitCode {
-        let what = try args.positional("benchmark (journal)")
+        let what = try args.positional("benchmark (journal or ipc)")
         if args.flag("--help") {
             print(usage)
             return .ok
@@ -32,6 +35,12 @@ enum BenchCommands {
             let commits = try number(args.option("--commits"), default: 2_000, "--commits")
             try args.finish()
             return JournalBench(parent: dir ?? "/var/tmp", sales: sales, commits: commits, json: json).run()
+        case "ipc":
+            let json = args.flag("--json")
+            let items = try number(args.option("--items"), default: 100_000, "--items")
+            let requests = try number(args.option("--requests"), default: 5_000, "--requests")
+            try args.finish()
+            return IPCBench(items: items, requests: requests, json: json).run()
         default:
             throw UsageError("unknown benchmark '\(what)'\n\(usage)")
         }

@@ -109,8 +109,15 @@ enum DemoCommand {
         return me.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/") + "/" + name
     }
 
-    /// Starts a program with the signals we block unblocked again, so it handles them itself.
-    static func spawn(_ path: String, _ arguments: [String]) throws -> pid_t {
+    /// Starts a program with the signals we block unblocked again, so it handles them itself;
+    /// its standard error goes to `log` when given.
+    static func spawn(_ path: String, _ arguments: [String], log: String? = nil) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        if let log {
+            posix_spawn_file_actions_addopen(&actions, 2, log, O_WRONLY | O_CREAT | O_APPEND, 0o640)
+        }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -121,7 +128,7 @@ enum DemoCommand {
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid = pid_t()
-        let rc = posix_spawn(&pid, path, nil, &attributes, argv, environ)
+        let rc = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
         guard rc == 0 else { throw CommandFailure(.failure, "cannot start \(path): error \(rc)") }
         return pid
     }
