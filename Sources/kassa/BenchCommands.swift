@@ -22,11 +22,11 @@ enum BenchCommands {
         """
 
     static func run(_ args: inout Arguments) throws(UsageError) -> ExitCode {
-        let what = try args.positional("benchmark (journal or ipc)")
         if args.flag("--help") {
             print(usage)
             return .ok
         }
+        let what = try args.positional("benchmark (journal or ipc)")
         switch what {
         case "journal":
             let json = args.flag("--json")

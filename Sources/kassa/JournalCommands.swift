@@ -16,11 +16,11 @@ enum JournalCommands {
         """
 
     static func run(_ args: inout Arguments) throws(UsageError) -> ExitCode {
-        let sub = try args.positional("journal command (verify, dump or export)")
         if args.flag("--help") {
             print(usage)
             return .ok
         }
+        let sub = try args.positional("journal command (verify, dump or export)")
         let dir = try args.option("--state-dir") ?? "/var/lib/kassa"
         switch sub {
         case "verify":

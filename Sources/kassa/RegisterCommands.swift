@@ -377,9 +377,10 @@ enum RegisterCommands {
 
     static func watch(_ s: Session) throws -> ExitCode {
         _ = try s.call("subscribe")
+        let client = try s.client
         while true {
             let message: ServerMessage
-            do { message = try s.client.nextEvent() } catch {
+            do { message = try client.nextEvent() } catch {
                 if case .timedOut = error { continue }
                 throw CommandFailure(.unavailable, "kassad: \(error)")
             }

@@ -7,10 +7,11 @@ import KassaIPC
 /// One connection to kassad for one command: the socket from `--socket`, `KASSA_SOCKET` or the
 /// default, the register's currency from the greeting, and calls that turn refusals into exit codes.
 final class Session {
-    let client: IPCClient
-    let currency: Currency
+    let path: String
     let json: Bool
     let idempotencyKey: String?
+    let timeoutMilliseconds: Int64
+    private var connection: IPCClient?
 
     static func socketPath(_ args: inout Arguments) throws(UsageError) -> String {
         if let path = try args.option("--socket") { return path }
@@ -18,27 +19,44 @@ final class Session {
         return "/run/kassa/kassad.sock"
     }
 
-    init(path: String, json: Bool, idempotencyKey: String?, timeoutMilliseconds: Int64 = 10_000) throws(CommandFailure) {
-        do {
-            client = try IPCClient(path: path, timeoutMilliseconds: timeoutMilliseconds)
-        } catch {
-            throw CommandFailure(.unavailable, "kassad is not reachable at \(path): \(error)")
-        }
-        let c = client.greeting.register["currency"]
-        if let code = c?["code"]?.stringValue, let decimals = c?["decimals"]?.intValue, (0...4).contains(decimals) {
-            currency = Currency(code: code, minorUnits: Int(decimals))
-        } else {
-            currency = .EUR
-        }
+    /// Connects on first use, so that a mistyped command is a usage error before any connection.
+    init(path: String, json: Bool, idempotencyKey: String?, timeoutMilliseconds: Int64 = 10_000) {
+        self.path = path
         self.json = json
         self.idempotencyKey = idempotencyKey
+        self.timeoutMilliseconds = timeoutMilliseconds
+    }
+
+    var client: IPCClient {
+        get throws(CommandFailure) {
+            if let connection { return connection }
+            do {
+                let c = try IPCClient(path: path, timeoutMilliseconds: timeoutMilliseconds)
+                connection = c
+                return c
+            } catch {
+                throw CommandFailure(.unavailable, "kassad is not reachable at \(path): \(error)")
+            }
+        }
+    }
+
+    /// The register's currency, from the greeting.
+    var currency: Currency {
+        get throws(CommandFailure) {
+            let c = try client.greeting.register["currency"]
+            if let code = c?["code"]?.stringValue, let decimals = c?["decimals"]?.intValue, (0...4).contains(decimals) {
+                return Currency(code: code, minorUnits: Int(decimals))
+            }
+            return .EUR
+        }
     }
 
     /// Calls an operation; a mutating one carries an idempotency key so a retry never sells twice.
     func call(_ op: String, _ args: JSONObject = [:], mutating: Bool = false) throws(CommandFailure) -> JSONValue {
         let key = mutating ? (idempotencyKey ?? Session.randomKey()) : nil
+        let c = try client
         do {
-            return try client.call(op, args: args, idempotencyKey: key)
+            return try c.call(op, args: args, idempotencyKey: key)
         } catch {
             switch error {
             case .remote(let e): throw CommandFailure(.failure, "\(e.message) [\(e.code.rawValue)]")
@@ -48,14 +66,16 @@ final class Session {
     }
 
     /// Parses an amount a person typed (`20`, `20.5`, `20,50`) into minor units.
-    func amount(_ text: String) throws(UsageError) -> Int64 {
+    func amount(_ text: String) throws -> Int64 {
+        let currency = try self.currency
         do { return try Money.parse(text, currency: currency).minor } catch {
             throw UsageError("'\(text)' is not an amount in \(currency.code) (at most \(currency.minorUnits) decimals)")
         }
     }
 
     func money(_ minor: Int64?) -> String {
-        MoneyFormat.plain(currency).format(minor ?? 0, currency: currency)
+        let currency = (try? self.currency) ?? .EUR
+        return MoneyFormat.plain(currency).format(minor ?? 0, currency: currency)
     }
 
     static func randomKey() -> String {
