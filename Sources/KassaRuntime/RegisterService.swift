@@ -625,12 +625,21 @@ final class RegisterService {
     private func printJob(_ lines: [String]) {
         let id = nextOutputID
         nextOutputID += 1
+        let before = printer.state
         do {
             try printer.print(lines, outputID: id)
             setAlarm("printer_offline", nil)
         } catch {
             setAlarm("printer_offline", "the receipt printer is away (\(error)): reprint the receipt when it is back")
         }
+        if printer.state != before { deviceChanged(printer) }
+    }
+
+    /// Tells subscribers a device's state or status changed.
+    func deviceChanged(_ d: any Device) {
+        log.notice("device status", ["device": d.id, "state": d.state.rawValue])
+        broadcast("device.status", ["id": .string(d.id), "kind": .string(d.kind.rawValue), "state": .string(d.state.rawValue),
+                                    "status": .array(d.status.map { .string($0.rawValue) })])
     }
 
     private func kickDrawer() {
