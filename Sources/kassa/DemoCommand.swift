@@ -66,6 +66,7 @@ enum DemoCommand {
             Kassa demo is running (state in \(dir)). In another terminal:
 
                 export KASSA_SOCKET=\(socket)
+                alias kassa=\(siblingExecutable("kassa"))
                 echo 1111 | kassa login          # anna, cashier   (2222 sami, supervisor; 3333 tero, technician)
                 kassa shift open 100
                 kassa scan 101                   # coffee; 102, 103… café items, or any EAN-13 of the demo catalog
