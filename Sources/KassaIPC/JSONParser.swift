@@ -46,10 +46,14 @@ extension JSONValue {
     /// Parses exactly one JSON value (RFC 8259) with optional surrounding whitespace.
     /// Strict: valid UTF-8 only, no lone surrogates, no duplicate keys, no trailing bytes.
     public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
-        try bytes.withUnsafeBufferPointer { (buffer) throws(JSONParseError) -> JSONValue in
+        // The closure's typed error is carried out by hand: Swift 6.0's withUnsafeBufferPointer
+        // only rethrows untyped errors.
+        var result: Result<JSONValue, JSONParseError>!
+        bytes.withUnsafeBufferPointer { buffer in
             var parser = JSONParser(buffer)
-            return try parser.parseDocument()
+            do throws(JSONParseError) { result = .success(try parser.parseDocument()) } catch { result = .failure(error) }
         }
+        return try result.get()
     }
 
     public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {

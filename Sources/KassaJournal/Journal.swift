@@ -334,10 +334,12 @@ public final class Journal {
         }
         let groupLength = Int64(entries.reduce(0) { $0 + Format.recordOverhead + $1.payload.count })
         if writeOffset > Int64(Format.segmentHeaderLength), writeOffset + groupLength > options.segmentSizeLimit {
-            do {
+            do throws(JournalError) {
                 try rotate()
-            } catch .noSpace(let error) {
-                warning("journal: no space for a new segment (\(error)); \(store.segments.last!.name) grows on")
+            } catch {
+                // Not `catch .noSpace(let e)`: Swift 6.0's SIL verifier crashes on that pattern.
+                guard case .noSpace(let e) = error else { throw error }
+                warning("journal: no space for a new segment (\(e)); \(store.segments.last!.name) grows on")
             }
         }
         let target = try writableFile()

@@ -58,10 +58,12 @@ public final class JournalReader {
         guard !store.segments.isEmpty else { return nil }
         if fromSeq <= 1 { return try walkFromStart(through: .max, body) }
         var point: ChainPoint
-        do {
+        do throws(JournalError) {
             point = try chainPoint(before: fromSeq, in: store)
-        } catch .damaged(let fault) {
-            return fault
+        } catch {
+            // Not `catch .damaged(let fault)`: Swift 6.0's SIL verifier crashes on that pattern.
+            if case .damaged(let fault) = error { return fault }
+            throw error
         }
         do {
             return try store.walk(from: &point, verifyingChain: true, visit: body)

@@ -162,7 +162,7 @@ public final class Reactor {
         running = true
         var events = [epoll_event](repeating: epoll_event(), count: 64)
         while running {
-            let n = events.withUnsafeMutableBufferPointer { epoll_wait(epollFD, $0.baseAddress, Int32($0.count), -1) }
+            let n = events.withUnsafeMutableBufferPointer { epoll_wait(epollFD, $0.baseAddress!, Int32($0.count), -1) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw .last("epoll_wait")

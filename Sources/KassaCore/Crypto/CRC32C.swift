@@ -11,14 +11,12 @@ public enum CRC32C {
             while count >= 8 {
                 let low = UInt32(littleEndian: p.loadUnaligned(as: UInt32.self)) ^ crc
                 let high = UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
-                crc = t[7 &* 256 &+ Int(low & 0xFF)]
-                    ^ t[6 &* 256 &+ Int((low &>> 8) & 0xFF)]
-                    ^ t[5 &* 256 &+ Int((low &>> 16) & 0xFF)]
-                    ^ t[4 &* 256 &+ Int(low &>> 24)]
-                    ^ t[3 &* 256 &+ Int(high & 0xFF)]
-                    ^ t[2 &* 256 &+ Int((high &>> 8) & 0xFF)]
-                    ^ t[1 &* 256 &+ Int((high &>> 16) & 0xFF)]
-                    ^ t[Int(high &>> 24)]
+                // Split in halves: Swift 6.0's type checker gives up on one eight-term expression.
+                let fromLow: UInt32 = t[7 &* 256 &+ Int(low & 0xFF)] ^ t[6 &* 256 &+ Int((low &>> 8) & 0xFF)]
+                    ^ t[5 &* 256 &+ Int((low &>> 16) & 0xFF)] ^ t[4 &* 256 &+ Int(low &>> 24)]
+                let fromHigh: UInt32 = t[3 &* 256 &+ Int(high & 0xFF)] ^ t[2 &* 256 &+ Int((high &>> 8) & 0xFF)]
+                    ^ t[1 &* 256 &+ Int((high &>> 16) & 0xFF)] ^ t[Int(high &>> 24)]
+                crc = fromLow ^ fromHigh
                 p += 8
                 count &-= 8
             }
