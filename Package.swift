@@ -24,8 +24,10 @@ let package = Package(
         .testTarget(name: "KassaCoreTests", dependencies: ["KassaCore"]),
         .testTarget(name: "KassaJournalTests", dependencies: ["KassaJournal", "KassaCore"]),
         .testTarget(name: "KassaIPCTests", dependencies: ["KassaIPC", "KassaCore", "CLinux"]),
-        .testTarget(name: "SystemTests", dependencies: ["KassaIPC", "KassaRuntime", "KassaJournal", "KassaCore"]),
-        .testTarget(name: "KassaCLITests", dependencies: ["KassaRuntime", "KassaJournal", "KassaCore"]),
+        // Helpers for the tests that run the real binaries.
+        .target(name: "KassaTestSupport", path: "Tests/Support"),
+        .testTarget(name: "SystemTests", dependencies: ["KassaTestSupport", "KassaIPC", "KassaRuntime", "KassaJournal", "KassaCore"]),
+        .testTarget(name: "KassaCLITests", dependencies: ["KassaTestSupport", "KassaRuntime", "KassaJournal", "KassaCore"]),
         .testTarget(name: "KassaRuntimeTests", dependencies: ["KassaRuntime", "KassaJournal", "KassaIPC", "KassaCore", "CLinux"]),
     ],
     swiftLanguageModes: [.v6]

@@ -88,10 +88,8 @@ public struct Catalog: Sendable, Equatable {
 
     private var arena: [UInt8] = []
     private var records: [Record] = []
-    private var departments: [String] = []
-    private var departmentIndex: [String: UInt16] = [:]
-    private var taxClasses: [TaxClassID] = []
-    private var taxClassIndex: [TaxClassID: UInt16] = [:]
+    private var departments = Interner<String>()
+    private var taxClasses = Interner<TaxClassID>()
     private var byID: [ItemID: Int32] = [:]
     /// All-digit codes up to 18 digits as `digits | length << 60`; anything else by its text.
     private var byNumericBarcode: [UInt64: Int32] = [:]
@@ -140,7 +138,7 @@ public struct Catalog: Sendable, Equatable {
         let name = store(item.name)
         let codes = store((item.barcodes + item.plus).map { $0 + "\n" }.joined())
         records.append(Record(id: id, name: name, codes: codes, price: item.price, barcodeCount: UInt16(item.barcodes.count),
-                              department: intern(item.department), taxClass: intern(item.taxClass), unit: item.unit, live: true))
+                              department: departments.id(item.department), taxClass: taxClasses.id(item.taxClass), unit: item.unit, live: true))
         byID[item.id] = index
         for code in item.barcodes {
             if let key = Self.numericKey(code) { byNumericBarcode[key] = index } else { byTextBarcode[code] = index }
@@ -199,27 +197,11 @@ public struct Catalog: Sendable, Equatable {
         arena.withUnsafeBufferPointer { String(decoding: $0[Int(span.offset)..<Int(span.offset + span.length)], as: UTF8.self) }
     }
 
-    private mutating func intern(_ department: String) -> UInt16 {
-        if let i = departmentIndex[department] { return i }
-        let i = UInt16(departments.count)
-        departments.append(department)
-        departmentIndex[department] = i
-        return i
-    }
-
-    private mutating func intern(_ taxClass: TaxClassID) -> UInt16 {
-        if let i = taxClassIndex[taxClass] { return i }
-        let i = UInt16(taxClasses.count)
-        taxClasses.append(taxClass)
-        taxClassIndex[taxClass] = i
-        return i
-    }
-
     private func materialise(_ index: Int32) -> Item {
         let r = records[Int(index)]
         let codes = text(r.codes).split(separator: "\n").map(String.init)
-        return Item(id: ItemID(text(r.id)), name: text(r.name), department: departments[Int(r.department)], price: r.price,
-                    taxClass: taxClasses[Int(r.taxClass)], unit: r.unit, barcodes: Array(codes.prefix(Int(r.barcodeCount))),
+        return Item(id: ItemID(text(r.id)), name: text(r.name), department: departments.values[Int(r.department)], price: r.price,
+                    taxClass: taxClasses.values[Int(r.taxClass)], unit: r.unit, barcodes: Array(codes.prefix(Int(r.barcodeCount))),
                     plus: Array(codes.dropFirst(Int(r.barcodeCount))))
     }
 
@@ -334,4 +316,19 @@ public struct EmbeddedBarcodeRule: Hashable, Sendable {
         EmbeddedBarcodeRule(prefix: "23", itemDigits: 5, valueDigits: 5, value: .grams),
         EmbeddedBarcodeRule(prefix: "24", itemDigits: 5, valueDigits: 5, value: .cents),
     ]
+}
+
+/// Values that repeat across many items (departments, tax classes), stored once and referred to
+/// by a small number.
+private struct Interner<Value: Hashable & Sendable>: Sendable {
+    private(set) var values: [Value] = []
+    private var ids: [Value: UInt16] = [:]
+
+    mutating func id(_ value: Value) -> UInt16 {
+        if let id = ids[value] { return id }
+        let id = UInt16(values.count)
+        values.append(value)
+        ids[value] = id
+        return id
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import KassaTestSupport
 
 @Suite("kassa's command line")
 struct CommandLineTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import KassaTestSupport
 import KassaCore
 import KassaJournal
 import KassaRuntime

@@ -1,5 +1,6 @@
 import Foundation
 import KassaIPC
+import KassaTestSupport
 
 /// A real kassad on a temporary state directory, started and stopped by a test.
 final class Daemon {
@@ -10,11 +11,6 @@ final class Daemon {
     private(set) var process: Process?
     private var extraArguments: [String]
     private var environment: [String: String]
-
-    static func binary(_ name: String) -> String {
-        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-            .appendingPathComponent(name).path
-    }
 
     init(arguments: [String] = ["--demo"], environment: [String: String] = [:]) {
         directory = NSTemporaryDirectory() + "kassa-sys-" + UUID().uuidString.prefix(8)
@@ -32,7 +28,7 @@ final class Daemon {
     @discardableResult
     func start(waitForSocket: Bool = true) throws -> Process {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: Daemon.binary("kassad"))
+        p.executableURL = URL(fileURLWithPath: Run.binary("kassad"))
         p.arguments = ["--state-dir", stateDirectory, "--socket", socket] + extraArguments
         var env = ProcessInfo.processInfo.environment
         env["NOTIFY_SOCKET"] = nil
@@ -93,23 +89,8 @@ final class Daemon {
 
     /// Runs the kassa CLI against this daemon; `stdin` feeds PIN prompts.
     func kassa(_ args: [String], stdin: String? = nil) throws -> (status: Int32, out: String, err: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Daemon.binary("kassa"))
-        p.arguments = args
-        var env = ProcessInfo.processInfo.environment
-        env["KASSA_SOCKET"] = socket
-        p.environment = env
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = input
-        try p.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        let r = try Run.kassa(args, stdin: stdin, environment: ["KASSA_SOCKET": socket])
+        return (r.status, r.stdout, r.stderr)
     }
 }
 
