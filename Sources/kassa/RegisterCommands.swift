@@ -38,19 +38,20 @@ enum RegisterCommands {
         "devices", "journal-status", "clock", "training", "watch", "catalog", "config", "operator",
     ]
 
-    static func run(_ command: String, _ args: inout Arguments) throws -> ExitCode {
+    /// `socket` is a `--socket` given before the command; one after it is read here.
+    static func run(_ command: String, _ args: inout Arguments, socket: String?) throws -> ExitCode {
             if args.flag("--help") {
                 print(usage)
                 return .ok
             }
             let json = args.flag("--json")
-            let path = try Session.socketPath(&args)
+            let path = try Session.socketPath(socket, &args)
             let key = try args.option("--idempotency-key")
             if command == "watch" {
                 try args.finish()
                 return try watch(Session(path: path, json: json, idempotencyKey: nil, timeoutMilliseconds: 3_600_000))
             }
-            let s = try Session(path: path, json: json, idempotencyKey: key)
+            let s = Session(path: path, json: json, idempotencyKey: key)
             let result = try perform(command, &args, s)
             show(result, command, s)
             return .ok

@@ -13,7 +13,8 @@ final class Session {
     let timeoutMilliseconds: Int64
     private var connection: IPCClient?
 
-    static func socketPath(_ args: inout Arguments) throws(UsageError) -> String {
+    static func socketPath(_ given: String?, _ args: inout Arguments) throws(UsageError) -> String {
+        if let given { return given }
         if let path = try args.option("--socket") { return path }
         if let env = getenv("KASSA_SOCKET"), env.pointee != 0 { return String(cString: env) }
         return "/run/kassa/kassad.sock"

@@ -73,6 +73,10 @@ func runKassa(_ argv: [String]) -> ExitCode {
             print("kassa \(KassaCore.version)")
             return .ok
         }
+        // `kassa --socket PATH COMMAND`: taken before looking for the command, or PATH would be
+        // read as the command's name.
+        let leadingSocket = args.words.first.map { $0 == "--socket" || $0.hasPrefix("--socket=") } == true
+        let socket = leadingSocket ? try args.option("--socket") : nil
         guard let command = args.optionalPositional() else {
             print(topUsage)
             return args.flag("--help") ? .ok : .usage
@@ -84,13 +88,13 @@ func runKassa(_ argv: [String]) -> ExitCode {
         case "journal":
             if args.words.first == "status" {
                 _ = args.optionalPositional()
-                return try RegisterCommands.run("journal-status", &args)
+                return try RegisterCommands.run("journal-status", &args, socket: socket)
             }
             return try JournalCommands.run(&args)
         case "demo":
             return try DemoCommand.run(&args)
         case let c where RegisterCommands.commands.contains(c):
-            return try RegisterCommands.run(c, &args)
+            return try RegisterCommands.run(c, &args, socket: socket)
         case "bench":
             return try BenchCommands.run(&args)
         default:

@@ -16,6 +16,13 @@ struct CommandLineTests {
         #expect(r.stderr.contains("/nonexistent/kassad.sock"))
     }
 
+    @Test func theSocketMayComeBeforeTheCommand() throws {
+        let r = try Run.kassa(["--socket", "/nonexistent/kassad.sock", "status"])
+        #expect(r.status == 3)
+        #expect(r.stderr.contains("/nonexistent/kassad.sock"))
+        #expect(try Run.kassa(["--socket=/nonexistent/kassad.sock", "journal", "status"]).status == 3)
+    }
+
     @Test func usageErrorsExitTwo() throws {
         #expect(try Run.kassa(["frobnicate"]).status == 2)
         #expect(try Run.kassa(["pay", "cash", "--socket", "/nonexistent.sock"]).status == 2)
