@@ -23,6 +23,7 @@ let package = Package(
         .executableTarget(name: "kassa", dependencies: ["KassaCore", "KassaJournal", "KassaIPC", "KassaRuntime", "CLinux"]),
         .testTarget(name: "KassaCoreTests", dependencies: ["KassaCore"]),
         .testTarget(name: "KassaJournalTests", dependencies: ["KassaJournal", "KassaCore"]),
+        .testTarget(name: "KassaDevicesTests", dependencies: ["KassaDevices", "KassaCore"]),
         .testTarget(name: "KassaIPCTests", dependencies: ["KassaIPC", "KassaCore", "CLinux"]),
         .testTarget(name: "KassaCLITests", dependencies: ["KassaRuntime", "KassaJournal", "KassaCore"]),
         .testTarget(name: "KassaRuntimeTests", dependencies: ["KassaRuntime", "KassaJournal", "KassaIPC", "KassaCore", "CLinux"]),
