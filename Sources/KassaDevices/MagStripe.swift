@@ -154,11 +154,12 @@ public enum MagStripe {
 /// Finds payment card numbers in free text and masks them, before the text reaches a log or the
 /// journal.
 public enum CardNumberMasker {
-    /// Masks every run of 13–19 digits that passes the Luhn check, written together or in groups
-    /// split by single spaces or dashes (`4111 1111 1111 1111`, `4111-1111-…`), leaving its last
-    /// four digits. Groups are tried in every consecutive combination, so a number followed by
-    /// another group (an expiry, say) is still found. About one in ten 13–19 digit numbers passes
-    /// Luhn by chance, so an unlucky barcode gets masked too: a masked barcode is a small price.
+    /// Masks every number of 13–19 digits that passes the Luhn check, leaving its last four
+    /// digits. Digits may be split by single spaces or dashes (`4111 1111 1111 1111`). In a run of
+    /// more than 19 digits every 13–19 digit stretch is tried, so a number glued to another (an
+    /// expiry, a second card) is still found. About one in ten digit strings passes Luhn by
+    /// chance, so some barcodes and long references get masked too: hiding too much is the safe
+    /// mistake.
     public static func maskAll(in text: String) -> String {
         let scalars = Array(text.unicodeScalars)
         var masked = [Bool](repeating: false, count: scalars.count)
@@ -166,25 +167,21 @@ public enum CardNumberMasker {
         var i = 0
         while i < scalars.count {
             guard isDigit(i) else { i += 1; continue }
-            // The groups of one run, as positions of their digits.
-            var groups: [[Int]] = []
+            // The positions of one run's digits, across single separators.
+            var positions: [Int] = []
             var j = i
             while true {
-                var group: [Int] = []
-                while isDigit(j) { group.append(j); j += 1 }
-                groups.append(group)
+                while isDigit(j) { positions.append(j); j += 1 }
                 guard j < scalars.count, scalars[j] == " " || scalars[j] == "-", isDigit(j + 1) else { break }
                 j += 1
             }
-            for first in groups.indices {
-                var positions: [Int] = []
-                for group in groups[first...] {
-                    positions += group
-                    if positions.count > 19 { break }
-                    let digits = positions.map { Int(scalars[$0].value) - 0x30 }
-                    if positions.count >= 13, MagStripe.luhnValid(digits) {
-                        for position in positions.dropLast(4) { masked[position] = true }
-                    }
+            let digits = positions.map { Int(scalars[$0].value) - 0x30 }
+            // A run that could itself be a card number is one; only a longer run can hide one.
+            let lengths = digits.count <= 19 ? digits.count...digits.count : 13...19
+            for start in digits.indices {
+                for length in lengths where length >= 13 && start + length <= digits.count {
+                    guard MagStripe.luhnValid(Array(digits[start..<(start + length)])) else { continue }
+                    for position in positions[start..<(start + length - 4)] { masked[position] = true }
                 }
             }
             i = j
