@@ -18,6 +18,10 @@ public struct BootKeyboardReport: Sendable, Hashable {
     /// Left shift is modifier bit 1, right shift bit 5.
     public var shift: Bool { modifiers & 0x22 != 0 }
 
+    /// Control, Alt or GUI held: the key is a command (a scanner sends Ctrl+] for GS1's group
+    /// separator), not the character printed on it.
+    public var isChord: Bool { modifiers & 0xDD != 0 }
+
     /// Usages 1–3 (ErrorRollOver, POSTFail, ErrorUndefined) fill every slot when the keyboard
     /// cannot tell which keys are down: such a report says nothing about presses or releases.
     public var isError: Bool { usages.contains { (0x01...0x03).contains($0) } }
@@ -27,7 +31,8 @@ public enum KeyEvent: Sendable, Hashable {
     case character(Character)
     case enter
     case tab
-    /// A key outside our table: a scanner sending it is misconfigured (or is not a scanner).
+    /// A key outside our table, or pressed with Control, Alt or GUI: a scanner sending it is
+    /// misconfigured (or is not a scanner).
     case unmapped(usage: UInt8)
 }
 
@@ -74,7 +79,9 @@ public enum HIDKeyboard {
             guard !report.isError else { return [] }
             let pressed = report.usages.filter { !held.contains($0) }
             held = report.usages
-            return pressed.map { HIDKeyboard.event(usage: $0, shift: report.shift) }
+            return pressed.map { usage in
+                report.isChord ? .unmapped(usage: usage) : HIDKeyboard.event(usage: usage, shift: report.shift)
+            }
         }
     }
 }

@@ -56,7 +56,12 @@ private func events(_ reports: [[UInt8]]) -> [KeyEvent] {
     @Test func eitherShiftKeyShifts() {
         #expect(events([report(0x04, modifiers: leftShift)]) == [.character("A")])
         #expect(events([report(0x04, modifiers: rightShift)]) == [.character("A")])
-        #expect(events([report(0x04, modifiers: 0x01)]) == [.character("a")])
+    }
+
+    @Test func aKeyPressedWithControlAltOrGUITypesNoCharacter() {
+        #expect(events([report(0x30, modifiers: 0x01)]) == [.unmapped(usage: 0x30)])
+        #expect(events([report(0x04, modifiers: 0x40)]) == [.unmapped(usage: 0x04)])
+        #expect(events([report(0x04, modifiers: 0x08)]) == [.unmapped(usage: 0x04)])
     }
 
     @Test func aHeldKeyCountsOnceAcrossConsecutiveReports() {
