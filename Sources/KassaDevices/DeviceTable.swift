@@ -1,3 +1,5 @@
+import KassaCore
+
 /// The one table of devices kassad knows (DESIGN.md): which USB devices it claims, with which
 /// driver and profile. The udev rules are generated from it, so the two cannot disagree.
 public struct DeviceTable: Sendable, Hashable {
@@ -132,8 +134,5 @@ public enum UdevRules {
     }
 
     /// udev compares ids as lowercase four-digit hex.
-    private static func hex(_ id: UInt16) -> String {
-        let digits = Array("0123456789abcdef")
-        return String((0..<4).reversed().map { digits[Int(id >> ($0 * 4)) & 0xF] })
-    }
+    private static func hex(_ id: UInt16) -> String { Hex.encode([UInt8(id >> 8), UInt8(id & 0xFF)]) }
 }

@@ -1,3 +1,5 @@
+import KassaCore
+
 /// Barcode scanners in USB HID mode: boot keyboard reports (keyboard wedge) and HID POS reports.
 ///
 /// Usages are decoded with our own US table, which is what scanners emit, never through the
@@ -101,17 +103,12 @@ public enum ScanError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .tooLong(let limit): return "scan longer than \(limit) characters"
-        case .unprintableKey(let usage): return "scanner sent key usage 0x\(hex(usage)), which types no character"
-        case .unprintableByte(let byte): return "scanner sent byte 0x\(hex(byte)) inside a barcode"
+        case .unprintableKey(let usage): return "scanner sent key usage 0x\(Hex.encode([usage])), which types no character"
+        case .unprintableByte(let byte): return "scanner sent byte 0x\(Hex.encode([byte])) inside a barcode"
         case .malformedReport(let length): return "scanner sent a \(length)-byte report"
         case .lengthBeyondReport(let declared, let available):
             return "scanner report declares \(declared) data bytes but carries \(available)"
         }
-    }
-
-    private func hex(_ byte: UInt8) -> String {
-        let digits = Array("0123456789ABCDEF")
-        return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
     }
 }
 

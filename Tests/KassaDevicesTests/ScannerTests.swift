@@ -127,7 +127,7 @@ private func events(_ reports: [[UInt8]]) -> [KeyEvent] {
     }
 
     @Test func errorsDescribeTheProblemInWords() {
-        #expect(ScanError.unprintableKey(usage: 0x3A).description == "scanner sent key usage 0x3A, which types no character")
+        #expect(ScanError.unprintableKey(usage: 0x3A).description == "scanner sent key usage 0x3a, which types no character")
         #expect(ScanError.tooLong(limit: 5).description == "scan longer than 5 characters")
     }
 }
