@@ -73,7 +73,7 @@ public struct DeviceTable: Sendable, Hashable {
     /// to it prints nothing, and claiming it would only hide that from the operator.
     ///
     /// A printer-class device is assumed to speak ESC/POS until its `GET_DEVICE_ID` says otherwise
-    /// (the transport checks `CMD:` for `ESC/POS`): an office printer is printer class too.
+    /// (the USB transport is to check its `CMD:` for `ESC/POS`): an office printer is printer class too.
     public static let standard = DeviceTable(entries: [
         Entry(name: "Epson TM (vendor class)", match: .product(vendor: 0x04B8, product: 0x0202), driver: .escposPrinter(.epson80mm)),
         Entry(name: "Epson TM-T20", match: .product(vendor: 0x04B8, product: 0x0E15), driver: .escposPrinter(.epson80mm)),

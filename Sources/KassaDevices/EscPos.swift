@@ -150,7 +150,7 @@ public enum EscPos {
         Array(commands(document, profile: profile).joined())
     }
 
-    /// Plain receipt lines (already laid out at `profile.columns`), then feed and cut.
+    /// Plain receipt lines (already laid out at `profile.columns`), then the profile's feed and cut.
     public static func encode(lines: [String], profile: PrinterProfile) -> [UInt8] {
         encode(lines.map { .text($0) } + [.cut], profile: profile)
     }
