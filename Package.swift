@@ -23,6 +23,7 @@ let package = Package(
         .executableTarget(name: "kassa", dependencies: ["KassaCore", "KassaJournal", "KassaIPC", "KassaRuntime", "CLinux"]),
         .testTarget(name: "KassaCoreTests", dependencies: ["KassaCore"]),
         .testTarget(name: "KassaJournalTests", dependencies: ["KassaJournal", "KassaCore"]),
+        .testTarget(name: "KassaDevicesTests", dependencies: ["KassaDevices", "KassaCore"]),
         .testTarget(name: "KassaIPCTests", dependencies: ["KassaIPC", "KassaCore", "CLinux"]),
         // Helpers for the tests that run the real binaries.
         .target(name: "KassaTestSupport", path: "Tests/Support"),

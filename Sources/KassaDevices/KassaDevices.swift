@@ -4,6 +4,10 @@
 /// events and outputs with ids, and the drivers and transports behind them. It never decides
 /// anything about a sale: the runtime tells it what to print, show or kick, after the journal has
 /// recorded why.
+///
+/// The protocol files (`EscPos`, `CustomerDisplayProtocol`, `HIDKeyboard`, `SerialScanner`,
+/// `MagStripe`, `DeviceTable`) are pure functions over bytes: no I/O and no Foundation, so every
+/// byte is tested without hardware. Transports do the I/O and call them.
 
 /// What a device is for.
 public enum DeviceKind: String, Sendable, Hashable, CaseIterable {

@@ -1,0 +1,82 @@
+/// The single-byte character tables receipt printers and pole displays print with, and the
+/// conversion of our Unicode text into them.
+///
+/// Text bytes never include control characters: an item name holding ESC, GS or DLE would
+/// otherwise become a printer command (or split one), so everything outside a table prints as `?`.
+public enum CharacterTable: String, Sendable, Hashable, CaseIterable {
+    /// IBM code page 858: code page 850 with the euro sign at `D5` (where 850 has dotless i).
+    case pc858
+    /// Windows-1252: Latin-1 with typographic punctuation and the euro sign in `80`–`9F`.
+    case wpc1252
+    /// ISO-8859-15: Latin-1 with the euro sign at `A4` and eight other letters replaced.
+    case iso8859_15
+
+    /// Printed for a character the table lacks.
+    public static let replacement: UInt8 = 0x3F
+
+    /// The table's bytes for `text`: one byte per character (grapheme), so the byte count matches
+    /// `TextLayout.width` for the text we print; `é` typed as e + U+0301 still finds its byte.
+    public func encode(_ text: String) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        for character in text { bytes.append(byte(for: character) ?? Self.replacement) }
+        return bytes
+    }
+
+    /// The byte for one character, or nil when the table has no glyph for it.
+    public func byte(for character: Character) -> UInt8? {
+        if let ascii = character.asciiValue { return (0x20...0x7E).contains(ascii) ? ascii : nil }
+        return upperHalf[character]
+    }
+
+    private var upperHalf: [Character: UInt8] {
+        switch self {
+        case .pc858: return CharacterTable.pc858Upper
+        case .wpc1252: return CharacterTable.wpc1252Upper
+        case .iso8859_15: return CharacterTable.iso885915Upper
+        }
+    }
+
+    /// Builds a byte map from a string that lists the glyphs of `first`, `first + 1`, …; a space
+    /// in the string marks a byte without a printable glyph.
+    private static func table(from first: UInt8, _ glyphs: String) -> [Character: UInt8] {
+        var map: [Character: UInt8] = [:]
+        for (offset, glyph) in glyphs.enumerated() where glyph != " " {
+            map[glyph] = first + UInt8(offset)
+        }
+        return map
+    }
+
+    /// Latin-1's printable upper half (`A1`–`FF`), shared by 1252 and, with eight changes, 8859-15.
+    private static let latin1Upper: [Character: UInt8] = {
+        var map: [Character: UInt8] = ["\u{A0}": 0xA0]
+        for value in UInt8(0xA1)...0xFF { map[Character(Unicode.Scalar(value))] = value }
+        return map
+    }()
+
+    private static let pc858Upper: [Character: UInt8] = {
+        var map = table(from: 0x80,
+            "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜø£Ø×ƒáíóúñÑªº¿®¬½¼¡«»░▒▓│┤ÁÂÀ©╣║╗╝¢¥┐"
+            + "└┴┬├─┼ãÃ╚╔╩╦╠═╬¤ðÐÊËÈ€ÍÎÏ┘┌█▄¦Ì▀ÓßÔÒõÕµþÞÚÛÙýÝ¯´ ±‗¾¶§÷¸°¨·¹³²■")
+        map["\u{A0}"] = 0xFF
+        map["\u{AD}"] = 0xF0
+        return map
+    }()
+
+    private static let wpc1252Upper: [Character: UInt8] = latin1Upper.merging(
+        table(from: 0x80, "€ ‚ƒ„…†‡ˆ‰Š‹Œ Ž  ‘’“”•–—˜™š›œ žŸ"), uniquingKeysWith: { _, new in new })
+
+    private static let iso885915Upper: [Character: UInt8] = {
+        var map = latin1Upper
+        // 8859-15 gives these eight Latin-1 positions to € Š š Ž ž Œ œ Ÿ.
+        let replaced: [(old: Unicode.Scalar, new: Character)] = [
+            ("\u{A4}", "€"), ("\u{A6}", "Š"), ("\u{A8}", "š"), ("\u{B4}", "Ž"),
+            ("\u{B8}", "ž"), ("\u{BC}", "Œ"), ("\u{BD}", "œ"), ("\u{BE}", "Ÿ"),
+        ]
+        for (old, new) in replaced {
+            map[Character(old)] = nil
+            map[new] = UInt8(old.value)
+        }
+        return map
+    }()
+}
