@@ -20,7 +20,7 @@ let package = Package(
         .target(name: "KassaIPC", dependencies: ["KassaCore", "CLinux"], exclude: ["PROTOCOL.md"]),
         .target(name: "KassaRuntime", dependencies: ["KassaCore", "KassaJournal", "KassaDevices", "KassaIPC", "CLinux"]),
         .executableTarget(name: "kassad", dependencies: ["KassaRuntime"]),
-        .executableTarget(name: "kassa", dependencies: ["KassaCore", "KassaJournal", "KassaIPC", "KassaRuntime", "CLinux"]),
+        .executableTarget(name: "kassa", dependencies: ["KassaCore", "KassaJournal", "KassaDevices", "KassaIPC", "KassaRuntime", "CLinux"]),
         .testTarget(name: "KassaCoreTests", dependencies: ["KassaCore"]),
         .testTarget(name: "KassaJournalTests", dependencies: ["KassaJournal", "KassaCore"]),
         .testTarget(name: "KassaDevicesTests", dependencies: ["KassaDevices", "KassaCore"]),

@@ -14,6 +14,7 @@ let topUsage = """
       demo [--state-dir DIR]       start kassad --demo in a temporary directory and say what next
 
     Offline (a state directory, no kassad needed):
+      udev-rules                   print the udev rules generated from the device table
       journal verify|dump|export   check, dump or export the journal
       bench journal | bench ipc    measure durable commits, replay, start-up; IPC round trips, RSS
 
@@ -93,6 +94,8 @@ func runKassa(_ argv: [String]) -> ExitCode {
             return try JournalCommands.run(&args)
         case "demo":
             return try DemoCommand.run(&args)
+        case "udev-rules":
+            return try UdevRulesCommand.run(&args)
         case let c where RegisterCommands.commands.contains(c):
             return try RegisterCommands.run(c, &args, socket: socket)
         case "bench":
