@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 public struct JournalOptions: Sendable {
     public var registerID: UInt64
     /// A segment is closed once it would grow past this; a soft limit when the disk is full.
@@ -83,7 +86,15 @@ public final class Journal {
             rejected.forEach(warning)
             let journal = Journal(stateDirectory: stateDirectory, options: options, fileSystem: fileSystem, store: store,
                                   snapshots: snapshots, snapshot: snapshot, warning: warning)
-            try journal.recover()
+            do throws(FileSystemError) {
+                try journal.recover()
+            } catch {
+                // A read-only file system must not become a crash loop: open what can be read,
+                // record nothing, and say why.
+                guard error.code == EROFS || error.code == EACCES || error.code == EPERM else { throw error }
+                warning("journal: opening read-only, the state directory cannot be written (\(error))")
+                journal.mode = .readOnly(.notWritable(error))
+            }
             return journal
         } catch {
             throw .io(error)
@@ -416,7 +427,7 @@ public final class Journal {
     private func writableFile() throws(JournalError) -> any JournalFile {
         switch mode {
         case .readOnly(.damaged(let fault)): throw .readOnly(fault)
-        case .readOnly(.writerFailed(let error)): throw .writerClosed(error)
+        case .readOnly(.writerFailed(let error)), .readOnly(.notWritable(let error)): throw .writerClosed(error)
         case .readWrite: return file!
         }
     }
@@ -449,6 +460,13 @@ public final class Journal {
         } catch {
             throw closeWriter(error)
         }
+    }
+
+    /// Tries again to reserve space after the disk was full, so that selling resumes by itself
+    /// once space is freed. Call it from a timer while `lowSpace` is raised.
+    public func retryReservation() {
+        guard lowSpace, case .readWrite = mode else { return }
+        topUpReservation()
     }
 
     /// Keeps at least half a chunk reserved ahead; failing that, raises `lowSpace` so the register

@@ -114,11 +114,15 @@ public enum JournalMode: Equatable, Sendable {
         case damaged(JournalFault)
         /// An fsync or write failed; the writer is closed for good, reopen and replay.
         case writerFailed(FileSystemError)
+        /// The file system refuses writes (mounted read-only, or not ours to write): the journal
+        /// reads as far as it is whole and records nothing.
+        case notWritable(FileSystemError)
 
         public var description: String {
             switch self {
             case .damaged(let fault): return "journal damaged: \(fault)"
             case .writerFailed(let error): return "journal writer failed: \(error)"
+            case .notWritable(let error): return "the state directory cannot be written (\(error)): check the file system"
             }
         }
     }

@@ -67,6 +67,7 @@ final class RegisterService {
 
     /// Re-checks the alarms that come from outside the register (clock, journal, disk).
     func refreshAlarms() {
+        ledger.journal.retryReservation()
         setAlarm("clock_behind", clockBehindBy.map {
             "the clock is \($0 / 1000) s behind the newest journaled time: set the time (NTP, console or CLI) to sell again"
         })

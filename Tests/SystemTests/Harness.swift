@@ -5,15 +5,18 @@ import KassaTestSupport
 /// A real kassad on a temporary state directory, started and stopped by a test.
 final class Daemon {
     let directory: String
-    var stateDirectory: String { directory + "/state" }
+    /// The journal and secrets; socket and log stay in `directory` (a read-only state must not
+    /// stop the test from starting kassad).
+    let stateDirectory: String
     var socket: String { directory + "/kassad.sock" }
     var logPath: String { directory + "/kassad.log" }
     private(set) var process: Process?
     private var extraArguments: [String]
     private var environment: [String: String]
 
-    init(arguments: [String] = ["--demo"], environment: [String: String] = [:]) {
+    init(arguments: [String] = ["--demo"], environment: [String: String] = [:], stateUnder parent: String? = nil) {
         directory = NSTemporaryDirectory() + "kassa-sys-" + UUID().uuidString.prefix(8)
+        stateDirectory = (parent ?? directory) + "/state"
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         extraArguments = arguments
         self.environment = environment

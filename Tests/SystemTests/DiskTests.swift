@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+import KassaIPC
+import KassaTestSupport
+
+/// A small tmpfs of our own, mounted for one test (we run as root in CI).
+final class ScratchMount {
+    let path: String
+    let mounted: Bool
+
+    init(sizeMegabytes: Int) {
+        path = NSTemporaryDirectory() + "kassa-mnt-" + UUID().uuidString.prefix(8)
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        mounted = (try? Run.command("/bin/mount", ["-t", "tmpfs", "-o", "size=\(sizeMegabytes)m", "tmpfs", path]).status) == 0
+    }
+
+    func remount(readOnly: Bool) -> Bool {
+        (try? Run.command("/bin/mount", ["-o", "remount," + (readOnly ? "ro" : "rw"), path]).status) == 0
+    }
+
+    deinit {
+        _ = try? Run.command("/bin/umount", ["-l", path])
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    static var available: Bool { getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/bin/mount") }
+}
+
+@Suite("Disks that fill up or go read-only", .enabled(if: ScratchMount.available))
+struct DiskTests {
+    @Test func aReadOnlyFileSystemAtStartMeansAReadOnlyRegisterThatSaysWhy() throws {
+        let mount = ScratchMount(sizeMegabytes: 16)
+        try #require(mount.mounted)
+        let d = Daemon(stateUnder: mount.path)
+        try d.start()
+        let c = try d.client()
+        _ = try c.call("login", args: ["pin": "1111"])
+        _ = try c.call("shift.open", args: ["float": 0])
+        _ = try c.call("sale.scan", args: ["code": "101"])
+        _ = try c.call("sale.tender", args: ["kind": "card", "amount": 290])
+        #expect(d.stop() == 0)
+
+        try #require(mount.remount(readOnly: true))
+        try d.start()
+        let ro = try d.client()
+        let status = try ro.call("status")
+        #expect(status["journal"]?["mode"]?.stringValue == "read_only")
+        #expect(status["journal"]?["reason"]?.stringValue?.contains("cannot be written") == true)
+        #expect(status["alarms"]?.arrayValue?.contains { $0["code"]?.stringValue == "journal_read_only" } == true)
+        #expect(ro.errorCode("sale.scan", ["code": "101"]) == .readOnly)
+        #expect(try ro.call("report.x")["report"]?["sales"]?.intValue == 1)
+        #expect(d.stop() == 0)
+        _ = mount.remount(readOnly: false)
+    }
+
+    @Test func aFullDiskRefusesTheNextSaleFinishesTheStartedOneAndSellsAgainWhenFreed() throws {
+        let mount = ScratchMount(sizeMegabytes: 8)
+        try #require(mount.mounted)
+        let d = Daemon(stateUnder: mount.path)
+        try d.start()
+        let c = try d.client()
+        _ = try c.call("login", args: ["pin": "1111"])
+        _ = try c.call("shift.open", args: ["float": 0])
+        // Fill every free byte: kassad keeps only the space it reserved ahead.
+        let filler = mount.path + "/filler"
+        _ = try Run.command("/bin/dd", ["if=/dev/zero", "of=" + filler, "bs=64k"])
+        var refusal: IPCError?
+        var completed = 0
+        selling: for _ in 0..<2000 {
+            for _ in 0..<20 {
+                switch c.attempt("sale.scan", ["code": "101"]) {
+                case .success: continue
+                case .failure(let e):
+                    refusal = e
+                    break selling
+                }
+            }
+            guard case .success = c.attempt("sale.tender", ["kind": "card", "amount": .int(20 * 290)]) else { break }
+            completed += 1
+        }
+        let error = try #require(refusal, "the disk never filled")
+        #expect(error.code == .refused)
+        #expect(error.message.contains("disk is full"))
+        #expect(try c.call("status")["alarms"]?.arrayValue?.contains { $0["code"]?.stringValue == "disk_low" } == true)
+        #expect(d.process?.isRunning == true)
+        #expect(try c.call("report.x")["report"]?["sales"]?.intValue == Int64(completed))
+
+        try FileManager.default.removeItem(atPath: filler)
+        var resumed = false
+        for _ in 0..<50 {
+            if case .success = c.attempt("sale.scan", ["code": "101"]) {
+                resumed = true
+                break
+            }
+            usleep(200_000)
+        }
+        #expect(resumed, "selling did not resume once space was freed")
+        #expect(d.stop() == 0)
+        #expect(try d.kassa(["journal", "verify", "--state-dir", d.stateDirectory]).status == 0)
+    }
+}
