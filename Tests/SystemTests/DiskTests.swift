@@ -23,7 +23,11 @@ final class ScratchMount {
         try? FileManager.default.removeItem(atPath: path)
     }
 
-    static var available: Bool { getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/bin/mount") }
+    /// Whether this machine lets us mount at all (root with the right to mount): tried once.
+    static let available: Bool = {
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/bin/mount") else { return false }
+        return ScratchMount(sizeMegabytes: 1).mounted
+    }()
 }
 
 @Suite("Disks that fill up or go read-only", .enabled(if: ScratchMount.available))
