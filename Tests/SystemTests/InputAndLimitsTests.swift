@@ -86,6 +86,26 @@ struct InputAndLimitsTests {
         #expect(try c.call("status")["register"]?.stringValue == "demo-1")
     }
 
+    @Test func aBacklogOfClientsAlreadyGoneDoesNotCrowdOutALiveOne() throws {
+        let d = Daemon()
+        try d.start()
+        let pid = d.process!.processIdentifier
+        kill(pid, SIGSTOP)
+        // While kassad is stopped, its listen backlog fills with clients that connect and leave.
+        for _ in 0..<64 {
+            let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_un()
+            address.sun_family = sa_family_t(AF_UNIX)
+            withUnsafeMutableBytes(of: &address.sun_path) { raw in for (i, b) in d.socket.utf8.enumerated() { raw[i] = b } }
+            _ = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            }
+            close(fd)
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.05) { _ = kill(pid, SIGCONT) }
+        #expect(try d.client().call("status")["register"] != nil)
+    }
+
     @Test func theConnectionCapAnswersTooManyConnections() throws {
         let d = Daemon()
         try d.start()
