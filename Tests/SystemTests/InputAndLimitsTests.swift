@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import KassaIPC
+import KassaTestSupport
 
 /// Bad input gets a specific error; the daemon and every other client carry on.
 @Suite("Bad input and limits")
@@ -122,5 +123,28 @@ struct InputAndLimitsTests {
         held.removeAll()
         usleep(100_000)
         #expect(try d.client().call("status")["register"] != nil)
+    }
+}
+
+@Suite("Who may connect", .enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
+struct SocketPermissionTests {
+    @Test func anotherUserOutsideTheGroupIsRefusedByTheSocketsPermissions() throws {
+        let d = Daemon()
+        try d.start()
+        var st = stat()
+        #expect(stat(d.socket, &st) == 0)
+        #expect(st.st_mode & 0o777 == 0o660)
+        // The same CLI, dropped to nobody without supplementary groups (a copy nobody may run,
+        // wherever the build tree lives).
+        let cli = d.directory + "/kassa"
+        try FileManager.default.copyItem(atPath: Run.binary("kassa"), toPath: cli)
+        chmod(d.directory, 0o755)
+        chmod(cli, 0o755)
+        let r = try Run.command("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups",
+                                                      cli, "--socket", d.socket, "status"])
+        #expect(r.status == 3)
+        #expect(r.stderr.contains("Permission denied"))
+        // Root, as the register front-end may run, still gets in.
+        #expect(try d.kassa(["status"]).status == 0)
     }
 }
