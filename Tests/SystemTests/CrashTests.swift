@@ -93,8 +93,7 @@ struct IdempotencyTests {
         let d = Daemon()
         try d.start()
         let c = try d.client()
-        _ = try c.call("login", args: ["pin": "1111"])
-        _ = try c.call("shift.open", args: ["float": 0])
+        try c.readyToSell()
         _ = try c.call("sale.scan", args: ["code": "101"], idempotencyKey: "scan-1")
         let first = try c.call("sale.tender", args: ["kind": "cash", "amount": 500], idempotencyKey: "pay-1")
         let head = try c.call("journal.status")["last_seq"]!.intValue!
@@ -111,8 +110,7 @@ struct IdempotencyTests {
         let d = Daemon()
         try d.start()
         var c = try d.client()
-        _ = try c.call("login", args: ["pin": "1111"])
-        _ = try c.call("shift.open", args: ["float": 0])
+        try c.readyToSell()
         _ = try c.call("sale.scan", args: ["code": "101"])
         // Send the paying request and kill kassad without reading the reply.
         try c.send(Request(id: .int(99), op: "sale.tender", args: ["kind": "card", "amount": 290], idempotencyKey: "pay-once"))

@@ -38,8 +38,7 @@ struct DiskTests {
         let d = Daemon(stateUnder: mount.path)
         try d.start()
         let c = try d.client()
-        _ = try c.call("login", args: ["pin": "1111"])
-        _ = try c.call("shift.open", args: ["float": 0])
+        try c.readyToSell()
         _ = try c.call("sale.scan", args: ["code": "101"])
         _ = try c.call("sale.tender", args: ["kind": "card", "amount": 290])
         #expect(d.stop() == 0)
@@ -63,8 +62,7 @@ struct DiskTests {
         let d = Daemon(stateUnder: mount.path)
         try d.start()
         let c = try d.client()
-        _ = try c.call("login", args: ["pin": "1111"])
-        _ = try c.call("shift.open", args: ["float": 0])
+        try c.readyToSell()
         // Fill every free byte: kassad keeps only the space it reserved ahead.
         let filler = mount.path + "/filler"
         _ = try Run.command("/bin/dd", ["if=/dev/zero", "of=" + filler, "bs=64k"])

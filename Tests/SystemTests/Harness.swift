@@ -111,6 +111,12 @@ extension IPCClient {
         }
     }
 
+    /// Logs the demo cashier in and opens a shift with no float: the start of most tests.
+    func readyToSell() throws {
+        _ = try call("login", args: ["pin": "1111"])
+        _ = try call("shift.open", args: ["float": 0])
+    }
+
     func errorCode(_ op: String, _ args: JSONObject = [:]) -> ErrorCode? {
         if case .failure(let e) = attempt(op, args) { return e.code }
         return nil
