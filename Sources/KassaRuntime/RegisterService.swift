@@ -137,12 +137,12 @@ final class RegisterService {
         case "login":
             let pin = try args.string("pin")
             try args.finish()
-            try run(.login(pin: pin), key: key) { s, _ in ["operator": Views.operator(s.currentOperator.flatMap { s.operators[$0] })] }
-            return lastResult
+            let result = try run(.login(pin: pin), key: key) { s, _ in ["operator": Views.operator(s.currentOperator.flatMap { s.operators[$0] })] }
+            return result
         case "logout":
             try args.finish()
-            try run(.logout, key: key) { _, _ in [:] }
-            return lastResult
+            let result = try run(.logout, key: key) { _, _ in [:] }
+            return result
         case "technician":
             let pin = try args.string("pin")
             try args.finish()
@@ -227,15 +227,15 @@ final class RegisterService {
         case "sale.cancel":
             let pin = try args.optionalString("override_pin")
             try args.finish()
-            try run(.cancel(override: pin), key: key) { _, _ in [:] }
-            return lastResult
+            let result = try run(.cancel(override: pin), key: key) { _, _ in [:] }
+            return result
         case "sale.park":
             try args.finish()
-            try run(.park, key: key) { _, events in
+            let result = try run(.park, key: key) { _, events in
                 for e in events { if case .saleParked(let id) = e { return ["park_id": .int(Int64(id))] } }
                 return [:]
             }
-            return lastResult
+            return result
         case "sale.resume":
             let id = try args.int("park_id")
             try args.finish()
@@ -254,23 +254,23 @@ final class RegisterService {
             guard drawer.state != .offline else {
                 throw IPCError(.deviceUnavailable, "the drawer cannot be opened: \(drawer.id) is offline (nothing was queued)")
             }
-            try run(.noSale(override: pin), key: key) { _, _ in [:] }
-            return lastResult
+            let result = try run(.noSale(override: pin), key: key) { _, _ in [:] }
+            return result
         case "shift.open":
             let float = try args.int("float")
             try args.finish()
-            try run(.openShift(float: float), key: key) { s, _ in ["shift": s.shift?.json ?? .null] }
-            return lastResult
+            let result = try run(.openShift(float: float), key: key) { s, _ in ["shift": s.shift?.json ?? .null] }
+            return result
         case "shift.cash_in", "shift.cash_out":
             let amount = try args.int("amount")
             let reason = try args.string("reason")
             try args.finish()
-            try run(.moveCash(op == "shift.cash_in" ? .cashIn : .cashOut, amount: amount, reason: reason), key: key) { _, _ in [:] }
-            return lastResult
+            let result = try run(.moveCash(op == "shift.cash_in" ? .cashIn : .cashOut, amount: amount, reason: reason), key: key) { _, _ in [:] }
+            return result
         case "shift.close":
             let counted = try args.int("counted")
             try args.finish()
-            try run(.closeShift(counted: counted), key: key) { _, events in
+            let result = try run(.closeShift(counted: counted), key: key) { _, events in
                 for e in events {
                     if case .shiftClosed(let n, let counted, let expected, _, _) = e {
                         return ["shift": .int(Int64(n)), "counted": .int(counted), "expected": .int(expected),
@@ -279,7 +279,7 @@ final class RegisterService {
                 }
                 return [:]
             }
-            return lastResult
+            return result
         case "report.x":
             try args.finish()
             let x = ledger.state.xReport(registerID: config.registerID)
@@ -288,7 +288,7 @@ final class RegisterService {
                     "text": .array(ReportText.x(x, config, at: localTimeText(context().now)).map(JSONValue.string))]
         case "report.z":
             try args.finish()
-            try run(.closeDay, key: key) { [self] _, events in
+            let result = try run(.closeDay, key: key) { [self] _, events in
                 for e in events {
                     if case .dayClosed(let z) = e {
                         return ["z": .int(Int64(z.number)), "report": z.counters.json,
@@ -298,7 +298,7 @@ final class RegisterService {
                 }
                 return [:]
             }
-            return lastResult
+            return result
 
         case "catalog.lookup":
             let code = try args.string("code")
@@ -341,17 +341,17 @@ final class RegisterService {
             let id = try args.string("id")
             try args.finish()
             try requireTechnician(connection)
-            try run(.removeOperator(OperatorID(id)), key: key) { _, _ in [:] }
+            let result = try run(.removeOperator(OperatorID(id)), key: key) { _, _ in [:] }
             pins.remove(OperatorID(id))
             do { try pins.save() } catch { log.error("cannot save PINs", ["error": error.description]) }
             env.pins = pins.vault
-            return lastResult
+            return result
         case "training.set":
             let on = try args.bool("on")
             let pin = try args.optionalString("override_pin")
             try args.finish()
-            try run(.setTraining(on, override: pin), key: key) { s, _ in ["training": .bool(s.training)] }
-            return lastResult
+            let result = try run(.setTraining(on, override: pin), key: key) { s, _ in ["training": .bool(s.training)] }
+            return result
         case "devices.list":
             try args.finish()
             return .array(devices.map { d in
@@ -387,11 +387,10 @@ final class RegisterService {
 
     // MARK: Running commands
 
-    private var lastResult: JSONValue = .null
-
-    /// Decides, journals (with the idempotency key's result), then runs the effects.
+    /// Decides, journals (with the idempotency key's result), then runs the effects; returns the result.
+    @discardableResult
     private func run(_ command: Command, key: String?,
-                     result: (RegisterState, [RegisterEvent]) -> JSONValue) throws(IPCError) {
+                     result: (RegisterState, [RegisterEvent]) -> JSONValue) throws(IPCError) -> JSONValue {
         let ctx = context()
         let decision = ledger.state.decide(command, env, ctx)
         if let refusal = decision.refusal {
@@ -404,8 +403,8 @@ final class RegisterService {
         var events = decision.events
         if let key { events.append(.requestCompleted(key: key, result: value.serialized())) }
         try record(events)
-        lastResult = value
         effects(decision.events)
+        return value
     }
 
     private func record(_ events: [RegisterEvent]) throws(IPCError) {
@@ -424,12 +423,12 @@ final class RegisterService {
     }
 
     private func runSale(_ command: Command, key: String?) throws(IPCError) -> JSONValue {
-        try run(command, key: key) { [config] s, _ in Views.sale(s.openSale, config) }
-        return lastResult
+        let result = try run(command, key: key) { [config] s, _ in Views.sale(s.openSale, config) }
+        return result
     }
 
     private func runPayment(_ command: Command, key: String?) throws(IPCError) -> JSONValue {
-        try run(command, key: key) { [self] s, events in
+        let result = try run(command, key: key) { [self] s, events in
             for e in events {
                 if case .saleCompleted(let sale) = e {
                     return ["completed": Views.receipt(sale, text: receiptText(sale, hash: nil))]
@@ -437,7 +436,7 @@ final class RegisterService {
             }
             return ["sale": Views.sale(s.openSale, config)]
         }
-        return lastResult
+        return result
     }
 
     private func refund(_ args: inout RequestArguments, key: String?) throws(IPCError) -> JSONValue {
@@ -459,7 +458,7 @@ final class RegisterService {
         } catch {
             throw IPCError(.notFound, "no receipt \(number) on this register")
         }
-        try run(.refund(original: original, lines: lines, tender: tender, override: pin), key: key) { [self] _, events in
+        let result = try run(.refund(original: original, lines: lines, tender: tender, override: pin), key: key) { [self] _, events in
             for e in events {
                 if case .refundCompleted(let r) = e {
                     return ["refund": .int(Int64(r.refundNumber)), "total": .int(r.total), "paid_out": .int(r.paidOut),
@@ -468,7 +467,7 @@ final class RegisterService {
             }
             return [:]
         }
-        return lastResult
+        return result
     }
 
     private func reprint(_ number: UInt64, training: Bool) throws(IPCError) -> JSONValue {
