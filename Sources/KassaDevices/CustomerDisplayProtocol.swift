@@ -33,16 +33,24 @@ public enum CustomerDisplayProtocol {
     public static func show(_ upper: String, _ lower: String, profile: DisplayProfile) -> [UInt8] {
         let upperBytes = line(upper, profile.table)
         let lowerBytes = line(lower, profile.table)
+        // Built by appending: Swift 6.0's type checker times out on long `+` chains of arrays.
+        var out: [UInt8] = []
         switch profile.commandSet {
-        case .epson:
+        case .epson, .logicControls:
             // Explicit cursor moves: what the cursor does after the 20th column depends on the
             // display's scroll mode, so never rely on it wrapping.
-            return cursor(x: 1, y: 1, .epson) + upperBytes + cursor(x: 1, y: 2, .epson) + lowerBytes
+            out += cursor(x: 1, y: 1, profile.commandSet)
+            out += upperBytes
+            out += cursor(x: 1, y: 2, profile.commandSet)
+            out += lowerBytes
         case .cd5220:
-            return [0x1B, 0x51, 0x41] + upperBytes + [0x0D] + [0x1B, 0x51, 0x42] + lowerBytes + [0x0D]
-        case .logicControls:
-            return cursor(x: 1, y: 1, .logicControls) + upperBytes + cursor(x: 1, y: 2, .logicControls) + lowerBytes
+            out += [0x1B, 0x51, 0x41]
+            out += upperBytes
+            out += [0x0D, 0x1B, 0x51, 0x42]
+            out += lowerBytes
+            out += [0x0D]
         }
+        return out
     }
 
     /// Moves the cursor to column `x` (1–20) of line `y` (1–2).
