@@ -77,7 +77,7 @@ struct DiskTests {
                     break selling
                 }
             }
-            guard case .success = c.attempt("sale.tender", ["kind": "card", "amount": .int(20 * 290)]) else { break }
+            guard case .success = c.attempt("sale.tender", ["kind": "card", "amount": .int(Int64(20 * 290))]) else { break }
             completed += 1
         }
         let error = try #require(refusal, "the disk never filled")
