@@ -14,14 +14,14 @@ private func spaces(_ n: Int) -> [UInt8] { [UInt8](repeating: 0x20, count: n) }
 
     @Test func epsonLinesArePlacedByCursorAndPaddedToTwentyCells() {
         let bytes = CustomerDisplayProtocol.show("Kahvi", "3,50 €", profile: DisplayProfile(commandSet: .epson, table: .pc858))
-        #expect(bytes == [0x1F, 0x24, 1, 1] + Array("Kahvi".utf8) + spaces(15)
-                + [0x1F, 0x24, 1, 2] + Array("3,50 ".utf8) + [0xD5] + spaces(14))
+        #expect(bytes == joined([0x1F, 0x24, 1, 1], Array("Kahvi".utf8), spaces(15),
+                                [0x1F, 0x24, 1, 2], Array("3,50 ".utf8), [0xD5], spaces(14)))
     }
 
     @Test func cd5220WritesWholeUpperAndLowerLines() {
         let bytes = CustomerDisplayProtocol.show("Yhteensä", "12,40", profile: DisplayProfile(commandSet: .cd5220, table: .wpc1252))
-        #expect(bytes == [0x1B, 0x51, 0x41] + Array("Yhteens".utf8) + [0xE4] + spaces(12) + [0x0D]
-                + [0x1B, 0x51, 0x42] + Array("12,40".utf8) + spaces(15) + [0x0D])
+        #expect(bytes == joined([0x1B, 0x51, 0x41], Array("Yhteens".utf8), [0xE4], spaces(12), [0x0D],
+                                [0x1B, 0x51, 0x42], Array("12,40".utf8), spaces(15), [0x0D]))
     }
 
     @Test func logicControlsPlacesLinesAtCellsZeroAndTwenty() {

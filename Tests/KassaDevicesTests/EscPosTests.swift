@@ -91,11 +91,13 @@ private func tokenize(_ bytes: [UInt8]) -> [[UInt8]]? {
             .text("YHTEENSÄ 3,50", .total),
             .text("Kiitos"),
         ], profile: .epson80mm)
-        let expected: [UInt8] = [0x1B, 0x40, 0x1B, 0x74, 19]
-            + [0x1B, 0x61, 1] + Array("Kuitti".utf8) + [0x0A]
-            + [0x1B, 0x61, 0] + Array("Kahvi".utf8) + [0x0A]
-            + [0x1B, 0x45, 1, 0x1D, 0x21, 0x01] + Array("YHTEENS".utf8) + [0x8E] + Array(" 3,50".utf8) + [0x0A]
-            + [0x1B, 0x45, 0, 0x1D, 0x21, 0x00] + Array("Kiitos".utf8) + [0x0A]
+        // Joined from parts: Swift 6.0's type checker gives up on one long `+` chain.
+        let expected = joined(
+            [0x1B, 0x40, 0x1B, 0x74, 19],
+            [0x1B, 0x61, 1], Array("Kuitti".utf8), [0x0A],
+            [0x1B, 0x61, 0], Array("Kahvi".utf8), [0x0A],
+            [0x1B, 0x45, 1, 0x1D, 0x21, 0x01], Array("YHTEENS".utf8), [0x8E], Array(" 3,50".utf8), [0x0A],
+            [0x1B, 0x45, 0, 0x1D, 0x21, 0x00], Array("Kiitos".utf8), [0x0A])
         #expect(bytes == expected)
     }
 
@@ -225,3 +227,6 @@ private func tokenize(_ bytes: [UInt8]) -> [[UInt8]]? {
         #expect(EscPos.splitReplies([0x5F, 0x41]).rest == [0x5F, 0x41])
     }
 }
+
+/// Byte parts joined into one sequence.
+func joined(_ parts: [UInt8]...) -> [UInt8] { parts.flatMap { $0 } }
