@@ -26,7 +26,7 @@ private func spaces(_ n: Int) -> [UInt8] { [UInt8](repeating: 0x20, count: n) }
 
     @Test func logicControlsPlacesLinesAtCellsZeroAndTwenty() {
         let bytes = CustomerDisplayProtocol.show("a", "b", profile: DisplayProfile(commandSet: .logicControls, table: .pc858))
-        #expect(bytes == [0x10, 0x00, 0x61] + spaces(19) + [0x10, 0x14, 0x62] + spaces(19))
+        #expect(bytes == joined([0x10, 0x00, 0x61], spaces(19), [0x10, 0x14, 0x62], spaces(19)))
     }
 
     @Test func longTextIsTruncatedToTwentyCells() {

@@ -72,7 +72,7 @@ private func tokenize(_ bytes: [UInt8]) -> [[UInt8]]? {
 @Suite struct EscPosEncoderTests {
     @Test func aJobStartsWithInitialiseAndTheProfilesCodePage() {
         let bytes = EscPos.encode([.text("Kassa")], profile: .epson80mm)
-        #expect(bytes == [0x1B, 0x40, 0x1B, 0x74, 19] + Array("Kassa".utf8) + [0x0A])
+        #expect(bytes == joined([0x1B, 0x40, 0x1B, 0x74, 19], Array("Kassa".utf8), [0x0A]))
     }
 
     @Test func plainLinesEndWithTheProfilesFeedAndCut() {
@@ -103,7 +103,7 @@ private func tokenize(_ bytes: [UInt8]) -> [[UInt8]]? {
 
     @Test func separatorFillsTheLineAndFeedSendsLineFeeds() {
         let bytes = EscPos.encode([.separator("="), .feed(lines: 2)], profile: .epson58mm)
-        #expect(bytes == [0x1B, 0x40, 0x1B, 0x74, 19] + [UInt8](repeating: 0x3D, count: 32) + [0x0A, 0x0A, 0x0A])
+        #expect(bytes == joined([0x1B, 0x40, 0x1B, 0x74, 19], [UInt8](repeating: 0x3D, count: 32), [0x0A, 0x0A, 0x0A]))
     }
 
     @Test func textIsCutAtTheLineEndOfItsWidth() {
@@ -116,7 +116,7 @@ private func tokenize(_ bytes: [UInt8]) -> [[UInt8]]? {
 
     @Test func controlCharactersInTextNeverReachThePrinterAsCommands() {
         let bytes = EscPos.encode([.text("a\u{1B}@b\u{10}\u{14}c\u{1D}V")], profile: .epson80mm)
-        #expect(Array(bytes.dropFirst(5)) == Array("a?@b??c?V".utf8) + [0x0A])
+        #expect(Array(bytes.dropFirst(5)) == joined(Array("a?@b??c?V".utf8), [0x0A]))
     }
 
     @Test func everyPieceOfAJobIsWholeCommandsSoRealtimeCommandsGoOnlyBetweenThem() throws {
@@ -217,7 +217,7 @@ private func tokenize(_ bytes: [UInt8]) -> [[UInt8]]? {
     }
 
     @Test func aReplyStreamSplitsIntoStatusASBAndPrinterID() {
-        let stream: [UInt8] = [0x12, 0x14, 0x00, 0x03, 0x00, 0x5F] + Array("TM-T20".utf8) + [0x00, 0xFF, 0x16, 0x10, 0x00]
+        let stream = joined([0x12, 0x14, 0x00, 0x03, 0x00, 0x5F], Array("TM-T20".utf8), [0x00, 0xFF, 0x16, 0x10, 0x00])
         let (replies, rest) = EscPos.splitReplies(stream)
         #expect(replies == [
             .realtimeStatus(0x12), .automaticStatus([0x14, 0x00, 0x03, 0x00]), .printerID("TM-T20"),

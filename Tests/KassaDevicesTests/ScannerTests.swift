@@ -134,7 +134,7 @@ private func events(_ reports: [[UInt8]]) -> [KeyEvent] {
 
 @Suite struct HIDPOSTests {
     @Test func aReportCarriesLengthSymbologyAndData() throws {
-        let scan = try HIDPOS.decode([0x02, 13, 0x5D, 0x45, 0x30] + Array("4006381333931".utf8) + [0, 0, 0], hasReportID: true)
+        let scan = try HIDPOS.decode(joined([0x02, 13, 0x5D, 0x45, 0x30], Array("4006381333931".utf8), [0, 0, 0]), hasReportID: true)
         #expect(scan.symbology == "]E0")
         #expect(scan.data == Array("4006381333931".utf8))
     }
