@@ -1,21 +1,20 @@
 /// The words on a receipt, in the register's language.
 public struct ReceiptWords: Hashable, Sendable {
     public var receipt, refund, copy, training, register, cashier, total, change, rounding, discount, receiptDiscount,
-        vat, net, gross, cash, card, voucher, originalReceipt, priceOverride, voided: String
+        vat, net, gross, cash, card, voucher, originalReceipt, priceOverride: String
 
     public static let english = ReceiptWords(
         receipt: "Receipt", refund: "REFUND", copy: "*** COPY ***", training: "*** TRAINING - NOT A RECEIPT ***",
         register: "Register", cashier: "Cashier", total: "TOTAL", change: "Change", rounding: "Rounding",
         discount: "Discount", receiptDiscount: "Receipt discount", vat: "VAT", net: "Net", gross: "Gross", cash: "Cash",
-        card: "Card", voucher: "Voucher", originalReceipt: "Original receipt", priceOverride: "Price changed from",
-        voided: "VOID")
+        card: "Card", voucher: "Voucher", originalReceipt: "Original receipt", priceOverride: "Price changed from")
 
     public static let finnish = ReceiptWords(
         receipt: "Kuitti", refund: "PALAUTUS", copy: "*** KOPIO ***", training: "*** HARJOITUS - EI KUITTI ***",
         register: "Kassa", cashier: "Myyjä", total: "YHTEENSÄ", change: "Takaisin", rounding: "Pyöristys",
         discount: "Alennus", receiptDiscount: "Kuittialennus", vat: "ALV", net: "Veroton", gross: "Verollinen",
         cash: "Käteinen", card: "Kortti", voucher: "Lahjakortti", originalReceipt: "Alkuperäinen kuitti",
-        priceOverride: "Hinta muutettu, oli", voided: "MITÄTÖITY")
+        priceOverride: "Hinta muutettu, oli")
 
     public func tender(_ kind: TenderKind) -> String {
         switch kind {

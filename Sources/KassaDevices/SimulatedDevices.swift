@@ -8,9 +8,9 @@ import KassaCore
 public final class SimulatedPrinter: ReceiptPrinter {
     public let id: String
     public let kind = DeviceKind.printer
-    public private(set) var state = DeviceState.idle
-    public var power = PowerState.online
-    public var status: [DeviceStatus] = []
+    public let state = DeviceState.idle
+    public let power = PowerState.online
+    public let status: [DeviceStatus] = []
     public let columns: Int
     public let outputPath: String
     private let log: (String) -> Void
@@ -22,15 +22,7 @@ public final class SimulatedPrinter: ReceiptPrinter {
         self.log = log
     }
 
-    /// Takes the printer away (as an unplug would) or brings it back.
-    public func setOnline(_ online: Bool) {
-        state = online ? .idle : .offline
-        power = online ? .online : .offline
-        status = online ? [] : [.offline]
-    }
-
     public func print(_ lines: [String], outputID: UInt64) throws(DeviceError) {
-        guard state != .offline else { throw DeviceError(device: id, message: "printer is offline") }
         var bytes = Array("--- job \(outputID) ---\n".utf8)
         for line in lines {
             bytes += Array(line.utf8)
@@ -46,28 +38,21 @@ public final class SimulatedPrinter: ReceiptPrinter {
     }
 }
 
-/// A drawer kicked through the simulated printer: it opens only while that printer is online.
+/// A drawer with no hardware: each kick goes to the log.
 public final class SimulatedDrawer: CashDrawer {
     public let id: String
     public let kind = DeviceKind.drawer
-    public var state: DeviceState { printer.state == .offline ? .offline : .idle }
-    public var power: PowerState { printer.power }
-    public private(set) var status: [DeviceStatus] = [.drawerClosed]
-    public private(set) var kicks = 0
-    private let printer: SimulatedPrinter
+    public let state = DeviceState.idle
+    public let power = PowerState.online
+    public let status: [DeviceStatus] = [.drawerClosed]
     private let log: (String) -> Void
 
-    public init(id: String = "drawer-sim", printer: SimulatedPrinter, log: @escaping (String) -> Void) {
+    public init(id: String = "drawer-sim", log: @escaping (String) -> Void) {
         self.id = id
-        self.printer = printer
         self.log = log
     }
 
     public func open() throws(DeviceError) {
-        guard printer.state != .offline else {
-            throw DeviceError(device: id, message: "the printer that kicks the drawer is offline")
-        }
-        kicks += 1
         log("drawer \(id) opened")
     }
 }

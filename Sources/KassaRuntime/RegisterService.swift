@@ -648,11 +648,7 @@ final class RegisterService {
 
     private func operatorName(_ id: OperatorID) -> String { ledger.state.operators[id]?.name ?? id.rawValue }
 
-    private func localTimeText(_ t: Timestamp) -> String {
-        let lt = fileConfig.timeZone.localTime(t)
-        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return "\(lt.date) \(two(lt.hour)):\(two(lt.minute))"
-    }
+    private func localTimeText(_ t: Timestamp) -> String { fileConfig.timeZone.localTime(t).minuteText }
 
     func receiptText(_ sale: CompletedSale, hash: [UInt8]?, copy: Bool = false) -> [String] {
         Receipt.sale(sale, config: config, operatorName: operatorName(sale.operatorID), localTime: localTimeText(sale.time),

@@ -152,7 +152,7 @@ public enum Supervisor {
         }
         let printer = SimulatedPrinter(outputPath: options.stateDirectory + "/printer.out", log: { log.info($0) })
         let service = RegisterService(ledger: ledger, config: config, catalog: catalog, pins: pins, printer: printer,
-                                      drawer: SimulatedDrawer(printer: printer, log: { log.info($0) }),
+                                      drawer: SimulatedDrawer(log: { log.info($0) }),
                                       display: SimulatedDisplay(log: { log.debug($0) }),
                                       stateDirectory: options.stateDirectory, log: log)
 

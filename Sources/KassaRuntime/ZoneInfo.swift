@@ -28,11 +28,15 @@ public struct LocalTime: Hashable, Sendable, CustomStringConvertible {
 
     /// ISO 8601 with offset, e.g. `2026-03-29T04:00:00+03:00`.
     public var description: String {
-        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
         let sign = utcOffsetSeconds < 0 ? "-" : "+"
         let off = abs(utcOffsetSeconds)
-        return "\(date)T\(two(hour)):\(two(minute)):\(two(second))\(sign)\(two(off / 3600)):\(two(off / 60 % 60))"
+        return "\(date)T\(Self.two(hour)):\(Self.two(minute)):\(Self.two(second))\(sign)\(Self.two(off / 3600)):\(Self.two(off / 60 % 60))"
     }
+
+    /// To the minute, as receipts and reports show it: `2026-03-29 04:00`.
+    public var minuteText: String { "\(date) \(Self.two(hour)):\(Self.two(minute))" }
+
+    private static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
 }
 
 /// How a local wall-clock time maps back to UTC around daylight-saving changes.
