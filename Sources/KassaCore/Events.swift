@@ -96,15 +96,46 @@ public enum RegisterEvent: Hashable, Sendable {
     /// back instead of doing the work again, also after a restart.
     case requestCompleted(key: String, result: String)
 
+    // Outputs: DESIGN.md's effects with ids, journaled when owed and when done, so that after a
+    // crash or an unplug kassad knows what it still owes the customer.
+    /// A printout is owed; recorded in the same group as the event that caused it.
+    case outputQueued(id: UInt64, Output)
+    /// `bytes` of the printout went to the printer (its buffer, not yet the paper), marked as a
+    /// copy or not.
+    case outputSent(id: UInt64, bytes: Int, copy: Bool)
+    /// The printout is done: the printer said it reached the end (`confirmedByPrinter`), or it
+    /// went to a printer that cannot say.
+    case outputDone(id: UInt64, confirmedByPrinter: Bool)
+
     /// Whether the runtime must fdatasync this event before any effect or reply depends on it.
     public var isDurable: Bool {
         switch self {
         case .saleCompleted, .refundCompleted, .dayClosed, .shiftOpened, .shiftClosed, .cashMoved, .noSale,
              .operatorAdded, .operatorRemoved, .pinLockout, .trainingModeChanged, .saleCancelled, .settingChanged,
-             .catalogImported:
+             .catalogImported, .outputQueued:
             return true
         default:
             return false
         }
+    }
+}
+
+/// Something kassad prints.
+public enum Output: Hashable, Sendable {
+    /// A sale's receipt, rendered again from the journal when needed.
+    case receipt(number: UInt64, training: Bool)
+    /// A document printed as it was laid out: refund slips, Z reports.
+    case document(kind: String, lines: [PrintedLine])
+}
+
+/// A printout kassad owes.
+public struct PendingOutput: Hashable, Sendable {
+    public var output: Output
+    /// Some of it went to the printer: printing it again must say it is a copy.
+    public var sent: Bool
+
+    public init(output: Output, sent: Bool = false) {
+        self.output = output
+        self.sent = sent
     }
 }

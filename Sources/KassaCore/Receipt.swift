@@ -1,20 +1,21 @@
 /// The words on a receipt, in the register's language.
 public struct ReceiptWords: Hashable, Sendable {
     public var receipt, refund, copy, training, register, cashier, total, change, rounding, discount, receiptDiscount,
-        vat, net, gross, cash, card, voucher, originalReceipt, priceOverride: String
+        vat, net, gross, cash, card, voucher, originalReceipt, priceOverride, paid, welcome: String
 
     public static let english = ReceiptWords(
         receipt: "Receipt", refund: "REFUND", copy: "*** COPY ***", training: "*** TRAINING - NOT A RECEIPT ***",
         register: "Register", cashier: "Cashier", total: "TOTAL", change: "Change", rounding: "Rounding",
         discount: "Discount", receiptDiscount: "Receipt discount", vat: "VAT", net: "Net", gross: "Gross", cash: "Cash",
-        card: "Card", voucher: "Voucher", originalReceipt: "Original receipt", priceOverride: "Price changed from")
+        card: "Card", voucher: "Voucher", originalReceipt: "Original receipt", priceOverride: "Price changed from",
+        paid: "Paid", welcome: "Welcome")
 
     public static let finnish = ReceiptWords(
         receipt: "Kuitti", refund: "PALAUTUS", copy: "*** KOPIO ***", training: "*** HARJOITUS - EI KUITTI ***",
         register: "Kassa", cashier: "Myyjä", total: "YHTEENSÄ", change: "Takaisin", rounding: "Pyöristys",
         discount: "Alennus", receiptDiscount: "Kuittialennus", vat: "ALV", net: "Veroton", gross: "Verollinen",
         cash: "Käteinen", card: "Kortti", voucher: "Lahjakortti", originalReceipt: "Alkuperäinen kuitti",
-        priceOverride: "Hinta muutettu, oli")
+        priceOverride: "Hinta muutettu, oli", paid: "Maksettu", welcome: "Tervetuloa")
 
     public func tender(_ kind: TenderKind) -> String {
         switch kind {
@@ -150,12 +151,18 @@ public struct Receipt: Hashable, Sendable {
 
     /// Plain text at 32, 42 or 48 columns (any width from 24 works): every line fits.
     public func render(columns: Int, format: MoneyFormat, currency: Currency, words: ReceiptWords) -> [String] {
+        renderLines(columns: columns, format: format, currency: currency, words: words).map(\.text)
+    }
+
+    /// The same lines with the emphasis a printer gives them: the total bold and double height,
+    /// the copy and training marks bold.
+    public func renderLines(columns: Int, format: MoneyFormat, currency: Currency, words: ReceiptWords) -> [PrintedLine] {
         let w = max(24, columns)
         let rule = String(repeating: "-", count: w)
         func money(_ m: Int64) -> String { format.format(m, currency: currency) }
-        var out: [String] = []
-        if training { out += TextLayout.wrap(words.training, columns: w).map { TextLayout.center($0, in: w) } }
-        if copy { out.append(TextLayout.center(words.copy, in: w)) }
+        var out: [PrintedLine] = []
+        if training { out += TextLayout.wrap(words.training, columns: w).map { PrintedLine(TextLayout.center($0, in: w), .strong) } }
+        if copy { out.append(PrintedLine(TextLayout.center(words.copy, in: w), .strong)) }
         for h in header { out += TextLayout.wrap(h, columns: w).map { TextLayout.center($0, in: w) } }
         out.append(rule)
         let title = kind == .sale ? words.receipt : words.refund
@@ -182,7 +189,7 @@ public struct Receipt: Hashable, Sendable {
         }
         if receiptDiscount != 0 { out.append(TextLayout.leftRight(words.receiptDiscount, money(-receiptDiscount), columns: w)) }
         out.append(rule)
-        out.append(TextLayout.leftRight(words.total, money(total), columns: w))
+        out.append(PrintedLine(TextLayout.leftRight(words.total, money(total), columns: w), .total))
         for t in tenders {
             out.append(TextLayout.leftRight(words.tender(t.kind) + (t.reference.map { " " + $0 } ?? ""), money(t.amount), columns: w))
         }
@@ -203,7 +210,7 @@ public struct Receipt: Hashable, Sendable {
             out.append("")
             for f in footer { out += TextLayout.wrap(f, columns: w).map { TextLayout.center($0, in: w) } }
         }
-        if training { out.append(TextLayout.center(words.training, in: w)) }
+        if training { out.append(PrintedLine(TextLayout.center(words.training, in: w), .strong)) }
         return out
     }
 
@@ -214,4 +221,31 @@ public struct Receipt: Hashable, Sendable {
         for c in cells.dropFirst() { s += " " + TextLayout.pad(TextLayout.truncate(c, to: rest - 1), to: rest - 1, alignment: .right) }
         return s
     }
+}
+
+/// One line of a printed document and how the printer emphasises it. The text already fits the
+/// paper's columns at normal width: emphasis never makes a line wider.
+public struct PrintedLine: Hashable, Sendable {
+    public enum Emphasis: Hashable, Sendable {
+        case normal
+        /// Bold.
+        case strong
+        /// Bold and double height: the amount the customer looks for.
+        case total
+    }
+
+    public var text: String
+    public var emphasis: Emphasis
+
+    public init(_ text: String, _ emphasis: Emphasis = .normal) {
+        self.text = text
+        self.emphasis = emphasis
+    }
+
+    public static func plain(_ lines: [String]) -> [PrintedLine] { lines.map { PrintedLine($0) } }
+}
+
+extension Array where Element == PrintedLine {
+    fileprivate mutating func append(_ text: String) { append(PrintedLine(text)) }
+    fileprivate static func += (lines: inout [PrintedLine], texts: [String]) { lines.append(contentsOf: PrintedLine.plain(texts)) }
 }

@@ -66,6 +66,9 @@ public struct RegisterState: Hashable, Sendable {
     /// Results of the newest keyed requests, oldest first in `requestOrder`.
     public var requestResults: [String: String] = [:]
     public var requestOrder: [String] = []
+    /// Printouts owed, by output id: queued and not yet done.
+    public var pendingOutputs: [UInt64: PendingOutput] = [:]
+    public var lastOutputID: UInt64 = 0
     /// How many request results are remembered; older keys are forgotten in order.
     public static let rememberedRequests = 4096
 
@@ -166,6 +169,13 @@ public struct RegisterState: Hashable, Sendable {
             if requestOrder.count > Self.rememberedRequests {
                 requestResults[requestOrder.removeFirst()] = nil
             }
+        case .outputQueued(let id, let output):
+            pendingOutputs[id] = PendingOutput(output: output)
+            lastOutputID = max(lastOutputID, id)
+        case .outputSent(let id, _, _):
+            pendingOutputs[id]?.sent = true
+        case .outputDone(let id, _):
+            pendingOutputs[id] = nil
         }
     }
 

@@ -10,6 +10,8 @@ public enum CharacterTable: String, Sendable, Hashable, CaseIterable {
     case wpc1252
     /// ISO-8859-15: Latin-1 with the euro sign at `A4` and eight other letters replaced.
     case iso8859_15
+    /// Plain US-ASCII: many pole displays have nothing more.
+    case ascii
 
     /// Printed for a character the table lacks.
     public static let replacement: UInt8 = 0x3F
@@ -34,6 +36,7 @@ public enum CharacterTable: String, Sendable, Hashable, CaseIterable {
         case .pc858: return CharacterTable.pc858Upper
         case .wpc1252: return CharacterTable.wpc1252Upper
         case .iso8859_15: return CharacterTable.iso885915Upper
+        case .ascii: return [:]
         }
     }
 
@@ -79,4 +82,33 @@ public enum CharacterTable: String, Sendable, Hashable, CaseIterable {
         }
         return map
     }()
+}
+
+extension CharacterTable {
+    /// `text` with every character the table lacks spelled with characters it has: `ä` as `a`,
+    /// `€` as `EUR`, typographic quotes as plain ones; `?` where nothing fits. For devices whose
+    /// character set is smaller than our text (pole displays), before the text is padded.
+    public func transliterated(_ text: String) -> String {
+        var out = ""
+        for c in text {
+            if byte(for: c) != nil {
+                out.append(c)
+            } else if let alternatives = Self.alternatives[c], let fit = alternatives.first(where: { $0.allSatisfy { byte(for: $0) != nil } }) {
+                out += fit
+            } else {
+                out.append("?")
+            }
+        }
+        return out
+    }
+
+    /// Spellings to fall back on, best first.
+    private static let alternatives: [Character: [String]] = [
+        "ä": ["a"], "ö": ["o"], "å": ["a"], "Ä": ["A"], "Ö": ["O"], "Å": ["A"], "ü": ["u"], "Ü": ["U"],
+        "é": ["e"], "è": ["e"], "ê": ["e"], "É": ["E"], "á": ["a"], "à": ["a"], "â": ["a"], "í": ["i"],
+        "ó": ["o"], "ô": ["o"], "ú": ["u"], "ñ": ["n"], "ç": ["c"], "ß": ["ss"], "æ": ["ae"], "Æ": ["AE"],
+        "ø": ["o"], "Ø": ["O"], "š": ["s"], "Š": ["S"], "ž": ["z"], "Ž": ["Z"], "õ": ["o"], "Õ": ["O"],
+        "€": ["EUR"], "£": ["GBP"], "–": ["-"], "—": ["-"], "‘": ["'"], "’": ["'"], "“": ["\""], "”": ["\""],
+        "„": ["\""], "…": ["..."], "×": ["x"], "\u{00A0}": [" "],
+    ]
 }

@@ -121,6 +121,9 @@ public enum EscPos {
         /// `1D 61 n`: which status changes the printer reports by itself (ASB), as 4-byte messages.
         public static func automaticStatusBack(_ n: UInt8) -> [UInt8] { [0x1D, 0x61, n] }
         public static func printerID(_ request: PrinterIDRequest) -> [UInt8] { [0x1D, 0x49, request.rawValue] }
+        /// `1D 72 01`: transmit the paper sensor status. Unlike `10 04`, the printer answers it only
+        /// when it reaches it in its buffer, so at the end of a job its answer means the job printed.
+        public static let transmitPaperStatus: [UInt8] = [0x1D, 0x72, 0x01]
     }
 
     public enum PrinterIDRequest: UInt8, Sendable, Hashable {
@@ -245,6 +248,8 @@ public enum EscPos {
         case automaticStatus([UInt8])
         /// A `1D 49 n` answer, without its `5F … 00` frame.
         case printerID(String)
+        /// The answer to `1D 72 01` (shaped `0xx0xxxx`): the printer processed everything sent before it.
+        case processed(UInt8)
         /// A byte that starts none of the above: skipped so the stream resynchronises.
         case unknown(UInt8)
     }
@@ -267,6 +272,9 @@ public enum EscPos {
                 guard i + 4 <= bytes.count else { break }
                 replies.append(.automaticStatus(Array(bytes[i..<(i + 4)])))
                 i += 4
+            } else if byte & 0x90 == 0 {
+                replies.append(.processed(byte))
+                i += 1
             } else {
                 replies.append(.unknown(byte))
                 i += 1

@@ -136,6 +136,8 @@ struct ScanLine {
         if problem == nil { problem = error }
     }
 
+    var isEmpty: Bool { length == 0 && problem == nil }
+
     /// The line at its terminator; nil for an empty line (a stray Enter is no scan).
     mutating func finish() -> Result<String, ScanError>? {
         defer { self = ScanLine(maxLength: maxLength) }
@@ -152,6 +154,12 @@ public struct ScannerLineAssembler: Sendable {
     /// `maxLength` bounds a line so a scanner stuck in a loop cannot grow memory.
     public init(maxLength: Int = 128) {
         line = ScanLine(maxLength: maxLength)
+    }
+
+    /// Drops an unfinished line (the scanner stopped typing mid-barcode); true if there was one.
+    public mutating func abandon() -> Bool {
+        defer { line = ScanLine(maxLength: line.maxLength) }
+        return !line.isEmpty
     }
 
     /// The scans this report completes, oldest first (usually none or one).

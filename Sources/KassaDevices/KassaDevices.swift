@@ -1,3 +1,5 @@
+import KassaCore
+
 /// KassaDevices: the register's peripherals behind one device model.
 ///
 /// It owns the device states (closed → claimed → enabled; idle, busy, error, offline), typed status
@@ -50,17 +52,53 @@ public protocol Device: AnyObject {
     var state: DeviceState { get }
     var power: PowerState { get }
     var status: [DeviceStatus] { get }
+    /// Where it is: `tcp 192.0.2.7:9100`, `/dev/ttyUSB0`, `usb 1-1.2`, `simulated`.
+    var detail: String { get }
 }
 
-/// A receipt printer prints text lines (already laid out at its width) and cuts.
+/// One printout with the id the journal knows it by.
+public struct PrintJob {
+    public var id: UInt64
+    /// Print it marked as a copy: some of it may already be on paper.
+    public var copy: Bool
+    /// Its lines at the printer's width, marked as a copy when asked. Called when the job is
+    /// sent, and again if it must be sent again.
+    public var render: (_ copy: Bool) -> [PrintedLine]
+
+    public init(id: UInt64, copy: Bool = false, render: @escaping (_ copy: Bool) -> [PrintedLine]) {
+        self.id = id
+        self.copy = copy
+        self.render = render
+    }
+}
+
+/// What became of a printout, for the journal.
+public enum OutputEvent: Sendable, Equatable {
+    /// All its bytes went to the printer (`copy`: marked as a copy).
+    case sent(id: UInt64, bytes: Int, copy: Bool)
+    /// The printer confirmed it reached the end, or it went to a printer that cannot say.
+    case done(id: UInt64, confirmedByPrinter: Bool)
+    /// It is being sent again.
+    case stalled(id: UInt64, reason: String)
+}
+
+/// A receipt printer: a queue of printouts, each reported sent and done through `onOutput`.
 public protocol ReceiptPrinter: Device {
     var columns: Int { get }
-    /// Prints one job; `outputID` names it in completion and error reports.
-    func print(_ lines: [String], outputID: UInt64) throws(DeviceError)
+    func enqueue(_ job: PrintJob)
+    var onOutput: (OutputEvent) -> Void { get set }
+}
+
+/// A device with a drawer kick port: an ESC/POS printer.
+public protocol CashDrawerPort: AnyObject {
+    func kickDrawer() throws(DeviceError)
+    /// The sensor through the drawer's polarity; nil when unknown.
+    var drawerOpen: Bool? { get }
 }
 
 /// A cash drawer, usually kicked through the printer.
 public protocol CashDrawer: Device {
+    /// Opens it now or throws at once; never queued for later.
     func open() throws(DeviceError)
 }
 

@@ -8,6 +8,12 @@ public struct SerialScannerAssembler: Sendable {
         line = ScanLine(maxLength: maxLength)
     }
 
+    /// Drops an unfinished line; true if there was one.
+    public mutating func abandon() -> Bool {
+        defer { line = ScanLine(maxLength: line.maxLength) }
+        return !line.isEmpty
+    }
+
     /// The scans these bytes complete. A line ends at CR, CR LF or a lone LF (scanners are set
     /// up with either suffix); bytes of an unfinished line wait for the next read.
     public mutating func feed(_ bytes: [UInt8]) -> [Result<String, ScanError>] {

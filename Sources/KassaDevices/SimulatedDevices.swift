@@ -13,6 +13,8 @@ public final class SimulatedPrinter: ReceiptPrinter {
     public let status: [DeviceStatus] = []
     public let columns: Int
     public let outputPath: String
+    public var detail: String { "simulated, writes \(outputPath)" }
+    public var onOutput: (OutputEvent) -> Void = { _ in }
     private let log: (String) -> Void
 
     public init(id: String = "printer-sim", columns: Int = 42, outputPath: String, log: @escaping (String) -> Void) {
@@ -22,19 +24,25 @@ public final class SimulatedPrinter: ReceiptPrinter {
         self.log = log
     }
 
-    public func print(_ lines: [String], outputID: UInt64) throws(DeviceError) {
-        var bytes = Array("--- job \(outputID) ---\n".utf8)
+    /// Appends the job's text to the output file at once and reports it sent and done.
+    public func enqueue(_ job: PrintJob) {
+        let lines = job.render(job.copy).map(\.text)
+        var bytes = Array("--- job \(job.id) ---\n".utf8)
         for line in lines {
             bytes += Array(line.utf8)
             bytes.append(10)
         }
         bytes += Array("--- cut ---\n".utf8)
         let fd = open(outputPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o640)
-        guard fd >= 0 else { throw DeviceError(device: id, message: "cannot write \(outputPath): errno \(errno)") }
+        guard fd >= 0 else {
+            log("printer \(id): cannot write \(outputPath): errno \(errno); job \(job.id) stays owed")
+            return
+        }
         defer { close(fd) }
         let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
-        guard written == bytes.count else { throw DeviceError(device: id, message: "short write to \(outputPath)") }
-        for line in lines { log("printer \(id) job \(outputID): \(line)") }
+        for line in lines { log("printer \(id) job \(job.id): \(line)") }
+        onOutput(.sent(id: job.id, bytes: max(0, written), copy: job.copy))
+        if written == bytes.count { onOutput(.done(id: job.id, confirmedByPrinter: false)) }
     }
 }
 
@@ -45,6 +53,7 @@ public final class SimulatedDrawer: CashDrawer {
     public let state = DeviceState.idle
     public let power = PowerState.online
     public let status: [DeviceStatus] = [.drawerClosed]
+    public let detail = "simulated"
     private let log: (String) -> Void
 
     public init(id: String = "drawer-sim", log: @escaping (String) -> Void) {
@@ -65,6 +74,7 @@ public final class SimulatedDisplay: CustomerDisplay {
     public let power = PowerState.online
     public let status: [DeviceStatus] = []
     public private(set) var lines = ("", "")
+    public let detail = "simulated"
     private let log: (String) -> Void
 
     public init(id: String = "display-sim", log: @escaping (String) -> Void) {

@@ -210,6 +210,23 @@ extension RegisterEvent: JSONRepresentable {
         case .requestCompleted(let key, let result):
             o["key"] = .string(key)
             o["result"] = .string(result)
+        case .outputQueued(let id, let output):
+            o["output"] = .int(Int64(id))
+            switch output {
+            case .receipt(let number, let training):
+                o["receipt"] = .int(Int64(number))
+                o["training"] = .bool(training)
+            case .document(let kind, let lines):
+                o["document"] = .string(kind)
+                o["lines"] = .array(lines.map { .string($0.text) })
+            }
+        case .outputSent(let id, let bytes, let copy):
+            o["output"] = .int(Int64(id))
+            o["bytes"] = .int(Int64(bytes))
+            o["copy"] = .bool(copy)
+        case .outputDone(let id, let byPrinter):
+            o["output"] = .int(Int64(id))
+            o["confirmed_by_printer"] = .bool(byPrinter)
         }
         return .object(o)
     }

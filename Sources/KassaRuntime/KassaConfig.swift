@@ -1,4 +1,5 @@
 import KassaCore
+import KassaDevices
 
 /// The meaning of kassa.conf's known keys, with the defaults a fresh box starts from.
 ///
@@ -46,6 +47,8 @@ public struct KassaConfig: Sendable {
     public var idleLockSeconds: Int?
     public var socketGroup = "kassa"
     public var taxTable = TaxTable.finland
+    /// `[device.NAME]` sections (DeviceConfig.swift).
+    public var devices: [DeviceSpec] = []
 
     /// Defaults only (UTC, EUR, Finnish VAT): for `--demo` and tests.
     public init() {
@@ -144,6 +147,8 @@ public struct KassaConfig: Sendable {
                     guard !entry.value.isEmpty else { throw fail(entry, "must name a group") }
                     socketGroup = entry.value
                 }
+            case let name where name.hasPrefix("device."):
+                devices.append(try KassaConfig.deviceSpec(section, file: file))
             case let name where name.hasPrefix("tax."):
                 taxClasses.append(try KassaConfig.taxClass(section, file: file))
             default:

@@ -1,5 +1,6 @@
 import CLinux
 import Glibc
+import KassaDevices
 import KassaIPC
 
 /// Readiness bits, as epoll reports them.
@@ -30,7 +31,7 @@ public struct TimerID: Hashable, Sendable {
 /// kassad runs the reactor on the main thread. Closures written in `main.swift`'s top-level code
 /// are main-actor isolated in Swift 6, and the runtime traps when such a closure is called on any
 /// other thread; the main thread is the one place where they can all run unchanged.
-public final class Reactor {
+public final class Reactor: DeviceLoop {
     public typealias Handler = (IOEvents) -> Void
 
     private let epollFD: Int32
@@ -38,6 +39,10 @@ public final class Reactor {
     /// Timer and signal descriptors the reactor created, and so closes.
     private var ownedFDs: Set<Int32> = []
     private var running = false
+    /// Device-layer timers by their never-reused ids (timer descriptors are reused).
+    private var pendingSoon: [() -> Void] = []
+    private var loopTimers: [Int64: TimerID] = [:]
+    private var nextLoopTimer: Int64 = 1
     /// Called once per loop turn after the ready callbacks: the place for work that must follow
     /// every batch of events (flushing, sweeping stalled clients).
     public var onTick: () -> Void = {}
@@ -155,6 +160,46 @@ public final class Reactor {
         ownedFDs.insert(fd)
     }
 
+    // MARK: The device layer's loop
+
+    public func watch(_ fd: Int32, _ interest: Readiness, handler: @escaping (Readiness) -> Void) throws(DeviceError) {
+        do {
+            try add(fd, events: IOEvents(rawValue: interest.rawValue)) { handler(Readiness(rawValue: $0.rawValue)) }
+        } catch {
+            throw DeviceError(device: "fd \(fd)", message: error.description)
+        }
+    }
+
+    public func rewatch(_ fd: Int32, _ interest: Readiness) {
+        try? modify(fd, events: IOEvents(rawValue: interest.rawValue))
+    }
+
+    public func unwatch(_ fd: Int32) { remove(fd) }
+
+    @discardableResult
+    public func schedule(after milliseconds: Int64, _ handler: @escaping () -> Void) -> LoopTimer {
+        let id = nextLoopTimer
+        nextLoopTimer += 1
+        do {
+            loopTimers[id] = try addTimer(after: milliseconds) { [unowned self] in
+                self.loopTimers[id] = nil
+                handler()
+            }
+        } catch {
+            // Out of descriptors: a timer that cannot be armed fires on the next turn instead of
+            // never, so no device waits forever.
+            pendingSoon.append(handler)
+        }
+        return LoopTimer(id: id)
+    }
+
+    public func cancel(_ timer: LoopTimer) {
+        guard let t = loopTimers.removeValue(forKey: timer.id) else { return }
+        cancelTimer(t)
+    }
+
+    public var now: Int64 { monotonicMilliseconds() }
+
     // MARK: Loop
 
     /// Runs until `stop()` is called from a callback.
@@ -173,6 +218,7 @@ public final class Reactor {
                 guard let handler = handlers[fd] else { continue }
                 handler(IOEvents(rawValue: events[i].events))
             }
+            while !pendingSoon.isEmpty { pendingSoon.removeFirst()() }
             onTick()
         }
     }

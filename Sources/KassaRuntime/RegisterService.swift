@@ -15,14 +15,19 @@ final class RegisterService {
     let printer: any ReceiptPrinter
     let drawer: any CashDrawer
     let display: any CustomerDisplay
+    /// Scanners and card readers.
+    var readers: [InputReader] = []
+    /// Seconds the drawer may stay open before the alarm; nil never alarms.
+    var drawerAlarmSeconds: Int?
+    /// When the drawer was last seen opening (monotonic ms), while it stays open.
+    var drawerOpenSince: Int64?
     let stateDirectory: String
     let log: Logger
     let startedAt: Int64
     weak var server: IPCServer?
     /// Connections that entered a technician's PIN.
     private var technicianSessions: Set<ConnectionID> = []
-    private var alarms: [String: String] = [:]
-    private var nextOutputID: UInt64 = 1
+    private(set) var alarms: [String: String] = [:]
     /// Damage the background verification found in records that start-up did not read.
     private var verifiedDamage: String?
 
@@ -75,9 +80,10 @@ final class RegisterService {
             setAlarm("journal_read_only", "the journal is damaged and the register is read-only: \(reason)")
         }
         setAlarm("disk_low", ledger.journal.lowSpace ? "the disk is full: new sales are refused until space is freed" : nil)
+        refreshDeviceAlarms()
     }
 
-    private func setAlarm(_ code: String, _ message: String?) {
+    func setAlarm(_ code: String, _ message: String?) {
         guard alarms[code] != message else { return }
         if let message {
             alarms[code] = message
@@ -111,21 +117,27 @@ final class RegisterService {
             return .ok(request.id, (try? JSONValue.parse(earlier)) ?? .null)
         }
         do throws(IPCError) {
-            refreshAlarms()
-            if mutating, case .readOnly(let reason) = ledger.journal.mode {
-                throw IPCError(.readOnly, "the journal is damaged, nothing can be recorded: \(reason)")
-            }
-            if mutating, let damage = verifiedDamage {
-                throw IPCError(.readOnly, "the journal failed verification, nothing can be recorded: \(damage)")
-            }
-            if Self.sellingOps.contains(request.op), let behind = clockBehindBy {
-                throw IPCError(.clockBehind, "the clock is \(behind / 1000) s behind the newest journaled time: set the time to sell again")
-            }
+            try mayProceed(mutating: mutating, selling: Self.sellingOps.contains(request.op))
             var args = RequestArguments(request)
             let result = try perform(request.op, &args, connection: connection, key: mutating ? request.idempotencyKey : nil)
             return .ok(request.id, result)
         } catch {
             return .error(request.id, error)
+        }
+    }
+
+    /// Refuses a request the register cannot take now: nothing can be recorded, or the clock
+    /// is behind the journal.
+    func mayProceed(mutating: Bool, selling: Bool) throws(IPCError) {
+        refreshAlarms()
+        if mutating, case .readOnly(let reason) = ledger.journal.mode {
+            throw IPCError(.readOnly, "the journal is damaged, nothing can be recorded: \(reason)")
+        }
+        if mutating, let damage = verifiedDamage {
+            throw IPCError(.readOnly, "the journal failed verification, nothing can be recorded: \(damage)")
+        }
+        if selling, let behind = clockBehindBy {
+            throw IPCError(.clockBehind, "the clock is \(behind / 1000) s behind the newest journaled time: set the time to sell again")
         }
     }
 
@@ -183,8 +195,7 @@ final class RegisterService {
             let code = try args.string("code")
             let quantity = try args.optionalInt("quantity")
             try args.finish()
-            if ledger.state.openSale == nil { try refuseNewSaleWhenDiskFull() }
-            return try runSale(.scan(code: code, quantity: quantity), key: key)
+            return try scan(code, quantity: quantity, key: key)
         case "sale.add":
             let item = try args.string("item")
             let quantity = try args.int("quantity")
@@ -354,16 +365,13 @@ final class RegisterService {
             return result
         case "devices.list":
             try args.finish()
-            return .array(devices.map { d in
-                ["id": .string(d.id), "kind": .string(d.kind.rawValue), "state": .string(d.state.rawValue),
-                 "power": .string(d.power.rawValue), "status": .array(d.status.map { .string($0.rawValue) })]
-            })
+            return .array(devices.map(Views.device))
         default:
             throw IPCError(.unknownOp, "no operation '\(op)'")
         }
     }
 
-    var devices: [any Device] { [printer, drawer, display] }
+    var devices: [any Device] { [printer, drawer, display] + readers.map { $0 as any Device } }
 
     private func lineIndex(_ args: inout RequestArguments) throws(IPCError) -> Int {
         let line = try args.int("line")
@@ -371,7 +379,7 @@ final class RegisterService {
         return i
     }
 
-    private func refuseNewSaleWhenDiskFull() throws(IPCError) {
+    func refuseNewSaleWhenDiskFull() throws(IPCError) {
         if ledger.journal.lowSpace {
             throw IPCError(.refused, "the disk is full: no new sale can start until space is freed (started sales still finish)")
         }
@@ -401,13 +409,14 @@ final class RegisterService {
         for e in decision.events { after.apply(e) }
         let value = result(after, decision.events)
         var events = decision.events
+        events += owedOutputs(for: decision.events)
         if let key { events.append(.requestCompleted(key: key, result: value.serialized())) }
         try record(events)
-        effects(decision.events)
+        effects(events)
         return value
     }
 
-    private func record(_ events: [RegisterEvent]) throws(IPCError) {
+    func record(_ events: [RegisterEvent]) throws(IPCError) {
         guard !events.isEmpty else { return }
         do {
             try ledger.record(events, at: context().now)
@@ -422,7 +431,7 @@ final class RegisterService {
         }
     }
 
-    private func runSale(_ command: Command, key: String?) throws(IPCError) -> JSONValue {
+    func runSale(_ command: Command, key: String?) throws(IPCError) -> JSONValue {
         let result = try run(command, key: key) { [config] s, _ in Views.sale(s.openSale, config) }
         return result
     }
@@ -431,7 +440,7 @@ final class RegisterService {
         let result = try run(command, key: key) { [self] s, events in
             for e in events {
                 if case .saleCompleted(let sale) = e {
-                    return ["completed": Views.receipt(sale, text: receiptText(sale, hash: nil))]
+                    return ["completed": Views.receipt(sale, text: receiptLines(sale, hash: nil).map(\.text))]
                 }
             }
             return ["sale": Views.sale(s.openSale, config)]
@@ -462,7 +471,7 @@ final class RegisterService {
             for e in events {
                 if case .refundCompleted(let r) = e {
                     return ["refund": .int(Int64(r.refundNumber)), "total": .int(r.total), "paid_out": .int(r.paidOut),
-                            "rounding": .int(r.rounding), "text": .array(refundText(r).map(JSONValue.string))]
+                            "rounding": .int(r.rounding), "text": .array(refundLines(r).map { .string($0.text) })]
                 }
             }
             return [:]
@@ -476,8 +485,8 @@ final class RegisterService {
         do { (sale, hash) = try ledger.sale(receipt: number, training: training) } catch {
             throw IPCError(.notFound, "no receipt \(number) on this register")
         }
-        let text = receiptText(sale, hash: hash, copy: true)
-        printJob(text)
+        let text = receiptLines(sale, hash: hash, copy: true).map(\.text)
+        reprintOutput(.receipt(number: number, training: training))
         return ["text": .array(text.map(JSONValue.string))]
     }
 
@@ -588,15 +597,10 @@ final class RegisterService {
                 saleChanged = true
             case .saleCompleted(let sale):
                 saleChanged = true
-                let hash = ledger.journal.lastHash
-                let text = receiptText(sale, hash: hash)
-                printJob(text)
                 if sale.tenders.contains(where: { $0.kind == .cash }) { kickDrawer() }
-                display.show(TextLayout.leftRight("Total", config.format(sale.total), columns: 20),
-                             sale.change > 0 ? TextLayout.leftRight("Change", config.format(sale.change), columns: 20) : "Thank you!")
-                broadcast("sale.completed", Views.receipt(sale, text: text))
+                showPaid(sale)
+                broadcast("sale.completed", Views.receipt(sale, text: receiptLines(sale, hash: nil).map(\.text)))
             case .refundCompleted(let r):
-                printJob(refundText(r))
                 if r.tender == .cash { kickDrawer() }
                 broadcast("refund.completed", ["refund": .int(Int64(r.refundNumber)), "total": .int(r.total)])
             case .noSale:
@@ -605,8 +609,9 @@ final class RegisterService {
                 broadcast("operator.changed", ["operator": Views.operator(ledger.state.currentOperator.flatMap { ledger.state.operators[$0] })])
             case .shiftOpened, .shiftClosed:
                 broadcast("shift.changed", ["shift": ledger.state.shift?.json ?? .null])
+            case .outputQueued(let id, let output):
+                printOutput(id, output, copy: false)
             case .dayClosed(let z):
-                printJob(ReportText.z(z, config, at: localTimeText(z.closedAt)))
                 broadcast("day.closed", ["z": .int(Int64(z.number))])
             default:
                 break
@@ -614,51 +619,23 @@ final class RegisterService {
         }
         if saleChanged {
             broadcast("sale.changed", Views.sale(ledger.state.openSale, config))
-            if let sale = ledger.state.openSale, let last = sale.lines.last(where: { !$0.voided }),
-               let total = try? sale.totals(config.priceMode).total {
-                display.show(TextLayout.leftRight(last.name, config.format((try? last.baseAmount()) ?? 0), columns: 20),
-                             TextLayout.leftRight("Total", config.format(total), columns: 20))
-            }
+            showOpenSale()
         }
-    }
-
-    private func printJob(_ lines: [String]) {
-        let id = nextOutputID
-        nextOutputID += 1
-        let before = printer.state
-        do {
-            try printer.print(lines, outputID: id)
-            setAlarm("printer_offline", nil)
-        } catch {
-            setAlarm("printer_offline", "the receipt printer is away (\(error)): reprint the receipt when it is back")
-        }
-        if printer.state != before { deviceChanged(printer) }
-    }
-
-    /// Tells subscribers a device's state or status changed.
-    func deviceChanged(_ d: any Device) {
-        log.notice("device status", ["device": d.id, "state": d.state.rawValue])
-        broadcast("device.status", ["id": .string(d.id), "kind": .string(d.kind.rawValue), "state": .string(d.state.rawValue),
-                                    "status": .array(d.status.map { .string($0.rawValue) })])
-    }
-
-    private func kickDrawer() {
-        do { try drawer.open() } catch { log.warning("drawer not opened", ["error": error.description]) }
     }
 
     private func operatorName(_ id: OperatorID) -> String { ledger.state.operators[id]?.name ?? id.rawValue }
 
-    private func localTimeText(_ t: Timestamp) -> String { fileConfig.timeZone.localTime(t).minuteText }
+    func localTimeText(_ t: Timestamp) -> String { fileConfig.timeZone.localTime(t).minuteText }
 
-    func receiptText(_ sale: CompletedSale, hash: [UInt8]?, copy: Bool = false) -> [String] {
+    func receiptLines(_ sale: CompletedSale, hash: [UInt8]?, copy: Bool = false) -> [PrintedLine] {
         Receipt.sale(sale, config: config, operatorName: operatorName(sale.operatorID), localTime: localTimeText(sale.time),
                      chainHash: hash.map { String(Hex.encode($0).prefix(16)) }, copy: copy)
-            .render(columns: printer.columns, format: config.moneyFormat, currency: config.currency, words: fileConfig.words)
+            .renderLines(columns: printer.columns, format: config.moneyFormat, currency: config.currency, words: fileConfig.words)
     }
 
-    func refundText(_ r: CompletedRefund) -> [String] {
+    func refundLines(_ r: CompletedRefund) -> [PrintedLine] {
         Receipt.refund(r, config: config, operatorName: operatorName(r.operatorID), localTime: localTimeText(r.time))
-            .render(columns: printer.columns, format: config.moneyFormat, currency: config.currency, words: fileConfig.words)
+            .renderLines(columns: printer.columns, format: config.moneyFormat, currency: config.currency, words: fileConfig.words)
     }
 
     func broadcast(_ name: String, _ data: JSONValue) {

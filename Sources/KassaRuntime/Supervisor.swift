@@ -150,13 +150,12 @@ public enum Supervisor {
         if ledger.state.operators.isEmpty {
             log.notice("no operators yet: add the first technician (kassa operator add, or the console's first-boot set-up)")
         }
-        let printer = SimulatedPrinter(outputPath: options.stateDirectory + "/printer.out", log: { log.info($0) })
-        let service = RegisterService(ledger: ledger, config: config, catalog: catalog, pins: pins, printer: printer,
-                                      drawer: SimulatedDrawer(log: { log.info($0) }),
-                                      display: SimulatedDisplay(log: { log.debug($0) }),
-                                      stateDirectory: options.stateDirectory, log: log)
-
         let reactor = try Reactor()
+        let hardware = Hardware(options, config, reactor: reactor, log: log)
+        let service = RegisterService(ledger: ledger, config: config, catalog: catalog, pins: pins, printer: hardware.printer,
+                                      drawer: hardware.drawer, display: hardware.display,
+                                      stateDirectory: options.stateDirectory, log: log)
+        hardware.connect(to: service)
         let group = groupExists(config.socketGroup) ? config.socketGroup : nil
         if group == nil { log.warning("socket group missing; the socket is left to its owner's group", ["group": config.socketGroup]) }
         var serverConfig = IPCServer.Configuration(
@@ -208,6 +207,9 @@ public enum Supervisor {
         if let notifier {
             try reactor.startWatchdog(notifier) { log.warning("watchdog ping failed", ["error": $0.description]) }
         }
+        service.resumeOwedOutputs()
+        hardware.manager?.start()
+        service.showOpenSale()
         service.refreshAlarms()
         let ready = "register \(config.registerID) ready: \(ledger.journal.lastSeq) records, \(catalog.count) items"
         try notifier?.ready(status: ready)
@@ -216,6 +218,7 @@ public enum Supervisor {
 
         try reactor.run()
 
+        hardware.manager?.stop()
         server.disconnectAll()
         // Closures on the reactor keep the server alive to the end: remove its socket explicitly.
         unlink(options.socketPath)
@@ -238,4 +241,52 @@ public enum Supervisor {
 func printToStandardError(_ text: String) {
     var bytes = Array((text + "\n").utf8)
     bytes.withUnsafeMutableBytes { raw in _ = write(2, raw.baseAddress, raw.count) }
+}
+
+/// The devices kassad runs with: the configured ones (`[device.*]`), or with `--demo` and none
+/// configured, simulators that write what they would print to `STATE/printer.out`.
+struct Hardware {
+    let printer: any ReceiptPrinter
+    let drawer: any CashDrawer
+    let display: any CustomerDisplay
+    let manager: DeviceManager?
+
+    init(_ options: DaemonOptions, _ config: KassaConfig, reactor: Reactor, log: Logger) {
+        if options.demo && config.devices.isEmpty {
+            printer = SimulatedPrinter(outputPath: options.stateDirectory + "/printer.out", log: { log.info($0) })
+            drawer = SimulatedDrawer(log: { log.info($0) })
+            display = SimulatedDisplay(log: { log.debug($0) })
+            manager = nil
+            return
+        }
+        let manager = DeviceManager(specs: config.devices, loop: reactor)
+        manager.log = { message, fields in log.notice(message, fields) }
+        // Without a configured printer or display the register still has one, not connected:
+        // printouts wait for it and the alarm says so.
+        let printer = manager.printer ?? EscPosPrinter(id: "printer", profile: .epson80mm, loop: reactor)
+        self.printer = printer
+        drawer = KickPortDrawer(id: "drawer", printer: printer)
+        display = manager.display ?? LineDisplay(id: "display", profile: DisplayProfile(commandSet: .epson, table: .pc858))
+        self.manager = manager
+    }
+
+    func connect(to service: RegisterService) {
+        printer.onOutput = { [unowned service] in service.outputReported($0) }
+        service.drawerAlarmSeconds = manager?.specs.first { $0.role == .printer }?.drawerAlarmSeconds ?? 60
+        if let p = printer as? EscPosPrinter {
+            p.onChange = { [unowned service, drawer] in
+                service.deviceChanged(p)
+                service.deviceChanged(drawer)
+            }
+        }
+        if let d = display as? LineDisplay {
+            d.idleText = (TextLayout.center(service.config.storeName, in: 20), TextLayout.center(service.fileConfig.words.welcome, in: 20))
+            d.onChange = { [unowned service] in service.deviceChanged(d) }
+        }
+        for r in manager?.readers ?? [] {
+            r.onInput = { [unowned service] in service.input($0, from: r.id) }
+            r.onChange = { [unowned service] in service.deviceChanged(r) }
+        }
+        service.readers = manager?.readers ?? []
+    }
 }

@@ -1,8 +1,14 @@
 import KassaCore
+import KassaDevices
 import KassaIPC
 
 /// How the register's state looks to clients (PROTOCOL.md: Sale, Receipt, status parts).
 enum Views {
+    static func device(_ d: any Device) -> JSONValue {
+        ["id": .string(d.id), "kind": .string(d.kind.rawValue), "state": .string(d.state.rawValue),
+         "power": .string(d.power.rawValue), "status": .array(d.status.map { .string($0.rawValue) }), "via": .string(d.detail)]
+    }
+
     static func sale(_ sale: OpenSale?, _ config: RegisterConfig) -> JSONValue {
         guard let sale else { return .null }
         let totals = try? sale.totals(config.priceMode)

@@ -85,6 +85,9 @@ extension RegisterEvent {
         case .settingChanged: return 60
         case .catalogImported: return 61
         case .requestCompleted: return 62
+        case .outputQueued: return 70
+        case .outputSent: return 71
+        case .outputDone: return 72
         }
     }
 
@@ -119,6 +122,9 @@ extension RegisterEvent {
         case .settingChanged: return "setting_changed"
         case .catalogImported: return "catalog_imported"
         case .requestCompleted: return "request_completed"
+        case .outputQueued: return "output_queued"
+        case .outputSent: return "output_sent"
+        case .outputDone: return "output_done"
         }
     }
 }
@@ -149,6 +155,19 @@ extension ByteWriter {
         bool(l.voided)
         optional(l.authorisedBy) { $0.id($1) }
         optional(l.fixedAmount) { $0.zigzag($1) }
+    }
+
+    mutating func output(_ o: Output) {
+        switch o {
+        case .receipt(let number, let training):
+            u8(0); varint(number); bool(training)
+        case .document(let kind, let lines):
+            u8(1); string(kind)
+            array(lines) { w, l in
+                w.string(l.text)
+                w.u8(l.emphasis == .normal ? 0 : l.emphasis == .strong ? 1 : 2)
+            }
+        }
     }
 
     mutating func tender(_ t: Tender) {
@@ -284,6 +303,9 @@ extension ByteWriter {
         case .settingChanged(let key, let old, let new, let by): string(key); optional(old) { $0.string($1) }; string(new); id(by)
         case .catalogImported(let items, let digest, let by): int(items); string(digest); id(by)
         case .requestCompleted(let key, let result): string(key); string(result)
+        case .outputQueued(let id, let o): varint(id); output(o)
+        case .outputSent(let id, let bytes, let copy): varint(id); int(bytes); bool(copy)
+        case .outputDone(let id, let byPrinter): varint(id); bool(byPrinter)
         }
     }
 
@@ -333,6 +355,11 @@ extension ByteWriter {
         zigzag(s.grandTotalRefunds)
         array(s.settings.keys.sorted()) { w, k in w.string(k); w.string(s.settings[k]!) }
         array(s.requestOrder) { w, k in w.string(k); w.string(s.requestResults[k]!) }
+        array(s.pendingOutputs.keys.sorted()) { w, k in
+            let p = s.pendingOutputs[k]!
+            w.varint(k); w.output(p.output); w.bool(p.sent)
+        }
+        varint(s.lastOutputID)
     }
 }
 
@@ -395,6 +422,25 @@ extension ByteReader {
                  taxClass: TaxClassID(try string()), taxBasisPoints: try int(), discount: try discount(),
                  voided: try bool(), authorisedBy: try optional { r throws(CodecError) in try r.id() },
                  fixedAmount: try optional { r throws(CodecError) in try r.zigzag() })
+    }
+
+    mutating func output() throws(CodecError) -> Output {
+        let at = offset
+        switch try u8() {
+        case 0: return .receipt(number: try varint(), training: try bool())
+        case 1:
+            return .document(kind: try string(), lines: try array { r throws(CodecError) in
+                let text = try r.string()
+                let at = r.offset
+                switch try r.u8() {
+                case 0: return PrintedLine(text, .normal)
+                case 1: return PrintedLine(text, .strong)
+                case 2: return PrintedLine(text, .total)
+                case let t: throw .badTag("emphasis", t, at: at)
+                }
+            })
+        case let t: throw .badTag("output", t, at: at)
+        }
     }
 
     mutating func tender() throws(CodecError) -> Tender {
@@ -520,6 +566,9 @@ extension ByteReader {
                                    new: try string(), by: try id())
         case 61: return .catalogImported(items: try int(), sha256: try string(), by: try id())
         case 62: return .requestCompleted(key: try string(), result: try string())
+        case 70: return .outputQueued(id: try varint(), try output())
+        case 71: return .outputSent(id: try varint(), bytes: try int(), copy: try bool())
+        case 72: return .outputDone(id: try varint(), confirmedByPrinter: try bool())
         default: throw .badTag("event", tag, at: at)
         }
     }
@@ -580,6 +629,11 @@ extension ByteReader {
             s.requestResults[k] = try string()
             s.requestOrder.append(k)
         }
+        for _ in 0..<(try count()) {
+            let k = try varint()
+            s.pendingOutputs[k] = PendingOutput(output: try output(), sent: try bool())
+        }
+        s.lastOutputID = try varint()
         return s
     }
 }
