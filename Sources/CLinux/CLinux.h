@@ -35,3 +35,10 @@ static inline int clinux_peer_credentials(int fd, struct clinux_ucred *out) {
 
 // glibc declares accept4 only under _GNU_SOURCE; it is in every glibc since 2.10.
 extern int accept4(int fd, struct sockaddr *addr, socklen_t *addr_len, int flags);
+
+// Pseudo-terminals, for fake serial devices in tests and benchmarks (stdlib.h declares these
+// only under _XOPEN_SOURCE).
+extern int posix_openpt(int flags);
+extern int grantpt(int fd);
+extern int unlockpt(int fd);
+extern char *ptsname(int fd);

@@ -148,7 +148,12 @@ public struct KassaConfig: Sendable {
                     socketGroup = entry.value
                 }
             case let name where name.hasPrefix("device."):
-                devices.append(try KassaConfig.deviceSpec(section, file: file))
+                let spec = try KassaConfig.deviceSpec(section, file: file)
+                if spec.role == .printer || spec.role == .display, let other = devices.first(where: { $0.role == spec.role }) {
+                    throw ConfigError(file: file.fileName, line: section.line, section: section.name,
+                                      message: "a second \(spec.role.rawValue) ([device.\(other.name)] is one); a register drives one of each")
+                }
+                devices.append(spec)
             case let name where name.hasPrefix("tax."):
                 taxClasses.append(try KassaConfig.taxClass(section, file: file))
             default:

@@ -1,5 +1,6 @@
 import Glibc
 import KassaCore
+import KassaDevices
 import Testing
 @testable import KassaRuntime
 
@@ -138,5 +139,62 @@ private func failure(_ text: String) -> String? {
         for bad in ["", ".5", "5.", "1.234", "-1", "1e2", "１"] {
             #expect(KassaConfig.decimal(bad, scale: 2) == nil, "\(bad)")
         }
+    }
+}
+
+@Suite struct DeviceConfigTests {
+    @Test func devicesAreConfiguredBySectionWithTheirConnectionAndProfile() throws {
+        let c = try config("""
+            [device.printer]
+            tcp = 192.0.2.7
+            paper = 58mm
+            character_table = wpc1252
+            code_page = 16
+            drawer_pin = 5
+            drawer_open = low
+            drawer_alarm = 2m
+            replies = no
+
+            [device.display]
+            serial = /dev/kassa/serial-1-2
+            baud = 19200
+            command_set = cd5220
+            character_table = ascii
+
+            [device.handscanner]
+            role = scanner
+            usb = 05e0:1200
+            """)
+        #expect(c.devices.count == 3)
+        let p = c.devices[0]
+        #expect(p.role == .printer)
+        #expect(p.connection == .tcp(host: "192.0.2.7", port: 9100))
+        #expect(p.printerProfile.columns == 32)
+        #expect(p.printerProfile.table == .wpc1252)
+        #expect(p.printerProfile.codePage == 16)
+        #expect(p.printerProfile.drawerPin == .pin5)
+        #expect(p.printerProfile.drawerOpenLevel == .low)
+        #expect(p.drawerAlarmSeconds == 120)
+        #expect(!p.printerOptions.expectsReplies)
+        let d = c.devices[1]
+        #expect(d.connection == .serial(path: "/dev/kassa/serial-1-2", baud: 19200))
+        #expect(d.displayProfile == DisplayProfile(commandSet: .cd5220, table: .ascii))
+        let s = c.devices[2]
+        #expect(s.name == "handscanner")
+        #expect(s.role == .scanner)
+        #expect(s.connection == .usb(vendor: 0x05E0, product: 0x1200))
+        #expect(s.encoding == .hidBootKeyboard)
+    }
+
+    @Test func badDeviceSettingsNameTheLineAndWhatIsWrong() {
+        #expect(failure("[device.printer]\ntcp = 10.0.0.1:99999") == "kassa.conf:2: key 'tcp' in [device.printer]: bad port in '10.0.0.1:99999'")
+        #expect(failure("[device.display]\nserial = /dev/ttyS0\nbaud = 1234")?.contains("unsupported baud rate '1234'") == true)
+        #expect(failure("[device.printer]\nusb = 4b8:e15") == "kassa.conf:2: key 'usb' in [device.printer]: '4b8:e15' is not vendor:product in hex, e.g. 04b8:0e15")
+        #expect(failure("[device.printer]\ntcp = 10.0.0.1\nserial = /dev/ttyS0")?.contains("one of tcp, serial and usb") == true)
+        #expect(failure("[device.till]\ntcp = 10.0.0.1")?.contains("unknown device 'till'") == true)
+        #expect(failure("[device.display]\nserial = /dev/ttyS0\ndrawer_pin = 2") == "kassa.conf:3: key 'drawer_pin' in [device.display]: does not apply to a display")
+        #expect(failure("[device.printer]\npaper = 80mm")?.contains("says neither tcp, serial nor usb") == true)
+        #expect(failure("[device.printer]\ntcp = 10.0.0.1\ncut = half")?.contains("'half' is not one of full, partial") == true)
+        #expect(failure("[device.printer]\ntcp = 10.0.0.1\n\n[device.receipts]\nrole = printer\ntcp = 10.0.0.2")?.contains("second printer") == true)
     }
 }

@@ -1,0 +1,142 @@
+import Glibc
+import KassaDevices
+
+/// A loop with a hand-turned clock, for drivers over fake links: `advance(ms)` fires the timers
+/// that come due, in order.
+final class ManualLoop: DeviceLoop {
+    private(set) var now: Int64 = 0
+    private var timers: [(id: Int64, at: Int64, handler: () -> Void)] = []
+    private var nextID: Int64 = 1
+
+    func watch(_ fd: Int32, _ interest: Readiness, handler: @escaping (Readiness) -> Void) throws(DeviceError) {
+        throw DeviceError(device: "manual loop", message: "has no descriptors")
+    }
+    func rewatch(_ fd: Int32, _ interest: Readiness) {}
+    func unwatch(_ fd: Int32) {}
+
+    @discardableResult
+    func schedule(after milliseconds: Int64, _ handler: @escaping () -> Void) -> LoopTimer {
+        let id = nextID
+        nextID += 1
+        timers.append((id, now + milliseconds, handler))
+        return LoopTimer(id: id)
+    }
+
+    func cancel(_ timer: LoopTimer) { timers.removeAll { $0.id == timer.id } }
+
+    func advance(_ milliseconds: Int64) {
+        let end = now + milliseconds
+        while let next = timers.filter({ $0.at <= end }).min(by: { ($0.at, $0.id) < ($1.at, $1.id) }) {
+            timers.removeAll { $0.id == next.id }
+            now = next.at
+            next.handler()
+        }
+        now = end
+    }
+
+    var pendingTimers: Int { timers.count }
+}
+
+/// A link whose other end is the test: it records what the driver sends and lets the test
+/// complete sends, deliver bytes and pull the plug.
+final class FakeLink: ByteLink {
+    let name: String
+    private(set) var isOpen = true
+    var onReceive: ([UInt8]) -> Void = { _ in }
+    var onClose: (DeviceError) -> Void = { _ in }
+    /// Every send in order, completed or not.
+    private(set) var sent: [[UInt8]] = []
+    private var completions: [(LinkResult) -> Void] = []
+    /// Complete each send at once (the common case) or leave it to `completeNext`.
+    var autoComplete = true
+
+    init(name: String = "fake") { self.name = name }
+
+    func send(_ bytes: [UInt8], completion: @escaping (LinkResult) -> Void) {
+        sent.append(bytes)
+        if autoComplete { completion(.sent) } else { completions.append(completion) }
+    }
+
+    func completeNext(_ result: LinkResult = .sent) { completions.removeFirst()(result) }
+
+    var waitingSends: Int { completions.count }
+
+    func deliver(_ bytes: [UInt8]) { onReceive(bytes) }
+
+    /// The device goes away: unfinished sends fail, then the link reports its end.
+    func unplug() {
+        isOpen = false
+        let pending = completions
+        completions = []
+        for c in pending { c(.failed(DeviceError(device: name, message: "unplugged"), bytesSent: 0)) }
+        onClose(DeviceError(device: name, message: "unplugged"))
+    }
+
+    func close() { isOpen = false }
+
+    var allBytes: [UInt8] { sent.flatMap { $0 } }
+}
+
+/// A loop over real descriptors (poll(2)) for transport tests: `run(until:)` turns it until the
+/// condition holds or the deadline passes.
+final class PollLoop: DeviceLoop {
+    private var watched: [Int32: (interest: Readiness, handler: (Readiness) -> Void)] = [:]
+    private var timers: [(id: Int64, at: Int64, handler: () -> Void)] = []
+    private var nextID: Int64 = 1
+
+    var now: Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+    }
+
+    func watch(_ fd: Int32, _ interest: Readiness, handler: @escaping (Readiness) -> Void) throws(DeviceError) {
+        watched[fd] = (interest, handler)
+    }
+    func rewatch(_ fd: Int32, _ interest: Readiness) { watched[fd]?.interest = interest }
+    func unwatch(_ fd: Int32) { watched[fd] = nil }
+
+    @discardableResult
+    func schedule(after milliseconds: Int64, _ handler: @escaping () -> Void) -> LoopTimer {
+        let id = nextID
+        nextID += 1
+        timers.append((id, now + milliseconds, handler))
+        return LoopTimer(id: id)
+    }
+    func cancel(_ timer: LoopTimer) { timers.removeAll { $0.id == timer.id } }
+
+    /// Turns until `done()` or `timeout` ms; returns whether `done()` became true.
+    @discardableResult
+    func run(timeout: Int64 = 3000, until done: () -> Bool) -> Bool {
+        let deadline = now + timeout
+        while !done() {
+            let t = now
+            if t >= deadline { return false }
+            if let due = timers.filter({ $0.at <= t }).min(by: { $0.at < $1.at }) {
+                timers.removeAll { $0.id == due.id }
+                due.handler()
+                continue
+            }
+            let fds = Array(watched.keys)
+            var polls = fds.map { fd -> pollfd in
+                var events: Int16 = 0
+                let interest = watched[fd]!.interest
+                if interest.contains(.readable) { events |= Int16(POLLIN) }
+                if interest.contains(.writable) { events |= Int16(POLLOUT) }
+                return pollfd(fd: fd, events: events, revents: 0)
+            }
+            let wait = min(deadline, timers.map(\.at).min() ?? deadline) - t
+            let n = poll(&polls, nfds_t(polls.count), Int32(max(1, min(wait, 50))))
+            guard n > 0 else { continue }
+            for p in polls where p.revents != 0 {
+                var r: Readiness = []
+                if p.revents & Int16(POLLIN) != 0 { r.insert(.readable) }
+                if p.revents & Int16(POLLOUT) != 0 { r.insert(.writable) }
+                if p.revents & Int16(POLLHUP) != 0 { r.insert(.hangup) }
+                if p.revents & Int16(POLLERR) != 0 { r.insert(.error) }
+                watched[p.fd]?.handler(r)
+            }
+        }
+        return true
+    }
+}
