@@ -672,6 +672,8 @@ final class RegisterService {
             "journal": journalStatus(),
             "alarms": .array(alarms.keys.sorted().map { ["code": .string($0), "message": .string(alarms[$0]!), "active": true] }),
             "technician_session": .bool(technicianSessions.contains(connection)),
+            "printouts_owed": .array(s.pendingOutputs.keys.sorted().map { .int(Int64($0)) }),
+            "devices": .array(devices.map(Views.device)),
         ]
     }
 }

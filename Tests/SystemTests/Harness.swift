@@ -27,6 +27,8 @@ final class Daemon {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
+    func setArguments(_ arguments: [String]) { extraArguments = arguments }
+
     /// Starts kassad and waits until it greets on its socket.
     @discardableResult
     func start(waitForSocket: Bool = true) throws -> Process {

@@ -1,0 +1,169 @@
+import Foundation
+import KassaCore
+import KassaIPC
+import Testing
+
+/// kassad with fake devices behind its real transports: a network printer on TCP, a scanner and
+/// a customer display on serial lines (pseudo-terminals).
+@Suite(.serialized) struct DeviceSystemTests {
+    let printer: FakeNetworkPrinter
+    let scanner = FakeSerialDevice()
+    let display = FakeSerialDevice()
+    let daemon: Daemon
+    /// A packaged demo item with a barcode and a name with Finnish letters.
+    let item: Item
+
+    init() throws {
+        printer = try FakeNetworkPrinter()
+        item = DemoCatalog.items.first { !$0.barcodes.isEmpty && $0.name.contains { "äöå".contains($0) } }!
+        daemon = Daemon()
+        let config = daemon.directory + "/kassa.conf"
+        try """
+            [device.printer]
+            tcp = 127.0.0.1:\(printer.port)
+            status_poll = 1s
+
+            [device.display]
+            serial = \(display.path)
+            command_set = cd5220
+            character_table = ascii
+
+            [device.scanner]
+            serial = \(scanner.path)
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        daemon.setArguments(["--demo", "--config", config])
+    }
+
+    func waitFor(_ what: String, timeout: TimeInterval = 10, _ condition: () throws -> Bool) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if try condition() { return }
+            usleep(20_000)
+        }
+        Issue.record("timed out waiting for \(what); log:\n\(daemon.log)")
+    }
+
+    func owed(_ c: IPCClient) throws -> Int { try c.call("status")["printouts_owed"]?.arrayValue?.count ?? -1 }
+
+    func device(_ c: IPCClient, _ id: String) throws -> JSONValue? {
+        try c.call("devices.list").arrayValue?.first { $0["id"]?.stringValue == id }
+    }
+
+    @Test func aScanShowsOnTheDisplayAndAPaidSalePrintsItsReceiptAndOpensTheDrawer() throws {
+        defer { printer.stop() }
+        try daemon.start()
+        let c = try daemon.client()
+        try c.readyToSell()
+        try waitFor("the devices to connect") {
+            try ["printer", "display", "scanner"].allSatisfy { try device(c, $0)?["state"]?.stringValue != "offline" }
+        }
+        #expect(try device(c, "printer")?["via"]?.stringValue == "tcp 127.0.0.1:\(printer.port)")
+
+        scanner.write(item.barcodes[0] + "\r")
+        let ascii = CharacterTableASCII.fold(item.name)
+        let shown = display.read { String(decoding: $0, as: UTF8.self).contains(String(ascii.prefix(8))) }
+        #expect(String(decoding: shown, as: UTF8.self).contains(String(ascii.prefix(8))), "display got \(shown)")
+        let sale = try c.call("sale.get")
+        #expect(sale["lines"]?.arrayValue?.count == 1)
+
+        let result = try c.call("sale.tender", args: ["kind": "cash", "amount": .int(10_000)])
+        let receipt = try #require(result["completed"]?["receipt"]?.intValue)
+        try waitFor("the receipt to be confirmed") { try owed(c) == 0 }
+        let text = printer.text(0)
+        #expect(text.contains("TOTAL"))
+        #expect(text.contains("Receipt demo-1-\(receipt)"))
+        #expect(!text.contains("COPY"))
+        // The drawer opened with the real-time pulse, and the paper was cut once.
+        let bytes = printer.received[0]
+        #expect(contains(bytes, [0x10, 0x14, 0x01, 0x00, 0x01]))
+        #expect(count(bytes, [0x1D, 0x56, 0x42]) == 1)
+        let change = display.read { String(decoding: $0, as: UTF8.self).contains("Change") }
+        #expect(String(decoding: change, as: UTF8.self).contains("Change"))
+    }
+
+    @Test func pullingThePrinterMidReceiptCompletesThatReceiptOnceAsACopyWhenItIsBack() throws {
+        defer { printer.stop() }
+        try daemon.start()
+        let c = try daemon.client()
+        try c.readyToSell()
+        try waitFor("the printer to connect") { try device(c, "printer")?["state"]?.stringValue == "idle" }
+        printer.unplugMidReceipt(after: 60, downFor: 1500)
+        _ = try c.call("sale.scan", args: ["code": .string(item.barcodes[0])])
+        _ = try c.call("sale.tender", args: ["kind": "card", "amount": .int(item.price)])
+        try waitFor("the printer to be seen gone") { try device(c, "printer")?["state"]?.stringValue == "offline" }
+        #expect(try owed(c) == 1)
+        let alarms = try c.call("status")["alarms"]?.arrayValue?.compactMap { $0["code"]?.stringValue } ?? []
+        #expect(alarms.contains("printer_offline"))
+        // A kick while the printer is away is refused at once, not kept for later.
+        #expect(c.errorCode("drawer.no_sale", ["override_pin": "2222"]) == .deviceUnavailable)
+
+        try waitFor("the receipt to be completed after the printer came back", timeout: 20) { try owed(c) == 0 }
+        let received = printer.received
+        #expect(received.count >= 2)
+        let first = FakeNetworkPrinter.printable(received[0])
+        let last = FakeNetworkPrinter.printable(received.last!)
+        #expect(!first.contains("TOTAL"), "the first connection was cut mid-receipt")
+        #expect(last.contains("*** COPY ***"))
+        #expect(last.contains("TOTAL"))
+        // Exactly one whole receipt came out in all: one cut.
+        #expect(received.reduce(0) { $0 + count($1, [0x1D, 0x56, 0x42]) } == 1)
+        #expect(!received.last!.contains(0x14) || !contains(received.last!, [0x10, 0x14]), "no drawer kick was kept for later")
+
+        // The journal says what happened: sent as a copy, confirmed by the printer.
+        _ = daemon.stop()
+        let dump = try daemon.kassa(["journal", "dump", "--state-dir", daemon.stateDirectory])
+        #expect(dump.out.contains("output_queued"))
+        let sentLines = dump.out.split(separator: "\n").filter { $0.contains("output_sent") }
+        #expect(sentLines.last?.contains("\"copy\":true") == true)
+        #expect(dump.out.contains("\"confirmed_by_printer\":true"))
+    }
+
+    @Test func aReceiptOwedWhenKassadStoppedIsPrintedAsACopyAfterTheRestart() throws {
+        defer { printer.stop() }
+        printer.stop()  // no printer at all while selling
+        try daemon.start()
+        let c = try daemon.client()
+        try c.readyToSell()
+        _ = try c.call("sale.scan", args: ["code": .string(item.barcodes[0])])
+        _ = try c.call("sale.tender", args: ["kind": "card", "amount": .int(item.price)])
+        #expect(try owed(c) == 1)
+        daemon.kill9()
+        let back = try FakeNetworkPrinter()
+        defer { back.stop() }
+        let conf = daemon.directory + "/kassa.conf"
+        let text = try String(contentsOfFile: conf, encoding: .utf8)
+        try text.replacingOccurrences(of: "127.0.0.1:\(printer.port)", with: "127.0.0.1:\(back.port)")
+            .write(toFile: conf, atomically: true, encoding: .utf8)
+        try daemon.start()
+        let c2 = try daemon.client()
+        try waitFor("the owed receipt to print") { try owed(c2) == 0 }
+        let printed = FakeNetworkPrinter.printable(back.received.flatMap { $0 })
+        #expect(printed.contains("*** COPY ***"))
+        #expect(count(back.received.flatMap { $0 }, [0x1D, 0x56, 0x42]) == 1)
+    }
+}
+
+/// Whether `needle` occurs in `bytes`.
+func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool { count(bytes, needle) > 0 }
+
+func count(_ bytes: [UInt8], _ needle: [UInt8]) -> Int {
+    guard bytes.count >= needle.count else { return 0 }
+    var n = 0
+    for i in 0...(bytes.count - needle.count) where Array(bytes[i..<(i + needle.count)]) == needle { n += 1 }
+    return n
+}
+
+/// How an ASCII-only display spells our text.
+enum CharacterTableASCII {
+    static func fold(_ text: String) -> String {
+        String(text.map { c -> Character in
+            switch c {
+            case "ä", "å": return "a"
+            case "ö": return "o"
+            case "Ä", "Å": return "A"
+            case "Ö": return "O"
+            default: return c
+            }
+        })
+    }
+}
