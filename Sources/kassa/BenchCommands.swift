@@ -12,6 +12,10 @@ enum BenchCommands {
     static let usage = """
         usage: kassa bench journal [--dir DIR] [--sales N] [--commits N] [--json]
                kassa bench ipc [--items N] [--requests N] [--json]
+               kassa bench devices [--scans N] [--idle-seconds N] [--json]
+          devices: the real kassad with a scanner and a display on pseudo-terminals and a network
+          printer on TCP; times scan-to-display from outside over N scans (default 10,000) and
+          kassad's CPU time while idle with status polling on (default 600 s), per hour.
           ipc: starts the real kassad with an N-item catalog (default 100,000) and times scan round
           trips of random barcodes from the client; kassad's RSS idle and with that catalog.
           Durable commits of real completed-sale records (segment rotation on) beside a bare
@@ -26,7 +30,7 @@ enum BenchCommands {
             print(usage)
             return .ok
         }
-        let what = try args.positional("benchmark (journal or ipc)")
+        let what = try args.positional("benchmark (journal, ipc or devices)")
         switch what {
         case "journal":
             let json = args.flag("--json")
@@ -41,6 +45,12 @@ enum BenchCommands {
             let requests = try number(args.option("--requests"), default: 5_000, "--requests")
             try args.finish()
             return IPCBench(items: items, requests: requests, json: json).run()
+        case "devices":
+            let json = args.flag("--json")
+            let scans = try number(args.option("--scans"), default: 10_000, "--scans")
+            let idle = try number(args.option("--idle-seconds"), default: 600, "--idle-seconds")
+            try args.finish()
+            return DeviceBench(scans: scans, idleSeconds: idle, json: json).run()
         default:
             throw UsageError("unknown benchmark '\(what)'\n\(usage)")
         }

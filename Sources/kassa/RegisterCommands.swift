@@ -220,7 +220,7 @@ enum RegisterCommands {
                 return ("raw", try s.call("operator.list"))
             case "devices":
                 try args.finish()
-                return ("raw", try s.call("devices.list"))
+                return ("devices", try s.call("devices.list"))
             case "journal-status":
                 try args.finish()
                 return ("raw", try s.call("journal.status"))
@@ -326,6 +326,13 @@ enum RegisterCommands {
             print("counted \(s.money(r["counted"]?.intValue)), expected \(s.money(r["expected"]?.intValue)), over/short \(s.money(r["over_short"]?.intValue))")
         case "status":
             printStatus(r, s)
+        case "devices":
+            for d in r.arrayValue ?? [] {
+                let status = d["status"]?.arrayValue?.compactMap(\.stringValue).joined(separator: ",") ?? ""
+                print(TextLayout.pad(d["id"]?.stringValue ?? "?", to: 10) + " " + TextLayout.pad(d["kind"]?.stringValue ?? "?", to: 12) + " "
+                      + TextLayout.pad(d["state"]?.stringValue ?? "?", to: 8) + " " + TextLayout.pad(status.isEmpty ? "-" : status, to: 24)
+                      + " " + (d["via"]?.stringValue ?? ""))
+            }
         case "done":
             print("ok")
         default:

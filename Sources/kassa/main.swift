@@ -16,7 +16,8 @@ let topUsage = """
     Offline (a state directory, no kassad needed):
       udev-rules                   print the udev rules generated from the device table
       journal verify|dump|export   check, dump or export the journal
-      bench journal | bench ipc    measure durable commits, replay, start-up; IPC round trips, RSS
+      bench journal|ipc|devices    measure durable commits, replay, start-up; IPC round trips, RSS;
+                                   scan-to-display latency and idle CPU with devices
 
       --version                    print the version
       --help                       this text; COMMAND --help for each command

@@ -58,6 +58,12 @@ import Testing
             try ["printer", "display", "scanner"].allSatisfy { try device(c, $0)?["state"]?.stringValue != "offline" }
         }
         #expect(try device(c, "printer")?["via"]?.stringValue == "tcp 127.0.0.1:\(printer.port)")
+        let listing = try daemon.kassa(["devices"])
+        #expect(listing.status == 0)
+        let rows = listing.out.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        #expect(rows.contains { $0.first == "printer" && $0.contains("idle") && $0.last == "127.0.0.1:\(printer.port)" }, "\(listing.out)")
+        #expect(rows.contains { $0.first == "drawer" && $0.contains("drawer_closed") })
+        #expect(rows.contains { $0.first == "scanner" && $0.last == scanner.path })
 
         scanner.write(item.barcodes[0] + "\r")
         let ascii = CharacterTableASCII.fold(item.name)
