@@ -54,6 +54,11 @@ public final class EscPosPrinter: ReceiptPrinter, CashDrawerPort {
     private var missedPolls = 0
     private var replyBuffer: [UInt8] = []
     private var lastReported: (DeviceState, [DeviceStatus])?
+    /// Maker and model as the printer names them (`1D 49 42`, `1D 49 43`), in the order asked.
+    private var identity: [String] = []
+
+    /// "EPSON TM-T20III", once the printer has said.
+    public var model: String? { identity.isEmpty ? nil : identity.joined(separator: " ") }
 
     private struct Job {
         var job: PrintJob
@@ -108,7 +113,9 @@ public final class EscPosPrinter: ReceiptPrinter, CashDrawerPort {
         printerStatus = PrinterStatus()
         link.onReceive = { [weak self] bytes in self?.received(bytes) }
         link.onClose = { [weak self] error in self?.linkLost(error) }
+        identity = []
         if options.expectsReplies {
+            urgent.append((EscPos.Command.printerID(.maker) + EscPos.Command.printerID(.model), {}))
             poll()
             schedulePolling()
         }
@@ -328,7 +335,9 @@ public final class EscPosPrinter: ReceiptPrinter, CashDrawerPort {
                 // Bits 2–3: paper end. The job before it has printed.
                 printerStatus.paperOut = byte & 0x0C != 0
                 if awaitingConfirmation { done(confirmedByPrinter: true) }
-            case .printerID, .unknown:
+            case .printerID(let text):
+                if identity.count < 2 && !text.isEmpty { identity.append(text) }
+            case .unknown:
                 break
             }
         }

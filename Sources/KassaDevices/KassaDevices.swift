@@ -54,6 +54,12 @@ public protocol Device: AnyObject {
     var status: [DeviceStatus] { get }
     /// Where it is: `tcp 192.0.2.7:9100`, `/dev/ttyUSB0`, `usb 1-1.2`, `simulated`.
     var detail: String { get }
+    /// Maker and model, when the device tells.
+    var model: String? { get }
+}
+
+extension Device {
+    public var model: String? { nil }
 }
 
 /// One printout with the id the journal knows it by.

@@ -6,7 +6,8 @@ import KassaIPC
 enum Views {
     static func device(_ d: any Device) -> JSONValue {
         ["id": .string(d.id), "kind": .string(d.kind.rawValue), "state": .string(d.state.rawValue),
-         "power": .string(d.power.rawValue), "status": .array(d.status.map { .string($0.rawValue) }), "via": .string(d.detail)]
+         "power": .string(d.power.rawValue), "status": .array(d.status.map { .string($0.rawValue) }), "via": .string(d.detail),
+         "model": d.model.map(JSONValue.string) ?? .null]
     }
 
     static func sale(_ sale: OpenSale?, _ config: RegisterConfig) -> JSONValue {

@@ -25,6 +25,8 @@ import Testing
     }
 
     static let poll: [UInt8] = [0x10, 0x04, 0x01, 0x10, 0x04, 0x02, 0x10, 0x04, 0x04]
+    /// What a printer that answers is sent first: who are you (maker, model), then a status poll.
+    static let hello: [[UInt8]] = [[0x1D, 0x49, 0x42, 0x1D, 0x49, 0x43], poll]
     /// All well: online, drawer sensor low, no cover or paper problem.
     static let healthy: [UInt8] = [0x12, 0x12, 0x12]
 
@@ -44,21 +46,23 @@ import Testing
         [0x1D, 0x56, 0x42, 0x00],
         [0x1D, 0x72, 0x01])
 
-    @Test func attachingPollsStatusAndAHealthyAnswerMakesItIdle() {
+    @Test func attachingAsksWhoItIsAndPollsStatusAndAHealthyAnswerMakesItIdle() {
         let (p, link, _) = printer()
-        #expect(link.sent == [Self.poll])
+        #expect(link.sent == Self.hello)
         #expect(p.state == .idle)
         link.deliver(Self.healthy)
         #expect(p.state == .idle)
         #expect(p.status == [.drawerClosed])
         #expect(p.power == .online)
+        link.deliver([0x5F] + Array("EPSON".utf8) + [0x00, 0x5F] + Array("TM-T20III".utf8) + [0x00])
+        #expect(p.model == "EPSON TM-T20III")
     }
 
     @Test func aJobGoesOutAsExactBytesAndIsDoneWhenThePrinterReachesItsEnd() {
         let (p, link, rec) = printer()
         link.deliver(Self.healthy)
         p.enqueue(job(7))
-        #expect(link.sent.dropFirst().flatMap { $0 } == Self.jobBytes)
+        #expect(link.sent.dropFirst(2).flatMap { $0 } == Self.jobBytes)
         #expect(rec.outputs == [.sent(id: 7, bytes: Self.jobBytes.count, copy: false)])
         #expect(p.state == .busy)
         link.deliver([0x00])  // the answer to 1D 72 01: paper fine
@@ -176,7 +180,7 @@ import Testing
         #expect(throws: DeviceError.self) { try p.kickDrawer() }
         let back = FakeLink()
         p.attach(back)
-        #expect(back.sent == [Self.poll])
+        #expect(back.sent == Self.hello)
     }
 
     @Test func theDrawerSensorReadsThroughTheProfilesPolarity() {

@@ -87,6 +87,29 @@ import Testing
         #expect(String(decoding: change, as: UTF8.self).contains("Change"))
     }
 
+    @Test func paperOutAndADrawerLeftOpenRaiseAlarmsThatClearWhenFixed() throws {
+        defer { printer.stop() }
+        let conf = daemon.directory + "/kassa.conf"
+        try (String(contentsOfFile: conf, encoding: .utf8).replacingOccurrences(of: "status_poll = 1s", with: "status_poll = 1s\ndrawer_alarm = 1s"))
+            .write(toFile: conf, atomically: true, encoding: .utf8)
+        try daemon.start()
+        let c = try daemon.client()
+        func alarms() throws -> [String] { try c.call("status")["alarms"]?.arrayValue?.compactMap { $0["code"]?.stringValue } ?? [] }
+        try waitFor("the printer to connect") { try device(c, "printer")?["state"]?.stringValue == "idle" }
+        #expect(try device(c, "printer")?["model"]?.stringValue == "EPSON TM-T20III")
+        printer.paperOut = true
+        try waitFor("the paper-out alarm") { try alarms().contains("paper_out") }
+        #expect(try device(c, "printer")?["state"]?.stringValue == "error")
+        printer.paperOut = false
+        try waitFor("the paper-out alarm to clear") { try !alarms().contains("paper_out") }
+        printer.drawerOpen = true
+        try waitFor("the drawer to read open") { try device(c, "drawer")?["status"]?.arrayValue?.contains("drawer_open") == true }
+        #expect(try !alarms().contains("drawer_open"))
+        try waitFor("the drawer-open alarm", timeout: 6) { try alarms().contains("drawer_open") }
+        printer.drawerOpen = false
+        try waitFor("the drawer-open alarm to clear") { try !alarms().contains("drawer_open") }
+    }
+
     @Test func pullingThePrinterMidReceiptCompletesThatReceiptOnceAsACopyWhenItIsBack() throws {
         defer { printer.stop() }
         try daemon.start()

@@ -13,6 +13,17 @@ final class FakeNetworkPrinter: @unchecked Sendable {
     /// Unplug once this many bytes of print data (not polls) have arrived on a connection.
     private var unplugAfter: Int?
     private var downForMilliseconds = 0
+    /// What the status polls report.
+    var drawerOpen: Bool {
+        get { lock.lock(); defer { lock.unlock() }; return drawerSensorHigh }
+        set { lock.lock(); drawerSensorHigh = newValue; lock.unlock() }
+    }
+    var paperOut: Bool {
+        get { lock.lock(); defer { lock.unlock() }; return noPaper }
+        set { lock.lock(); noPaper = newValue; lock.unlock() }
+    }
+    private var drawerSensorHigh = false
+    private var noPaper = false
 
     init() throws {
         try listen()
@@ -121,10 +132,21 @@ final class FakeNetworkPrinter: @unchecked Sendable {
             var cut = false
             while i < pending.count {
                 if pending[i] == 0x10, i + 2 < pending.count, pending[i + 1] == 0x04 {
-                    replies.append(0x12)
+                    lock.lock()
+                    switch pending[i + 2] {
+                    case 1: replies.append(drawerSensorHigh ? 0x16 : 0x12)
+                    case 2: replies.append(noPaper ? 0x32 : 0x12)
+                    case 4: replies.append(noPaper ? 0x72 : 0x12)
+                    default: replies.append(0x12)
+                    }
+                    lock.unlock()
                     i += 3
                 } else if pending[i] == 0x1D, i + 2 < pending.count, pending[i + 1] == 0x72, pending[i + 2] == 0x01 {
                     replies.append(0x00)
+                    i += 3
+                } else if pending[i] == 0x1D, i + 2 < pending.count, pending[i + 1] == 0x49 {
+                    let answers: [UInt8: String] = [0x42: "EPSON", 0x43: "TM-T20III"]
+                    replies += [0x5F] + Array((answers[pending[i + 2]] ?? "").utf8) + [0x00]
                     i += 3
                 } else if pending[i] == 0x10 || pending[i] == 0x1D, i + 2 >= pending.count {
                     break  // wait for the rest of the command
