@@ -78,11 +78,14 @@ public struct PinVault: Sendable, Equatable {
 
     private let key: [UInt8]
     public private(set) var macs: [OperatorID: [UInt8]]
+    /// Staff badges (the number on a card's stripe), MACed like PINs under their own label.
+    public private(set) var badges: [OperatorID: [UInt8]]
 
-    public init(key: [UInt8], macs: [OperatorID: [UInt8]] = [:]) {
+    public init(key: [UInt8], macs: [OperatorID: [UInt8]] = [:], badges: [OperatorID: [UInt8]] = [:]) {
         precondition(key.count >= 16, "the PIN key must be at least 128 bits")
         self.key = key
         self.macs = macs
+        self.badges = badges
     }
 
     public static let pinLengths = 4...8
@@ -104,7 +107,31 @@ public struct PinVault: Sendable, Equatable {
         macs[id] = m
     }
 
-    public mutating func remove(_ id: OperatorID) { macs[id] = nil }
+    public mutating func remove(_ id: OperatorID) {
+        macs[id] = nil
+        badges[id] = nil
+    }
+
+    public func badgeMAC(_ card: String) -> [UInt8] {
+        HMACSHA256.authenticate(key: key, message: Array("kassa-badge\u{0}".utf8) + Array(card.utf8))
+    }
+
+    /// Enrols a staff badge: the card number read from its stripe. One badge per operator, and
+    /// a badge belongs to one operator.
+    public mutating func setBadge(_ card: String, for id: OperatorID) throws(PinError) {
+        guard !card.isEmpty, card.utf8.count <= 64, card.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) else { throw .notDigits }
+        let m = badgeMAC(card)
+        if badges.contains(where: { $0.key != id && Self.constantTimeEqual($0.value, m) }) { throw .alreadyInUse }
+        badges[id] = m
+    }
+
+    /// The operator whose badge this card is.
+    public func badgeOwner(of card: String) -> OperatorID? {
+        let m = badgeMAC(card)
+        var found: OperatorID?
+        for (id, stored) in badges where Self.constantTimeEqual(stored, m) { found = id }
+        return found
+    }
 
     /// The operator whose PIN this is, comparing every MAC in constant time.
     public func owner(of pin: String) -> OperatorID? {

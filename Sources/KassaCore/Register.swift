@@ -1,6 +1,9 @@
 /// What the register is asked to do, by the cashier, a supervisor, a technician or a script.
 public enum Command: Hashable, Sendable {
     case login(pin: String)
+    /// A staff badge swiped on the card reader; unknown cards are no login attempt at all (they
+    /// may be loyalty or gift cards), so they count nothing towards the lockout.
+    case loginWithBadge(card: String)
     case logout
     case addOperator(Operator)
     case removeOperator(OperatorID)
@@ -45,6 +48,7 @@ public enum Refusal: Error, Hashable, Sendable {
     case notLoggedIn
     case alreadyLoggedIn(OperatorID)
     case wrongPIN
+    case unknownBadge
     case pinLocked(until: Timestamp)
     case permissionDenied(Permission)
     case supervisorRequired(Permission)
@@ -140,6 +144,14 @@ extension RegisterState {
                 pinEvents = rejectedPIN(env, ctx)
                 throw .wrongPIN
             }
+            var events: [RegisterEvent] = []
+            if let current = currentOperator, current != id { events.append(.loggedOut(current)) }
+            events.append(.loggedIn(id, at: ctx.now))
+            return events
+
+        case .loginWithBadge(let card):
+            if let until = pinLockedUntil, ctx.now < until { throw .pinLocked(until: until) }
+            guard let id = env.pins.badgeOwner(of: card), operators[id] != nil else { throw .unknownBadge }
             var events: [RegisterEvent] = []
             if let current = currentOperator, current != id { events.append(.loggedOut(current)) }
             events.append(.loggedIn(id, at: ctx.now))

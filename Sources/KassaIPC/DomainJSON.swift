@@ -242,6 +242,7 @@ extension Refusal {
         case .notLoggedIn: return IPCError(.notLoggedIn, "nobody is logged in: log in with a PIN first")
         case .alreadyLoggedIn(let id): return IPCError(.conflict, "\(id) is already logged in")
         case .wrongPIN: return IPCError(.wrongPin, "wrong PIN")
+        case .unknownBadge: return IPCError(.notFound, "this card is no one's staff badge")
         case .pinLocked: return IPCError(.forbidden, "too many wrong PINs: PIN entry is locked for a few minutes")
         case .permissionDenied(let p): return IPCError(.forbidden, "the logged-in operator may not do this (\(p.rawValue))")
         case .supervisorRequired(let p): return IPCError(.pinRequired, "this needs a supervisor's PIN (\(p.rawValue))")

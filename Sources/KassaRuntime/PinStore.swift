@@ -56,15 +56,25 @@ final class PinStore {
             key = try randomBytes(32)
             try writeFileAtomically(directory + "/pin.key", key)
         }
+        vault = PinVault(key: key, macs: Self.readMACs(directory + "/pins"), badges: Self.readMACs(directory + "/badges"))
+    }
+
+    /// `operator-id hex-mac` lines.
+    private static func readMACs(_ path: String) -> [OperatorID: [UInt8]] {
         var macs: [OperatorID: [UInt8]] = [:]
-        if let text = try? readWholeFile(directory + "/pins") {
-            for line in String(decoding: text, as: UTF8.self).split(separator: "\n") {
-                let parts = line.split(separator: " ")
-                guard parts.count == 2, let mac = Hex.decode(String(parts[1])), mac.count == 32 else { continue }
-                macs[OperatorID(String(parts[0]))] = mac
-            }
+        guard let text = try? readWholeFile(path) else { return macs }
+        for line in String(decoding: text, as: UTF8.self).split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            guard parts.count == 2, let mac = Hex.decode(String(parts[1])), mac.count == 32 else { continue }
+            macs[OperatorID(String(parts[0]))] = mac
         }
-        vault = PinVault(key: key, macs: macs)
+        return macs
+    }
+
+    func setBadge(_ card: String, for id: OperatorID) throws(PinVault.PinError) {
+        var next = vault
+        try next.setBadge(card, for: id)
+        vault = next
     }
 
     func setPIN(_ pin: String, for id: OperatorID) throws(PinVault.PinError) {
@@ -77,9 +87,11 @@ final class PinStore {
 
     /// Persists the MACs; operator ids never contain spaces or newlines (validated on entry).
     func save() throws(SystemError) {
-        var text = ""
-        for (id, mac) in vault.macs.sorted(by: { $0.key < $1.key }) { text += "\(id.rawValue) \(Hex.encode(mac))\n" }
-        try writeFileAtomically(macsPath, Array(text.utf8))
+        for (path, macs) in [(macsPath, vault.macs), (directory + "/badges", vault.badges)] {
+            var text = ""
+            for (id, mac) in macs.sorted(by: { $0.key < $1.key }) { text += "\(id.rawValue) \(Hex.encode(mac))\n" }
+            try writeFileAtomically(path, Array(text.utf8))
+        }
     }
 }
 

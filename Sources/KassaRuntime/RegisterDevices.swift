@@ -177,8 +177,22 @@ extension RegisterService {
         case .card(let swipe):
             // Only the masked number ever leaves this function.
             let masked = MagStripe.mask(swipe.number)
+            if env.pins.badgeOwner(of: swipe.number) != nil {
+                do throws(IPCError) {
+                    try mayProceed(mutating: true, selling: false)
+                    let who = try run(.loginWithBadge(card: swipe.number), key: nil) { s, _ in
+                        .string(s.currentOperator?.rawValue ?? "")
+                    }
+                    log.notice("logged in by badge", ["device": device, "operator": who.stringValue ?? ""])
+                } catch {
+                    log.warning("badge login refused", ["device": device, "error": error.message])
+                    broadcast("card.swiped", ["device": .string(device), "card": .string(masked), "badge": true,
+                                              "error": ["code": .string(error.code.rawValue), "message": .string(error.message)]])
+                }
+                return
+            }
             log.info("card swiped", ["device": device, "card": masked])
-            broadcast("card.swiped", ["device": .string(device), "card": .string(masked)])
+            broadcast("card.swiped", ["device": .string(device), "card": .string(masked), "badge": false])
         case .error(let message):
             let safe = CardNumberMasker.maskAll(in: message)
             log.warning("scanner error", ["device": device, "error": safe])

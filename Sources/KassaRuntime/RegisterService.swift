@@ -357,6 +357,20 @@ final class RegisterService {
             do { try pins.save() } catch { log.error("cannot save PINs", ["error": error.description]) }
             env.pins = pins.vault
             return result
+        case "operator.set_badge":
+            let id = OperatorID(try args.string("id"))
+            let card = try args.string("card")
+            try args.finish()
+            try requireTechnician(connection)
+            guard ledger.state.operators[id] != nil else { throw Refusal.unknownOperator(id).ipcError }
+            do { try pins.setBadge(card, for: id) } catch {
+                if case .alreadyInUse = error { throw IPCError(.conflict, "that card is already someone's badge") }
+                throw IPCError(.badArgs, "operator.set_badge: 'card' is the number on the badge's stripe (printable, at most 64 characters)")
+            }
+            do { try pins.save() } catch { throw IPCError(.internal, "cannot store the badge: \(error)") }
+            env.pins = pins.vault
+            log.notice("badge enrolled", ["operator": id.rawValue])
+            return ["operator": .string(id.rawValue)]
         case "training.set":
             let on = try args.bool("on")
             let pin = try args.optionalString("override_pin")
@@ -397,7 +411,7 @@ final class RegisterService {
 
     /// Decides, journals (with the idempotency key's result), then runs the effects; returns the result.
     @discardableResult
-    private func run(_ command: Command, key: String?,
+    func run(_ command: Command, key: String?,
                      result: (RegisterState, [RegisterEvent]) -> JSONValue) throws(IPCError) -> JSONValue {
         let ctx = context()
         let decision = ledger.state.decide(command, env, ctx)

@@ -250,3 +250,34 @@ extension Array where Element == UInt8 {
         return false
     }
 }
+
+@Suite struct BadgeLoginTests {
+    @Test func aStaffBadgeLogsItsOwnerInAndAnUnknownCardCountsNothing() throws {
+        var t = Till()
+        try t.env.pins.setBadge("6012345678901234", for: "sami")
+        #expect(t.run(.loginWithBadge(card: "4111111111111111")) == .unknownBadge)
+        #expect(t.state.pinFailures == 0)
+        #expect(t.state.currentOperator == nil)
+        t.must(.loginWithBadge(card: "6012345678901234"))
+        #expect(t.state.currentOperator == "sami")
+        #expect(!t.journal.contains { "\($0)".contains("6012345678901234") })
+    }
+
+    @Test func aBadgeBelongsToOneOperatorAndGoesWithThem() throws {
+        var vault = PinVault(key: Array(repeating: 1, count: 32))
+        try vault.setBadge("1234", for: "anna")
+        #expect(throws: PinVault.PinError.alreadyInUse) { try vault.setBadge("1234", for: "sami") }
+        #expect(vault.badgeOwner(of: "1234") == "anna")
+        vault.remove("anna")
+        #expect(vault.badgeOwner(of: "1234") == nil)
+        #expect(vault.mac("1234") != vault.badgeMAC("1234"))
+    }
+
+    @Test func aLockedPadRefusesBadgesToo() {
+        var t = Till()
+        try? t.env.pins.setBadge("6012", for: "anna")
+        for _ in 0..<5 { t.run(.login(pin: "9999")) }
+        #expect(t.state.pinLockedUntil != nil)
+        if case .pinLocked? = t.run(.loginWithBadge(card: "6012")) {} else { Issue.record("a locked pad let a badge in") }
+    }
+}

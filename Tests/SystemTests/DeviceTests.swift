@@ -9,6 +9,7 @@ import Testing
     let printer: FakeNetworkPrinter
     let scanner = FakeSerialDevice()
     let display = FakeSerialDevice()
+    let cardReader = FakeSerialDevice()
     let daemon: Daemon
     /// A packaged demo item with a barcode and a name with Finnish letters.
     let item: Item
@@ -30,6 +31,9 @@ import Testing
 
             [device.scanner]
             serial = \(scanner.path)
+
+            [device.card_reader]
+            serial = \(cardReader.path)
             """.write(toFile: config, atomically: true, encoding: .utf8)
         daemon.setArguments(["--demo", "--config", config])
     }
@@ -85,6 +89,38 @@ import Testing
         #expect(count(bytes, [0x1D, 0x56, 0x42]) == 1)
         let change = display.read { String(decoding: $0, as: UTF8.self).contains("Change") }
         #expect(String(decoding: change, as: UTF8.self).contains("Change"))
+    }
+
+    @Test func aStaffBadgeSwipedOnTheCardReaderLogsItsOwnerInAndNoCardNumberIsEverLogged() throws {
+        defer { printer.stop() }
+        try daemon.start()
+        let c = try daemon.client()
+        _ = try c.call("technician", args: ["pin": "3333"])
+        let badge = "6012345678901234"
+        _ = try c.call("operator.set_badge", args: ["id": "sami", "card": .string(badge)])
+        try waitFor("the card reader") { try device(c, "card_reader")?["state"]?.stringValue == "idle" }
+        let events = try daemon.client()
+        _ = try events.call("subscribe")
+        cardReader.write("%B\(badge)^STAFF/SAMI^9912101?;\(badge)=9912101?\r")
+        try waitFor("the badge login") { try c.call("status")["operator"]?["id"]?.stringValue == "sami" }
+
+        // A card that is nobody's badge (a payment card, say) logs no one in and shows masked.
+        let stranger = "4111111111111111"
+        cardReader.write(";\(stranger)=2912101?\r")
+        var swiped: JSONValue?
+        let deadline = Date().addingTimeInterval(5)
+        while swiped == nil, Date() < deadline {
+            if case .event(let e) = try events.nextEvent(), e.name == "card.swiped" { swiped = e.data }
+        }
+        #expect(swiped?["card"]?.stringValue == "************1111")
+        #expect(try c.call("status")["operator"]?["id"]?.stringValue == "sami")
+        _ = daemon.stop()
+        #expect(!daemon.log.contains(stranger))
+        #expect(!daemon.log.contains(badge))
+        let dump = try daemon.kassa(["journal", "dump", "--state-dir", daemon.stateDirectory])
+        #expect(!dump.out.contains(stranger) && !dump.out.contains(badge))
+        let secrets = (try? String(contentsOfFile: daemon.stateDirectory + "/secrets/badges", encoding: .utf8)) ?? ""
+        #expect(secrets.hasPrefix("sami ") && !secrets.contains(badge))
     }
 
     @Test func paperOutAndADrawerLeftOpenRaiseAlarmsThatClearWhenFixed() throws {
