@@ -26,6 +26,9 @@ public final class InputReader: Device {
     public var kind: DeviceKind { role == .scanner ? .scanner : .cardReader }
     public var interCharacterTimeout: Int64 = 200
     public var onInput: (Input) -> Void = { _ in }
+    /// The bytes of the line just finished (HID: the reports), for a technician's scan test.
+    public private(set) var lastRaw: [UInt8] = []
+    private var raw: [UInt8] = []
     public var onChange: () -> Void = {}
 
     private let loop: any DeviceLoop
@@ -73,6 +76,11 @@ public final class InputReader: Device {
         if let gapTimer { loop.cancel(gapTimer) }
         gapTimer = nil
         let lines = encoding == .hidBootKeyboard ? hid.feed(bytes) : serial.feed(bytes)
+        if raw.count < 4096 { raw += bytes }
+        if !lines.isEmpty {
+            lastRaw = raw
+            raw = []
+        }
         for line in lines {
             switch line {
             case .success(let text): onInput(interpret(text))
@@ -83,6 +91,8 @@ public final class InputReader: Device {
             guard let self else { return }
             self.gapTimer = nil
             let dropped = self.encoding == .hidBootKeyboard ? self.hid.abandon() : self.serial.abandon()
+            self.lastRaw = self.raw
+            self.raw = []
             if dropped { self.onInput(.error("\(self.id) stopped mid-line for over \(self.interCharacterTimeout) ms; the partial line was dropped")) }
         }
     }

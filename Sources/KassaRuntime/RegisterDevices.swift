@@ -154,14 +154,62 @@ extension RegisterService {
 
     // MARK: Scanners and card readers
 
+    /// A technician's scan test: what came in, raw and decoded, instead of a sale. Anything that
+    /// looks like a payment card number is masked in both.
+    func scanTest(_ input: InputReader.Input, from device: String) {
+        let raw = readers.first { $0.id == device }?.lastRaw ?? []
+        let printable = String(raw.map { (0x20...0x7E).contains($0) ? Character(Unicode.Scalar($0)) : "." })
+        var data: JSONObject = ["device": .string(device), "raw_text": .string(CardNumberMasker.maskAll(in: printable)),
+                                "raw_bytes": .int(Int64(raw.count))]
+        switch input {
+        case .barcode(let code):
+            data["kind"] = "barcode"
+            data["value"] = .string(CardNumberMasker.maskAll(in: code))
+            if case .invalid(let why) = Barcode.classify(code), code.utf8.count >= 8 { data["note"] = .string(why) }
+        case .card(let swipe):
+            data["kind"] = "card"
+            data["value"] = .string(MagStripe.mask(swipe.number))
+            data["tracks"] = .array([swipe.track1 != nil ? "1" : nil, swipe.track2 != nil ? "2" : nil].compactMap { $0.map(JSONValue.string) })
+        case .error(let message):
+            data["kind"] = "error"
+            data["value"] = .string(CardNumberMasker.maskAll(in: message))
+        }
+        log.notice("scan test", ["device": device, "kind": data["kind"]?.stringValue ?? ""])
+        broadcast("scan.test", .object(data))
+    }
+
     /// A scan from a scanner or from a client: goes into the open sale, or opens one.
     func scan(_ code: String, quantity: Int64?, key: String?) throws(IPCError) -> JSONValue {
         if ledger.state.openSale == nil { try refuseNewSaleWhenDiskFull() }
         return try runSale(.scan(code: code, quantity: quantity), key: key)
     }
 
+    /// A page that shows the technician what the printer does: its width, the code page's
+    /// letters and the euro sign, bold and the double-height total.
+    func testPage() -> [PrintedLine] {
+        let w = printer.columns
+        var ruler = ""
+        for i in 1...w { ruler += String(i % 10) }
+        return [
+            PrintedLine(TextLayout.center("Kassa test page", in: w), .strong),
+            PrintedLine(TextLayout.center(config.storeName, in: w)),
+            PrintedLine(TextLayout.leftRight("Printer", printer.id, columns: w)),
+            PrintedLine(TextLayout.leftRight("Model", printer.model ?? "unknown", columns: w)),
+            PrintedLine(TextLayout.leftRight("Via", printer.detail, columns: w)),
+            PrintedLine(TextLayout.leftRight("Time", localTimeText(context().now), columns: w)),
+            PrintedLine(ruler),
+            PrintedLine("ÄÖÅ äöå € é ü"),
+            PrintedLine("Bold", .strong),
+            PrintedLine(TextLayout.leftRight(fileConfig.words.total, config.format(12_345), columns: w), .total),
+        ]
+    }
+
     /// What a scanner or card reader read.
     func input(_ input: InputReader.Input, from device: String) {
+        if let until = scanTestUntil {
+            scanTestUntil = nil
+            if monotonicMilliseconds() <= until { return scanTest(input, from: device) }
+        }
         switch input {
         case .barcode(let code):
             do throws(IPCError) {

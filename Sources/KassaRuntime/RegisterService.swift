@@ -27,6 +27,8 @@ final class RegisterService {
     weak var server: IPCServer?
     /// Connections that entered a technician's PIN.
     private var technicianSessions: Set<ConnectionID> = []
+    /// A technician asked to see the next scan instead of selling it, until this time (monotonic ms).
+    var scanTestUntil: Int64?
     private(set) var alarms: [String: String] = [:]
     /// Damage the background verification found in records that start-up did not read.
     private var verifiedDamage: String?
@@ -371,6 +373,25 @@ final class RegisterService {
             env.pins = pins.vault
             log.notice("badge enrolled", ["operator": id.rawValue])
             return ["operator": .string(id.rawValue)]
+        case "devices.test_print":
+            try args.finish()
+            try requireTechnician(connection)
+            let id = ledger.state.lastOutputID + 1
+            try record([.outputQueued(id: id, .document(kind: "test_page", lines: testPage()))])
+            printOutput(id, .document(kind: "test_page", lines: testPage()), copy: false)
+            return ["output": .int(Int64(id)), "printer": Views.device(printer)]
+        case "devices.display_test":
+            try args.finish()
+            try requireTechnician(connection)
+            display.show("ABCDEFGHIJKLMNOPQRST", "0123456789 äöå € -+*")
+            return ["display": Views.device(display)]
+        case "devices.scan_test":
+            let seconds = try args.optionalInt("seconds") ?? 30
+            try args.finish()
+            try requireTechnician(connection)
+            guard (1...600).contains(seconds) else { throw IPCError(.badArgs, "'seconds' must be 1 to 600") }
+            scanTestUntil = monotonicMilliseconds() + seconds * 1000
+            return ["until_s": .int(seconds), "readers": .array(readers.map(Views.device))]
         case "training.set":
             let on = try args.bool("on")
             let pin = try args.optionalString("override_pin")

@@ -123,6 +123,40 @@ import Testing
         #expect(secrets.hasPrefix("sami ") && !secrets.contains(badge))
     }
 
+    @Test func aTechnicianTestsThePrinterTheDisplayAndTheScannerWithoutSelling() throws {
+        defer { printer.stop() }
+        try daemon.start()
+        let c = try daemon.client()
+        #expect(c.errorCode("devices.test_print") == .pinRequired)
+        _ = try c.call("technician", args: ["pin": "3333"])
+        try waitFor("the devices") {
+            try ["printer", "display", "scanner"].allSatisfy { try device(c, $0)?["state"]?.stringValue == "idle" }
+                && device(c, "printer")?["model"] != .null
+        }
+        _ = try c.call("devices.test_print")
+        try waitFor("the test page") { FakeNetworkPrinter.printable(printer.received.flatMap { $0 }).contains("Kassa test page") }
+        #expect(FakeNetworkPrinter.printable(printer.received.flatMap { $0 }).contains("EPSON TM-T20III"))
+        _ = try c.call("devices.display_test")
+        let shown = display.read { String(decoding: $0, as: UTF8.self).contains("ABCDEFGHIJKLMNOPQRST") }
+        #expect(String(decoding: shown, as: UTF8.self).contains("0123456789 aoa EUR"))
+
+        let events = try daemon.client()
+        _ = try events.call("subscribe")
+        _ = try c.call("devices.scan_test", args: ["seconds": 10])
+        scanner.write("4111 1111 1111 1111\r")
+        var test: JSONValue?
+        let deadline = Date().addingTimeInterval(5)
+        while test == nil, Date() < deadline {
+            if case .event(let e) = try events.nextEvent(), e.name == "scan.test" { test = e.data }
+        }
+        #expect(test?["kind"]?.stringValue == "barcode")
+        #expect(test?["value"]?.stringValue?.hasSuffix("1111") == true)
+        #expect(test?["value"]?.stringValue?.contains("4111") == false)
+        #expect(test?["raw_text"]?.stringValue?.contains("4111") == false)
+        #expect(try c.call("sale.get") == .null)
+        #expect(!daemon.log.contains("4111 1111 1111 1111"))
+    }
+
     @Test func paperOutAndADrawerLeftOpenRaiseAlarmsThatClearWhenFixed() throws {
         defer { printer.stop() }
         let conf = daemon.directory + "/kassa.conf"
