@@ -10,12 +10,16 @@ import KassaRuntime
 /// `kassa bench …`: measurements that print figures. Never run as timed assertions in tests.
 enum BenchCommands {
     static let usage = """
-        usage: kassa bench journal [--dir DIR] [--sales N] [--commits N] [--json]
+        usage: kassa bench [all] [--idle-seconds N] [--json]
+               kassa bench journal [--dir DIR] [--sales N] [--commits N] [--json]
                kassa bench ipc [--items N] [--requests N] [--json]
                kassa bench devices [--scans N] [--idle-seconds N] [--json]
+               kassa bench kassad [--json]
           devices: the real kassad with a scanner and a display on pseudo-terminals and a network
           printer on TCP; times scan-to-display from outside over N scans (default 10,000) and
           kassad's CPU time while idle with status polling on (default 600 s), per hour.
+          all (the default): every benchmark below in one table, with kassad's start-up time
+          (exec to serving its socket, median of 5) and its size (as built and stripped).
           ipc: starts the real kassad with an N-item catalog (default 100,000) and times scan round
           trips of random barcodes from the client; kassad's RSS idle and with that catalog.
           Durable commits of real completed-sale records (segment rotation on) beside a bare
@@ -30,30 +34,67 @@ enum BenchCommands {
             print(usage)
             return .ok
         }
-        let what = try args.positional("benchmark (journal, ipc or devices)")
+        // The benchmark's name comes first when given; without one, all of them.
+        let named = args.words.first.map { !$0.hasPrefix("-") } ?? false
+        let what = named ? try args.positional("benchmark") : "all"
         switch what {
+        case "all":
+            let json = args.flag("--json")
+            let idle = try number(args.option("--idle-seconds"), default: 600, "--idle-seconds")
+            try args.finish()
+            let parts: [(String, () -> [BenchRow]?)] = [
+                ("journal", { JournalBench(parent: "/var/tmp", sales: 1_000_000, commits: 2_000, json: json).measure() }),
+                ("ipc", { IPCBench(items: 100_000, requests: 5_000, json: json).measure() }),
+                ("devices", { DeviceBench(scans: 10_000, idleSeconds: idle, json: json).measure() }),
+                ("kassad", { StartupBench().measure() }),
+            ]
+            var all: [BenchRow] = []
+            for (name, measure) in parts {
+                if !json { printError("kassa bench: \(name)…") }
+                guard let rows = measure() else { return .failure }
+                all += rows.map { (name + "." + $0.key, $0.value, $0.text) }
+            }
+            return printRows(all, json: json)
         case "journal":
             let json = args.flag("--json")
             let dir = try args.option("--dir")
             let sales = try number(args.option("--sales"), default: 1_000_000, "--sales")
             let commits = try number(args.option("--commits"), default: 2_000, "--commits")
             try args.finish()
-            return JournalBench(parent: dir ?? "/var/tmp", sales: sales, commits: commits, json: json).run()
+            return printRows(JournalBench(parent: dir ?? "/var/tmp", sales: sales, commits: commits, json: json).measure(), json: json)
         case "ipc":
             let json = args.flag("--json")
             let items = try number(args.option("--items"), default: 100_000, "--items")
             let requests = try number(args.option("--requests"), default: 5_000, "--requests")
             try args.finish()
-            return IPCBench(items: items, requests: requests, json: json).run()
+            return printRows(IPCBench(items: items, requests: requests, json: json).measure(), json: json)
+        case "kassad":
+            let json = args.flag("--json")
+            try args.finish()
+            return printRows(StartupBench().measure(), json: json)
         case "devices":
             let json = args.flag("--json")
             let scans = try number(args.option("--scans"), default: 10_000, "--scans")
             let idle = try number(args.option("--idle-seconds"), default: 600, "--idle-seconds")
             try args.finish()
-            return DeviceBench(scans: scans, idleSeconds: idle, json: json).run()
+            return printRows(DeviceBench(scans: scans, idleSeconds: idle, json: json).measure(), json: json)
         default:
             throw UsageError("unknown benchmark '\(what)'\n\(usage)")
         }
+    }
+
+    /// One figure: its JSON key, value, and the line the table shows.
+    static func printRows(_ rows: [BenchRow]?, json: Bool) -> ExitCode {
+        guard let rows else { return .failure }
+        if json {
+            var o = JSONObject()
+            for (k, v, _) in rows { o[k] = v }
+            print(JSONValue.object(o).serialized())
+        } else {
+            let width = max(25, (rows.map { $0.key.count }.max() ?? 0) + 2)
+            for (k, _, text) in rows { print(TextLayout.pad(k, to: width) + text) }
+        }
+        return .ok
     }
 
     static func number(_ text: String?, default d: Int, _ name: String) throws(UsageError) -> Int {
@@ -128,18 +169,18 @@ struct JournalBench {
         }
     }
 
-    func run() -> ExitCode {
+    func measure() -> [BenchRow]? {
         var template = "\(parent)/kassa-bench-XXXXXX".utf8CString
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
             printError("kassa bench: cannot create a directory under \(parent)")
-            return .failure
+            return nil
         }
         let dir = String(cString: made)
         defer { removeTree(dir) }
         let fs = fileSystemType(dir)
         if fs.name == "tmpfs" || fs.name == "ramfs" {
             printError("kassa bench: \(dir) is on \(fs.name): fdatasync costs nothing there; use --dir on a real disk")
-            return .failure
+            return nil
         }
 
         // 1. The real thing: completed-sale records appended durably, segments rotating.
@@ -147,7 +188,7 @@ struct JournalBench {
         _ = setup.openDay()
         guard let completed = setup.sale(1).last, case .saleCompleted = completed else {
             printError("kassa bench: the demo sale did not complete")
-            return .failure
+            return nil
         }
         let payload = EventCodec.encode(completed)
         let recordSize = payload.count + 68
@@ -156,7 +197,7 @@ struct JournalBench {
         options.segmentSizeLimit = 128 << 10
         guard let journal = try? Journal.open(stateDirectory: journalDir, options: options, warning: { _ in }) else {
             printError("kassa bench: cannot open a journal in \(journalDir)")
-            return .failure
+            return nil
         }
         let entry = JournalEntry(type: completed.recordType, time: 0, payload: payload)
         var kassaLatencies: [UInt64] = []
@@ -166,7 +207,7 @@ struct JournalBench {
             let s = monotonicNanoseconds()
             do { _ = try journal.append([entry], durable: true) } catch {
                 printError("kassa bench: append failed: \(error)")
-                return .failure
+                return nil
             }
             kassaLatencies.append(monotonicNanoseconds() - s)
         }
@@ -175,22 +216,22 @@ struct JournalBench {
 
         // 2. The bare loop: the same number of records of the same size, write + fdatasync.
         let bare = bareLoop(dir + "/bare.bin", recordSize: recordSize, count: commits)
-        guard let bare else { return .failure }
+        guard let bare else { return nil }
         let p50 = percentile(bare.latencies, 0.5)
         let p99 = percentile(bare.latencies, 0.99)
         if p50 < 20_000 {
             printError("kassa bench: fdatasync takes \(fixed(Double(p50) / 1e6, 3)) ms on \(fs.name): it costs nothing here, so a commit rate would mean nothing; use --dir on a real disk")
-            return .failure
+            return nil
         }
         let commitsPerSecond = Double(commits) / kassaSeconds
         let barePerSecond = Double(commits) / bare.seconds
 
         // 3 and 4. A long history: replay speed, then open with a snapshot far behind.
-        guard let history = buildHistory(dir + "/history") else { return .failure }
-        guard let replay = measureReplay(dir + "/history") else { return .failure }
-        guard let open = measureOpenAndRefund(dir + "/history") else { return .failure }
+        guard let history = buildHistory(dir + "/history") else { return nil }
+        guard let replay = measureReplay(dir + "/history") else { return nil }
+        guard let open = measureOpenAndRefund(dir + "/history") else { return nil }
 
-        let results: [(String, JSONValue, String)] = [
+        let results: [BenchRow] = [
             ("file_system", .string(fs.name), fs.name),
             ("record_bytes", .int(Int64(recordSize)), "\(recordSize) bytes"),
             ("commits_per_s", .int(Int64(commitsPerSecond)), "\(Int(commitsPerSecond)) durable completed-sale commits/s (\(segments) segments)"),
@@ -204,14 +245,7 @@ struct JournalBench {
             ("open_walk_records_per_s", .int(Int64(replay.journalOnly)), "\(Int(replay.journalOnly)) records/s checked by the journal's open alone (CRC, chain)"),
             ("open_1m_ms", .decimal(fixed(open.openMs, 1)), fixed(open.openMs, 1) + " ms from open to an accepted refund of receipt 1"),
         ]
-        if json {
-            var o = JSONObject()
-            for (k, v, _) in results { o[k] = v }
-            print(JSONValue.object(o).serialized())
-        } else {
-            for (k, _, text) in results { print(TextLayout.pad(k, to: 25) + text) }
-        }
-        return .ok
+        return results
     }
 
     func bareLoop(_ path: String, recordSize: Int, count: Int) -> (seconds: Double, latencies: [UInt64])? {
@@ -334,4 +368,72 @@ func fileSystemType(_ path: String) -> (name: String, magic: Int) {
         0x2FC1_2FC1: "zfs",
     ]
     return (names[magic] ?? "fs-0x" + String(magic, radix: 16), magic)
+}
+
+typealias BenchRow = (key: String, value: JSONValue, text: String)
+
+/// kassad itself: how long from exec until it serves its socket, and how big it is.
+struct StartupBench {
+    func measure() -> [BenchRow]? {
+        let kassad = DemoCommand.siblingExecutable("kassad")
+        var template = Array("/var/tmp/kassa-start-bench-XXXXXX".utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else { return nil }
+        let dir = String(cString: made)
+        defer { removeTree(dir) }
+        var times: [UInt64] = []
+        for run in 0..<5 {
+            let socket = dir + "/s\(run).sock"
+            let t0 = monotonicNanoseconds()
+            guard let pid = try? DemoCommand.spawn(kassad, ["--demo", "--state-dir", dir + "/state", "--socket", socket], log: dir + "/log") else {
+                printError("kassa bench: cannot start \(kassad)")
+                return nil
+            }
+            var served = false
+            for _ in 0..<5000 where !served {
+                served = (try? IPCClient(path: socket, timeoutMilliseconds: 1000)) != nil
+                if !served { usleep(1000) }
+            }
+            let elapsed = monotonicNanoseconds() - t0
+            kill(pid, SIGTERM)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+            guard served else { return nil }
+            times.append(elapsed)
+        }
+        let startMs = Double(percentile(times, 0.5)) / 1e6
+        let size = fileSize(kassad)
+        let strippedPath = dir + "/kassad.stripped"
+        let stripped = runQuietly("/usr/bin/strip", ["-o", strippedPath, kassad]) ? fileSize(strippedPath) : 0
+        let bytes = readFile(kassad) ?? []
+        let dynamicRuntime = contains(bytes, Array("libswiftCore.so".utf8))
+        return [
+            ("start_ms", .decimal(fixed(startMs, 1)), fixed(startMs, 1) + " ms from exec to serving the socket (demo, fresh state; median of 5)"),
+            ("size_mb", .decimal(fixed(Double(size) / 1e6, 1)), fixed(Double(size) / 1e6, 1) + " MB " + kassad),
+            ("stripped_mb", .decimal(fixed(Double(stripped) / 1e6, 1)), fixed(Double(stripped) / 1e6, 1) + " MB stripped"
+                + (dynamicRuntime ? " (Swift runtime linked dynamically: build with --static-swift-stdlib for the static figure)" : " (static Swift runtime)")),
+            ("static_stdlib", .bool(!dynamicRuntime), dynamicRuntime ? "no" : "yes"),
+        ]
+    }
+
+    private func fileSize(_ path: String) -> Int64 {
+        var st = stat()
+        return stat(path, &st) == 0 ? Int64(st.st_size) : 0
+    }
+
+    private func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, bytes.count >= needle.count else { return false }
+        var i = 0
+        while i <= bytes.count - needle.count {
+            if bytes[i] == first && Array(bytes[i..<(i + needle.count)]) == needle { return true }
+            i += 1
+        }
+        return false
+    }
+
+    private func runQuietly(_ path: String, _ arguments: [String]) -> Bool {
+        guard let pid = try? DemoCommand.spawn(path, arguments, log: "/dev/null") else { return false }
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        return status == 0
+    }
 }

@@ -16,17 +16,17 @@ struct DeviceBench {
     let idleSeconds: Int
     let json: Bool
 
-    func run() -> ExitCode {
+    func measure() -> [BenchRow]? {
         var template = Array("/var/tmp/kassa-dev-bench-XXXXXX".utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
             printError("kassa bench: cannot create a temporary directory")
-            return .failure
+            return nil
         }
         let dir = String(cString: made)
         defer { removeTree(dir) }
         guard let scanner = Pty(), let display = Pty(), let printer = FakePrinterThread() else {
             printError("kassa bench: cannot make pseudo-terminals or the fake printer")
-            return .failure
+            return nil
         }
         var config = Array("""
             [device.printer]
@@ -42,7 +42,7 @@ struct DeviceBench {
             """.utf8)
         let configPath = dir + "/kassa.conf"
         let fd = open(configPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
-        guard fd >= 0 else { return .failure }
+        guard fd >= 0 else { return nil }
         writeAll(fd, &config)
         close(fd)
 
@@ -51,7 +51,7 @@ struct DeviceBench {
                                                ["--demo", "--state-dir", dir + "/state", "--socket", socket, "--config", configPath],
                                                log: dir + "/kassad.log") else {
             printError("kassa bench: cannot start kassad (is it built next to kassa?)")
-            return .failure
+            return nil
         }
         defer {
             kill(pid, SIGTERM)
@@ -65,7 +65,7 @@ struct DeviceBench {
         }
         guard let c = client else {
             printError("kassa bench: kassad did not answer on \(socket)")
-            return .failure
+            return nil
         }
         let barcodes = DemoCatalog.items.compactMap(\.barcodes.first)
         // An Epson display frame: cursor to 1,1, 20 cells, cursor to 1,2, 20 cells.
@@ -83,7 +83,7 @@ struct DeviceBench {
             }
             guard ready else {
                 printError("kassa bench: the fake devices did not connect")
-                return .failure
+                return nil
             }
             display.drain()
             var random = SplitMix64(seed: 11)
@@ -93,7 +93,7 @@ struct DeviceBench {
                 scanner.write(code + "\r")
                 guard display.read(count: frame, timeoutMilliseconds: 2000) else {
                     printError("kassa bench: scan \(i) reached no display within 2 s")
-                    return .failure
+                    return nil
                 }
                 if i >= 200 { latencies.append(monotonicNanoseconds() - t0) }
                 if i % 10 == 9 {
@@ -105,7 +105,7 @@ struct DeviceBench {
             printError("kassa bench: \(error); kassad's log ends:")
             let log = readFile(dir + "/kassad.log").map { String(decoding: $0, as: UTF8.self) } ?? ""
             printError(log.split(separator: "\n").suffix(15).joined(separator: "\n"))
-            return .failure
+            return nil
         }
         // Idle: every device attached, status polling on, nothing to do.
         usleep(1_000_000)
@@ -119,21 +119,14 @@ struct DeviceBench {
 
         let p50 = Double(percentile(latencies, 0.5)) / 1000
         let p99 = Double(percentile(latencies, 0.99)) / 1000
-        let rows: [(String, JSONValue, String)] = [
+        let rows: [BenchRow] = [
             ("scans", .int(Int64(scans)), "\(scans) scans of random demo barcodes through the scanner's pty"),
             ("scan_to_display_p50_us", .decimal(fixed(p50, 1)), fixed(p50, 1) + " µs scan to display p50"),
             ("scan_to_display_p99_us", .decimal(fixed(p99, 1)), fixed(p99, 1) + " µs scan to display p99"),
             ("idle_seconds", .int(Int64(idleSeconds)), "\(idleSeconds) s idle with all devices attached (\(polls) status polls answered in all)"),
             ("idle_cpu_s_per_h", .decimal(fixed(perHour, 3)), fixed(perHour, 3) + " s of CPU per hour idle"),
         ]
-        if json {
-            var o = JSONObject()
-            for (k, v, _) in rows { o[k] = v }
-            print(JSONValue.object(o).serialized())
-        } else {
-            for (k, _, text) in rows { print(TextLayout.pad(k, to: 25) + text) }
-        }
-        return .ok
+        return rows
     }
 
     /// Time on CPU of all of `pid`'s threads, in seconds, from each thread's

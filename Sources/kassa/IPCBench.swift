@@ -10,11 +10,11 @@ struct IPCBench {
     let requests: Int
     let json: Bool
 
-    func run() -> ExitCode {
+    func measure() -> [BenchRow]? {
         var template = Array("/var/tmp/kassa-ipc-bench-XXXXXX".utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
             printError("kassa bench: cannot create a temporary directory")
-            return .failure
+            return nil
         }
         let dir = String(cString: made)
         defer { removeTree(dir) }
@@ -24,17 +24,17 @@ struct IPCBench {
         let fd = open(csvPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
         guard fd >= 0 else {
             printError("kassa bench: cannot write \(csvPath)")
-            return .failure
+            return nil
         }
         writeAll(fd, &csv)
         close(fd)
         let barcodes = catalog.items.values.filter { $0.unit == .piece }.compactMap(\.barcodes.first).sorted()
 
-        guard let idle = daemon(dir + "/idle", catalog: nil) else { return .failure }
+        guard let idle = daemon(dir + "/idle", catalog: nil) else { return nil }
         usleep(300_000)
         let rssIdle = residentMegabytes(idle.pid)
         stop(idle.pid)
-        guard let loaded = daemon(dir + "/loaded", catalog: csvPath) else { return .failure }
+        guard let loaded = daemon(dir + "/loaded", catalog: csvPath) else { return nil }
         defer { stop(loaded.pid) }
         usleep(300_000)
         let rssCatalog = residentMegabytes(loaded.pid)
@@ -62,12 +62,12 @@ struct IPCBench {
             }
         } catch {
             printError("kassa bench: \(error)")
-            return .failure
+            return nil
         }
         let seconds = Double(monotonicNanoseconds() - started) / 1e9
         let p50 = Double(percentile(latencies, 0.5)) / 1000
         let p99 = Double(percentile(latencies, 0.99)) / 1000
-        let rows: [(String, JSONValue, String)] = [
+        let rows: [BenchRow] = [
             ("catalog_items", .int(Int64(items)), "\(items) items, \(requests) scans of random barcodes"),
             ("scan_p50_us", .decimal(fixed(p50, 1)), fixed(p50, 1) + " µs scan round trip p50"),
             ("scan_p99_us", .decimal(fixed(p99, 1)), fixed(p99, 1) + " µs scan round trip p99"),
@@ -75,14 +75,7 @@ struct IPCBench {
             ("rss_idle_mb", .decimal(fixed(rssIdle, 1)), fixed(rssIdle, 1) + " MB kassad RSS idle (demo catalog)"),
             ("rss_catalog_mb", .decimal(fixed(rssCatalog, 1)), fixed(rssCatalog, 1) + " MB kassad RSS with the \(items)-item catalog"),
         ]
-        if json {
-            var o = JSONObject()
-            for (k, v, _) in rows { o[k] = v }
-            print(JSONValue.object(o).serialized())
-        } else {
-            for (k, _, text) in rows { print(TextLayout.pad(k, to: 25) + text) }
-        }
-        return .ok
+        return rows
     }
 
     func daemon(_ dir: String, catalog: String?) -> (pid: pid_t, socket: String)? {
