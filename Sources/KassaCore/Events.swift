@@ -107,16 +107,68 @@ public enum RegisterEvent: Hashable, Sendable {
     /// went to a printer that cannot say.
     case outputDone(id: UInt64, confirmedByPrinter: Bool)
 
+    /// The first record of a new chain after a damaged one was sealed: the register as rebuilt
+    /// from every record that could still be read, and the link to the sealed chain.
+    case chainRestarted(ChainLink)
+
     /// Whether the runtime must fdatasync this event before any effect or reply depends on it.
     public var isDurable: Bool {
         switch self {
         case .saleCompleted, .refundCompleted, .dayClosed, .shiftOpened, .shiftClosed, .cashMoved, .noSale,
              .operatorAdded, .operatorRemoved, .pinLockout, .trainingModeChanged, .saleCancelled, .settingChanged,
-             .catalogImported, .outputQueued:
+             .catalogImported, .outputQueued, .chainRestarted:
             return true
         default:
             return false
         }
+    }
+}
+
+/// How a new chain continues a sealed, damaged one.
+public struct ChainLink: Hashable, Sendable {
+    /// The sealed chain's directory name under `sealed/`.
+    public var sealed: String
+    /// Its highest readable record and that record's chain hash (hex).
+    public var lastSeq: UInt64
+    public var lastHash: String
+    /// The damage that made the journal read-only.
+    public var fault: String
+    /// Sequence numbers of the sealed chain that could not be read: their events are not in `state`.
+    public var unreadable: [ClosedRange<UInt64>]
+    public var by: OperatorID
+    public var at: Timestamp
+    /// The register as rebuilt from the readable records, where the new chain starts from.
+    public var state: RegisterState
+    /// Where the sealed chain holds each receipt (record sequence numbers by receipt number), so
+    /// old receipts can still be reprinted and refunded.
+    public var receiptSeqs: [UInt64]
+    public var trainingReceiptSeqs: [UInt64]
+
+    public init(sealed: String, lastSeq: UInt64, lastHash: String, fault: String, unreadable: [ClosedRange<UInt64>],
+                by: OperatorID, at: Timestamp, state: RegisterState, receiptSeqs: [UInt64], trainingReceiptSeqs: [UInt64]) {
+        self.sealed = sealed
+        self.lastSeq = lastSeq
+        self.lastHash = lastHash
+        self.fault = fault
+        self.unreadable = unreadable
+        self.by = by
+        self.at = at
+        self.state = state
+        self.receiptSeqs = receiptSeqs
+        self.trainingReceiptSeqs = trainingReceiptSeqs
+    }
+}
+
+/// A sealed chain as the register remembers it: where to find its receipts.
+public struct SealedChain: Hashable, Sendable {
+    public var name: String
+    public var receiptSeqs: [UInt64]
+    public var trainingReceiptSeqs: [UInt64]
+
+    public init(name: String, receiptSeqs: [UInt64], trainingReceiptSeqs: [UInt64]) {
+        self.name = name
+        self.receiptSeqs = receiptSeqs
+        self.trainingReceiptSeqs = trainingReceiptSeqs
     }
 }
 

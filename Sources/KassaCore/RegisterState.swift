@@ -69,6 +69,8 @@ public struct RegisterState: Hashable, Sendable {
     /// Printouts owed, by output id: queued and not yet done.
     public var pendingOutputs: [UInt64: PendingOutput] = [:]
     public var lastOutputID: UInt64 = 0
+    /// Damaged chains sealed by recoveries, oldest first.
+    public var sealedChains: [SealedChain] = []
     /// How many request results are remembered; older keys are forgotten in order.
     public static let rememberedRequests = 4096
 
@@ -176,6 +178,10 @@ public struct RegisterState: Hashable, Sendable {
             pendingOutputs[id]?.sent = true
         case .outputDone(let id, _):
             pendingOutputs[id] = nil
+        case .chainRestarted(let link):
+            self = link.state
+            sealedChains.append(SealedChain(name: link.sealed, receiptSeqs: link.receiptSeqs,
+                                            trainingReceiptSeqs: link.trainingReceiptSeqs))
         }
     }
 

@@ -227,6 +227,15 @@ extension RegisterEvent: JSONRepresentable {
         case .outputDone(let id, let byPrinter):
             o["output"] = .int(Int64(id))
             o["confirmed_by_printer"] = .bool(byPrinter)
+        case .chainRestarted(let link):
+            o["sealed"] = .string(link.sealed)
+            o["sealed_last_seq"] = .int(Int64(link.lastSeq))
+            o["sealed_last_hash"] = .string(link.lastHash)
+            o["fault"] = .string(link.fault)
+            o["unreadable"] = .array(link.unreadable.map { ["first": .int(Int64($0.lowerBound)), "last": .int(Int64($0.upperBound))] })
+            o["by"] = link.by.json
+            o["at"] = link.at.json
+            o["receipts"] = .int(Int64(link.receiptSeqs.count))
         }
         return .object(o)
     }

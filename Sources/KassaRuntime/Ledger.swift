@@ -8,7 +8,11 @@ import KassaJournal
 /// grow with years of history. Every event is journaled before anything acts on it; events that
 /// others rely on (a completed sale, a refund, a Z closing) are fdatasync'd before `record` returns.
 public final class Ledger {
-    public let journal: Journal
+    public private(set) var journal: Journal
+    private let stateDirectory: String
+    private let registerID: String
+    private let fileSystem: any JournalFileSystem
+    private let warning: (String) -> Void
     public private(set) var state: RegisterState
     private var index: ReceiptIndex
     /// Records since the last snapshot; a new one is written every `snapshotInterval` records.
@@ -42,6 +46,10 @@ public final class Ledger {
             throw .journal(error)
         }
         self.snapshotInterval = snapshotInterval
+        self.stateDirectory = stateDirectory
+        self.registerID = registerID
+        self.fileSystem = fileSystem
+        self.warning = warning
         state = RegisterState()
         index = ReceiptIndex()
         var from: UInt64 = 1
@@ -120,13 +128,102 @@ public final class Ledger {
         }
     }
 
-    /// A completed sale by receipt number, as it was recorded: for refunds and reprints.
+    /// A completed sale by receipt number, as it was recorded: for refunds and reprints. A
+    /// receipt from before a recovery is read from the sealed chain that holds it.
     public func sale(receipt: UInt64, training: Bool = false) throws(LookupError) -> (CompletedSale, chainHash: [UInt8]) {
-        guard let seq = index.seq(receipt: receipt, training: training) else { throw .noSuchReceipt(receipt) }
         let record: JournalRecord
-        do { record = try journal.read(seq: seq) } catch { throw .journal(error) }
-        guard case .saleCompleted(let sale)? = try? EventCodec.decode(record.payload) else { throw .notASale(seq: seq) }
+        if let seq = index.seq(receipt: receipt, training: training) {
+            do { record = try journal.read(seq: seq) } catch { throw .journal(error) }
+        } else {
+            guard let (chain, seq) = sealedLocation(receipt: receipt, training: training) else { throw .noSuchReceipt(receipt) }
+            // A sealed chain is damaged somewhere: read past the damage when the chain walk cannot.
+            let directory = stateDirectory + "/" + JournalSalvage.sealedDirectory + "/" + chain
+            if let found = try? JournalReader(stateDirectory: directory, fileSystem: fileSystem).read(seq: seq) {
+                record = found
+            } else {
+                let found: JournalRecord?
+                do { found = try JournalSalvage.record(seq: seq, stateDirectory: directory, fileSystem: fileSystem) } catch {
+                    throw .journal(error)
+                }
+                guard let found else { throw .journal(.noSuchRecord(seq)) }
+                record = found
+            }
+        }
+        guard case .saleCompleted(let sale)? = try? EventCodec.decode(record.payload), sale.receiptNumber == receipt else {
+            throw .notASale(seq: record.seq)
+        }
         return (sale, record.chainHash)
+    }
+
+    /// The sealed chain and record that hold a receipt from before a recovery; receipts are
+    /// numbered on across chains, so each chain's list starts where the one before it left off.
+    private func sealedLocation(receipt: UInt64, training: Bool) -> (String, UInt64)? {
+        var first: UInt64 = 1
+        for chain in state.sealedChains {
+            let list = training ? chain.trainingReceiptSeqs : chain.receiptSeqs
+            if receipt >= first, receipt < first + UInt64(list.count) {
+                let seq = list[Int(receipt - first)]
+                return seq == 0 ? nil : (chain.name, seq)
+            }
+            first += UInt64(list.count)
+        }
+        return nil
+    }
+
+    public enum RecoveryError: Error, CustomStringConvertible {
+        case notDamaged
+        case journal(JournalError)
+        case salvage(String)
+
+        public var description: String {
+            switch self {
+            case .notDamaged: return "the journal is not damaged: there is nothing to recover"
+            case .journal(let e): return e.description
+            case .salvage(let why): return "the damaged journal could not be read: \(why)"
+            }
+        }
+    }
+
+    /// Seals the damaged journal and starts a new chain (DESIGN.md): the register is rebuilt from
+    /// every record that can still be read, the old journal moves whole under `sealed/`, and the
+    /// new chain's first record, durable before this returns, links to it and says which records
+    /// could not be read. `damage` describes damage the journal itself has not seen (found by
+    /// the background verification); nil needs the journal to be read-only for damage.
+    public func recoverOntoNewChain(by: OperatorID, at time: Timestamp, damage: String? = nil) throws(RecoveryError) -> ChainLink {
+        var fault = damage
+        if case .readOnly(.damaged(let f)) = journal.mode { fault = f.description }
+        guard let fault else { throw .notDamaged }
+        var rebuilt = RegisterState()
+        var rebuiltIndex = ReceiptIndex()
+        var undecodable: [UInt64] = []
+        let report: SalvageReport
+        do {
+            report = try JournalSalvage.salvage(stateDirectory: stateDirectory, fileSystem: fileSystem) { view in
+                guard let event = try? EventCodec.decode(view.payload) else { return undecodable.append(view.seq) }
+                rebuilt.apply(event)
+                rebuiltIndex.note(event, seq: view.seq)
+            }
+        } catch {
+            throw .salvage("\(error)")
+        }
+        let unreadable = (report.unreadable + undecodable.map { $0...$0 }).sorted { $0.lowerBound < $1.lowerBound }
+        let name = "chain-\(time.milliseconds)"
+        let link = ChainLink(sealed: name, lastSeq: report.lastSeq, lastHash: Hex.encode(report.lastHash), fault: fault,
+                             unreadable: unreadable, by: by, at: time, state: rebuilt,
+                             receiptSeqs: rebuiltIndex.receipts, trainingReceiptSeqs: rebuiltIndex.training)
+        do throws(JournalError) {
+            try JournalSalvage.seal(stateDirectory: stateDirectory, name: name, fileSystem: fileSystem)
+            journal = try Journal.open(stateDirectory: stateDirectory, options: JournalOptions(registerID: Self.journalKey(registerID)),
+                                       fileSystem: fileSystem, warning: warning)
+            state = RegisterState()
+            index = ReceiptIndex()
+            sinceSnapshot = 0
+            try record([.chainRestarted(link)], at: time)
+            try snapshot()
+        } catch {
+            throw .journal(error)
+        }
+        return link
     }
 }
 
@@ -135,37 +232,63 @@ public final class Ledger {
 struct ReceiptIndex: Equatable {
     var receipts: [UInt64] = []
     var training: [UInt64] = []
+    /// The receipts numbered before this chain began (held by sealed chains).
+    var receiptBase: UInt64 = 0
+    var trainingBase: UInt64 = 0
+
+    init() {}
+
+    /// The index of a chain that starts after a recovery: its receipts number on from the state's.
+    init(after state: RegisterState) {
+        receiptBase = state.lastReceipt
+        trainingBase = state.lastTrainingReceipt
+    }
 
     mutating func note(_ event: RegisterEvent, seq: UInt64) {
+        if case .chainRestarted(let link) = event {
+            self = ReceiptIndex(after: link.state)
+            return
+        }
         guard case .saleCompleted(let s) = event else { return }
+        // A receipt whose record could not be read (recovered from damage) leaves a 0.
         if s.training {
-            if s.receiptNumber == UInt64(training.count) + 1 { training.append(seq) }
-        } else if s.receiptNumber == UInt64(receipts.count) + 1 {
-            receipts.append(seq)
+            while s.receiptNumber > trainingBase + UInt64(training.count) + 1 { training.append(0) }
+            if s.receiptNumber == trainingBase + UInt64(training.count) + 1 { training.append(seq) }
+        } else {
+            while s.receiptNumber > receiptBase + UInt64(receipts.count) + 1 { receipts.append(0) }
+            if s.receiptNumber == receiptBase + UInt64(receipts.count) + 1 { receipts.append(seq) }
         }
     }
 
     func seq(receipt: UInt64, training isTraining: Bool) -> UInt64? {
         let list = isTraining ? training : receipts
-        guard receipt >= 1, receipt <= UInt64(list.count) else { return nil }
-        return list[Int(receipt - 1)]
+        let base = isTraining ? trainingBase : receiptBase
+        guard receipt > base, receipt <= base + UInt64(list.count), list[Int(receipt - base - 1)] != 0 else { return nil }
+        return list[Int(receipt - base - 1)]
     }
 }
 
 /// The snapshot payload: register state and receipt index.
 enum LedgerSnapshot {
-    static let version: UInt8 = 1
+    static let version: UInt8 = 2
 
     static func encode(_ state: RegisterState, _ index: ReceiptIndex) -> [UInt8] {
         var w = ByteWriter(capacity: 4096 + index.receipts.count * 2)
         w.u8(version)
         w.raw(EventCodec.encode(state))
+        w.varint(index.receiptBase)
+        w.varint(index.trainingBase)
         for list in [index.receipts, index.training] {
             w.varint(UInt64(list.count))
             var previous: UInt64 = 0
+            // Deltas plus one; 0 stands for a receipt whose record could not be read.
             for seq in list {
-                w.varint(seq - previous)
-                previous = seq
+                if seq == 0 {
+                    w.varint(0)
+                } else {
+                    w.varint(seq - previous + 1)
+                    previous = seq
+                }
             }
         }
         return w.bytes
@@ -178,14 +301,21 @@ enum LedgerSnapshot {
             guard v == version else { throw .badValue("ledger snapshot version \(v)", at: 0) }
             let state = try EventCodec.decodeState(try r.raw())
             var index = ReceiptIndex()
+            index.receiptBase = try r.varint()
+            index.trainingBase = try r.varint()
             for k in 0..<2 {
                 let n = try r.count()
                 var list: [UInt64] = []
                 list.reserveCapacity(n)
                 var previous: UInt64 = 0
                 for _ in 0..<n {
-                    previous += try r.varint()
-                    list.append(previous)
+                    let delta = try r.varint()
+                    if delta == 0 {
+                        list.append(0)
+                    } else {
+                        previous += delta - 1
+                        list.append(previous)
+                    }
                 }
                 if k == 0 { index.receipts = list } else { index.training = list }
             }

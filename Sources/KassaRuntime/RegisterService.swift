@@ -80,6 +80,10 @@ final class RegisterService {
         })
         if case .readOnly(let reason) = ledger.journal.mode {
             setAlarm("journal_read_only", "the journal is damaged and the register is read-only: \(reason)")
+        } else if let damage = verifiedDamage {
+            setAlarm("journal_read_only", "the journal failed verification and the register is read-only: \(damage)")
+        } else {
+            setAlarm("journal_read_only", nil)
         }
         setAlarm("disk_low", ledger.journal.lowSpace ? "the disk is full: new sales are refused until space is freed" : nil)
         refreshDeviceAlarms()
@@ -102,7 +106,7 @@ final class RegisterService {
     func disconnected(fd: Int32) { technicianSessions = technicianSessions.filter { $0.fd != fd } }
 
     static let readOps: Set<String> = [
-        "status", "technician", "subscribe", "journal.status", "clock.check", "sale.parked", "sale.get",
+        "status", "technician", "journal.recover", "subscribe", "journal.status", "clock.check", "sale.parked", "sale.get",
         "report.x", "catalog.lookup", "config.get", "operator.list", "devices.list", "receipt.reprint",
     ]
 
@@ -178,6 +182,11 @@ final class RegisterService {
         case "journal.status":
             try args.finish()
             return journalStatus()
+        case "journal.recover":
+            let pin = try args.string("pin")
+            let confirm = try args.string("confirm")
+            try args.finish()
+            return try recoverJournal(pin: pin, confirm: confirm)
         case "clock.check":
             try args.finish()
             refreshAlarms()
@@ -595,6 +604,43 @@ final class RegisterService {
         try record(events)
         env.config = probe
         log.notice("setting changed", ["key": k, "old": old ?? "", "new": v])
+        return result
+    }
+
+    /// A damaged journal is sealed and the register goes on from a new chain: confirmed by a
+    /// supervisor's or technician's PIN and the register's id typed out, journaled as the new
+    /// chain's first record.
+    private func recoverJournal(pin: String, confirm: String) throws(IPCError) -> JSONValue {
+        let damaged: Bool
+        if case .readOnly(.damaged) = ledger.journal.mode { damaged = true } else { damaged = verifiedDamage != nil }
+        guard damaged else { throw IPCError(.conflict, "the journal is not damaged: there is nothing to recover") }
+        guard let id = env.pins.owner(of: pin), let op = ledger.state.operators[id],
+              op.role == .supervisor || op.role == .technician else {
+            throw IPCError(.wrongPin, "a supervisor's or technician's PIN is needed to recover the journal")
+        }
+        guard confirm == config.registerID else {
+            throw IPCError(.badArgs, "journal.recover: 'confirm' must be this register's id ('\(config.registerID)')")
+        }
+        let link: ChainLink
+        do {
+            link = try ledger.recoverOntoNewChain(by: id, at: context().now, damage: verifiedDamage)
+        } catch {
+            log.error("journal recovery failed", ["error": error.description])
+            throw IPCError(.internal, "the journal could not be recovered: \(error)")
+        }
+        verifiedDamage = nil
+        let lost = link.unreadable.reduce(UInt64(0)) { $0 + $1.upperBound - $1.lowerBound + 1 }
+        log.warning("journal recovered onto a new chain", [
+            "sealed": link.sealed, "by": id.rawValue, "last_seq": String(link.lastSeq),
+            "unreadable": link.unreadable.map { "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: ","),
+        ])
+        refreshAlarms()
+        let result: JSONValue = [
+            "sealed": .string(link.sealed), "sealed_last_seq": .int(Int64(link.lastSeq)), "fault": .string(link.fault),
+            "unreadable": .array(link.unreadable.map { ["first": .int(Int64($0.lowerBound)), "last": .int(Int64($0.upperBound))] }),
+            "unreadable_records": .int(Int64(lost)), "by": .string(id.rawValue),
+        ]
+        broadcast("journal.recovered", result)
         return result
     }
 

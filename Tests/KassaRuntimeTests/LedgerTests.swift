@@ -135,3 +135,113 @@ struct LedgerTests {
         #expect(ledger.journal.durableSeq == ledger.journal.lastSeq)
     }
 }
+
+/// Recovery from damage: the damaged chain is sealed, never changed, and the register goes on
+/// from a new chain that starts with everything that could still be read.
+@Suite struct ChainRecoveryTests {
+    func open(_ dir: TemporaryDirectory) throws -> Ledger {
+        try Ledger(stateDirectory: dir.path, registerID: "R1", warning: { _ in })
+    }
+
+    /// Six sales; the fourth's tender carries a mark to find its bytes by; a rotation after it
+    /// makes its segment an old one.
+    func sixSalesWithAMarkedOne(_ dir: TemporaryDirectory, _ till: inout LedgerTill) throws {
+        let ledger = try open(dir)
+        try till.openDay(ledger)
+        for _ in 0..<3 { try till.sell(ledger) }
+        try till.run(.scan(code: "101", quantity: 1), ledger)
+        let due = try ledger.state.openSale!.totals(.inclusive).total
+        try till.run(.tender(Tender(kind: .card, amount: due, reference: "DAMAGE-ME")), ledger)
+        try ledger.journal.rotate()
+        for _ in 0..<2 { try till.sell(ledger) }
+        try ledger.journal.sync()
+    }
+
+    /// Flips one bit of the first occurrence of `mark` in the file.
+    func flipBit(in path: String, at mark: String) throws {
+        var bytes = try readWholeFile(path)
+        let needle = Array(mark.utf8)
+        let i = try #require((0...(bytes.count - needle.count)).first { Array(bytes[$0..<($0 + needle.count)]) == needle })
+        bytes[i] ^= 0x01
+        try writeFileAtomically(path, bytes)
+    }
+
+    @Test func aDamagedJournalIsSealedAndTheRegisterGoesOnFromEveryReadableRecord() throws {
+        let dir = TemporaryDirectory()
+        var till = LedgerTill()
+        try sixSalesWithAMarkedOne(dir, &till)
+        let segment = dir.path + "/journal/seg-0000000000000001.kj"
+        try flipBit(in: segment, at: "DAMAGE-ME")
+        let damagedBytes = try readWholeFile(segment)
+
+        let ledger = try open(dir)
+        guard case .readOnly(.damaged(let fault)) = ledger.journal.mode else {
+            Issue.record("a flipped bit must make the journal read-only, not \(ledger.journal.mode)")
+            return
+        }
+        let link = try ledger.recoverOntoNewChain(by: "sami", at: till.ctx.now)
+        #expect(link.fault == fault.description)
+        #expect(link.unreadable == [fault.seq...fault.seq])
+        #expect(link.by == "sami")
+        #expect(ledger.journal.mode == .readWrite)
+        #expect(ledger.state.lastReceipt == 6)
+        #expect(ledger.state.sealedChains.map(\.name) == [link.sealed])
+        // The sealed chain is the old journal, byte for byte.
+        #expect(try readWholeFile(dir.path + "/sealed/\(link.sealed)/journal/seg-0000000000000001.kj") == damagedBytes)
+
+        // Receipts from before the recovery, on either side of the damage, are still there.
+        for n: UInt64 in [1, 4, 6] { #expect(try ledger.sale(receipt: n).0.receiptNumber == n) }
+        // Selling goes on where it left off.
+        try till.sell(ledger)
+        #expect(ledger.state.lastReceipt == 7)
+        #expect(try ledger.sale(receipt: 7).0.receiptNumber == 7)
+
+        // Reopened, the new chain is sound and rebuilds the same register.
+        let again = try open(dir)
+        #expect(again.journal.mode == .readWrite)
+        #expect(again.state == ledger.state)
+        for n: UInt64 in [1, 6, 7] { #expect(try again.sale(receipt: n).0.receiptNumber == n) }
+        #expect(try JournalReader(stateDirectory: dir.path).verify().isSound)
+    }
+
+    @Test func theNewChainStartsWithTheLinkAndASecondRecoveryChainsOn() throws {
+        let dir = TemporaryDirectory()
+        var till = LedgerTill()
+        try sixSalesWithAMarkedOne(dir, &till)
+        try flipBit(in: dir.path + "/journal/seg-0000000000000001.kj", at: "DAMAGE-ME")
+        let first = try open(dir).recoverOntoNewChain(by: "sami", at: till.ctx.now)
+        let reader = try JournalReader(stateDirectory: dir.path)
+        guard case .chainRestarted(let link)? = try? EventCodec.decode(reader.read(seq: 1).payload) else {
+            Issue.record("the new chain must start with its link")
+            return
+        }
+        #expect(link.sealed == first.sealed)
+
+        // More sales on the new chain, then damage there too: recovery chains on.
+        do {
+            let ledger = try open(dir)
+            try till.run(.scan(code: "101", quantity: 1), ledger)
+            let due = try ledger.state.openSale!.totals(.inclusive).total
+            try till.run(.tender(Tender(kind: .card, amount: due, reference: "AGAIN-ME")), ledger)
+            try ledger.journal.rotate()
+            try till.sell(ledger)
+        }
+        try flipBit(in: dir.path + "/journal/seg-0000000000000001.kj", at: "AGAIN-ME")
+        till.ctx.now.milliseconds += 1000
+        let ledger = try open(dir)
+        let second = try ledger.recoverOntoNewChain(by: "sami", at: till.ctx.now)
+        #expect(second.sealed != first.sealed)
+        #expect(ledger.state.sealedChains.map(\.name) == [first.sealed, second.sealed])
+        #expect(ledger.state.lastReceipt == 8)
+        for n: UInt64 in [1, 6, 7, 8] { #expect(try ledger.sale(receipt: n).0.receiptNumber == n) }
+    }
+
+    @Test func aSoundJournalIsNotRecovered() throws {
+        let dir = TemporaryDirectory()
+        var till = LedgerTill()
+        let ledger = try open(dir)
+        try till.openDay(ledger)
+        #expect(throws: Ledger.RecoveryError.self) { try ledger.recoverOntoNewChain(by: "sami", at: till.ctx.now) }
+        #expect(try JournalReader(stateDirectory: dir.path).verify().records == 3)
+    }
+}

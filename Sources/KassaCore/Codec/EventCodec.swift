@@ -88,6 +88,7 @@ extension RegisterEvent {
         case .outputQueued: return 70
         case .outputSent: return 71
         case .outputDone: return 72
+        case .chainRestarted: return 90
         }
     }
 
@@ -125,6 +126,7 @@ extension RegisterEvent {
         case .outputQueued: return "output_queued"
         case .outputSent: return "output_sent"
         case .outputDone: return "output_done"
+        case .chainRestarted: return "chain_restarted"
         }
     }
 }
@@ -306,6 +308,12 @@ extension ByteWriter {
         case .outputQueued(let id, let o): varint(id); output(o)
         case .outputSent(let id, let bytes, let copy): varint(id); int(bytes); bool(copy)
         case .outputDone(let id, let byPrinter): varint(id); bool(byPrinter)
+        case .chainRestarted(let l):
+            string(l.sealed); varint(l.lastSeq); string(l.lastHash); string(l.fault)
+            array(l.unreadable) { w, r in w.varint(r.lowerBound); w.varint(r.upperBound) }
+            id(l.by); time(l.at); state(l.state)
+            array(l.receiptSeqs) { w, s in w.varint(s) }
+            array(l.trainingReceiptSeqs) { w, s in w.varint(s) }
         }
     }
 
@@ -360,6 +368,11 @@ extension ByteWriter {
             w.varint(k); w.output(p.output); w.bool(p.sent)
         }
         varint(s.lastOutputID)
+        array(s.sealedChains) { w, c in
+            w.string(c.name)
+            w.array(c.receiptSeqs) { w, s in w.varint(s) }
+            w.array(c.trainingReceiptSeqs) { w, s in w.varint(s) }
+        }
     }
 }
 
@@ -569,6 +582,18 @@ extension ByteReader {
         case 70: return .outputQueued(id: try varint(), try output())
         case 71: return .outputSent(id: try varint(), bytes: try int(), copy: try bool())
         case 72: return .outputDone(id: try varint(), confirmedByPrinter: try bool())
+        case 90:
+            return .chainRestarted(ChainLink(
+                sealed: try string(), lastSeq: try varint(), lastHash: try string(), fault: try string(),
+                unreadable: try array { r throws(CodecError) in
+                    let low = try r.varint()
+                    let high = try r.varint()
+                    guard low <= high else { throw .badValue("unreadable range", at: r.offset) }
+                    return low...high
+                },
+                by: try id(), at: try time(), state: try state(),
+                receiptSeqs: try array { r throws(CodecError) in try r.varint() },
+                trainingReceiptSeqs: try array { r throws(CodecError) in try r.varint() }))
         default: throw .badTag("event", tag, at: at)
         }
     }
@@ -634,6 +659,10 @@ extension ByteReader {
             s.pendingOutputs[k] = PendingOutput(output: try output(), sent: try bool())
         }
         s.lastOutputID = try varint()
+        s.sealedChains = try array { r throws(CodecError) in
+            SealedChain(name: try r.string(), receiptSeqs: try r.array { r throws(CodecError) in try r.varint() },
+                        trainingReceiptSeqs: try r.array { r throws(CodecError) in try r.varint() })
+        }
         return s
     }
 }

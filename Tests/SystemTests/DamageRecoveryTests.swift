@@ -1,0 +1,74 @@
+import Foundation
+import KassaIPC
+import Testing
+
+/// A flipped bit in an old segment: found by the background verification after start-up (which
+/// reads only the snapshot and the tail), selling stops with the record named, and a supervisor's
+/// recovery gets the shop selling again on a new chain.
+@Suite struct DamageRecoveryTests {
+    func sell(_ c: IPCClient, reference: String) throws -> Int64 {
+        _ = try c.call("sale.scan", args: ["code": "101"])
+        let due = try c.call("sale.get")["due"]?.intValue ?? 0
+        let r = try c.call("sale.tender", args: ["kind": "card", "amount": .int(due), "reference": .string(reference)])
+        return r["completed"]?["receipt"]?.intValue ?? -1
+    }
+
+    @Test func damageFoundInTheBackgroundStopsSellingAndRecoveryStartsANewChain() throws {
+        let d = Daemon()
+        try d.start()
+        do {
+            let c = try d.client()
+            try c.readyToSell()
+            #expect(try sell(c, reference: "R-ONE") == 1)
+            #expect(try sell(c, reference: "DAMAGE-ME") == 2)
+            _ = try c.call("login", args: ["pin": "2222"])
+            _ = try c.call("report.z")  // rotates: the damage will sit in an old segment
+            #expect(try sell(c, reference: "R-THREE") == 3)
+        }
+        #expect(d.stop() == 0)  // a snapshot at stop: start-up will not read the old segment
+        let segment = d.stateDirectory + "/journal/seg-0000000000000001.kj"
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: segment)))
+        let mark = Array("DAMAGE-ME".utf8)
+        let at = try #require((0...(bytes.count - mark.count)).first { Array(bytes[$0..<($0 + mark.count)]) == mark })
+        bytes[at] ^= 0x20
+        try Data(bytes).write(to: URL(fileURLWithPath: segment))
+
+        try d.start()
+        let c = try d.client()
+        var alarm: String?
+        let deadline = Date().addingTimeInterval(10)
+        while alarm == nil, Date() < deadline {
+            alarm = try c.call("status")["alarms"]?.arrayValue?.first { $0["code"]?.stringValue == "journal_read_only" }?["message"]?.stringValue
+            if alarm == nil { usleep(50_000) }
+        }
+        let message = try #require(alarm)
+        #expect(message.contains("seg-0000000000000001.kj") && message.contains("record "))
+        #expect(c.errorCode("sale.scan", ["code": "101"]) == .readOnly)
+        let verify = try d.kassa(["journal", "verify", "--state-dir", d.stateDirectory])
+        #expect(verify.status == 1)
+
+        #expect(c.errorCode("journal.recover", ["pin": "1111", "confirm": "demo-1"]) == .wrongPin)
+        #expect(c.errorCode("journal.recover", ["pin": "2222", "confirm": "till-9"]) == .badArgs)
+        let recovered = try c.call("journal.recover", args: ["pin": "2222", "confirm": "demo-1"])
+        #expect(recovered["unreadable_records"]?.intValue == 1)
+        #expect(recovered["by"]?.stringValue == "sami")
+        let sealed = try #require(recovered["sealed"]?.stringValue)
+        #expect(FileManager.default.fileExists(atPath: d.stateDirectory + "/sealed/\(sealed)/journal/seg-0000000000000001.kj"))
+
+        // Selling again, numbering on; old receipts still there.
+        let after = try c.call("status")
+        #expect(after["alarms"]?.arrayValue?.contains { $0["code"]?.stringValue == "journal_read_only" } == false)
+        _ = try c.call("login", args: ["pin": "1111"])
+        #expect(try sell(c, reference: "R-FOUR") == 4)
+        #expect(try c.call("receipt.reprint", args: ["receipt": 1])["text"]?.arrayValue?.isEmpty == false)
+        #expect(try d.kassa(["journal", "verify", "--state-dir", d.stateDirectory]).status == 0)
+
+        // And after a restart it stays that way.
+        #expect(d.stop() == 0)
+        try d.start()
+        let again = try d.client()
+        usleep(300_000)
+        #expect(try again.call("status")["alarms"]?.arrayValue?.contains { $0["code"]?.stringValue == "journal_read_only" } == false)
+        #expect(try sell(again, reference: "R-FIVE") == 5)
+    }
+}
