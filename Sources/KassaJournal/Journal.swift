@@ -11,6 +11,8 @@ public struct JournalOptions: Sendable {
     /// The highest sequence number the caller knows was reported durable from elsewhere (say, a
     /// printed receipt): a bad record at or below it is damage, never a torn tail.
     public var minimumDurableSeq: UInt64 = 0
+    /// Open without writing anything, for this reason (see `ReadOnlyReason.requested`).
+    public var readOnlyReason: String?
 
     public init(registerID: UInt64) {
         self.registerID = registerID
@@ -86,6 +88,10 @@ public final class Journal {
             rejected.forEach(warning)
             let journal = Journal(stateDirectory: stateDirectory, options: options, fileSystem: fileSystem, store: store,
                                   snapshots: snapshots, snapshot: snapshot, warning: warning)
+            if let why = options.readOnlyReason {
+                try journal.openWithoutWriting(why)
+                return journal
+            }
             do throws(FileSystemError) {
                 try journal.recover()
             } catch {
@@ -170,6 +176,25 @@ public final class Journal {
         }
         try openWriter(segment: store.segments.count - 1)
         topUpReservation()
+    }
+
+    /// Reads to the end of what is whole and changes nothing: a torn tail stays where it is (and
+    /// out of the state), damage is reported as damage.
+    private func openWithoutWriting(_ why: String) throws(FileSystemError) {
+        mode = .readOnly(.requested(why))
+        guard !store.segments.isEmpty else { return }
+        switch try tailStart() {
+        case .failure(let fault):
+            mode = .readOnly(.damaged(fault))
+        case .success(var point):
+            store.noteAnchor(point)
+            let fault = try walkIgnoringVisitorErrors(from: &point)
+            if let open = store.openGroupAtWalkEnd { point = open }
+            adopt(point)
+            if let fault, fault.seq <= max(options.minimumDurableSeq, snapshot?.throughSeq ?? 0) {
+                mode = .readOnly(.damaged(fault))
+            }
+        }
     }
 
     /// Where the walk at open starts: right after the snapshot's record, checked to be there, or
@@ -428,6 +453,7 @@ public final class Journal {
         switch mode {
         case .readOnly(.damaged(let fault)): throw .readOnly(fault)
         case .readOnly(.writerFailed(let error)), .readOnly(.notWritable(let error)): throw .writerClosed(error)
+        case .readOnly(.requested(let why)): throw .invalidArgument("the journal was opened read-only: \(why)")
         case .readWrite: return file!
         }
     }

@@ -117,12 +117,16 @@ public enum JournalMode: Equatable, Sendable {
         /// The file system refuses writes (mounted read-only, or not ours to write): the journal
         /// reads as far as it is whole and records nothing.
         case notWritable(FileSystemError)
+        /// Opened read-only on purpose (kassad `--read-only`): nothing is written, not even the
+        /// recovery of a torn tail.
+        case requested(String)
 
         public var description: String {
             switch self {
             case .damaged(let fault): return "journal damaged: \(fault)"
             case .writerFailed(let error): return "journal writer failed: \(error)"
             case .notWritable(let error): return "the state directory cannot be written (\(error)): check the file system"
+            case .requested(let why): return "started read-only: \(why)"
             }
         }
     }

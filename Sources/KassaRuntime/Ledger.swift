@@ -37,11 +37,15 @@ public final class Ledger {
         return h.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
     }
 
+    /// `readOnly` opens without writing anything, for that reason; `journalKey` overrides the
+    /// key made from `registerID` (a read-only start whose configuration could not be read).
     public init(stateDirectory: String, registerID: String, snapshotInterval: UInt64 = 10_000,
-                fileSystem: any JournalFileSystem = PosixFileSystem(), warning: @escaping (String) -> Void) throws(OpenError) {
+                fileSystem: any JournalFileSystem = PosixFileSystem(), readOnly: String? = nil, journalKey: UInt64? = nil,
+                warning: @escaping (String) -> Void) throws(OpenError) {
+        var options = JournalOptions(registerID: journalKey ?? Self.journalKey(registerID))
+        options.readOnlyReason = readOnly
         do {
-            journal = try Journal.open(stateDirectory: stateDirectory, options: JournalOptions(registerID: Self.journalKey(registerID)),
-                                       fileSystem: fileSystem, warning: warning)
+            journal = try Journal.open(stateDirectory: stateDirectory, options: options, fileSystem: fileSystem, warning: warning)
         } catch {
             throw .journal(error)
         }

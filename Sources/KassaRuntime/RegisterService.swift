@@ -79,7 +79,7 @@ final class RegisterService {
             "the clock is \($0 / 1000) s behind the newest journaled time: set the time (NTP, console or CLI) to sell again"
         })
         if case .readOnly(let reason) = ledger.journal.mode {
-            setAlarm("journal_read_only", "the journal is damaged and the register is read-only: \(reason)")
+            setAlarm("journal_read_only", "the register is read-only: \(reason)")
         } else if let damage = verifiedDamage {
             setAlarm("journal_read_only", "the journal failed verification and the register is read-only: \(damage)")
         } else {
@@ -137,7 +137,7 @@ final class RegisterService {
     func mayProceed(mutating: Bool, selling: Bool) throws(IPCError) {
         refreshAlarms()
         if mutating, case .readOnly(let reason) = ledger.journal.mode {
-            throw IPCError(.readOnly, "the journal is damaged, nothing can be recorded: \(reason)")
+            throw IPCError(.readOnly, "nothing can be recorded: \(reason)")
         }
         if mutating, let damage = verifiedDamage {
             throw IPCError(.readOnly, "the journal failed verification, nothing can be recorded: \(damage)")
@@ -460,12 +460,16 @@ final class RegisterService {
         return value
     }
 
+    /// The journal's writer failed (a write or fsync error): kassad must restart and replay.
+    var onWriterFailed: () -> Void = {}
+
     func record(_ events: [RegisterEvent]) throws(IPCError) {
         guard !events.isEmpty else { return }
         do {
             try ledger.record(events, at: context().now)
         } catch {
             log.error("journal write failed", ["error": error.description])
+            if case .readOnly(.writerFailed) = ledger.journal.mode { onWriterFailed() }
             refreshAlarms()
             switch error {
             case .noSpace: throw IPCError(.refused, "the disk is full: \(error)")

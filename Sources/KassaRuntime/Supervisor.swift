@@ -15,14 +15,18 @@ public struct DaemonOptions: Sendable {
     public var demo = false
     public var catalogPath: String?
     public var verbose = false
+    /// Start without writing anything (systemd's fallback after repeated failures).
+    public var readOnly = false
 
     public static let usage = """
-        usage: kassad [--state-dir DIR] [--socket PATH] [--config FILE] [--demo] [--catalog FILE.csv] [--verbose]
+        usage: kassad [--state-dir DIR] [--socket PATH] [--config FILE] [--demo] [--catalog FILE.csv] [--read-only] [--verbose]
           --state-dir DIR   journal, snapshots and secrets (default /var/lib/kassa)
           --socket PATH     the clients' Unix socket (default /run/kassa/kassad.sock)
           --config FILE     kassa.conf (default /etc/kassa/kassa.conf; optional when not given)
           --demo            embedded default: demo catalog, demo operators, simulated devices
           --catalog FILE    a catalog CSV to sell from (replaces the demo or stored catalog)
+          --read-only       record nothing: serve status, reports and receipts, refuse the rest and
+                            say why (systemd starts this after kassad failed too often)
           --verbose         debug logging
         """
 
@@ -49,6 +53,7 @@ public struct DaemonOptions: Sendable {
             case "--catalog": o.catalogPath = try value(a)
             case "--demo": o.demo = true
             case "--verbose": o.verbose = true
+            case "--read-only": o.readOnly = true
             default: throw UsageError(description: "unknown argument '\(a)'")
             }
             i += 1
@@ -75,13 +80,18 @@ public enum Supervisor {
             return 2
         }
         let log = Logger(threshold: options.verbose ? .debug : .info)
-        let config: KassaConfig
+        var config: KassaConfig
+        var readOnlyWhy = "kassad was started read-only (--read-only), after it failed too often to keep running; "
+            + "its log (journalctl -u kassad) says why"
         do { config = try loadConfig(options) } catch {
             printToStandardError("kassad: \(error)")
-            return 78  // EX_CONFIG
+            guard options.readOnly else { return 78 }  // EX_CONFIG
+            // Read-only, a broken file must not keep the register from showing what it has.
+            config = KassaConfig()
+            readOnlyWhy += "; the configuration file is broken: \(error)"
         }
         do {
-            return try run(options, config, log: log, environment: environment)
+            return try run(options, config, readOnly: options.readOnly ? readOnlyWhy : nil, log: log, environment: environment)
         } catch {
             log.error("kassad cannot run", ["error": "\(error)"])
             return 1
@@ -130,13 +140,17 @@ public enum Supervisor {
         }
     }
 
-    static func run(_ options: DaemonOptions, _ config: KassaConfig, log: Logger, environment: [String: String]) throws -> Int32 {
+    static func run(_ options: DaemonOptions, _ config: KassaConfig, readOnly: String? = nil, log: Logger,
+                    environment: [String: String]) throws -> Int32 {
         try makeDirectories(options.stateDirectory)
         let catalog = try loadCatalog(options, config, log: log)
         // Parsing a big CSV leaves megabytes of freed heap behind; give them back to the system.
         malloc_trim(0)
-        let ledger = try Ledger(stateDirectory: options.stateDirectory, registerID: config.registerID,
-                                warning: { log.warning("journal", ["message": $0]) })
+        // Read-only, the journal's own register id is taken: the configuration may be what failed.
+        let key = readOnly == nil ? nil : (try? JournalReader(stateDirectory: options.stateDirectory))?.registerID
+        let ledger = try Ledger(stateDirectory: options.stateDirectory, registerID: config.registerID, readOnly: readOnly,
+                                journalKey: key == 0 ? nil : key, warning: { log.warning("journal", ["message": $0]) })
+        if let readOnly { log.warning("starting read-only", ["reason": readOnly]) }
         log.info("journal open", ["records": String(ledger.journal.lastSeq),
                                   "snapshot": ledger.journal.snapshot.map { String($0.throughSeq) } ?? "none",
                                   "mode": "\(ledger.journal.mode)"])
@@ -216,15 +230,29 @@ public enum Supervisor {
         log.notice(ready, ["socket": options.socketPath])
         startBackgroundVerify(options.stateDirectory, throughSeq: ledger.journal.lastSeq, reactor: reactor, log: log, service: service)
 
+        // A failed write or fsync closes the journal's writer for good: what is on disk is known
+        // only after a reopen. Exit so that systemd restarts kassad, which replays it; if that
+        // keeps failing, systemd's start limit ends in the read-only kassad instead of a loop.
+        var writerFailed = false
+        service.onWriterFailed = {
+            guard !writerFailed else { return }
+            writerFailed = true
+            log.error("the journal's writer failed: exiting for a restart that replays the journal")
+            try? notifier?.stopping(status: "journal writer failed")
+            reactor.stop()
+        }
+
         try reactor.run()
 
         hardware.manager?.stop()
         server.disconnectAll()
         // Closures on the reactor keep the server alive to the end: remove its socket explicitly.
         unlink(options.socketPath)
-        do { try ledger.snapshot() } catch { log.warning("no snapshot at stop", ["error": "\(error)"]) }
+        if case .readWrite = ledger.journal.mode {
+            do { try ledger.snapshot() } catch { log.warning("no snapshot at stop", ["error": "\(error)"]) }
+        }
         log.notice("stopped")
-        return 0
+        return writerFailed ? 75 : 0  // EX_TEMPFAIL: try again
     }
 
     static func makeDirectories(_ path: String) throws(SystemError) {

@@ -47,3 +47,33 @@ import Testing
         #expect(record?.payload == entry(4).payload)
     }
 }
+
+/// Opening on purpose read-only (kassad `--read-only`): read what is whole, write nothing.
+@Suite struct RequestedReadOnlyTests {
+    @Test func aTornTailIsLeftAloneAndNothingIsWritten() throws {
+        let fs = InMemoryFileSystem()
+        let journal = try openJournal(fs)
+        try journal.append(entries(1...3), durable: true)
+        try journal.append(entries(4...4), durable: false)
+        try rewrite(fs, segmentPath(1)) { $0[offsetOfRecord(4) + 50] ^= 0x10 }
+        let before = fs.contents(of: segmentPath(1))
+        var o = options()
+        o.readOnlyReason = "testing"
+        let readOnly = try openJournal(fs, options: o)
+        #expect(readOnly.mode == .readOnly(.requested("testing")))
+        #expect(readOnly.lastSeq == 3)
+        #expect(try readOnly.records(fromSeq: 1).map(\.seq) == [1, 2, 3])
+        #expect(throws: JournalError.self) { try readOnly.append(entries(5...5), durable: true) }
+        #expect(fs.contents(of: segmentPath(1)) == before)
+        #expect(try fileNames(fs, "quarantine").isEmpty)
+    }
+
+    @Test func anEmptyStateDirectoryStaysEmpty() throws {
+        let fs = InMemoryFileSystem()
+        var o = options()
+        o.readOnlyReason = "testing"
+        let journal = try openJournal(fs, options: o)
+        #expect(journal.lastSeq == 0)
+        #expect(try fileNames(fs, "journal").isEmpty)
+    }
+}

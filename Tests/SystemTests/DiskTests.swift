@@ -101,3 +101,33 @@ struct DiskTests {
         #expect(try d.kassa(["journal", "verify", "--state-dir", d.stateDirectory]).status == 0)
     }
 }
+
+/// systemd's fallback after kassad failed too often: a kassad that records nothing and says why.
+@Suite struct ReadOnlyStartTests {
+    @Test func aReadOnlyKassadServesWhatItHasRefusesTheRestAndSaysWhyEvenWithABrokenConfiguration() throws {
+        let d = Daemon()
+        try d.start()
+        do {
+            let c = try d.client()
+            try c.readyToSell()
+            _ = try c.call("sale.scan", args: ["code": "101"])
+            _ = try c.call("sale.tender", args: ["kind": "cash", "amount": 10_000])
+        }
+        #expect(d.stop() == 0)
+        let before = try d.kassa(["journal", "dump", "--state-dir", d.stateDirectory]).out
+        let broken = d.directory + "/broken.conf"
+        try "[register]\nid = demo-1\ncurrency = XXX\n".write(toFile: broken, atomically: true, encoding: .utf8)
+        d.setArguments(["--demo", "--read-only", "--config", broken])
+        try d.start()
+        let c = try d.client()
+        let status = try c.call("status")
+        #expect(status["journal"]?["mode"]?.stringValue == "read_only")
+        let alarm = status["alarms"]?.arrayValue?.first { $0["code"]?.stringValue == "journal_read_only" }?["message"]?.stringValue ?? ""
+        #expect(alarm.contains("started read-only") && alarm.contains("configuration file is broken"), "\(alarm)")
+        #expect(try c.call("report.x")["report"] != nil)
+        #expect(c.errorCode("login", ["pin": "1111"]) == .readOnly)
+        #expect(try c.call("receipt.reprint", args: ["receipt": 1])["text"]?.arrayValue?.isEmpty == false)
+        #expect(d.stop() == 0)
+        #expect(try d.kassa(["journal", "dump", "--state-dir", d.stateDirectory]).out == before)
+    }
+}
