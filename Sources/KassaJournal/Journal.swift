@@ -255,7 +255,7 @@ public final class Journal {
             // Records go in only after the header was fdatasync'd: a record behind a bad header
             // proves the header was durable once.
             guard segment > end.segment,
-                  try firstValidRecord(in: reader, after: 0, claimingDurable: nil) == nil else { return false }
+                  try reader.firstValidRecord(after: 0, claimingDurable: nil) == nil else { return false }
             try quarantine(reader, segment: fault.segment, from: 0, lastSeq: end.nextSequence - 1)
             try fileSystem.unlink(path)
             try fileSystem.syncDirectory(journalDirectory)
@@ -263,30 +263,12 @@ public final class Journal {
             return true
         }
         guard fault.offset >= Int64(Format.segmentHeaderLength),
-              try firstValidRecord(in: reader, after: fault.offset, claimingDurable: fault.seq) == nil else { return false }
+              try reader.firstValidRecord(after: fault.offset, claimingDurable: fault.seq) == nil else { return false }
         try quarantine(reader, segment: fault.segment, from: fault.offset, lastSeq: end.nextSequence - 1)
         let writable = try fileSystem.open(path, .readWrite)
         try writable.truncate(to: fault.offset)
         try writable.dataSync()
         return true
-    }
-
-    /// Looks at every byte offset after `offset` for a record whose CRC32C holds, and, when
-    /// `claimingDurable` is given, whose `syncedThrough` reaches that sequence number.
-    private func firstValidRecord(in reader: SegmentReader, after offset: Int64,
-                                  claimingDurable seq: UInt64?) throws(FileSystemError) -> Int64? {
-        let end = try reader.endOfNonZeroData(from: offset)
-        var candidate = offset + 1
-        while candidate + Int64(Format.recordOverhead) <= end {
-            defer { candidate += 1 }
-            let head = try reader.bytes(at: candidate, upTo: Format.recordHeaderLength)
-            guard head.count == Format.recordHeaderLength else { break }
-            let length = Int64(head.u32(at: 0))
-            guard length >= Int64(Format.recordOverhead), candidate + length <= end else { continue }
-            if let seq, head.u64(at: 28) < seq || head.u64(at: 8) <= head.u64(at: 28) { continue }
-            if case .record = RecordCodec.frame(try reader.bytes(at: candidate, upTo: Int(length))) { return candidate }
-        }
-        return nil
     }
 
     private func quarantine(_ reader: SegmentReader, segment: String, from offset: Int64,

@@ -13,6 +13,7 @@ public struct JournalVerification: Equatable, Sendable {
 public final class JournalReader {
     private let store: SegmentStore
     private let snapshots: SnapshotStore
+    private let fileSystem: any JournalFileSystem
 
     /// `registerID` nil takes the register of the first segment.
     public init(stateDirectory: String, registerID: UInt64? = nil,
@@ -27,6 +28,7 @@ public final class JournalReader {
                 }
             }
             self.store = store
+            self.fileSystem = fileSystem
             snapshots = SnapshotStore(fileSystem: fileSystem, directory: stateDirectory + "/" + Format.snapshotDirectory,
                                       registerID: store.registerID)
         } catch {
@@ -69,6 +71,24 @@ public final class JournalReader {
             return try store.walk(from: &point, verifyingChain: true, visit: body)
         } catch let error as FileSystemError {
             throw JournalError.io(error)
+        }
+    }
+
+    /// Whether `fault` is an unfinished write at the very end of the journal rather than damage,
+    /// by the rule recovery applies at open: it is in the last segment, no snapshot covers it, and
+    /// no record after it says it was ever durable. On a running register that is a record being
+    /// written; after a power cut, a torn write that the next start sets aside.
+    public func isUnfinishedTail(_ fault: JournalFault) throws(JournalError) -> Bool {
+        guard let last = store.segments.last, fault.segment == last.name else { return false }
+        if case .badSegmentHeader = fault.problem { return false }
+        guard fault.offset >= Int64(Format.segmentHeaderLength) else { return false }
+        if let snapshot = try loadNewestValidSnapshot(), snapshot.throughSeq >= fault.seq { return false }
+        do throws(FileSystemError) {
+            let reader = SegmentReader(file: try fileSystem.open(store.path(of: store.segments.count - 1), .readOnly), size: 0)
+            try reader.refreshSize()
+            return try reader.firstValidRecord(after: fault.offset, claimingDurable: fault.seq) == nil
+        } catch {
+            throw .io(error)
         }
     }
 

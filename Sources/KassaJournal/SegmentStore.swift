@@ -279,6 +279,23 @@ final class SegmentReader {
         return (framing, record)
     }
 
+    /// Looks at every byte offset after `offset` for a record whose CRC32C holds, and, when
+    /// `claimingDurable` is given, whose `syncedThrough` reaches that sequence number.
+    func firstValidRecord(after offset: Int64, claimingDurable seq: UInt64?) throws(FileSystemError) -> Int64? {
+        let end = try endOfNonZeroData(from: offset)
+        var candidate = offset + 1
+        while candidate + Int64(Format.recordOverhead) <= end {
+            defer { candidate += 1 }
+            let head = try bytes(at: candidate, upTo: Format.recordHeaderLength)
+            guard head.count == Format.recordHeaderLength else { break }
+            let length = Int64(head.u32(at: 0))
+            guard length >= Int64(Format.recordOverhead), candidate + length <= end else { continue }
+            if let seq, head.u64(at: 28) < seq || head.u64(at: 8) <= head.u64(at: 28) { continue }
+            if case .record = RecordCodec.frame(try bytes(at: candidate, upTo: Int(length))) { return candidate }
+        }
+        return nil
+    }
+
     /// Whether every byte from `offset` to the end of the file is zero: a clean end of data.
     func isZero(from offset: Int64) throws(FileSystemError) -> Bool {
         var position = offset

@@ -87,3 +87,22 @@ struct JournalCommandTests {
         #expect(r.stderr.contains("unknown journal command"))
     }
 }
+
+@Suite struct LiveJournalVerifyTests {
+    @Test func anUnfinishedWriteAtTheEndIsNotDamage() throws {
+        let dir = try JournalCommandTests().stateDirectory(sales: 3)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let segment = try FileManager.default.contentsOfDirectory(atPath: dir + "/journal").sorted().last!
+        let path = dir + "/journal/" + segment
+        // Half a record after the last one, as a write in progress (or a power cut) leaves it.
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: path))
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let end = data.lastIndex { $0 != 0 }! + 1
+        handle.seek(toFileOffset: UInt64(end))
+        handle.write(Data([0x80, 0x00, 0x00, 0x00, 0x12, 0x34, 0x56, 0x78, 0x09]))
+        handle.closeFile()
+        let r = try Run.kassa(["journal", "verify", "--state-dir", dir])
+        #expect(r.status == 0, "\(r.stdout)")
+        #expect(r.stdout.contains("journal sound") && r.stdout.contains("unfinished write"))
+    }
+}
