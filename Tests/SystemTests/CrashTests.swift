@@ -56,7 +56,11 @@ struct CrashTests {
         var acknowledgedCount: Int64 = 0
         var random = SystemRandomNumberGenerator()
         let deadline = Date().addingTimeInterval(20)
+        var kills = 0
+        var checked: Int64 = 0
+        var lost: Int64 = 0
         for _ in 0..<12 where Date() < deadline {
+            kills += 1
             let c = try d.client()
             try login(c)
             // Abandon whatever sale a kill left open: the client never saw it acknowledged.
@@ -76,14 +80,18 @@ struct CrashTests {
             try d.restart()
             let (sales, gross) = try xReport(d)
             // Everything acknowledged is there; a sale completed but not yet acknowledged may be too.
+            lost += max(0, acknowledgedCount - sales)
             #expect(sales >= acknowledgedCount)
             #expect(gross >= acknowledgedGross)
             #expect(gross == sales * 290, "every sale is exactly one coffee: no half or double sale")
+            checked += acknowledgedCount
             acknowledgedCount = sales
             acknowledgedGross = gross
             #expect(try d.kassa(["journal", "verify", "--state-dir", d.stateDirectory]).status == 0)
         }
         #expect(d.stop() == 0)
+        #expect(lost == 0)
+        print("kill -9: runs \(kills), kills \(kills), acknowledged sales checked \(checked), lost \(lost)")
     }
 }
 
