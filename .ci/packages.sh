@@ -1,6 +1,6 @@
 # The Debian packages Kassa needs to build and test, installed once per machine.
 # Sourced by .ci/run and .ci/demo.
-KASSA_PACKAGES=(pkg-config systemd)
+KASSA_PACKAGES=(pkg-config systemd gcc libc6-dev)
 
 install_packages() {
     local missing=()

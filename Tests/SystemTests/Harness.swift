@@ -28,6 +28,7 @@ final class Daemon {
     }
 
     func setArguments(_ arguments: [String]) { extraArguments = arguments }
+    func setEnvironment(_ variables: [String: String]) { environment = variables }
 
     /// Starts kassad and waits until it greets on its socket.
     @discardableResult
