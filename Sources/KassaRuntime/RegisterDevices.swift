@@ -101,6 +101,7 @@ extension RegisterService {
 
     func showOpenSale() {
         guard let sale = ledger.state.openSale else { return showIdle() }
+        displayGeneration += 1
         let total = (try? sale.totals(config.priceMode).total) ?? 0
         if let last = sale.lines.last(where: { !$0.voided }) {
             display.show(TextLayout.leftRight(last.name, config.format((try? last.baseAmount()) ?? 0), columns: 20),
@@ -117,6 +118,14 @@ extension RegisterService {
             ? TextLayout.leftRight(fileConfig.words.change, config.format(sale.change), columns: 20)
             : TextLayout.leftRight(fileConfig.words.paid, config.format(paid), columns: 20)
         display.show(upper, lower)
+        // Total and change stay up a while for the customer, then the idle text returns unless
+        // the next sale has begun.
+        displayGeneration += 1
+        let generation = displayGeneration
+        later(15_000) { [weak self] in
+            guard let self, self.displayGeneration == generation, self.ledger.state.openSale == nil else { return }
+            self.showIdle()
+        }
     }
 
     func showIdle() {

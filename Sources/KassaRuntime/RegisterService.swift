@@ -21,6 +21,10 @@ final class RegisterService {
     var drawerAlarmSeconds: Int?
     /// When the drawer was last seen opening (monotonic ms), while it stays open.
     var drawerOpenSince: Int64?
+    /// Runs a closure later on the reactor (the display's return to its idle text).
+    var later: (_ milliseconds: Int64, _ body: @escaping () -> Void) -> Void = { _, _ in }
+    /// Counts completed sales, so a return to idle knows whether another sale came since.
+    var displayGeneration = 0
     let stateDirectory: String
     let log: Logger
     let startedAt: Int64
@@ -675,6 +679,7 @@ final class RegisterService {
 
     private func effects(_ events: [RegisterEvent]) {
         var saleChanged = false
+        var paid: CompletedSale?
         for e in events {
             switch e {
             case .saleOpened, .lineAdded, .lineVoided, .lineDiscounted, .linePriceOverridden, .receiptDiscounted,
@@ -683,7 +688,7 @@ final class RegisterService {
             case .saleCompleted(let sale):
                 saleChanged = true
                 if sale.tenders.contains(where: { $0.kind == .cash }) { kickDrawer() }
-                showPaid(sale)
+                paid = sale
                 broadcast("sale.completed", Views.receipt(sale, text: receiptLines(sale, hash: nil).map(\.text)))
             case .refundCompleted(let r):
                 if r.tender == .cash { kickDrawer() }
@@ -704,7 +709,8 @@ final class RegisterService {
         }
         if saleChanged {
             broadcast("sale.changed", Views.sale(ledger.state.openSale, config))
-            showOpenSale()
+            // The customer sees what they paid and their change; otherwise the sale as it stands.
+            if let paid { showPaid(paid) } else { showOpenSale() }
         }
     }
 

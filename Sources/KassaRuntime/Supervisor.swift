@@ -170,6 +170,7 @@ public enum Supervisor {
                                       drawer: hardware.drawer, display: hardware.display,
                                       stateDirectory: options.stateDirectory, log: log)
         hardware.connect(to: service)
+        service.later = { [unowned reactor] ms, body in reactor.schedule(after: ms, body) }
         let group = groupExists(config.socketGroup) ? config.socketGroup : nil
         if group == nil { log.warning("socket group missing; the socket is left to its owner's group", ["group": config.socketGroup]) }
         var serverConfig = IPCServer.Configuration(

@@ -89,6 +89,9 @@ import Testing
         #expect(count(bytes, [0x1D, 0x56, 0x42]) == 1)
         let change = display.read { String(decoding: $0, as: UTF8.self).contains("Change") }
         #expect(String(decoding: change, as: UTF8.self).contains("Change"))
+        // The change stays up for the customer: no idle text right after it.
+        let after = display.read(timeout: 0.5) { _ in false }
+        #expect(!String(decoding: change + after, as: UTF8.self).contains("Welcome"))
     }
 
     @Test func aStaffBadgeSwipedOnTheCardReaderLogsItsOwnerInAndNoCardNumberIsEverLogged() throws {
