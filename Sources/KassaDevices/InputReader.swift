@@ -8,7 +8,7 @@ import KassaCore
 /// A line must be typed without pausing: a gap longer than the inter-character timeout drops the
 /// unfinished line as an error, so half a barcode never joins the next one. Garbage becomes an
 /// error event, never a crash and never a lookup.
-public final class InputReader: Device {
+public final class InputReader: SimplyLinkedDevice {
     public enum Role: Sendable { case scanner, cardReader }
     public enum Encoding: Sendable { case hidBootKeyboard, serialText }
 
@@ -32,7 +32,7 @@ public final class InputReader: Device {
     public var onChange: () -> Void = {}
 
     private let loop: any DeviceLoop
-    private var link: (any ByteLink)?
+    let slot = LinkSlot()
     private var hid = ScannerLineAssembler(maxLength: 256)
     private var serial = SerialScannerAssembler(maxLength: 256)
     private var gapTimer: LoopTimer?
@@ -44,28 +44,14 @@ public final class InputReader: Device {
         self.loop = loop
     }
 
-    public var state: DeviceState { link == nil ? .offline : .idle }
-    public var power: PowerState { link == nil ? .offline : .online }
-    public var status: [DeviceStatus] { link == nil ? [.offline] : [] }
-    public var detail: String { link?.name ?? "not connected" }
-
     public func attach(_ link: any ByteLink) {
-        detach()
-        self.link = link
-        link.onReceive = { [weak self] bytes in self?.received(bytes) }
-        link.onClose = { [weak self] _ in self?.lost() }
+        slot.attach(link, receive: { [weak self] bytes in self?.received(bytes) }, lost: { [weak self] in self?.lost() })
         onChange()
     }
 
-    public func detach() {
-        guard let old = link else { return }
-        old.onClose = { _ in }
-        old.close()
-        lost()
-    }
+    public func detach() { slot.detach(then: lost) }
 
     private func lost() {
-        link = nil
         _ = hid.abandon()
         _ = serial.abandon()
         onChange()

@@ -4,7 +4,7 @@ import KassaCore
 ///
 /// Only the newest text matters to the customer: while one frame is on its way, newer ones
 /// replace each other, so a burst of scans never builds a queue behind a 9600-baud line.
-public final class LineDisplay: CustomerDisplay {
+public final class LineDisplay: CustomerDisplay, SimplyLinkedDevice {
     public let id: String
     public let kind = DeviceKind.display
     public var profile: DisplayProfile
@@ -13,7 +13,7 @@ public final class LineDisplay: CustomerDisplay {
     public var onChange: () -> Void = {}
     public private(set) var lines: (String, String) = ("", "")
 
-    private var link: (any ByteLink)?
+    let slot = LinkSlot()
     private var sending = false
     private var next: [UInt8]?
 
@@ -23,16 +23,8 @@ public final class LineDisplay: CustomerDisplay {
         self.idleText = idleText
     }
 
-    public var state: DeviceState { link == nil ? .offline : .idle }
-    public var power: PowerState { link == nil ? .offline : .online }
-    public var status: [DeviceStatus] { link == nil ? [.offline] : [] }
-    public var detail: String { link?.name ?? "not connected" }
-
     public func attach(_ link: any ByteLink) {
-        detach()
-        self.link = link
-        link.onReceive = { _ in }
-        link.onClose = { [weak self] _ in self?.lost() }
+        slot.attach(link, receive: { _ in }, lost: { [weak self] in self?.lost() })
         var bytes = CustomerDisplayProtocol.initialize(profile.commandSet)
         bytes += frame(lines == ("", "") ? idleText : lines)
         next = nil
@@ -40,15 +32,9 @@ public final class LineDisplay: CustomerDisplay {
         onChange()
     }
 
-    public func detach() {
-        guard let old = link else { return }
-        old.onClose = { _ in }
-        old.close()
-        lost()
-    }
+    public func detach() { slot.detach(then: lost) }
 
     private func lost() {
-        link = nil
         sending = false
         next = nil
         onChange()
@@ -56,7 +42,7 @@ public final class LineDisplay: CustomerDisplay {
 
     public func show(_ upper: String, _ lower: String) {
         lines = (upper, lower)
-        guard link != nil else { return }
+        guard slot.isConnected else { return }
         if sending { next = frame(lines) } else { send(frame(lines)) }
     }
 
@@ -67,7 +53,7 @@ public final class LineDisplay: CustomerDisplay {
     }
 
     private func send(_ bytes: [UInt8]) {
-        guard let link else { return }
+        guard let link = slot.link else { return }
         sending = true
         link.send(bytes) { [weak self] _ in
             guard let self else { return }

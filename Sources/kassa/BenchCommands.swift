@@ -170,12 +170,10 @@ struct JournalBench {
     }
 
     func measure() -> [BenchRow]? {
-        var template = "\(parent)/kassa-bench-XXXXXX".utf8CString
-        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+        guard let dir = makeTemporaryDirectory("\(parent)/kassa-bench") else {
             printError("kassa bench: cannot create a directory under \(parent)")
             return nil
         }
-        let dir = String(cString: made)
         defer { removeTree(dir) }
         let fs = fileSystemType(dir)
         if fs.name == "tmpfs" || fs.name == "ramfs" {
@@ -354,6 +352,12 @@ func percentile(_ values: [UInt64], _ p: Double) -> UInt64 {
     return sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * p))]
 }
 
+/// A new directory `PREFIX-XXXXXX` (mkdtemp), or nil.
+func makeTemporaryDirectory(_ prefix: String) -> String? {
+    var template = Array((prefix + "-XXXXXX").utf8CString)
+    return template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }.map { String(cString: $0) }
+}
+
 func removeTree(_ path: String) {
     _ = system("rm -rf '\(path)'")
 }
@@ -376,9 +380,7 @@ typealias BenchRow = (key: String, value: JSONValue, text: String)
 struct StartupBench {
     func measure() -> [BenchRow]? {
         let kassad = DemoCommand.siblingExecutable("kassad")
-        var template = Array("/var/tmp/kassa-start-bench-XXXXXX".utf8CString)
-        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else { return nil }
-        let dir = String(cString: made)
+        guard let dir = makeTemporaryDirectory("/var/tmp/kassa-start-bench") else { return nil }
         defer { removeTree(dir) }
         var times: [UInt64] = []
         for run in 0..<5 {

@@ -24,11 +24,10 @@ enum DemoCommand {
         if let given {
             dir = given
         } else {
-            var template = Array("/tmp/kassa-demo-XXXXXX".utf8CString)
-            guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            guard let made = makeTemporaryDirectory("/tmp/kassa-demo") else {
                 throw CommandFailure(.failure, "cannot create a temporary directory")
             }
-            dir = String(cString: made)
+            dir = made
         }
         defer { if given == nil { removeTree(dir) } }
         let socket = dir + "/kassad.sock"

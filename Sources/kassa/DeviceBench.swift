@@ -17,12 +17,10 @@ struct DeviceBench {
     let json: Bool
 
     func measure() -> [BenchRow]? {
-        var template = Array("/var/tmp/kassa-dev-bench-XXXXXX".utf8CString)
-        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+        guard let dir = makeTemporaryDirectory("/var/tmp/kassa-dev-bench") else {
             printError("kassa bench: cannot create a temporary directory")
             return nil
         }
-        let dir = String(cString: made)
         defer { removeTree(dir) }
         guard let scanner = Pty(), let display = Pty(), let printer = FakePrinterThread() else {
             printError("kassa bench: cannot make pseudo-terminals or the fake printer")

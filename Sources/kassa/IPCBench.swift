@@ -11,12 +11,10 @@ struct IPCBench {
     let json: Bool
 
     func measure() -> [BenchRow]? {
-        var template = Array("/var/tmp/kassa-ipc-bench-XXXXXX".utf8CString)
-        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+        guard let dir = makeTemporaryDirectory("/var/tmp/kassa-ipc-bench") else {
             printError("kassa bench: cannot create a temporary directory")
             return nil
         }
-        let dir = String(cString: made)
         defer { removeTree(dir) }
         let catalog = DemoCatalog.synthetic(count: items, seed: 1)
         var csv = Array(CatalogCSV.export(catalog, currency: .EUR).utf8)
