@@ -16,14 +16,22 @@ let package = Package(
         .target(name: "KassaJournal", dependencies: ["KassaCore"]),
         // Declarations Glibc hides (epoll, signalfd, timerfd, SO_PEERCRED credentials); links nothing.
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
-        .target(name: "KassaDevices", dependencies: ["KassaCore"]),
+        // libusb-1.0 and libudev, wrapped once in KassaDevices.
+        .systemLibrary(name: "CLibUSB", path: "Sources/CLibUSB", pkgConfig: "libusb-1.0",
+                       providers: [.apt(["libusb-1.0-0-dev"])]),
+        .systemLibrary(name: "CLibUDev", path: "Sources/CLibUDev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
+        .target(name: "KassaDevices", dependencies: ["KassaCore", "CLibUSB", "CLibUDev", "CLinux"]),
         .target(name: "KassaIPC", dependencies: ["KassaCore", "CLinux"], exclude: ["PROTOCOL.md"]),
         .target(name: "KassaRuntime", dependencies: ["KassaCore", "KassaJournal", "KassaDevices", "KassaIPC", "CLinux"]),
         .executableTarget(name: "kassad", dependencies: ["KassaRuntime"]),
         .executableTarget(name: "kassa", dependencies: ["KassaCore", "KassaJournal", "KassaDevices", "KassaIPC", "KassaRuntime", "CLinux"]),
         .testTarget(name: "KassaCoreTests", dependencies: ["KassaCore"]),
         .testTarget(name: "KassaJournalTests", dependencies: ["KassaJournal", "KassaCore"]),
-        .testTarget(name: "KassaDevicesTests", dependencies: ["KassaDevices", "KassaCore", "CLinux"]),
+        // Loops and fake links for device tests, and a probe that umockdev tests run under a fake USB bus.
+        .target(name: "DeviceTestSupport", dependencies: ["KassaDevices"], path: "Tests/DeviceTestSupport"),
+        .executableTarget(name: "kassa-usb-probe", dependencies: ["KassaDevices", "KassaCore", "DeviceTestSupport"],
+                          path: "Tests/USBProbe"),
+        .testTarget(name: "KassaDevicesTests", dependencies: ["KassaDevices", "KassaCore", "CLinux", "DeviceTestSupport", "KassaTestSupport"]),
         .testTarget(name: "KassaIPCTests", dependencies: ["KassaIPC", "KassaCore", "CLinux"]),
         // Helpers for the tests that run the real binaries.
         .target(name: "KassaTestSupport", path: "Tests/Support"),

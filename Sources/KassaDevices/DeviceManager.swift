@@ -23,6 +23,8 @@ public struct DeviceSpec: Sendable {
     public var drawerAlarmSeconds: Int? = 60
     /// Line input typed as HID reports (USB scanners) or serial text.
     public var encoding: InputReader.Encoding = .serialText
+    /// The line speed when the device is a USB-serial adapter found by its ids.
+    public var baud = 9600
     public var interCharacterTimeout: Int64 = 200
 
     public init(name: String, role: Role, connection: Connection) {
@@ -42,19 +44,36 @@ public struct DeviceSpec: Sendable {
 public final class DeviceManager {
     public let printer: EscPosPrinter?
     public let display: LineDisplay?
-    public let readers: [InputReader]
+    public internal(set) var readers: [InputReader]
     public let specs: [DeviceSpec]
+    public let table: DeviceTable
     public var log: (_ message: String, _ fields: KeyValuePairs<String, String>) -> Void = { _, _ in }
+    /// A scanner found by its USB ids, with no configuration of its own, got a reader.
+    public var onReaderAdded: (InputReader) -> Void = { _ in }
 
-    private let loop: any DeviceLoop
+    let loop: any DeviceLoop
     private var retryDelay: [String: Int64] = [:]
     private var retryTimers: [String: LoopTimer] = [:]
+    // Discovery (DeviceDiscovery.swift).
+    var usb: USBContext?
+    var udev: Udev?
+    var monitor: UdevMonitor?
+    /// Links made by discovery, by the udev syspath of what they came from.
+    var discovered: [String: (device: String, link: any ByteLink)] = [:]
+    /// USB-serial adapters seen, waiting for their tty node (which appears a little later).
+    var awaitingTTY: [String: LoopTimer] = [:]
 
-    public init(specs: [DeviceSpec], loop: any DeviceLoop) {
+    /// `discover` adds USB devices the table knows (a printer, scanners) to what is configured:
+    /// without a configured printer the manager has one for a USB printer to appear as.
+    public init(specs: [DeviceSpec], table: DeviceTable = .standard, discover: Bool = false, loop: any DeviceLoop) {
         self.specs = specs
+        self.table = table
         self.loop = loop
-        printer = specs.first { $0.role == .printer }.map {
-            EscPosPrinter(id: $0.name, profile: $0.printerProfile, options: $0.printerOptions, loop: loop)
+        let printerSpec = specs.first { $0.role == .printer }
+        if let spec = printerSpec {
+            printer = EscPosPrinter(id: spec.name, profile: spec.printerProfile, options: spec.printerOptions, loop: loop)
+        } else {
+            printer = discover ? EscPosPrinter(id: "printer", profile: .epson80mm, loop: loop) : nil
         }
         display = specs.first { $0.role == .display }.map { LineDisplay(id: $0.name, profile: $0.displayProfile) }
         readers = specs.filter { $0.role == .scanner || $0.role == .cardReader }.map { spec in

@@ -64,6 +64,7 @@ extension KassaConfig {
         guard var connection else { throw sectionError("says neither tcp, serial nor usb") }
         if case .serial(let path, _) = connection { connection = .serial(path: path, baud: baud) }
         var spec = DeviceSpec(name: name, role: role, connection: connection)
+        spec.baud = baud
         if case .usb = connection { spec.encoding = .hidBootKeyboard }
         var columns: Int?
         for entry in section.entries {

@@ -224,6 +224,7 @@ public enum Supervisor {
         }
         service.resumeOwedOutputs()
         hardware.manager?.start()
+        hardware.manager?.startDiscovery()
         service.showOpenSale()
         service.refreshAlarms()
         let ready = "register \(config.registerID) ready: \(ledger.journal.lastSeq) records, \(catalog.count) items"
@@ -288,7 +289,7 @@ struct Hardware {
             manager = nil
             return
         }
-        let manager = DeviceManager(specs: config.devices, loop: reactor)
+        let manager = DeviceManager(specs: config.devices, discover: true, loop: reactor)
         manager.log = { message, fields in log.notice(message, fields) }
         // Without a configured printer or display the register still has one, not connected:
         // printouts wait for it and the alarm says so.
@@ -312,10 +313,16 @@ struct Hardware {
             d.idleText = (TextLayout.center(service.config.storeName, in: 20), TextLayout.center(service.fileConfig.words.welcome, in: 20))
             d.onChange = { [unowned service] in service.deviceChanged(d) }
         }
-        for r in manager?.readers ?? [] {
+        func wire(_ r: InputReader) {
             r.onInput = { [unowned service] in service.input($0, from: r.id) }
             r.onChange = { [unowned service] in service.deviceChanged(r) }
         }
+        for r in manager?.readers ?? [] { wire(r) }
         service.readers = manager?.readers ?? []
+        manager?.onReaderAdded = { [unowned service] r in
+            wire(r)
+            service.readers.append(r)
+            service.deviceChanged(r)
+        }
     }
 }

@@ -1,5 +1,6 @@
 import CLinux
 import Glibc
+import DeviceTestSupport
 import Testing
 @testable import KassaDevices
 

@@ -1,4 +1,5 @@
 import KassaCore
+import DeviceTestSupport
 import Testing
 @testable import KassaDevices
 

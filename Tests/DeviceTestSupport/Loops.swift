@@ -1,30 +1,33 @@
 import Glibc
 import KassaDevices
 
+/// Loops and links for testing drivers and transports without kassad's reactor.
+
 /// A loop with a hand-turned clock, for drivers over fake links: `advance(ms)` fires the timers
 /// that come due, in order.
-final class ManualLoop: DeviceLoop {
-    private(set) var now: Int64 = 0
+public final class ManualLoop: DeviceLoop {
+    public init() {}
+    public private(set) var now: Int64 = 0
     private var timers: [(id: Int64, at: Int64, handler: () -> Void)] = []
     private var nextID: Int64 = 1
 
-    func watch(_ fd: Int32, _ interest: Readiness, handler: @escaping (Readiness) -> Void) throws(DeviceError) {
+    public func watch(_ fd: Int32, _ interest: Readiness, handler: @escaping (Readiness) -> Void) throws(DeviceError) {
         throw DeviceError(device: "manual loop", message: "has no descriptors")
     }
-    func rewatch(_ fd: Int32, _ interest: Readiness) {}
-    func unwatch(_ fd: Int32) {}
+    public func rewatch(_ fd: Int32, _ interest: Readiness) {}
+    public func unwatch(_ fd: Int32) {}
 
     @discardableResult
-    func schedule(after milliseconds: Int64, _ handler: @escaping () -> Void) -> LoopTimer {
+    public func schedule(after milliseconds: Int64, _ handler: @escaping () -> Void) -> LoopTimer {
         let id = nextID
         nextID += 1
         timers.append((id, now + milliseconds, handler))
         return LoopTimer(id: id)
     }
 
-    func cancel(_ timer: LoopTimer) { timers.removeAll { $0.id == timer.id } }
+    public func cancel(_ timer: LoopTimer) { timers.removeAll { $0.id == timer.id } }
 
-    func advance(_ milliseconds: Int64) {
+    public func advance(_ milliseconds: Int64) {
         let end = now + milliseconds
         while let next = timers.filter({ $0.at <= end }).min(by: { ($0.at, $0.id) < ($1.at, $1.id) }) {
             timers.removeAll { $0.id == next.id }
@@ -34,37 +37,37 @@ final class ManualLoop: DeviceLoop {
         now = end
     }
 
-    var pendingTimers: Int { timers.count }
+    public var pendingTimers: Int { timers.count }
 }
 
 /// A link whose other end is the test: it records what the driver sends and lets the test
 /// complete sends, deliver bytes and pull the plug.
-final class FakeLink: ByteLink {
-    let name: String
-    private(set) var isOpen = true
-    var onReceive: ([UInt8]) -> Void = { _ in }
-    var onClose: (DeviceError) -> Void = { _ in }
+public final class FakeLink: ByteLink {
+    public let name: String
+    public private(set) var isOpen = true
+    public var onReceive: ([UInt8]) -> Void = { _ in }
+    public var onClose: (DeviceError) -> Void = { _ in }
     /// Every send in order, completed or not.
-    private(set) var sent: [[UInt8]] = []
+    public private(set) var sent: [[UInt8]] = []
     private var completions: [(LinkResult) -> Void] = []
     /// Complete each send at once (the common case) or leave it to `completeNext`.
-    var autoComplete = true
+    public var autoComplete = true
 
-    init(name: String = "fake") { self.name = name }
+    public init(name: String = "fake") { self.name = name }
 
-    func send(_ bytes: [UInt8], completion: @escaping (LinkResult) -> Void) {
+    public func send(_ bytes: [UInt8], completion: @escaping (LinkResult) -> Void) {
         sent.append(bytes)
         if autoComplete { completion(.sent) } else { completions.append(completion) }
     }
 
-    func completeNext(_ result: LinkResult = .sent) { completions.removeFirst()(result) }
+    public func completeNext(_ result: LinkResult = .sent) { completions.removeFirst()(result) }
 
-    var waitingSends: Int { completions.count }
+    public var waitingSends: Int { completions.count }
 
-    func deliver(_ bytes: [UInt8]) { onReceive(bytes) }
+    public func deliver(_ bytes: [UInt8]) { onReceive(bytes) }
 
     /// The device goes away: unfinished sends fail, then the link reports its end.
-    func unplug() {
+    public func unplug() {
         isOpen = false
         let pending = completions
         completions = []
@@ -72,42 +75,43 @@ final class FakeLink: ByteLink {
         onClose(DeviceError(device: name, message: "unplugged"))
     }
 
-    func close() { isOpen = false }
+    public func close() { isOpen = false }
 
-    var allBytes: [UInt8] { sent.flatMap { $0 } }
+    public var allBytes: [UInt8] { sent.flatMap { $0 } }
 }
 
 /// A loop over real descriptors (poll(2)) for transport tests: `run(until:)` turns it until the
 /// condition holds or the deadline passes.
-final class PollLoop: DeviceLoop {
+public final class PollLoop: DeviceLoop {
+    public init() {}
     private var watched: [Int32: (interest: Readiness, handler: (Readiness) -> Void)] = [:]
     private var timers: [(id: Int64, at: Int64, handler: () -> Void)] = []
     private var nextID: Int64 = 1
 
-    var now: Int64 {
+    public var now: Int64 {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
     }
 
-    func watch(_ fd: Int32, _ interest: Readiness, handler: @escaping (Readiness) -> Void) throws(DeviceError) {
+    public func watch(_ fd: Int32, _ interest: Readiness, handler: @escaping (Readiness) -> Void) throws(DeviceError) {
         watched[fd] = (interest, handler)
     }
-    func rewatch(_ fd: Int32, _ interest: Readiness) { watched[fd]?.interest = interest }
-    func unwatch(_ fd: Int32) { watched[fd] = nil }
+    public func rewatch(_ fd: Int32, _ interest: Readiness) { watched[fd]?.interest = interest }
+    public func unwatch(_ fd: Int32) { watched[fd] = nil }
 
     @discardableResult
-    func schedule(after milliseconds: Int64, _ handler: @escaping () -> Void) -> LoopTimer {
+    public func schedule(after milliseconds: Int64, _ handler: @escaping () -> Void) -> LoopTimer {
         let id = nextID
         nextID += 1
         timers.append((id, now + milliseconds, handler))
         return LoopTimer(id: id)
     }
-    func cancel(_ timer: LoopTimer) { timers.removeAll { $0.id == timer.id } }
+    public func cancel(_ timer: LoopTimer) { timers.removeAll { $0.id == timer.id } }
 
     /// Turns until `done()` or `timeout` ms; returns whether `done()` became true.
     @discardableResult
-    func run(timeout: Int64 = 3000, until done: () -> Bool) -> Bool {
+    public func run(timeout: Int64 = 3000, until done: () -> Bool) -> Bool {
         let deadline = now + timeout
         while !done() {
             let t = now
