@@ -160,6 +160,35 @@ extension PrinterPortStatus {
         #expect(!out.contains("device 4"), "the keyboard was claimed: \(out)")
     }
 
+    /// A CD5220 pole display on a USB-serial port, as umockdev's tty script: each `w` line is what
+    /// the display must be sent, byte for byte (`^[` is ESC, `^M` CR); a mismatch aborts the run.
+    func showOnSerialDisplay(script: String) throws -> Run {
+        let description = directory + "/tty.umockdev"
+        try """
+            P: /devices/pci0000:00/0000:00:14.0/usb1/1-4/1-4:1.0/ttyUSB0/tty/ttyUSB0
+            N: ttyUSB0
+            E: DEVNAME=/dev/ttyUSB0
+            E: SUBSYSTEM=tty
+
+            """.write(toFile: description, atomically: true, encoding: .utf8)
+        let path = directory + "/display.script"
+        try script.write(toFile: path, atomically: true, encoding: .utf8)
+        return try Run.command("/usr/bin/timeout", ["-s", "KILL", "20", "umockdev-run", "-d", description, "-s", "/dev/ttyUSB0=" + path,
+                                                    "--", Run.binary("kassa-usb-probe"), "display", "/dev/ttyUSB0"])
+    }
+
+    @Test func aSerialDisplayIsSentItsFramesWithLettersItLacksTransliterated() throws {
+        let r = try showOnSerialDisplay(script: """
+            w 0 ^[@^[QAKassa               ^M^[QBWelcome             ^M
+            w 0 ^[QAPaiva 2,50          ^M^[QBYht. 3,50 EUR       ^M
+
+            """)
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("display idle"))
+        let wrong = try showOnSerialDisplay(script: "w 0 ^[@^[QAKASSA               ^M^[QBWelcome             ^M\n")
+        #expect(wrong.status != 0, "a frame the script does not expect must fail the run: \(wrong.stdout)\(wrong.stderr)")
+    }
+
     @Test func hotplugAddAndRemoveReachTheUdevMonitor() throws {
         let script = directory + "/hotplug.py"
         try """

@@ -7,6 +7,7 @@
 //   kassa-usb-probe receipt                   prints a two-line receipt through the ESC/POS driver
 //   kassa-usb-probe scan REPORTS              reads that many HID reports from the scanner, decoded
 //   kassa-usb-probe monitor SECONDS           prints udev add/remove events as they come
+//   kassa-usb-probe display TTY               shows two lines on a CD5220 display (ASCII) on that serial port
 //   kassa-usb-probe discover SECONDS          runs the device manager's discovery, prints what it does
 import DeviceTestSupport
 import Glibc
@@ -138,6 +139,20 @@ case "scan":
     loop.run(timeout: 3000) { reports >= count }
     print("reports \(reports)")
     reader.detach()
+
+case "display":
+    guard arguments.count == 2 else { fail("display TTY") }
+    let link: StreamLink
+    do { link = try SerialPort.open(arguments[1], baud: 9600, loop: loop) } catch { fail("\(error)") }
+    let display = LineDisplay(id: "display", profile: DisplayProfile(commandSet: .cd5220, table: .ascii), idleText: ("Kassa", "Welcome"))
+    display.attach(link)
+    display.show("Päivä 2,50", "Yht. 3,50 €")
+    var finished = false
+    link.send([]) { _ in finished = true }  // after both frames
+    loop.run(timeout: 2000) { finished }
+    // umockdev compares what was written on its own thread: give it the time before exiting.
+    loop.run(timeout: 300) { false }
+    print("display \(display.state.rawValue)")
 
 case "discover":
     guard arguments.count == 2, let seconds = Int64(arguments[1]) else { fail("discover SECONDS") }
