@@ -50,6 +50,23 @@ public struct DeviceTable: Sendable, Hashable {
         self.entries = entries
     }
 
+    /// The table with the USB devices a configuration names by their ids, ahead of the table's
+    /// own entries (so a configured profile wins).
+    public func adding(_ specs: [DeviceSpec]) -> DeviceTable {
+        var added: [Entry] = []
+        for spec in specs {
+            guard case .usb(let vendor, let product) = spec.connection else { continue }
+            let driver: Entry.Driver
+            switch spec.role {
+            case .printer: driver = .escposPrinter(spec.printerProfile)
+            case .scanner, .cardReader: driver = spec.encoding == .hidBootKeyboard ? .hidKeyboardScanner : .serialPort
+            case .display: driver = .serialPort
+            }
+            added.append(Entry(name: "\(spec.name) (kassa.conf)", match: .product(vendor: vendor, product: product), driver: driver))
+        }
+        return DeviceTable(entries: added + entries)
+    }
+
     /// The entry for one USB interface: an entry naming the device's vendor and product wins over
     /// a class entry, so an Epson in printer-class mode gets its own profile.
     public func match(vendor: UInt16, product: UInt16, interfaceClass: UInt8, interfaceSubclass: UInt8) -> Entry? {
