@@ -85,6 +85,8 @@ extension RegisterEvent {
         case .settingChanged: return 60
         case .catalogImported: return 61
         case .requestCompleted: return 62
+        case .cardAuthorisationRequested: return 70
+        case .cardAuthorisationResolved: return 71
         }
     }
 
@@ -119,6 +121,8 @@ extension RegisterEvent {
         case .settingChanged: return "setting_changed"
         case .catalogImported: return "catalog_imported"
         case .requestCompleted: return "request_completed"
+        case .cardAuthorisationRequested: return "card_authorisation_requested"
+        case .cardAuthorisationResolved: return "card_authorisation_resolved"
         }
     }
 }
@@ -155,6 +159,23 @@ extension ByteWriter {
         u8(t.kind.code)
         zigzag(t.amount)
         optional(t.reference) { $0.string($1) }
+    }
+
+    mutating func cardAuthorisation(_ a: CardAuthorisation) {
+        string(a.reference)
+        zigzag(a.amount)
+        varint(a.saleID)
+        optional(a.requestKey) { $0.string($1) }
+    }
+
+    mutating func cardOutcome(_ o: CardAuthorisationOutcome) {
+        switch o {
+        case .approved(let a):
+            u8(0); string(a.authorisationCode); string(a.maskedPAN); string(a.scheme)
+        case .declined(let reason): u8(1); string(reason)
+        case .notCharged(let reason): u8(2); string(reason)
+        case .reversed(let reason): u8(3); string(reason)
+        }
     }
 
     mutating func breakdown(_ b: TaxBreakdownLine) {
@@ -284,6 +305,8 @@ extension ByteWriter {
         case .settingChanged(let key, let old, let new, let by): string(key); optional(old) { $0.string($1) }; string(new); id(by)
         case .catalogImported(let items, let digest, let by): int(items); string(digest); id(by)
         case .requestCompleted(let key, let result): string(key); string(result)
+        case .cardAuthorisationRequested(let a): cardAuthorisation(a)
+        case .cardAuthorisationResolved(let reference, let outcome): string(reference); cardOutcome(outcome)
         }
     }
 
@@ -333,6 +356,9 @@ extension ByteWriter {
         zigzag(s.grandTotalRefunds)
         array(s.settings.keys.sorted()) { w, k in w.string(k); w.string(s.settings[k]!) }
         array(s.requestOrder) { w, k in w.string(k); w.string(s.requestResults[k]!) }
+        // Added after the first snapshots were written: a snapshot that ends before them has none.
+        optional(s.pendingCardAuthorisation) { $0.cardAuthorisation($1) }
+        varint(s.cardAuthorisations)
     }
 }
 
@@ -399,6 +425,22 @@ extension ByteReader {
 
     mutating func tender() throws(CodecError) -> Tender {
         Tender(kind: try tenderKind(), amount: try zigzag(), reference: try optional { r throws(CodecError) in try r.string() })
+    }
+
+    mutating func cardAuthorisation() throws(CodecError) -> CardAuthorisation {
+        CardAuthorisation(reference: try string(), amount: try zigzag(), saleID: try varint(),
+                          requestKey: try optional { r throws(CodecError) in try r.string() })
+    }
+
+    mutating func cardOutcome() throws(CodecError) -> CardAuthorisationOutcome {
+        let at = offset
+        switch try u8() {
+        case 0: return .approved(CardApproval(authorisationCode: try string(), maskedPAN: try string(), scheme: try string()))
+        case 1: return .declined(reason: try string())
+        case 2: return .notCharged(reason: try string())
+        case 3: return .reversed(reason: try string())
+        case let t: throw .badTag("card outcome", t, at: at)
+        }
     }
 
     mutating func breakdown() throws(CodecError) -> TaxBreakdownLine {
@@ -520,6 +562,8 @@ extension ByteReader {
                                    new: try string(), by: try id())
         case 61: return .catalogImported(items: try int(), sha256: try string(), by: try id())
         case 62: return .requestCompleted(key: try string(), result: try string())
+        case 70: return .cardAuthorisationRequested(try cardAuthorisation())
+        case 71: return .cardAuthorisationResolved(reference: try string(), try cardOutcome())
         default: throw .badTag("event", tag, at: at)
         }
     }
@@ -579,6 +623,10 @@ extension ByteReader {
             let k = try string()
             s.requestResults[k] = try string()
             s.requestOrder.append(k)
+        }
+        if !isAtEnd {
+            s.pendingCardAuthorisation = try optional { r throws(CodecError) in try r.cardAuthorisation() }
+            s.cardAuthorisations = try varint()
         }
         return s
     }
