@@ -23,13 +23,14 @@ let package = Package(
         .executableTarget(name: "kassa", dependencies: ["KassaCore", "KassaJournal", "KassaDevices", "KassaIPC", "KassaRuntime", "CLinux"]),
         .testTarget(name: "KassaCoreTests", dependencies: ["KassaCore"]),
         .testTarget(name: "KassaJournalTests", dependencies: ["KassaJournal", "KassaCore"]),
-        .testTarget(name: "KassaDevicesTests", dependencies: ["KassaDevices", "KassaCore"]),
+        .testTarget(name: "KassaDevicesTests", dependencies: ["KassaDevices", "KassaCore", "KassaTestSupport"]),
         .testTarget(name: "KassaIPCTests", dependencies: ["KassaIPC", "KassaCore", "CLinux"]),
         // Helpers for the tests that run the real binaries.
         .target(name: "KassaTestSupport", path: "Tests/Support"),
         .testTarget(name: "SystemTests", dependencies: ["KassaTestSupport", "KassaIPC", "KassaRuntime", "KassaJournal", "KassaCore"]),
         .testTarget(name: "KassaCLITests", dependencies: ["KassaTestSupport", "KassaRuntime", "KassaJournal", "KassaCore"]),
-        .testTarget(name: "KassaRuntimeTests", dependencies: ["KassaRuntime", "KassaJournal", "KassaIPC", "KassaCore", "CLinux"]),
+        .testTarget(name: "KassaRuntimeTests", dependencies: ["KassaRuntime", "KassaJournal", "KassaIPC", "KassaCore", "CLinux",
+                                                        "KassaTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
