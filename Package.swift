@@ -37,7 +37,8 @@ let package = Package(
         .target(name: "KassaTestSupport", path: "Tests/Support"),
         .testTarget(name: "SystemTests", dependencies: ["KassaTestSupport", "KassaIPC", "KassaRuntime", "KassaJournal", "KassaCore", "CLinux"]),
         .testTarget(name: "KassaCLITests", dependencies: ["KassaTestSupport", "KassaRuntime", "KassaJournal", "KassaCore"]),
-        .testTarget(name: "KassaRuntimeTests", dependencies: ["KassaRuntime", "KassaJournal", "KassaIPC", "KassaDevices", "KassaCore", "CLinux"]),
+        .testTarget(name: "KassaRuntimeTests", dependencies: ["KassaRuntime", "KassaJournal", "KassaIPC", "KassaDevices", "KassaCore", "CLinux",
+                                                        "KassaTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

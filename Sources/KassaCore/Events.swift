@@ -84,6 +84,12 @@ public enum RegisterEvent: Hashable, Sendable {
     case saleCancelled(by: OperatorID, authorisedBy: OperatorID?)
     case saleParked(parkID: UInt64)
     case saleResumed(parkID: UInt64)
+    /// The register asked the card terminal for this authorisation; recorded before the request
+    /// leaves. Until it is resolved every selling command is refused.
+    case cardAuthorisationRequested(CardAuthorisation)
+    /// What became of the pending authorisation. An approval is followed in the same record group
+    /// by its `.tenderAdded` (and `.saleCompleted` when that settles the sale).
+    case cardAuthorisationResolved(reference: String, CardAuthorisationOutcome)
 
     case refundCompleted(CompletedRefund)
     case dayClosed(ZReport)
@@ -116,7 +122,7 @@ public enum RegisterEvent: Hashable, Sendable {
         switch self {
         case .saleCompleted, .refundCompleted, .dayClosed, .shiftOpened, .shiftClosed, .cashMoved, .noSale,
              .operatorAdded, .operatorRemoved, .pinLockout, .trainingModeChanged, .saleCancelled, .settingChanged,
-             .catalogImported, .outputQueued, .chainRestarted:
+             .catalogImported, .outputQueued, .chainRestarted, .cardAuthorisationRequested, .cardAuthorisationResolved:
             return true
         default:
             return false

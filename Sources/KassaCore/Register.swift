@@ -29,6 +29,11 @@ public enum Command: Hashable, Sendable {
     case cancel(override: String?)
     case park
     case resume(parkID: UInt64)
+    /// Asks the card terminal to charge `amount` towards the open sale. `requestKey` is the
+    /// client's idempotency key, kept with the request so that a retry gets its outcome.
+    case requestCardAuthorisation(amount: Int64, requestKey: String?)
+    /// Records what became of the pending card authorisation.
+    case resolveCardAuthorisation(reference: String, CardAuthorisationOutcome)
 
     case refund(original: CompletedSale, lines: [RefundRequestLine], tender: TenderKind, override: String?)
     case closeDay
@@ -81,6 +86,10 @@ public enum Refusal: Error, Hashable, Sendable {
     case noSuchParkedSale(UInt64)
     case money(MoneyError)
     case trainingModeMismatch
+    /// The card terminal has not yet said what became of this authorisation: nothing else is sold
+    /// until it has.
+    case cardAuthorisationPending(reference: String, amount: Int64)
+    case noSuchCardAuthorisation(String)
 
     case unknownReceipt(UInt64)
     case refundExceedsSale(line: Int, refundable: Int64)
@@ -137,6 +146,9 @@ extension RegisterState {
     private func decideOrThrow(_ command: Command, _ env: RegisterEnvironment, _ ctx: Context,
                                pinEvents: inout [RegisterEvent]) throws(Refusal) -> [RegisterEvent] {
         let config = env.config
+        if let pending = pendingCardAuthorisation, !command.allowedWhileCardAuthorisationPending {
+            throw .cardAuthorisationPending(reference: pending.reference, amount: pending.amount)
+        }
         switch command {
         case .login(let pin):
             if let until = pinLockedUntil, ctx.now < until { throw .pinLocked(until: until) }
@@ -286,18 +298,32 @@ extension RegisterState {
         case .tender(let tender):
             try require(.sell)
             guard let sale = openSale else { throw .noOpenSale }
-            guard sale.hasLiveLines else { throw .saleIsEmpty }
-            guard tender.amount > 0 else { throw .invalidAmount("a tender must be more than zero") }
-            let before = try settlement(sale, config)
-            guard !before.settled else { throw .alreadySettled }
-            if tender.kind != .cash && tender.amount > before.remainingExact {
-                throw .cardOverpayment(remaining: before.remainingExact)
+            try checkTender(tender, sale, config)
+            return try paying(sale, with: tender, config, ctx)
+
+        case .requestCardAuthorisation(let amount, let key):
+            try require(.sell)
+            guard let sale = openSale else { throw .noOpenSale }
+            // A training sale must never reach a real terminal.
+            guard !sale.training else { throw .trainingModeMismatch }
+            try checkTender(Tender(kind: .card, amount: amount), sale, config)
+            // Unique per register; the time part keeps it unique if the journal is ever started
+            // afresh while the terminal still remembers the old references.
+            let reference = "\(config.registerID)-\(cardAuthorisations + 1)-\(String(UInt64(max(0, ctx.now.milliseconds / 1000)), radix: 36))"
+            return [.cardAuthorisationRequested(CardAuthorisation(reference: reference, amount: amount, saleID: sale.id,
+                                                                  requestKey: key))]
+
+        case .resolveCardAuthorisation(let reference, let outcome):
+            // No operator needed: the terminal's answer (or its memory after a restart) is recorded
+            // whoever is logged in.
+            guard let pending = pendingCardAuthorisation, pending.reference == reference else {
+                throw .noSuchCardAuthorisation(reference)
             }
-            var paid = sale
-            paid.tenders.append(tender)
-            let after = try settlement(paid, config)
-            var events: [RegisterEvent] = [.tenderAdded(tender)]
-            if after.settled { events.append(.saleCompleted(try completed(paid, after, config, ctx))) }
+            var events: [RegisterEvent] = [.cardAuthorisationResolved(reference: reference, outcome)]
+            if outcome.charged {
+                guard let sale = openSale, sale.id == pending.saleID else { throw .noOpenSale }
+                events += try paying(sale, with: Tender(kind: .card, amount: pending.amount, reference: reference), config, ctx)
+            }
             return events
 
         case .complete:
@@ -388,6 +414,26 @@ extension RegisterState {
         guard let sale = openSale else { throw .noOpenSale }
         guard sale.tenders.isEmpty else { throw .tendersPresent }
         return sale
+    }
+
+    private func checkTender(_ tender: Tender, _ sale: OpenSale, _ config: RegisterConfig) throws(Refusal) {
+        guard sale.hasLiveLines else { throw .saleIsEmpty }
+        guard tender.amount > 0 else { throw .invalidAmount("a tender must be more than zero") }
+        let before = try settlement(sale, config)
+        guard !before.settled else { throw .alreadySettled }
+        if tender.kind != .cash && tender.amount > before.remainingExact {
+            throw .cardOverpayment(remaining: before.remainingExact)
+        }
+    }
+
+    /// The tender added to the sale, and the sale completed when that settles it.
+    private func paying(_ sale: OpenSale, with tender: Tender, _ config: RegisterConfig, _ ctx: Context) throws(Refusal) -> [RegisterEvent] {
+        var paid = sale
+        paid.tenders.append(tender)
+        let after = try settlement(paid, config)
+        var events: [RegisterEvent] = [.tenderAdded(tender)]
+        if after.settled { events.append(.saleCompleted(try completed(paid, after, config, ctx))) }
+        return events
     }
 
     private func checkLine(_ index: Int, _ sale: OpenSale) throws(Refusal) {
@@ -545,5 +591,16 @@ extension RegisterState {
                                training: original.training, operatorID: me, authorisedBy: by, time: ctx.now,
                                lines: lines, breakdown: breakdown, total: total, tender: tender, paidOut: paidOut,
                                rounding: paidOut - total)
+    }
+}
+
+extension Command {
+    /// While a card authorisation is pending only these go through: who is logged in does not
+    /// touch the sale or the money, and the resolution is what ends the wait.
+    var allowedWhileCardAuthorisationPending: Bool {
+        switch self {
+        case .login, .logout, .addOperator, .removeOperator, .resolveCardAuthorisation: return true
+        default: return false
+        }
     }
 }

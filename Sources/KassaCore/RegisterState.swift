@@ -71,6 +71,11 @@ public struct RegisterState: Hashable, Sendable {
     public var lastOutputID: UInt64 = 0
     /// Damaged chains sealed by recoveries, oldest first.
     public var sealedChains: [SealedChain] = []
+    /// The card authorisation sent to the terminal and not yet resolved: while there is one, the
+    /// register sells nothing else, and after a restart it must ask the terminal first.
+    public var pendingCardAuthorisation: CardAuthorisation?
+    /// How many card authorisations were ever requested: numbers their references.
+    public var cardAuthorisations: UInt64 = 0
     /// How many request results are remembered; older keys are forgotten in order.
     public static let rememberedRequests = 4096
 
@@ -156,6 +161,11 @@ public struct RegisterState: Hashable, Sendable {
             openSale = nil
         case .saleResumed(let parkID):
             openSale = parked.removeValue(forKey: parkID)
+        case .cardAuthorisationRequested(let authorisation):
+            pendingCardAuthorisation = authorisation
+            cardAuthorisations += 1
+        case .cardAuthorisationResolved(let reference, _):
+            if pendingCardAuthorisation?.reference == reference { pendingCardAuthorisation = nil }
 
         case .refundCompleted(let refund):
             record(refund)

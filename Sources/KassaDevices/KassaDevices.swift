@@ -13,7 +13,7 @@ import KassaCore
 
 /// What a device is for.
 public enum DeviceKind: String, Sendable, Hashable, CaseIterable {
-    case printer, drawer, display, scanner, cardReader = "card_reader"
+    case printer, drawer, display, scanner, cardReader = "card_reader", paymentTerminal = "payment_terminal"
 }
 
 /// Where a device is in its life: opened and claimed by kassad, enabled for use.

@@ -46,6 +46,28 @@ extension Tender: JSONRepresentable {
     }
 }
 
+extension CardAuthorisation: JSONRepresentable {
+    public var json: JSONValue {
+        var o: JSONObject = ["reference": .string(reference), "amount": .int(amount), "sale": .int(Int64(saleID))]
+        if let k = requestKey { o["request_key"] = .string(k) }
+        return .object(o)
+    }
+}
+
+extension CardAuthorisationOutcome: JSONRepresentable {
+    /// `{"outcome":"approved","auth_code","masked_pan","scheme"}`, or the outcome and its `reason`.
+    public var json: JSONValue {
+        switch self {
+        case .approved(let a):
+            return ["outcome": "approved", "auth_code": .string(a.authorisationCode), "masked_pan": .string(a.maskedPAN),
+                    "scheme": .string(a.scheme)]
+        case .declined(let reason): return ["outcome": "declined", "reason": .string(reason)]
+        case .notCharged(let reason): return ["outcome": "not_charged", "reason": .string(reason)]
+        case .reversed(let reason): return ["outcome": "reversed", "reason": .string(reason)]
+        }
+    }
+}
+
 extension TaxBreakdownLine: JSONRepresentable {
     public var json: JSONValue {
         ["tax_class": .string(taxClass.rawValue), "tax_bp": .int(Int64(basisPoints)), "net": .int(net), "tax": .int(tax),
@@ -236,6 +258,10 @@ extension RegisterEvent: JSONRepresentable {
             o["by"] = link.by.json
             o["at"] = link.at.json
             o["receipts"] = .int(Int64(link.receiptSeqs.count))
+        case .cardAuthorisationRequested(let a): o["authorisation"] = a.json
+        case .cardAuthorisationResolved(let reference, let outcome):
+            o["reference"] = .string(reference)
+            o["outcome"] = outcome.json
         }
         return .object(o)
     }
@@ -291,6 +317,9 @@ extension Refusal {
         case .unknownReceipt(let n): return IPCError(.notFound, "no receipt \(n) on this register")
         case .refundExceedsSale(let line, let left): return IPCError(.refused, "line \(line) has only \(left) left to refund")
         case .emptyRefund: return IPCError(.badArgs, "name the lines to refund")
+        case .cardAuthorisationPending(let reference, let amount):
+            return IPCError(.cardPaymentPending, "a card payment of \(money(amount)) (\(reference)) is waiting for the terminal: nothing else can be sold until it has answered")
+        case .noSuchCardAuthorisation(let reference): return IPCError(.notFound, "no card payment \(reference) is waiting")
         }
     }
 }

@@ -22,6 +22,10 @@ public enum ErrorCode: String, Sendable, Hashable, CaseIterable {
     case clockBehind = "clock_behind"
     case readOnly = "read_only"
     case deviceUnavailable = "device_unavailable"
+    // Card payments through the terminal.
+    case cardPaymentPending = "card_payment_pending"
+    case cardDeclined = "card_declined"
+    case cardNotCharged = "card_not_charged"
     // Server.
     case tooManyConnections = "too_many_connections"
     case shuttingDown = "shutting_down"

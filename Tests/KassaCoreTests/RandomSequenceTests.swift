@@ -12,10 +12,21 @@ struct RandomSequenceTests {
         mutating func pick<T>(_ xs: [T]) -> T { xs[below(xs.count)] }
     }
 
+    /// One of the terminal's answers to a pending authorisation, now and then for another reference.
+    func terminalAnswer(_ pending: CardAuthorisation, _ r: inout Rng) -> Command {
+        let outcomes: [CardAuthorisationOutcome] = [
+            .approved(CardApproval(authorisationCode: "A1", maskedPAN: "****1111", scheme: "VISA")),
+            .declined(reason: "declined"), .notCharged(reason: "offline"), .reversed(reason: "late"),
+        ]
+        return .resolveCardAuthorisation(reference: r.below(8) == 0 ? "other" : pending.reference, r.pick(outcomes))
+    }
+
     func randomCommand(_ t: Till, _ r: inout Rng, _ sales: [CompletedSale]) -> Command {
         let pins = [Till.cashierPIN, Till.supervisorPIN, Till.technicianPIN, "0000"]
         let lines = t.state.openSale?.lines.count ?? 0
-        switch r.below(40) {
+        // The terminal mostly answers soon; meanwhile the register refuses whatever else comes.
+        if let pending = t.state.pendingCardAuthorisation, r.below(3) > 0 { return terminalAnswer(pending, &r) }
+        switch r.below(44) {
         case 0: return .login(pin: r.pick(pins))
         case 1: return .openShift(float: Int64(r.below(20_000)))
         case 2: return .closeShift(counted: Int64(r.below(50_000)))
@@ -41,6 +52,10 @@ struct RandomSequenceTests {
         case 22: return r.below(3) == 0 ? .closeDay : .noSale(override: Till.supervisorPIN)
         case 23: return .total
         case 24..<32: return .scan(code: r.pick(["1", "2", "3"]), quantity: Int64(r.below(3)) + 1)
+        case 40..<44:
+            if let pending = t.state.pendingCardAuthorisation { return terminalAnswer(pending, &r) }
+            let due = (try? t.state.openSale?.totals(.inclusive).total) ?? 0
+            return .requestCardAuthorisation(amount: max(1, due - Int64(r.below(300))), requestKey: r.pick([nil, "k"]))
         default:
             let due = (try? t.state.openSale?.totals(.inclusive).total) ?? 0
             return .tender(Tender(kind: r.pick([.cash, .card]), amount: max(1, (due ?? 0) + Int64(r.below(500)) - 250)))
@@ -56,6 +71,7 @@ struct RandomSequenceTests {
         var dayGross: Int64 = 0
         var dayRefunds: Int64 = 0
         var accepted = 0
+        var cardCharges = 0
         for _ in 0..<5_000 {
             let command = randomCommand(t, &r, sales)
             let d = t.state.decide(command, t.env, t.ctx)
@@ -77,6 +93,8 @@ struct RandomSequenceTests {
                 case .refundCompleted(let rf):
                     refunds.append(rf)
                     if !rf.training { dayRefunds += rf.total }
+                case .cardAuthorisationResolved(_, let outcome):
+                    if outcome.charged { cardCharges += 1 }
                 case .dayClosed(let z):
                     #expect(z.counters.salesGross == dayGross)
                     #expect(z.counters.refundsGross == dayRefunds)
@@ -90,6 +108,7 @@ struct RandomSequenceTests {
         #expect(accepted > 1000, "the sequence should mostly do real work")
         #expect(sales.count > 200)
         #expect(!refunds.isEmpty)
+        #expect(cardCharges > 20, "card payments through the terminal are part of the mix")
         // Never more refunded than sold, per receipt.
         for s in sales {
             let back = refunds.filter { $0.originalReceipt == s.receiptNumber && !$0.training }.reduce(0) { $0 + $1.total }

@@ -2,17 +2,8 @@ import Testing
 import Glibc
 @testable import KassaCore
 import KassaJournal
+import KassaTestSupport
 @testable import KassaRuntime
-
-/// A fresh state directory under /tmp for one test, removed afterwards.
-final class TemporaryDirectory {
-    let path: String
-    init() {
-        var template = Array("/tmp/kassa-test-XXXXXX".utf8CString)
-        path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
-    }
-    deinit { _ = system("rm -rf '\(path)'") }
-}
 
 /// A register driven through a ledger, as kassad drives it.
 struct LedgerTill {

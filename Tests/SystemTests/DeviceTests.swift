@@ -169,7 +169,7 @@ import Testing
         let c = try daemon.client()
         func alarms() throws -> [String] { try c.call("status")["alarms"]?.arrayValue?.compactMap { $0["code"]?.stringValue } ?? [] }
         try waitFor("the printer to connect") { try device(c, "printer")?["state"]?.stringValue == "idle" }
-        #expect(try device(c, "printer")?["model"]?.stringValue == "EPSON TM-T20III")
+        try waitFor("the printer to say its model") { try device(c, "printer")?["model"]?.stringValue == "EPSON TM-T20III" }
         printer.paperOut = true
         try waitFor("the paper-out alarm") { try alarms().contains("paper_out") }
         #expect(try device(c, "printer")?["state"]?.stringValue == "error")

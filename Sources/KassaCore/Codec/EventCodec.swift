@@ -89,6 +89,8 @@ extension RegisterEvent {
         case .outputSent: return 71
         case .outputDone: return 72
         case .chainRestarted: return 90
+        case .cardAuthorisationRequested: return 80
+        case .cardAuthorisationResolved: return 81
         }
     }
 
@@ -127,6 +129,8 @@ extension RegisterEvent {
         case .outputSent: return "output_sent"
         case .outputDone: return "output_done"
         case .chainRestarted: return "chain_restarted"
+        case .cardAuthorisationRequested: return "card_authorisation_requested"
+        case .cardAuthorisationResolved: return "card_authorisation_resolved"
         }
     }
 }
@@ -176,6 +180,23 @@ extension ByteWriter {
         u8(t.kind.code)
         zigzag(t.amount)
         optional(t.reference) { $0.string($1) }
+    }
+
+    mutating func cardAuthorisation(_ a: CardAuthorisation) {
+        string(a.reference)
+        zigzag(a.amount)
+        varint(a.saleID)
+        optional(a.requestKey) { $0.string($1) }
+    }
+
+    mutating func cardOutcome(_ o: CardAuthorisationOutcome) {
+        switch o {
+        case .approved(let a):
+            u8(0); string(a.authorisationCode); string(a.maskedPAN); string(a.scheme)
+        case .declined(let reason): u8(1); string(reason)
+        case .notCharged(let reason): u8(2); string(reason)
+        case .reversed(let reason): u8(3); string(reason)
+        }
     }
 
     mutating func breakdown(_ b: TaxBreakdownLine) {
@@ -314,6 +335,8 @@ extension ByteWriter {
             id(l.by); time(l.at); state(l.state)
             array(l.receiptSeqs) { w, s in w.varint(s) }
             array(l.trainingReceiptSeqs) { w, s in w.varint(s) }
+        case .cardAuthorisationRequested(let a): cardAuthorisation(a)
+        case .cardAuthorisationResolved(let reference, let outcome): string(reference); cardOutcome(outcome)
         }
     }
 
@@ -373,6 +396,9 @@ extension ByteWriter {
             w.array(c.receiptSeqs) { w, s in w.varint(s) }
             w.array(c.trainingReceiptSeqs) { w, s in w.varint(s) }
         }
+        // Added after the first snapshots were written: a snapshot that ends before them has none.
+        optional(s.pendingCardAuthorisation) { $0.cardAuthorisation($1) }
+        varint(s.cardAuthorisations)
     }
 }
 
@@ -458,6 +484,22 @@ extension ByteReader {
 
     mutating func tender() throws(CodecError) -> Tender {
         Tender(kind: try tenderKind(), amount: try zigzag(), reference: try optional { r throws(CodecError) in try r.string() })
+    }
+
+    mutating func cardAuthorisation() throws(CodecError) -> CardAuthorisation {
+        CardAuthorisation(reference: try string(), amount: try zigzag(), saleID: try varint(),
+                          requestKey: try optional { r throws(CodecError) in try r.string() })
+    }
+
+    mutating func cardOutcome() throws(CodecError) -> CardAuthorisationOutcome {
+        let at = offset
+        switch try u8() {
+        case 0: return .approved(CardApproval(authorisationCode: try string(), maskedPAN: try string(), scheme: try string()))
+        case 1: return .declined(reason: try string())
+        case 2: return .notCharged(reason: try string())
+        case 3: return .reversed(reason: try string())
+        case let t: throw .badTag("card outcome", t, at: at)
+        }
     }
 
     mutating func breakdown() throws(CodecError) -> TaxBreakdownLine {
@@ -594,6 +636,8 @@ extension ByteReader {
                 by: try id(), at: try time(), state: try state(),
                 receiptSeqs: try array { r throws(CodecError) in try r.varint() },
                 trainingReceiptSeqs: try array { r throws(CodecError) in try r.varint() }))
+        case 80: return .cardAuthorisationRequested(try cardAuthorisation())
+        case 81: return .cardAuthorisationResolved(reference: try string(), try cardOutcome())
         default: throw .badTag("event", tag, at: at)
         }
     }
@@ -662,6 +706,10 @@ extension ByteReader {
         s.sealedChains = try array { r throws(CodecError) in
             SealedChain(name: try r.string(), receiptSeqs: try r.array { r throws(CodecError) in try r.varint() },
                         trainingReceiptSeqs: try r.array { r throws(CodecError) in try r.varint() })
+        }
+        if !isAtEnd {
+            s.pendingCardAuthorisation = try optional { r throws(CodecError) in try r.cardAuthorisation() }
+            s.cardAuthorisations = try varint()
         }
         return s
     }
