@@ -49,6 +49,10 @@ public struct KassaConfig: Sendable {
     public var taxTable = TaxTable.finland
     /// `[device.NAME]` sections (DeviceConfig.swift).
     public var devices: [DeviceSpec] = []
+    /// `[card_terminal]`: `type = simulator` (the only one today; `--demo` uses it by default) and
+    /// `timeout`, how long an authorisation waits for the terminal's answer.
+    public var cardTerminal: String?
+    public var cardTerminalTimeoutSeconds = 60
 
     /// Defaults only (UTC, EUR, Finnish VAT): for `--demo` and tests.
     public init() {
@@ -146,6 +150,23 @@ public struct KassaConfig: Sendable {
                     guard entry.key == "socket_group" else { throw fail(entry, "unknown key") }
                     guard !entry.value.isEmpty else { throw fail(entry, "must name a group") }
                     socketGroup = entry.value
+                }
+            case "card_terminal":
+                for entry in section.entries {
+                    switch entry.key {
+                    case "type":
+                        guard entry.value == "simulator" else {
+                            throw fail(entry, "unknown card terminal type '\(entry.value)' (simulator is the only one yet)")
+                        }
+                        cardTerminal = entry.value
+                    case "timeout":
+                        guard let s = KassaConfig.duration(entry.value), (1...600).contains(s) else {
+                            throw fail(entry, "'\(entry.value)' is not a duration of 1 s to 10 min")
+                        }
+                        cardTerminalTimeoutSeconds = s
+                    default:
+                        throw fail(entry, "unknown key")
+                    }
                 }
             case let name where name.hasPrefix("device."):
                 let spec = try KassaConfig.deviceSpec(section, file: file)

@@ -17,6 +17,10 @@ final class RegisterService {
     let display: any CustomerDisplay
     /// Scanners and card readers.
     var readers: [InputReader] = []
+    /// The card terminal, when one is configured (the demo has its simulator).
+    var paymentTerminal: (any PaymentTerminal)?
+    /// The client waiting for the card terminal's answer.
+    var cardWaiter: (ConnectionID, RequestID)?
     /// Seconds the drawer may stay open before the alarm; nil never alarms.
     var drawerAlarmSeconds: Int?
     /// When the drawer was last seen opening (monotonic ms), while it stays open.
@@ -107,7 +111,11 @@ final class RegisterService {
 
     // MARK: Requests
 
-    func disconnected(fd: Int32) { technicianSessions = technicianSessions.filter { $0.fd != fd } }
+    func disconnected(fd: Int32) {
+        technicianSessions = technicianSessions.filter { $0.fd != fd }
+        // The card payment goes on without its client; the outcome is journaled and broadcast.
+        if let (connection, _) = cardWaiter, connection.fd == fd { cardWaiter = nil }
+    }
 
     static let readOps: Set<String> = [
         "status", "technician", "journal.recover", "subscribe", "journal.status", "clock.check", "sale.parked", "sale.get",
@@ -120,14 +128,24 @@ final class RegisterService {
         "refund", "drawer.no_sale", "shift.open", "shift.cash_in", "shift.cash_out", "shift.close", "report.z",
     ]
 
-    func handle(_ request: Request, from connection: ConnectionID) -> Reply {
+    /// The reply, or nil when it comes later (a card payment waits for the terminal).
+    func handle(_ request: Request, from connection: ConnectionID) -> Reply? {
         let mutating = !Self.readOps.contains(request.op)
         if mutating, let key = request.idempotencyKey, let earlier = ledger.state.requestResults[key] {
             log.info("idempotent retry answered from the journal", ["op": request.op])
             return .ok(request.id, (try? JSONValue.parse(earlier)) ?? .null)
         }
+        if let key = request.idempotencyKey, let pending = ledger.state.pendingCardAuthorisation, pending.requestKey == key {
+            // A retry of the card payment still waiting for the terminal waits for the same answer.
+            cardWaiter = (connection, request.id)
+            return nil
+        }
         do throws(IPCError) {
             try mayProceed(mutating: mutating, selling: Self.sellingOps.contains(request.op))
+            if isTerminalCardTender(request) {
+                try startCardPayment(request, from: connection)
+                return nil
+            }
             var args = RequestArguments(request)
             let result = try perform(request.op, &args, connection: connection, key: mutating ? request.idempotencyKey : nil)
             return .ok(request.id, result)
@@ -419,7 +437,11 @@ final class RegisterService {
         }
     }
 
-    var devices: [any Device] { [printer, drawer, display] + readers.map { $0 as any Device } }
+    var devices: [any Device] {
+        var all: [any Device] = [printer, drawer, display] + readers.map { $0 as any Device }
+        if let paymentTerminal { all.append(paymentTerminal) }
+        return all
+    }
 
     private func lineIndex(_ args: inout RequestArguments) throws(IPCError) -> Int {
         let line = try args.int("line")

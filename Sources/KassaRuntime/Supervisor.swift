@@ -170,6 +170,14 @@ public enum Supervisor {
                                       drawer: hardware.drawer, display: hardware.display,
                                       stateDirectory: options.stateDirectory, log: log)
         hardware.connect(to: service)
+        if config.cardTerminal == "simulator" || (options.demo && config.cardTerminal == nil) {
+            // A real terminal is a box of its own that remembers its transactions across a
+            // restart of kassad; the simulator keeps them in a file beside the journal.
+            service.paymentTerminal = SimulatedPaymentTerminal(
+                id: "card_terminal", loop: reactor, logPath: options.stateDirectory + "/card-terminal-sim.log",
+                timing: SimulatedPaymentTerminal.Timing(timeout: Int64(config.cardTerminalTimeoutSeconds) * 1000),
+                log: { log.info($0) })
+        }
         service.later = { [unowned reactor] ms, body in reactor.schedule(after: ms, body) }
         let group = groupExists(config.socketGroup) ? config.socketGroup : nil
         if group == nil { log.warning("socket group missing; the socket is left to its owner's group", ["group": config.socketGroup]) }
@@ -191,7 +199,7 @@ public enum Supervisor {
                             to: connection)
                 return
             }
-            server.send(service.handle(request, from: connection), to: connection)
+            if let reply = service.handle(request, from: connection) { server.send(reply, to: connection) }
         }
         ipc.onDisconnect = { service.disconnected(fd: $0) }
 
@@ -225,6 +233,7 @@ public enum Supervisor {
         service.resumeOwedOutputs()
         hardware.manager?.start()
         hardware.manager?.startDiscovery()
+        service.resolveCardAuthorisationLeftOpen()
         service.showOpenSale()
         service.refreshAlarms()
         let ready = "register \(config.registerID) ready: \(ledger.journal.lastSeq) records, \(catalog.count) items"

@@ -1,0 +1,113 @@
+import Foundation
+import KassaIPC
+import Testing
+
+/// Card payments through the demo's simulated terminal, whose behaviour the amount's last two
+/// digits choose (13 declines, 77 charges and loses the answer, 88 answers after 2 s). The
+/// terminal keeps its transactions in STATE/card-terminal-sim.log, one line each, tab-separated.
+@Suite struct CardPaymentSystemTests {
+    func daemon() throws -> Daemon {
+        let d = Daemon()
+        let config = d.directory + "/kassa.conf"
+        try "[card_terminal]\ntype = simulator\ntimeout = 1s\n".write(toFile: config, atomically: true, encoding: .utf8)
+        d.setArguments(["--demo", "--config", config])
+        return d
+    }
+
+    /// The terminal's charges under `reference` that still stand.
+    func charges(_ d: Daemon, _ reference: String) -> [String] {
+        let text = (try? String(contentsOfFile: d.stateDirectory + "/card-terminal-sim.log", encoding: .utf8)) ?? ""
+        let lines = text.split(separator: "\n").filter { $0.hasPrefix(reference + "\t") }
+        // The file keeps every change of a transaction; its last line is where it stands.
+        guard let last = lines.last, last.split(separator: "\t")[3] == "approved" else { return [] }
+        return [String(last)]
+    }
+
+    func cardTenders(_ c: IPCClient) throws -> [JSONValue] {
+        (try c.call("sale.get")["tenders"]?.arrayValue ?? []).filter { $0["kind"]?.stringValue == "card" }
+    }
+
+    @Test func anApprovedCardPaysItsPartAndTheReferenceIsTheTerminals() throws {
+        let d = try daemon()
+        try d.start()
+        let c = try d.client()
+        try c.readyToSell()
+        _ = try c.call("sale.scan", args: ["code": "101"])
+        let r = try c.call("sale.tender", args: ["kind": "card", "amount": 100])
+        let tender = try #require(r["sale"]?["tenders"]?.arrayValue?.first)
+        let reference = try #require(tender["reference"]?.stringValue)
+        #expect(tender["amount"]?.intValue == 100)
+        #expect(charges(d, reference).count == 1)
+        #expect(try !d.log.contains("4111111111111111"))
+        let due = try c.call("sale.get")["cash_due"]?.intValue ?? 0
+        let done = try c.call("sale.tender", args: ["kind": "cash", "amount": .int(due)])
+        #expect(done["completed"]?["receipt"]?.intValue == 1)
+    }
+
+    @Test func aDeclinedCardLeavesTheSaleOpenAndUnpaid() throws {
+        let d = try daemon()
+        try d.start()
+        let c = try d.client()
+        try c.readyToSell()
+        _ = try c.call("sale.scan", args: ["code": "101"])
+        #expect(c.errorCode("sale.tender", ["kind": "card", "amount": 113]) == .cardDeclined)
+        #expect(try cardTenders(c).isEmpty)
+        #expect(try c.call("sale.get") != .null)
+        // And selling goes on: the next card is approved.
+        _ = try c.call("sale.tender", args: ["kind": "card", "amount": 100])
+        #expect(try cardTenders(c).count == 1)
+    }
+
+    @Test func aLostAnswerIsSettledFromTheTerminalsMemoryAndChargedOnce() throws {
+        let d = try daemon()
+        try d.start()
+        let c = try d.client()
+        try c.readyToSell()
+        _ = try c.call("sale.scan", args: ["code": "101"])
+        let r = try c.call("sale.tender", args: ["kind": "card", "amount": 177])
+        let reference = try #require(r["sale"]?["tenders"]?.arrayValue?.first?["reference"]?.stringValue)
+        #expect(charges(d, reference).count == 1)
+        #expect(try cardTenders(c).count == 1)
+        #expect(d.log.contains("outcome unknown"))
+    }
+
+    @Test func killedWhileTheTerminalWorksTheRestartAsksItFirstAndTheCardIsChargedOnce() throws {
+        let d = try daemon()
+        try d.start()
+        let c = try d.client()
+        try c.readyToSell()
+        _ = try c.call("sale.scan", args: ["code": "101"])
+        // The terminal takes 2 s to answer; kassad is killed while it waits.
+        let socket = d.socket
+        Thread.detachNewThread {
+            let paying = try? IPCClient(path: socket, timeoutMilliseconds: 5000)
+            _ = paying?.attempt("sale.tender", ["kind": "card", "amount": 188])
+        }
+        var requested = false
+        let deadline = Date().addingTimeInterval(5)
+        while !requested, Date() < deadline {
+            requested = d.log.contains("card authorisation requested")
+            usleep(20_000)
+        }
+        try #require(requested)
+        // Until it knows, nothing else is sold.
+        #expect(c.errorCode("sale.scan", ["code": "101"]) == .cardPaymentPending)
+        d.kill9()
+
+        try d.start()
+        let again = try d.client()
+        var tenders: [JSONValue] = []
+        let settled = Date().addingTimeInterval(10)
+        while tenders.isEmpty, Date() < settled {
+            tenders = (try? cardTenders(again)) ?? []
+            if tenders.isEmpty { usleep(50_000) }
+        }
+        let reference = try #require(tenders.first?["reference"]?.stringValue)
+        #expect(tenders.count == 1)
+        #expect(charges(d, reference).count == 1)
+        #expect(d.log.contains("left unresolved; asking the terminal"))
+        // Selling resumes once it is settled: the rest of the sale is paid.
+        let due = try again.call("sale.get")["cash_due"]?.intValue ?? 0
+        #expect(try again.call("sale.tender", args: ["kind": "cash", "amount": .int(due)])["completed"] != nil)
+    }
+}
