@@ -78,6 +78,7 @@ extension RegisterService {
             broadcast("output.done", ["output": .int(Int64(id)), "confirmed_by_printer": .bool(byPrinter)])
         case .stalled(let id, let reason):
             log.warning("printout sent again", ["output": String(id), "reason": reason])
+            broadcast("output.stalled", ["output": .int(Int64(id)), "reason": .string(reason)])
         }
     }
 
