@@ -33,6 +33,9 @@ let package = Package(
                           path: "Tests/USBProbe"),
         .testTarget(name: "KassaDevicesTests", dependencies: ["KassaDevices", "KassaCore", "CLinux", "DeviceTestSupport", "KassaTestSupport"]),
         .testTarget(name: "KassaIPCTests", dependencies: ["KassaIPC", "KassaCore", "CLinux"]),
+        // The fuzz corpus replayed as tests; .ci/fuzz builds the libFuzzer targets in Targets/.
+        .testTarget(name: "FuzzCorpusTests", dependencies: ["KassaCore", "KassaDevices", "KassaIPC", "KassaJournal"],
+                    path: "Tests/Fuzz", exclude: ["Targets", "corpus"]),
         // Helpers for the tests that run the real binaries.
         .target(name: "KassaTestSupport", path: "Tests/Support"),
         .testTarget(name: "SystemTests", dependencies: ["KassaTestSupport", "KassaIPC", "KassaRuntime", "KassaJournal", "KassaCore", "CLinux"]),

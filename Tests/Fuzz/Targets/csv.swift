@@ -1,0 +1,6 @@
+// libFuzzer's entry for the "csv" target (.ci/fuzz builds it with FuzzInputs.swift).
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+    FuzzInputs.targets["csv"]!(Array(UnsafeBufferPointer(start: data, count: size)))
+    return 0
+}
