@@ -201,7 +201,7 @@ extension RegisterState {
             guard openSale == nil else { throw .saleInProgress }
             guard amount > 0 else { throw .invalidAmount("cash in or out must be more than zero") }
             guard !reason.trimmingSpaces().isEmpty else { throw .reasonRequired }
-            return [.cashMoved(kind, amount: amount, reason: reason, by: me)]
+            return [.cashMoved(kind, amount: amount, reason: CardNumberMasker.maskAll(in: reason), by: me)]
 
         case .noSale(let override):
             let me = try require(.sell)
@@ -295,10 +295,13 @@ extension RegisterState {
             guard sale.hasLiveLines else { throw .saleIsEmpty }
             return sale.totalled ? [] : [.totalled]
 
-        case .tender(let tender):
+        case .tender(var tender):
             try require(.sell)
             guard let sale = openSale else { throw .noOpenSale }
             try checkTender(tender, sale, config)
+            // A reference is typed by hand: a full card number typed there never reaches the
+            // journal or the receipt.
+            tender.reference = tender.reference.map { CardNumberMasker.maskAll(in: $0) }
             return try paying(sale, with: tender, config, ctx)
 
         case .requestCardAuthorisation(let amount, let key):

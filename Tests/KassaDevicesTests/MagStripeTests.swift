@@ -1,3 +1,4 @@
+import KassaCore
 import Testing
 @testable import KassaDevices
 

@@ -111,3 +111,29 @@ import Testing
         #expect(try again.call("sale.tender", args: ["kind": "cash", "amount": .int(due)])["completed"] != nil)
     }
 }
+
+/// No full card number reaches the journal, the log or a receipt, wherever it is typed.
+@Suite struct CardNumberExposureTests {
+    @Test func aCardNumberTypedAsAReferenceOrReasonIsMaskedInJournalLogAndReceipt() throws {
+        let d = Daemon()
+        try d.start()
+        let c = try d.client()
+        try c.readyToSell()
+        let pan = "4111 1111 1111 1111"
+        _ = try c.call("sale.scan", args: ["code": "101"])
+        let r = try c.call("sale.tender", args: ["kind": "card", "amount": 290, "reference": .string(pan)])
+        let text = r["completed"]?["text"]?.arrayValue?.compactMap(\.stringValue).joined(separator: "\n") ?? ""
+        #expect(text.contains("**** **** **** 1111"), "\(text)")
+        _ = try c.call("shift.cash_out", args: ["amount": 100, "reason": .string("refund to card 4111111111111111")])
+        _ = c.attempt("sale.scan", ["code": "4111111111111111"])
+        #expect(d.stop() == 0)
+        let dump = try d.kassa(["journal", "dump", "--state-dir", d.stateDirectory]).out
+        for form in [pan, "4111111111111111"] {
+            #expect(!dump.contains(form))
+            #expect(!d.log.contains(form))
+            #expect(!text.contains(form))
+        }
+        let printed = (try? String(contentsOfFile: d.stateDirectory + "/printer.out", encoding: .utf8)) ?? ""
+        #expect(!printed.isEmpty && !printed.contains(pan))
+    }
+}

@@ -49,24 +49,11 @@ import Testing
         return line.split(separator: " ").compactMap { Int($0) }.first ?? 0
     }
 
-    /// Writes raw bytes on a fresh connection and reads whatever comes back for a moment.
+    /// Writes raw bytes on a fresh connection, which is then dropped.
     func raw(_ socket: String, _ bytes: [UInt8]) {
-        let fd = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return }
-        defer { close(fd) }
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &addr.sun_path) { p in
-            for (i, b) in socket.utf8.prefix(p.count - 1).enumerated() { p[i] = b }
-        }
-        let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
-        guard ok == 0 else { return }
-        _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-        var timeout = timeval(tv_sec: 0, tv_usec: 50_000)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        _ = recv(fd, &buffer, buffer.count, 0)
+        guard let client = try? IPCClient(path: socket, timeoutMilliseconds: 200) else { return }
+        try? client.sendRaw(bytes)
+        _ = try? client.nextEvent()
     }
 
     @Test func randomAndMutatedRequestsNeitherCrashNorGrowKassadNorLoseARecordedSale() throws {
