@@ -23,6 +23,8 @@ enum RegisterCommands {
           shift close COUNTED            blind count: over/short is shown after
           report x | report z
           lookup CODE | operators | devices | journal status | clock check
+          journal recover REGISTER-ID   after journal damage: seal the damaged chain and go on from a
+                                        new one (asks a supervisor's or technician's PIN)
           training on|off [--override]
           watch                          stream events (Ctrl-C ends)
         Technician (asks for a technician's PIN first):
@@ -35,7 +37,7 @@ enum RegisterCommands {
     static let commands: Set<String> = [
         "status", "login", "logout", "scan", "add", "void", "discount", "price", "total", "sale", "complete", "park",
         "parked", "pay", "cancel", "resume", "refund", "reprint", "no-sale", "shift", "report", "lookup", "operators",
-        "devices", "journal-status", "clock", "training", "watch", "catalog", "config", "operator",
+        "devices", "journal-status", "journal-recover", "clock", "training", "watch", "catalog", "config", "operator",
     ]
 
     /// `socket` is a `--socket` given before the command; one after it is read here.
@@ -224,6 +226,11 @@ enum RegisterCommands {
             case "journal-status":
                 try args.finish()
                 return ("raw", try s.call("journal.status"))
+            case "journal-recover":
+                let register = try args.positional("the register's id, typed out to confirm")
+                try args.finish()
+                let pin = try PinPrompt.read("Supervisor or technician PIN")
+                return ("raw", try s.call("journal.recover", ["pin": .string(pin), "confirm": .string(register)]))
             case "clock":
                 let sub = try args.positional("clock command (check)")
                 guard sub == "check" else { throw UsageError("clock check is the only clock command") }

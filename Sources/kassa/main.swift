@@ -92,6 +92,10 @@ func runKassa(_ argv: [String]) -> ExitCode {
                 _ = args.optionalPositional()
                 return try RegisterCommands.run("journal-status", &args, socket: socket)
             }
+            if args.words.first == "recover" {
+                _ = args.optionalPositional()
+                return try RegisterCommands.run("journal-recover", &args, socket: socket)
+            }
             return try JournalCommands.run(&args)
         case "demo":
             return try DemoCommand.run(&args)

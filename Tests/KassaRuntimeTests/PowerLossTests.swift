@@ -32,8 +32,8 @@ private func powerLossRegister() -> RegisterEnvironment {
 
 @Suite("Power loss")
 struct PowerLossTests {
-    /// 8 × 125 seeded runs in CI; `KASSA_POWER_LOSS_RUNS=N` runs N per block for a deeper search.
-    static let runsPerSeedBlock = getenv("KASSA_POWER_LOSS_RUNS").flatMap { Int(String(cString: $0)) } ?? 125
+    /// 8 × 250 seeded runs in CI; `KASSA_POWER_LOSS_RUNS=N` runs N per block for a deeper search.
+    static let runsPerSeedBlock = getenv("KASSA_POWER_LOSS_RUNS").flatMap { Int(String(cString: $0)) } ?? 250
 
     /// Drives a busy register on a disk that loses power at a random moment, then checks the five
     /// promises of a reopened register.

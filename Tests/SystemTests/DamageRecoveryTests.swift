@@ -49,7 +49,10 @@ import Testing
 
         #expect(c.errorCode("journal.recover", ["pin": "1111", "confirm": "demo-1"]) == .wrongPin)
         #expect(c.errorCode("journal.recover", ["pin": "2222", "confirm": "till-9"]) == .badArgs)
-        let recovered = try c.call("journal.recover", args: ["pin": "2222", "confirm": "demo-1"])
+        // The technician's (or supervisor's) recovery step, from the command line on the console.
+        let step = try d.kassa(["journal", "recover", "demo-1"], stdin: "2222\n")
+        #expect(step.status == 0, "\(step.err)")
+        let recovered = try JSONValue.parse(step.out.trimmingCharacters(in: .whitespacesAndNewlines))
         #expect(recovered["unreadable_records"]?.intValue == 1)
         #expect(recovered["by"]?.stringValue == "sami")
         let sealed = try #require(recovered["sealed"]?.stringValue)
