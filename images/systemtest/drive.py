@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""The system test's host half: speaks to the shell on the guest's ttyS1 (a Unix socket QEMU
+serves) and runs the guest half there. Usage: drive.py SOCKET PHASE TIMEOUT. Prints what the guest
+printed; exits 0 when the guest ended with `TEST END 0`, 1 otherwise."""
+import socket
+import sys
+import time
+
+path, phase, timeout = sys.argv[1], sys.argv[2], float(sys.argv[3])
+start = time.monotonic()
+
+
+def connect():
+    while time.monotonic() - start < 30:
+        try:
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.connect(path)
+            return s
+        except OSError:
+            time.sleep(0.1)
+    sys.exit("no QEMU serial socket at " + path)
+
+
+s = connect()
+s.settimeout(1.0)
+seen = b""
+
+
+def read_until(marker, limit):
+    """Reads until `marker` appears in the output; returns the output up to and with it."""
+    global seen
+    deadline = time.monotonic() + limit
+    while marker not in seen:
+        if time.monotonic() > deadline:
+            return None
+        try:
+            chunk = s.recv(65536)
+        except socket.timeout:
+            # The debug shell prints its prompt once: ask again until it answers.
+            continue
+        if not chunk:
+            return None
+        seen += chunk
+    out, _, seen = seen.partition(marker)
+    return out + marker
+
+
+def run(command, limit):
+    # The echo of the command line holds __KASSA"_"DONE__, the output __KASSA_DONE__: only the
+    # output matches.
+    s.sendall(command.encode() + b'; echo "__KASSA""_DONE__"\n')
+    return read_until(b"__KASSA_DONE__", limit)
+
+
+# Wait for the shell: an echo answers once systemd has started it.
+shell_at = None
+while time.monotonic() - start < timeout:
+    s.sendall(b'echo "__KASSA""_UP__"\n')
+    if read_until(b"__KASSA_UP__", 2) is not None:
+        shell_at = time.monotonic() - start
+        break
+if shell_at is None:
+    sys.exit("no shell on the guest's ttyS1 within %d s" % timeout)
+print("TEST INFO: shell on ttyS1 %.1f s after the test connected" % shell_at, flush=True)
+run("stty -echo; mkdir -p /run/kassa-test-disk && mount -o ro /dev/vdb /run/kassa-test-disk", 30)
+out = run("bash /run/kassa-test-disk/guest.sh " + phase + " 2>&1", timeout)
+if out is None:
+    print(seen.decode(errors="replace"))
+    sys.exit("the guest half did not finish within %d s" % timeout)
+text = out.decode(errors="replace")
+print("\n".join(l for l in text.splitlines() if l.startswith("TEST ")), flush=True)
+sys.exit(0 if "TEST END 0" in text else 1)
