@@ -145,7 +145,10 @@ install -D -m 644 "$repo/README.md" "$root/usr/share/doc/kassa/README.md"
 cp -r --no-preserve=ownership "$repo/images/rootfs/." "$root/"
 # Users: kassad owns the devices and the state; kassa is the clients' group and the register's user.
 in_root systemd-sysusers >&2
-install -d -m 750 -g "$(in_root getent group kassad | cut -d: -f3)" "$root/etc/kassa" "$root/var/lib/kassa"
+kassad_gid=$(in_root getent group kassad | cut -d: -f3)
+install -d -m 750 -g "$kassad_gid" "$root/etc/kassa" "$root/var/lib/kassa"
+chgrp "$kassad_gid" "$root/etc/kassa/kassa.conf"
+chmod 640 "$root/etc/kassa/kassa.conf"
 echo kassa >"$root/etc/hostname"
 : >"$root/etc/machine-id"    # empty: a fresh id each boot, kept in /run (the root is read-only)
 cat >"$root/etc/fstab" <<EOF

@@ -26,30 +26,41 @@ s.settimeout(1.0)
 seen = b""
 
 
-def read_until(marker, limit):
-    """Reads until `marker` appears in the output; returns the output up to and with it."""
+def read_until(marker, limit, stream=False):
+    """Reads until `marker` appears in the output; returns the output up to and with it. With
+    `stream`, the guest's TEST lines are printed as they arrive."""
     global seen
     deadline = time.monotonic() + limit
+    printed = 0
     while marker not in seen:
+        if stream:
+            lines = seen.split(b"\n")
+            for line in lines[printed:-1]:
+                if line.startswith(b"TEST "):
+                    print("%6.1f %s" % (time.monotonic() - start, line.decode(errors="replace").rstrip()), flush=True)
+            printed = max(printed, len(lines) - 1)
         if time.monotonic() > deadline:
             return None
         try:
             chunk = s.recv(65536)
         except socket.timeout:
-            # The debug shell prints its prompt once: ask again until it answers.
             continue
         if not chunk:
             return None
         seen += chunk
     out, _, seen = seen.partition(marker)
+    if stream:
+        for line in out.split(b"\n")[printed:]:
+            if line.startswith(b"TEST "):
+                print("%6.1f %s" % (time.monotonic() - start, line.decode(errors="replace").rstrip()), flush=True)
     return out + marker
 
 
-def run(command, limit):
+def run(command, limit, stream=False):
     # The echo of the command line holds __KASSA"_"DONE__, the output __KASSA_DONE__: only the
     # output matches.
     s.sendall(command.encode() + b'; echo "__KASSA""_DONE__"\n')
-    return read_until(b"__KASSA_DONE__", limit)
+    return read_until(b"__KASSA_DONE__", limit, stream)
 
 
 # Wait for the shell: an echo answers once systemd has started it.
@@ -63,10 +74,9 @@ if shell_at is None:
     sys.exit("no shell on the guest's ttyS1 within %d s" % timeout)
 print("TEST INFO: shell on ttyS1 %.1f s after the test connected" % shell_at, flush=True)
 run("stty -echo; mkdir -p /run/kassa-test-disk && mount -o ro /dev/vdb /run/kassa-test-disk", 30)
-out = run("bash /run/kassa-test-disk/guest.sh " + phase + " 2>&1", timeout)
+out = run("bash /run/kassa-test-disk/guest.sh " + phase + " 2>&1", timeout, stream=True)
 if out is None:
     print(seen.decode(errors="replace"))
     sys.exit("the guest half did not finish within %d s" % timeout)
 text = out.decode(errors="replace")
-print("\n".join(l for l in text.splitlines() if l.startswith("TEST ")), flush=True)
 sys.exit(0 if "TEST END 0" in text else 1)

@@ -67,13 +67,12 @@ scan() {
     printf '\x00\x00\x00\x00\x00\x00\x00\x00' >/dev/hidg0
 }
 
+# kassad lists each device with its state and where it is connected: all three on USB, none offline.
 devices_ready() {
     K devices >"$T/devices.txt" 2>&1 || return 1
-    grep -qi 'printer.*online\|printer.*ready' "$T/devices.txt" &&
-        grep -qi 'scanner.*online\|scanner.*ready' "$T/devices.txt" &&
-        grep -qi 'display.*online\|display.*ready' "$T/devices.txt"
+    grep -q '^printer .*usb bus' "$T/devices.txt" && grep -q '^scanner.*usb bus' "$T/devices.txt" &&
+        grep -q '^display .*/dev/ttyACM' "$T/devices.txt" && ! grep -q offline "$T/devices.txt"
 }
-receipts_in() { grep -ac "$2" "$1" 2>/dev/null || true; }
 
 first() {
     # --- boot: kassad, the kiosk, the read-only root --------------------------------------------------
@@ -92,7 +91,7 @@ first() {
     check "/var/lib/kassa is its own writable file system" findmnt -n -O rw /var/lib/kassa
     check "users kassad and kassa exist" id kassad && id kassa
     check "the state directory belongs to kassad" [ "$(stat -c %U:%G /var/lib/kassa)" = kassad:kassad ]
-    check "kassad runs as kassad" [ "$(ps -o user= -C kassad | head -n 1)" = kassad ]
+    check "kassad runs as kassad" [ "$(stat -c %U "/proc/$(systemctl show -P MainPID kassad.service)")" = kassad ]
 
     # --- the devices: real USB devices on dummy_hcd's virtual bus -----------------------------------
     modprobe dummy_hcd num=3 && modprobe libcomposite && modprobe usb_f_printer && modprobe usb_f_hid && modprobe usb_f_acm
@@ -135,27 +134,31 @@ EOF
     printf 'id,name,price,tax_class,barcodes\n1,Coffee,2.50,A,4006381333931\n2,Bun,3.10,A,4006381333948\n' >"$T/catalog.csv"
     chmod 644 "$T/catalog.csv"
     check "the catalog imports" sh -c "printf '3333\n' | setpriv --reuid=kassa --regid=kassa --init-groups /usr/bin/kassa catalog import $T/catalog.csv >/dev/null"
+    echo 3333 | K login >/dev/null
     printf '3333\n1111\n1111\n' | K operator add anna Anna cashier >/dev/null
+    K logout >/dev/null
     check "the cashier logs in" sh -c "echo 1111 | setpriv --reuid=kassa --regid=kassa --init-groups /usr/bin/kassa login >/dev/null"
-    K shift open 100 >/dev/null
+    check "the shift opens" K shift open 100
     scan 4006381333931
     check "the scanned item is in the sale" within 10 sh -c "setpriv --reuid=kassa --regid=kassa --init-groups /usr/bin/kassa sale 2>&1 | grep -q Coffee"
     check "the scanned item shows on the display" within 10 grep -aq "Coffee" "$T/display.out"
-    K pay cash 5 >"$T/pay1.txt" 2>&1
-    check "the sale is paid" grep -qi "change\|receipt" "$T/pay1.txt"
+    if ! K sale 2>&1 | grep -q Coffee; then
+        info "the scanner's barcode did not reach the sale: kassad says $(journalctl -u kassad -n 1 --no-pager -o cat); sold with kassa scan instead"
+        K scan 4006381333931 >/dev/null
+        check "an item scanned from the command line shows on the display" within 10 grep -aq "Coffee" "$T/display.out"
+    fi
+    check "the sale is paid in cash" K pay cash 5
     check "the receipt arrives at the printer" within 20 grep -aq "TOTAL" "$T/printer.out"
     check "the receipt names the item" grep -aq "Coffee" "$T/printer.out"
     check "the receipt is cut once" [ "$(grep -ac $'\x1dV' "$T/printer.out")" = 1 ]
     cp "$T/printer.out" "$T/receipt1.out"
-    od -An -tx1 -v "$T/receipt1.out" | tr -d ' \n' >"$T/receipt1.hex"
-    info "receipt 1: $(wc -c <"$T/receipt1.out") bytes: $(tr -cd '[:print:]\n' <"$T/receipt1.out" | tr '\n' '|')"
+    info "receipt 1: $(wc -c <"$T/receipt1.out") bytes with the polls: $(tr -cd '[:print:]\n' <"$T/receipt1.out" | tr '\n' '|')"
 
     # --- unplugged mid-receipt: the printer stalls with the receipt in the gadget's queue, is pulled
     # out (the queued bytes are lost with it) and plugged back --------------------------------------
     kill -USR1 "$printer_pid"
-    scan 4006381333948
-    within 10 sh -c "setpriv --reuid=kassa --regid=kassa --init-groups /usr/bin/kassa sale 2>&1 | grep -q Bun"
-    K pay cash 5 >"$T/pay2.txt" 2>&1
+    K scan 4006381333948 >/dev/null
+    check "the second sale is paid while the printer stalls" K pay cash 5
     sleep 1
     unplug printer
     sleep 2
@@ -170,7 +173,7 @@ EOF
     info "after the replug: $buns receipts with Bun, $copies marked as copy"
     check "the interrupted receipt printed once, or again only as a copy" [ "$buns" -ge 1 ] && [ $((buns - 1)) -le "$copies" ]
     check "receipt 1 did not print again" [ "$(grep -ac Coffee "$T/printer.out")" = 1 ]
-    echo "TEST INFO: completed sales before the power cut: $(K report x 2>/dev/null | grep -ai 'sales' | head -n 3 | tr '\n' '|')"
+    info "journal before the power cut: $(K journal status 2>&1 | tr '\n' '|')"
 }
 
 second() {
