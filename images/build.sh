@@ -159,11 +159,12 @@ tmpfs             /tmp            tmpfs  nosuid,nodev,size=64m              0 0
 tmpfs             /var/tmp        tmpfs  nosuid,nodev,size=16m              0 0
 tmpfs             /var/log        tmpfs  nosuid,nodev,noexec,size=32m       0 0
 EOF
-# The till is the only thing on the screen: no getty on tty1 or on the console's serial line, and
-# Ctrl-Alt-Del goes nowhere. (systemctl --root works on any architecture's tree.)
+# The till is the only thing on the screen: no getty on tty1 or on the console's serial line, none
+# on tty2-6 either (Debian's getty-static.service starts those where logind has no D-Bus, as
+# here), and Ctrl-Alt-Del goes nowhere. (systemctl --root works on any architecture's tree.)
 systemctl --root="$root" enable kassad.service kassa-register.service kassa-console@$console.service >&2
-systemctl --root="$root" mask getty@tty1.service serial-getty@$console.service ctrl-alt-del.target \
-    systemd-firstboot.service >&2
+systemctl --root="$root" mask getty@tty1.service serial-getty@$console.service getty-static.service \
+    ctrl-alt-del.target systemd-firstboot.service >&2
 in_root passwd -l root >/dev/null
 
 # --- initramfs: busybox, the modules that reach the root, and /init --------------------------------

@@ -17,9 +17,9 @@ fail() { echo "TEST FAIL: $*"; failures=$((failures + 1)); }
 info() { echo "TEST INFO: $*"; }
 check() { local what=$1; shift; if "$@"; then pass "$what"; else fail "$what"; fi; }
 # A client of kassad, as the register's own user (group kassa).
-K() { setpriv --reuid=kassa --regid=kassa --init-groups /usr/bin/kassa "$@"; }
+K() { timeout 30 setpriv --reuid=kassa --regid=kassa --init-groups /usr/bin/kassa "$@"; }
 # Waits up to $1 seconds for a command to succeed.
-within() { local s=$1; shift; local i; for i in $(seq $((s * 5))); do "$@" && return 0; sleep 0.2; done; "$@"; }
+within() { local end=$((SECONDS + $1)); shift; while [ $SECONDS -lt $end ]; do "$@" && return 0; sleep 0.2; done; "$@"; }
 monotonic() { systemctl show -P "$2" "$1" | awk '{ printf "%.1f", $1 / 1000000 }'; }
 active() { [ "$(systemctl is-active "$1")" = active ]; }
 
@@ -87,7 +87,8 @@ first() {
     check "SysRq is off" [ "$(cat /proc/sys/kernel/sysrq)" = 0 ]
     check "only emergencies reach the console" [ "$(awk '{print $1}' /proc/sys/kernel/printk)" = 1 ]
     check "logind spawns no virtual terminals" sh -c "systemd-analyze cat-config systemd/logind.conf | grep -qx 'NAutoVTs=0'"
-    check "no getty on any virtual terminal" [ -z "$(systemctl list-units --no-legend --state=active 'getty@*' 'autovt@*')" ]
+    gettys=$(systemctl list-units --no-legend --plain --state=active 'getty@*' 'autovt@*' | awk '{print $1}' | tr '\n' ' ')
+    check "no getty on any virtual terminal (active: ${gettys:-none})" [ -z "$gettys" ]
     check "the root is mounted read-only" findmnt -n -O ro /
     check "/var/lib/kassa is its own writable file system" findmnt -n -O rw /var/lib/kassa
     check "users kassad and kassa exist" id kassad && id kassa
@@ -189,4 +190,7 @@ second() {
 }
 
 "$1"
+if [ $failures -gt 0 ]; then
+    journalctl -b --no-pager -o short-monotonic -u kassad -u kassad-readonly | tail -n 60 | sed 's/^/TEST LOG: /'
+fi
 echo "TEST END $failures"
