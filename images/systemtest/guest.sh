@@ -78,7 +78,7 @@ first() {
     # --- boot: kassad, the kiosk, the read-only root --------------------------------------------------
     check "kassad.service is active (READY reached)" within 60 active kassad.service
     info "kassad READY at $(monotonic kassad.service ActiveEnterTimestampMonotonic) s after the kernel started"
-    info "kassa-register.service: $(systemctl show -P ActiveState kassa-register.service)/$(systemctl show -P SubState kassa-register.service), first started at $(monotonic kassa-register.service ExecMainStartTimestampMonotonic) s, restarts $(systemctl show -P NRestarts kassa-register.service)"
+    info "kassa-register.service: $(systemctl show -P ActiveState kassa-register.service)/$(systemctl show -P SubState kassa-register.service), restarts $(systemctl show -P NRestarts kassa-register.service)"
     info "kassa-console@ttyS0.service: $(systemctl show -P ActiveState kassa-console@ttyS0.service)/$(systemctl show -P SubState kassa-console@ttyS0.service)"
     check "the register's unit runs on tty1" [ "$(systemctl show -P TTYPath kassa-register.service)" = /dev/tty1 ]
     check "no login prompt on tty1" [ "$(systemctl is-active getty@tty1.service)" != active ]
@@ -89,6 +89,11 @@ first() {
     check "logind spawns no virtual terminals" sh -c "systemd-analyze cat-config systemd/logind.conf | grep -qx 'NAutoVTs=0'"
     gettys=$(systemctl list-units --no-legend --plain --state=active 'getty@*' 'autovt@*' | awk '{print $1}' | tr '\n' ' ')
     check "no getty on any virtual terminal (active: ${gettys:-none})" [ -z "$gettys" ]
+    # The register's unit loads the kiosk keymap and the font before it starts the register.
+    check "the register's unit started its program" within 60 sh -c '[ "$(systemctl show -P ExecMainStartTimestampMonotonic kassa-register.service)" != 0 ]'
+    check "tty1's font has the euro sign" within 20 sh -c "setfont -C /dev/tty1 -O $T/tty1.psf && psfgettable $T/tty1.psf | grep -qi 'U+20ac'"
+    check "no key on the register's keyboard switches consoles" within 20 sh -c "! dumpkeys -C /dev/tty1 | grep -q Console"
+    info "boot to register: kassa register first started $(journalctl -b -o short-monotonic -u kassa-register.service | grep -m1 'Started kassa-register' | sed 's/^\[ *\([0-9.]*\)\].*/\1/') s after the kernel started"
     check "the root is mounted read-only" findmnt -n -O ro /
     check "/var/lib/kassa is its own writable file system" findmnt -n -O rw /var/lib/kassa
     check "users kassad and kassa exist" id kassad && id kassa
