@@ -79,7 +79,11 @@ public enum Supervisor {
             printToStandardError("kassad: \(error)\n\(DaemonOptions.usage)")
             return 2
         }
-        let log = Logger(threshold: options.verbose ? .debug : .info)
+        let history = LogHistory()
+        let log = Logger(threshold: options.verbose ? .debug : .info) { line in
+            history.append(line)
+            Logger.writeToStandardError(line)
+        }
         var config: KassaConfig
         var readOnlyWhy = "kassad was started read-only (--read-only), after it failed too often to keep running; "
             + "its log (journalctl -u kassad) says why"
@@ -91,7 +95,8 @@ public enum Supervisor {
             readOnlyWhy += "; the configuration file is broken: \(error)"
         }
         do {
-            return try run(options, config, readOnly: options.readOnly ? readOnlyWhy : nil, log: log, environment: environment)
+            return try run(options, config, readOnly: options.readOnly ? readOnlyWhy : nil, log: log, history: history,
+                           environment: environment)
         } catch {
             log.error("kassad cannot run", ["error": "\(error)"])
             return 1
@@ -141,7 +146,7 @@ public enum Supervisor {
     }
 
     static func run(_ options: DaemonOptions, _ config: KassaConfig, readOnly: String? = nil, log: Logger,
-                    environment: [String: String]) throws -> Int32 {
+                    history: LogHistory? = nil, environment: [String: String]) throws -> Int32 {
         try makeDirectories(options.stateDirectory)
         let catalog = try loadCatalog(options, config, log: log)
         // Parsing a big CSV leaves megabytes of freed heap behind; give them back to the system.
@@ -170,6 +175,7 @@ public enum Supervisor {
                                       drawer: hardware.drawer, display: hardware.display,
                                       stateDirectory: options.stateDirectory, log: log)
         hardware.connect(to: service)
+        service.logHistory = history
         if config.cardTerminal == "simulator" || (options.demo && config.cardTerminal == nil) {
             // A real terminal is a box of its own that remembers its transactions across a
             // restart of kassad; the simulator keeps them in a file beside the journal.
@@ -239,7 +245,8 @@ public enum Supervisor {
         let ready = "register \(config.registerID) ready: \(ledger.journal.lastSeq) records, \(catalog.count) items"
         try notifier?.ready(status: ready)
         log.notice(ready, ["socket": options.socketPath])
-        startBackgroundVerify(options.stateDirectory, throughSeq: ledger.journal.lastSeq, reactor: reactor, log: log, service: service)
+        service.reactor = reactor
+        service.startJournalVerification(reactor: reactor, requestedBy: nil)
 
         // A failed write or fsync closes the journal's writer for good: what is on disk is known
         // only after a reopen. Exit so that systemd restarts kassad, which replays it; if that
