@@ -85,6 +85,22 @@ enum ConsoleCommands {
             usage: "network | network set IFACE dhcp | network set IFACE ADDRESS/PREFIX [GATEWAY [DNS]]",
             help: "Shows the wired and wireless interfaces, or sets one to DHCP or a static address.",
             run: network),
+        "backup": ConsoleCommand(
+            usage: "backup DIR",
+            help: """
+                Copies the register's state (journal, sealed chains, catalog, PIN secrets)
+                into a new folder in DIR, e.g. a mounted USB stick; best right after a Z
+                closing. Keep the stick as safe as the box: it holds the PIN secrets.
+                """,
+            run: Backup.backup),
+        "restore": ConsoleCommand(
+            usage: "restore DIR",
+            help: """
+                Onto a new box that has sold nothing yet: takes over the register in the
+                backup folder DIR, with its register id, receipt numbers, chain and PINs.
+                kassad restarts to load it.
+                """,
+            run: Backup.restore),
         "reboot": ConsoleCommand(usage: "reboot [--force]", help: "Restarts the box; refused while a sale is open unless --force.") { c, a throws(ConsoleError) in
             try power(c, a, "reboot")
         },
@@ -279,7 +295,21 @@ enum ConsoleCommands {
                 throw .failed("cannot read \(args[1]): \(String(cString: strerror(errno)))")
             }
             do {
-                let r = try c.call("catalog.import", ["csv": .string(String(decoding: bytes, as: UTF8.self))], mutating: true)
+                let r: JSONValue
+                if bytes.count <= 32 * 1024 {
+                    r = try c.call("catalog.import", ["csv": .string(String(decoding: bytes, as: UTF8.self))], mutating: true)
+                } else {
+                    // Longer than a request line may be: sent in parts first.
+                    var offset = 0
+                    while offset < bytes.count {
+                        let part = bytes[offset..<min(bytes.count, offset + 24 * 1024)]
+                        _ = try c.call("catalog.upload", ["offset": .int(Int64(offset)), "data": .string(Base64.encode(part))])
+                        offset += part.count
+                        c.progress("sending: \(offset / 1024) of \(bytes.count / 1024) KiB")
+                    }
+                    c.say("")
+                    r = try c.call("catalog.import", ["uploaded": true], mutating: true)
+                }
                 c.say("Catalog imported: \(r["items"]?.intValue ?? 0) items (journaled with the file's SHA-256).")
             } catch {
                 guard case .refused(let message) = error else { throw error }

@@ -45,6 +45,12 @@ final class RegisterService {
     /// The daemon's recent log lines, for the console's `log`.
     var logHistory: LogHistory?
     weak var reactor: Reactor?
+    /// A restore swapped the state directory's contents: nothing more is taken until kassad
+    /// has restarted on them.
+    var restoredPendingRestart = false
+    /// A catalog file sent in parts (catalog.upload), for files longer than a line may be.
+    var catalogUpload: [UInt8] = []
+    var onRestartRequested: () -> Void = {}
     /// Damage the background verification found in records that start-up did not read.
     private var verifiedDamage: String?
 
@@ -137,7 +143,11 @@ final class RegisterService {
 
     /// The reply, or nil when it comes later (a card payment waits for the terminal).
     func handle(_ request: Request, from connection: ConnectionID) -> Reply? {
+        if restoredPendingRestart {
+            return .error(request.id, IPCError(.shuttingDown, "kassad is restarting to load the restored state"))
+        }
         let mutating = !Self.readOps.contains(request.op) && !Self.technicianReadOps.contains(request.op)
+            && !Self.backupReadOps.contains(request.op)
         if mutating, let key = request.idempotencyKey, let earlier = ledger.state.requestResults[key] {
             log.info("idempotent retry answered from the journal", ["op": request.op])
             return .ok(request.id, (try? JSONValue.parse(earlier)) ?? .null)
@@ -365,8 +375,19 @@ final class RegisterService {
                 throw Refusal.lookup(error).ipcError
             }
         case "catalog.import":
-            let csv = try args.string("csv")
+            let text = try args.optionalString("csv")
+            let uploaded = try args.optionalBool("uploaded") ?? false
             try args.finish()
+            let csv: String
+            if let text, !uploaded {
+                csv = text
+            } else if uploaded, text == nil {
+                try requireTechnician(connection)
+                csv = String(decoding: catalogUpload, as: UTF8.self)
+                catalogUpload = []
+            } else {
+                throw IPCError(.badArgs, "catalog.import: either 'csv' (the file's text) or 'uploaded': true after catalog.upload")
+            }
             return try importCatalog(csv, connection: connection, key: key)
         case "config.get":
             let only = try args.optionalString("key")

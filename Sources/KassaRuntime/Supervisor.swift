@@ -145,9 +145,17 @@ public enum Supervisor {
         }
     }
 
-    static func run(_ options: DaemonOptions, _ config: KassaConfig, readOnly: String? = nil, log: Logger,
+    static func run(_ options: DaemonOptions, _ configured: KassaConfig, readOnly: String? = nil, log: Logger,
                     history: LogHistory? = nil, environment: [String: String]) throws -> Int32 {
         try makeDirectories(options.stateDirectory)
+        var config = configured
+        // A state restored from another box's backup keeps that register's id (and its journal).
+        if let bytes = try? readWholeFile(options.stateDirectory + "/register-id"),
+           let restored = String(decoding: bytes, as: UTF8.self).split(separator: "\n").first.map(String.init),
+           !restored.isEmpty, restored != config.registerID {
+            log.notice("register id taken from the restored state", ["register": restored, "configured": config.registerID])
+            config.registerID = restored
+        }
         let catalog = try loadCatalog(options, config, log: log)
         // Parsing a big CSV leaves megabytes of freed heap behind; give them back to the system.
         malloc_trim(0)
@@ -230,6 +238,7 @@ public enum Supervisor {
             reactor.stop()
         }
         try reactor.addTimer(after: 30_000, repeating: 30_000) {
+            guard !service.restoredPendingRestart else { return }
             do { try ledger.snapshotIfDue() } catch { log.error("snapshot failed", ["error": "\(error)"]) }
         }
         try reactor.addTimer(after: 2_000, repeating: 2_000) { service.refreshAlarms() }
@@ -259,6 +268,10 @@ public enum Supervisor {
             try? notifier?.stopping(status: "journal writer failed")
             reactor.stop()
         }
+        service.onRestartRequested = {
+            try? notifier?.stopping(status: "restarting to load a restored state")
+            reactor.stop()
+        }
 
         try reactor.run()
 
@@ -266,7 +279,7 @@ public enum Supervisor {
         server.disconnectAll()
         // Closures on the reactor keep the server alive to the end: remove its socket explicitly.
         unlink(options.socketPath)
-        if case .readWrite = ledger.journal.mode {
+        if case .readWrite = ledger.journal.mode, !service.restoredPendingRestart {
             do { try ledger.snapshot() } catch { log.warning("no snapshot at stop", ["error": "\(error)"]) }
         }
         log.notice("stopped")

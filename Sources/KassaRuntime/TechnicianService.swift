@@ -21,7 +21,7 @@ struct RecoveryCode {
 extension RegisterService {
     static let technicianReadOps: Set<String> = [
         "log.tail", "journal.verify", "journal.verify_status", "journal.export", "technician.recovery_code",
-        "technician.recover",
+        "technician.recover", "catalog.upload",
     ]
 
     func performTechnician(_ op: String, _ args: inout RequestArguments, connection: ConnectionID, key: String?) throws(IPCError) -> JSONValue {
@@ -82,6 +82,19 @@ extension RegisterService {
             try requireTechnician(connection)
             guard from >= 1, (1...2000).contains(limit) else { throw IPCError(.badArgs, "'from' must be 1 or more and 'limit' 1 to 2000") }
             return try exportPage(from: UInt64(from), limit: Int(limit))
+        case "catalog.upload":
+            let offset = try args.int("offset")
+            let data = try args.string("data")
+            try args.finish()
+            try requireTechnician(connection)
+            guard let bytes = Base64.decode(data) else { throw IPCError(.badArgs, "catalog.upload: 'data' is not base64") }
+            if offset == 0 { catalogUpload = [] }
+            guard offset == Int64(catalogUpload.count) else {
+                throw IPCError(.conflict, "catalog.upload: expected offset \(catalogUpload.count), not \(offset)")
+            }
+            guard catalogUpload.count + bytes.count <= 64 << 20 else { throw IPCError(.badArgs, "catalog.upload: a catalog is at most 64 MiB") }
+            catalogUpload += bytes
+            return ["received": .int(Int64(catalogUpload.count))]
         case "technician.recovery_code":
             try args.finish()
             return try printRecoveryCode()
@@ -93,6 +106,7 @@ extension RegisterService {
             try args.finish()
             return try recoverTechnician(code: code, id: id, name: name, pin: pin, connection: connection)
         default:
+            if let result = try performBackup(op, &args, connection: connection) { return result }
             throw IPCError(.unknownOp, "no operation '\(op)'")
         }
     }
