@@ -160,6 +160,30 @@ import Testing
         #expect(!daemon.log.contains("4111 1111 1111 1111"))
     }
 
+    @Test func theConsolesScanTestShowsTheNextScanRawAndMaskedWithoutSellingIt() throws {
+        defer { printer.stop() }
+        try daemon.start()
+        let c = try daemon.client()
+        try waitFor("the scanner to connect") { try device(c, "scanner")?["state"]?.stringValue != "offline" }
+        let console = try ConsoleLine(daemon)
+        console.expect("Technician PIN")
+        console.send("3333\r")
+        console.expect("kassa> ")
+        console.send("devices\r")
+        console.expect("scanner")
+        console.send("devices scan-test 10\r")
+        console.expect("Scan or swipe now")
+        scanner.write("4111 1111 1111 1111\r")
+        let shown = console.expect("bytes")
+        #expect(shown.contains("kind     barcode"))
+        #expect(shown.contains("1111"))
+        console.expect("kassa> ")
+        #expect(!console.text.contains("4111 1111 1111 1111") && !console.text.contains("4111111111111111"))
+        #expect(try c.call("sale.get") == .null)
+        console.send("logout\r")
+        #expect(console.waitForExit() == 0)
+    }
+
     @Test func paperOutAndADrawerLeftOpenRaiseAlarmsThatClearWhenFixed() throws {
         defer { printer.stop() }
         let conf = daemon.directory + "/kassa.conf"
