@@ -39,7 +39,11 @@ enum ConsoleCommands {
                 store_name, store_address, vat_id, receipt_footer, tax.A (25.5% or
                 "25.5% from 2027-01-01"), price_mode (inclusive|exclusive),
                 cash_rounding, money_format, cashier_discount_limit, language (en|fi),
-                idle_lock (e.g. 5m), time_zone, register_id (until the first sale).
+                idle_lock (e.g. 5m), time_zone, register_id (until the first sale),
+                scale_barcodes (23:5:5:grams 24:5:5:cents, or none), and device
+                roles and profiles as device.NAME.KEY, with the keys of kassa.conf's
+                [device.NAME] (e.g. device.printer.paper 58mm, device.scanner.serial
+                /dev/ttyACM0); those apply from kassad's next start.
                 Quote values with spaces: config set store_name "Kahvila Kassa".
                 """,
             run: config),
@@ -248,6 +252,7 @@ enum ConsoleCommands {
             let value = args[2...].joined(separator: " ")
             let r = try c.call("config.set", ["key": .string(args[1]), "value": .string(value)], mutating: true)
             c.say("\(args[1]): \(r["old"]?.stringValue ?? "(unset)") -> \(r["new"]?.stringValue ?? value) (journaled)")
+            if r["restart_needed"]?.boolValue == true { c.say("Devices are set up when kassad starts: reboot, or restart kassad, to use it.") }
         default:
             throw .usage("config show, config get KEY or config set KEY VALUE")
         }

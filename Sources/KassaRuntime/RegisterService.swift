@@ -392,7 +392,8 @@ final class RegisterService {
         case "config.get":
             let only = try args.optionalString("key")
             try args.finish()
-            let all = Settings.current(config, fileConfig, today: context().today)
+            let all = Settings.current(config, fileConfig, today: context().today,
+                                       deviceSettings: Settings.deviceSettings(ledger.state.settings))
             if let only {
                 guard let v = all[only] else { throw IPCError(.notFound, "no setting '\(only)'") }
                 return [only: .string(v)]
@@ -672,21 +673,29 @@ final class RegisterService {
         } catch {
             throw IPCError(.badArgs, "config.set: \(error)")
         }
-        let old = Settings.current(config, fileConfig, today: today)[k]
-        let result: JSONValue = ["key": .string(k), "old": old.map(JSONValue.string) ?? .null, "new": .string(v)]
+        let old = Settings.current(config, fileConfig, today: today, deviceSettings: Settings.deviceSettings(ledger.state.settings))[k]
+        var result: JSONValue = ["key": .string(k), "old": old.map(JSONValue.string) ?? .null, "new": .string(v)]
+        if k.hasPrefix("device."), case .object(var o) = result {
+            // Devices are claimed at start-up: the change waits for the next one.
+            o["restart_needed"] = true
+            result = .object(o)
+        }
         var events: [RegisterEvent] = [.settingChanged(key: k, old: old, new: v, by: by)]
         if let key { events.append(.requestCompleted(key: key, result: result.serialized())) }
         try record(events)
         env.config = probe.register
         fileConfig = probe.file
+        env.catalog.embeddedRules = fileConfig.scaleBarcodes
         log.notice("setting changed", ["key": k, "old": old ?? "", "new": v])
         return result
     }
 
     var settingsTarget: Settings.Target {
         let s = ledger.state
-        return Settings.Target(register: env.config, file: fileConfig,
-                               hasHistory: s.lastReceipt > 0 || s.lastTrainingReceipt > 0 || s.lastRefund > 0 || s.lastZ > 0)
+        var t = Settings.Target(register: env.config, file: fileConfig,
+                                hasHistory: s.lastReceipt > 0 || s.lastTrainingReceipt > 0 || s.lastRefund > 0 || s.lastZ > 0)
+        t.deviceSettings = Settings.deviceSettings(s.settings)
+        return t
     }
 
     /// A damaged journal is sealed and the register goes on from a new chain: confirmed by a
@@ -739,6 +748,7 @@ final class RegisterService {
         }
         env.config = target.register
         fileConfig = target.file
+        env.catalog.embeddedRules = fileConfig.scaleBarcodes
     }
 
     func reload(_ config: KassaConfig) {

@@ -14,16 +14,19 @@ enum Settings {
         var file: KassaConfig
         /// Whether anything was ever sold, refunded or closed: the register id is fixed from then on.
         var hasHistory: Bool
+        /// Device settings (`NAME.KEY`), in force from the next start of kassad.
+        var deviceSettings: [String: String] = [:]
         /// Resolves a time zone name (the system's zoneinfo in kassad).
         var loadZone: (String) throws(ZoneInfoError) -> ZoneInfo = { (name) throws(ZoneInfoError) in try ZoneInfo.load(name) }
     }
 
     static let keys = ["store_name", "store_address", "vat_id", "receipt_footer", "price_mode", "cash_rounding",
                        "money_format", "cashier_discount_limit", "language", "idle_lock", "time_zone", "register_id",
-                       "tax.<class>"]
+                       "scale_barcodes", "tax.<class>", "device.<name>.<key>"]
 
     /// Every setting's value as text, tax rates as in force on `today`.
-    static func current(_ c: RegisterConfig, _ file: KassaConfig, today: CivilDate) -> [String: String] {
+    static func current(_ c: RegisterConfig, _ file: KassaConfig, today: CivilDate,
+                        deviceSettings: [String: String] = [:]) -> [String: String] {
         var all = [
             "store_name": c.storeName, "store_address": c.storeAddress, "vat_id": c.vatID,
             "receipt_footer": c.receiptFooter, "price_mode": c.priceMode.rawValue,
@@ -32,11 +35,20 @@ enum Settings {
             "cashier_discount_limit": Receipt.basisPointsText(Int(c.cashierDiscountLimitBP)) + "%",
             "register_id": c.registerID, "currency": c.currency.code, "time_zone": file.timeZone.name,
             "language": file.language, "idle_lock": file.idleLockSeconds.map { "\($0)s" } ?? "0",
+            "scale_barcodes": KassaConfig.scaleBarcodesText(file.scaleBarcodes),
         ]
+        for (key, value) in deviceSettings { all["device." + key] = value }
         for (id, taxClass) in c.taxes.classes {
             if let bp = taxClass.basisPoints(on: today) { all["tax.\(id.rawValue)"] = Receipt.basisPointsText(bp) + "%" }
         }
         return all
+    }
+
+    /// The journaled device settings, `NAME.KEY` → value.
+    static func deviceSettings(_ journaled: [String: String]) -> [String: String] {
+        var out: [String: String] = [:]
+        for (k, v) in journaled where k.hasPrefix("device.") { out[String(k.dropFirst(7))] = v }
+        return out
     }
 
     static func moneyFormatName(_ f: MoneyFormat, _ currency: Currency) -> String {
@@ -95,6 +107,16 @@ enum Settings {
                 throw Invalid(description: "register_id: 1 to 32 printable characters without spaces, not '\(value)'")
             }
             t.register.registerID = value
+        case "scale_barcodes":
+            guard let rules = KassaConfig.scaleBarcodes(value) else {
+                throw Invalid(description: "scale_barcodes: a list like 23:5:5:grams 24:5:5:cents (prefix, item digits, value digits, grams or cents; 12 digits in all) or none, not '\(value)'")
+            }
+            t.file.scaleBarcodes = rules
+        case let k where k.hasPrefix("device."):
+            var settings = t.deviceSettings
+            settings[String(k.dropFirst(7))] = value
+            do { _ = try t.file.devicesWith(settings: settings) } catch { throw Invalid(description: "\(k): \(error.message)") }
+            t.deviceSettings = settings
         case let k where k.hasPrefix("tax."):
             try setTaxRate(TaxClassID(String(k.dropFirst(4))), value, in: &t.register, today: today)
         default:

@@ -132,12 +132,12 @@ public enum Supervisor {
         var st = stat()
         let path = options.catalogPath ?? (stat(stored, &st) == 0 ? stored : nil)
         guard let path else {
-            return options.demo ? DemoCatalog.catalog : Catalog(embeddedRules: EmbeddedBarcodeRule.finnishDefaults)
+            return options.demo ? DemoCatalog.catalog : Catalog(embeddedRules: config.scaleBarcodes)
         }
         let bytes = try readWholeFile(path)
         do {
             let catalog = try CatalogCSV.parse(bytes, currency: config.currency, taxClasses: Set(config.taxTable.classes.keys),
-                                               embeddedRules: EmbeddedBarcodeRule.finnishDefaults)
+                                               embeddedRules: config.scaleBarcodes)
             log.info("catalog loaded", ["file": path, "items": String(catalog.count)])
             return catalog
         } catch {
@@ -176,6 +176,12 @@ public enum Supervisor {
         }
         if ledger.state.operators.isEmpty {
             log.notice("no operators yet: add the first technician (kassa operator add, or the console's first-boot set-up)")
+        }
+        let deviceSettings = Settings.deviceSettings(ledger.state.settings)
+        if !deviceSettings.isEmpty {
+            do { config.devices = try config.devicesWith(settings: deviceSettings) } catch {
+                log.error("journaled device settings ignored: the devices of kassa.conf are used", ["error": "\(error)"])
+            }
         }
         let reactor = try Reactor()
         let hardware = Hardware(options, config, reactor: reactor, log: log)

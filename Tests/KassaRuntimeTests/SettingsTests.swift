@@ -57,3 +57,31 @@ import Testing
         #expect(shown["tax.A"] == "25.5%")
     }
 }
+
+extension SettingsTests {
+    @Test func scaleBarcodeRulesMustFillAnEan13() throws {
+        var t = target()
+        try Settings.apply("scale_barcodes", "21:5:5:grams 28:4:6:cents", to: &t, today: today)
+        #expect(t.file.scaleBarcodes == [EmbeddedBarcodeRule(prefix: "21", itemDigits: 5, valueDigits: 5, value: .grams),
+                                         EmbeddedBarcodeRule(prefix: "28", itemDigits: 4, valueDigits: 6, value: .cents)])
+        #expect(Settings.current(t.register, t.file, today: today)["scale_barcodes"] == "21:5:5:grams 28:4:6:cents")
+        for bad in ["21:6:5:grams", "21:5:5:litres", "21:5:5:grams 21:5:5:cents", "x", ""] {
+            #expect(throws: Settings.Invalid.self) { try Settings.apply("scale_barcodes", bad, to: &t, today: today) }
+        }
+        try Settings.apply("scale_barcodes", "none", to: &t, today: today)
+        #expect(t.file.scaleBarcodes.isEmpty)
+    }
+
+    @Test func deviceSettingsAreCheckedAgainstTheDevicesOfTheFile() throws {
+        var t = target()
+        t.file = try KassaConfig(ConfigFile.parse("[device.printer]\ntcp = 192.0.2.7:9100\n", fileName: "kassa.conf"))
+        try Settings.apply("device.printer.paper", "58mm", to: &t, today: today)
+        try Settings.apply("device.scanner.serial", "/dev/ttyACM0", to: &t, today: today)
+        let devices = try t.file.devicesWith(settings: t.deviceSettings)
+        #expect(devices.first { $0.name == "printer" }?.printerProfile.columns == 32)
+        #expect(devices.contains { $0.name == "scanner" && $0.role == .scanner })
+        #expect(throws: Settings.Invalid.self) { try Settings.apply("device.printer.paper", "a4", to: &t, today: today) }
+        #expect(throws: Settings.Invalid.self) { try Settings.apply("device.printer.serial", "/dev/ttyS1", to: &t, today: today) }
+        #expect(throws: Settings.Invalid.self) { try Settings.apply("device.toaster.usb", "1234:5678", to: &t, today: today) }
+    }
+}

@@ -184,6 +184,25 @@ import Testing
         #expect(console.waitForExit() == 0)
     }
 
+    @Test func aJournaledDeviceSettingMovesTheDisplayAtTheNextStart() throws {
+        defer { printer.stop() }
+        try daemon.start()
+        let moved = FakeSerialDevice()
+        let c = try daemon.client()
+        _ = try c.call("technician", args: ["pin": "3333"])
+        let r = try c.call("config.set", args: ["key": "device.display.serial", "value": .string(moved.path)])
+        #expect(r["restart_needed"]?.boolValue == true)
+        #expect(c.errorCode("config.set", ["key": "device.display.command_set", "value": "teletext"]) == .badArgs)
+        try daemon.restart()
+        let after = try daemon.client()
+        _ = try after.call("technician", args: ["pin": "3333"])
+        try waitFor("the display on its new line") { try device(after, "display")?["via"]?.stringValue == moved.path }
+        _ = try after.call("devices.display_test")
+        let shown = moved.read { String(decoding: $0, as: UTF8.self).contains("ABCDEFGHIJKLMNOPQRST") }
+        #expect(String(decoding: shown, as: UTF8.self).contains("ABCDEFGHIJKLMNOPQRST"))
+        #expect(try after.call("config.get", args: ["key": "device.display.serial"])["device.display.serial"]?.stringValue == moved.path)
+    }
+
     @Test func paperOutAndADrawerLeftOpenRaiseAlarmsThatClearWhenFixed() throws {
         defer { printer.stop() }
         let conf = daemon.directory + "/kassa.conf"
