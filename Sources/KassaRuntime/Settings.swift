@@ -34,7 +34,7 @@ enum Settings {
             "money_format": moneyFormatName(c.moneyFormat, c.currency),
             "cashier_discount_limit": Receipt.basisPointsText(Int(c.cashierDiscountLimitBP)) + "%",
             "register_id": c.registerID, "currency": c.currency.code, "time_zone": file.timeZone.name,
-            "language": file.language, "idle_lock": file.idleLockSeconds.map { "\($0)s" } ?? "0",
+            "language": file.language, "idle_lock": String(file.idleLockSeconds ?? 0),
             "scale_barcodes": KassaConfig.scaleBarcodesText(file.scaleBarcodes),
         ]
         for (key, value) in deviceSettings { all["device." + key] = value }

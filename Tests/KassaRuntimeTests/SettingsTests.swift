@@ -52,7 +52,7 @@ import Testing
         #expect(throws: Settings.Invalid.self) { try Settings.apply("time_zone", "Mars/Olympus", to: &t, today: today) }
         let shown = Settings.current(t.register, t.file, today: today)
         #expect(shown["language"] == "fi")
-        #expect(shown["idle_lock"] == "300s")
+        #expect(shown["idle_lock"] == "300")
         #expect(shown["time_zone"] == "Europe/Helsinki")
         #expect(shown["tax.A"] == "25.5%")
     }
