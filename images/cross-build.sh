@@ -167,4 +167,4 @@ for product in kassad kassa; do
 done
 echo "time:"
 printf '  %s\n' "${timings[@]}"
-echo "sysroot: $sysroot (for qemu-aarch64 -L)"
+echo "sysroot: $sysroot"
