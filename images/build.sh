@@ -31,14 +31,28 @@ case $arch in
         efi_name=BOOTX64.EFI
         root_type=4F68BCE3-E8CD-4DB1-96E7-FBCAF984B709    # Linux root (x86-64), Discoverable Partitions
         console=ttyS0
-        swift_flags=()
-        # What the initramfs may need to reach the root: virtio, SATA, NVMe, USB sticks.
+        consoles=${KASSA_CONSOLES:-ttyS0}
+        components=main
+                # What the initramfs may need to reach the root: virtio, SATA, NVMe, USB sticks.
         boot_modules="virtio_pci virtio_blk ext4 ahci sd_mod nvme xhci_pci usb_storage uas"
         ;;
     arm64)
-        echo "arm64: not yet (issue 9): needs a Swift SDK for swift_flags, qemu-user-static for debootstrap," >&2
-        echo "       root type B921B045-1DF0-41C3-AF44-4C6F280D3FAE, systemd-bootaa64.efi, console ttyAMA0" >&2
-        exit 2
+        # Raspberry Pi 4/5 class boards, and QEMU's virt machine for the boot test. The binaries
+        # are cross-built with Debian 13's Swift (images/cross-build.sh); debootstrap's second
+        # stage runs the arm64 packages' scripts under qemu-user through binfmt_misc.
+        kernel_package=linux-image-arm64
+        boot_efi=systemd-bootaa64.efi
+        efi_name=BOOTAA64.EFI
+        root_type=B921B045-1DF0-41C3-AF44-4C6F280D3FAE    # Linux root (arm64), Discoverable Partitions
+        console=ttyAMA0
+        # The technician's serial line is QEMU virt's PL011, ttyAMA0; on a Pi 4 the GPIO UART is
+        # ttyS1 with Debian's kernel and enable_uart=1, on a Pi 5 the debug UART is ttyAMA10:
+        # KASSA_CONSOLES="ttyS1" builds for those.
+        consoles=${KASSA_CONSOLES:-ttyAMA0}
+        # raspi-firmware (the Pi's boot firmware) lives in non-free-firmware.
+        components=main,non-free-firmware
+        esp_mb=128
+        boot_modules="virtio_pci virtio_blk ext4 xhci_pci usb_storage uas mmc_block sdhci_iproc"
         ;;
     *)
         echo "usage: images/build.sh [amd64|arm64] [OUT]" >&2
@@ -61,27 +75,9 @@ step() {
 }
 build_start=$(date +%s.%N)
 
-# --- the mirror, from this machine's apt sources ---------------------------------------------------
-# The first URI of an entry for a Debian release suite (not -security, not -updates, not a third
-# party's), in deb822 .sources files or one-line .list files.
-debian_mirror() {
-    local f
-    for f in /etc/apt/sources.list.d/*.sources; do
-        [ -f "$f" ] || continue
-        awk '
-            function flush() { if (uri != "" && suites ~ /(^| )(buster|bullseye|bookworm|trixie|forky|sid|stable|testing|unstable)( |$)/) print uri; uri = ""; suites = "" }
-            /^[ \t]*$/ { flush(); next }
-            /^URIs:/ { uri = $2 }
-            /^Suites:/ { $1 = ""; suites = $0; sub(/^ /, "", suites) }
-            END { flush() }' "$f"
-    done
-    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-        [ -f "$f" ] || continue
-        awk '$1 == "deb" { i = 2; if ($2 ~ /^\[/) { while ($i !~ /\]$/) i++; i++ }
-                           if ($(i+1) ~ /^(buster|bullseye|bookworm|trixie|forky|sid|stable|testing|unstable)$/) print $i }' "$f"
-    done
-}
-mirror=${KASSA_MIRROR:-$(debian_mirror | sed -n 1p)}
+# --- the mirror, from this machine's apt sources (images/debian-mirror.sh) --------------------------
+. "$repo/images/debian-mirror.sh"
+mirror=$(debian_mirror)
 [ -n "$mirror" ] || { echo "no Debian mirror in /etc/apt/sources.list*; set KASSA_MIRROR" >&2; exit 1; }
 
 root=$out/rootfs
@@ -98,9 +94,21 @@ trap cleanup EXIT
 
 # --- kassad and kassa: static Swift standard library -----------------------------------------------
 step "swift build"
-(cd "$repo" && swift build -c release --static-swift-stdlib "${swift_flags[@]}" --product kassad >&2 &&
-    swift build -c release --static-swift-stdlib "${swift_flags[@]}" --product kassa >&2)
-bin=$(cd "$repo" && swift build -c release --static-swift-stdlib "${swift_flags[@]}" --show-bin-path)
+if [ "$arch" = amd64 ]; then
+    (cd "$repo" && swift build -c release --static-swift-stdlib --product kassad >&2 &&
+        swift build -c release --static-swift-stdlib --product kassa >&2)
+    bin=$(cd "$repo" && swift build -c release --static-swift-stdlib --show-bin-path)
+    strip_flag=-s
+else
+    # Stripped by the cross toolchain's own strip; the host's binutils know no aarch64.
+    bash "$repo/images/cross-build.sh" "$repo/.build-cross/$arch" >&2
+    bin=$repo/.build-cross/$arch/bin
+    strip_flag=
+    # The kernel runs the arm64 packages' maintainer scripts through qemu-user.
+    binfmt=/proc/sys/fs/binfmt_misc
+    mountpoint -q "$binfmt" || mount -t binfmt_misc binfmt_misc "$binfmt"
+    [ -e "$binfmt/qemu-aarch64" ] || cat /usr/lib/binfmt.d/qemu-aarch64.conf >"$binfmt/register"
+fi
 
 # --- Debian 13 base ------------------------------------------------------------------------------
 step "debootstrap"
@@ -115,7 +123,7 @@ mkdir -p "$scratch"
 # the libraries kassad links (libusb, libudev, libstdc++), fsck for the data partition, loadkeys and
 # setfont for the kiosk, zoneinfo for local time.
 packages=systemd,systemd-sysv,udev,libusb-1.0-0,libudev1,libstdc++6,kmod,e2fsprogs,kbd,tzdata
-debootstrap --variant=minbase --arch="$arch" --include="$packages" "$suite" "$root" "$mirror" >"$out/debootstrap.log" 2>&1 ||
+debootstrap --variant=minbase --arch="$arch" --components="$components" --include="$packages" "$suite" "$root" "$mirror" >"$out/debootstrap.log" 2>&1 ||
     { tail -n 30 "$out/debootstrap.log"; exit 1; }
 
 step "kernel and packages"
@@ -125,10 +133,25 @@ printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"   # no daemons star
 chmod 755 "$root/usr/sbin/policy-rc.d"
 in_root() { chroot "$root" env DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8 "$@"; }
 # INITRD=No: Debian's initramfs-tools hook is skipped; our own initramfs is below.
-in_root env INITRD=No apt-get install -y -q --no-install-recommends "$kernel_package" console-setup-linux >"$out/apt.log" 2>&1 ||
-    { tail -n 30 "$out/apt.log"; exit 1; }
+if [ "$arch" = amd64 ]; then
+    in_root env INITRD=No apt-get install -y -q --no-install-recommends "$kernel_package" console-setup-linux >"$out/apt.log" 2>&1 ||
+        { tail -n 30 "$out/apt.log"; exit 1; }
+else
+    # Under emulation the kernel package's scripts take minutes; all they do for us is depmod,
+    # which this machine's depmod does on the arm64 modules just as well. So the kernel and the
+    # console fonts are unpacked, not installed.
+    in_root apt-get update -q >"$out/apt.log" 2>&1
+    kernel_deb=$(in_root apt-cache depends "$kernel_package" | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
+    (cd "$root/tmp" && in_root sh -c "cd /tmp && apt-get download -q $kernel_deb console-setup-linux" >>"$out/apt.log" 2>&1) ||
+        { tail -n 30 "$out/apt.log"; exit 1; }
+    for deb in "$root"/tmp/*.deb; do dpkg-deb -x "$deb" "$root"; done
+    rm -f "$root"/tmp/*.deb
+    depmod -b "$root" "$(basename "$(ls -d "$root"/usr/lib/modules/* | sort -V | tail -n 1)")"
+fi
 # Taken apart beside the image, never installed into it: the boot loader and the initramfs' shell.
-(cd "$root/tmp" && in_root sh -c 'cd /tmp && apt-get download -q systemd-boot-efi busybox-static' >>"$out/apt.log" 2>&1)
+boot_debs="systemd-boot-efi busybox-static"
+[ "$arch" = arm64 ] && boot_debs="$boot_debs raspi-firmware"
+(cd "$root/tmp" && in_root sh -c "cd /tmp && apt-get download -q $boot_debs" >>"$out/apt.log" 2>&1)
 for deb in "$root"/tmp/*.deb; do dpkg-deb -x "$deb" "$scratch/debs"; done
 rm -f "$root"/tmp/*.deb "$root/usr/sbin/policy-rc.d"
 in_root apt-get clean
@@ -137,8 +160,8 @@ kver=$(basename "$(ls -d "$root"/usr/lib/modules/* | sort -V | tail -n 1)")
 
 # --- Kassa ---------------------------------------------------------------------------------------
 step "kassa into the root"
-install -m 755 -s "$bin/kassad" "$root/usr/bin/kassad"
-install -m 755 -s "$bin/kassa" "$root/usr/bin/kassa"
+install -m 755 $strip_flag "$bin/kassad" "$root/usr/bin/kassad"
+install -m 755 $strip_flag "$bin/kassa" "$root/usr/bin/kassa"
 install -m 644 -t "$root/usr/lib/systemd/system" "$repo"/systemd/*.service
 install -m 644 -t "$root/usr/lib/udev/rules.d" "$repo"/udev-rules/*.rules
 install -D -m 644 "$repo/README.md" "$root/usr/share/doc/kassa/README.md"
@@ -162,8 +185,8 @@ EOF
 # The till is the only thing on the screen: no getty on tty1 or on the console's serial line, none
 # on tty2-6 either (Debian's getty-static.service starts those where logind has no D-Bus, as
 # here), and Ctrl-Alt-Del goes nowhere. (systemctl --root works on any architecture's tree.)
-systemctl --root="$root" enable kassad.service kassa-register.service kassa-console@$console.service >&2
-systemctl --root="$root" mask getty@tty1.service serial-getty@$console.service getty-static.service \
+systemctl --root="$root" enable kassad.service kassa-register.service $(printf 'kassa-console@%s.service ' $consoles) >&2
+systemctl --root="$root" mask getty@tty1.service $(printf 'serial-getty@%s.service ' $consoles) getty-static.service \
     ctrl-alt-del.target systemd-firstboot.service >&2
 in_root passwd -l root >/dev/null
 
@@ -173,7 +196,10 @@ initramfs=$scratch/initramfs
 mkdir -p "$initramfs"/{bin,dev,proc,sys,newroot,lib/modules}
 cp "$(ls "$scratch"/debs/usr/bin/busybox "$scratch"/debs/bin/busybox 2>/dev/null | sed -n 1p)" "$initramfs/bin/busybox"
 # In load order, dependencies first, decompressed (busybox's insmod reads plain .ko files).
-modprobe -a -d "$root" -S "$kver" --show-depends $boot_modules | awk '$1 == "insmod" { print $2 }' |
+for m in $boot_modules; do
+    # Built into this kernel, or not there at all: either way nothing to load.
+    modprobe -d "$root" -S "$kver" --show-depends "$m" 2>/dev/null || echo "note: no module $m in $kver" >&2
+done | awk '$1 == "insmod" { print $2 }' |
     awk '!seen[$0]++' | while read -r module; do
         name=$(basename "$module")
         case $name in
@@ -212,7 +238,6 @@ echo "$cmdline" >"$out/cmdline"
 step "file systems"
 cleanup
 rm -rf "$root/boot"/* "$root/tmp"/* "$root"/var/log/*   # the kernel boots from the ESP
-esp_mb=64
 root_mb=$(( $(du -sm "$root" | cut -f1) * 115 / 100 + 64 ))
 data_mb=${KASSA_DATA_MB:-256}
 rm -f "$out"/esp.vfat "$out"/root.ext4 "$out"/data.ext4
@@ -225,6 +250,21 @@ mcopy -i "$out/esp.vfat" "$out/initrd.img" "::/kassa/initrd.img"
 printf 'default kassa.conf\ntimeout 0\neditor no\n' | mcopy -i "$out/esp.vfat" - ::/loader/loader.conf
 printf 'title Kassa\nlinux /kassa/vmlinuz\ninitrd /kassa/initrd.img\noptions %s\n' "$cmdline" |
     mcopy -i "$out/esp.vfat" - ::/loader/entries/kassa.conf
+if [ "$arch" = arm64 ]; then
+    # A Raspberry Pi 4/5 boots from the first FAT partition: its firmware (Debian's raspi-firmware),
+    # the boards' device trees from Debian's kernel, and config.txt / cmdline.txt pointing at the
+    # same kernel and initramfs. (UEFI arm64 machines use systemd-boot on the same partition.)
+    for f in "$scratch"/debs/usr/lib/raspi-firmware/*; do mcopy -i "$out/esp.vfat" "$f" ::/; done
+    for dtb in bcm2711-rpi-4-b bcm2711-rpi-400 bcm2711-rpi-cm4 bcm2712-rpi-5-b; do
+        f=$(ls "$root"/usr/lib/linux-image-"$kver"/broadcom/$dtb.dtb 2>/dev/null || true)
+        [ -n "$f" ] && mcopy -i "$out/esp.vfat" "$f" ::/
+    done
+    printf '%s\n' "# Kassa on a Raspberry Pi 4/5 (Debian's firmware and kernel)" arm_64bit=1 enable_uart=1 \
+        kernel=kassa/vmlinuz "initramfs kassa/initrd.img followkernel" disable_overscan=1 |
+        mcopy -i "$out/esp.vfat" - ::/config.txt
+    echo "root=LABEL=kassa-root ro console=ttyS1,115200 console=tty1 quiet loglevel=3 systemd.show_status=false" |
+        mcopy -i "$out/esp.vfat" - ::/cmdline.txt
+fi
 mkfs.ext4 -q -L kassa-root -d "$root" "$out/root.ext4" "${root_mb}M"
 mkdir -p "$scratch/data"
 mkfs.ext4 -q -L kassa-data -d "$scratch/data" "$out/data.ext4" "${data_mb}M"
