@@ -108,6 +108,7 @@ final class RegisterService {
         }
         setAlarm("disk_low", ledger.journal.lowSpace ? "the disk is full: new sales are refused until space is freed" : nil)
         refreshDeviceAlarms()
+        refreshStockAlarm()
     }
 
     func setAlarm(_ code: String, _ message: String?) {
@@ -147,7 +148,7 @@ final class RegisterService {
             return .error(request.id, IPCError(.shuttingDown, "kassad is restarting to load the restored state"))
         }
         let mutating = !Self.readOps.contains(request.op) && !Self.technicianReadOps.contains(request.op)
-            && !Self.backupReadOps.contains(request.op)
+            && !Self.backupReadOps.contains(request.op) && !Self.staffAndStockReadOps.contains(request.op)
         if mutating, let key = request.idempotencyKey, let earlier = ledger.state.requestResults[key] {
             log.info("idempotent retry answered from the journal", ["op": request.op])
             return .ok(request.id, (try? JSONValue.parse(earlier)) ?? .null)
@@ -797,6 +798,7 @@ final class RegisterService {
                 break
             }
         }
+        refreshStockAlarm()
         if saleChanged {
             broadcast("sale.changed", Views.sale(ledger.state.openSale, config))
             // The customer sees what they paid and their change; otherwise the sale as it stands.
