@@ -75,6 +75,7 @@ enum ConsoleCommands {
                 and a supervisor's or technician's PIN.
                 """,
             run: journal),
+        "stock": StockConsole.command,
         "log": ConsoleCommand(usage: "log [N]", help: "The daemon's last N log lines (default 20, at most 500).", run: log),
         "time": ConsoleCommand(
             usage: "time | time set YYYY-MM-DD HH:MM[:SS] | time zone NAME",

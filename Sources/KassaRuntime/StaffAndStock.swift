@@ -219,13 +219,27 @@ extension RegisterService {
         }
     }
 
+    /// `{action, at}`, `at` in milliseconds or as the register's local time `YYYY-MM-DD HH:MM`.
     private func punch(_ args: inout RequestArguments, _ key: String) throws(IPCError) -> TimePunch? {
         guard let v = args.value(key), v != .null else { return nil }
-        guard let name = v["action"]?.stringValue, let action = ClockAction(rawValue: name), let at = v["at"]?.intValue,
+        guard let name = v["action"]?.stringValue, let action = ClockAction(rawValue: name), let at = v["at"],
               v.objectValue?.count == 2 else {
-            throw IPCError(.badArgs, "timeclock.correct: '\(key)' must be {\"action\": \"in\"|\"out\"|\"break_start\"|\"break_end\", \"at\": MILLISECONDS}")
+            throw IPCError(.badArgs, "timeclock.correct: '\(key)' must be {\"action\": \"in\"|\"out\"|\"break_start\"|\"break_end\", \"at\": MILLISECONDS or \"YYYY-MM-DD HH:MM\"}")
         }
-        return TimePunch(action, at: Timestamp(milliseconds: at))
+        if let ms = at.intValue { return TimePunch(action, at: Timestamp(milliseconds: ms)) }
+        let parts = (at.stringValue ?? "").split(separator: " ")
+        let clock = parts.count == 2 ? parts[1].split(separator: ":") : []
+        guard parts.count == 2, let date = CivilDate(String(parts[0])), clock.count == 2, clock.allSatisfy({ $0.count == 2 }),
+              let hour = Int(clock[0]), let minute = Int(clock[1]), (0...23).contains(hour), (0...59).contains(minute) else {
+            throw IPCError(.badArgs, "timeclock.correct: '\(key).at' must be milliseconds or a local time YYYY-MM-DD HH:MM")
+        }
+        switch fileConfig.timeZone.resolve(date, hour: hour, minute: minute, second: 0) {
+        case .unique(let t): return TimePunch(action, at: t)
+        case .ambiguous:
+            throw IPCError(.badArgs, "timeclock.correct: \(date) \(clock[0]):\(clock[1]) happened twice (the clocks went back): give 'at' in milliseconds")
+        case .skipped:
+            throw IPCError(.badArgs, "timeclock.correct: \(date) \(clock[0]):\(clock[1]) never happened (the clocks went forward)")
+        }
     }
 
     private func date(_ args: inout RequestArguments, _ key: String) throws(IPCError) -> CivilDate {

@@ -23,6 +23,7 @@ enum RegisterCommands {
           shift close COUNTED            blind count: over/short is shown after
           report x | report z
           lookup CODE | operators | devices | journal status | clock check
+        \(StaffAndStockCommands.usage)
           journal recover REGISTER-ID   after journal damage: seal the damaged chain and go on from a
                                         new one (asks a supervisor's or technician's PIN)
           training on|off [--override]
@@ -38,6 +39,7 @@ enum RegisterCommands {
         "status", "login", "logout", "scan", "add", "void", "discount", "price", "total", "sale", "complete", "park",
         "parked", "pay", "cancel", "resume", "refund", "reprint", "no-sale", "shift", "report", "lookup", "operators",
         "devices", "journal-status", "journal-recover", "clock", "training", "watch", "catalog", "config", "operator",
+        "stock",
     ]
 
     /// `socket` is a `--socket` given before the command; one after it is read here.
@@ -232,10 +234,12 @@ enum RegisterCommands {
                 let pin = try PinPrompt.read("Supervisor or technician PIN")
                 return ("raw", try s.call("journal.recover", ["pin": .string(pin), "confirm": .string(register)]))
             case "clock":
-                let sub = try args.positional("clock command (check)")
-                guard sub == "check" else { throw UsageError("clock check is the only clock command") }
+                let sub = try args.positional("clock command (in, out, break, back, status, hours, fix, check)")
+                guard sub == "check" else { return try StaffAndStockCommands.clock(sub, &args, s) }
                 try args.finish()
                 return ("raw", try s.call("clock.check"))
+            case "stock":
+                return try StaffAndStockCommands.stock(&args, s)
             case "training":
                 let on = try args.positional("on or off")
                 guard on == "on" || on == "off" else { throw UsageError("training on or training off") }
@@ -343,7 +347,7 @@ enum RegisterCommands {
         case "done":
             print("ok")
         default:
-            print(r.serialized())
+            if !StaffAndStockCommands.show(shown.op, r, s) { print(r.serialized()) }
         }
     }
 
