@@ -17,10 +17,10 @@ enum StockConsole {
     static func stock(_ c: Console, _ args: [String]) throws(ConsoleError) {
         switch args.first {
         case nil:
-            show(c, try c.call("stock.levels"))
+            show(c, try allPages(c, "stock.levels"))
         case "low":
             try ConsoleCommands.expect(args, 1...1, "stock low")
-            let r = try c.call("stock.reorder_list")
+            let r = try allPages(c, "stock.reorder_list")
             if r["items"]?.arrayValue?.isEmpty ?? true { c.say("Nothing is at or below its reorder point.") }
             show(c, r)
         case "reorder":
@@ -40,6 +40,18 @@ enum StockConsole {
         default:
             try ConsoleCommands.expect(args, 1...1, "stock, stock ITEM, stock low or stock reorder …")
             show(c, try c.call("stock.levels", ["item": .string(args[0])]))
+        }
+    }
+
+    /// Every page of a stock list, as one `{items}`.
+    static func allPages(_ c: Console, _ op: String) throws(ConsoleError) -> JSONValue {
+        var items: [JSONValue] = []
+        var offset: Int64 = 0
+        while true {
+            let page = try c.call(op, ["offset": .int(offset)])
+            items += page["items"]?.arrayValue ?? []
+            guard let next = page["next"]?.intValue else { return ["items": .array(items)] }
+            offset = next
         }
     }
 

@@ -63,11 +63,13 @@ extension RegisterService {
         case "timeclock.hours":
             let from = try date(&args, "from")
             let to = try date(&args, "to")
+            let only = try args.optionalString("operator").map { OperatorID($0) }
             try args.finish()
-            guard from <= to, to.daysSinceEpoch - from.daysSinceEpoch < 400 else {
-                throw IPCError(.badArgs, "timeclock.hours: 'from' must not be after 'to', and at most 400 days apart")
+            // Six weeks of days for a whole staff still fit in one reply line.
+            guard from <= to, to.daysSinceEpoch - from.daysSinceEpoch < 42 else {
+                throw IPCError(.badArgs, "timeclock.hours: 'from' must not be after 'to', and at most 42 days apart")
             }
-            return hours(from: from, to: to)
+            return hours(from: from, to: to, only: only)
 
         case "stock.receive":
             let item = ItemID(try args.string("item"))
@@ -113,32 +115,29 @@ extension RegisterService {
             return try runStock(command, item, key: key)
         case "stock.levels":
             let only = try args.optionalString("item")
+            let page = try stockPage(&args)
             try args.finish()
             var lines = StockReport.lines(ledger.state, env.catalog)
             if let only {
                 lines = lines.filter { $0.itemID.rawValue == only }
                 guard !lines.isEmpty else { throw Refusal.unknownItem(ItemID(only)).ipcError }
             }
-            return ["items": .array(lines.map(Self.stockView))]
+            return .object(page(lines, [:]))
         case "stock.reorder_list":
+            let page = try stockPage(&args)
             try args.finish()
-            return ["items": .array(StockReport.reorderList(ledger.state, env.catalog).map { l in
-                var view = Self.stockView(l)
-                if case .object(var o) = view {
-                    o["order"] = .int(l.reorder?.quantity ?? 0)
-                    view = .object(o)
-                }
-                return view
-            })]
+            return .object(page(StockReport.reorderList(ledger.state, env.catalog), [:]))
         case "stock.value":
+            let page = try stockPage(&args)
             try args.finish()
             let lines = StockReport.lines(ledger.state, env.catalog).filter { $0.level != 0 }
             let value = StockReport.value(lines)
-            return ["retail_value": .int(value.retail), "cost_value": .int(value.cost),
-                    "items_without_cost": .int(Int64(value.itemsWithoutCost)),
-                    "price_mode": .string(config.priceMode == .inclusive ? "inclusive" : "exclusive"),
-                    "basis": "retail: stock on hand at the catalog's selling price; cost: at the newest unit cost given with goods received, for the items that have one",
-                    "items": .array(lines.map(Self.stockView))]
+            return .object(page(lines, [
+                "retail_value": .int(value.retail), "cost_value": .int(value.cost),
+                "items_without_cost": .int(Int64(value.itemsWithoutCost)),
+                "price_mode": .string(config.priceMode == .inclusive ? "inclusive" : "exclusive"),
+                "basis": "retail: stock on hand at the catalog's selling price; cost: at the newest unit cost given with goods received, for the items that have one",
+            ]))
         default:
             return nil
         }
@@ -180,6 +179,30 @@ extension RegisterService {
         StockReport.lines(s, env.catalog).first { $0.itemID == item }.map(Self.stockView) ?? .null
     }
 
+    /// A page of stock lines (`offset`, `limit`): a large catalog's report would not fit in one
+    /// reply line. `next` is the offset of the following page, or null after the last.
+    private func stockPage(_ args: inout RequestArguments) throws(IPCError) -> ([StockLine], JSONObject) -> JSONObject {
+        let offset = try args.optionalInt("offset") ?? 0
+        let limit = try args.optionalInt("limit") ?? 200
+        guard offset >= 0, (1...500).contains(limit) else { throw IPCError(.badArgs, "'offset' must be 0 or more and 'limit' 1 to 500") }
+        return { lines, extra in
+            let start = Int(min(offset, Int64(lines.count)))
+            let end = min(lines.count, start + Int(limit))
+            var o = extra
+            o["items"] = .array(lines[start..<end].map { l in
+                var view = Self.stockView(l)
+                if l.isLow, case .object(var v) = view {
+                    v["order"] = .int(l.reorder?.quantity ?? 0)
+                    view = .object(v)
+                }
+                return view
+            })
+            o["total_items"] = .int(Int64(lines.count))
+            o["next"] = end < lines.count ? .int(Int64(end)) : .null
+            return o
+        }
+    }
+
     static func stockView(_ l: StockLine) -> JSONValue {
         ["item": .string(l.itemID.rawValue), "name": .string(l.name), "unit": .string(l.unit.rawValue), "level": .int(l.level),
          "reorder_point": l.reorder.map { .int($0.point) } ?? .null,
@@ -188,12 +211,12 @@ extension RegisterService {
          "retail_value": .int(l.retailValue), "cost_value": l.costValue.map(JSONValue.int) ?? .null]
     }
 
-    private func hours(from: CivilDate, to: CivilDate) -> JSONValue {
+    private func hours(from: CivilDate, to: CivilDate, only: OperatorID?) -> JSONValue {
         let s = ledger.state
         let now = context().now
         let zone = fileConfig.timeZone
         var employees: [JSONValue] = []
-        for id in Set(s.timeCards.keys).sorted() {
+        for id in s.timeCards.keys.sorted() where only == nil || only == id {
             let days = TimeClock.workedPerDay(s.timeCards[id] ?? [], now: now) { t in
                 let l = zone.localTime(t)
                 return (l.date, Int64(((l.hour * 60 + l.minute) * 60 + l.second) * 1000 + l.millisecond))

@@ -77,10 +77,10 @@ enum StaffAndStockCommands {
         case "levels":
             let item = args.optionalPositional()
             try args.finish()
-            return ("stock", try s.call("stock.levels", item.map { ["item": .string($0)] } ?? [:]))
+            return ("stock", try allPages(s, "stock.levels", item.map { ["item": .string($0)] } ?? [:]))
         case "reorder-list":
             try args.finish()
-            return ("stock", try s.call("stock.reorder_list"))
+            return ("stock", try allPages(s, "stock.reorder_list", [:]))
         case "value":
             try args.finish()
             return ("stock-value", try s.call("stock.value"))
@@ -120,6 +120,18 @@ enum StaffAndStockCommands {
             return ("stock-line", try s.call("stock.set_reorder", a, mutating: true))
         default:
             throw UsageError("unknown stock command '\(sub)'")
+        }
+    }
+
+    /// Every page of a stock list, as one `{items}`.
+    static func allPages(_ s: Session, _ op: String, _ args: JSONObject) throws -> JSONValue {
+        var items: [JSONValue] = []
+        var a = args
+        while true {
+            let page = try s.call(op, a)
+            items += page["items"]?.arrayValue ?? []
+            guard let next = page["next"]?.intValue else { return ["items": .array(items)] }
+            a["offset"] = .int(next)
         }
     }
 

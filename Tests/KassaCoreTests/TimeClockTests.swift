@@ -53,6 +53,22 @@ struct TimeClockTests {
         #expect(TimeClock.status(t.state.timeCards["anna"]!) == .off)
     }
 
+    @Test func aDisabledOperatorCannotClockIn() {
+        var t = Till()
+        t.record([.operatorDisabled("anna", true, by: "tero")])
+        #expect(t.run(.clock(.clockIn, pin: Till.cashierPIN)) == .operatorDisabled("anna"))
+        #expect(t.state.timeCards.isEmpty)
+    }
+
+    @Test func clockingGoesOnWhileACardPaymentIsPending() {
+        var t = Till()
+        t.cashierWithOpenShift()
+        t.must(.scan(code: "1", quantity: 1))
+        t.must(.requestCardAuthorisation(amount: 350, requestKey: nil))
+        t.must(.clock(.clockIn, pin: Till.supervisorPIN))
+        #expect(TimeClock.status(t.state.timeCards["sami"]!) == .working)
+    }
+
     @Test func aWrongPINCountsTowardsTheLockout() {
         var t = Till()
         #expect(t.run(.clock(.clockIn, pin: "9999")) == .wrongPIN)

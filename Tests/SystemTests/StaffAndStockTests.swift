@@ -62,6 +62,13 @@ import Testing
         #expect(value["retail_value"]?.intValue == 2030)  // 7 × 2.90
         #expect(value["cost_value"]?.intValue == 700)
 
+        // A long list comes in pages.
+        let first = try again.call("stock.levels", args: ["limit": 1])
+        #expect(first["items"]?.arrayValue?.count == 1)
+        #expect(first["next"]?.intValue == 1)
+        let total = try #require(first["total_items"]?.intValue)
+        #expect(try again.call("stock.levels", args: ["offset": .int(total - 1)])["next"] == .null)
+
         // The CLI shows the level.
         let cli = try d.kassa(["stock", "levels", coffee])
         #expect(cli.status == 0)
