@@ -130,4 +130,32 @@ import Testing
         #expect(status.first { $0["operator"]?.stringValue == "sami" }?["status"]?.stringValue == "working")
         #expect(status.first { $0["operator"]?.stringValue == "anna" }?["status"]?.stringValue == "off")
     }
+
+    @Test func theConsolesTechnicianSetsAReorderPointAndSeesTheReorderList() throws {
+        let d = Daemon()
+        try d.start()
+        let c = try d.client()
+        let coffee = try #require(try c.call("catalog.lookup", args: ["code": "101"])["item"]?["id"]?.stringValue)
+        let console = try ConsoleLine(d)
+        console.expect("Technician PIN")
+        console.send("3333\r")
+        console.expect("Logged in as Tero")
+        // Nobody is logged in to the register: the console's technician session is enough.
+        console.send("stock reorder \(coffee) 3 10\r")
+        console.expect("Journaled.")
+        #expect(try c.call("stock.reorder_list")["items"]?.arrayValue?.first?["item"]?.stringValue == coffee)
+        #expect(try alarms(c).contains("low_stock"))
+        console.send("stock low\r")
+        let low = console.expect("LOW")
+        #expect(low.contains(coffee))
+        console.expect("kassa> ")
+        console.send("stock\r")
+        console.expect("kassa> ")
+        // "\r\n" is one Character in Swift.
+        let wide = console.text.split(whereSeparator: { $0 == "\r\n" || $0 == "\n" }).filter { $0.count > 80 }
+        #expect(wide.isEmpty, "the console's lines fit in 80 columns: \(wide)")
+        // A cashier's logged-in session may not.
+        #expect(c.errorCode("login", ["pin": "1111"]) == nil)
+        #expect(c.errorCode("stock.set_reorder", ["item": .string(coffee), "remove": true]) == .pinRequired)
+    }
 }
