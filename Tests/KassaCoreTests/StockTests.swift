@@ -143,6 +143,21 @@ struct StockTests {
         #expect(try EventCodec.decodeState(EventCodec.encode(t.state)) == t.state)
     }
 
+    @Test func aSnapshotWrittenBeforeStockAndTheTimeClockStillReads() throws {
+        var t = Till()
+        t.cashierWithOpenShift()
+        t.must(.addItem("mug", quantity: 1))
+        t.must(.tender(Tender(kind: .card, amount: 1290)))
+        var before = t.state
+        before.stock = [:]  // what a register of that time had: no stock at all
+        let current = EventCodec.encode(before)
+        // The four new maps (time cards, levels, reorder rules, costs), all empty, end it.
+        #expect(Array(current.suffix(4)) == [0, 0, 0, 0])
+        let old = try EventCodec.decodeState(Array(current.dropLast(4)))
+        #expect(old == before)
+        #expect(old.stock.isEmpty && old.timeCards.isEmpty && old.reorderRules.isEmpty && old.unitCosts.isEmpty)
+    }
+
     @Test(arguments: [
         RegisterEvent.stockReceived("coffee", quantity: 12, unitCost: 120, reason: "delivery", by: "anna"),
         .stockReceived("candy", quantity: 1500, unitCost: nil, reason: "", by: "anna"),

@@ -123,6 +123,10 @@ import Testing
         #expect(cli.status == 0, "\(cli.err)")
         #expect(cli.out.contains("in at"))
         #expect(try d.kassa(["clock", "hours", today]).out.contains("week"))
+        // A correction from the CLI in local time: that punch is not on the card.
+        let fix = try d.kassa(["clock", "fix", "anna", "--remove", "in \(today) 03:00", "wrong", "time", "--override"], stdin: "2222\n")
+        #expect(fix.status == 1)
+        #expect(fix.err.contains("no such punch"))
 
         // Replayed after a crash, the cards are the same.
         try d.restart()
