@@ -78,7 +78,8 @@ public struct RegisterState: Hashable, Sendable {
     public var cardAuthorisations: UInt64 = 0
     /// Operators a technician disabled: they cannot log in.
     public var disabledOperators: Set<OperatorID> = []
-    /// Each employee's time card, oldest punch first.
+    /// Each employee's time card, oldest punch first. Kept whole (about four punches a day each):
+    /// hours of any past week can be asked for, at the price of a snapshot that grows with them.
     public var timeCards: [OperatorID: [TimePunch]] = [:]
     /// Stock on hand per item: pieces, or grams for weighed items. Absent is zero.
     public var stock: [ItemID: Int64] = [:]
@@ -270,6 +271,8 @@ public struct RegisterState: Hashable, Sendable {
         guard !refund.training else { return }
         lastRefund = refund.refundNumber
         // Refunded goods go back on the shelf (a damaged return is written off with an adjustment).
+        // A weighed item's price label refunded comes back as its quantity, 1: the refund does not
+        // carry the grams the label stood for.
         for line in refund.lines { stock[line.itemID, default: 0] &+= line.quantity }
         day.refundsCount += 1
         day.refundsGross += refund.total
