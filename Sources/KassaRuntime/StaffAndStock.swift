@@ -29,7 +29,7 @@ extension RegisterService {
             case (nil, let card?): command = .clockWithBadge(action, card: card)
             default: throw IPCError(.badArgs, "\(op): give either 'pin' or 'card'")
             }
-            return try run(command, key: key) { s, events in
+            let result = try run(command, key: key) { s, events in
                 for e in events {
                     if case .timePunched(let id, let punch) = e {
                         return ["operator": .string(id.rawValue), "name": .string(s.operators[id]?.name ?? id.rawValue),
@@ -40,6 +40,8 @@ extension RegisterService {
                 }
                 return [:]
             }
+            broadcast("timeclock.punched", result)
+            return result
         case "timeclock.correct":
             let id = OperatorID(try args.string("operator"))
             let remove = try punch(&args, "remove")

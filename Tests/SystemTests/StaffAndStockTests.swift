@@ -83,7 +83,14 @@ import Testing
         #expect(c.errorCode("timeclock.out", ["pin": "1111"]) == .conflict)
         #expect(c.errorCode("timeclock.in", ["pin": "9999"]) == .wrongPin)
 
+        let watcher = try d.client()
+        _ = try watcher.call("subscribe")
         let clockedIn = try c.call("timeclock.in", args: ["pin": "1111"])
+        var punched: JSONValue?
+        for _ in 0..<5 where punched == nil {
+            if case .event(let e) = try watcher.nextEvent(), e.name == "timeclock.punched" { punched = e.data }
+        }
+        #expect(punched?["operator"]?.stringValue == "anna")
         #expect(clockedIn["operator"]?.stringValue == "anna")
         #expect(clockedIn["status"]?.stringValue == "working")
         // Clocking in is not logging in.
