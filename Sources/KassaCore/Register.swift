@@ -383,7 +383,8 @@ extension RegisterState {
             guard openSale == nil else { throw .saleInProgress }
             guard shift != nil || training else { throw .shiftNotOpen }
             let by = try authorise(.refund, override: override, env, ctx, &pinEvents)
-            return [.refundCompleted(try refund(original, lines, tender, me, by, config, ctx))]
+            let done = try refund(original, lines, tender, me, by, config, ctx)
+            return [.refundCompleted(done)] + labelsBack(done, original, by: me)
 
         case .closeDay:
             let me = try require(.zReport)
@@ -466,6 +467,21 @@ extension RegisterState {
         // The card must stay in time order; a clock set back must not write hours backwards.
         if let last = card.last, ctx.now <= last.at { throw .timeClock(.punchNotAfterLast(id)) }
         return [.timePunched(id, TimePunch(action, at: ctx.now))]
+    }
+
+    /// A refund puts back the quantity of each line it refunds; a weighed item's price label is
+    /// one label to the refund but grams to the shelf, so the grams it stood for are added to
+    /// the stock with the refund, as an adjustment that says why.
+    private func labelsBack(_ refund: CompletedRefund, _ original: CompletedSale, by: OperatorID) -> [RegisterEvent] {
+        guard !refund.training else { return [] }
+        return refund.lines.compactMap { line in
+            let sold = original.lines[line.originalLine]
+            guard sold.unit == .weight, sold.fixedAmount != nil, sold.quantity > 0,
+                  let grams = try? Checked.mulDiv(sold.stockQuantity, line.quantity, sold.quantity),
+                  grams != line.quantity else { return nil }
+            return .stockAdjusted(line.itemID, delta: grams - line.quantity,
+                                  reason: "weighed label refunded (refund \(refund.refundNumber)): \(grams) g in all", by: by)
+        }
     }
 
     private func stockItem(_ id: ItemID, _ env: RegisterEnvironment) throws(Refusal) {

@@ -271,8 +271,8 @@ public struct RegisterState: Hashable, Sendable {
         guard !refund.training else { return }
         lastRefund = refund.refundNumber
         // Refunded goods go back on the shelf (a damaged return is written off with an adjustment).
-        // A weighed item's price label refunded comes back as its quantity, 1: the refund does not
-        // carry the grams the label stood for.
+        // A weighed item's price label comes back as one label here; the refund's decision adds
+        // the rest of its grams with an adjustment of its own.
         for line in refund.lines { stock[line.itemID, default: 0] &+= line.quantity }
         day.refundsCount += 1
         day.refundsGross += refund.total

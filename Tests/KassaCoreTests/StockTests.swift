@@ -43,6 +43,19 @@ struct StockTests {
         #expect(t.state.stock["candy"] == 1000)
     }
 
+    @Test func aWeighedPriceLabelTakesItsGramsAndItsRefundPutsThemBack() {
+        var t = stockedTill()
+        // 3.18 of candy at 15.90/kg: 200 g.
+        t.must(.scan(code: Barcode.withCheckDigit("241000100318"), quantity: nil))
+        t.must(.tender(Tender(kind: .card, amount: 318)))
+        #expect(t.state.stock["candy"] == 800)
+        let events = t.must(.refund(original: t.lastSale!, lines: [RefundRequestLine(line: 0, quantity: 1)], tender: .card,
+                                    override: Till.supervisorPIN))
+        #expect(t.state.stock["candy"] == 1000)
+        #expect(events.count == 2)
+        #expect(RegisterState.replay(t.journal).stock["candy"] == 1000)
+    }
+
     @Test func trainingSalesAndRefundsMoveNoStock() {
         var t = stockedTill()
         t.must(.setTraining(true, override: Till.supervisorPIN))
