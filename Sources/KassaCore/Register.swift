@@ -474,7 +474,7 @@ extension RegisterState {
     /// the stock with the refund, as an adjustment that says why.
     private func labelsBack(_ refund: CompletedRefund, _ original: CompletedSale, by: OperatorID) -> [RegisterEvent] {
         guard !refund.training else { return [] }
-        return refund.lines.compactMap { line in
+        return refund.lines.compactMap { line -> RegisterEvent? in
             let sold = original.lines[line.originalLine]
             guard sold.unit == .weight, sold.fixedAmount != nil, sold.quantity > 0,
                   let grams = try? Checked.mulDiv(sold.stockQuantity, line.quantity, sold.quantity),
