@@ -23,8 +23,11 @@ let package = Package(
         .target(name: "KassaDevices", dependencies: ["KassaCore", "CLibUSB", "CLibUDev", "CLinux"]),
         .target(name: "KassaIPC", dependencies: ["KassaCore", "CLinux"], exclude: ["PROTOCOL.md"]),
         .target(name: "KassaRuntime", dependencies: ["KassaCore", "KassaJournal", "KassaDevices", "KassaIPC", "CLinux"]),
+        // The cashier's full-screen register: a client of kassad, like the CLI.
+        .target(name: "KassaRegisterUI", dependencies: ["KassaIPC", "KassaCore"]),
         .executableTarget(name: "kassad", dependencies: ["KassaRuntime"]),
-        .executableTarget(name: "kassa", dependencies: ["KassaCore", "KassaJournal", "KassaDevices", "KassaIPC", "KassaRuntime", "CLinux"]),
+        .executableTarget(name: "kassa", dependencies: ["KassaCore", "KassaJournal", "KassaDevices", "KassaIPC", "KassaRuntime", "CLinux",
+                                                      "KassaRegisterUI"]),
         .testTarget(name: "KassaCoreTests", dependencies: ["KassaCore"]),
         .testTarget(name: "KassaJournalTests", dependencies: ["KassaJournal", "KassaCore"]),
         // Loops and fake links for device tests, and a probe that umockdev tests run under a fake USB bus.
@@ -32,6 +35,7 @@ let package = Package(
         .executableTarget(name: "kassa-usb-probe", dependencies: ["KassaDevices", "KassaCore", "DeviceTestSupport"],
                           path: "Tests/USBProbe"),
         .testTarget(name: "KassaDevicesTests", dependencies: ["KassaDevices", "KassaCore", "CLinux", "DeviceTestSupport", "KassaTestSupport"]),
+        .testTarget(name: "KassaRegisterUITests", dependencies: ["KassaRegisterUI", "KassaIPC", "KassaCore"]),
         .testTarget(name: "KassaIPCTests", dependencies: ["KassaIPC", "KassaCore", "CLinux"]),
         // The fuzz corpus replayed as tests; .ci/fuzz builds the libFuzzer targets in Targets/.
         .testTarget(name: "FuzzCorpusTests", dependencies: ["KassaCore", "KassaDevices", "KassaIPC", "KassaJournal"],

@@ -18,7 +18,7 @@ enum Settings {
             "money_format": moneyFormatName(c.moneyFormat, c.currency),
             "cashier_discount_limit": Receipt.basisPointsText(Int(c.cashierDiscountLimitBP)) + "%",
             "register_id": c.registerID, "currency": c.currency.code, "time_zone": file.timeZone.name,
-            "language": file.language,
+            "language": file.language, "idle_lock": String(file.idleLockSeconds ?? 0),
         ]
     }
 

@@ -10,8 +10,12 @@ let topUsage = """
 
     \(RegisterCommands.usage)
 
+    The register screen:
+      register [--socket PATH]     the cashier's full-screen register on this terminal (F1 or ? for keys)
+
     Try it:
-      demo [--state-dir DIR]       start kassad --demo in a temporary directory and say what next
+      demo [--state-dir DIR]       start kassad --demo in a temporary directory and open the register
+                                   on it (on a terminal; otherwise say what to type next)
 
     Offline (a state directory, no kassad needed):
       udev-rules                   print the udev rules generated from the device table
@@ -99,6 +103,8 @@ func runKassa(_ argv: [String]) -> ExitCode {
             return try JournalCommands.run(&args)
         case "demo":
             return try DemoCommand.run(&args)
+        case "register":
+            return try RegisterUICommand.run(&args, socket: socket)
         case "udev-rules":
             return try UdevRulesCommand.run(&args)
         case let c where RegisterCommands.commands.contains(c):
