@@ -57,6 +57,9 @@ public final class RegisterApp {
     private var waiting: [Int64: (Result<JSONValue, IPCError>) -> Void] = [:]
     private var nextID: Int64 = 1
     private var lastInput: Int64 = 0
+    /// Keys typed while a request is unanswered wait for its answer, so that a key acts on the
+    /// state the keys before it made (a scan, then at once `p` parks that sale).
+    private var typedAhead: [Key] = []
     private let makeKey: () -> String
 
     public init(language: Language = .en, makeKey: @escaping () -> String) {
@@ -76,6 +79,7 @@ public final class RegisterApp {
     public func disconnected() {
         link = nil
         waiting = [:]
+        typedAhead = []
         model.connection = .disconnected
         model.cardPending = false
     }
@@ -94,6 +98,9 @@ public final class RegisterApp {
         case .reply(let reply):
             guard case .int(let id) = reply.id, let done = waiting.removeValue(forKey: id) else { return }
             done(reply.outcome)
+            while waiting.isEmpty, !typedAhead.isEmpty {
+                act(on: typedAhead.removeFirst())
+            }
         case .event(let e):
             receive(event: e.name, e.data)
         case .gap:
@@ -219,7 +226,11 @@ public final class RegisterApp {
     public func tick(now: Int64) {
         guard let idle = idleLockSeconds, model.operatorName != nil, model.connection == .connected else { return }
         if case .locked = mode { return }
-        if case .login = mode { return }
+        if case .login = mode {
+            // A badge swipe logs in without a key: the idle time starts from the login screen.
+            lastInput = now
+            return
+        }
         if now - lastInput >= Int64(idle) * 1000 {
             mode = .locked
             entry = ""
@@ -242,6 +253,14 @@ public final class RegisterApp {
             show(texts.inputRefused, error: true)
             return
         }
+        if !waiting.isEmpty {
+            typedAhead.append(key)
+            return
+        }
+        act(on: key)
+    }
+
+    private func act(on key: Key) {
         if case .prompt = mode {} else if key != .enter { message = nil }
         switch mode {
         case .login, .locked:

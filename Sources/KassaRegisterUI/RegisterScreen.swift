@@ -111,7 +111,7 @@ public enum RegisterScreen {
         let t = app.texts
         let m = app.model
         let style: Style = m.connection != .connected ? Style(.white, on: .red, bright: true) : (m.training ? .training : .statusBar)
-        var left = " Kassa " + m.registerName
+        var left = " " + m.registerName
         if m.training { left += " │ " + t.training }
         left += " │ " + (m.operatorName.map { $0 + (m.operatorRole.map { " (\($0))" } ?? "") } ?? t.noOperator)
         left += " │ " + (m.shiftNumber.map { t.shift + " \($0)" } ?? t.noShift)

@@ -1,0 +1,115 @@
+import KassaCore
+import KassaIPC
+import Testing
+@testable import KassaRegisterUI
+
+@Suite struct RegisterBehaviour {
+    @Test func onConnectingItSubscribesAndReadsStatusAndConfiguration() {
+        let (app, kassad) = connectedRegister()
+        #expect(kassad.ops == ["subscribe", "config.get", "status"])
+        #expect(app.model.connection == .connected)
+        if case .sale = app.mode {} else { Issue.record("logged in: the sale screen, not \(app.mode)") }
+    }
+
+    @Test func aPinLogsInAndTheSaleScreenFollows() {
+        let (app, kassad) = connectedRegister(operator: nil)
+        type(app, "1111\r")
+        #expect(kassad.last.op == "login" && kassad.last.args["pin"] == "1111")
+        #expect(kassad.last.idempotencyKey != nil)
+        answer(app, kassad.last, ["operator": ["id": "anna", "name": "Anna", "role": "cashier"]])
+        if case .sale = app.mode {} else { Issue.record("expected the sale screen") }
+    }
+
+    @Test func aQuantityBeforeTheCodeSellsThatMany() {
+        let (app, kassad) = connectedRegister()
+        type(app, "3*101\r")
+        #expect(kassad.last.op == "sale.scan")
+        #expect(kassad.last.args["code"] == "101" && kassad.last.args["quantity"] == 3)
+        #expect(kassad.last.idempotencyKey != nil)
+    }
+
+    @Test func aWeighedItemAsksForItsWeightAndSellsAgainWithIt() {
+        let (app, kassad) = connectedRegister()
+        type(app, "20101\r")
+        refuse(app, kassad.last, .badArgs, "20101 is sold by weight: give the weight in grams")
+        #expect(RegisterScreen.draw(app, width: 80, height: 25).text.contains("Weight in grams (20101): _"))
+        type(app, "0,25\r")
+        #expect(kassad.last.op == "sale.scan" && kassad.last.args["quantity"] == 250)
+    }
+
+    @Test func whatTheCashiersRoleDoesNotAllowAsksForASupervisorPinAndGoesAgain() {
+        let (app, kassad) = connectedRegister(sale: sale([line(0, "Kahvi", price: 290)]))
+        type(app, "50%")
+        app.handle(.character("d"), now: 0)
+        #expect(kassad.last.op == "sale.discount_line" && kassad.last.args["percent_bp"] == 5000 && kassad.last.args["line"] == 0)
+        refuse(app, kassad.last, .pinRequired, "a supervisor's PIN is needed")
+        let s = RegisterScreen.draw(app, width: 80, height: 25)
+        #expect(s.text.contains("Supervisor PIN: _"))
+        type(app, "2222\r")
+        #expect(kassad.last.op == "sale.discount_line" && kassad.last.args["override_pin"] == "2222")
+        #expect(kassad.last.args["percent_bp"] == 5000)
+    }
+
+    @Test func keysTypedBeforeAnAnswerActOnTheStateThatAnswerBrings() {
+        let (app, kassad) = connectedRegister()
+        type(app, "101\r")
+        app.handle(.character("p"), now: 0)
+        #expect(kassad.last.op == "sale.scan")
+        answer(app, kassad.last, sale([line(0, "Kahvi", price: 290)]))
+        #expect(kassad.last.op == "sale.park")
+    }
+
+    @Test func paymentOffersExactCashTheNextNoteAndCard() {
+        let (app, kassad) = connectedRegister(sale: sale([line(0, "Kahvi", qty: 4, price: 290)]))
+        app.handle(.character("t"), now: 0)
+        answer(app, kassad.last, sale([line(0, "Kahvi", qty: 4, price: 290)]))
+        let s = RegisterScreen.draw(app, width: 80, height: 25)
+        #expect(s.text.contains("x Exact 11,60 €") && s.text.contains("n Next note 20,00 €") && s.text.contains("k Card 11,60 €"))
+        type(app, "5")
+        app.handle(.character("k"), now: 0)
+        #expect(kassad.last.op == "sale.tender" && kassad.last.args["kind"] == "card" && kassad.last.args["amount"] == 500)
+        answer(app, kassad.last, ["sale": sale([line(0, "Kahvi", qty: 4, price: 290)], paid: 500)])
+        app.handle(.character("n"), now: 0)
+        #expect(kassad.last.args["kind"] == "cash" && kassad.last.args["amount"] == 1000)
+        answer(app, kassad.last, ["completed": ["receipt": 12, "total": 1160, "change": 340, "tenders": [["kind": "card", "amount": 500], ["kind": "cash", "amount": 1000]]]])
+        let done = RegisterScreen.draw(app, width: 80, height: 25)
+        #expect(done.text.contains("CHANGE 3,40 €"))
+        #expect(done.text(row: 19).contains(BigText.rows("3,40")[0]))
+    }
+
+    @Test func theScreenLocksAfterTheConfiguredIdleTimeAndAPinUnlocksIt() {
+        let (app, kassad) = connectedRegister(config: ["language": "en", "money_format": "finnish", "idle_lock": "60"])
+        app.handle(.character("1"), now: 1_000)
+        app.tick(now: 50_000)
+        if case .sale = app.mode {} else { Issue.record("locked too early") }
+        app.tick(now: 61_000)
+        #expect(RegisterScreen.draw(app, width: 80, height: 25).text.contains("Enter a PIN to unlock"))
+        type(app, "1111\r", now: 62_000)
+        #expect(kassad.last.op == "login")
+        answer(app, kassad.last, ["operator": ["id": "anna", "name": "Anna", "role": "cashier"]])
+        if case .sale = app.mode {} else { Issue.record("unlocked to the sale") }
+    }
+
+    @Test func aLogoutElsewhereReturnsToTheLoginScreen() {
+        let (app, _) = connectedRegister()
+        app.receive(.event(Event(name: "operator.changed", seq: 9, data: ["operator": .null])))
+        if case .login = app.mode {} else { Issue.record("expected the login screen") }
+    }
+
+    @Test func aGapInEventsReadsTheWholeStateAgain() {
+        let (app, kassad) = connectedRegister()
+        app.receive(.gap(Gap(first: 3, last: 9)))
+        #expect(kassad.last.op == "status")
+    }
+
+    @Test func refundAsksReceiptLinesAndTenderInTurn() {
+        let (app, kassad) = connectedRegister()
+        app.handle(.character("m"), now: 0)
+        app.handle(.character("1"), now: 0)
+        type(app, "12\r")
+        type(app, "2 1*3\r")
+        app.handle(.character("k"), now: 0)
+        #expect(kassad.last.op == "refund" && kassad.last.args["receipt"] == 12 && kassad.last.args["tender"] == "card")
+        #expect(kassad.last.args["lines"] == [["line": 1, "quantity": 1], ["line": 0, "quantity": 3]])
+    }
+}

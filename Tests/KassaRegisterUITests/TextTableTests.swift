@@ -1,0 +1,48 @@
+import Testing
+@testable import KassaRegisterUI
+
+/// All texts of a table, by field name (reflection keeps the test in step with the struct).
+private func all(_ t: Texts) -> [(String, String)] {
+    Mirror(reflecting: t).children.compactMap { c in (c.value as? String).map { (c.label ?? "?", $0) } }
+}
+
+@Suite struct TextTables {
+    @Test func everyTextIsThereInEnglishAndFinnish() {
+        for language in Language.allCases {
+            let texts = all(language.texts)
+            #expect(texts.count > 60)
+            for (name, text) in texts { #expect(!text.isEmpty, "\(language) \(name)") }
+        }
+    }
+
+    @Test func finnishIsReallyFinnish() {
+        let en = Texts.english, fi = Texts.finnish
+        #expect(fi.total == "YHTEENSÄ" && en.total == "TOTAL")
+        #expect(fi.change == "VAIHTORAHA" && en.change == "CHANGE")
+        let same = zip(all(en), all(fi)).filter { $0.1 == $1.1 }.map(\.0.0)
+        // Only words that are the same in both languages.
+        #expect(Set(same).isSubset(of: ["ok", "pin"]), "untranslated: \(same)")
+    }
+
+    @Test func keyHintsAndBannersFitAnEightyColumnConsole() {
+        for language in Language.allCases {
+            let t = language.texts
+            for line in [t.hintSale, t.hintPayment, t.hintLogin, t.hintOther, t.trainingBanner, t.disconnected, t.tenderHint] {
+                #expect(line.count + 1 <= RegisterScreen.minimumWidth, "\(language): \(line)")
+            }
+        }
+    }
+
+    @Test func everyKeyOfTheHelpScreenIsExplainedInBothLanguages() {
+        for b in KeyBindings.sale + KeyBindings.payment {
+            #expect(!b.english.isEmpty && !b.finnish.isEmpty && b.english != b.finnish, "\(b.keyNames)")
+        }
+        for item in KeyBindings.MenuItem.allCases { #expect(item.text(.en) != item.text(.fi)) }
+    }
+
+    @Test func everySaleActionHasAKeyBesidesItsFunctionKey() {
+        for b in KeyBindings.sale + KeyBindings.payment where b.keys.contains(where: { if case .function = $0 { return true }; return false }) {
+            #expect(b.keys.contains { if case .character = $0 { return true }; return false }, "\(b.action) needs a plain key")
+        }
+    }
+}

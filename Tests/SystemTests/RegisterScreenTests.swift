@@ -1,0 +1,186 @@
+import Foundation
+import KassaCore
+import KassaIPC
+import KassaTestSupport
+import Testing
+
+/// `kassa register` running in tmux as on the Linux console (`TERM=linux`, 80×25): keys go in
+/// with `send-keys`, the screen comes back with `capture-pane`, and every step waits for the text
+/// it expects instead of sleeping.
+final class TmuxTerminal {
+    let server: String
+    private let tmux = "/usr/bin/tmux"
+    private let capture: String
+
+    init(command: [String], width: Int = 80, height: Int = 25) throws {
+        server = NSTemporaryDirectory() + "kassa-tmux-" + UUID().uuidString.prefix(8)
+        capture = server + ".screen"
+        guard FileManager.default.isExecutableFile(atPath: tmux) else { throw DaemonError("tmux is not installed (.ci/packages.sh installs it)") }
+        let line = (["env", "TERM=linux"] + command).map { "'\($0)'" }.joined(separator: " ")
+        let status = run(["new-session", "-d", "-x", "\(width)", "-y", "\(height)", "-s", "register", line])
+        guard status == 0 else { throw DaemonError("tmux new-session failed: \(status)") }
+    }
+
+    deinit {
+        run(["kill-server"])
+        try? FileManager.default.removeItem(atPath: server)
+        try? FileManager.default.removeItem(atPath: capture)
+    }
+
+    /// Runs tmux and waits for it. Not through Foundation's Process: the server tmux forks keeps
+    /// what it inherited, and Process then never sees the client end. Output goes to `output`.
+    @discardableResult
+    private func run(_ args: [String], output: String = "/dev/null") -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv = ([tmux, "-S", server, "-f", "/dev/null"] + args).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid = pid_t()
+        guard posix_spawn(&pid, tmux, &actions, nil, argv, environ) == 0 else { return -1 }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return (status >> 8) & 0xFF
+    }
+
+    /// Text typed as it is.
+    func type(_ text: String) { run(["send-keys", "-t", "register", "-l", text]) }
+
+    /// Named keys: Enter, Escape, BSpace.
+    func press(_ keys: String...) { run(["send-keys", "-t", "register"] + keys) }
+
+    /// Raw bytes, for the Linux console's own sequences (F1 is ESC [ [ A there).
+    func bytes(_ bytes: [UInt8]) { run(["send-keys", "-t", "register", "-H"] + bytes.map { String($0, radix: 16) }) }
+
+    var screen: String {
+        run(["capture-pane", "-p", "-t", "register"], output: capture)
+        return (try? String(contentsOfFile: capture, encoding: .utf8)) ?? ""
+    }
+
+    /// Waits until the screen shows `text` and returns that screen.
+    @discardableResult
+    func waitFor(_ text: String, timeout: TimeInterval = 10, sourceLocation: SourceLocation = #_sourceLocation) -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        while Date() < deadline {
+            last = screen
+            if last.contains(text) { return last }
+            usleep(30_000)
+        }
+        Issue.record("the screen never showed \"\(text)\"; it shows:\n\(last)", sourceLocation: sourceLocation)
+        return last
+    }
+}
+
+/// Linux console F-keys: ESC [ [ A…E for F1–F5.
+private func consoleF(_ n: Int) -> [UInt8] { [0x1B, 0x5B, 0x5B, 0x40 + UInt8(n)] }
+
+@Suite(.serialized) struct RegisterScreenSystemTests {
+    private func euro(_ minor: Int64) -> String { MoneyFormat.finnish.format(minor, currency: .EUR) }
+
+    @Test func aCashierSellsPaysSplitRefundsParksSurvivesARestartAndSeesPaperOut() throws {
+        let printer = try FakeNetworkPrinter()
+        defer { printer.stop() }
+        let daemon = Daemon()
+        let config = daemon.directory + "/kassa.conf"
+        try "[device.printer]\ntcp = 127.0.0.1:\(printer.port)\nstatus_poll = 1s\n".write(toFile: config, atomically: true, encoding: .utf8)
+        daemon.setArguments(["--demo", "--config", config])
+        try daemon.start()
+        let packaged = DemoCatalog.items.first { !$0.barcodes.isEmpty && $0.unit == .piece && $0.name.count < 30 }!
+        let term = try TmuxTerminal(command: [Run.binary("kassa"), "register", "--socket", daemon.socket])
+
+        // Log in with a PIN; open the shift from the menu.
+        term.waitFor("Enter your PIN or swipe your badge")
+        term.type("1111")
+        term.waitFor("PIN: ****_")
+        term.press("Enter")
+        term.waitFor("Anna (cashier)")
+        term.type("m5")
+        term.waitFor("Float in the drawer: _")
+        term.type("100")
+        term.press("Enter")
+        term.waitFor("Shift 1")
+
+        // The help screen from the console's F1.
+        term.bytes(consoleF(1))
+        var screen = term.waitFor("Keys (any key returns)")
+        #expect(screen.contains("F3 v") && screen.contains("void the selected line"))
+        term.press("Escape")
+        term.waitFor("Code: _")
+
+        // Three items, one with a quantity, one with a discount.
+        term.type("3*101")
+        term.press("Enter")
+        screen = term.waitFor("Kahvi ")
+        #expect(screen.contains("8,70 €"))
+        term.type(packaged.barcodes[0])
+        term.press("Enter")
+        term.waitFor(packaged.name)
+        term.type("103")
+        term.press("Enter")
+        term.waitFor("Tee ")
+        term.type("10%d")
+        screen = term.waitFor("-10%")
+        let total = 870 + packaged.price + 280 - 28
+        #expect(screen.contains("TOTAL " + euro(total)))
+
+        // Park it, see it listed, resume it.
+        term.type("p")
+        screen = term.waitFor("Parked as")
+        #expect(screen.contains("Parked sales:") && !screen.contains("Kahvi "))
+        term.type("p")
+        screen = term.waitFor("Resumed parked sale")
+        #expect(screen.contains("Kahvi ") && screen.contains("TOTAL " + euro(total)))
+
+        // kassad dies mid-sale: the register says so and refuses input, then shows the same sale.
+        daemon.kill9()
+        term.waitFor("NO CONNECTION TO KASSAD")
+        term.type("101")
+        term.press("Enter")
+        term.waitFor("No connection: input refused")
+        try daemon.start()
+        screen = term.waitFor("TOTAL " + euro(total))
+        #expect(screen.contains("Kahvi ") && screen.contains("Tee ") && screen.contains(packaged.name) && screen.contains("online"))
+
+        // Pay: F2 (console sequence) to the payment screen, 5,00 by card, the rest in cash.
+        term.bytes(consoleF(2))
+        term.waitFor("PAYMENT")
+        term.type("5k")
+        term.waitFor("Paid 5,00 €")
+        let c = try daemon.client()
+        let cashDue = try c.call("sale.get")["cash_due"]?.intValue ?? 0
+        term.type("50")
+        term.press("Enter")
+        screen = term.waitFor("CHANGE " + euro(5000 - cashDue))
+        #expect(screen.contains("Paid " + euro(5500)) && screen.contains("Receipt 1 ·"))
+        #expect(try c.call("sale.get") == .null)
+
+        // Refund the tea (line 3) in cash: a cashier needs a supervisor's PIN.
+        term.type("m1")
+        term.waitFor("Receipt number: _")
+        term.type("1")
+        term.press("Enter")
+        term.waitFor("Lines to refund")
+        term.type("3")
+        term.press("Enter")
+        term.waitFor("Refund to: Enter cash, k card")
+        term.press("Enter")
+        term.waitFor("Supervisor PIN: _")
+        term.type("2222")
+        term.press("Enter")
+        screen = term.waitFor("Refund 1: paid out " + euro(250))
+        #expect(screen.contains("Tee"))
+        term.press("Escape")
+        term.waitFor("Code: _")
+
+        // The printer runs out of paper: an alarm row nobody can miss.
+        printer.paperOut = true
+        screen = term.waitFor("PAPER OUT — the receipt printer is out of paper")
+        #expect(screen.split(separator: "\n").first?.contains("Printer PAPER OUT") == true)
+        printer.paperOut = false
+        term.waitFor("Printer ok")
+    }
+}
