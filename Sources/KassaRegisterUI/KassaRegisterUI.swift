@@ -28,7 +28,7 @@ public enum RegisterProgram {
         Terminal.installSignalHandlers()
         defer { terminal.restore() }
 
-        let app = RegisterApp(makeKey: randomKey)
+        let app = RegisterApp(makeKey: IdempotencyKey.random)
         var connection: Connection?
         var nextAttempt: Int64 = 0
         var decoder = KeyDecoder()
@@ -90,17 +90,5 @@ public enum RegisterProgram {
                 nextAttempt = now + 200
             }
         }
-    }
-
-    /// 128 random bits in hex: an idempotency key, so a retried request never sells twice.
-    static func randomKey() -> String {
-        var bytes = [UInt8](repeating: 0, count: 16)
-        let fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)
-        if fd >= 0 {
-            _ = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, 16) }
-            close(fd)
-        }
-        let digits = Array("0123456789abcdef")
-        return String(bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] })
     }
 }
