@@ -70,7 +70,7 @@ enum DemoCommand {
                 waitpid(pid, &status, 0)
             }
             do { try RegisterProgram.run(socket: socket) } catch { throw CommandFailure(.failure, "\(error)") }
-            print("kassa demo: stopped (kassad's log: \(dir)/kassad.log)")
+            print(given == nil ? "kassa demo: stopped" : "kassa demo: stopped (kassad's log: \(dir)/kassad.log)")
             return .ok
         }
         let packaged = DemoCatalog.items.first { !$0.barcodes.isEmpty }

@@ -19,6 +19,8 @@ final class TmuxTerminal {
         let line = (["env", "TERM=linux"] + command).map { "'\($0)'" }.joined(separator: " ")
         let status = run(["new-session", "-d", "-x", "\(width)", "-y", "\(height)", "-s", "register", line])
         guard status == 0 else { throw DaemonError("tmux new-session failed: \(status)") }
+        // Keep the pane when the program ends, so its last words can be read.
+        run(["set-option", "-t", "register", "remain-on-exit", "on"])
     }
 
     deinit {
@@ -182,5 +184,16 @@ private func consoleF(_ n: Int) -> [UInt8] { [0x1B, 0x5B, 0x5B, 0x40 + UInt8(n)]
         #expect(screen.split(separator: "\n").first?.contains("Printer PAPER OUT") == true)
         printer.paperOut = false
         term.waitFor("Printer ok")
+    }
+
+    @Test func kassaDemoOnATerminalOpensTheRegisterOnADemoKassad() throws {
+        let term = try TmuxTerminal(command: [Run.binary("kassa"), "demo"])
+        term.waitFor("Enter your PIN or swipe your badge")
+        term.type("1111")
+        term.press("Enter")
+        let screen = term.waitFor("Anna (cashier)")
+        #expect(screen.contains("demo-1") && screen.contains("Printer ok"))
+        term.press("C-c")
+        term.waitFor("kassa demo: stopped")
     }
 }
