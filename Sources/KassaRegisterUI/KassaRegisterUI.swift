@@ -17,6 +17,9 @@ public enum RegisterProgram {
         public var description: String
     }
 
+    /// How often an unchanged screen is written again whole.
+    static let repaintMilliseconds: Int64 = 10_000
+
     /// Runs the register on the controlling terminal until Ctrl-C (or SIGTERM); the terminal is
     /// restored on the way out.
     public static func run(socket path: String) throws(Failure) {
@@ -35,6 +38,7 @@ public enum RegisterProgram {
         var shown: ScreenBuffer?
         var size = terminal.size
         var input = [UInt8](repeating: 0, count: 4096)
+        var lastRepaint: Int64 = 0
 
         while !app.quitRequested {
             var now = monotonicMilliseconds()
@@ -60,6 +64,11 @@ public enum RegisterProgram {
             if screen != shown {
                 terminal.write(screen.render(over: shown))
                 shown = screen
+                lastRepaint = now
+            } else if now - lastRepaint >= Self.repaintMilliseconds {
+                // Kernel messages on tty1 or anything else written past us: painted over.
+                terminal.write(screen.render(over: nil, clear: false))
+                lastRepaint = now
             }
 
             var fds = [pollfd(fd: terminal.input, events: Int16(POLLIN), revents: 0)]

@@ -96,11 +96,13 @@ public struct ScreenBuffer: Equatable, Sendable {
 
     /// Terminal output that turns `previous` (what is on the screen now; nil when unknown) into
     /// this buffer: only changed rows are rewritten, each from column 1 with explicit
-    /// positioning, so stray output on the terminal never shifts anything for long.
-    public func render(over previous: ScreenBuffer?) -> [UInt8] {
+    /// positioning, so stray output on the terminal never shifts anything for long. Without a
+    /// `previous` every row is written, after clearing the screen when `clear` is set (a resize,
+    /// Ctrl-L); without clearing, a repaint over garbage does not flicker.
+    public func render(over previous: ScreenBuffer?, clear: Bool = true) -> [UInt8] {
         var out = "\u{1B}[?25l"
         let full = previous == nil || previous!.width != width || previous!.height != height
-        if full { out += "\u{1B}[0m\u{1B}[2J" }
+        if full && clear { out += "\u{1B}[0m\u{1B}[2J" }
         var current: Style?
         for r in 0..<height {
             if !full, previous!.cells[r] == cells[r] { continue }

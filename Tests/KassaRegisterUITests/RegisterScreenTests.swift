@@ -149,3 +149,22 @@ import Testing
         #expect(s.text == "bad?[2Jname")
     }
 }
+
+@Suite struct Redrawing {
+    @Test func ctrlLAsksForAWholeNewScreen() {
+        let (app, kassad) = connectedRegister()
+        app.needsFullRedraw = false
+        let before = kassad.requests.count
+        app.handle(.control("l"), now: 0)
+        #expect(app.needsFullRedraw)
+        #expect(kassad.requests.count == before)
+    }
+
+    @Test func aRepaintWithoutClearingWritesEveryRowButDoesNotBlankTheScreen() {
+        var s = ScreenBuffer(width: 10, height: 3)
+        s.put("x", row: 2, column: 0)
+        let text = String(decoding: s.render(over: nil, clear: false), as: UTF8.self)
+        #expect(!text.contains("\u{1B}[2J"))
+        #expect(text.contains("\u{1B}[1;1H") && text.contains("\u{1B}[2;1H") && text.contains("\u{1B}[3;1H"))
+    }
+}

@@ -62,17 +62,27 @@ final class TmuxTerminal {
         return (try? String(contentsOfFile: capture, encoding: .utf8)) ?? ""
     }
 
+    /// The window's new size, as when a terminal emulator is resized.
+    func resize(width: Int, height: Int) { run(["resize-window", "-t", "register", "-x", "\(width)", "-y", "\(height)"]) }
+
     /// Waits until the screen shows `text` and returns that screen.
     @discardableResult
     func waitFor(_ text: String, timeout: TimeInterval = 10, sourceLocation: SourceLocation = #_sourceLocation) -> String {
+        waitUntil("\"\(text)\"", timeout: timeout, sourceLocation: sourceLocation) { $0.contains { $0.contains(text) } }
+    }
+
+    /// Waits until the screen's rows satisfy `condition` and returns that screen.
+    @discardableResult
+    func waitUntil(_ what: String, timeout: TimeInterval = 10, sourceLocation: SourceLocation = #_sourceLocation,
+                   _ condition: ([Substring]) -> Bool) -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var last = ""
         while Date() < deadline {
             last = screen
-            if last.contains(text) { return last }
+            if condition(last.split(separator: "\n", omittingEmptySubsequences: false)) { return last }
             usleep(30_000)
         }
-        Issue.record("the screen never showed \"\(text)\"; it shows:\n\(last)", sourceLocation: sourceLocation)
+        Issue.record("the screen never showed \(what); it shows:\n\(last)", sourceLocation: sourceLocation)
         return last
     }
 }
@@ -104,11 +114,19 @@ private func consoleF(_ n: Int) -> [UInt8] { [0x1B, 0x5B, 0x5B, 0x40 + UInt8(n)]
         term.waitFor("Float in the drawer: _")
         term.type("100")
         term.press("Enter")
-        term.waitFor("Shift 1")
+        var screen = term.waitFor("Shift 1")
+
+        // A resize lays the screen out again for the new size, and back.
+        term.resize(width: 100, height: 30)
+        term.waitUntil("the entry and key hints on rows 29 and 30") { rows in
+            rows.count >= 30 && rows[29].contains("? help") && rows[28].contains("Code: _") && rows[0].count > 90
+        }
+        term.resize(width: 80, height: 25)
+        term.waitUntil("the key hints back on row 25") { rows in rows.count >= 25 && rows[24].contains("? help") }
 
         // The help screen from the console's F1.
         term.bytes(consoleF(1))
-        var screen = term.waitFor("Keys (any key returns)")
+        screen = term.waitFor("Keys (any key returns)")
         #expect(screen.contains("F3 v") && screen.contains("void the selected line"))
         term.press("Escape")
         term.waitFor("Code: _")
