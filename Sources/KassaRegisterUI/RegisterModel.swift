@@ -157,9 +157,9 @@ public struct RegisterModel: Sendable {
 
     public func money(_ minor: Int64) -> String { moneyFormat.format(minor, currency: currency) }
 
-    /// The line actions apply to: the selection, or else the last line not voided.
+    /// The line actions apply to: the selection unless voided, or else the last line not voided.
     public var targetLine: Int? {
-        if let s = selectedLine, let sale, sale.lines.contains(where: { $0.line == s }) { return s }
+        if let s = selectedLine, let sale, sale.lines.contains(where: { $0.line == s && !$0.voided }) { return s }
         return sale?.lines.last { !$0.voided }?.line
     }
 

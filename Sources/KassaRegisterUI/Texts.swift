@@ -99,7 +99,7 @@ public struct Texts: Sendable {
         trainingOn: "Harjoitustila päällä", trainingOff: "Harjoitustila pois", loggedOut: "Kirjauduttu ulos",
         nothingToDo: "Ei tehtävää", notANumber: "Virheellinen syöte",
         scrollHint: "PgUp/PgDn selaa, Esc takaisin", helpTitle: "Näppäimet",
-        hintSale: "? ohje  t maksu  v mitätöi  d ale  o hinta  p pysäköi  c peru  m valikko l ulos",
+        hintSale: "? ohje  t maksu  v mitätöi  d ale  p pysäköi  c peru  m valikko  l ulos",
         hintPayment: "Enter käteinen  x tasan  n seur. seteli  k kortti  c peru  Esc takaisin",
         hintLogin: "Enter kirjaudu  ? ohje", hintOther: "Enter ok  Esc takaisin")
 }

@@ -113,3 +113,17 @@ import Testing
         #expect(kassad.last.args["lines"] == [["line": 1, "quantity": 1], ["line": 0, "quantity": 3]])
     }
 }
+
+@Suite struct LineSelection {
+    @Test func actionsApplyToTheSelectedLineAndAfterAVoidToTheLastLiveOne() {
+        let lines = [line(0, "Kahvi", price: 290), line(1, "Tee", price: 280)]
+        let (app, kassad) = connectedRegister(sale: sale(lines))
+        #expect(app.model.targetLine == 1)
+        app.handle(.up, now: 0)
+        #expect(app.model.targetLine == 0)
+        app.handle(.character("v"), now: 0)
+        #expect(kassad.last.op == "sale.void_line" && kassad.last.args["line"] == 0)
+        answer(app, kassad.last, sale([line(0, "Kahvi", price: 290, voided: true), line(1, "Tee", price: 280)]))
+        #expect(app.model.targetLine == 1)
+    }
+}

@@ -27,8 +27,12 @@ private func all(_ t: Texts) -> [(String, String)] {
     @Test func keyHintsAndBannersFitAnEightyColumnConsole() {
         for language in Language.allCases {
             let t = language.texts
-            for line in [t.hintSale, t.hintPayment, t.hintLogin, t.hintOther, t.trainingBanner, t.disconnected, t.tenderHint] {
+            for line in [t.trainingBanner, t.disconnected, t.tenderHint] {
                 #expect(line.count + 1 <= RegisterScreen.minimumWidth, "\(language): \(line)")
+            }
+            // Hints sit on the bottom row after a space, whose last cell is never written.
+            for line in [t.hintSale, t.hintPayment, t.hintLogin, t.hintOther] {
+                #expect(line.count + 2 <= RegisterScreen.minimumWidth, "\(language): \(line)")
             }
         }
     }
