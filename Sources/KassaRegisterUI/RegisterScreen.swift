@@ -111,8 +111,8 @@ public enum RegisterScreen {
         let t = app.texts
         let m = app.model
         let style: Style = m.connection != .connected ? Style(.white, on: .red, bright: true) : (m.training ? .training : .statusBar)
-        var left = " " + m.registerName
-        if m.training { left += " │ " + t.training }
+        // In training the word takes the register name's place, so the shift still fits.
+        var left = " " + (m.training ? t.training : m.registerName)
         left += " │ " + (m.operatorName.map { $0 + (m.operatorRole.map { " (\($0))" } ?? "") } ?? t.noOperator)
         left += " │ " + (m.shiftNumber.map { t.shift + " \($0)" } ?? t.noShift)
         let connection = m.connection == .connected ? t.online : t.offline
