@@ -57,6 +57,7 @@ public final class RegisterApp {
     private var waiting: [Int64: (Result<JSONValue, IPCError>) -> Void] = [:]
     private var nextID: Int64 = 1
     private var lastInput: Int64 = 0
+    private var activitySeen = false
     /// Keys typed while a request is unanswered wait for its answer, so that a key acts on the
     /// state the keys before it made (a scan, then at once `p` parks that sale).
     private var typedAhead: [Key] = []
@@ -130,6 +131,8 @@ public final class RegisterApp {
         case "sale.changed":
             model.apply(sale: data)
             followSale()
+            // A scan on kassad's own scanner is the cashier at work too.
+            activitySeen = true
         case "sale.completed":
             model.lastCompleted = CompletedView(json: data)
         case "operator.changed":
@@ -224,6 +227,10 @@ public final class RegisterApp {
 
     /// Called about once a second and after every key: locks an idle register.
     public func tick(now: Int64) {
+        if activitySeen {
+            activitySeen = false
+            if case .locked = mode {} else { lastInput = now }
+        }
         guard let idle = idleLockSeconds, model.operatorName != nil, model.connection == .connected else { return }
         if case .locked = mode { return }
         if case .login = mode {
@@ -273,7 +280,7 @@ public final class RegisterApp {
             menuKey(key)
         case .help(let back):
             mode = back
-        case .text(let title, let lines, let back):
+        case .text(_, let lines, let back):
             switch key {
             case .up, .pageUp: model.scrollTop = max(0, model.scrollTop - (key == .up ? 1 : 10))
             case .down, .pageDown: model.scrollTop = min(max(0, lines.count - 1), model.scrollTop + (key == .down ? 1 : 10))
@@ -281,7 +288,6 @@ public final class RegisterApp {
                 model.scrollTop = 0
                 mode = back
             }
-            _ = title
         case .prompt(let prompt, let back):
             promptKey(key, prompt, back)
         }

@@ -32,8 +32,7 @@ public enum RegisterScreen {
         let body = top..<max(top, separator)
 
         if m.connection != .connected {
-            let text = m.connection == .connecting && m.registerName.isEmpty ? t.disconnected : t.disconnected
-            s.put(TextLayout.center(text, in: width), row: body.lowerBound + body.count / 2, column: 0, style: .alarm)
+            s.put(TextLayout.center(t.disconnected, in: width), row: body.lowerBound + body.count / 2, column: 0, style: .alarm)
             s.bar(messageRow, " " + t.inputRefused, style: .alarm)
             s.bar(hints, "", style: .heading)
             return s

@@ -127,3 +127,16 @@ import Testing
         #expect(app.model.targetLine == 1)
     }
 }
+
+@Suite struct IdleLock {
+    @Test func scansFromKassadsOwnScannerKeepTheScreenUnlocked() {
+        let (app, _) = connectedRegister(config: ["language": "en", "money_format": "finnish", "idle_lock": "60"])
+        app.handle(.character("1"), now: 0)
+        app.receive(.event(Event(name: "sale.changed", seq: 5, data: sale([line(0, "Kahvi", price: 290)]))))
+        app.tick(now: 50_000)
+        app.tick(now: 100_000)
+        if case .sale = app.mode {} else { Issue.record("a scan 50 s ago must not lock a 60 s idle lock") }
+        app.tick(now: 111_000)
+        if case .locked = app.mode {} else { Issue.record("60 s after the scan it locks") }
+    }
+}
