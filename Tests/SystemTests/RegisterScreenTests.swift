@@ -93,18 +93,35 @@ private func consoleF(_ n: Int) -> [UInt8] { [0x1B, 0x5B, 0x5B, 0x40 + UInt8(n)]
 @Suite(.serialized) struct RegisterScreenSystemTests {
     private func euro(_ minor: Int64) -> String { MoneyFormat.finnish.format(minor, currency: .EUR) }
 
-    @Test func aCashierSellsPaysSplitRefundsParksSurvivesARestartAndSeesPaperOut() throws {
+    @Test func aShiftAtTheConsoleFromABadgeSwipeThroughSalesRefundParkAndRestartToPaperOut() throws {
         let printer = try FakeNetworkPrinter()
         defer { printer.stop() }
+        let cardReader = FakeSerialDevice()
         let daemon = Daemon()
         let config = daemon.directory + "/kassa.conf"
-        try "[device.printer]\ntcp = 127.0.0.1:\(printer.port)\nstatus_poll = 1s\n".write(toFile: config, atomically: true, encoding: .utf8)
+        try "[device.printer]\ntcp = 127.0.0.1:\(printer.port)\nstatus_poll = 1s\n\n[device.card_reader]\nserial = \(cardReader.path)\n"
+            .write(toFile: config, atomically: true, encoding: .utf8)
         daemon.setArguments(["--demo", "--config", config])
         try daemon.start()
+        let technician = try daemon.client()
+        _ = try technician.call("technician", args: ["pin": "3333"])
+        let badge = "6012345678901234"
+        _ = try technician.call("operator.set_badge", args: ["id": "anna", "card": .string(badge)])
         let packaged = DemoCatalog.items.first { !$0.barcodes.isEmpty && $0.unit == .piece && $0.name.count < 30 }!
         let term = try TmuxTerminal(command: [Run.binary("kassa"), "register", "--socket", daemon.socket])
 
-        // Log in with a PIN; open the shift from the menu.
+        // A badge swipe logs in; log out; log in with a PIN; open the shift from the menu.
+        term.waitFor("Enter your PIN or swipe your badge")
+        var swiped = false
+        for _ in 0..<100 where !swiped {
+            swiped = try technician.call("devices.list").arrayValue?.contains {
+                $0["kind"]?.stringValue == "card_reader" && $0["state"]?.stringValue == "idle"
+            } == true
+            if !swiped { usleep(30_000) }
+        }
+        cardReader.write("%B\(badge)^STAFF/ANNA^9912101?;\(badge)=9912101?\r")
+        term.waitFor("Anna (cashier)")
+        term.type("l")
         term.waitFor("Enter your PIN or swipe your badge")
         term.type("1111")
         term.waitFor("PIN: ****_")
