@@ -17,7 +17,7 @@ public enum RegisterScreen {
         statusLine(&s, app)
         var top = 1
         for alarm in m.alarms.prefix(2) {
-            s.bar(top, " ⚠ " + alarmText(alarm, t) + " — " + alarm.message, style: .alarm)
+            s.bar(top, " !! " + alarmText(alarm, t) + " - " + alarm.message, style: .alarm)
             top += 1
         }
         if m.training || m.sale?.training == true {

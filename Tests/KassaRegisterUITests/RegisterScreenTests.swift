@@ -54,19 +54,19 @@ import Testing
                                  data: ["id": "p", "kind": "printer", "state": "error", "status": ["paper_out"], "power": "online"])))
         var s = RegisterScreen.draw(app, width: 80, height: 25)
         #expect(s.text(row: 1).contains("JOURNAL_READ_ONLY"))
-        #expect(s.text(row: 2).contains("PAPER OUT — the receipt printer is out of paper"))
+        #expect(s.text(row: 2).contains("PAPER OUT - the receipt printer is out of paper"))
         #expect(s.cells[2][0].style == .alarm && Style.alarm.blink)
         #expect(s.text(row: 0).contains("Printer PAPER OUT"))
         app.receive(.event(Event(name: "alarm", seq: 5, data: ["code": "paper_out", "message": "", "active": false])))
         s = RegisterScreen.draw(app, width: 80, height: 25)
-        #expect(!s.text.contains("PAPER OUT —"))
+        #expect(!s.text.contains("PAPER OUT -"))
     }
 
     @Test func trainingModeIsUnmistakable() {
         let (app, _) = connectedRegister(training: true)
         let s = RegisterScreen.draw(app, width: 80, height: 25)
         #expect(s.text(row: 0).contains("TRAINING"))
-        #expect(s.text(row: 1).contains("TRAINING MODE — NOT A REAL SALE"))
+        #expect(s.text(row: 1).contains("TRAINING MODE - NOT A REAL SALE"))
         #expect(s.cells[0][0].style == .training && s.cells[1][0].style == .training)
     }
 

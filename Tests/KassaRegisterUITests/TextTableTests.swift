@@ -50,3 +50,33 @@ private func all(_ t: Texts) -> [(String, String)] {
         }
     }
 }
+
+/// The Linux console draws from a font of at most 512 glyphs: ASCII, Latin-1, €, and the line
+/// and block characters the layout uses. Anything else would show as a blank or a diamond.
+@Suite struct ConsoleGlyphs {
+    static let layoutGlyphs: Set<Character> = ["€", "│", "─", "▲", "▼", "█", "▀", "▄", "↑", "↓", "·"]
+
+    static func drawable(_ c: Character) -> Bool {
+        c.unicodeScalars.allSatisfy { (0x20...0x7E).contains($0.value) || (0xA0...0xFF).contains($0.value) } || layoutGlyphs.contains(c)
+    }
+
+    @Test func everyTextAndGlyphTheRegisterShowsIsInTheConsoleFont() {
+        var texts: [String] = []
+        for language in Language.allCases {
+            texts += Mirror(reflecting: language.texts).children.compactMap { $0.value as? String }
+            texts += (KeyBindings.sale + KeyBindings.payment).map { $0.text(language) + $0.keyNames }
+            texts += KeyBindings.MenuItem.allCases.map { $0.text(language) }
+        }
+        texts += BigText.glyphs.values.flatMap { $0 }
+        for text in texts {
+            #expect(text.allSatisfy(Self.drawable), "not in the console font: \(text)")
+        }
+    }
+
+    @Test func aWholeScreenUsesOnlyDrawableCharacters() {
+        let (app, _) = connectedRegister(sale: sale((0..<30).map { line($0, "Item \($0)", price: 100) }),
+                                         alarms: [["code": "paper_out", "message": "out of paper", "active": true]], training: true)
+        let s = RegisterScreen.draw(app, width: 80, height: 25)
+        #expect(s.text.allSatisfy { $0 == "\n" || Self.drawable($0) })
+    }
+}

@@ -228,7 +228,7 @@ private func consoleF(_ n: Int) -> [UInt8] { [0x1B, 0x5B, 0x5B, 0x40 + UInt8(n)]
 
         // The printer runs out of paper: an alarm row nobody can miss.
         printer.paperOut = true
-        screen = term.waitFor("PAPER OUT — the receipt printer is out of paper")
+        screen = term.waitFor("PAPER OUT - the receipt printer is out of paper")
         #expect(screen.split(separator: "\n").first?.contains("Printer PAPER OUT") == true)
         printer.paperOut = false
         term.waitFor("Printer ok")
