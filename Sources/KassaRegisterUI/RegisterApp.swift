@@ -203,7 +203,7 @@ public final class RegisterApp {
                     }, back: back)
                     return
                 }
-                show(e.message, error: true)
+                show(texts.heading(e.code) + ": " + e.message, error: true)
             }
         }
     }

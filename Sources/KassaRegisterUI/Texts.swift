@@ -1,3 +1,5 @@
+import KassaIPC
+
 /// The languages the register speaks; chosen by kassad's `language` setting (`en` or `fi`).
 public enum Language: String, Sendable, CaseIterable {
     case en, fi
@@ -29,6 +31,9 @@ public struct Texts: Sendable {
     public var confirmCancel, confirmZ, resumeWhich, percentOrAmount, newPrice, parkedAs, resumed, drawerOpened: String
     public var shiftOpened, shiftClosed, expected, overShort, done, reprinted, refunded, paidOut, menu, help, back: String
     public var trainingOn, trainingOff, loggedOut, nothingToDo, notANumber, scrollHint, helpTitle: String
+    // What a refusal from kassad is, before kassad's own words (which are English).
+    public var errorWrongPin, errorForbidden, errorNotFound, errorRefused, errorDevice, errorClock, errorReadOnly: String
+    public var errorCardDeclined, errorCardNotCharged, errorOther: String
     // The key hints on the bottom line; the help screen lists everything.
     public var hintSale, hintPayment, hintLogin, hintOther: String
 
@@ -63,6 +68,9 @@ public struct Texts: Sendable {
         trainingOn: "Training mode on", trainingOff: "Training mode off", loggedOut: "Logged out",
         nothingToDo: "Nothing to do here", notANumber: "Not a valid entry",
         scrollHint: "PgUp/PgDn scroll, Esc back", helpTitle: "Keys",
+        errorWrongPin: "Wrong PIN", errorForbidden: "Not allowed", errorNotFound: "Not found", errorRefused: "Refused",
+        errorDevice: "Device away", errorClock: "Clock behind: selling paused", errorReadOnly: "Journal read-only",
+        errorCardDeclined: "Card declined", errorCardNotCharged: "Card not charged", errorOther: "Error",
         hintSale: "? help  t pay  v void  d disc  o price  p park  c cancel  m menu  l logout",
         hintPayment: "Enter cash  x exact  n next note  k card  c cancel  Esc back  ? help",
         hintLogin: "Enter log in  ? help", hintOther: "Enter ok  Esc back")
@@ -99,7 +107,29 @@ public struct Texts: Sendable {
         trainingOn: "Harjoitustila päällä", trainingOff: "Harjoitustila pois", loggedOut: "Kirjauduttu ulos",
         nothingToDo: "Ei tehtävää", notANumber: "Virheellinen syöte",
         scrollHint: "PgUp/PgDn selaa, Esc takaisin", helpTitle: "Näppäimet",
+        errorWrongPin: "Väärä PIN", errorForbidden: "Ei sallittu", errorNotFound: "Ei löydy", errorRefused: "Hylätty",
+        errorDevice: "Laite ei käytettävissä", errorClock: "Kello jäljessä: myynti tauolla",
+        errorReadOnly: "Päiväkirja vain luettavissa", errorCardDeclined: "Kortti hylätty",
+        errorCardNotCharged: "Korttia ei veloitettu", errorOther: "Virhe",
         hintSale: "? ohje  t maksu  v mitätöi  d ale  p pysäköi  c peru  m valikko  l ulos",
         hintPayment: "Enter käteinen  x tasan  n seur. seteli  k kortti  c peru  Esc takaisin",
         hintLogin: "Enter kirjaudu  ? ohje", hintOther: "Enter ok  Esc takaisin")
+}
+
+extension Texts {
+    /// The heading a refusal is shown under, in this table's language.
+    public func heading(_ code: ErrorCode) -> String {
+        switch code {
+        case .wrongPin: return errorWrongPin
+        case .forbidden, .notLoggedIn, .pinRequired: return errorForbidden
+        case .notFound: return errorNotFound
+        case .conflict, .refused, .badArgs, .cardPaymentPending: return errorRefused
+        case .deviceUnavailable: return errorDevice
+        case .clockBehind: return errorClock
+        case .readOnly: return errorReadOnly
+        case .cardDeclined: return errorCardDeclined
+        case .cardNotCharged: return errorCardNotCharged
+        default: return errorOther
+        }
+    }
 }

@@ -140,3 +140,13 @@ import Testing
         if case .locked = app.mode {} else { Issue.record("60 s after the scan it locks") }
     }
 }
+
+@Suite struct Refusals {
+    @Test func aRefusalIsHeadedInTheRegistersLanguageBeforeKassadsWords() {
+        let (app, kassad) = connectedRegister(config: ["language": "fi", "money_format": "finnish"])
+        type(app, "999\r")
+        refuse(app, kassad.last, .notFound, "no item with code 999")
+        #expect(RegisterScreen.draw(app, width: 80, height: 25).text.contains("Ei löydy: no item with code 999"))
+        #expect(app.message?.isError == true)
+    }
+}
