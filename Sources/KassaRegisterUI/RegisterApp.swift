@@ -407,11 +407,9 @@ public final class RegisterApp {
             let current = model.targetLine ?? sale.lines.count - 1
             let next = action == .selectUp ? max(0, current - 1) : min(sale.lines.count - 1, current + 1)
             model.selectedLine = next
-        case .pageUp:
-            model.scrollTop = max(0, model.scrollTop - 10)
-            model.selectedLine = nil
-        case .pageDown:
-            model.scrollTop += 10
+        case .pageUp, .pageDown:
+            let count = model.sale?.lines.count ?? 0
+            model.scrollBack = action == .pageUp ? min(count, model.scrollBack + 10) : max(0, model.scrollBack - 10)
         case .clear:
             entry = ""
             model.selectedLine = nil
@@ -436,7 +434,6 @@ public final class RegisterApp {
         }) { [unowned self] r in
             model.apply(sale: r)
             model.selectedLine = nil
-            model.scrollTop = .max
         }
     }
 

@@ -150,7 +150,11 @@ public struct RegisterModel: Sendable {
     public var lastTouchedLine: Int?
     /// The line the cursor keys select (void, discount, price); nil means the last live line.
     public var selectedLine: Int?
+    /// The first row of a text view (a report, a receipt).
     public var scrollTop = 0
+    /// How many lines the sale is scrolled back by hand (PgUp) from where it follows the last
+    /// scanned or selected line; any change to the sale follows again.
+    public var scrollBack = 0
     public var cardPending = false
 
     public init() {}
@@ -165,6 +169,7 @@ public struct RegisterModel: Sendable {
 
     mutating func apply(sale json: JSONValue) {
         let new = SaleView(json: json)
+        if new != sale { scrollBack = 0 }
         if let new {
             let old = sale
             if old?.id != new.id { selectedLine = nil }

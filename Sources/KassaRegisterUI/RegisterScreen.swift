@@ -185,11 +185,12 @@ public enum RegisterScreen {
             }
             return
         }
-        var top = min(m.scrollTop, max(0, sale.lines.count - visible))
-        if let target = m.selectedLine ?? m.lastTouchedLine, let index = sale.lines.firstIndex(where: { $0.line == target }) {
-            if index < top { top = index }
-            if index >= top + visible { top = index - visible + 1 }
+        // Follow the newest lines, or the selected or last changed one; then PgUp's scroll back.
+        var top = max(0, sale.lines.count - visible)
+        if let target = m.selectedLine ?? m.lastTouchedLine, let index = sale.lines.firstIndex(where: { $0.line == target }), index < top {
+            top = index
         }
+        top = max(0, top - m.scrollBack)
         for (i, l) in sale.lines.dropFirst(top).prefix(visible).enumerated() {
             var price = m.moneyFormat.number(l.unitPrice, currency: m.currency)
             if l.unitPrice != l.catalogPrice { price = "*" + price }

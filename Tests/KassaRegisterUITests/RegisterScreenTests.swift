@@ -168,3 +168,21 @@ import Testing
         #expect(text.contains("\u{1B}[1;1H") && text.contains("\u{1B}[2;1H") && text.contains("\u{1B}[3;1H"))
     }
 }
+
+@Suite struct Scrolling {
+    @Test func pageUpAndPageDownScrollALongSaleByHand() {
+        let (app, _) = connectedRegister(sale: sale((0..<40).map { line($0, "Item \($0)", price: 100) }))
+        app.handle(.pageUp, now: 0)
+        var s = RegisterScreen.draw(app, width: 80, height: 25)
+        #expect(!s.text.contains("Item 39"))
+        #expect(s.text.contains("Item 20 "))
+        app.handle(.pageUp, now: 0)
+        app.handle(.pageUp, now: 0)
+        app.handle(.pageUp, now: 0)
+        s = RegisterScreen.draw(app, width: 80, height: 25)
+        #expect(s.text.contains("Item 0 "))
+        for _ in 0..<6 { app.handle(.pageDown, now: 0) }
+        s = RegisterScreen.draw(app, width: 80, height: 25)
+        #expect(s.text.contains("Item 39"))
+    }
+}
