@@ -560,25 +560,7 @@ public final class RegisterApp {
         }
         switch item {
         case .refund:
-            ask(Prompt(label: texts.receiptNumber, input: .digits) { [unowned self] t in
-                guard let receipt = Int64(t) else { return show(texts.notANumber, error: true) }
-                ask(Prompt(label: texts.refundLines, input: .text) { [unowned self] t in
-                    guard let lines = Entry.refundLines(t) else { return show(texts.notANumber, error: true) }
-                    let refund = { [unowned self] (tender: String) in
-                        mode = .sale
-                        let args: JSONObject = ["receipt": .int(receipt), "tender": .string(tender),
-                                                "lines": .array(lines.map { ["line": .int($0.line), "quantity": .int($0.quantity)] })]
-                        request("refund", args, mutating: true) { [unowned self] r in
-                            let summary = texts.refunded + " \(r["refund"]?.intValue ?? 0): " + texts.paidOut + " "
-                                + model.money(r["paid_out"]?.intValue ?? r["total"]?.intValue ?? 0)
-                            show(summary)
-                            mode = .text(title: summary, lines: self.lines(r["text"]), back: .sale)
-                        }
-                    }
-                    ask(Prompt(label: texts.refundTender, input: .confirm, onEnter: { _ in refund("cash") },
-                               onKey: [.character("k"): { _ in refund("card") }, .function(4): { _ in refund("card") }]), back: .sale)
-                }, back: .sale)
-            }, back: .sale)
+            startRefund()
         case .noSale:
             request("drawer.no_sale", mutating: true) { [unowned self] _ in show(texts.drawerOpened) }
         case .cashIn, .cashOut:
@@ -628,6 +610,54 @@ public final class RegisterApp {
                 if let n = Int64(t) { reprint(n) } else { show(texts.notANumber, error: true) }
             }, back: .sale)
         }
+    }
+
+    /// Refund: the receipt's number, its lines shown as the refund counts them, which lines, and
+    /// the tender; a cashier is asked for a supervisor's PIN on the way.
+    private func startRefund() {
+        ask(Prompt(label: texts.receiptNumber, input: .digits) { [unowned self] t in
+            guard let receipt = Int64(t) else { return show(texts.notANumber, error: true) }
+            request("receipt.get", ["receipt": .int(receipt)]) { [unowned self] r in
+                let shown = Mode.text(title: texts.receipt + " \(receipt)", lines: receiptLines(r), back: .sale)
+                ask(Prompt(label: texts.refundLines, input: .text) { [unowned self] t in
+                    guard let lines = Entry.refundLines(t) else {
+                        mode = .sale
+                        return show(texts.notANumber, error: true)
+                    }
+                    let refund = { [unowned self] (tender: String) in
+                        mode = .sale
+                        let args: JSONObject = ["receipt": .int(receipt), "tender": .string(tender),
+                                                "lines": .array(lines.map { ["line": .int($0.line), "quantity": .int($0.quantity)] })]
+                        request("refund", args, mutating: true) { [unowned self] r in
+                            let summary = texts.refunded + " \(r["refund"]?.intValue ?? 0): " + texts.paidOut + " "
+                                + model.money(r["paid_out"]?.intValue ?? r["total"]?.intValue ?? 0)
+                            show(summary)
+                            mode = .text(title: summary, lines: self.lines(r["text"]), back: .sale)
+                        }
+                    }
+                    ask(Prompt(label: texts.refundTender, input: .confirm, onEnter: { _ in refund("cash") },
+                               onKey: [.character("k"): { _ in refund("card") }, .function(4): { _ in refund("card") }]), back: shown)
+                }, back: shown)
+            }
+        }, back: .sale)
+    }
+
+    /// A completed sale's lines numbered from 1 as the refund entry counts them, voided ones too.
+    func receiptLines(_ r: JSONValue) -> [String] {
+        let priced = r["priced"]?.arrayValue ?? []
+        var out: [String] = []
+        for (i, l) in (r["lines"]?.arrayValue ?? []).enumerated() {
+            let view = SaleLineView(line: i, name: l["name"]?.stringValue ?? "?", weighed: l["unit"]?.stringValue == "weight",
+                                    quantity: l["quantity"]?.intValue ?? 0, unitPrice: l["unit_price"]?.intValue ?? 0, amount: 0)
+            let voided = l["voided"]?.boolValue == true
+            let amount = voided ? texts.voided : model.money(i < priced.count ? priced[i]["gross"]?.intValue ?? 0 : 0)
+            out.append(TextLayout.pad(String(i + 1), to: 3, alignment: .right) + "  " + TextLayout.pad(view.name, to: 36) + " "
+                       + TextLayout.pad(RegisterScreen.quantity(view, model), to: 10, alignment: .right) + " "
+                       + TextLayout.pad(amount, to: 12, alignment: .right))
+        }
+        out.append("")
+        out.append(TextLayout.pad(texts.total, to: 51) + " " + TextLayout.pad(model.money(r["total"]?.intValue ?? 0), to: 12, alignment: .right))
+        return out
     }
 
     private func promptKey(_ key: Key, _ prompt: Prompt, _ back: Mode) {

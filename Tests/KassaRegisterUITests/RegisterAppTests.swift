@@ -107,6 +107,18 @@ import Testing
         app.handle(.character("m"), now: 0)
         app.handle(.character("1"), now: 0)
         type(app, "12\r")
+        #expect(kassad.last.op == "receipt.get" && kassad.last.args["receipt"] == 12)
+        answer(app, kassad.last, ["receipt": 12, "total": 1070,
+                                  "lines": [["name": "Kahvi", "unit": "piece", "quantity": 3, "unit_price": 290, "voided": false],
+                                            ["name": "Pulla", "unit": "piece", "quantity": 1, "unit_price": 250, "voided": true],
+                                            ["name": "Tee", "unit": "piece", "quantity": 1, "unit_price": 280, "voided": false]],
+                                  "priced": [["gross": 870], .null, ["gross": 200]]])
+        let s = RegisterScreen.draw(app, width: 80, height: 25)
+        #expect(s.text.contains("Receipt 12"))
+        let tee = s.text(row: s.row(containing: "Tee")!)
+        #expect(tee.hasPrefix("    3  Tee") && tee.contains("2,00 €"))
+        #expect(s.text(row: s.row(containing: "Pulla")!).contains("VOID"))
+        #expect(s.text.contains("Lines to refund"))
         type(app, "2 1*3\r")
         app.handle(.character("k"), now: 0)
         #expect(kassad.last.op == "refund" && kassad.last.args["receipt"] == 12 && kassad.last.args["tender"] == "card")
