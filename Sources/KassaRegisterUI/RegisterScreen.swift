@@ -90,11 +90,11 @@ public enum RegisterScreen {
             totals(&s, app, separator: separator, rows: totalRows)
             s.bar(hints, " " + t.hintOther, style: .heading)
         case .help(let back):
-            helpScreen(&s, app, back, rows: body.lowerBound..<(s.height - 1))
+            helpScreen(&s, app, back, rows: body.lowerBound..<max(body.lowerBound, s.height - 1))
             s.bar(hints, " " + t.hintOther, style: .heading)
         case .text(let title, let lines, _):
             s.bar(body.lowerBound, " " + title, style: .heading)
-            let visible = body.count - 1
+            let visible = max(0, body.count - 1)
             let top = min(m.scrollTop, max(0, lines.count - visible))
             for (i, line) in lines.dropFirst(top).prefix(visible).enumerated() {
                 s.put("  " + line, row: body.lowerBound + 1 + i, column: 0)
@@ -173,7 +173,7 @@ public enum RegisterScreen {
                 + TextLayout.pad(disc, to: 9, alignment: .right) + " " + TextLayout.pad(amount, to: 11, alignment: .right)
         }
         s.bar(body.lowerBound, row("#", t.columnItem, t.columnQuantity, t.columnPrice, t.columnDiscount, t.columnAmount), style: .heading)
-        let visible = body.count - 1
+        let visible = max(0, body.count - 1)
         guard let sale = m.sale else {
             s.put("   " + t.noSale, row: body.lowerBound + 2, column: 0, style: .dim)
             s.put("   " + t.quantityHint, row: body.lowerBound + 3, column: 0, style: .dim)
@@ -283,7 +283,7 @@ public enum RegisterScreen {
         for item in KeyBindings.MenuItem.allCases { entries.append(("m \(item.digit)", item.text(language))) }
         s.bar(rows.lowerBound, " " + app.texts.helpTitle + " (" + (language == .fi ? "mikä tahansa näppäin palaa" : "any key returns") + ")",
               style: .heading)
-        let perColumn = rows.count - 1
+        let perColumn = max(1, rows.count - 1)
         let columnWidth = s.width / 2
         for (i, e) in entries.enumerated() {
             let column = i / max(1, perColumn)

@@ -186,3 +186,34 @@ import Testing
         #expect(s.text.contains("Item 39"))
     }
 }
+
+@Suite struct OddSizes {
+    /// A terminal split or shrunk below 80×25 gets a clipped screen, never a crash.
+    @Test func everyScreenDrawsAtEverySizeFromOneByOne() {
+        let lines = (0..<30).map { line($0, "Item \($0)", price: 100) }
+        let (app, kassad) = connectedRegister(sale: sale(lines), alarms: [["code": "paper_out", "message": "out", "active": true],
+                                                                         ["code": "drawer_open", "message": "open", "active": true]],
+                                              training: true)
+        let steps: [() -> Void] = [
+            {},
+            { app.handle(.function(1), now: 0) },
+            { app.handle(.escape, now: 0); app.handle(.character("t"), now: 0); answer(app, kassad.last, sale(lines)) },
+            { app.handle(.escape, now: 0); app.handle(.character("m"), now: 0) },
+            { app.handle(.character("7"), now: 0); answer(app, kassad.last, ["text": .array((0..<40).map { .string("row \($0)") })]) },
+            { app.handle(.escape, now: 0); app.handle(.character("m"), now: 0); app.handle(.character("1"), now: 0) },
+            { app.disconnected() },
+        ]
+        var modes: [String] = []
+        for step in steps {
+            step()
+            modes.append("\(app.mode)".prefix(while: { $0 != "(" }).description)
+            for width in [1, 2, 10, 40, 79, 80] {
+                for height in 1...26 {
+                    let s = RegisterScreen.draw(app, width: width, height: height)
+                    #expect(s.width == width && s.height == height)
+                }
+            }
+        }
+        #expect(modes == ["sale", "help", "payment", "menu", "text", "prompt", "prompt"])
+    }
+}
