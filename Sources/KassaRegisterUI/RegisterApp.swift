@@ -88,6 +88,12 @@ public final class RegisterApp {
     public func receive(_ message: ServerMessage) {
         switch message {
         case .greeting(let g):
+            // PROTOCOL.md: a client that does not know the protocol's version does not go on.
+            guard g.protocolVersion == KassaIPC.protocolVersion else {
+                link = nil
+                show(texts.errorOther + ": kassad protocol \(g.protocolVersion)", error: true)
+                return
+            }
             if let code = g.register["currency"]?["code"]?.stringValue, let d = g.register["currency"]?["decimals"]?.intValue,
                (0...4).contains(d) {
                 model.currency = Currency(code: code, minorUnits: Int(d))

@@ -33,7 +33,7 @@ public enum RegisterScreen {
 
         if m.connection != .connected {
             s.put(TextLayout.center(t.disconnected, in: width), row: body.lowerBound + body.count / 2, column: 0, style: .alarm)
-            s.bar(messageRow, " " + t.inputRefused, style: .alarm)
+            s.bar(messageRow, " " + (app.message?.text ?? t.inputRefused), style: .alarm)
             s.bar(hints, "", style: .heading)
             return s
         }

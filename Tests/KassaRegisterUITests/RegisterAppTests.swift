@@ -162,3 +162,16 @@ import Testing
         #expect(app.message?.isError == true)
     }
 }
+
+@Suite struct GreetingCheck {
+    @Test func aKassadOfAnotherProtocolVersionIsNotSpokenTo() {
+        let app = RegisterApp(makeKey: { "key" })
+        let kassad = FakeKassad()
+        app.connected(kassad)
+        app.receive(.greeting(Greeting(serverVersion: "9", protocolVersion: 2, capabilities: [])))
+        #expect(kassad.requests.isEmpty)
+        #expect(app.model.connection != .connected)
+        let screen = RegisterScreen.draw(app, width: 80, height: 25).text
+        #expect(screen.contains("NO CONNECTION TO KASSAD") && screen.contains("Error: kassad protocol 2"))
+    }
+}
