@@ -41,10 +41,10 @@ public indirect enum Mode {
 /// nothing that matters: the sale, the operator and the shift are kassad's, re-read after every
 /// reconnect. One thread, no I/O: the terminal loop (`RegisterProgram`) feeds it.
 public final class RegisterApp {
-    public private(set) var model = RegisterModel()
-    public private(set) var mode: Mode = .login
-    public private(set) var entry = ""
-    public private(set) var message: (text: String, isError: Bool)?
+    public internal(set) var model = RegisterModel()
+    public internal(set) var mode: Mode = .login
+    public internal(set) var entry = ""
+    public internal(set) var message: (text: String, isError: Bool)?
     public private(set) var language: Language
     public var texts: Texts { language.texts }
     /// Seconds without a key before the screen locks (kassad's `idle_lock`); nil never.
@@ -215,7 +215,7 @@ public final class RegisterApp {
     }
 
     /// Every sale operation answers with the sale (or `{sale}`), applied at once.
-    private func saleRequest(_ op: String, _ args: JSONObject = [:]) {
+    func saleRequest(_ op: String, _ args: JSONObject = [:]) {
         request(op, args, mutating: true) { [unowned self] r in
             model.apply(sale: r["sale"] ?? r)
             followSale()
@@ -299,7 +299,7 @@ public final class RegisterApp {
         }
     }
 
-    private func edit(_ key: Key, allowed: (Character) -> Bool) -> Bool {
+    func edit(_ key: Key, allowed: (Character) -> Bool) -> Bool {
         switch key {
         case .character(let c) where allowed(c):
             if entry.count < 64 { entry.append(c) }
@@ -312,7 +312,7 @@ public final class RegisterApp {
         }
     }
 
-    private static func isDigit(_ c: Character) -> Bool { c.isASCII && c.isNumber }
+    static func isDigit(_ c: Character) -> Bool { c.isASCII && c.isNumber }
 
     private func pinKey(_ key: Key) {
         if edit(key, allowed: Self.isDigit) { return }
@@ -468,7 +468,7 @@ public final class RegisterApp {
         }, back: .sale)
     }
 
-    private func confirmCancel(back: Mode) {
+    func confirmCancel(back: Mode) {
         ask(Prompt(label: texts.confirmCancel, input: .confirm) { [unowned self] _ in
             mode = .sale
             request("sale.cancel", mutating: true) { [unowned self] _ in
@@ -478,193 +478,16 @@ public final class RegisterApp {
         }, back: back)
     }
 
-    private func reprint(_ receipt: Int64) {
+    func reprint(_ receipt: Int64) {
         mode = .sale
         request("receipt.reprint", ["receipt": .int(receipt)]) { [unowned self] r in
             show(texts.reprinted + " (\(texts.receipt) \(receipt))")
-            mode = .text(title: texts.receipt + " \(receipt)", lines: lines(r["text"]), back: .sale)
+            mode = .text(title: texts.receipt + " \(receipt)", lines: textLines(r["text"]), back: .sale)
         }
     }
 
-    private func lines(_ json: JSONValue?) -> [String] { (json?.arrayValue ?? []).map { $0.stringValue ?? "" } }
-
-    private func paymentKey(_ key: Key) {
-        if edit(key, allowed: { Self.isDigit($0) || ",.".contains($0) }) { return }
-        guard let action = KeyBindings.action(for: key, in: KeyBindings.payment), let sale = model.sale else {
-            if model.sale == nil { mode = .sale }
-            return
-        }
-        let typed = entry
-        switch action {
-        case .help:
-            mode = .help(back: .payment)
-        case .cashTyped, .cashExact, .cashNextNote, .card:
-            guard !model.cardPending else { return show(texts.cardPending) }
-            entry = ""
-            var amount: Int64?
-            switch action {
-            case .cashExact: amount = sale.cashDue
-            case .cashNextNote: amount = Entry.nextNote(above: sale.cashDue, currency: model.currency)
-            case .card: amount = typed.isEmpty ? sale.due : Entry.amount(typed, currency: model.currency)
-            default: amount = typed.isEmpty ? sale.cashDue : Entry.amount(typed, currency: model.currency)
-            }
-            guard let amount, amount > 0 else { return show(texts.notANumber, error: true) }
-            tender(action == .card ? "card" : "cash", amount)
-        case .cancel:
-            confirmCancel(back: .payment)
-        case .backToSale:
-            entry = ""
-            mode = .sale
-        default:
-            break
-        }
-    }
-
-    private func tender(_ kind: String, _ amount: Int64) {
-        if kind == "card" {
-            model.cardPending = true
-            show(texts.cardPending)
-        }
-        request("sale.tender", ["kind": .string(kind), "amount": .int(amount)], mutating: true, onError: { [unowned self] _ in
-            model.cardPending = false
-            return false
-        }) { [unowned self] r in
-            model.cardPending = false
-            if let done = r["completed"], let c = CompletedView(json: done) {
-                model.lastCompleted = c
-                model.apply(sale: .null)
-                model.lastCompleted = c
-                mode = .sale
-                show(texts.receipt + " \(c.receipt) · " + texts.change + " " + model.money(c.change))
-            } else {
-                model.apply(sale: r["sale"] ?? .null)
-                message = nil
-            }
-        }
-    }
-
-    private func menuKey(_ key: Key) {
-        switch key {
-        case .escape, .function(9), .character("m"):
-            mode = .sale
-            return
-        case .function(1), .character("?"):
-            mode = .help(back: .menu)
-            return
-        default:
-            break
-        }
-        guard case .character(let c) = key, let item = KeyBindings.MenuItem.allCases.first(where: { $0.digit == c }) else { return }
-        mode = .sale
-        let m = model
-        func money(_ label: String, then: @escaping (Int64) -> Void) {
-            ask(Prompt(label: label, input: .amount) { [unowned self] t in
-                mode = .sale
-                guard let a = Entry.amount(t, currency: m.currency) else { return show(texts.notANumber, error: true) }
-                then(a)
-            }, back: .sale)
-        }
-        switch item {
-        case .refund:
-            startRefund()
-        case .noSale:
-            request("drawer.no_sale", mutating: true) { [unowned self] _ in show(texts.drawerOpened) }
-        case .cashIn, .cashOut:
-            money(texts.amount) { [unowned self] amount in
-                ask(Prompt(label: texts.reason, input: .text) { [unowned self] reason in
-                    mode = .sale
-                    request(item == .cashIn ? "shift.cash_in" : "shift.cash_out",
-                            ["amount": .int(amount), "reason": .string(reason)], mutating: true) { [unowned self] _ in
-                        show(texts.done + ": " + model.money(amount))
-                    }
-                }, back: .sale)
-            }
-        case .shiftOpen:
-            money(texts.float) { [unowned self] float in
-                request("shift.open", ["float": .int(float)], mutating: true) { [unowned self] r in
-                    model.shiftNumber = r["shift"]?["number"]?.intValue ?? model.shiftNumber
-                    show(texts.shiftOpened)
-                }
-            }
-        case .shiftClose:
-            money(texts.counted) { [unowned self] counted in
-                request("shift.close", ["counted": .int(counted)], mutating: true) { [unowned self] r in
-                    model.shiftNumber = nil
-                    show(texts.shiftClosed + ": " + texts.counted + " " + model.money(r["counted"]?.intValue ?? 0) + ", "
-                         + texts.expected + " " + model.money(r["expected"]?.intValue ?? 0) + ", " + texts.overShort + " "
-                         + model.money(r["over_short"]?.intValue ?? 0))
-                }
-            }
-        case .xReport:
-            request("report.x") { [unowned self] r in
-                mode = .text(title: item.text(language), lines: lines(r["text"]), back: .sale)
-            }
-        case .zReport:
-            ask(Prompt(label: texts.confirmZ, input: .confirm) { [unowned self] _ in
-                mode = .sale
-                request("report.z", mutating: true) { [unowned self] r in
-                    mode = .text(title: item.text(language), lines: lines(r["text"]), back: .sale)
-                }
-            }, back: .sale)
-        case .training:
-            request("training.set", ["on": .bool(!model.training)], mutating: true) { [unowned self] r in
-                model.training = r["training"]?.boolValue ?? !model.training
-                show(model.training ? texts.trainingOn : texts.trainingOff)
-            }
-        case .reprint:
-            ask(Prompt(label: texts.receiptNumber, input: .digits) { [unowned self] t in
-                if let n = Int64(t) { reprint(n) } else { show(texts.notANumber, error: true) }
-            }, back: .sale)
-        }
-    }
-
-    /// Refund: the receipt's number, its lines shown as the refund counts them, which lines, and
-    /// the tender; a cashier is asked for a supervisor's PIN on the way.
-    private func startRefund() {
-        ask(Prompt(label: texts.receiptNumber, input: .digits) { [unowned self] t in
-            guard let receipt = Int64(t) else { return show(texts.notANumber, error: true) }
-            request("receipt.get", ["receipt": .int(receipt)]) { [unowned self] r in
-                let shown = Mode.text(title: texts.receipt + " \(receipt)", lines: receiptLines(r), back: .sale)
-                ask(Prompt(label: texts.refundLines, input: .text) { [unowned self] t in
-                    guard let lines = Entry.refundLines(t) else {
-                        mode = .sale
-                        return show(texts.notANumber, error: true)
-                    }
-                    let refund = { [unowned self] (tender: String) in
-                        mode = .sale
-                        let args: JSONObject = ["receipt": .int(receipt), "tender": .string(tender),
-                                                "lines": .array(lines.map { ["line": .int($0.line), "quantity": .int($0.quantity)] })]
-                        request("refund", args, mutating: true) { [unowned self] r in
-                            let summary = texts.refunded + " \(r["refund"]?.intValue ?? 0): " + texts.paidOut + " "
-                                + model.money(r["paid_out"]?.intValue ?? r["total"]?.intValue ?? 0)
-                            show(summary)
-                            mode = .text(title: summary, lines: self.lines(r["text"]), back: .sale)
-                        }
-                    }
-                    ask(Prompt(label: texts.refundTender, input: .confirm, onEnter: { _ in refund("cash") },
-                               onKey: [.character("k"): { _ in refund("card") }, .function(4): { _ in refund("card") }]), back: shown)
-                }, back: shown)
-            }
-        }, back: .sale)
-    }
-
-    /// A completed sale's lines numbered from 1 as the refund entry counts them, voided ones too.
-    func receiptLines(_ r: JSONValue) -> [String] {
-        let priced = r["priced"]?.arrayValue ?? []
-        var out: [String] = []
-        for (i, l) in (r["lines"]?.arrayValue ?? []).enumerated() {
-            let view = SaleLineView(line: i, name: l["name"]?.stringValue ?? "?", weighed: l["unit"]?.stringValue == "weight",
-                                    quantity: l["quantity"]?.intValue ?? 0, unitPrice: l["unit_price"]?.intValue ?? 0, amount: 0)
-            let voided = l["voided"]?.boolValue == true
-            let amount = voided ? texts.voided : model.money(i < priced.count ? priced[i]["gross"]?.intValue ?? 0 : 0)
-            out.append(TextLayout.pad(String(i + 1), to: 3, alignment: .right) + "  " + TextLayout.pad(view.name, to: 36) + " "
-                       + TextLayout.pad(RegisterScreen.quantity(view, model), to: 10, alignment: .right) + " "
-                       + TextLayout.pad(amount, to: 12, alignment: .right))
-        }
-        out.append("")
-        out.append(TextLayout.pad(texts.total, to: 51) + " " + TextLayout.pad(model.money(r["total"]?.intValue ?? 0), to: 12, alignment: .right))
-        return out
-    }
+    /// The lines of a text kassad rendered (a receipt, a report).
+    func textLines(_ json: JSONValue?) -> [String] { (json?.arrayValue ?? []).map { $0.stringValue ?? "" } }
 
     private func promptKey(_ key: Key, _ prompt: Prompt, _ back: Mode) {
         if let extra = prompt.onKey[key] {
