@@ -43,7 +43,7 @@ public enum KeyBindings {
 
     /// The sale screen: digits, `*`, `,` and `%` go to the entry line; these keys act.
     public static let sale: [KeyBinding] = [
-        KeyBinding(keys: [.enter], action: .sell, english: "sell the code typed (3*CODE sells 3)",
+        KeyBinding(keys: [.enter], action: .sell, english: "sell the code (3*CODE sells 3)",
                    finnish: "myy syötetty koodi (3*KOODI myy 3)"),
         KeyBinding(keys: [.function(2), .character("t"), .character("+")], action: .total, english: "total and pay",
                    finnish: "yhteensä ja maksu"),
@@ -59,7 +59,7 @@ public enum KeyBindings {
                    finnish: "pysäköi myynti / jatka pysäköityä"),
         KeyBinding(keys: [.function(8), .character("c")], action: .cancel, english: "cancel the sale", finnish: "peru myynti"),
         KeyBinding(keys: [.function(9), .character("m")], action: .menu,
-                   english: "menu: refund, no-sale, cash, shift, X/Z, training", finnish: "valikko: palautus, laatikko, vuoro, X/Z"),
+                   english: "menu: refund, cash, shift, X/Z", finnish: "valikko: palautus, vuoro, X/Z"),
         KeyBinding(keys: [.function(10), .character("l")], action: .logout, english: "log out", finnish: "kirjaudu ulos"),
         KeyBinding(keys: [.function(11), .character("r")], action: .reprintLast, english: "reprint the last receipt",
                    finnish: "tulosta viimeinen kuitti uudelleen"),
@@ -70,8 +70,8 @@ public enum KeyBindings {
 
     /// The payment screen: digits and `,` type an amount.
     public static let payment: [KeyBinding] = [
-        KeyBinding(keys: [.enter], action: .cashTyped, english: "cash: the amount typed (empty: what is due)",
-                   finnish: "käteinen: syötetty summa (tyhjä: maksettava)"),
+        KeyBinding(keys: [.enter], action: .cashTyped, english: "cash: the amount typed or all due",
+                   finnish: "käteinen: syötetty summa tai kaikki"),
         KeyBinding(keys: [.function(2), .character("x")], action: .cashExact, english: "exact cash", finnish: "tasaraha"),
         KeyBinding(keys: [.function(3), .character("n")], action: .cashNextNote, english: "cash: the next note up",
                    finnish: "käteinen: seuraava seteli"),
@@ -103,8 +103,8 @@ public enum KeyBindings {
             case .noSale: pair = ("No sale: open the drawer", "Avaa laatikko (ei myyntiä)")
             case .cashIn: pair = ("Cash in", "Rahaa kassaan")
             case .cashOut: pair = ("Cash out", "Rahaa kassasta")
-            case .shiftOpen: pair = ("Open the shift with a float", "Avaa vuoro vaihtokassalla")
-            case .shiftClose: pair = ("Close the shift (blind count)", "Sulje vuoro (sokkolaskenta)")
+            case .shiftOpen: pair = ("Open the shift with a float", "Avaa vuoro, vaihtokassa")
+            case .shiftClose: pair = ("Close shift (blind count)", "Sulje vuoro (sokkolaskenta)")
             case .xReport: pair = ("X report", "X-raportti")
             case .zReport: pair = ("Z report: close the day", "Z-raportti: päivän sulku")
             case .training: pair = ("Training mode on/off", "Harjoitustila päälle/pois")

@@ -446,7 +446,12 @@ public final class RegisterApp {
     private func park(_ typed: String) {
         if model.sale != nil {
             request("sale.park", mutating: true) { [unowned self] r in
-                show(texts.parkedAs + " \(r["park_id"]?.intValue ?? 0)")
+                let id = r["park_id"]?.intValue ?? 0
+                show(texts.parkedAs + " \(id)")
+                // Listed at once from what was on the screen; kassad's list follows.
+                if let sale = model.sale {
+                    model.parked.append((id: id, lines: Int64(sale.lines.filter { !$0.voided }.count), total: sale.total))
+                }
                 model.apply(sale: .null)
                 request("sale.parked") { [unowned self] r in model.apply(parked: r) }
             }

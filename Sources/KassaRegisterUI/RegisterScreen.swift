@@ -273,23 +273,25 @@ public enum RegisterScreen {
         }
     }
 
+    /// Width of the help screen's right column, the menu's entries.
+    static let helpMenuWidth = 32
+
+    /// Every key of the screen it was called from on the left, the menu's entries on the right.
     static func helpScreen(_ s: inout ScreenBuffer, _ app: RegisterApp, _ back: Mode, rows: Range<Int>) {
         let language = app.language
-        var entries: [(String, String)] = []
         let table: [KeyBinding]
         if case .payment = back { table = KeyBindings.payment } else { table = KeyBindings.sale }
-        for b in table { entries.append((b.keyNames, b.text(language))) }
-        entries.append(("0-9 * , %", language == .fi ? "syöttö: koodi, määrä, summa" : "entry: code, quantity, amount"))
-        for item in KeyBindings.MenuItem.allCases { entries.append(("m \(item.digit)", item.text(language))) }
+        var keys = table.map { ($0.keyNames, $0.text(language)) }
+        keys.append(("0-9 * , %", language == .fi ? "syöttö: koodi, määrä, summa" : "entry: code, quantity, amount"))
         s.bar(rows.lowerBound, " " + app.texts.helpTitle + " (" + (language == .fi ? "mikä tahansa näppäin palaa" : "any key returns") + ")",
               style: .heading)
-        let perColumn = max(1, rows.count - 1)
-        let columnWidth = s.width / 2
-        for (i, e) in entries.enumerated() {
-            let column = i / max(1, perColumn)
-            guard column < 2 else { break }
-            let text = TextLayout.pad(e.0, to: 13) + " " + e.1
-            s.put(TextLayout.truncate(" " + text, to: columnWidth - 1), row: rows.lowerBound + 1 + i % perColumn, column: column * columnWidth)
+        let left = s.width - helpMenuWidth
+        for (i, k) in keys.enumerated() where rows.lowerBound + 1 + i < rows.upperBound {
+            s.put(TextLayout.truncate(" " + TextLayout.pad(k.0, to: 10) + " " + k.1, to: left - 1), row: rows.lowerBound + 1 + i, column: 0)
+        }
+        s.put(app.texts.menu + " (F9 m)", row: rows.lowerBound + 1, column: left, style: .warning)
+        for (i, item) in KeyBindings.MenuItem.allCases.enumerated() where rows.lowerBound + 2 + i < rows.upperBound {
+            s.put(TextLayout.truncate("\(item.digit)  " + item.text(language), to: helpMenuWidth - 1), row: rows.lowerBound + 2 + i, column: left)
         }
     }
 }

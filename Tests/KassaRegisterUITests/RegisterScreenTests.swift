@@ -102,9 +102,25 @@ import Testing
         app.handle(.function(1), now: 0)
         let s = RegisterScreen.draw(app, width: 80, height: 25)
         for b in KeyBindings.sale { #expect(s.text.contains(b.keyNames), "\(b.keyNames) missing") }
-        #expect(s.text.contains("Refund by receipt number"))
+        #expect(s.text.contains("1  Refund by receipt number"))
         app.handle(.character("x"), now: 0)
         #expect(RegisterScreen.draw(app, width: 80, height: 25).text.contains("Code: _"))
+    }
+
+    /// On 80×25 every explanation on the help screen is there whole, in both languages.
+    @Test(arguments: Language.allCases)
+    func theHelpScreenFitsEightyByTwentyFiveWithoutCuttingAnything(language: Language) {
+        let (app, kassad) = connectedRegister(sale: sale([line(0, "Kahvi", price: 290)]), config: ["language": .string(language.rawValue)])
+        app.handle(.character("?"), now: 0)
+        var s = RegisterScreen.draw(app, width: 80, height: 25)
+        for b in KeyBindings.sale { #expect(s.text.contains(b.text(language)), "\(language): \(b.text(language))") }
+        for item in KeyBindings.MenuItem.allCases { #expect(s.text.contains(item.text(language)), "\(language): \(item.text(language))") }
+        app.handle(.escape, now: 0)
+        app.handle(.character("t"), now: 0)
+        answer(app, kassad.last, sale([line(0, "Kahvi", price: 290)]))
+        app.handle(.function(1), now: 0)
+        s = RegisterScreen.draw(app, width: 80, height: 25)
+        for b in KeyBindings.payment { #expect(s.text.contains(b.text(language)), "\(language): \(b.text(language))") }
     }
 
     @Test func aLargerTerminalIsUsedWhole() {

@@ -179,8 +179,8 @@ private func consoleF(_ n: Int) -> [UInt8] { [0x1B, 0x5B, 0x5B, 0x40 + UInt8(n)]
 
         // Park it, see it listed, resume it.
         term.type("p")
-        screen = term.waitFor("Parked as")
-        #expect(screen.contains("Parked sales:") && !screen.contains("Kahvi "))
+        screen = term.waitFor("Parked sales:")
+        #expect(screen.contains("Parked as") && screen.contains("3 lines  " + euro(total)) && !screen.contains("Kahvi "))
         term.type("p")
         screen = term.waitFor("Resumed parked sale")
         #expect(screen.contains("Kahvi ") && screen.contains("TOTAL " + euro(total)))
@@ -229,8 +229,11 @@ private func consoleF(_ n: Int) -> [UInt8] { [0x1B, 0x5B, 0x5B, 0x40 + UInt8(n)]
 
         // The printer runs out of paper: an alarm row nobody can miss.
         printer.paperOut = true
-        screen = term.waitFor("PAPER OUT - the receipt printer is out of paper")
-        #expect(screen.split(separator: "\n").first?.contains("Printer PAPER OUT") == true)
+        // The alarm and the printer's status are two events: wait for both on the screen.
+        term.waitUntil("the paper-out alarm row and the printer's state") { rows in
+            rows.first?.contains("Printer PAPER OUT") == true
+                && rows.contains { $0.contains("!! PAPER OUT - the receipt printer is out of paper") }
+        }
         printer.paperOut = false
         term.waitFor("Printer ok")
     }
