@@ -64,12 +64,14 @@ enum DemoCommand {
             throw CommandFailure(.failure, "kassad did not answer on \(socket)")
         }
         if interactive {
-            defer {
-                kill(pid, SIGTERM)
-                var status: Int32 = 0
-                waitpid(pid, &status, 0)
-            }
-            do { try RegisterProgram.run(socket: socket) } catch { throw CommandFailure(.failure, "\(error)") }
+            var failure: RegisterProgram.Failure?
+            do { try RegisterProgram.run(socket: socket) } catch { failure = error }
+            // Everything is stopped and removed before the last words, which say it is over.
+            kill(pid, SIGTERM)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+            if given == nil { removeTree(dir) }
+            if let failure { throw CommandFailure(.failure, "\(failure)") }
             print(given == nil ? "kassa demo: stopped" : "kassa demo: stopped (kassad's log: \(dir)/kassad.log)")
             return .ok
         }

@@ -70,6 +70,12 @@ final class TmuxTerminal {
     /// Raw bytes, for the Linux console's own sequences (F1 is ESC [ [ A there).
     func bytes(_ bytes: [UInt8]) { run(["send-keys", "-t", "register", "-H"] + bytes.map { String($0, radix: 16) }) }
 
+    /// A tmux format of the pane, e.g. `#{pane_pid}`.
+    func pane(_ format: String) -> String {
+        run(["display-message", "-p", "-t", "register", format], output: capture)
+        return ((try? String(contentsOfFile: capture, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     var screen: String {
         run(["capture-pane", "-p", "-t", "register"], output: capture)
         return (try? String(contentsOfFile: capture, encoding: .utf8)) ?? ""
@@ -245,7 +251,27 @@ private func consoleF(_ n: Int) -> [UInt8] { [0x1B, 0x5B, 0x5B, 0x40 + UInt8(n)]
         term.press("Enter")
         let screen = term.waitFor("Anna (cashier)")
         #expect(screen.contains("demo-1") && screen.contains("Printer ok"))
+        let demo = try #require(Int32(term.pane("#{pane_pid}")))
+        let kassad = try #require(childProcess(of: demo, named: "kassad"))
+
+        // Ctrl-C ends the register, and the demo stops its kassad with it.
         term.press("C-c")
-        term.waitFor("kassa demo: stopped")
+        let deadline = Date().addingTimeInterval(10)
+        while term.pane("#{pane_dead}") != "1", Date() < deadline { usleep(30_000) }
+        #expect(term.pane("#{pane_dead} #{pane_dead_status}") == "1 0")
+        #expect(kill(kassad, 0) != 0 && errno == ESRCH, "kassad \(kassad) still runs")
+    }
+
+    /// The first child of `parent` whose command is `name`, from /proc.
+    private func childProcess(of parent: Int32, named name: String) -> Int32? {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        for entry in entries {
+            guard let pid = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")"), let open = stat.firstIndex(of: "(") else { continue }
+            let command = stat[stat.index(after: open)..<close]
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if command == name, fields.count > 1, Int32(fields[1]) == parent { return pid }
+        }
+        return nil
     }
 }
