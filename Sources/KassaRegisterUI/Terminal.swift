@@ -73,6 +73,12 @@ final class Terminal {
         sigemptyset(&winch.sa_mask)
         winch.sa_flags = 0
         sigaction(SIGWINCH, &winch, nil)
+        // A parent may have blocked it; the others stay as the parent chose (kassa demo waits
+        // for SIGINT and SIGTERM itself, to stop its kassad).
+        var resize = sigset_t()
+        sigemptyset(&resize)
+        sigaddset(&resize, SIGWINCH)
+        sigprocmask(SIG_UNBLOCK, &resize, nil)
         var stop = sigaction()
         stop.__sigaction_handler.sa_handler = { sig in
             if Terminal.restoreFD >= 0 {
