@@ -1,6 +1,7 @@
 # The Debian packages Kassa needs to build and test, installed once per machine.
 # Sourced by .ci/run and .ci/demo.
-KASSA_PACKAGES=(pkg-config systemd gcc libc6-dev libusb-1.0-0-dev libudev-dev umockdev gir1.2-umockdev-1.0 python3-gi socat debootstrap qemu-user-static file)
+KASSA_PACKAGES=(pkg-config systemd gcc libc6-dev libusb-1.0-0-dev libudev-dev umockdev gir1.2-umockdev-1.0 python3-gi socat tmux
+                debootstrap qemu-user-static file)
 
 install_packages() {
     local missing=()

@@ -133,7 +133,7 @@ final class RegisterService {
 
     static let readOps: Set<String> = [
         "status", "technician", "journal.recover", "subscribe", "journal.status", "clock.check", "sale.parked", "sale.get",
-        "report.x", "catalog.lookup", "config.get", "operator.list", "devices.list", "receipt.reprint",
+        "report.x", "catalog.lookup", "config.get", "operator.list", "devices.list", "receipt.reprint", "receipt.get",
     ]
 
     static let sellingOps: Set<String> = [
@@ -306,6 +306,13 @@ final class RegisterService {
 
         case "refund":
             return try refund(&args, key: key)
+        case "receipt.get":
+            let number = try args.int("receipt")
+            let training = (try? args.bool("training")) ?? false
+            try args.finish()
+            do { return try ledger.sale(receipt: UInt64(max(0, number)), training: training).0.json } catch {
+                throw IPCError(.notFound, "no receipt \(number) on this register")
+            }
         case "receipt.reprint":
             let number = try args.int("receipt")
             let training = (try? args.bool("training")) ?? false

@@ -10,8 +10,12 @@ let topUsage = """
 
     \(RegisterCommands.usage)
 
+    The register screen:
+      register [--socket PATH]     the cashier's full-screen register on this terminal (F1 or ? for keys)
+
     Try it:
-      demo [--state-dir DIR]       start kassad --demo in a temporary directory and say what next
+      demo [--state-dir DIR]       start kassad --demo in a temporary directory and open the register
+                                   on it (on a terminal; otherwise say what to type next)
 
     The technician:
       console [--tty DEV --baud N] the technician's console (serial line, or standard input)
@@ -102,6 +106,8 @@ func runKassa(_ argv: [String]) -> ExitCode {
             return try JournalCommands.run(&args)
         case "demo":
             return try DemoCommand.run(&args)
+        case "register":
+            return try RegisterUICommand.run(&args, socket: socket)
         case "udev-rules":
             return try UdevRulesCommand.run(&args)
         case "console":

@@ -20,10 +20,12 @@ struct SystemdUnitTests {
         }
         try fm.copyItem(atPath: "/usr/lib/systemd/system", toPath: root + "/usr/lib/systemd/system")
         try fm.copyItem(atPath: Run.binary("kassad"), toPath: root + "/usr/bin/kassad")
+        try fm.copyItem(atPath: Run.binary("kassa"), toPath: root + "/usr/bin/kassa")
         try fm.copyItem(atPath: "/bin/kill", toPath: root + "/bin/kill")
         try fm.copyItem(atPath: Self.unit, toPath: root + "/etc/systemd/system/kassad.service")
         try fm.copyItem(atPath: Self.readOnlyUnit, toPath: root + "/etc/systemd/system/kassad-readonly.service")
-        for unit in ["kassad.service", "kassad-readonly.service"] {
+        try fm.copyItem(atPath: RegisterUnitTests.unit, toPath: root + "/etc/systemd/system/kassa-register@.service")
+        for unit in ["kassad.service", "kassad-readonly.service", "kassa-register@tty1.service"] {
             let r = try Run.command("/usr/bin/systemd-analyze", ["verify", "--root=" + root, unit])
             #expect(r.status == 0, "\(unit): \(r.stderr)")
             #expect(r.stderr.isEmpty, "\(unit): \(r.stderr)")
