@@ -259,6 +259,19 @@ private func consoleF(_ n: Int) -> [UInt8] { [0x1B, 0x5B, 0x5B, 0x40 + UInt8(n)]
         let demo = try #require(Int32(term.pane("#{pane_pid}")))
         let kassad = try #require(childProcess(of: demo, named: "kassad"))
 
+        // The demo's simulated printer runs out of paper: the alarm nobody can miss, and back.
+        let arguments = try String(contentsOfFile: "/proc/\(kassad)/cmdline", encoding: .utf8).split(separator: "\0").map(String.init)
+        let socket = try #require(arguments.firstIndex(of: "--socket").map { arguments[$0 + 1] })
+        let technician = try IPCClient(path: socket, timeoutMilliseconds: 5000)
+        _ = try technician.call("technician", args: ["pin": "3333"])
+        _ = try technician.call("devices.simulate", args: ["condition": "paper_out"])
+        term.waitUntil("the simulated printer's paper-out alarm") { rows in
+            rows.first?.contains("Printer PAPER OUT") == true
+                && rows.contains { $0.contains("!! PAPER OUT - the receipt printer is out of paper") }
+        }
+        _ = try technician.call("devices.simulate", args: ["condition": "paper_ok"])
+        term.waitFor("Printer ok")
+
         // Ctrl-C ends the register, and the demo stops its kassad with it.
         term.press("C-c")
         let deadline = Date().addingTimeInterval(10)
