@@ -2,7 +2,7 @@
 # Sourced by .ci/run and .ci/demo.
 KASSA_PACKAGES=(pkg-config systemd udev gcc libc6-dev libusb-1.0-0-dev libudev-dev umockdev gir1.2-umockdev-1.0 python3-gi)
 # What images/build.sh and images/systemtest.sh need besides (.ci/appliance).
-KASSA_IMAGE_PACKAGES=(debootstrap dosfstools mtools fdisk e2fsprogs kmod cpio xz-utils binutils qemu-system-x86 python3)
+KASSA_IMAGE_PACKAGES=(debootstrap dosfstools mtools fdisk e2fsprogs kmod cpio xz-utils binutils qemu-system-x86 ovmf python3)
 
 # install_packages [PACKAGE…]: the given packages, or KASSA_PACKAGES.
 install_packages() {
