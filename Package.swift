@@ -23,8 +23,12 @@ let package = Package(
         .target(name: "KassaDevices", dependencies: ["KassaCore", "CLibUSB", "CLibUDev", "CLinux"]),
         .target(name: "KassaIPC", dependencies: ["KassaCore", "CLinux"], exclude: ["PROTOCOL.md"]),
         .target(name: "KassaRuntime", dependencies: ["KassaCore", "KassaJournal", "KassaDevices", "KassaIPC", "CLinux"]),
+        // The technician's serial console, a client of the socket like any other.
+        .target(name: "KassaConsole", dependencies: ["KassaIPC", "KassaCore"]),
         .executableTarget(name: "kassad", dependencies: ["KassaRuntime"]),
-        .executableTarget(name: "kassa", dependencies: ["KassaCore", "KassaJournal", "KassaDevices", "KassaIPC", "KassaRuntime", "CLinux"]),
+        .executableTarget(name: "kassa", dependencies: ["KassaCore", "KassaJournal", "KassaDevices", "KassaIPC", "KassaRuntime",
+                                                        "KassaConsole", "CLinux"]),
+        .testTarget(name: "KassaConsoleTests", dependencies: ["KassaConsole"]),
         .testTarget(name: "KassaCoreTests", dependencies: ["KassaCore"]),
         .testTarget(name: "KassaJournalTests", dependencies: ["KassaJournal", "KassaCore"]),
         // Loops and fake links for device tests, and a probe that umockdev tests run under a fake USB bus.

@@ -61,6 +61,14 @@ public enum CashMovement: String, Sendable, Hashable {
 public enum RegisterEvent: Hashable, Sendable {
     case operatorAdded(Operator)
     case operatorRemoved(OperatorID)
+    /// A technician disabled (or enabled again) an operator: a disabled one cannot log in, and
+    /// stays in the history of every sale they made.
+    case operatorDisabled(OperatorID, Bool, by: OperatorID)
+    /// A technician set a new PIN for an operator (the PIN itself lives outside the journal).
+    case pinReset(OperatorID, by: OperatorID)
+    /// Every technician was locked out or forgotten, and someone with the box in hand regained
+    /// access with a one-time code printed on the receipt printer; this operator is the result.
+    case technicianRecovered(OperatorID, at: Timestamp)
     case loggedIn(OperatorID, at: Timestamp)
     case loggedOut(OperatorID)
     case pinRejected(at: Timestamp)
@@ -121,7 +129,7 @@ public enum RegisterEvent: Hashable, Sendable {
     public var isDurable: Bool {
         switch self {
         case .saleCompleted, .refundCompleted, .dayClosed, .shiftOpened, .shiftClosed, .cashMoved, .noSale,
-             .operatorAdded, .operatorRemoved, .pinLockout, .trainingModeChanged, .saleCancelled, .settingChanged,
+             .operatorAdded, .operatorRemoved, .operatorDisabled, .pinReset, .technicianRecovered, .pinLockout, .trainingModeChanged, .saleCancelled, .settingChanged,
              .catalogImported, .outputQueued, .chainRestarted, .cardAuthorisationRequested, .cardAuthorisationResolved:
             return true
         default:

@@ -61,6 +61,7 @@ public enum Refusal: Error, Hashable, Sendable {
     case unknownOperator(OperatorID)
     case operatorExists(OperatorID)
     case cannotRemoveSelf
+    case operatorDisabled(OperatorID)
 
     case shiftNotOpen
     case shiftAlreadyOpen
@@ -156,6 +157,7 @@ extension RegisterState {
                 pinEvents = rejectedPIN(env, ctx)
                 throw .wrongPIN
             }
+            guard !disabledOperators.contains(id) else { throw .operatorDisabled(id) }
             var events: [RegisterEvent] = []
             if let current = currentOperator, current != id { events.append(.loggedOut(current)) }
             events.append(.loggedIn(id, at: ctx.now))
@@ -164,6 +166,7 @@ extension RegisterState {
         case .loginWithBadge(let card):
             if let until = pinLockedUntil, ctx.now < until { throw .pinLocked(until: until) }
             guard let id = env.pins.badgeOwner(of: card), operators[id] != nil else { throw .unknownBadge }
+            guard !disabledOperators.contains(id) else { throw .operatorDisabled(id) }
             var events: [RegisterEvent] = []
             if let current = currentOperator, current != id { events.append(.loggedOut(current)) }
             events.append(.loggedIn(id, at: ctx.now))

@@ -76,6 +76,8 @@ public struct RegisterState: Hashable, Sendable {
     public var pendingCardAuthorisation: CardAuthorisation?
     /// How many card authorisations were ever requested: numbers their references.
     public var cardAuthorisations: UInt64 = 0
+    /// Operators a technician disabled: they cannot log in.
+    public var disabledOperators: Set<OperatorID> = []
     /// How many request results are remembered; older keys are forgotten in order.
     public static let rememberedRequests = 4096
 
@@ -96,7 +98,21 @@ public struct RegisterState: Hashable, Sendable {
             operators[op.id] = op
         case .operatorRemoved(let id):
             operators[id] = nil
+            disabledOperators.remove(id)
             if currentOperator == id { currentOperator = nil }
+        case .operatorDisabled(let id, let disabled, _):
+            if disabled {
+                disabledOperators.insert(id)
+                if currentOperator == id { currentOperator = nil }
+            } else {
+                disabledOperators.remove(id)
+            }
+        case .pinReset:
+            break
+        case .technicianRecovered:
+            // Physical access outranks the PIN pad's lockout.
+            pinFailures = 0
+            pinLockedUntil = nil
         case .loggedIn(let id, _):
             currentOperator = id
             pinFailures = 0

@@ -163,6 +163,16 @@ extension RegisterEvent: JSONRepresentable {
             o["role"] = .string(op.role.rawValue)
         case .operatorRemoved(let id), .loggedOut(let id):
             o["operator"] = id.json
+        case .operatorDisabled(let id, let disabled, let by):
+            o["operator"] = id.json
+            o["disabled"] = .bool(disabled)
+            o["by"] = by.json
+        case .pinReset(let id, let by):
+            o["operator"] = id.json
+            o["by"] = by.json
+        case .technicianRecovered(let id, let at):
+            o["operator"] = id.json
+            o["at"] = at.json
         case .loggedIn(let id, let at):
             o["operator"] = id.json
             o["at"] = at.json
@@ -283,6 +293,7 @@ extension Refusal {
         case .supervisorRequired(let p): return IPCError(.pinRequired, "this needs a supervisor's PIN (\(p.rawValue))")
         case .overrideRejected(let p): return IPCError(.forbidden, "that PIN's owner may not authorise this (\(p.rawValue))")
         case .unknownOperator(let id): return IPCError(.notFound, "no operator \(id)")
+        case .operatorDisabled(let id): return IPCError(.forbidden, "operator \(id) is disabled: a technician can enable them again")
         case .operatorExists(let id): return IPCError(.conflict, "operator \(id) already exists")
         case .cannotRemoveSelf: return IPCError(.refused, "you cannot remove yourself")
         case .shiftNotOpen: return IPCError(.conflict, "no shift is open: open one with a float first")

@@ -41,11 +41,15 @@ public final class JournalReader {
     /// Walks every segment from record 1: header CRCs and chain links, every record's CRC32C and
     /// chain hash, gap-free sequence numbers. `throughSeq` stops the walk there (the writer's
     /// `lastSeq`, so that a record being written is not taken for a torn one); nil walks to the end.
-    public func verify(throughSeq: UInt64? = nil) throws(JournalError) -> JournalVerification {
+    /// `progress` hears the count of records checked every 10,000 records.
+    public func verify(throughSeq: UInt64? = nil, progress: (UInt64) -> Void = { _ in }) throws(JournalError) -> JournalVerification {
         var records: UInt64 = 0
         let fault: JournalFault?
         do {
-            fault = try walkFromStart(through: throughSeq ?? .max) { _ in records += 1 }
+            fault = try walkFromStart(through: throughSeq ?? .max) { _ in
+                records += 1
+                if records % 10_000 == 0 { progress(records) }
+            }
         } catch let error as JournalError {
             throw error
         } catch {

@@ -1,9 +1,10 @@
 import Glibc
 import KassaJournal
 
-/// Verifies the whole journal on a thread of its own after READY: start-up reads only the
-/// snapshot and the tail, so damage in older records is found here. The verdict comes back to
-/// the reactor through a pipe; the thread shares nothing else with it.
+/// Verifies the whole journal on a thread of its own: after READY (start-up reads only the
+/// snapshot and the tail, so damage in older records is found here) and whenever a technician
+/// asks. Progress and the verdict come back to the reactor as lines through a pipe; the thread
+/// shares nothing else with it.
 private final class VerifyJob: @unchecked Sendable {
     let stateDirectory: String
     let throughSeq: UInt64
@@ -19,67 +20,110 @@ private final class VerifyJob: @unchecked Sendable {
         var message: String
         do {
             let reader = try JournalReader(stateDirectory: stateDirectory)
-            let v = try reader.verify(throughSeq: throughSeq)
+            let v = try reader.verify(throughSeq: throughSeq) { checked in self.send("progress \(checked)") }
             message = v.firstFault.map { "DAMAGED \($0)" } ?? "sound \(v.records) \(v.segments)"
         } catch {
             message = "ERROR \(error)"
         }
-        var bytes = Array(message.utf8)
-        bytes.withUnsafeMutableBytes { raw in _ = write(writeFD, raw.baseAddress, raw.count) }
+        send(message)
         close(writeFD)
+    }
+
+    private func send(_ line: String) {
+        var bytes = Array((line + "\n").utf8)
+        bytes.withUnsafeMutableBytes { raw in _ = write(writeFD, raw.baseAddress, raw.count) }
     }
 }
 
-func startBackgroundVerify(_ stateDirectory: String, throughSeq: UInt64, reactor: Reactor, log: Logger,
-                           service: RegisterService) {
-    var fds: [Int32] = [-1, -1]
-    guard pipe(&fds) == 0 else {
-        log.error("cannot start the background journal verification", ["errno": String(errno)])
-        return
+/// A verification of the journal, running or finished.
+struct JournalVerifyRun {
+    enum Verdict {
+        case sound(records: UInt64, segments: Int)
+        case damaged(String)
+        case failed(String)
     }
-    // kassad execs nothing, but a descriptor should never leak into a child all the same.
-    _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
-    _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
-    var verdict: [UInt8] = []
-    do {
-        try reactor.add(fds[0], events: .readable) { _ in
-            var chunk = [UInt8](repeating: 0, count: 4096)
-            let n = chunk.withUnsafeMutableBytes { read(fds[0], $0.baseAddress, $0.count) }
-            if n > 0 {
-                verdict += chunk[..<n]
-                return
-            }
-            reactor.remove(fds[0])
-            close(fds[0])
-            let text = String(decoding: verdict, as: UTF8.self)
-            if text.hasPrefix("sound ") {
-                let parts = text.split(separator: " ")
-                log.info("journal verified", ["records": String(parts[1]), "segments": String(parts[2])])
-            } else if text.hasPrefix("DAMAGED ") {
-                log.error("journal verification found damage", ["fault": String(text.dropFirst(8))])
-                service.journalDamaged(String(text.dropFirst(8)))
-            } else {
-                log.error("journal verification failed", ["error": text])
-            }
+
+    var throughSeq: UInt64
+    var checked: UInt64 = 0
+    var verdict: Verdict?
+    /// Who asked: nil for the one after start-up.
+    var requestedBy: String?
+}
+
+extension RegisterService {
+    /// Starts a verification of every record up to the journal's last one, unless one runs.
+    func startJournalVerification(reactor: Reactor, requestedBy: String?) {
+        if let run = verification, run.verdict == nil { return }
+        let through = ledger.journal.lastSeq
+        verification = JournalVerifyRun(throughSeq: through, requestedBy: requestedBy)
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else {
+            verification?.verdict = .failed("cannot make a pipe (errno \(errno))")
+            log.error("cannot start the journal verification", ["errno": String(errno)])
+            return
         }
-    } catch {
-        log.error("cannot watch the background verification", ["error": "\(error)"])
-        close(fds[0])
-        close(fds[1])
-        return
+        // kassad execs nothing, but a descriptor should never leak into a child all the same.
+        _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+        _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+        var pending: [UInt8] = []
+        do {
+            try reactor.add(fds[0], events: .readable) { [unowned self] _ in
+                var chunk = [UInt8](repeating: 0, count: 4096)
+                let n = chunk.withUnsafeMutableBytes { read(fds[0], $0.baseAddress, $0.count) }
+                if n > 0 {
+                    pending += chunk[..<n]
+                    while let end = pending.firstIndex(of: 10) {
+                        verificationReported(String(decoding: pending[..<end], as: UTF8.self))
+                        pending.removeSubrange(...end)
+                    }
+                    return
+                }
+                reactor.remove(fds[0])
+                close(fds[0])
+                if verification?.verdict == nil { verification?.verdict = .failed("the verification thread ended without a verdict") }
+            }
+        } catch {
+            verification?.verdict = .failed("cannot watch the verification: \(error)")
+            log.error("cannot watch the journal verification", ["error": "\(error)"])
+            close(fds[0])
+            close(fds[1])
+            return
+        }
+        let job = Unmanaged.passRetained(VerifyJob(stateDirectory: stateDirectory, throughSeq: through, writeFD: fds[1]))
+        var thread = pthread_t()
+        let started = pthread_create(&thread, nil, { raw in
+            let job = Unmanaged<VerifyJob>.fromOpaque(raw!).takeRetainedValue()
+            job.run()
+            return nil
+        }, job.toOpaque())
+        if started == 0 {
+            pthread_detach(thread)
+        } else {
+            job.release()
+            close(fds[1])
+            verification?.verdict = .failed("cannot start a thread (\(started))")
+            log.error("cannot start the journal verification thread", ["error": String(started)])
+        }
     }
-    let job = Unmanaged.passRetained(VerifyJob(stateDirectory: stateDirectory, throughSeq: throughSeq, writeFD: fds[1]))
-    var thread = pthread_t()
-    let started = pthread_create(&thread, nil, { raw in
-        let job = Unmanaged<VerifyJob>.fromOpaque(raw!).takeRetainedValue()
-        job.run()
-        return nil
-    }, job.toOpaque())
-    if started == 0 {
-        pthread_detach(thread)
-    } else {
-        job.release()
-        close(fds[1])
-        log.error("cannot start the background journal verification thread", ["error": String(started)])
+
+    private func verificationReported(_ line: String) {
+        if line.hasPrefix("progress "), let n = UInt64(line.dropFirst(9)) {
+            verification?.checked = n
+        } else if line.hasPrefix("sound ") {
+            let parts = line.split(separator: " ")
+            let records = UInt64(parts[1]) ?? 0
+            verification?.checked = records
+            verification?.verdict = .sound(records: records, segments: Int(parts[2]) ?? 0)
+            log.info("journal verified", ["records": String(parts[1]), "segments": String(parts[2])])
+        } else if line.hasPrefix("DAMAGED ") {
+            let fault = String(line.dropFirst(8))
+            verification?.verdict = .damaged(fault)
+            log.error("journal verification found damage", ["fault": fault])
+            journalDamaged(fault)
+        } else {
+            let message = line.hasPrefix("ERROR ") ? String(line.dropFirst(6)) : line
+            verification?.verdict = .failed(message)
+            log.error("journal verification failed", ["error": message])
+        }
     }
 }

@@ -17,6 +17,7 @@ import KassaDevices
 /// price_mode = inclusive        ; inclusive | exclusive
 /// cash_rounding = 0.05          ; smallest cash step, in major units
 /// idle_lock = 5m                ; seconds, or with s / m / h; 0 = never
+/// scale_barcodes = 23:5:5:grams 24:5:5:cents   ; prefix:item digits:value digits:grams|cents, or none
 ///
 /// [ipc]
 /// socket_group = kassa
@@ -49,6 +50,11 @@ public struct KassaConfig: Sendable {
     public var taxTable = TaxTable.finland
     /// `[device.NAME]` sections (DeviceConfig.swift).
     public var devices: [DeviceSpec] = []
+    /// The `[device.NAME]` sections as written, so that journaled device settings can be laid
+    /// over them (`devicesWith(settings:)`).
+    public var deviceSections: [ConfigSection] = []
+    /// Price- and weight-embedded EAN-13 layouts, e.g. from a shop's scale.
+    public var scaleBarcodes = EmbeddedBarcodeRule.finnishDefaults
     /// `[card_terminal]`: `type = simulator` (the only one today; `--demo` uses it by default) and
     /// `timeout`, how long an authorisation waits for the terminal's answer.
     public var cardTerminal: String?
@@ -141,6 +147,11 @@ public struct KassaConfig: Sendable {
                             throw fail(entry, "'\(entry.value)' is not a duration like 300, 90s, 5m or 1h")
                         }
                         idleLockSeconds = seconds == 0 ? nil : seconds
+                    case "scale_barcodes":
+                        guard let rules = KassaConfig.scaleBarcodes(entry.value) else {
+                            throw fail(entry, "'\(entry.value)' is not a list like 23:5:5:grams 24:5:5:cents (or none)")
+                        }
+                        scaleBarcodes = rules
                     default:
                         throw fail(entry, "unknown key")
                     }
@@ -175,6 +186,7 @@ public struct KassaConfig: Sendable {
                                       message: "a second \(spec.role.rawValue) ([device.\(other.name)] is one); a register drives one of each")
                 }
                 devices.append(spec)
+                deviceSections.append(section)
             case let name where name.hasPrefix("tax."):
                 taxClasses.append(try KassaConfig.taxClass(section, file: file))
             default:
@@ -218,6 +230,49 @@ public struct KassaConfig: Sendable {
             throw ConfigError(file: file.fileName, line: section.line, section: section.name, message: "tax class without any rate")
         }
         return TaxClass(id: TaxClassID(id), name: name, changes: changes)
+    }
+
+    /// `23:5:5:grams 24:5:5:cents`: EAN-13 layouts, each filling 12 digits before the check
+    /// digit; `none` for a shop without a scale.
+    static func scaleBarcodes(_ text: String) -> [EmbeddedBarcodeRule]? {
+        if text == "none" { return [] }
+        var rules: [EmbeddedBarcodeRule] = []
+        for word in text.split(separator: " ") {
+            let parts = word.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 4, parts[0].allSatisfy({ $0.isASCII && $0.isNumber }),
+                  let item = Int(parts[1]), let value = Int(parts[2]),
+                  let kind = EmbeddedBarcodeRule.Value(rawValue: String(parts[3])) else { return nil }
+            let rule = EmbeddedBarcodeRule(prefix: String(parts[0]), itemDigits: item, valueDigits: value, value: kind)
+            guard rule.isValid, !rules.contains(where: { $0.prefix == rule.prefix }) else { return nil }
+            rules.append(rule)
+        }
+        return rules.isEmpty ? nil : rules
+    }
+
+    static func scaleBarcodesText(_ rules: [EmbeddedBarcodeRule]) -> String {
+        rules.isEmpty ? "none" : rules.map { "\($0.prefix):\($0.itemDigits):\($0.valueDigits):\($0.value.rawValue)" }.joined(separator: " ")
+    }
+
+    /// The devices with journaled settings (`NAME.KEY` → value) laid over the file's sections:
+    /// a key replaces the file's, a new device gets a section of its own.
+    func devicesWith(settings: [String: String]) throws(ConfigError) -> [DeviceSpec] {
+        guard !settings.isEmpty else { return devices }
+        var sections = deviceSections
+        for (name, value) in settings.sorted(by: { $0.key < $1.key }) {
+            let parts = name.split(separator: ".", maxSplits: 1)
+            guard parts.count == 2 else {
+                throw ConfigError(file: "journaled settings", line: 0, message: "device.\(name): say device.NAME.KEY")
+            }
+            let section = "device." + parts[0]
+            let entry = ConfigEntry(key: String(parts[1]), value: value, line: 0)
+            if let i = sections.firstIndex(where: { $0.name == section }) {
+                sections[i].entries.removeAll { $0.key == entry.key }
+                sections[i].entries.append(entry)
+            } else {
+                sections.append(ConfigSection(name: section, line: 0, entries: [entry]))
+            }
+        }
+        return try KassaConfig(ConfigFile(fileName: "kassa.conf with the journaled device settings", sections: sections)).devices
     }
 
     /// Reads a non-negative decimal ("0.05", "25.5") as an integer count of 10^-scale units,

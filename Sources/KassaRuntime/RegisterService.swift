@@ -34,10 +34,23 @@ final class RegisterService {
     let startedAt: Int64
     weak var server: IPCServer?
     /// Connections that entered a technician's PIN.
-    private var technicianSessions: Set<ConnectionID> = []
+    var technicianSessions: [ConnectionID: OperatorID] = [:]
     /// A technician asked to see the next scan instead of selling it, until this time (monotonic ms).
     var scanTestUntil: Int64?
     private(set) var alarms: [String: String] = [:]
+    /// The newest verification of the whole journal (after start-up, or a technician's).
+    var verification: JournalVerifyRun?
+    /// The one-time code that regains technician access with the box in hand, while valid.
+    var recoveryCode: RecoveryCode?
+    /// The daemon's recent log lines, for the console's `log`.
+    var logHistory: LogHistory?
+    weak var reactor: Reactor?
+    /// A restore swapped the state directory's contents: nothing more is taken until kassad
+    /// has restarted on them.
+    var restoredPendingRestart = false
+    /// A catalog file sent in parts (catalog.upload), for files longer than a line may be.
+    var catalogUpload: [UInt8] = []
+    var onRestartRequested: () -> Void = {}
     /// Damage the background verification found in records that start-up did not read.
     private var verifiedDamage: String?
 
@@ -112,7 +125,7 @@ final class RegisterService {
     // MARK: Requests
 
     func disconnected(fd: Int32) {
-        technicianSessions = technicianSessions.filter { $0.fd != fd }
+        technicianSessions = technicianSessions.filter { $0.key.fd != fd }
         // The card payment goes on without its client; the outcome is journaled and broadcast.
         if let (connection, _) = cardWaiter, connection.fd == fd { cardWaiter = nil }
     }
@@ -130,7 +143,11 @@ final class RegisterService {
 
     /// The reply, or nil when it comes later (a card payment waits for the terminal).
     func handle(_ request: Request, from connection: ConnectionID) -> Reply? {
-        let mutating = !Self.readOps.contains(request.op)
+        if restoredPendingRestart {
+            return .error(request.id, IPCError(.shuttingDown, "kassad is restarting to load the restored state"))
+        }
+        let mutating = !Self.readOps.contains(request.op) && !Self.technicianReadOps.contains(request.op)
+            && !Self.backupReadOps.contains(request.op)
         if mutating, let key = request.idempotencyKey, let earlier = ledger.state.requestResults[key] {
             log.info("idempotent retry answered from the journal", ["op": request.op])
             return .ok(request.id, (try? JSONValue.parse(earlier)) ?? .null)
@@ -195,7 +212,8 @@ final class RegisterService {
                 throw IPCError(.wrongPin, "wrong PIN")
             }
             guard op.role == .technician else { throw IPCError(.forbidden, "\(op.name) is not a technician") }
-            technicianSessions.insert(connection)
+            guard !ledger.state.disabledOperators.contains(id) else { throw Refusal.operatorDisabled(id).ipcError }
+            technicianSessions[connection] = id
             return ["operator": Views.operator(op)]
         case "subscribe":
             try args.finish()
@@ -357,13 +375,25 @@ final class RegisterService {
                 throw Refusal.lookup(error).ipcError
             }
         case "catalog.import":
-            let csv = try args.string("csv")
+            let text = try args.optionalString("csv")
+            let uploaded = try args.optionalBool("uploaded") ?? false
             try args.finish()
+            let csv: String
+            if let text, !uploaded {
+                csv = text
+            } else if uploaded, text == nil {
+                try requireTechnician(connection)
+                csv = String(decoding: catalogUpload, as: UTF8.self)
+                catalogUpload = []
+            } else {
+                throw IPCError(.badArgs, "catalog.import: either 'csv' (the file's text) or 'uploaded': true after catalog.upload")
+            }
             return try importCatalog(csv, connection: connection, key: key)
         case "config.get":
             let only = try args.optionalString("key")
             try args.finish()
-            let all = Settings.current(config, fileConfig)
+            let all = Settings.current(config, fileConfig, today: context().today,
+                                       deviceSettings: Settings.deviceSettings(ledger.state.settings))
             if let only {
                 guard let v = all[only] else { throw IPCError(.notFound, "no setting '\(only)'") }
                 return [only: .string(v)]
@@ -378,14 +408,25 @@ final class RegisterService {
             return try setSetting(k, v, connection: connection, key: key)
         case "operator.list":
             try args.finish()
-            return .array(ledger.state.operators.values.sorted { $0.id < $1.id }.map { Views.operator($0) })
+            let disabled = ledger.state.disabledOperators
+            return .array(ledger.state.operators.values.sorted { $0.id < $1.id }.map { op in
+                var view = Views.operator(op)
+                if disabled.contains(op.id), case .object(var o) = view {
+                    o["disabled"] = true
+                    view = .object(o)
+                }
+                return view
+            })
         case "operator.add":
             return try addOperator(&args, connection: connection, key: key)
         case "operator.remove":
             let id = try args.string("id")
             try args.finish()
-            try requireTechnician(connection)
-            let result = try run(.removeOperator(OperatorID(id)), key: key) { _, _ in [:] }
+            let by = try requireTechnician(connection)
+            guard ledger.state.operators[OperatorID(id)] != nil else { throw Refusal.unknownOperator(OperatorID(id)).ipcError }
+            guard OperatorID(id) != by else { throw Refusal.cannotRemoveSelf.ipcError }
+            let result: JSONValue = [:]
+            try record([.operatorRemoved(OperatorID(id))] + completed(key, result))
             pins.remove(OperatorID(id))
             do { try pins.save() } catch { log.error("cannot save PINs", ["error": error.description]) }
             env.pins = pins.vault
@@ -433,8 +474,13 @@ final class RegisterService {
             try args.finish()
             return .array(devices.map(Views.device))
         default:
-            throw IPCError(.unknownOp, "no operation '\(op)'")
+            return try performTechnician(op, &args, connection: connection, key: key)
         }
+    }
+
+    /// The idempotency record of a mutating request's result, to journal with its events.
+    func completed(_ key: String?, _ result: JSONValue) -> [RegisterEvent] {
+        key.map { [.requestCompleted(key: $0, result: result.serialized())] } ?? []
     }
 
     var devices: [any Device] {
@@ -455,12 +501,16 @@ final class RegisterService {
         }
     }
 
-    private func requireTechnician(_ connection: ConnectionID) throws(IPCError) {
+    /// The technician of this connection (who changes are journaled as made by).
+    @discardableResult
+    func requireTechnician(_ connection: ConnectionID) throws(IPCError) -> OperatorID {
         // First boot: with no operators at all, the first one may be set up without a PIN.
-        if ledger.state.operators.isEmpty { return }
-        guard technicianSessions.contains(connection) else {
+        if ledger.state.operators.isEmpty { return OperatorID("first-boot") }
+        guard let id = technicianSessions[connection], ledger.state.operators[id] != nil,
+              !ledger.state.disabledOperators.contains(id) else {
             throw IPCError(.pinRequired, "a technician's PIN is needed in this session first (op 'technician')")
         }
+        return id
     }
 
     // MARK: Running commands
@@ -581,22 +631,12 @@ final class RegisterService {
             throw IPCError(.refused, "the first operator of a new register must be a technician")
         }
         guard ledger.state.operators[OperatorID(id)] == nil else { throw Refusal.operatorExists(OperatorID(id)).ipcError }
-        do { try pins.setPIN(pin, for: OperatorID(id)) } catch {
-            switch error {
-            case .notDigits: throw IPCError(.badArgs, "a PIN is digits only")
-            case .wrongLength(let n): throw IPCError(.badArgs, "a PIN has 4 to 8 digits, not \(n)")
-            case .alreadyInUse: throw IPCError(.conflict, "that PIN is already in use: choose another")
-            }
-        }
-        do { try pins.save() } catch { throw IPCError(.internal, "cannot store the PIN: \(error)") }
-        env.pins = pins.vault
+        try storePIN(pin, for: OperatorID(id))
         let op = Operator(id: OperatorID(id), name: name, role: role)
-        if ledger.state.operators.isEmpty {
-            try record([.operatorAdded(op)])
-        } else {
-            try run(.addOperator(op), key: key) { _, _ in [:] }
-        }
-        return ["operator": Views.operator(op)]
+        let result: JSONValue = ["operator": Views.operator(op)]
+        try record([.operatorAdded(op)] + completed(key, result))
+        log.notice("operator added", ["operator": id, "role": roleName])
+        return result
     }
 
     private func importCatalog(_ csv: String, connection: ConnectionID, key: String?) throws(IPCError) -> JSONValue {
@@ -622,19 +662,40 @@ final class RegisterService {
         return result
     }
 
-    private func setSetting(_ k: String, _ v: String, connection: ConnectionID, key: String?) throws(IPCError) -> JSONValue {
-        try requireTechnician(connection)
-        var probe = env.config
-        do { try Settings.apply(k, v, to: &probe) } catch { throw IPCError(.badArgs, "config.set: \(error)") }
-        let old = Settings.current(config, fileConfig)[k]
-        let by = ledger.state.currentOperator ?? OperatorID("technician")
-        let result: JSONValue = ["key": .string(k), "old": old.map(JSONValue.string) ?? .null, "new": .string(v)]
+    private func setSetting(_ k: String, _ value: String, connection: ConnectionID, key: String?) throws(IPCError) -> JSONValue {
+        let by = try requireTechnician(connection)
+        let today = context().today
+        var probe = settingsTarget
+        let v: String
+        do {
+            v = try Settings.normalised(k, value, today: today)
+            try Settings.apply(k, v, to: &probe, today: today)
+        } catch {
+            throw IPCError(.badArgs, "config.set: \(error)")
+        }
+        let old = Settings.current(config, fileConfig, today: today, deviceSettings: Settings.deviceSettings(ledger.state.settings))[k]
+        var result: JSONValue = ["key": .string(k), "old": old.map(JSONValue.string) ?? .null, "new": .string(v)]
+        if k.hasPrefix("device."), case .object(var o) = result {
+            // Devices are claimed at start-up: the change waits for the next one.
+            o["restart_needed"] = true
+            result = .object(o)
+        }
         var events: [RegisterEvent] = [.settingChanged(key: k, old: old, new: v, by: by)]
         if let key { events.append(.requestCompleted(key: key, result: result.serialized())) }
         try record(events)
-        env.config = probe
+        env.config = probe.register
+        fileConfig = probe.file
+        env.catalog.embeddedRules = fileConfig.scaleBarcodes
         log.notice("setting changed", ["key": k, "old": old ?? "", "new": v])
         return result
+    }
+
+    var settingsTarget: Settings.Target {
+        let s = ledger.state
+        var t = Settings.Target(register: env.config, file: fileConfig,
+                                hasHistory: s.lastReceipt > 0 || s.lastTrainingReceipt > 0 || s.lastRefund > 0 || s.lastZ > 0)
+        t.deviceSettings = Settings.deviceSettings(s.settings)
+        return t
     }
 
     /// A damaged journal is sealed and the register goes on from a new chain: confirmed by a
@@ -675,12 +736,19 @@ final class RegisterService {
     }
 
     /// Journaled settings override the file; a setting the file no longer accepts is reported once.
+    /// Folds the journaled settings over the configuration file, in the order they were made
+    /// (a tax rate's date is its own, so the order of keys does not change the outcome).
     func applySettings() {
+        var target = settingsTarget
+        let today = context().today
         for (k, v) in ledger.state.settings.sorted(by: { $0.key < $1.key }) {
-            do { try Settings.apply(k, v, to: &env.config) } catch {
+            do { try Settings.apply(k, v, to: &target, today: today) } catch {
                 log.warning("journaled setting ignored", ["key": k, "error": error.description])
             }
         }
+        env.config = target.register
+        fileConfig = target.file
+        env.catalog.embeddedRules = fileConfig.scaleBarcodes
     }
 
     func reload(_ config: KassaConfig) {
@@ -784,7 +852,7 @@ final class RegisterService {
             "shift": s.shift?.json ?? .null, "sale": Views.sale(s.openSale, config), "parked": Views.parked(s, config),
             "journal": journalStatus(),
             "alarms": .array(alarms.keys.sorted().map { ["code": .string($0), "message": .string(alarms[$0]!), "active": true] }),
-            "technician_session": .bool(technicianSessions.contains(connection)),
+            "technician_session": .bool(technicianSessions[connection] != nil),
             "printouts_owed": .array(s.pendingOutputs.keys.sorted().map { .int(Int64($0)) }),
             "devices": .array(devices.map(Views.device)),
         ]

@@ -48,7 +48,12 @@ struct RequestArguments {
     }
 
     mutating func bool(_ key: String) throws(IPCError) -> Bool {
-        guard let v = value(key) else { throw bad("'\(key)' is required") }
+        guard let b = try optionalBool(key) else { throw bad("'\(key)' is required") }
+        return b
+    }
+
+    mutating func optionalBool(_ key: String) throws(IPCError) -> Bool? {
+        guard let v = value(key) else { return nil }
         guard case .bool(let b) = v else { throw bad("'\(key)' must be true or false") }
         return b
     }

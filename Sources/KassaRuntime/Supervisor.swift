@@ -79,7 +79,11 @@ public enum Supervisor {
             printToStandardError("kassad: \(error)\n\(DaemonOptions.usage)")
             return 2
         }
-        let log = Logger(threshold: options.verbose ? .debug : .info)
+        let history = LogHistory()
+        let log = Logger(threshold: options.verbose ? .debug : .info) { line in
+            history.append(line)
+            Logger.writeToStandardError(line)
+        }
         var config: KassaConfig
         var readOnlyWhy = "kassad was started read-only (--read-only), after it failed too often to keep running; "
             + "its log (journalctl -u kassad) says why"
@@ -91,7 +95,8 @@ public enum Supervisor {
             readOnlyWhy += "; the configuration file is broken: \(error)"
         }
         do {
-            return try run(options, config, readOnly: options.readOnly ? readOnlyWhy : nil, log: log, environment: environment)
+            return try run(options, config, readOnly: options.readOnly ? readOnlyWhy : nil, log: log, history: history,
+                           environment: environment)
         } catch {
             log.error("kassad cannot run", ["error": "\(error)"])
             return 1
@@ -127,12 +132,12 @@ public enum Supervisor {
         var st = stat()
         let path = options.catalogPath ?? (stat(stored, &st) == 0 ? stored : nil)
         guard let path else {
-            return options.demo ? DemoCatalog.catalog : Catalog(embeddedRules: EmbeddedBarcodeRule.finnishDefaults)
+            return options.demo ? DemoCatalog.catalog : Catalog(embeddedRules: config.scaleBarcodes)
         }
         let bytes = try readWholeFile(path)
         do {
             let catalog = try CatalogCSV.parse(bytes, currency: config.currency, taxClasses: Set(config.taxTable.classes.keys),
-                                               embeddedRules: EmbeddedBarcodeRule.finnishDefaults)
+                                               embeddedRules: config.scaleBarcodes)
             log.info("catalog loaded", ["file": path, "items": String(catalog.count)])
             return catalog
         } catch {
@@ -140,9 +145,17 @@ public enum Supervisor {
         }
     }
 
-    static func run(_ options: DaemonOptions, _ config: KassaConfig, readOnly: String? = nil, log: Logger,
-                    environment: [String: String]) throws -> Int32 {
+    static func run(_ options: DaemonOptions, _ configured: KassaConfig, readOnly: String? = nil, log: Logger,
+                    history: LogHistory? = nil, environment: [String: String]) throws -> Int32 {
         try makeDirectories(options.stateDirectory)
+        var config = configured
+        // A state restored from another box's backup keeps that register's id (and its journal).
+        if let bytes = try? readWholeFile(options.stateDirectory + "/register-id"),
+           let restored = String(decoding: bytes, as: UTF8.self).split(separator: "\n").first.map(String.init),
+           !restored.isEmpty, restored != config.registerID {
+            log.notice("register id taken from the restored state", ["register": restored, "configured": config.registerID])
+            config.registerID = restored
+        }
         let catalog = try loadCatalog(options, config, log: log)
         // Parsing a big CSV leaves megabytes of freed heap behind; give them back to the system.
         malloc_trim(0)
@@ -164,12 +177,19 @@ public enum Supervisor {
         if ledger.state.operators.isEmpty {
             log.notice("no operators yet: add the first technician (kassa operator add, or the console's first-boot set-up)")
         }
+        let deviceSettings = Settings.deviceSettings(ledger.state.settings)
+        if !deviceSettings.isEmpty {
+            do { config.devices = try config.devicesWith(settings: deviceSettings) } catch {
+                log.error("journaled device settings ignored: the devices of kassa.conf are used", ["error": "\(error)"])
+            }
+        }
         let reactor = try Reactor()
         let hardware = Hardware(options, config, reactor: reactor, log: log)
         let service = RegisterService(ledger: ledger, config: config, catalog: catalog, pins: pins, printer: hardware.printer,
                                       drawer: hardware.drawer, display: hardware.display,
                                       stateDirectory: options.stateDirectory, log: log)
         hardware.connect(to: service)
+        service.logHistory = history
         if config.cardTerminal == "simulator" || (options.demo && config.cardTerminal == nil) {
             // A real terminal is a box of its own that remembers its transactions across a
             // restart of kassad; the simulator keeps them in a file beside the journal.
@@ -224,6 +244,7 @@ public enum Supervisor {
             reactor.stop()
         }
         try reactor.addTimer(after: 30_000, repeating: 30_000) {
+            guard !service.restoredPendingRestart else { return }
             do { try ledger.snapshotIfDue() } catch { log.error("snapshot failed", ["error": "\(error)"]) }
         }
         try reactor.addTimer(after: 2_000, repeating: 2_000) { service.refreshAlarms() }
@@ -239,7 +260,8 @@ public enum Supervisor {
         let ready = "register \(config.registerID) ready: \(ledger.journal.lastSeq) records, \(catalog.count) items"
         try notifier?.ready(status: ready)
         log.notice(ready, ["socket": options.socketPath])
-        startBackgroundVerify(options.stateDirectory, throughSeq: ledger.journal.lastSeq, reactor: reactor, log: log, service: service)
+        service.reactor = reactor
+        service.startJournalVerification(reactor: reactor, requestedBy: nil)
 
         // A failed write or fsync closes the journal's writer for good: what is on disk is known
         // only after a reopen. Exit so that systemd restarts kassad, which replays it; if that
@@ -252,6 +274,10 @@ public enum Supervisor {
             try? notifier?.stopping(status: "journal writer failed")
             reactor.stop()
         }
+        service.onRestartRequested = {
+            try? notifier?.stopping(status: "restarting to load a restored state")
+            reactor.stop()
+        }
 
         try reactor.run()
 
@@ -259,7 +285,7 @@ public enum Supervisor {
         server.disconnectAll()
         // Closures on the reactor keep the server alive to the end: remove its socket explicitly.
         unlink(options.socketPath)
-        if case .readWrite = ledger.journal.mode {
+        if case .readWrite = ledger.journal.mode, !service.restoredPendingRestart {
             do { try ledger.snapshot() } catch { log.warning("no snapshot at stop", ["error": "\(error)"]) }
         }
         log.notice("stopped")

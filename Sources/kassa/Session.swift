@@ -54,7 +54,7 @@ final class Session {
 
     /// Calls an operation; a mutating one carries an idempotency key so a retry never sells twice.
     func call(_ op: String, _ args: JSONObject = [:], mutating: Bool = false) throws(CommandFailure) -> JSONValue {
-        let key = mutating ? (idempotencyKey ?? Session.randomKey()) : nil
+        let key = mutating ? (idempotencyKey ?? IdempotencyKey.random()) : nil
         let c = try client
         do {
             return try c.call(op, args: args, idempotencyKey: key)
@@ -77,16 +77,6 @@ final class Session {
     func money(_ minor: Int64?) -> String {
         let currency = (try? self.currency) ?? .EUR
         return MoneyFormat.plain(currency).format(minor ?? 0, currency: currency)
-    }
-
-    static func randomKey() -> String {
-        var bytes = [UInt8](repeating: 0, count: 16)
-        let fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)
-        if fd >= 0 {
-            _ = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, 16) }
-            close(fd)
-        }
-        return Hex.encode(bytes)
     }
 }
 

@@ -13,6 +13,9 @@ let topUsage = """
     Try it:
       demo [--state-dir DIR]       start kassad --demo in a temporary directory and say what next
 
+    The technician:
+      console [--tty DEV --baud N] the technician's console (serial line, or standard input)
+
     Offline (a state directory, no kassad needed):
       udev-rules                   print the udev rules generated from the device table
       journal verify|dump|export   check, dump or export the journal
@@ -101,6 +104,8 @@ func runKassa(_ argv: [String]) -> ExitCode {
             return try DemoCommand.run(&args)
         case "udev-rules":
             return try UdevRulesCommand.run(&args)
+        case "console":
+            return try ConsoleCommand.run(&args, socket: socket)
         case let c where RegisterCommands.commands.contains(c):
             return try RegisterCommands.run(c, &args, socket: socket)
         case "bench":

@@ -211,9 +211,10 @@ struct CardPaymentCodecTests {
         t.cashierWithOpenShift()
         t.must(.scan(code: "1", quantity: 1))
         let current = EventCodec.encode(t.state)
-        // The older layout ends before the two card fields: "none pending" and a zero count.
-        #expect(Array(current.suffix(2)) == [0, 0])
-        let older = Array(current.dropLast(2))
-        #expect(try EventCodec.decodeState(older) == t.state)
+        // The older layout ends before the two card fields ("none pending" and a zero count)
+        // and the disabled operators that came after them (none).
+        #expect(Array(current.suffix(3)) == [0, 0, 0])
+        #expect(try EventCodec.decodeState(Array(current.dropLast(3))) == t.state)
+        #expect(try EventCodec.decodeState(Array(current.dropLast(1))) == t.state)
     }
 }

@@ -131,3 +131,22 @@ private func reason(_ text: String) -> JSONParseError.Reason? { reason(Array(tex
         #expect(try JSONValue.parse(v.serialized()) == v)
     }
 }
+
+@Suite struct Base64Tests {
+    @Test func rfc4648Vectors() {
+        let vectors = ["": "", "f": "Zg==", "fo": "Zm8=", "foo": "Zm9v", "foob": "Zm9vYg==", "fooba": "Zm9vYmE=", "foobar": "Zm9vYmFy"]
+        for (plain, encoded) in vectors {
+            #expect(Base64.encode(Array(plain.utf8)) == encoded)
+            #expect(Base64.decode(encoded) == Array(plain.utf8))
+        }
+    }
+
+    @Test func everyByteValueRoundTrips() {
+        let bytes = (0..<256).map { UInt8($0) } + [0xFF, 0x00]
+        #expect(Base64.decode(Base64.encode(bytes)) == bytes)
+    }
+
+    @Test func malformedTextIsRefused() {
+        for bad in ["Zg=", "Z===", "Zg==Zg==", "Zm9v!", "=Zm9"] { #expect(Base64.decode(bad) == nil) }
+    }
+}

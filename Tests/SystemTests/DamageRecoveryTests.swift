@@ -13,7 +13,8 @@ import Testing
         return r["completed"]?["receipt"]?.intValue ?? -1
     }
 
-    @Test func damageFoundInTheBackgroundStopsSellingAndRecoveryStartsANewChain() throws {
+    /// A register whose first segment has a flipped bit in receipt 2, restarted on it.
+    func damagedRegister() throws -> Daemon {
         let d = Daemon()
         try d.start()
         do {
@@ -32,8 +33,34 @@ import Testing
         let at = try #require((0...(bytes.count - mark.count)).first { Array(bytes[$0..<($0 + mark.count)]) == mark })
         bytes[at] ^= 0x20
         try Data(bytes).write(to: URL(fileURLWithPath: segment))
-
         try d.start()
+        return d
+    }
+
+    @Test func theConsoleFindsTheDamageAndItsRecoveryStepGetsTheShopSelling() throws {
+        let d = try damagedRegister()
+        let console = try ConsoleLine(d)
+        console.expect("Technician PIN")
+        console.send("3333\r")
+        console.expect("kassa> ")
+        console.send("journal verify\r")
+        console.expect("journal DAMAGED")
+        console.expect("seg-0000000000000001.kj")
+        console.send("journal recover\r")
+        console.expect("Type the register id (demo-1)")
+        console.send("demo-1\r")
+        console.expect("PIN")
+        console.send("3333\r")
+        console.expect("Recovered: the damaged chain is sealed as")
+        let c = try d.client()
+        _ = try c.call("login", args: ["pin": "1111"])
+        #expect(try sell(c, reference: "R-FOUR") == 4)
+        console.send("logout\r")
+        #expect(console.waitForExit() == 0)
+    }
+
+    @Test func damageFoundInTheBackgroundStopsSellingAndRecoveryStartsANewChain() throws {
+        let d = try damagedRegister()
         let c = try d.client()
         var alarm: String?
         let deadline = Date().addingTimeInterval(10)

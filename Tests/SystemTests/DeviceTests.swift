@@ -160,6 +160,49 @@ import Testing
         #expect(!daemon.log.contains("4111 1111 1111 1111"))
     }
 
+    @Test func theConsolesScanTestShowsTheNextScanRawAndMaskedWithoutSellingIt() throws {
+        defer { printer.stop() }
+        try daemon.start()
+        let c = try daemon.client()
+        try waitFor("the scanner to connect") { try device(c, "scanner")?["state"]?.stringValue != "offline" }
+        let console = try ConsoleLine(daemon)
+        console.expect("Technician PIN")
+        console.send("3333\r")
+        console.expect("kassa> ")
+        console.send("devices\r")
+        console.expect("scanner")
+        console.send("devices scan-test 10\r")
+        console.expect("Scan or swipe now")
+        scanner.write("4111 1111 1111 1111\r")
+        let shown = console.expect("bytes")
+        #expect(shown.contains("kind     barcode"))
+        #expect(shown.contains("1111"))
+        console.expect("kassa> ")
+        #expect(!console.text.contains("4111 1111 1111 1111") && !console.text.contains("4111111111111111"))
+        #expect(try c.call("sale.get") == .null)
+        console.send("logout\r")
+        #expect(console.waitForExit() == 0)
+    }
+
+    @Test func aJournaledDeviceSettingMovesTheDisplayAtTheNextStart() throws {
+        defer { printer.stop() }
+        try daemon.start()
+        let moved = FakeSerialDevice()
+        let c = try daemon.client()
+        _ = try c.call("technician", args: ["pin": "3333"])
+        let r = try c.call("config.set", args: ["key": "device.display.serial", "value": .string(moved.path)])
+        #expect(r["restart_needed"]?.boolValue == true)
+        #expect(c.errorCode("config.set", ["key": "device.display.command_set", "value": "teletext"]) == .badArgs)
+        try daemon.restart()
+        let after = try daemon.client()
+        _ = try after.call("technician", args: ["pin": "3333"])
+        try waitFor("the display on its new line") { try device(after, "display")?["via"]?.stringValue == moved.path }
+        _ = try after.call("devices.display_test")
+        let shown = moved.read { String(decoding: $0, as: UTF8.self).contains("ABCDEFGHIJKLMNOPQRST") }
+        #expect(String(decoding: shown, as: UTF8.self).contains("ABCDEFGHIJKLMNOPQRST"))
+        #expect(try after.call("config.get", args: ["key": "device.display.serial"])["device.display.serial"]?.stringValue == moved.path)
+    }
+
     @Test func paperOutAndADrawerLeftOpenRaiseAlarmsThatClearWhenFixed() throws {
         defer { printer.stop() }
         let conf = daemon.directory + "/kassa.conf"

@@ -85,6 +85,9 @@ extension RegisterEvent {
         case .settingChanged: return 60
         case .catalogImported: return 61
         case .requestCompleted: return 62
+        case .operatorDisabled: return 63
+        case .pinReset: return 64
+        case .technicianRecovered: return 65
         case .outputQueued: return 70
         case .outputSent: return 71
         case .outputDone: return 72
@@ -125,6 +128,9 @@ extension RegisterEvent {
         case .settingChanged: return "setting_changed"
         case .catalogImported: return "catalog_imported"
         case .requestCompleted: return "request_completed"
+        case .operatorDisabled: return "operator_disabled"
+        case .pinReset: return "pin_reset"
+        case .technicianRecovered: return "technician_recovered"
         case .outputQueued: return "output_queued"
         case .outputSent: return "output_sent"
         case .outputDone: return "output_done"
@@ -326,6 +332,9 @@ extension ByteWriter {
         case .settingChanged(let key, let old, let new, let by): string(key); optional(old) { $0.string($1) }; string(new); id(by)
         case .catalogImported(let items, let digest, let by): int(items); string(digest); id(by)
         case .requestCompleted(let key, let result): string(key); string(result)
+        case .operatorDisabled(let who, let disabled, let by): id(who); bool(disabled); id(by)
+        case .pinReset(let who, let by): id(who); id(by)
+        case .technicianRecovered(let who, let at): id(who); time(at)
         case .outputQueued(let id, let o): varint(id); output(o)
         case .outputSent(let id, let bytes, let copy): varint(id); int(bytes); bool(copy)
         case .outputDone(let id, let byPrinter): varint(id); bool(byPrinter)
@@ -399,6 +408,7 @@ extension ByteWriter {
         // Added after the first snapshots were written: a snapshot that ends before them has none.
         optional(s.pendingCardAuthorisation) { $0.cardAuthorisation($1) }
         varint(s.cardAuthorisations)
+        array(s.disabledOperators.sorted()) { w, o in w.id(o) }
     }
 }
 
@@ -621,6 +631,9 @@ extension ByteReader {
                                    new: try string(), by: try id())
         case 61: return .catalogImported(items: try int(), sha256: try string(), by: try id())
         case 62: return .requestCompleted(key: try string(), result: try string())
+        case 63: return .operatorDisabled(try id(), try bool(), by: try id())
+        case 64: return .pinReset(try id(), by: try id())
+        case 65: return .technicianRecovered(try id(), at: try time())
         case 70: return .outputQueued(id: try varint(), try output())
         case 71: return .outputSent(id: try varint(), bytes: try int(), copy: try bool())
         case 72: return .outputDone(id: try varint(), confirmedByPrinter: try bool())
@@ -710,6 +723,9 @@ extension ByteReader {
         if !isAtEnd {
             s.pendingCardAuthorisation = try optional { r throws(CodecError) in try r.cardAuthorisation() }
             s.cardAuthorisations = try varint()
+        }
+        if !isAtEnd {
+            s.disabledOperators = Set(try array { r throws(CodecError) in try r.id() })
         }
         return s
     }

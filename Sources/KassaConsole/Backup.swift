@@ -1,0 +1,118 @@
+import Glibc
+import KassaIPC
+
+/// `backup DIR` and `restore DIR`: the register's state streamed over the socket to and from a
+/// USB stick. A backup is a folder of its own named after the register, its last receipt and
+/// record, with a manifest (`kassa-backup.json`) that a restore checks first.
+enum Backup {
+    static let manifestName = "kassa-backup.json"
+
+    static func backup(_ c: Console, _ args: [String]) throws(ConsoleError) {
+        try ConsoleCommands.expect(args, 1...1, "backup DIR")
+        let list = try c.call("backup.list")
+        let register = list["register"]?.stringValue ?? "register"
+        if list["shift_open"]?.boolValue == true {
+            c.say("Note: a shift is open; a backup is best right after a Z closing.")
+        }
+        let name = "kassa-\(register)-r\(list["receipt"]?.intValue ?? 0)-s\(list["last_seq"]?.intValue ?? 0)"
+        let target = args[0] + "/" + name
+        guard mkdir(target, 0o700) == 0 else {
+            throw .failed("cannot make \(target): \(String(cString: strerror(errno)))")
+        }
+        let files = list["files"]?.arrayValue ?? []
+        let total = files.reduce(0) { $0 + ($1["size"]?.intValue ?? 0) }
+        var copied: Int64 = 0
+        for file in files {
+            guard let path = file["path"]?.stringValue, let size = file["size"]?.intValue else { continue }
+            try makeParents(target, path)
+            let fd = open(target + "/" + path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { throw .failed("cannot write \(target)/\(path): \(String(cString: strerror(errno)))") }
+            defer { close(fd) }
+            var offset: Int64 = 0
+            while offset < size {
+                let chunk = try c.call("backup.read", ["path": .string(path), "offset": .int(offset)])
+                guard var bytes = chunk["data"]?.stringValue.flatMap(Base64.decode) else { throw .failed("kassad sent a chunk that is not base64") }
+                // The journal may grow while we copy: the backup stops at the size listed.
+                if offset + Int64(bytes.count) > size { bytes = Array(bytes.prefix(Int(size - offset))) }
+                guard writeAll(fd, bytes) else { throw .failed("writing \(target)/\(path) failed: \(String(cString: strerror(errno)))") }
+                offset += Int64(bytes.count)
+                copied += Int64(bytes.count)
+                c.progress("backup: \(copied / 1024) of \(total / 1024) KiB")
+                if chunk["eof"]?.boolValue == true || bytes.isEmpty { break }
+            }
+            guard fsync(fd) == 0 else { throw .failed("writing \(target)/\(path) failed: \(String(cString: strerror(errno)))") }
+        }
+        let manifest: JSONValue = ["register": .string(register), "receipt": list["receipt"] ?? 0, "last_seq": list["last_seq"] ?? 0,
+                                   "files": .array(files)]
+        let fd = open(target + "/" + manifestName, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0, writeAll(fd, Array((manifest.serialized() + "\n").utf8)), fsync(fd) == 0 else {
+            if fd >= 0 { close(fd) }
+            throw .failed("cannot write the manifest in \(target)")
+        }
+        close(fd)
+        c.say("")
+        c.say("Backup of register \(register) in \(target) (\(files.count) files, \(copied / 1024) KiB).")
+        c.say("It holds the PIN secrets: keep the stick as safe as the box.")
+    }
+
+    static func restore(_ c: Console, _ args: [String]) throws(ConsoleError) {
+        try ConsoleCommands.expect(args, 1...1, "restore DIR (a folder made by backup)")
+        let source = args[0]
+        guard let text = readFile(source + "/" + manifestName),
+              let manifest = try? JSONValue.parse(String(decoding: text, as: UTF8.self)),
+              let register = manifest["register"]?.stringValue, let files = manifest["files"]?.arrayValue else {
+            throw .failed("\(source) holds no Kassa backup (\(manifestName) missing or unreadable)")
+        }
+        c.say("This box takes over register \(register) (up to receipt \(manifest["receipt"]?.intValue ?? 0)).")
+        c.say("What this box has set up so far is kept aside, not deleted.")
+        guard let typed = c.ask("Type the register id (\(register)) to confirm: ") else { return }
+        guard typed == register else { throw .failed("the register id was not typed out; nothing was done") }
+        _ = try c.call("restore.begin", mutating: true)
+        var sent = 0
+        let total = files.reduce(0) { $0 + Int($1["size"]?.intValue ?? 0) }
+        for file in files {
+            guard let path = file["path"]?.stringValue else { continue }
+            guard let bytes = readFile(source + "/" + path) else { throw .failed("cannot read \(source)/\(path)") }
+            guard bytes.count == Int(file["size"]?.intValue ?? -1) else {
+                throw .failed("\(source)/\(path) has \(bytes.count) bytes, the manifest says \(file["size"]?.intValue ?? 0): the backup is incomplete")
+            }
+            var offset = 0
+            repeat {
+                let chunk = bytes[offset..<min(bytes.count, offset + 24 * 1024)]
+                _ = try c.call("restore.write", ["path": .string(path), "offset": .int(Int64(offset)), "data": .string(Base64.encode(chunk))],
+                               mutating: true)
+                offset += chunk.count
+                sent += chunk.count
+                c.progress("restore: \(sent / 1024) of \(total / 1024) KiB")
+            } while offset < bytes.count
+        }
+        c.say("")
+        let result = try c.call("restore.commit", ["register": .string(register)], mutating: true)
+        c.say("Restored register \(register): \(result["records"]?.intValue ?? 0) records, chain verified.")
+        c.say("kassad restarts to load it; log in with a PIN of the restored register.")
+        c.technician = nil
+        usleep(1_000_000)
+        _ = c.connectWaiting()
+    }
+
+    private static func makeParents(_ root: String, _ path: String) throws(ConsoleError) {
+        var dir = root
+        for part in path.split(separator: "/").dropLast() {
+            dir += "/" + part
+            guard mkdir(dir, 0o700) == 0 || errno == EEXIST else { throw .failed("cannot make \(dir): \(String(cString: strerror(errno)))") }
+        }
+    }
+
+    private static func readFile(_ path: String) -> [UInt8]? { Files.read(path) }
+
+    private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, $0.count - done) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return false }
+            done += n
+        }
+        return true
+    }
+}

@@ -1,0 +1,547 @@
+import Glibc
+import KassaCore
+import KassaIPC
+
+/// One console command: its usage line, its help and what it does.
+struct ConsoleCommand: Sendable {
+    var usage: String
+    var help: String
+    var run: @Sendable (Console, [String]) throws(ConsoleError) -> Void
+}
+
+/// Every command the console knows, each with `help COMMAND`.
+enum ConsoleCommands {
+    static let table: [String: ConsoleCommand] = [
+        "help": ConsoleCommand(usage: "help [COMMAND]", help: "Lists the commands, or explains one.", run: help),
+        "history": ConsoleCommand(usage: "history", help: "The last lines typed (the arrow keys recall them too).") { c, _ in
+            for (i, line) in c.editor.history.enumerated() { c.say("\(i + 1)  \(line)") }
+        },
+        "status": ConsoleCommand(
+            usage: "status",
+            help: "Version, uptime, the journal's head (sequence and hash), free disk space, the shift, alarms.",
+            run: status),
+        "devices": ConsoleCommand(
+            usage: "devices [test-print | open-drawer | display-test | scan-test [SECONDS]]",
+            help: """
+                Without a word: every device and its state.
+                  test-print    prints a test page (ruler, ÄÖÅ €, bold, big total)
+                  open-drawer   opens the cash drawer (journaled as a no-sale)
+                  display-test  fills the customer display with a test pattern
+                  scan-test     shows the next scan or swipe, raw and decoded,
+                                instead of selling it; card numbers masked (30 s)
+                """,
+            run: devices),
+        "config": ConsoleCommand(
+            usage: "config show | get KEY | set KEY VALUE",
+            help: """
+                show: every setting. get: one. set: change one; kassad checks the
+                value and journals the change with its old and new value. Keys:
+                store_name, store_address, vat_id, receipt_footer, tax.A (25.5% or
+                "25.5% from 2027-01-01"), price_mode (inclusive|exclusive),
+                cash_rounding, money_format, cashier_discount_limit, language (en|fi),
+                idle_lock (e.g. 5m), time_zone, register_id (until the first sale),
+                scale_barcodes (23:5:5:grams 24:5:5:cents, or none), and device
+                roles and profiles as device.NAME.KEY, with the keys of kassa.conf's
+                [device.NAME] (e.g. device.printer.paper 58mm, device.scanner.serial
+                /dev/ttyACM0); those apply from kassad's next start.
+                Quote values with spaces: config set store_name "Kahvila Kassa".
+                """,
+            run: config),
+        "operators": ConsoleCommand(
+            usage: "operators list | add ID ROLE NAME… | disable ID | enable ID | reset-pin ID",
+            help: """
+                list: everyone who may log in. add: a cashier, supervisor or
+                technician (the PIN is asked twice, never shown). disable/enable: a
+                disabled operator cannot log in and stays in the history.
+                reset-pin: a new PIN for someone who forgot theirs.
+                """,
+            run: operators),
+        "catalog": ConsoleCommand(
+            usage: "catalog import FILE | show CODE",
+            help: """
+                import: replaces the catalog with a CSV file (e.g. on a USB stick),
+                all or nothing; every bad row is reported with its line.
+                show: one item by barcode or PLU.
+                """,
+            run: catalog),
+        "journal": ConsoleCommand(
+            usage: "journal verify | export DIR | recover",
+            help: """
+                verify: checks every record (CRCs, chain, sequence), with progress.
+                export: writes journal.jsonl (every record) and sales.csv (for
+                accounting) into DIR, e.g. a mounted USB stick.
+                recover: after damage, seals the damaged chain (kept for inspection)
+                and starts a new one linked to it; needs the register id typed out
+                and a supervisor's or technician's PIN.
+                """,
+            run: journal),
+        "log": ConsoleCommand(usage: "log [N]", help: "The daemon's last N log lines (default 20, at most 500).", run: log),
+        "time": ConsoleCommand(
+            usage: "time | time set YYYY-MM-DD HH:MM[:SS] | time zone NAME",
+            help: """
+                Shows the clock and the register's time zone. set: sets the system
+                clock (a box without a real-time clock or network needs this after a
+                power cut). zone: sets the system's and the register's time zone,
+                e.g. Europe/Helsinki.
+                """,
+            run: time),
+        "network": ConsoleCommand(
+            usage: "network | network set IFACE dhcp | network set IFACE ADDRESS/PREFIX [GATEWAY [DNS]]",
+            help: "Shows the wired and wireless interfaces, or sets one to DHCP or a static address.",
+            run: network),
+        "backup": ConsoleCommand(
+            usage: "backup DIR",
+            help: """
+                Copies the register's state (journal, sealed chains, catalog, PIN secrets)
+                into a new folder in DIR, e.g. a mounted USB stick; best right after a Z
+                closing. Keep the stick as safe as the box: it holds the PIN secrets.
+                """,
+            run: Backup.backup),
+        "restore": ConsoleCommand(
+            usage: "restore DIR",
+            help: """
+                Onto a new box that has sold nothing yet: takes over the register in the
+                backup folder DIR, with its register id, receipt numbers, chain and PINs.
+                kassad restarts to load it.
+                """,
+            run: Backup.restore),
+        "reboot": ConsoleCommand(usage: "reboot [--force]", help: "Restarts the box; refused while a sale is open unless --force.") { c, a throws(ConsoleError) in
+            try power(c, a, "reboot")
+        },
+        "poweroff": ConsoleCommand(usage: "poweroff [--force]", help: "Switches the box off; refused while a sale is open unless --force.") { c, a throws(ConsoleError) in
+            try power(c, a, "poweroff")
+        },
+        "logout": ConsoleCommand(usage: "logout", help: "Ends the session (also exit, quit or Ctrl-D).") { _, _ in },
+    ]
+
+    static func help(_ c: Console, _ args: [String]) throws(ConsoleError) {
+        if let name = args.first {
+            guard let command = table[name] else { throw .usage("no command '\(Wrap.clip(name, width: 40))'") }
+            c.say("usage: \(command.usage)")
+            c.say(command.help)
+            return
+        }
+        c.say("Commands (help COMMAND for more):")
+        for name in table.keys.sorted() { c.say("  " + Wrap.clip(table[name]!.usage, width: 76)) }
+        c.say("Keys: Backspace/DEL erase, Ctrl-U clears the line, Ctrl-C abandons it, Ctrl-D logs out.")
+    }
+
+    static func expect(_ args: [String], _ count: ClosedRange<Int>, _ what: String) throws(ConsoleError) {
+        guard count.contains(args.count) else { throw .usage(what) }
+    }
+
+    // MARK: status, log
+
+    static func status(_ c: Console, _ args: [String]) throws(ConsoleError) {
+        try expect(args, 0...0, "status takes no arguments")
+        let s = try c.call("status")
+        let j = try c.call("journal.status")
+        let uptime = s["uptime_s"]?.intValue ?? 0
+        c.say("kassad       \(s["version"]?.stringValue ?? "?"), up \(uptime / 3600) h \(uptime / 60 % 60) min")
+        c.say("register     \(s["register"]?.stringValue ?? "?")  \(s["store"]?.stringValue ?? "")")
+        c.say("time         \(s["local_time"]?.stringValue ?? "?") \(s["time_zone"]?.stringValue ?? "")")
+        var journal = "journal      record \(j["last_seq"]?.intValue ?? 0) (durable \(j["durable_seq"]?.intValue ?? 0)), "
+        journal += j["mode"]?.stringValue == "read_write" ? "read-write" : "READ-ONLY: \(j["reason"]?.stringValue ?? "")"
+        c.say(journal)
+        c.say("head hash    \(j["head_hash"]?.stringValue ?? "?")")
+        if let free = j["free_bytes"]?.intValue { c.say("disk free    \(free / 1_048_576) MiB") }
+        if let shift = s["shift"], shift != .null {
+            c.say("shift        \(shift["number"]?.intValue ?? 0) open, by \(shift["opened_by"]?.stringValue ?? "?")")
+        } else {
+            c.say("shift        closed")
+        }
+        c.say("sale         \(s["sale"] == .null ? "none open" : "open")")
+        let alarms = s["alarms"]?.arrayValue ?? []
+        if alarms.isEmpty { c.say("alarms       none") }
+        for a in alarms { c.say("ALARM \(a["code"]?.stringValue ?? ""): \(a["message"]?.stringValue ?? "")") }
+    }
+
+    static func log(_ c: Console, _ args: [String]) throws(ConsoleError) {
+        try expect(args, 0...1, "log takes at most one number")
+        var count: Int64 = 20
+        if let word = args.first {
+            guard let n = Int64(word), (1...500).contains(n) else { throw .usage("N is a number from 1 to 500, not '\(word)'") }
+            count = n
+        }
+        let result = try c.call("log.tail", ["lines": .int(count)])
+        for line in result["lines"]?.arrayValue ?? [] { c.say(line.stringValue ?? "") }
+    }
+
+    // MARK: devices
+
+    static func devices(_ c: Console, _ args: [String]) throws(ConsoleError) {
+        switch args.first {
+        case nil:
+            for d in try c.call("devices.list").arrayValue ?? [] {
+                let id = d["id"]?.stringValue ?? "?"
+                let kind = d["kind"]?.stringValue ?? ""
+                let state = d["state"]?.stringValue ?? "?"
+                let detail = d["detail"]?.stringValue ?? ""
+                c.say(Wrap.clip("\(pad(id, 16)) \(pad(kind, 17)) \(pad(state, 10)) \(detail)", width: c.options.width))
+            }
+        case "test-print":
+            try expect(args, 1...1, "devices test-print takes no more words")
+            let r = try c.call("devices.test_print", mutating: true)
+            c.say("Test page queued as printout \(r["output"]?.intValue ?? 0) on \(r["printer"]?["id"]?.stringValue ?? "the printer").")
+        case "open-drawer":
+            try expect(args, 1...1, "devices open-drawer takes no more words")
+            _ = try c.call("devices.open_drawer", mutating: true)
+            c.say("Drawer opened (journaled as a no-sale).")
+        case "display-test":
+            try expect(args, 1...1, "devices display-test takes no more words")
+            _ = try c.call("devices.display_test")
+            c.say("Test pattern on the customer display: ABCDEFGHIJKLMNOPQRST / 0123456789 äöå € -+*")
+        case "scan-test":
+            try expect(args, 1...2, "devices scan-test [SECONDS]")
+            var seconds: Int64 = 30
+            if args.count == 2 {
+                guard let n = Int64(args[1]), (1...600).contains(n) else { throw .usage("SECONDS is 1 to 600, not '\(args[1])'") }
+                seconds = n
+            }
+            try scanTest(c, seconds: seconds)
+        default:
+            throw .usage("unknown devices command '\(Wrap.clip(args[0], width: 30))'")
+        }
+    }
+
+    private static func scanTest(_ c: Console, seconds: Int64) throws(ConsoleError) {
+        let listener = try c.link.separateClient(timeoutMilliseconds: seconds * 1000 + 2000)
+        do {
+            _ = try listener.call("subscribe")
+        } catch {
+            throw .failed("cannot listen for the scan: \(error)")
+        }
+        _ = try c.call("devices.scan_test", ["seconds": .int(seconds)])
+        c.say("Scan or swipe now (\(seconds) s)…")
+        while true {
+            let message: ServerMessage
+            do { message = try listener.nextEvent() } catch {
+                c.say("Nothing was scanned.")
+                return
+            }
+            guard case .event(let event) = message, event.name == "scan.test" else { continue }
+            let data = event.data
+            c.say("device   \(data["device"]?.stringValue ?? "?")")
+            c.say("kind     \(data["kind"]?.stringValue ?? "?")")
+            c.say("value    \(data["value"]?.stringValue ?? "")")
+            c.say("raw      \(data["raw_text"]?.stringValue ?? "")")
+            c.say("bytes    \(data["raw_bytes"]?.stringValue ?? "")")
+            if let note = data["note"]?.stringValue { c.say("note     \(note)") }
+            return
+        }
+    }
+
+    static func pad(_ s: String, _ n: Int) -> String {
+        s.count >= n ? s : s + String(repeating: " ", count: n - s.count)
+    }
+
+    // MARK: config
+
+    static func config(_ c: Console, _ args: [String]) throws(ConsoleError) {
+        switch args.first {
+        case "show":
+            try expect(args, 1...1, "config show takes no more words")
+            guard case .object(let all) = try c.call("config.get") else { return }
+            for key in all.keys.sorted() { c.say("\(pad(key, 24)) \(all[key]?.stringValue ?? "")") }
+        case "get":
+            try expect(args, 2...2, "config get KEY")
+            guard case .object(let one) = try c.call("config.get", ["key": .string(args[1])]) else { return }
+            c.say("\(args[1]) = \(one[args[1]]?.stringValue ?? "")")
+        case "set":
+            guard args.count >= 3 else { throw .usage("config set KEY VALUE") }
+            let value = args[2...].joined(separator: " ")
+            let r = try c.call("config.set", ["key": .string(args[1]), "value": .string(value)], mutating: true)
+            c.say("\(args[1]): \(r["old"]?.stringValue ?? "(unset)") -> \(r["new"]?.stringValue ?? value) (journaled)")
+            if r["restart_needed"]?.boolValue == true { c.say("Devices are set up when kassad starts: reboot, or restart kassad, to use it.") }
+        default:
+            throw .usage("config show, config get KEY or config set KEY VALUE")
+        }
+    }
+
+    // MARK: operators
+
+    static func operators(_ c: Console, _ args: [String]) throws(ConsoleError) {
+        switch args.first {
+        case "list", nil:
+            for o in try c.call("operator.list").arrayValue ?? [] {
+                let disabled = o["disabled"]?.boolValue == true ? "  (disabled)" : ""
+                c.say("\(pad(o["id"]?.stringValue ?? "?", 16)) \(pad(o["role"]?.stringValue ?? "", 11)) \(o["name"]?.stringValue ?? "")\(disabled)")
+            }
+        case "add":
+            guard args.count >= 4 else { throw .usage("operators add ID ROLE NAME (ROLE: cashier, supervisor or technician)") }
+            guard ["cashier", "supervisor", "technician"].contains(args[2]) else {
+                throw .usage("ROLE is cashier, supervisor or technician, not '\(Wrap.clip(args[2], width: 30))'")
+            }
+            guard let pin = c.askNewPIN() else { return }
+            _ = try c.call("operator.add", ["id": .string(args[1]), "role": .string(args[2]),
+                                            "name": .string(args[3...].joined(separator: " ")), "pin": .string(pin)], mutating: true)
+            c.say("Operator \(args[1]) added (journaled).")
+        case "disable", "enable":
+            try expect(args, 2...2, "operators \(args[0]) ID")
+            _ = try c.call(args[0] == "disable" ? "operator.disable" : "operator.enable", ["id": .string(args[1])], mutating: true)
+            c.say("Operator \(args[1]) \(args[0])d (journaled).")
+        case "reset-pin":
+            try expect(args, 2...2, "operators reset-pin ID")
+            guard let pin = c.askNewPIN() else { return }
+            _ = try c.call("operator.reset_pin", ["id": .string(args[1]), "pin": .string(pin)], mutating: true)
+            c.say("New PIN set for \(args[1]) (the reset is journaled, the PIN is not).")
+        default:
+            throw .usage("unknown operators command '\(Wrap.clip(args[0], width: 30))'")
+        }
+    }
+
+    // MARK: catalog
+
+    static func catalog(_ c: Console, _ args: [String]) throws(ConsoleError) {
+        switch args.first {
+        case "import":
+            try expect(args, 2...2, "catalog import FILE")
+            guard let bytes = Files.read(args[1]) else {
+                throw .failed("cannot read \(args[1]): \(String(cString: strerror(errno)))")
+            }
+            do {
+                let r: JSONValue
+                if bytes.count <= 32 * 1024 {
+                    r = try c.call("catalog.import", ["csv": .string(String(decoding: bytes, as: UTF8.self))], mutating: true)
+                } else {
+                    // Longer than a request line may be: sent in parts first.
+                    var offset = 0
+                    while offset < bytes.count {
+                        let part = bytes[offset..<min(bytes.count, offset + 24 * 1024)]
+                        _ = try c.call("catalog.upload", ["offset": .int(Int64(offset)), "data": .string(Base64.encode(part))])
+                        offset += part.count
+                        c.progress("sending: \(offset / 1024) of \(bytes.count / 1024) KiB")
+                    }
+                    c.say("")
+                    r = try c.call("catalog.import", ["uploaded": true], mutating: true)
+                }
+                c.say("Catalog imported: \(r["items"]?.intValue ?? 0) items (journaled with the file's SHA-256).")
+            } catch {
+                guard case .refused(let message) = error else { throw error }
+                // Every bad row on a line of its own.
+                for line in message.split(separator: "\n") { c.say(String(line)) }
+            }
+        case "show":
+            try expect(args, 2...2, "catalog show CODE")
+            let r = try c.call("catalog.lookup", ["code": .string(args[1])])
+            guard let item = r["item"] else { return }
+            c.say("id          \(item["id"]?.stringValue ?? "")")
+            c.say("name        \(item["name"]?.stringValue ?? "")")
+            c.say("price       \(item["price"]?.intValue.map(String.init) ?? "") (minor units)")
+            c.say("tax class   \(item["tax_class"]?.stringValue ?? "")")
+            c.say("unit        \(item["unit"]?.stringValue ?? "")")
+            c.say("department  \(item["department"]?.stringValue ?? "")")
+            let codes = (item["barcodes"]?.arrayValue ?? []).compactMap(\.stringValue) + (item["plus"]?.arrayValue ?? []).compactMap(\.stringValue)
+            c.say("codes       \(codes.joined(separator: " "))")
+        default:
+            throw .usage("catalog import FILE or catalog show CODE")
+        }
+    }
+
+    // MARK: journal
+
+    static func journal(_ c: Console, _ args: [String]) throws(ConsoleError) {
+        switch args.first {
+        case "verify":
+            try expect(args, 1...1, "journal verify takes no more words")
+            var r = try c.call("journal.verify")
+            let through = r["through_seq"]?.intValue ?? 0
+            while r["running"]?.boolValue == true {
+                c.progress("verifying: \(r["checked"]?.intValue ?? 0) of \(through) records")
+                usleep(200_000)
+                r = try c.call("journal.verify_status")
+            }
+            c.progress("")
+            c.say("")
+            guard let result = r["result"] else { throw .failed("no verdict") }
+            if result["sound"]?.boolValue == true {
+                c.say("Journal sound: \(result["records"]?.intValue ?? 0) records in \(result["segments"]?.intValue ?? 0) segments.")
+            } else if let fault = result["fault"]?.stringValue {
+                throw .failed("journal DAMAGED: \(fault) (the register is read-only; journal recover starts a new chain)")
+            } else {
+                throw .failed("verification failed: \(result["error"]?.stringValue ?? "?")")
+            }
+        case "export":
+            try expect(args, 2...2, "journal export DIR")
+            try export(c, to: args[1])
+        case "recover":
+            try expect(args, 1...1, "journal recover takes no more words")
+            let status = try c.call("status")
+            let register = status["register"]?.stringValue ?? ""
+            c.say("This seals the damaged journal (kept for inspection) and goes on from a new chain.")
+            guard let typed = c.ask("Type the register id (\(register)) to confirm: ") else { return }
+            guard typed == register else { throw .failed("the register id was not typed out; nothing was done") }
+            guard let pin = c.ask("Supervisor's or technician's PIN: ", secret: true) else { return }
+            let r = try c.call("journal.recover", ["pin": .string(pin), "confirm": .string(typed)])
+            c.say("Recovered: the damaged chain is sealed as \(r["sealed"]?.stringValue ?? "?") "
+                  + "(\(r["unreadable_records"]?.intValue ?? 0) unreadable records); the register sells again.")
+        default:
+            throw .usage("journal verify, journal export DIR or journal recover")
+        }
+    }
+
+    /// Pages through the journal over the socket; kassad stays sandboxed and we write the files.
+    private static func export(_ c: Console, to directory: String) throws(ConsoleError) {
+        guard let jsonl = Files.create(directory + "/journal.jsonl"), let csv = Files.create(directory + "/sales.csv") else {
+            throw .failed("cannot write into \(directory): \(String(cString: strerror(errno)))")
+        }
+        defer {
+            fclose(jsonl)
+            fclose(csv)
+        }
+        var from: Int64 = 1
+        var records = 0
+        var rows = 0
+        var headerWritten = false
+        while true {
+            let page = try c.call("journal.export", ["from": .int(from), "limit": 1000])
+            let last = page["last_seq"]?.intValue ?? 0
+            if !headerWritten, let header = page["csv_header"]?.stringValue {
+                Files.write(csv, header + "\n")
+                headerWritten = true
+            }
+            for record in page["records"]?.arrayValue ?? [] {
+                Files.write(jsonl, record.serialized() + "\n")
+                records += 1
+            }
+            for row in page["csv"]?.arrayValue ?? [] {
+                Files.write(csv, (row.stringValue ?? "") + "\n")
+                rows += 1
+            }
+            if let fault = page["fault"]?.stringValue { throw .failed("export stopped at damage: \(fault)") }
+            let next = page["next"]?.intValue ?? from
+            c.progress("exporting: \(min(next - 1, last)) of \(last) records")
+            if next > last || next == from { break }
+            from = next
+        }
+        guard fflush(jsonl) == 0, fflush(csv) == 0, fsync(fileno(jsonl)) == 0, fsync(fileno(csv)) == 0 else {
+            throw .failed("writing to \(directory) failed: \(String(cString: strerror(errno)))")
+        }
+        c.say("")
+        c.say("Exported \(records) records to \(directory)/journal.jsonl and \(rows) sale lines to \(directory)/sales.csv.")
+    }
+
+    // MARK: time, network, power
+
+    static func time(_ c: Console, _ args: [String]) throws(ConsoleError) {
+        switch args.first {
+        case nil:
+            let s = try c.call("status")
+            c.say("\(s["local_time"]?.stringValue ?? "?") \(s["time_zone"]?.stringValue ?? "") (register time)")
+            let clock = try c.call("clock.check")
+            if clock["ok"]?.boolValue == false { c.say("ALARM: the clock is behind the newest journaled time: set it") }
+        case "set":
+            try expect(args, 3...3, "time set YYYY-MM-DD HH:MM[:SS]")
+            guard CivilDate(args[1]) != nil, isClock(args[2]) else { throw .usage("time set YYYY-MM-DD HH:MM[:SS], e.g. time set 2026-12-05 14:30") }
+            try system(c, "timedatectl", ["set-time", args[1] + " " + (args[2].count == 5 ? args[2] + ":00" : args[2])])
+            let clock = try c.call("clock.check")
+            c.say("Clock set. \(clock["ok"]?.boolValue == false ? "It is still behind the journal: selling stays paused." : "")")
+        case "zone":
+            try expect(args, 2...2, "time zone NAME, e.g. Europe/Helsinki")
+            _ = try c.call("config.set", ["key": "time_zone", "value": .string(args[1])], mutating: true)
+            try system(c, "timedatectl", ["set-timezone", args[1]])
+            c.say("Time zone set to \(args[1]) (journaled).")
+        default:
+            throw .usage("time, time set YYYY-MM-DD HH:MM[:SS] or time zone NAME")
+        }
+    }
+
+    private static func isClock(_ text: String) -> Bool {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard (2...3).contains(parts.count), parts.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isNumber) }) else { return false }
+        let values = parts.compactMap { Int($0) }
+        return values[0] < 24 && values[1] < 60 && (values.count < 3 || values[2] < 60)
+    }
+
+    static func network(_ c: Console, _ args: [String]) throws(ConsoleError) {
+        guard args.first == "set" else {
+            try expect(args, 0...0, "network, or network set IFACE dhcp|ADDRESS/PREFIX [GATEWAY [DNS]]")
+            let interfaces = c.options.system.interfaces()
+            if interfaces.isEmpty { c.say("No network interfaces.") }
+            for i in interfaces {
+                c.say("\(pad(i.name, 12)) \(pad(i.wireless ? "wireless" : "wired", 9)) \(pad(i.state, 8)) \(i.mac)")
+            }
+            let addresses = c.options.system.run("ip", ["-brief", "address", "show"])
+            if addresses.status == 0 {
+                for line in addresses.output.split(separator: "\n") where !line.hasPrefix("lo ") { c.say(String(line)) }
+            }
+            return
+        }
+        try expect(args, 3...5, "network set IFACE dhcp|ADDRESS/PREFIX [GATEWAY [DNS]]")
+        let interface = args[1]
+        guard interface.utf8.count <= 15, interface.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }),
+              !interface.isEmpty else {
+            throw .usage("'\(Wrap.clip(interface, width: 20))' is not an interface name")
+        }
+        let text: String
+        if args[2] == "dhcp" {
+            try expect(args, 3...3, "network set IFACE dhcp takes no more words")
+            text = SystemTools.networkFile(interface: interface, address: nil, gateway: nil, dns: nil)
+        } else {
+            guard isAddress(args[2], prefix: true) else { throw .usage("ADDRESS/PREFIX like 192.168.1.20/24, not '\(Wrap.clip(args[2], width: 30))'") }
+            for extra in args.dropFirst(3) where !isAddress(extra, prefix: false) {
+                throw .usage("'\(Wrap.clip(extra, width: 30))' is not an IPv4 address")
+            }
+            text = SystemTools.networkFile(interface: interface, address: args[2], gateway: args.count > 3 ? args[3] : nil,
+                                           dns: args.count > 4 ? args[4] : nil)
+        }
+        if let why = c.options.system.writeNetworkFile(interface: interface, text) { throw .failed(why) }
+        try system(c, "networkctl", ["reload"])
+        try system(c, "networkctl", ["reconfigure", interface])
+        c.say("\(interface): \(args[2] == "dhcp" ? "DHCP" : args[2]) set.")
+    }
+
+    private static func isAddress(_ text: String, prefix: Bool) -> Bool {
+        let halves = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard halves.count == (prefix ? 2 : 1) else { return false }
+        if prefix { guard let p = Int(halves[1]), (0...32).contains(p) else { return false } }
+        let octets = halves[0].split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets.allSatisfy { o in o.count <= 3 && Int(o).map { (0...255).contains($0) } == true }
+    }
+
+    static func power(_ c: Console, _ args: [String], _ action: String) throws(ConsoleError) {
+        try expect(args, 0...1, "\(action) [--force]")
+        let force = args.first == "--force"
+        guard args.isEmpty || force else { throw .usage("\(action) [--force]") }
+        let status = try c.call("status")
+        if status["sale"] != nil, status["sale"] != .null, !force {
+            throw .refused("a sale is open on the register: finish or cancel it first, or use \(action) --force")
+        }
+        c.say(action == "reboot" ? "Rebooting." : "Powering off.")
+        try system(c, "systemctl", [action])
+    }
+
+    /// Runs a system tool; its failure is the command's.
+    static func system(_ c: Console, _ program: String, _ arguments: [String]) throws(ConsoleError) {
+        let outcome = c.options.system.run(program, arguments)
+        guard outcome.status == 0 else {
+            let said = outcome.output.split(separator: "\n").last.map(String.init) ?? ""
+            throw .failed("\(program) \(arguments.first ?? "") failed (\(outcome.status)): \(said)")
+        }
+    }
+}
+
+/// Plain file access for what the console writes (exports, backups) and reads (CSV files).
+enum Files {
+    static func read(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { return nil }
+            if n == 0 { return out }
+            out += chunk[..<n]
+        }
+    }
+
+    static func create(_ path: String) -> UnsafeMutablePointer<FILE>? { fopen(path, "w") }
+
+    static func write(_ file: UnsafeMutablePointer<FILE>, _ text: String) {
+        var bytes = Array(text.utf8)
+        _ = bytes.withUnsafeMutableBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+    }
+}

@@ -1,0 +1,49 @@
+/// Sales and refund lines as CSV for accounting (amounts in minor units, times in UTC): what
+/// `kassa journal export --csv` prints and what the console's `journal export` writes.
+public enum AccountingCSV {
+    public static let header = "document,number,original_receipt,time_utc,register,operator,training,line,item,name,quantity,unit,unit_price,gross,tax,net,tax_class,tax_bp"
+
+    /// One row per sold or refunded line; nothing for other events.
+    public static func rows(_ event: RegisterEvent) -> [String] {
+        switch event {
+        case .saleCompleted(let s):
+            return s.lines.indices.compactMap { i -> String? in
+                guard let p = s.priced[i] else { return nil }
+                let l = s.lines[i]
+                return row(["sale", String(s.receiptNumber), "", isoTime(s.time), s.registerID, s.operatorID.rawValue,
+                            String(s.training), String(i), l.itemID.rawValue, l.name, String(l.quantity), l.unit.rawValue,
+                            String(l.unitPrice), String(p.gross), String(p.tax), String(p.net), l.taxClass.rawValue,
+                            String(l.taxBasisPoints)])
+            }
+        case .refundCompleted(let r):
+            return r.lines.map { l in
+                row(["refund", String(r.refundNumber), String(r.originalReceipt), isoTime(r.time), "", r.operatorID.rawValue,
+                     String(r.training), String(l.originalLine), l.itemID.rawValue, l.name, String(-l.quantity),
+                     l.unit.rawValue, "", String(-l.gross), String(-l.tax), String(-(l.gross - l.tax)), l.taxClass.rawValue,
+                     String(l.taxBasisPoints)])
+            }
+        default:
+            return []
+        }
+    }
+
+    /// RFC 4180: quote a field holding a comma, quote or line break; double the quotes inside.
+    public static func row(_ fields: [String]) -> String {
+        fields.map { f in
+            guard f.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return f }
+            var quoted = "\""
+            for c in f { quoted += c == "\"" ? "\"\"" : String(c) }
+            return quoted + "\""
+        }.joined(separator: ",")
+    }
+
+    /// `2026-02-02T14:05:00Z` from milliseconds since the epoch.
+    public static func isoTime(_ t: Timestamp) -> String {
+        let ms = t.milliseconds
+        let days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
+        let rest = ms - days * 86_400_000
+        let date = CivilDate(daysSinceEpoch: days)
+        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(date)T\(two(rest / 3_600_000)):\(two(rest / 60_000 % 60)):\(two(rest / 1000 % 60))Z"
+    }
+}

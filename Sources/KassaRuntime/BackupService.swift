@@ -1,0 +1,214 @@
+import Glibc
+import KassaCore
+import KassaIPC
+import KassaJournal
+
+/// Backup and restore over the socket: kassad stays sandboxed, the console writes and reads the
+/// USB stick. A backup is the journal, sealed chains, the catalog and the PIN secrets (without
+/// them nobody could log in on the new box); snapshots are left out, a restore replays.
+/// A restore goes only onto a box that has sold nothing yet, and kassad restarts to load it.
+extension RegisterService {
+    static let backupReadOps: Set<String> = ["backup.list", "backup.read"]
+    static let backupChunk = 24 * 1024
+
+    func performBackup(_ op: String, _ args: inout RequestArguments, connection: ConnectionID) throws(IPCError) -> JSONValue? {
+        switch op {
+        case "backup.list":
+            try args.finish()
+            try requireTechnician(connection)
+            var files: [JSONValue] = []
+            for path in backupFiles() {
+                var st = stat()
+                guard stat(stateDirectory + "/" + path, &st) == 0 else { continue }
+                files.append(["path": .string(path), "size": .int(Int64(st.st_size))])
+            }
+            return ["register": .string(fileConfig.registerID), "receipt": .int(Int64(ledger.state.lastReceipt)),
+                    "last_seq": .int(Int64(ledger.journal.lastSeq)), "shift_open": .bool(ledger.state.shift != nil),
+                    "files": .array(files)]
+        case "backup.read":
+            let path = try args.string("path")
+            let offset = try args.int("offset")
+            try args.finish()
+            try requireTechnician(connection)
+            guard Self.isBackupPath(path), offset >= 0 else { throw IPCError(.badArgs, "backup.read: '\(path)' is not part of a backup") }
+            let bytes: [UInt8]
+            do { bytes = try readChunk(stateDirectory + "/" + path, offset: offset, count: Self.backupChunk) } catch {
+                throw IPCError(.notFound, "backup.read: \(error)")
+            }
+            return ["data": .string(Base64.encode(bytes)), "eof": .bool(bytes.count < Self.backupChunk)]
+        case "restore.begin":
+            try args.finish()
+            try requireTechnician(connection)
+            try requireNewBox()
+            removeTree(restoreDirectory)
+            do { try makeDirectory(restoreDirectory, mode: 0o700) } catch { throw IPCError(.internal, "restore: \(error)") }
+            log.notice("restore started")
+            return [:]
+        case "restore.write":
+            let path = try args.string("path")
+            let offset = try args.int("offset")
+            let data = try args.string("data")
+            try args.finish()
+            try requireTechnician(connection)
+            guard Self.isBackupPath(path), offset >= 0 else { throw IPCError(.badArgs, "restore.write: '\(path)' is not part of a backup") }
+            guard let bytes = Base64.decode(data) else { throw IPCError(.badArgs, "restore.write: 'data' is not base64") }
+            guard access(restoreDirectory, F_OK) == 0 else { throw IPCError(.conflict, "restore.write: no restore started (restore.begin)") }
+            do { try writeChunk(restoreDirectory + "/" + path, offset: offset, bytes) } catch {
+                throw IPCError(.internal, "restore.write: \(error)")
+            }
+            return ["written": .int(Int64(bytes.count))]
+        case "restore.commit":
+            let register = try args.string("register")
+            try args.finish()
+            try requireTechnician(connection)
+            try requireNewBox()
+            return try commitRestore(register: register)
+        default:
+            return nil
+        }
+    }
+
+    var restoreDirectory: String { stateDirectory + "/restore" }
+
+    /// The state directory's files that make a backup, relative to it.
+    func backupFiles() -> [String] {
+        var out: [String] = []
+        for dir in ["journal", "secrets"] {
+            out += listFiles(stateDirectory + "/" + dir).map { dir + "/" + $0 }
+        }
+        for chain in listEntries(stateDirectory + "/sealed") {
+            for sub in ["journal"] {
+                out += listFiles(stateDirectory + "/sealed/\(chain)/\(sub)").map { "sealed/\(chain)/\(sub)/" + $0 }
+            }
+        }
+        if access(stateDirectory + "/catalog.csv", F_OK) == 0 { out.append("catalog.csv") }
+        return out
+    }
+
+    /// A path inside a backup: relative, no `..`, under one of its parts.
+    static func isBackupPath(_ path: String) -> Bool {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard !parts.isEmpty, parts.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." && !$0.hasPrefix(".") }),
+              path.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) else { return false }
+        switch parts[0] {
+        case "journal", "secrets": return parts.count == 2
+        case "sealed": return parts.count == 4 && parts[2] == "journal"
+        case "catalog.csv": return parts.count == 1
+        default: return false
+        }
+    }
+
+    private func requireNewBox() throws(IPCError) {
+        guard !settingsTarget.hasHistory, ledger.state.openSale == nil else {
+            throw IPCError(.refused, "a restore goes only onto a new box: this register has sold, refunded or closed a day already")
+        }
+    }
+
+    private func commitRestore(register: String) throws(IPCError) -> JSONValue {
+        let staged = restoreDirectory
+        let verified: JournalVerification
+        do {
+            let reader = try JournalReader(stateDirectory: staged)
+            guard reader.registerID != 0 else { throw IPCError(.badArgs, "restore: the backup holds no journal") }
+            guard reader.registerID == Ledger.journalKey(register) else {
+                throw IPCError(.badArgs, "restore: the journal is not register \(register)'s")
+            }
+            verified = try reader.verify()
+        } catch let error as IPCError {
+            throw error
+        } catch {
+            throw IPCError(.badArgs, "restore: the backup's journal cannot be read: \(error)")
+        }
+        if let fault = verified.firstFault { throw IPCError(.badArgs, "restore: the backup's journal is damaged: \(fault)") }
+        guard access(staged + "/secrets/pin.key", F_OK) == 0 else { throw IPCError(.badArgs, "restore: the backup has no PIN key") }
+        // What this box had so far (its first-boot set-up) is kept aside, not deleted.
+        let aside = stateDirectory + "/replaced-\(clock())"
+        do {
+            try makeDirectory(aside, mode: 0o700)
+            for part in ["journal", "snapshots", "secrets", "sealed", "catalog.csv"] where access(stateDirectory + "/" + part, F_OK) == 0 {
+                guard rename(stateDirectory + "/" + part, aside + "/" + part) == 0 else { throw SystemError.last("rename(\(part))") }
+            }
+            for part in ["journal", "secrets", "sealed", "catalog.csv"] where access(staged + "/" + part, F_OK) == 0 {
+                guard rename(staged + "/" + part, stateDirectory + "/" + part) == 0 else { throw SystemError.last("rename(\(part))") }
+            }
+            try makeDirectory(stateDirectory + "/snapshots", mode: 0o750)
+            try writeFileAtomically(stateDirectory + "/register-id", Array((register + "\n").utf8), mode: 0o640)
+        } catch {
+            log.error("restore failed while swapping the state in", ["error": "\(error)", "aside": aside])
+            throw IPCError(.internal, "restore: \(error); this box's own state is in \(aside)")
+        }
+        removeTree(staged)
+        log.notice("state restored from a backup: restarting to load it",
+                   ["register": register, "records": String(verified.records), "aside": aside])
+        restoredPendingRestart = true
+        later(200) { [weak self] in self?.onRestartRequested() }
+        return ["register": .string(register), "records": .int(Int64(verified.records)), "restarting": true]
+    }
+
+    private func readChunk(_ path: String, offset: Int64, count: Int) throws(SystemError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .last("open(\(path))") }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: count)
+        var done = 0
+        while done < count {
+            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(offset) + off_t(done)) }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { throw .last("read(\(path))") }
+            if n == 0 { break }
+            done += n
+        }
+        return Array(bytes[..<done])
+    }
+
+    private func writeChunk(_ path: String, offset: Int64, _ bytes: [UInt8]) throws(SystemError) {
+        var dir = ""
+        for part in path.split(separator: "/").dropLast() {
+            dir += (dir.isEmpty && path.hasPrefix("/") ? "/" : dir.isEmpty ? "" : "/") + part
+            try makeDirectory(dir, mode: 0o700)
+        }
+        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw .last("open(\(path))") }
+        defer { close(fd) }
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress! + done, $0.count - done, off_t(offset) + off_t(done)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw .last("write(\(path))") }
+            done += n
+        }
+        guard fsync(fd) == 0 else { throw .last("fsync(\(path))") }
+    }
+}
+
+/// The names in a directory, but `.` and `..`.
+func listEntries(_ path: String) -> [String] {
+    guard let dir = opendir(path) else { return [] }
+    defer { closedir(dir) }
+    var names: [String] = []
+    while let entry = readdir(dir) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+        if name != "." && name != ".." { names.append(name) }
+    }
+    return names.sorted()
+}
+
+/// The regular files in a directory (not its subdirectories).
+func listFiles(_ path: String) -> [String] {
+    listEntries(path).filter { name in
+        var st = stat()
+        return stat(path + "/" + name, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG && !name.hasSuffix(".tmp")
+    }
+}
+
+/// Removes a directory tree of our own making (restore staging).
+func removeTree(_ path: String) {
+    var st = stat()
+    guard lstat(path, &st) == 0 else { return }
+    if (st.st_mode & S_IFMT) == S_IFDIR {
+        for name in listEntries(path) { removeTree(path + "/" + name) }
+        rmdir(path)
+    } else {
+        unlink(path)
+    }
+}

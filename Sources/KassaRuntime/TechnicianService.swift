@@ -1,0 +1,278 @@
+import Glibc
+import KassaCore
+import KassaDevices
+import KassaIPC
+import KassaJournal
+
+/// A one-time code printed on the receipt printer: whoever can read the paper has the box in
+/// hand, and may regain technician access with it when every technician is locked out or forgotten.
+struct RecoveryCode {
+    var digits: String
+    /// Monotonic milliseconds.
+    var expires: Int64
+    var attemptsLeft: Int
+
+    static let lifetimeMilliseconds: Int64 = 10 * 60_000
+    static let attempts = 3
+}
+
+/// The technician console's operations: operators, the drawer, the log, verification and export
+/// of the journal, and physical-access recovery. Each is journaled when it changes anything.
+extension RegisterService {
+    static let technicianReadOps: Set<String> = [
+        "log.tail", "journal.verify", "journal.verify_status", "journal.export", "technician.recovery_code",
+        "technician.recover", "catalog.upload",
+    ]
+
+    func performTechnician(_ op: String, _ args: inout RequestArguments, connection: ConnectionID, key: String?) throws(IPCError) -> JSONValue {
+        switch op {
+        case "operator.disable", "operator.enable":
+            let id = OperatorID(try args.string("id"))
+            try args.finish()
+            let by = try requireTechnician(connection)
+            guard ledger.state.operators[id] != nil else { throw Refusal.unknownOperator(id).ipcError }
+            let disable = op == "operator.disable"
+            guard !(disable && id == by) else { throw IPCError(.refused, "you cannot disable yourself") }
+            let result: JSONValue = ["operator": .string(id.rawValue), "disabled": .bool(disable)]
+            try record([.operatorDisabled(id, disable, by: by)] + completed(key, result))
+            log.notice(disable ? "operator disabled" : "operator enabled", ["operator": id.rawValue, "by": by.rawValue])
+            return result
+        case "operator.reset_pin":
+            let id = OperatorID(try args.string("id"))
+            let pin = try args.string("pin")
+            try args.finish()
+            let by = try requireTechnician(connection)
+            guard ledger.state.operators[id] != nil else { throw Refusal.unknownOperator(id).ipcError }
+            try storePIN(pin, for: id)
+            let result: JSONValue = ["operator": .string(id.rawValue)]
+            try record([.pinReset(id, by: by)] + completed(key, result))
+            log.notice("PIN reset", ["operator": id.rawValue, "by": by.rawValue])
+            return result
+        case "devices.open_drawer":
+            try args.finish()
+            let by = try requireTechnician(connection)
+            guard drawer.state != .offline else {
+                throw IPCError(.deviceUnavailable, "the drawer cannot be opened: \(drawer.id) is offline (nothing was queued)")
+            }
+            let result: JSONValue = ["drawer": Views.device(drawer)]
+            try record([.noSale(by: by, authorisedBy: by)] + completed(key, result))
+            do { try drawer.open() } catch {
+                throw IPCError(.deviceUnavailable, "the drawer did not open: \(error) (the no-sale is journaled)")
+            }
+            return result
+        case "log.tail":
+            let count = try args.optionalInt("lines") ?? 20
+            try args.finish()
+            try requireTechnician(connection)
+            guard (1...500).contains(count) else { throw IPCError(.badArgs, "'lines' must be 1 to 500") }
+            return ["lines": .array((logHistory?.last(Int(count)) ?? []).map(JSONValue.string))]
+        case "journal.verify":
+            try args.finish()
+            let by = try requireTechnician(connection)
+            guard let reactor else { throw IPCError(.internal, "no reactor to run the verification on") }
+            startJournalVerification(reactor: reactor, requestedBy: by.rawValue)
+            return verificationStatus()
+        case "journal.verify_status":
+            try args.finish()
+            return verificationStatus()
+        case "journal.export":
+            let from = try args.optionalInt("from") ?? 1
+            let limit = try args.optionalInt("limit") ?? 500
+            try args.finish()
+            try requireTechnician(connection)
+            guard from >= 1, (1...2000).contains(limit) else { throw IPCError(.badArgs, "'from' must be 1 or more and 'limit' 1 to 2000") }
+            return try exportPage(from: UInt64(from), limit: Int(limit))
+        case "catalog.upload":
+            let offset = try args.int("offset")
+            let data = try args.string("data")
+            try args.finish()
+            try requireTechnician(connection)
+            guard let bytes = Base64.decode(data) else { throw IPCError(.badArgs, "catalog.upload: 'data' is not base64") }
+            if offset == 0 { catalogUpload = [] }
+            guard offset == Int64(catalogUpload.count) else {
+                throw IPCError(.conflict, "catalog.upload: expected offset \(catalogUpload.count), not \(offset)")
+            }
+            guard catalogUpload.count + bytes.count <= 64 << 20 else { throw IPCError(.badArgs, "catalog.upload: a catalog is at most 64 MiB") }
+            catalogUpload += bytes
+            return ["received": .int(Int64(catalogUpload.count))]
+        case "technician.recovery_code":
+            try args.finish()
+            return try printRecoveryCode()
+        case "technician.recover":
+            let code = try args.string("code")
+            let id = OperatorID(try args.string("id"))
+            let name = try args.optionalString("name")
+            let pin = try args.string("pin")
+            try args.finish()
+            return try recoverTechnician(code: code, id: id, name: name, pin: pin, connection: connection)
+        default:
+            if let result = try performBackup(op, &args, connection: connection) { return result }
+            throw IPCError(.unknownOp, "no operation '\(op)'")
+        }
+    }
+
+    func storePIN(_ pin: String, for id: OperatorID) throws(IPCError) {
+        do { try pins.setPIN(pin, for: id) } catch {
+            switch error {
+            case .notDigits: throw IPCError(.badArgs, "a PIN is digits only")
+            case .wrongLength(let n): throw IPCError(.badArgs, "a PIN has 4 to 8 digits, not \(n)")
+            case .alreadyInUse: throw IPCError(.conflict, "that PIN is already in use: choose another")
+            }
+        }
+        do { try pins.save() } catch { throw IPCError(.internal, "cannot store the PIN: \(error)") }
+        env.pins = pins.vault
+    }
+
+    private func verificationStatus() -> JSONValue {
+        guard let run = verification else { return ["running": false] }
+        var o: JSONObject = ["running": .bool(run.verdict == nil), "through_seq": .int(Int64(run.throughSeq)),
+                             "checked": .int(Int64(run.checked))]
+        switch run.verdict {
+        case .sound(let records, let segments)?:
+            o["result"] = ["sound": true, "records": .int(Int64(records)), "segments": .int(Int64(segments))]
+        case .damaged(let fault)?:
+            o["result"] = ["sound": false, "fault": .string(fault)]
+        case .failed(let message)?:
+            o["result"] = ["sound": false, "error": .string(message)]
+        case nil:
+            break
+        }
+        return .object(o)
+    }
+
+    /// Records from `from` as JSON objects and as accounting CSV rows, at most `limit` of them
+    /// and about 32 KiB of text, so that every reply fits well within a line.
+    private func exportPage(from: UInt64, limit: Int) throws(IPCError) -> JSONValue {
+        struct PageFull: Error {}
+        var records: [JSONValue] = []
+        var rows: [JSONValue] = []
+        var bytes = 0
+        var next = from
+        let through = ledger.journal.durableSeq
+        let fault: JournalFault?
+        do {
+            let reader = try JournalReader(stateDirectory: stateDirectory)
+            fault = try reader.forEachRecord(fromSeq: from) { view in
+                guard view.seq <= through, records.count < limit, bytes < 32_768 else { throw PageFull() }
+                var o: JSONObject = ["seq": .int(Int64(view.seq)), "time": .int(view.time)]
+                switch Result(catching: { () throws(CodecError) in try EventCodec.decode(view.payload) }) {
+                case .success(let event):
+                    o["event"] = event.json
+                    for row in AccountingCSV.rows(event) {
+                        rows.append(.string(row))
+                        bytes += row.utf8.count
+                    }
+                case .failure(let error):
+                    o["undecodable"] = .string("\(error)")
+                }
+                let value = JSONValue.object(o)
+                bytes += value.serialized().utf8.count
+                records.append(value)
+                next = view.seq + 1
+            }
+        } catch is PageFull {
+            fault = nil
+        } catch {
+            throw IPCError(.internal, "cannot read the journal: \(error)")
+        }
+        var o: JSONObject = ["records": .array(records), "csv": .array(rows), "next": .int(Int64(next)),
+                             "last_seq": .int(Int64(through)), "csv_header": .string(AccountingCSV.header)]
+        if let fault, fault.seq <= through { o["fault"] = .string(fault.description) }
+        return .object(o)
+    }
+
+    private func printRecoveryCode() throws(IPCError) -> JSONValue {
+        let now = monotonicMilliseconds()
+        if let code = recoveryCode, code.expires - RecoveryCode.lifetimeMilliseconds + 30_000 > now {
+            throw IPCError(.conflict, "a recovery code was printed less than 30 s ago; use that one")
+        }
+        guard printer.state != .offline else {
+            throw IPCError(.deviceUnavailable, "the recovery code goes to the receipt printer, and \(printer.id) is offline")
+        }
+        let random: [UInt8]
+        do { random = try randomBytes(8) } catch { throw IPCError(.internal, "no randomness for a code: \(error)") }
+        let digits = String(random.map { Character(String($0 % 10)) })
+        recoveryCode = RecoveryCode(digits: digits, expires: now + RecoveryCode.lifetimeMilliseconds, attemptsLeft: RecoveryCode.attempts)
+        let w = printer.columns
+        let lines = [
+            PrintedLine(TextLayout.center("Kassa technician recovery", in: w), .strong),
+            PrintedLine(TextLayout.center(config.registerID, in: w)),
+            PrintedLine(TextLayout.leftRight("Printed", localTimeText(context().now), columns: w)),
+            PrintedLine(TextLayout.center("One-time code", in: w)),
+            PrintedLine(TextLayout.center(digits, in: w), .total),
+            PrintedLine(TextLayout.center("valid 10 minutes, once", in: w)),
+        ]
+        // Output id 0: the code is never journaled, and a code lost with the paper is simply asked for again.
+        printer.enqueue(PrintJob(id: 0, copy: false) { _ in lines })
+        log.warning("technician recovery code printed on the receipt printer")
+        return ["printed_on": .string(printer.id), "valid_s": .int(RecoveryCode.lifetimeMilliseconds / 1000)]
+    }
+
+    /// With a valid code: the operator `id` becomes a technician with the new PIN (created, or
+    /// enabled again with its PIN reset), journaled, and this connection is a technician session.
+    private func recoverTechnician(code: String, id: OperatorID, name: String?, pin: String,
+                                   connection: ConnectionID) throws(IPCError) -> JSONValue {
+        guard var current = recoveryCode, monotonicMilliseconds() < current.expires else {
+            recoveryCode = nil
+            throw IPCError(.refused, "no valid recovery code: print one with technician.recovery_code")
+        }
+        guard current.digits.utf8.elementsEqual(code.utf8) else {
+            current.attemptsLeft -= 1
+            recoveryCode = current.attemptsLeft > 0 ? current : nil
+            log.warning("wrong technician recovery code", ["attempts_left": String(current.attemptsLeft)])
+            throw IPCError(.wrongPin, current.attemptsLeft > 0
+                ? "wrong recovery code (\(current.attemptsLeft) tries left)" : "wrong recovery code; it is void now, print a new one")
+        }
+        var events: [RegisterEvent] = []
+        if let existing = ledger.state.operators[id] {
+            guard existing.role == .technician else { throw IPCError(.refused, "\(id) is a \(existing.role.rawValue), not a technician") }
+            if ledger.state.disabledOperators.contains(id) { events.append(.operatorDisabled(id, false, by: id)) }
+            events.append(.pinReset(id, by: id))
+        } else {
+            guard !id.rawValue.isEmpty, id.rawValue.utf8.count <= 32, id.rawValue.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) else {
+                throw IPCError(.badArgs, "technician.recover: id must be 1 to 32 printable characters without spaces")
+            }
+            events.append(.operatorAdded(Operator(id: id, name: name ?? id.rawValue, role: .technician)))
+        }
+        try storePIN(pin, for: id)
+        events.append(.technicianRecovered(id, at: context().now))
+        try record(events)
+        recoveryCode = nil
+        technicianSessions[connection] = id
+        log.warning("technician access recovered with a printed code", ["operator": id.rawValue])
+        return ["operator": Views.operator(ledger.state.operators[id])]
+    }
+}
+
+/// The newest lines of kassad's log, kept for the console's `log` (journald has them all).
+final class LogHistory: @unchecked Sendable {
+    private var lines: [String] = []
+    private var next = 0
+    private let capacity: Int
+    private var mutex = pthread_mutex_t()
+
+    init(capacity: Int = 500) {
+        self.capacity = capacity
+        pthread_mutex_init(&mutex, nil)
+    }
+
+    deinit { pthread_mutex_destroy(&mutex) }
+
+    /// Called from any thread (libusb's logs from its own).
+    func append(_ line: String) {
+        var text = line
+        if text.hasSuffix("\n") { text.removeLast() }
+        pthread_mutex_lock(&mutex)
+        if lines.count < capacity { lines.append(text) } else { lines[next] = text }
+        next = (next + 1) % capacity
+        pthread_mutex_unlock(&mutex)
+    }
+
+    /// Up to `count` lines, oldest first.
+    func last(_ count: Int) -> [String] {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        let ordered = lines.count < capacity ? lines : Array(lines[next...] + lines[..<next])
+        return Array(ordered.suffix(count))
+    }
+}
