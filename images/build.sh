@@ -61,27 +61,9 @@ step() {
 }
 build_start=$(date +%s.%N)
 
-# --- the mirror, from this machine's apt sources ---------------------------------------------------
-# The first URI of an entry for a Debian release suite (not -security, not -updates, not a third
-# party's), in deb822 .sources files or one-line .list files.
-debian_mirror() {
-    local f
-    for f in /etc/apt/sources.list.d/*.sources; do
-        [ -f "$f" ] || continue
-        awk '
-            function flush() { if (uri != "" && suites ~ /(^| )(buster|bullseye|bookworm|trixie|forky|sid|stable|testing|unstable)( |$)/) print uri; uri = ""; suites = "" }
-            /^[ \t]*$/ { flush(); next }
-            /^URIs:/ { uri = $2 }
-            /^Suites:/ { $1 = ""; suites = $0; sub(/^ /, "", suites) }
-            END { flush() }' "$f"
-    done
-    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-        [ -f "$f" ] || continue
-        awk '$1 == "deb" { i = 2; if ($2 ~ /^\[/) { while ($i !~ /\]$/) i++; i++ }
-                           if ($(i+1) ~ /^(buster|bullseye|bookworm|trixie|forky|sid|stable|testing|unstable)$/) print $i }' "$f"
-    done
-}
-mirror=${KASSA_MIRROR:-$(debian_mirror | sed -n 1p)}
+# --- the mirror, from this machine's apt sources (images/debian-mirror.sh) ------------------------
+. "$repo/images/debian-mirror.sh"
+mirror=$(debian_mirror)
 [ -n "$mirror" ] || { echo "no Debian mirror in /etc/apt/sources.list*; set KASSA_MIRROR" >&2; exit 1; }
 
 root=$out/rootfs

@@ -45,15 +45,15 @@ boot() {
     qemu-system-x86_64 -accel tcg -m 1024 -smp 2 -display none -monitor none -no-reboot "${boot[@]}" \
         -drive file="$work/disk.img",format=raw,if=virtio \
         -drive file="$work/test.ext4",format=raw,if=virtio,readonly=on \
-        -serial file:"$work/ttyS0-$phase.log" \
-        -serial unix:"$work/ttyS1.sock",server=on,wait=off &
+        -chardev socket,id=ttyS0,path="$work/ttyS0.sock",server=on,wait=off,logfile="$work/ttyS0-$phase.log" \
+        -serial chardev:ttyS0 -serial unix:"$work/ttyS1.sock",server=on,wait=off &
     qemu=$!
-    if ! timeout -s KILL 600 python3 "$repo/images/systemtest/drive.py" "$work/ttyS1.sock" "$phase" 400; then status=1; fi
+    if ! timeout -s KILL 600 python3 "$repo/images/systemtest/drive.py" "$work/ttyS1.sock" "$phase" 400 "$work/ttyS0.sock"; then status=1; fi
     echo "TEST INFO: boot $phase: $(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.0f", e - s }') s from QEMU's start to the guest half's end"
     # The power cut: no shutdown, no sync.
     kill -KILL "$qemu" 2>/dev/null || true
     wait "$qemu" 2>/dev/null || true
-    rm -f "$work/ttyS1.sock"
+    rm -f "$work/ttyS0.sock" "$work/ttyS1.sock"
 }
 start=$(date +%s)
 boot first
