@@ -14,14 +14,15 @@ start = time.monotonic()
 
 
 def connect(where=None):
-    while time.monotonic() - start < 30:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
         try:
             s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             s.connect(where or path)
             return s
         except OSError:
             time.sleep(0.1)
-    sys.exit("no QEMU serial socket at " + path)
+    sys.exit("no QEMU serial socket at " + (where or path))
 
 
 s = connect()
