@@ -47,18 +47,7 @@ case $arch in
 esac
 
 # --- where the time goes -------------------------------------------------------------------------
-timings=()
-step_name=""
-step_start=0
-step() {
-    local now
-    now=$(date +%s.%N)
-    [ -n "$step_name" ] && timings+=("$(awk -v n="$step_name" -v s="$step_start" -v e="$now" 'BEGIN { printf "%-22s %6.1f s", n, e - s }')")
-    step_name=$1
-    step_start=$now
-    [ -n "$1" ] && echo "== $1" >&2
-    return 0
-}
+. "$repo/images/steps.sh"
 build_start=$(date +%s.%N)
 
 # --- the mirror, from this machine's apt sources (images/debian-mirror.sh) ------------------------
