@@ -1,11 +1,15 @@
 # The Debian packages Kassa needs to build and test, installed once per machine.
 # Sourced by .ci/run and .ci/demo.
-KASSA_PACKAGES=(pkg-config systemd gcc libc6-dev libusb-1.0-0-dev libudev-dev umockdev gir1.2-umockdev-1.0 python3-gi socat tmux
+KASSA_PACKAGES=(pkg-config systemd udev gcc libc6-dev libusb-1.0-0-dev libudev-dev umockdev gir1.2-umockdev-1.0 python3-gi socat tmux
                 debootstrap qemu-user-static file)
+# What images/build.sh and images/systemtest.sh need besides (.ci/appliance).
+KASSA_IMAGE_PACKAGES=(debootstrap dosfstools mtools fdisk e2fsprogs kmod cpio xz-utils binutils qemu-system-x86 ovmf python3)
 
+# install_packages [PACKAGE…]: the given packages, or KASSA_PACKAGES.
 install_packages() {
-    local missing=()
-    for p in "${KASSA_PACKAGES[@]}"; do
+    local missing=() wanted=("$@")
+    [ ${#wanted[@]} -eq 0 ] && wanted=("${KASSA_PACKAGES[@]}")
+    for p in "${wanted[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
     done
     [ ${#missing[@]} -eq 0 ] && return 0

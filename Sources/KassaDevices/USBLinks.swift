@@ -152,7 +152,10 @@ public final class USBInterruptLink: ByteLink {
             guard !self.closed else { return }
             switch result {
             case .success(let report):
-                self.onReceive(report)
+                // A zero-length packet carries no report (the Linux HID gadget sends one after
+                // each full-size report): passing it on would read as garbage and cut the
+                // barcode in hand.
+                if !report.isEmpty { self.onReceive(report) }
                 self.armRead()
             case .failure(let e):
                 self.closed = true

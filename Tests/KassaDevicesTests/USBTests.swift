@@ -144,6 +144,26 @@ extension PrinterPortStatus {
         #expect(!out.contains("scanner error"), "\(out)")
     }
 
+    /// The Linux HID gadget (the appliance's system test, images/systemtest.sh) follows each
+    /// report with a zero-length packet; it carries nothing and must not cut the barcode.
+    @Test func zeroLengthPacketsBetweenReportsAreNoReports() throws {
+        var script = ""
+        let usages: [Character: UInt8] = ["0": 0x27, "1": 0x1E, "2": 0x1F, "3": 0x20, "4": 0x21, "5": 0x22, "6": 0x23, "7": 0x24, "8": 0x25, "9": 0x26]
+        func report(_ usage: UInt8) {
+            script += "USBDEVFS_REAPURBNDELAY 0 1 129 0 0 8 8 0 0000" + Hex.encode([usage]) + "0000000000\n"
+            script += "USBDEVFS_REAPURBNDELAY 0 1 129 0 0 8 0 0 \n"
+        }
+        for c in "4006381333931" {
+            report(usages[c]!)
+            report(0)
+        }
+        report(0x28)
+        report(0)
+        let out = try probe(Self.scanner, ioctl: script, ["scan", "28"])
+        #expect(out.contains("barcode 4006381333931"), "\(out)")
+        #expect(!out.contains("scanner error"), "\(out)")
+    }
+
     @Test func discoveryClaimsTheScannerByItsIdsAndNeverTheCashiersKeyboard() throws {
         var script = ""
         func report(_ usage: UInt8) { script += "USBDEVFS_REAPURBNDELAY 0 1 129 0 0 8 8 0 0000" + Hex.encode([usage]) + "0000000000\n" }
