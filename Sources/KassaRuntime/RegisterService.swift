@@ -147,7 +147,7 @@ final class RegisterService {
             return .error(request.id, IPCError(.shuttingDown, "kassad is restarting to load the restored state"))
         }
         let mutating = !Self.readOps.contains(request.op) && !Self.technicianReadOps.contains(request.op)
-            && !Self.backupReadOps.contains(request.op)
+            && !Self.backupReadOps.contains(request.op) && !Self.reportReadOps.contains(request.op)
         if mutating, let key = request.idempotencyKey, let earlier = ledger.state.requestResults[key] {
             log.info("idempotent retry answered from the journal", ["op": request.op])
             return .ok(request.id, (try? JSONValue.parse(earlier)) ?? .null)

@@ -1,0 +1,161 @@
+import KassaCore
+import KassaIPC
+import KassaJournal
+
+/// What a sales report asks for.
+public struct SalesReportQuery: Sendable {
+    public var grouping: SalesGrouping
+    public var from: CivilDate?
+    /// The first day after the period.
+    public var to: CivilDate?
+    public var ranking: SalesRanking = .revenue
+    public var worst = false
+    public var limit: Int?
+
+    public init(grouping: SalesGrouping, from: CivilDate? = nil, to: CivilDate? = nil) {
+        self.grouping = grouping
+        self.from = from
+        self.to = to
+    }
+}
+
+public struct ReportError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+}
+
+/// Reports read from the journal without changing it (a `JournalReader`), so they run the same in
+/// kassad, offline from a state directory, and in `kassa bench reports`.
+public enum JournalReports {
+    /// One pass over the journal from record 1. Only sales, refunds and what a cancelled sale
+    /// needs are decoded; records' CRCs are checked, the chain hashes are not (the background
+    /// verification does that).
+    public static func sales(stateDirectory: String, _ query: SalesReportQuery, zone: ZoneInfo) throws(ReportError) -> SalesReport {
+        var builder = SalesReportBuilder(grouping: query.grouping, from: query.from, to: query.to) { zone.localTime($0).utcOffsetSeconds }
+        try walk(stateDirectory, wants: SalesReportBuilder.wants(recordType:)) { event, time in
+            builder.add(event, recordTime: time)
+        }
+        return builder.report(ranking: query.ranking, worst: query.worst, limit: query.limit)
+    }
+
+    /// Every Z closing in the journal, oldest first.
+    public static func zClosings(stateDirectory: String) throws(ReportError) -> [ZReport] {
+        var out: [ZReport] = []
+        try walk(stateDirectory, wants: { $0 == SalesReportBuilder.zClosingRecordType }) { event, _ in
+            if case .dayClosed(let z) = event { out.append(z) }
+        }
+        return out
+    }
+
+    public static func zFileName(_ z: ZReport) -> String {
+        var n = String(z.number)
+        while n.count < 6 { n = "0" + n }
+        return "z-\(n).csv"
+    }
+
+    public static func json(_ report: SalesReport, text: [String]) -> JSONValue {
+        func figures(_ f: SalesFigures) -> JSONValue {
+            ["sales": .int(f.sales), "items": .int(f.items), "quantity": .int(f.quantity), "gross": .int(f.gross),
+             "tax": .int(f.tax), "refunds": .int(f.refunds), "refunded": .int(f.refunded), "refunded_tax": .int(f.refundedTax),
+             "net": .int(f.net), "voided_lines": .int(f.voidedLines), "cancelled_sales": .int(f.cancelledSales),
+             "price_overrides": .int(f.priceOverrides), "discounts": .int(f.discounts), "average_sale": .int(f.averageSale),
+             "items_per_sale_tenths": .int(f.itemsPerSaleTenths)]
+        }
+        return ["by": .string(report.grouping.rawValue), "from": report.from.map { .string($0.description) } ?? .null,
+                "to": report.to.map { .string($0.description) } ?? .null,
+                "rows": .array(report.rows.map { r in
+                    ["key": .string(r.key), "label": .string(r.label), "figures": figures(r.figures)]
+                }),
+                "total": figures(report.total), "text": .array(text.map(JSONValue.string))]
+    }
+
+    private static func walk(_ stateDirectory: String, wants: (UInt16) -> Bool,
+                             _ body: (RegisterEvent, Timestamp) -> Void) throws(ReportError) {
+        do {
+            let reader = try JournalReader(stateDirectory: stateDirectory)
+            let fault = try reader.forEachRecord(fromSeq: 1, verifyingChain: false) { record in
+                guard wants(record.type) else { return }
+                body(try EventCodec.decode(record.payload), Timestamp(milliseconds: record.time))
+            }
+            if let fault, !(try reader.isUnfinishedTail(fault)) {
+                throw ReportError(description: "the journal cannot be read past record \(fault.seq): \(fault)")
+            }
+        } catch let error as ReportError {
+            throw error
+        } catch {
+            throw ReportError(description: "cannot read the journal: \(error)")
+        }
+    }
+}
+
+/// `report.sales`: read-only, on the reactor thread (a year of a busy shop's journal takes well
+/// under a second; `kassa bench reports` measures it).
+extension RegisterService {
+    static let reportReadOps: Set<String> = ["report.sales", "report.z_export"]
+
+    func performReport(_ op: String, _ args: inout RequestArguments, connection: ConnectionID) throws(IPCError) -> JSONValue? {
+        switch op {
+        case "report.sales":
+            var query = SalesReportQuery(grouping: .day)
+            let by = try args.string("by")
+            guard let grouping = SalesGrouping(rawValue: by) else {
+                throw IPCError(.badArgs, "'by' must be one of \(SalesGrouping.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            query.grouping = grouping
+            query.from = try date(args.optionalString("from"), "from")
+            query.to = try date(args.optionalString("to"), "to")
+            if let sort = try args.optionalString("sort") {
+                guard let ranking = SalesRanking(rawValue: sort) else { throw IPCError(.badArgs, "'sort' must be revenue or quantity") }
+                query.ranking = ranking
+            }
+            query.worst = try args.optionalBool("worst") ?? false
+            if let limit = try args.optionalInt("limit") {
+                guard (1...10_000).contains(limit) else { throw IPCError(.badArgs, "'limit' must be 1 to 10000") }
+                query.limit = Int(limit)
+            } else if grouping == .item {
+                query.limit = 20
+            }
+            try args.finish()
+            try requireReportReader(connection)
+            let report: SalesReport
+            do throws(ReportError) {
+                report = try JournalReports.sales(stateDirectory: stateDirectory, query, zone: fileConfig.timeZone)
+            } catch {
+                throw IPCError(.internal, error.description)
+            }
+            return JournalReports.json(report, text: SalesReportText.lines(report, format: config.format))
+        case "report.z_export":
+            let from = try args.optionalInt("from") ?? 1
+            let limit = try args.optionalInt("limit") ?? 20
+            try args.finish()
+            try requireReportReader(connection)
+            guard from >= 1, (1...50).contains(limit) else { throw IPCError(.badArgs, "'from' must be 1 or more and 'limit' 1 to 50") }
+            let all: [ZReport]
+            do throws(ReportError) { all = try JournalReports.zClosings(stateDirectory: stateDirectory) } catch {
+                throw IPCError(.internal, error.description)
+            }
+            let page = all.filter { $0.number >= UInt64(from) }.prefix(Int(limit))
+            return ["closings": .array(page.map { z in
+                        ["z": .int(Int64(z.number)), "file": .string(JournalReports.zFileName(z)),
+                         "csv": .array(AccountingCSV.zClosing(z).map(JSONValue.string))]
+                    }),
+                    "last_z": .int(Int64(all.last?.number ?? 0))]
+        default:
+            return nil
+        }
+    }
+
+    /// Figures of the whole shop: a supervisor or technician logged in, or a technician session.
+    private func requireReportReader(_ connection: ConnectionID) throws(IPCError) {
+        if technicianSessions[connection] != nil { return }
+        guard let id = ledger.state.currentOperator else { throw IPCError(.notLoggedIn, "log in first") }
+        guard let role = ledger.state.operators[id]?.role, role >= .supervisor else {
+            throw IPCError(.forbidden, "sales reports are for a supervisor or a technician")
+        }
+    }
+
+    private func date(_ text: String?, _ name: String) throws(IPCError) -> CivilDate? {
+        guard let text else { return nil }
+        guard let d = CivilDate(text) else { throw IPCError(.badArgs, "'\(name)' must be a date YYYY-MM-DD") }
+        return d
+    }
+}
