@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+import KassaIPC
+
+/// Sales reports against the real kassad: over the socket, from the CLI, and offline.
+@Suite("Sales reports over the socket")
+struct SalesReportSystemTests {
+    @Test func reportSalesReadsTheJournalForASupervisorOnly() throws {
+        let d = Daemon()
+        try d.start()
+        let c = try d.client()
+        try c.readyToSell()
+        var total: Int64 = 0
+        for _ in 0..<2 {
+            let sale = try c.call("sale.scan", args: ["code": "101"])
+            let due = sale["total"]!.intValue!
+            _ = try c.call("sale.tender", args: ["kind": "card", "amount": .int(due)])
+            total += due
+        }
+        #expect(c.errorCode("report.sales", ["by": "day"]) == .forbidden)
+        _ = try c.call("logout")
+        _ = try c.call("login", args: ["pin": "2222"])
+        #expect(c.errorCode("report.sales", ["by": "fortnight"]) == .badArgs)
+        #expect(c.errorCode("report.sales", ["by": "day", "from": "2026-02-30"]) == .badArgs)
+
+        let byDay = try c.call("report.sales", args: ["by": "day"])
+        #expect(byDay["rows"]!.arrayValue!.count == 1)
+        #expect(byDay["total"]!["sales"]!.intValue == 2)
+        #expect(byDay["total"]!["net"]!.intValue == total)
+        let text = byDay["text"]!.arrayValue!.compactMap(\.stringValue)
+        #expect(text.contains { $0.contains("#") })
+        #expect(text.allSatisfy { $0.count <= 80 })
+
+        let byEmployee = try c.call("report.sales", args: ["by": "employee"])
+        let rows = byEmployee["rows"]!.arrayValue!
+        #expect(rows.count == 1)
+        #expect(rows[0]["figures"]!["sales"]!.intValue == 2)
+        #expect(rows[0]["figures"]!["items"]!.intValue == 2)
+        #expect(rows[0]["figures"]!["average_sale"]!.intValue == total / 2)
+
+        // A period before today has nothing.
+        let none = try c.call("report.sales", args: ["by": "tender", "to": "2000-01-01"])
+        #expect(none["total"]!["sales"]!.intValue == 0)
+
+        // The CLI: the table, the SVG chart, and one CSV per Z closing.
+        let svg = d.directory + "/chart.svg"
+        let table = try d.kassa(["report", "sales", "--by", "hour", "--svg", svg])
+        #expect(table.status == 0, "\(table.err)")
+        #expect(table.out.contains("SALES BY HOUR"))
+        let chart = try String(contentsOfFile: svg, encoding: .utf8)
+        #expect(chart.hasPrefix("<svg") && chart.contains("<rect"))
+        _ = try c.call("report.z")
+        let out = d.directory + "/z"
+        let exported = try d.kassa(["report", "export-z", "--out", out])
+        #expect(exported.status == 0, "\(exported.err)")
+        let csv = try String(contentsOfFile: out + "/z-000001.csv", encoding: .utf8)
+        #expect(csv.hasPrefix("z,closed_at_utc,"))
+        #expect(csv.contains(",tender,card,,,,\(total)\n"))
+
+        // Offline, from the state directory alone.
+        let offline = try d.kassa(["report", "sales", "--by", "year", "--json", "--state-dir", d.stateDirectory])
+        #expect(offline.status == 0, "\(offline.err)")
+        let parsed = try JSONValue.parse(offline.out.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(parsed["total"]!["net"]!.intValue == total)
+    }
+}
