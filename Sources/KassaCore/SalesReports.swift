@@ -49,20 +49,37 @@ public struct SalesFigures: Hashable, Sendable {
     /// Average items per sale in tenths, rounded half up.
     public var itemsPerSaleTenths: Int64 { sales == 0 ? 0 : (20 * items + sales) / (2 * sales) }
 
-    mutating func add(receipt s: CompletedSale, items: Int64, tax: Int64) {
-        sales += 1
-        self.items += items
-        gross += s.total
-        self.tax += tax
-        for line in s.lines {
-            if line.voided {
-                voidedLines += 1
-                continue
+    /// One receipt's figures, counted once and added to the total and to its row.
+    struct Receipt {
+        var items: Int64 = 0
+        var tax: Int64 = 0
+        var voidedLines: Int64 = 0
+        var priceOverrides: Int64 = 0
+        var discounts: Int64 = 0
+
+        init(_ s: CompletedSale) {
+            for i in s.lines.indices {
+                if s.lines[i].voided {
+                    voidedLines += 1
+                    continue
+                }
+                items += s.lines[i].unit == .piece ? s.lines[i].quantity : 1
+                if s.lines[i].unitPrice != s.lines[i].catalogPrice && s.lines[i].fixedAmount == nil { priceOverrides += 1 }
+                if s.lines[i].discount != nil { discounts += 1 }
             }
-            if line.unitPrice != line.catalogPrice && line.fixedAmount == nil { priceOverrides += 1 }
-            if line.discount != nil { discounts += 1 }
+            if s.receiptDiscount != nil { discounts += 1 }
+            for b in s.breakdown { tax += b.tax }
         }
-        if s.receiptDiscount != nil { discounts += 1 }
+    }
+
+    mutating func add(receipt s: CompletedSale, _ r: Receipt) {
+        sales += 1
+        items += r.items
+        gross += s.total
+        tax += r.tax
+        voidedLines += r.voidedLines
+        priceOverrides += r.priceOverrides
+        discounts += r.discounts
     }
 
     mutating func add(refund r: CompletedRefund, tax: Int64) {
@@ -177,16 +194,13 @@ public struct SalesReportBuilder {
 
     private mutating func add(sale s: CompletedSale) {
         guard let (day, minute) = local(s.time) else { return }
-        var items: Int64 = 0
-        for line in s.lines where !line.voided { items += line.unit == .piece ? line.quantity : 1 }
-        var tax: Int64 = 0
-        for b in s.breakdown { tax += b.tax }
-        total.add(receipt: s, items: items, tax: tax)
+        let receipt = SalesFigures.Receipt(s)
+        total.add(receipt: s, receipt)
         switch grouping {
         case .hour, .day, .week, .month, .year:
-            rows[timeKey(day: day, minute: minute), default: SalesFigures()].add(receipt: s, items: items, tax: tax)
+            rows[timeKey(day: day, minute: minute), default: SalesFigures()].add(receipt: s, receipt)
         case .employee:
-            rows[.text(s.operatorID.rawValue), default: SalesFigures()].add(receipt: s, items: items, tax: tax)
+            rows[.text(s.operatorID.rawValue), default: SalesFigures()].add(receipt: s, receipt)
         case .item, .department:
             for (i, line) in s.lines.enumerated() {
                 guard let priced = s.priced[i], !line.voided else { continue }

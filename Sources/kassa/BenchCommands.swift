@@ -15,12 +15,13 @@ enum BenchCommands {
                kassa bench ipc [--items N] [--requests N] [--json]
                kassa bench devices [--scans N] [--idle-seconds N] [--json]
                kassa bench kassad [--json]
-               kassa bench reports [--dir DIR] [--sales N] [--json]
+               kassa bench reports [--dir DIR | --keep DIR] [--sales N] [--json]
           devices: the real kassad with a scanner and a display on pseudo-terminals and a network
           printer on TCP; times scan-to-display from outside over N scans (default 10,000) and
           kassad's CPU time while idle with status polling on (default 600 s), per hour.
           reports: a journal of N sales (default 300,000) over the year 2026, then every sales
-          report over that year timed as kassad runs it; year_report_ms is the slowest.
+          report over that year timed as kassad runs it; year_report_ms is the slowest. --keep
+          leaves the state directory in DIR, and times the one there without writing it again.
           all (the default): every benchmark below in one table, with kassad's start-up time
           (exec to serving its socket, median of 5) and its size (as built and stripped).
           ipc: starts the real kassad with an N-item catalog (default 100,000) and times scan round
@@ -74,9 +75,10 @@ enum BenchCommands {
         case "reports":
             let json = args.flag("--json")
             let dir = try args.option("--dir")
+            let keep = try args.option("--keep")
             let sales = try number(args.option("--sales"), default: 300_000, "--sales")
             try args.finish()
-            return printRows(ReportBench(parent: dir ?? "/var/tmp", sales: sales, json: json).measure(), json: json)
+            return printRows(ReportBench(parent: dir ?? "/var/tmp", sales: sales, json: json, keep: keep).measure(), json: json)
         case "kassad":
             let json = args.flag("--json")
             try args.finish()
