@@ -188,8 +188,13 @@ enum ConsoleCommands {
         var a: JSONObject = ["by": .string(words[1]), "worst": .bool(worst)]
         if words.count > 2 { a["from"] = .string(words[2]) }
         if words.count > 3 { a["to"] = .string(words[3]) }
-        let result = try c.call("report.sales", a)
-        for line in result["text"]?.arrayValue ?? [] { c.say(line.stringValue ?? "") }
+        // Pages of about 40 KB each, until there is no next one.
+        while true {
+            let page = try c.call("report.sales", a)
+            for line in page["text"]?.arrayValue ?? [] { c.say(line.stringValue ?? "") }
+            guard let next = page["next"]?.intValue else { return }
+            a["offset"] = .int(next)
+        }
     }
 
     // MARK: devices

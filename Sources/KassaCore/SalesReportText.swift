@@ -5,39 +5,47 @@ public enum SalesReportText {
 
     /// The table; `format` writes an amount in minor units as money.
     public static func lines(_ report: SalesReport, format: (Int64) -> String) -> [String] {
-        var out = ["SALES BY \(report.grouping.rawValue.uppercased())  \(period(report))"]
+        let t = table(report, format: format)
+        return t.header + t.rows + t.footer
+    }
+
+    /// The table in parts, one line per row of the report in `rows`, so it can be sent in pages.
+    public static func table(_ report: SalesReport, format: (Int64) -> String) -> (header: [String], rows: [String], footer: [String]) {
+        let title = "SALES BY \(report.grouping.rawValue.uppercased())  \(period(report))"
+        let top = report.rows.map { $0.figures.net }.max() ?? 0
+        let t = report.total
+        let total = "Total: \(t.sales) sales \(format(t.gross)), \(t.refunds) refunds \(format(-t.refunded)), net \(format(t.net))"
         switch report.grouping {
         case .employee:
-            out.append(row(["Operator", "Sales", "Items", "Average", "Refunds", "Voids", "Overr", "Net"], [12, 6, 6, 11, 7, 6, 6, 14]))
-            for r in report.rows + [SalesReportRow(key: "", label: "Total", figures: report.total)] {
+            let widths = [12, 6, 6, 11, 7, 6, 6, 14]
+            func line(_ r: SalesReportRow) -> String {
                 let f = r.figures
-                out.append(row([r.label, String(f.sales), tenths(f.itemsPerSaleTenths), format(f.averageSale), String(f.refunds),
-                                String(f.voidedLines + f.cancelledSales), String(f.priceOverrides + f.discounts), format(f.net)],
-                               [12, 6, 6, 11, 7, 6, 6, 14]))
+                return row([r.label, String(f.sales), tenths(f.itemsPerSaleTenths), format(f.averageSale), String(f.refunds),
+                            String(f.voidedLines + f.cancelledSales), String(f.priceOverrides + f.discounts), format(f.net)], widths)
             }
-            out.append("Items: per sale. Voids: voided lines and cancelled sales.")
-            out.append("Overr: price overrides and discounts.")
-            return out
+            return ([title, row(["Operator", "Sales", "Items", "Average", "Refunds", "Voids", "Overr", "Net"], widths)],
+                    report.rows.map(line),
+                    [line(SalesReportRow(key: "", label: "Total", figures: report.total)),
+                     "Items: per sale. Voids: voided lines and cancelled sales.", "Overr: price overrides and discounts.", total])
         case .tax:
-            out.append(row(["VAT rate", "Gross", "VAT", "Net of VAT", ""], [16, 14, 12, 14, 20]))
-            for r in report.rows {
-                let f = r.figures
-                out.append(row([r.label, format(f.net), format(f.netTax), format(f.net - f.netTax),
-                                bar(f.net, of: report.rows, width: 20)], [16, 14, 12, 14, 20]))
-            }
+            let widths = [16, 14, 12, 14, 20]
+            return ([title, row(["VAT rate", "Gross", "VAT", "Net of VAT", ""], widths)],
+                    report.rows.map { r in
+                        let f = r.figures
+                        return row([r.label, format(f.net), format(f.netTax), format(f.net - f.netTax), bar(f.net, top: top, width: 20)], widths)
+                    },
+                    [total])
         default:
+            let widths = [22, 8, 14, 32]
             let item = report.grouping == .item
-            let title = report.grouping.isTime ? "Period" : report.grouping.rawValue.capitalizedFirst
-            out.append(row([title, item ? "Qty" : "Count", "Net", ""], [22, 8, 14, 32]))
-            for r in report.rows {
-                let count = item ? r.figures.quantity : r.figures.sales
-                out.append(row([r.label, String(count), format(r.figures.net), bar(r.figures.net, of: report.rows, width: 32)],
-                               [22, 8, 14, 32]))
-            }
+            let heading = report.grouping.isTime ? "Period" : report.grouping.rawValue.capitalizedFirst
+            return ([title, row([heading, item ? "Qty" : "Count", "Net", ""], widths)],
+                    report.rows.map { r in
+                        let count = item ? r.figures.quantity : r.figures.sales
+                        return row([r.label, String(count), format(r.figures.net), bar(r.figures.net, top: top, width: 32)], widths)
+                    },
+                    [total])
         }
-        let t = report.total
-        out.append("Total: \(t.sales) sales \(format(t.gross)), \(t.refunds) refunds \(format(-t.refunded)), net \(format(t.net))")
-        return out
     }
 
     static func period(_ r: SalesReport) -> String {
@@ -49,9 +57,8 @@ public enum SalesReportText {
         }
     }
 
-    /// `#` bar of `value` in proportion to the largest net in `rows`; integer arithmetic only.
-    static func bar(_ value: Int64, of rows: [SalesReportRow], width: Int) -> String {
-        let top = rows.map { $0.figures.net }.max() ?? 0
+    /// `#` bar of `value` in proportion to `top`, the largest; integer arithmetic only.
+    static func bar(_ value: Int64, top: Int64, width: Int) -> String {
         guard top > 0, value > 0 else { return "" }
         let n = Int(value * Int64(width) / top)
         return String(repeating: "#", count: max(1, min(width, n)))

@@ -51,6 +51,8 @@ final class RegisterService {
     /// A catalog file sent in parts (catalog.upload), for files longer than a line may be.
     var catalogUpload: [UInt8] = []
     var onRestartRequested: () -> Void = {}
+    /// The last sales report read from the journal, while the journal has not changed since.
+    var salesReportCache: (key: String, report: SalesReport)?
     /// Damage the background verification found in records that start-up did not read.
     private var verifiedDamage: String?
 

@@ -52,20 +52,23 @@ public enum JournalReports {
         return "z-\(n).csv"
     }
 
-    public static func json(_ report: SalesReport, text: [String]) -> JSONValue {
-        func figures(_ f: SalesFigures) -> JSONValue {
-            ["sales": .int(f.sales), "items": .int(f.items), "quantity": .int(f.quantity), "gross": .int(f.gross),
-             "tax": .int(f.tax), "refunds": .int(f.refunds), "refunded": .int(f.refunded), "refunded_tax": .int(f.refundedTax),
-             "net": .int(f.net), "voided_lines": .int(f.voidedLines), "cancelled_sales": .int(f.cancelledSales),
-             "price_overrides": .int(f.priceOverrides), "discounts": .int(f.discounts), "average_sale": .int(f.averageSale),
-             "items_per_sale_tenths": .int(f.itemsPerSaleTenths)]
-        }
-        return ["by": .string(report.grouping.rawValue), "from": report.from.map { .string($0.description) } ?? .null,
-                "to": report.to.map { .string($0.description) } ?? .null,
-                "rows": .array(report.rows.map { r in
-                    ["key": .string(r.key), "label": .string(r.label), "figures": figures(r.figures)]
-                }),
-                "total": figures(report.total), "text": .array(text.map(JSONValue.string))]
+    public static func json(_ f: SalesFigures) -> JSONValue {
+        ["sales": .int(f.sales), "items": .int(f.items), "quantity": .int(f.quantity), "gross": .int(f.gross),
+         "tax": .int(f.tax), "refunds": .int(f.refunds), "refunded": .int(f.refunded), "refunded_tax": .int(f.refundedTax),
+         "net": .int(f.net), "voided_lines": .int(f.voidedLines), "cancelled_sales": .int(f.cancelledSales),
+         "price_overrides": .int(f.priceOverrides), "discounts": .int(f.discounts), "average_sale": .int(f.averageSale),
+         "items_per_sale_tenths": .int(f.itemsPerSaleTenths)]
+    }
+
+    public static func json(_ r: SalesReportRow) -> JSONValue {
+        ["key": .string(r.key), "label": .string(r.label), "figures": json(r.figures)]
+    }
+
+    /// The whole report (`rows` nil), or a page of its rows with the table's lines of that page.
+    public static func json(_ report: SalesReport, rows: [JSONValue]? = nil, text: [String]) -> JSONValue {
+        ["by": .string(report.grouping.rawValue), "from": report.from.map { .string($0.description) } ?? .null,
+         "to": report.to.map { .string($0.description) } ?? .null, "rows": .array(rows ?? report.rows.map(json)),
+         "row_count": .int(Int64(report.rows.count)), "total": json(report.total), "text": .array(text.map(JSONValue.string))]
     }
 
     private static func walk(_ stateDirectory: String, wants: (UInt16) -> Bool,
@@ -114,15 +117,11 @@ extension RegisterService {
             } else if grouping == .item {
                 query.limit = 20
             }
+            let offset = try args.optionalInt("offset") ?? 0
             try args.finish()
             try requireReportReader(connection)
-            let report: SalesReport
-            do throws(ReportError) {
-                report = try JournalReports.sales(stateDirectory: stateDirectory, query, zone: fileConfig.timeZone)
-            } catch {
-                throw IPCError(.internal, error.description)
-            }
-            return JournalReports.json(report, text: SalesReportText.lines(report, format: config.format))
+            guard offset >= 0 else { throw IPCError(.badArgs, "'offset' must be 0 or more") }
+            return try salesReportPage(query, offset: Int(offset))
         case "report.z_export":
             let from = try args.optionalInt("from") ?? 1
             let limit = try args.optionalInt("limit") ?? 20
@@ -142,6 +141,42 @@ extension RegisterService {
         default:
             return nil
         }
+    }
+
+    /// A page of the report from row `offset`, about 40 KB, so that a reply stays well within a
+    /// line; `next` is the offset of the next page. The report itself is kept while the journal
+    /// does not change, so the pages of one report are read from the journal once.
+    private func salesReportPage(_ query: SalesReportQuery, offset: Int) throws(IPCError) -> JSONValue {
+        let key = "\(query.grouping) \(query.from.map(\.description) ?? "") \(query.to.map(\.description) ?? "") \(query.ranking) "
+            + "\(query.worst) \(query.limit ?? 0) \(fileConfig.timeZone.name) \(ledger.journal.lastSeq)"
+        let report: SalesReport
+        if let cached = salesReportCache, cached.key == key {
+            report = cached.report
+        } else {
+            do throws(ReportError) {
+                report = try JournalReports.sales(stateDirectory: stateDirectory, query, zone: fileConfig.timeZone)
+            } catch {
+                throw IPCError(.internal, error.description)
+            }
+            salesReportCache = (key, report)
+        }
+        let table = SalesReportText.table(report, format: config.format)
+        var text = offset == 0 ? table.header : []
+        var rows: [JSONValue] = []
+        var bytes = text.reduce(0) { $0 + $1.utf8.count }
+        var next = min(offset, report.rows.count)
+        while next < report.rows.count, bytes < 40_000 {
+            let row = JournalReports.json(report.rows[next])
+            bytes += row.serialized().utf8.count + table.rows[next].utf8.count + 8
+            rows.append(row)
+            text.append(table.rows[next])
+            next += 1
+        }
+        if next == report.rows.count { text += table.footer }
+        guard case .object(var page) = JournalReports.json(report, rows: rows, text: text) else { return .null }
+        page["offset"] = .int(Int64(offset))
+        if next < report.rows.count { page["next"] = .int(Int64(next)) }
+        return .object(page)
     }
 
     /// Figures of the whole shop: a supervisor or technician logged in, or a technician session.

@@ -70,7 +70,21 @@ enum ReportCommands {
                 if let f = query.from { a["from"] = .string(f.description) }
                 if let t = query.to { a["to"] = .string(t.description) }
                 if let l = query.limit { a["limit"] = .int(Int64(l)) }
-                result = try s.call("report.sales", a)
+                // The reply comes in pages of about 40 KB: put them together.
+                var page = try s.call("report.sales", a)
+                var rows = page["rows"]?.arrayValue ?? []
+                var text = page["text"]?.arrayValue ?? []
+                while let next = page["next"]?.intValue {
+                    a["offset"] = .int(next)
+                    page = try s.call("report.sales", a)
+                    rows += page["rows"]?.arrayValue ?? []
+                    text += page["text"]?.arrayValue ?? []
+                }
+                var whole = page.objectValue ?? [:]
+                whole["rows"] = .array(rows)
+                whole["text"] = .array(text)
+                whole["offset"] = nil
+                result = .object(whole)
                 money = { s.money($0) }
             }
             if let svg {

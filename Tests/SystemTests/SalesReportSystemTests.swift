@@ -63,4 +63,41 @@ struct SalesReportSystemTests {
         let parsed = try JSONValue.parse(offline.out.trimmingCharacters(in: .whitespacesAndNewlines))
         #expect(parsed["total"]!["net"]!.intValue == total)
     }
+
+    /// A report too long for one reply line comes in pages that put together make the whole table.
+    @Test func aLongReportComesInPagesThatMakeTheWholeTable() throws {
+        let d = Daemon()
+        try d.start()
+        let c = try d.client()
+        _ = try c.call("login", args: ["pin": "2222"])
+        _ = try c.call("shift.open", args: ["float": 0])
+        var sold = 0
+        for n in 1...204 where sold < 150 {
+            if case .success = c.attempt("sale.add", ["item": .string(String(1000 + n)), "quantity": 1]) { sold += 1 }
+        }
+        let due = try c.call("sale.get")["total"]!.intValue!
+        _ = try c.call("sale.tender", args: ["kind": "card", "amount": .int(due)])
+
+        var pages: [JSONValue] = [try c.call("report.sales", args: ["by": "item", "limit": 1000])]
+        while let next = pages.last!["next"]?.intValue {
+            pages.append(try c.call("report.sales", args: ["by": "item", "limit": 1000, "offset": .int(next)]))
+        }
+        #expect(pages.count >= 2)
+        #expect(pages.allSatisfy { $0.serialized().utf8.count < 48_000 })
+        let rows = pages.flatMap { $0["rows"]!.arrayValue! }
+        #expect(rows.count == sold)
+        #expect(Set(rows.compactMap { $0["key"]?.stringValue }).count == sold)
+        #expect(rows.compactMap { $0["figures"]?["net"]?.intValue }.reduce(0, +) == due)
+        let text = pages.flatMap { $0["text"]!.arrayValue! }.compactMap(\.stringValue)
+        #expect(text.first!.hasPrefix("SALES BY ITEM"))
+        #expect(text.last!.hasPrefix("Total: 1 sales"))
+        #expect(text.count == sold + 3)
+
+        // The CLI puts the pages together.
+        let cli = try d.kassa(["report", "sales", "--by", "item", "--limit", "1000", "--json"])
+        #expect(cli.status == 0, "\(cli.err)")
+        let whole = try JSONValue.parse(cli.out.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(whole["rows"]!.arrayValue!.count == sold)
+        #expect(whole["next"] == nil)
+    }
 }
