@@ -53,6 +53,8 @@ final class RegisterService {
     var onRestartRequested: () -> Void = {}
     /// The last sales report read from the journal, while the journal has not changed since.
     var salesReportCache: (key: String, report: SalesReport)?
+    /// Sales reports being read on their own threads, by query, with the clients waiting for each.
+    var salesReportJobs: [String: [SalesReportWaiter]] = [:]
     /// Damage the background verification found in records that start-up did not read.
     private var verifiedDamage: String?
 
@@ -165,6 +167,7 @@ final class RegisterService {
                 try startCardPayment(request, from: connection)
                 return nil
             }
+            if request.op == "report.sales" { return try salesReport(request, from: connection) }
             var args = RequestArguments(request)
             let result = try perform(request.op, &args, connection: connection, key: mutating ? request.idempotencyKey : nil)
             return .ok(request.id, result)

@@ -1,3 +1,4 @@
+import Glibc
 import KassaCore
 import KassaIPC
 import KassaJournal
@@ -90,38 +91,46 @@ public enum JournalReports {
     }
 }
 
-/// `report.sales`: read-only, on the reactor thread (a year of a busy shop's journal takes well
-/// under a second; `kassa bench reports` measures it).
+/// Reads a sales report from the journal on a thread of its own, and says so through a pipe.
+private final class SalesReportJob: @unchecked Sendable {
+    let stateDirectory: String
+    let query: SalesReportQuery
+    let zone: ZoneInfo
+    let doneFD: Int32
+    private(set) var result: Result<SalesReport, ReportError>?
+
+    init(stateDirectory: String, query: SalesReportQuery, zone: ZoneInfo, doneFD: Int32) {
+        self.stateDirectory = stateDirectory
+        self.query = query
+        self.zone = zone
+        self.doneFD = doneFD
+    }
+
+    func run() {
+        do throws(ReportError) {
+            result = .success(try JournalReports.sales(stateDirectory: stateDirectory, query, zone: zone))
+        } catch {
+            result = .failure(error)
+        }
+        var byte: UInt8 = 1
+        _ = write(doneFD, &byte, 1)
+        close(doneFD)
+    }
+}
+
+/// A client waiting for a sales report being read.
+struct SalesReportWaiter {
+    var connection: ConnectionID
+    var id: RequestID
+    var offset: Int
+}
+
+/// `report.sales` and `report.z_export`: read-only. Z closings are few and read on the reactor.
 extension RegisterService {
     static let reportReadOps: Set<String> = ["report.sales", "report.z_export"]
 
     func performReport(_ op: String, _ args: inout RequestArguments, connection: ConnectionID) throws(IPCError) -> JSONValue? {
         switch op {
-        case "report.sales":
-            var query = SalesReportQuery(grouping: .day)
-            let by = try args.string("by")
-            guard let grouping = SalesGrouping(rawValue: by) else {
-                throw IPCError(.badArgs, "'by' must be one of \(SalesGrouping.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            query.grouping = grouping
-            query.from = try date(args.optionalString("from"), "from")
-            query.to = try date(args.optionalString("to"), "to")
-            if let sort = try args.optionalString("sort") {
-                guard let ranking = SalesRanking(rawValue: sort) else { throw IPCError(.badArgs, "'sort' must be revenue or quantity") }
-                query.ranking = ranking
-            }
-            query.worst = try args.optionalBool("worst") ?? false
-            if let limit = try args.optionalInt("limit") {
-                guard (1...10_000).contains(limit) else { throw IPCError(.badArgs, "'limit' must be 1 to 10000") }
-                query.limit = Int(limit)
-            } else if grouping == .item {
-                query.limit = 20
-            }
-            let offset = try args.optionalInt("offset") ?? 0
-            try args.finish()
-            try requireReportReader(connection)
-            guard offset >= 0 else { throw IPCError(.badArgs, "'offset' must be 0 or more") }
-            return try salesReportPage(query, offset: Int(offset))
         case "report.z_export":
             let from = try args.optionalInt("from") ?? 1
             let limit = try args.optionalInt("limit") ?? 20
@@ -143,23 +152,108 @@ extension RegisterService {
         }
     }
 
-    /// A page of the report from row `offset`, about 40 KB, so that a reply stays well within a
-    /// line; `next` is the offset of the next page. The report itself is kept while the journal
-    /// does not change, so the pages of one report are read from the journal once.
-    private func salesReportPage(_ query: SalesReportQuery, offset: Int) throws(IPCError) -> JSONValue {
+    /// `report.sales`: answered at once from the kept report, else later, when a thread of its
+    /// own has read the journal (a year of a busy shop's sales takes about half a second of CPU,
+    /// which would otherwise hold up every scan meanwhile). Nil when the reply comes later.
+    func salesReport(_ request: Request, from connection: ConnectionID) throws(IPCError) -> Reply? {
+        var args = RequestArguments(request)
+        var query = SalesReportQuery(grouping: .day)
+        let by = try args.string("by")
+        guard let grouping = SalesGrouping(rawValue: by) else {
+            throw IPCError(.badArgs, "'by' must be one of \(SalesGrouping.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        query.grouping = grouping
+        query.from = try date(args.optionalString("from"), "from")
+        query.to = try date(args.optionalString("to"), "to")
+        if let sort = try args.optionalString("sort") {
+            guard let ranking = SalesRanking(rawValue: sort) else { throw IPCError(.badArgs, "'sort' must be revenue or quantity") }
+            query.ranking = ranking
+        }
+        query.worst = try args.optionalBool("worst") ?? false
+        if let limit = try args.optionalInt("limit") {
+            guard (1...10_000).contains(limit) else { throw IPCError(.badArgs, "'limit' must be 1 to 10000") }
+            query.limit = Int(limit)
+        } else if grouping == .item {
+            query.limit = 20
+        }
+        let offset = try args.optionalInt("offset") ?? 0
+        try args.finish()
+        try requireReportReader(connection)
+        guard offset >= 0 else { throw IPCError(.badArgs, "'offset' must be 0 or more") }
         let key = "\(query.grouping) \(query.from.map(\.description) ?? "") \(query.to.map(\.description) ?? "") \(query.ranking) "
             + "\(query.worst) \(query.limit ?? 0) \(fileConfig.timeZone.name) \(ledger.journal.lastSeq)"
-        let report: SalesReport
         if let cached = salesReportCache, cached.key == key {
-            report = cached.report
-        } else {
+            return .ok(request.id, salesReportPage(cached.report, offset: Int(offset)))
+        }
+        let waiter = SalesReportWaiter(connection: connection, id: request.id, offset: Int(offset))
+        if salesReportJobs[key] != nil {
+            salesReportJobs[key]?.append(waiter)
+            return nil
+        }
+        guard let reactor else {
+            // No reactor (a test driving the service directly): read it here.
             do throws(ReportError) {
-                report = try JournalReports.sales(stateDirectory: stateDirectory, query, zone: fileConfig.timeZone)
+                let report = try JournalReports.sales(stateDirectory: stateDirectory, query, zone: fileConfig.timeZone)
+                salesReportCache = (key, report)
+                return .ok(request.id, salesReportPage(report, offset: Int(offset)))
             } catch {
                 throw IPCError(.internal, error.description)
             }
-            salesReportCache = (key, report)
         }
+        try startSalesReport(query, key: key, reactor: reactor)
+        salesReportJobs[key] = [waiter]
+        return nil
+    }
+
+    private func startSalesReport(_ query: SalesReportQuery, key: String, reactor: Reactor) throws(IPCError) {
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else { throw IPCError(.internal, "cannot make a pipe for the report (errno \(errno))") }
+        _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+        _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+        let job = SalesReportJob(stateDirectory: stateDirectory, query: query, zone: fileConfig.timeZone, doneFD: fds[1])
+        do {
+            try reactor.add(fds[0], events: .readable) { [unowned self, unowned reactor] _ in
+                reactor.remove(fds[0])
+                close(fds[0])
+                // The thread wrote `result` before it wrote to the pipe, and never touches it after.
+                self.salesReportDone(key, job.result ?? .failure(ReportError(description: "the report thread ended without a report")))
+            }
+        } catch {
+            close(fds[0])
+            close(fds[1])
+            throw IPCError(.internal, "cannot watch the report: \(error)")
+        }
+        let retained = Unmanaged.passRetained(job)
+        var thread = pthread_t()
+        let started = pthread_create(&thread, nil, { raw in
+            Unmanaged<SalesReportJob>.fromOpaque(raw!).takeRetainedValue().run()
+            return nil
+        }, retained.toOpaque())
+        guard started == 0 else {
+            retained.release()
+            reactor.remove(fds[0])
+            close(fds[0])
+            close(fds[1])
+            throw IPCError(.internal, "cannot start a thread for the report (\(started))")
+        }
+        pthread_detach(thread)
+    }
+
+    private func salesReportDone(_ key: String, _ result: Result<SalesReport, ReportError>) {
+        let waiters = salesReportJobs.removeValue(forKey: key) ?? []
+        if case .success(let report) = result { salesReportCache = (key, report) }
+        for w in waiters {
+            switch result {
+            case .success(let report): server?.send(.ok(w.id, salesReportPage(report, offset: w.offset)), to: w.connection)
+            case .failure(let error): server?.send(.error(w.id, IPCError(.internal, error.description)), to: w.connection)
+            }
+        }
+    }
+
+    /// A page of the report from row `offset`, about 40 KB, so that a reply stays well within a
+    /// line; `next` is the offset of the next page. The report itself is kept while the journal
+    /// does not change, so the pages of one report are read from the journal once.
+    private func salesReportPage(_ report: SalesReport, offset: Int) -> JSONValue {
         let table = SalesReportText.table(report, format: config.format)
         var text = offset == 0 ? table.header : []
         var rows: [JSONValue] = []

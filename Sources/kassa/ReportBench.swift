@@ -27,21 +27,25 @@ struct ReportBench {
             printError("kassa bench: no Europe/Helsinki in /usr/share/zoneinfo")
             return nil
         }
-        if !json { printError("kassa bench: writing \(sales) sales over 2026…") }
-        let t0 = monotonicNanoseconds()
+        // A kept year is timed again as it is.
         let existing = keep.flatMap { try? JournalReader(stateDirectory: $0) }.flatMap { try? $0.verify(throughSeq: 1).records } ?? 0
+        if !json && existing == 0 { printError("kassa bench: writing \(sales) sales over 2026…") }
+        let t0 = monotonicNanoseconds()
         guard let records = existing > 0 ? UInt64(0) : buildYear(dir, zone: zone) else { return nil }
         let buildSeconds = Double(monotonicNanoseconds() - t0) / 1e9
         var rows: [BenchRow] = [
-            ("sales", .int(Int64(sales)), "\(sales) sales in \(records) records over 2026 (written in \(fixed(buildSeconds, 1)) s)"),
+            ("sales", .int(Int64(sales)), existing > 0 ? "\(sales) sales over 2026, kept in \(dir)"
+                : "\(sales) sales in \(records) records over 2026 (written in \(fixed(buildSeconds, 1)) s)"),
         ]
         let year = (from: CivilDate(year: 2026, month: 1, day: 1), to: CivilDate(year: 2027, month: 1, day: 1))
         var slowest = 0.0
         var slowestName = ""
+        var slowestCPU = 0.0
         for grouping in SalesGrouping.allCases {
             var query = SalesReportQuery(grouping: grouping, from: year.from, to: year.to)
             if grouping == .item { query.limit = 20 }
             let s = monotonicNanoseconds()
+            let cpu = threadCPUNanoseconds()
             let report: SalesReport
             let text: [String]
             do {
@@ -54,18 +58,23 @@ struct ReportBench {
                 return nil
             }
             let ms = Double(monotonicNanoseconds() - s) / 1e6
+            let cpuMs = Double(threadCPUNanoseconds() - cpu) / 1e6
             guard report.total.sales == Int64(sales) else {
                 printError("kassa bench: the \(grouping.rawValue) report counts \(report.total.sales) sales, not \(sales)")
                 return nil
             }
             if ms > slowest { (slowest, slowestName) = (ms, grouping.rawValue) }
-            rows.append(("\(grouping.rawValue)_ms", .decimal(fixed(ms, 1)), fixed(ms, 1) + " ms by \(grouping.rawValue): \(report.rows.count) rows"))
+            slowestCPU = max(slowestCPU, cpuMs)
+            rows.append(("\(grouping.rawValue)_ms", .decimal(fixed(ms, 1)),
+                         fixed(ms, 1) + " ms (CPU \(fixed(cpuMs, 1)) ms) by \(grouping.rawValue): \(report.rows.count) rows"))
         }
         let s = monotonicNanoseconds()
         let closings = (try? JournalReports.zClosings(stateDirectory: dir))?.count ?? 0
         let zMs = Double(monotonicNanoseconds() - s) / 1e6
         rows.append(("z_export_ms", .decimal(fixed(zMs, 1)), fixed(zMs, 1) + " ms to read the year's \(closings) Z closings"))
         rows.append(("year_report_ms", .decimal(fixed(slowest, 1)), fixed(slowest, 1) + " ms the slowest report over the year (\(slowestName))"))
+        // On a shared machine the wall time includes waiting for a core; the CPU time does not.
+        rows.append(("year_report_cpu_ms", .decimal(fixed(slowestCPU, 1)), fixed(slowestCPU, 1) + " ms CPU of the most costly report"))
         return rows
     }
 
@@ -127,4 +136,11 @@ struct ReportBench {
         events += setup.decide(.tender(n % 3 == 0 ? Tender(kind: .card, amount: due) : Tender(kind: .cash, amount: (due / 1000 + 1) * 1000)))
         return events
     }
+}
+
+/// CPU time of the calling thread.
+func threadCPUNanoseconds() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
 }
