@@ -100,4 +100,25 @@ struct SalesReportSystemTests {
         #expect(whole["rows"]!.arrayValue!.count == sold)
         #expect(whole["next"] == nil)
     }
+
+    /// The technician's console shows the table; a bad grouping gets the reason, not a crash.
+    @Test func theConsoleShowsSalesByDepartment() throws {
+        let d = Daemon()
+        try d.start()
+        let c = try d.client()
+        try c.readyToSell()
+        let due = try c.call("sale.scan", args: ["code": "101"])["total"]!.intValue!
+        _ = try c.call("sale.tender", args: ["kind": "card", "amount": .int(due)])
+        let console = try ConsoleLine(d)
+        console.expect("Technician PIN")
+        console.send("3333\r")
+        console.expect("kassa> ")
+        console.send("report sales department\r")
+        let table = console.expect("kassa> ")
+        #expect(table.contains("SALES BY DEPARTMENT"))
+        #expect(table.contains("Kahvila") && table.contains("#"))
+        #expect(table.contains("Total: 1 sales"))
+        console.send("report sales fortnight\r")
+        #expect(console.expect("kassa> ").contains("'by' must be one of"))
+    }
 }
