@@ -50,7 +50,7 @@ public struct SalesFigures: Hashable, Sendable {
     public var itemsPerSaleTenths: Int64 { sales == 0 ? 0 : (20 * items + sales) / (2 * sales) }
 
     /// One receipt's figures, counted once and added to the total and to its row.
-    struct Receipt {
+    struct ReceiptFigures {
         var items: Int64 = 0
         var tax: Int64 = 0
         var voidedLines: Int64 = 0
@@ -72,7 +72,7 @@ public struct SalesFigures: Hashable, Sendable {
         }
     }
 
-    mutating func add(receipt s: CompletedSale, _ r: Receipt) {
+    mutating func add(receipt s: CompletedSale, _ r: ReceiptFigures) {
         sales += 1
         items += r.items
         gross += s.total
@@ -194,7 +194,7 @@ public struct SalesReportBuilder {
 
     private mutating func add(sale s: CompletedSale) {
         guard let (day, minute) = local(s.time) else { return }
-        let receipt = SalesFigures.Receipt(s)
+        let receipt = SalesFigures.ReceiptFigures(s)
         total.add(receipt: s, receipt)
         switch grouping {
         case .hour, .day, .week, .month, .year:
