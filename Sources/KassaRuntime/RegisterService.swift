@@ -51,10 +51,10 @@ final class RegisterService {
     /// A catalog file sent in parts (catalog.upload), for files longer than a line may be.
     var catalogUpload: [UInt8] = []
     var onRestartRequested: () -> Void = {}
-    /// The last sales report read from the journal, while the journal has not changed since.
-    var salesReportCache: (key: String, report: SalesReport)?
-    /// Sales reports being read on their own threads, by query, with the clients waiting for each.
-    var salesReportJobs: [String: [SalesReportWaiter]] = [:]
+    /// Reports read from the whole journal, by query and the journal's last record.
+    var journalReads: [String: JournalRead] = [:]
+    /// Reads of the whole journal under way on their own threads, with the clients waiting for each.
+    var journalReadJobs: [String: [JournalReadWaiter]] = [:]
     /// Damage the background verification found in records that start-up did not read.
     private var verifiedDamage: String?
 
@@ -167,7 +167,7 @@ final class RegisterService {
                 try startCardPayment(request, from: connection)
                 return nil
             }
-            if request.op == "report.sales" { return try salesReport(request, from: connection) }
+            if Self.reportReadOps.contains(request.op) { return try report(request, from: connection) }
             var args = RequestArguments(request)
             let result = try perform(request.op, &args, connection: connection, key: mutating ? request.idempotencyKey : nil)
             return .ok(request.id, result)

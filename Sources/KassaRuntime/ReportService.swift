@@ -96,78 +96,82 @@ public enum JournalReports {
     }
 }
 
-/// Reads a sales report from the journal on a thread of its own, and says so through a pipe.
-private final class SalesReportJob: @unchecked Sendable {
-    let stateDirectory: String
-    let query: SalesReportQuery
-    let zone: ZoneInfo
-    let doneFD: Int32
-    private(set) var result: Result<SalesReport, ReportError>?
+/// What a read of the whole journal found, for the clients waiting for it.
+enum JournalRead {
+    case sales(SalesReport)
+    case zClosings([ZReport])
+}
 
-    init(stateDirectory: String, query: SalesReportQuery, zone: ZoneInfo, doneFD: Int32) {
-        self.stateDirectory = stateDirectory
-        self.query = query
-        self.zone = zone
+/// Reads the journal on a thread of its own and says when it is done through a pipe.
+private final class JournalReadJob: @unchecked Sendable {
+    let work: () -> Result<JournalRead, ReportError>
+    let doneFD: Int32
+    private(set) var result: Result<JournalRead, ReportError>?
+
+    init(doneFD: Int32, work: @escaping () -> Result<JournalRead, ReportError>) {
+        self.work = work
         self.doneFD = doneFD
     }
 
     func run() {
-        do throws(ReportError) {
-            result = .success(try JournalReports.sales(stateDirectory: stateDirectory, query, zone: zone))
-        } catch {
-            result = .failure(error)
-        }
+        result = work()
         var byte: UInt8 = 1
         _ = write(doneFD, &byte, 1)
         close(doneFD)
     }
 }
 
-/// A client waiting for a sales report being read.
-struct SalesReportWaiter {
+/// A client waiting for a journal read, and how its reply is made from what was read.
+struct JournalReadWaiter {
     var connection: ConnectionID
     var id: RequestID
-    var offset: Int
+    var reply: (JournalRead) -> JSONValue
 }
 
-/// `report.sales` and `report.z_export`: read-only. Z closings are few and read on the reactor.
+/// `report.sales` and `report.z_export`: read-only, answered from a read of the whole journal
+/// on a thread of its own (a year of a busy shop's sales takes about half a second of CPU, which
+/// would otherwise hold up every scan meanwhile). What was read is kept until the journal
+/// changes, so the pages of one report read the journal once.
 extension RegisterService {
     static let reportReadOps: Set<String> = ["report.sales", "report.z_export"]
 
-    func performReport(_ op: String, _ args: inout RequestArguments, connection: ConnectionID) throws(IPCError) -> JSONValue? {
-        switch op {
-        case "report.z_export":
+    /// The reply, or nil when it comes once the journal has been read.
+    func report(_ request: Request, from connection: ConnectionID) throws(IPCError) -> Reply? {
+        var args = RequestArguments(request)
+        let stamp = "\(fileConfig.timeZone.name) \(ledger.journal.lastSeq)"
+        if request.op == "report.z_export" {
             let from = try args.optionalInt("from") ?? 1
             let limit = try args.optionalInt("limit") ?? 20
             try args.finish()
             try requireReportReader(connection)
             guard from >= 1, (1...50).contains(limit) else { throw IPCError(.badArgs, "'from' must be 1 or more and 'limit' 1 to 50") }
-            let all: [ZReport]
-            do throws(ReportError) { all = try JournalReports.zClosings(stateDirectory: stateDirectory) } catch {
-                throw IPCError(.internal, error.description)
-            }
-            let page = all.filter { $0.number >= UInt64(from) }.prefix(Int(limit))
-            return ["closings": .array(page.map { z in
-                        ["z": .int(Int64(z.number)), "file": .string(JournalReports.zFileName(z)),
-                         "csv": .array(AccountingCSV.zClosing(z).map(JSONValue.string))]
-                    }),
-                    "last_z": .int(Int64(all.last?.number ?? 0))]
-        default:
-            return nil
+            let directory = stateDirectory
+            return try fromJournal("z \(stamp)", request, connection,
+                                   read: { () throws(ReportError) -> JournalRead in .zClosings(try JournalReports.zClosings(stateDirectory: directory)) },
+                                   reply: { read in Self.zPage(read, from: UInt64(from), limit: Int(limit)) })
         }
+        let query = try salesQuery(&args)
+        let offset = try args.optionalInt("offset") ?? 0
+        try args.finish()
+        try requireReportReader(connection)
+        guard offset >= 0 else { throw IPCError(.badArgs, "'offset' must be 0 or more") }
+        let key = "sales \(query.grouping) \(query.from.map(\.description) ?? "") \(query.to.map(\.description) ?? "") "
+            + "\(query.ranking) \(query.worst) \(query.limit ?? 0) \(stamp)"
+        let (directory, zone, format) = (stateDirectory, fileConfig.timeZone, config.format)
+        return try fromJournal(key, request, connection,
+                               read: { () throws(ReportError) -> JournalRead in .sales(try JournalReports.sales(stateDirectory: directory, query, zone: zone)) },
+                               reply: { read in
+                                   guard case .sales(let report) = read else { return .null }
+                                   return Self.salesPage(report, offset: Int(offset), format: format)
+                               })
     }
 
-    /// `report.sales`: answered at once from the kept report, else later, when a thread of its
-    /// own has read the journal (a year of a busy shop's sales takes about half a second of CPU,
-    /// which would otherwise hold up every scan meanwhile). Nil when the reply comes later.
-    func salesReport(_ request: Request, from connection: ConnectionID) throws(IPCError) -> Reply? {
-        var args = RequestArguments(request)
-        var query = SalesReportQuery(grouping: .day)
+    private func salesQuery(_ args: inout RequestArguments) throws(IPCError) -> SalesReportQuery {
         let by = try args.string("by")
         guard let grouping = SalesGrouping(rawValue: by) else {
             throw IPCError(.badArgs, "'by' must be one of \(SalesGrouping.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        query.grouping = grouping
+        var query = SalesReportQuery(grouping: grouping)
         query.from = try date(args.optionalString("from"), "from")
         query.to = try date(args.optionalString("to"), "to")
         if let sort = try args.optionalString("sort") {
@@ -181,47 +185,43 @@ extension RegisterService {
         } else if grouping == .item {
             query.limit = 20
         }
-        let offset = try args.optionalInt("offset") ?? 0
-        try args.finish()
-        try requireReportReader(connection)
-        guard offset >= 0 else { throw IPCError(.badArgs, "'offset' must be 0 or more") }
-        let key = "\(query.grouping) \(query.from.map(\.description) ?? "") \(query.to.map(\.description) ?? "") \(query.ranking) "
-            + "\(query.worst) \(query.limit ?? 0) \(fileConfig.timeZone.name) \(ledger.journal.lastSeq)"
-        if let cached = salesReportCache, cached.key == key {
-            return .ok(request.id, salesReportPage(cached.report, offset: Int(offset)))
-        }
-        let waiter = SalesReportWaiter(connection: connection, id: request.id, offset: Int(offset))
-        if salesReportJobs[key] != nil {
-            salesReportJobs[key]?.append(waiter)
+        return query
+    }
+
+    /// Answers from what was read under `key`, or joins the read under way, or starts one.
+    private func fromJournal(_ key: String, _ request: Request, _ connection: ConnectionID,
+                             read: @escaping () throws(ReportError) -> JournalRead,
+                             reply: @escaping (JournalRead) -> JSONValue) throws(IPCError) -> Reply? {
+        if let kept = journalReads[key] { return .ok(request.id, reply(kept)) }
+        let waiter = JournalReadWaiter(connection: connection, id: request.id, reply: reply)
+        if journalReadJobs[key] != nil {
+            journalReadJobs[key]?.append(waiter)
             return nil
         }
+        let work = { () -> Result<JournalRead, ReportError> in
+            do throws(ReportError) { return .success(try read()) } catch { return .failure(error) }
+        }
         guard let reactor else {
-            // No reactor (a test driving the service directly): read it here.
-            do throws(ReportError) {
-                let report = try JournalReports.sales(stateDirectory: stateDirectory, query, zone: fileConfig.timeZone)
-                salesReportCache = (key, report)
-                return .ok(request.id, salesReportPage(report, offset: Int(offset)))
-            } catch {
+            // No reactor (a service driven directly): read here.
+            switch work() {
+            case .success(let done):
+                keep(key, done)
+                return .ok(request.id, reply(done))
+            case .failure(let error):
                 throw IPCError(.internal, error.description)
             }
         }
-        try startSalesReport(query, key: key, reactor: reactor)
-        salesReportJobs[key] = [waiter]
-        return nil
-    }
-
-    private func startSalesReport(_ query: SalesReportQuery, key: String, reactor: Reactor) throws(IPCError) {
         var fds: [Int32] = [-1, -1]
         guard pipe(&fds) == 0 else { throw IPCError(.internal, "cannot make a pipe for the report (errno \(errno))") }
         _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
         _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
-        let job = SalesReportJob(stateDirectory: stateDirectory, query: query, zone: fileConfig.timeZone, doneFD: fds[1])
+        let job = JournalReadJob(doneFD: fds[1], work: work)
         do {
             try reactor.add(fds[0], events: .readable) { [unowned self, unowned reactor] _ in
                 reactor.remove(fds[0])
                 close(fds[0])
-                // The thread wrote `result` before it wrote to the pipe, and never touches it after.
-                self.salesReportDone(key, job.result ?? .failure(ReportError(description: "the report thread ended without a report")))
+                // The thread set `result` before it wrote to the pipe, and never touches it after.
+                self.journalReadDone(key, job.result ?? .failure(ReportError(description: "the report thread ended without a result")))
             }
         } catch {
             close(fds[0])
@@ -231,7 +231,7 @@ extension RegisterService {
         let retained = Unmanaged.passRetained(job)
         var thread = pthread_t()
         let started = pthread_create(&thread, nil, { raw in
-            Unmanaged<SalesReportJob>.fromOpaque(raw!).takeRetainedValue().run()
+            Unmanaged<JournalReadJob>.fromOpaque(raw!).takeRetainedValue().run()
             return nil
         }, retained.toOpaque())
         guard started == 0 else {
@@ -242,24 +242,41 @@ extension RegisterService {
             throw IPCError(.internal, "cannot start a thread for the report (\(started))")
         }
         pthread_detach(thread)
+        journalReadJobs[key] = [waiter]
+        return nil
     }
 
-    private func salesReportDone(_ key: String, _ result: Result<SalesReport, ReportError>) {
-        let waiters = salesReportJobs.removeValue(forKey: key) ?? []
-        if case .success(let report) = result { salesReportCache = (key, report) }
+    private func journalReadDone(_ key: String, _ result: Result<JournalRead, ReportError>) {
+        let waiters = journalReadJobs.removeValue(forKey: key) ?? []
+        if case .success(let done) = result { keep(key, done) }
         for w in waiters {
             switch result {
-            case .success(let report): server?.send(.ok(w.id, salesReportPage(report, offset: w.offset)), to: w.connection)
+            case .success(let done): server?.send(.ok(w.id, w.reply(done)), to: w.connection)
             case .failure(let error): server?.send(.error(w.id, IPCError(.internal, error.description)), to: w.connection)
             }
         }
     }
 
+    /// Keeps a few reads; each key names the journal's last record, so a changed journal reads anew.
+    private func keep(_ key: String, _ read: JournalRead) {
+        if journalReads.count >= 4 { journalReads.removeAll() }
+        journalReads[key] = read
+    }
+
+    private static func zPage(_ read: JournalRead, from: UInt64, limit: Int) -> JSONValue {
+        guard case .zClosings(let all) = read else { return .null }
+        let page = all.filter { $0.number >= from }.prefix(limit)
+        return ["closings": .array(page.map { z in
+                    ["z": .int(Int64(z.number)), "file": .string(JournalReports.zFileName(z)),
+                     "csv": .array(AccountingCSV.zClosing(z).map(JSONValue.string))]
+                }),
+                "last_z": .int(Int64(all.last?.number ?? 0))]
+    }
+
     /// A page of the report from row `offset`, about 40 KB, so that a reply stays well within a
-    /// line; `next` is the offset of the next page. The report itself is kept while the journal
-    /// does not change, so the pages of one report are read from the journal once.
-    private func salesReportPage(_ report: SalesReport, offset: Int) -> JSONValue {
-        let table = SalesReportText.table(report, format: config.format)
+    /// line; `next` is the offset of the next page.
+    private static func salesPage(_ report: SalesReport, offset: Int, format: (Int64) -> String) -> JSONValue {
+        let table = SalesReportText.table(report, format: format)
         var text = offset == 0 ? table.header : []
         var rows: [JSONValue] = []
         var bytes = text.reduce(0) { $0 + $1.utf8.count }

@@ -107,7 +107,6 @@ extension RegisterService {
             return try recoverTechnician(code: code, id: id, name: name, pin: pin, connection: connection)
         default:
             if let result = try performBackup(op, &args, connection: connection) { return result }
-            if let result = try performReport(op, &args, connection: connection) { return result }
             throw IPCError(.unknownOp, "no operation '\(op)'")
         }
     }
