@@ -35,7 +35,9 @@ enum ReportCommands {
         case "sales":
             var query = SalesReportQuery(grouping: .day)
             let by = try args.option("--by") ?? "day"
-            guard let grouping = SalesGrouping(rawValue: by) else { throw UsageError("--by \(by)? \n\(usage)") }
+            guard let grouping = SalesGrouping(rawValue: by) else {
+                throw UsageError("--by must be one of \(SalesGrouping.allCases.map(\.rawValue).joined(separator: ", ")), not '\(by)'")
+            }
             query.grouping = grouping
             query.from = try date(args.option("--from"), "--from")
             query.to = try date(args.option("--to"), "--to")
