@@ -301,3 +301,33 @@ struct SalesReportTests {
         #expect(svg.split(separator: "\n").filter { $0.hasPrefix("<rect") }.count == report.rows.count)
     }
 }
+
+@Suite("Z closing CSV")
+struct ZClosingCSVTests {
+    /// One file per Z: sales per VAT rate add up to the sales total, cash is net of change, and
+    /// the refund is there per rate and per tender.
+    @Test func aZClosingForAccountingAddsUp() throws {
+        var t = Till()
+        t.must(.login(pin: Till.supervisorPIN))
+        t.must(.openShift(float: 0))
+        t.must(.addItem(Till.mug.id, quantity: 1))
+        t.must(.addItem(Till.coffee.id, quantity: 2))
+        t.must(.tender(Tender(kind: .cash, amount: 5000)))
+        let sale = try #require(t.lastSale)
+        t.must(.refund(original: sale, lines: [RefundRequestLine(line: 1, quantity: 1)], tender: .cash, override: nil))
+        let events = t.must(.closeDay)
+        guard case .dayClosed(let z)? = events.first else { Issue.record("no Z"); return }
+        let rows = AccountingCSV.zClosing(z).map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        #expect(rows[0].joined(separator: ",") == AccountingCSV.zHeader)
+        func amounts(_ section: String) -> [Int64] { rows.filter { $0[3] == section }.map { Int64($0[8])! } }
+        #expect(amounts("sales") == [sale.total])
+        #expect(amounts("sales_by_tax").reduce(0, +) == sale.total)
+        #expect(amounts("sales_by_tax").count == 2)
+        #expect(amounts("tender") == [sale.total + sale.rounding])
+        #expect(amounts("refunds") == [350])
+        #expect(amounts("refunds_by_tax") == [350])
+        #expect(amounts("refund_tender") == [t.lastRefund!.paidOut])
+        #expect(amounts("net") == [sale.total - 350])
+        #expect(rows.dropFirst().allSatisfy { $0[0] == String(z.number) && $0.count == 9 })
+    }
+}
