@@ -158,10 +158,16 @@ extension RegisterService {
         let key = "sales \(query.grouping) \(query.from.map(\.description) ?? "") \(query.to.map(\.description) ?? "") "
             + "\(query.ranking) \(query.worst) \(query.limit ?? 0) \(stamp)"
         let (directory, zone, format) = (stateDirectory, fileConfig.timeZone, config.format)
+        var names: [String: String] = [:]
+        for (id, op) in ledger.state.operators { names[id.rawValue] = op.name }
         return try fromJournal(key, request, connection,
                                read: { () throws(ReportError) -> JournalRead in .sales(try JournalReports.sales(stateDirectory: directory, query, zone: zone)) },
                                reply: { read in
-                                   guard case .sales(let report) = read else { return .null }
+                                   guard case .sales(var report) = read else { return .null }
+                                   // Operators by name; the journal's events name them by id.
+                                   if report.grouping == .employee {
+                                       for i in report.rows.indices { report.rows[i].label = names[report.rows[i].key] ?? report.rows[i].key }
+                                   }
                                    return Self.salesPage(report, offset: Int(offset), format: format)
                                })
     }

@@ -35,6 +35,7 @@ struct SalesReportSystemTests {
         let rows = byEmployee["rows"]!.arrayValue!
         #expect(rows.count == 1)
         #expect(rows[0]["figures"]!["sales"]!.intValue == 2)
+        #expect(rows[0]["key"]!.stringValue != rows[0]["label"]!.stringValue, "operators are shown by name")
         #expect(rows[0]["figures"]!["items"]!.intValue == 2)
         #expect(rows[0]["figures"]!["average_sale"]!.intValue == total / 2)
 
