@@ -51,6 +51,7 @@ enum BenchCommands {
                 ("ipc", { IPCBench(items: 100_000, requests: 5_000, json: json).measure() }),
                 ("devices", { DeviceBench(scans: 10_000, idleSeconds: idle, json: json).measure() }),
                 ("kassad", { StartupBench().measure() }),
+                ("reports", { ReportBench(parent: "/var/tmp", sales: 300_000, json: json).measure() }),
             ]
             var all: [BenchRow] = []
             for (name, measure) in parts {
