@@ -51,6 +51,10 @@ final class RegisterService {
     /// A catalog file sent in parts (catalog.upload), for files longer than a line may be.
     var catalogUpload: [UInt8] = []
     var onRestartRequested: () -> Void = {}
+    /// Reports read from the whole journal, by query and the journal's last record.
+    var journalReads: [String: JournalRead] = [:]
+    /// Reads of the whole journal under way on their own threads, with the clients waiting for each.
+    var journalReadJobs: [String: [JournalReadWaiter]] = [:]
     /// Damage the background verification found in records that start-up did not read.
     private var verifiedDamage: String?
 
@@ -149,6 +153,7 @@ final class RegisterService {
         }
         let mutating = !Self.readOps.contains(request.op) && !Self.technicianReadOps.contains(request.op)
             && !Self.backupReadOps.contains(request.op) && !Self.staffAndStockReadOps.contains(request.op)
+            && !Self.reportReadOps.contains(request.op)
         if mutating, let key = request.idempotencyKey, let earlier = ledger.state.requestResults[key] {
             log.info("idempotent retry answered from the journal", ["op": request.op])
             return .ok(request.id, (try? JSONValue.parse(earlier)) ?? .null)
@@ -164,6 +169,7 @@ final class RegisterService {
                 try startCardPayment(request, from: connection)
                 return nil
             }
+            if Self.reportReadOps.contains(request.op) { return try report(request, from: connection) }
             var args = RequestArguments(request)
             let result = try perform(request.op, &args, connection: connection, key: mutating ? request.idempotencyKey : nil)
             return .ok(request.id, result)

@@ -22,6 +22,8 @@ enum RegisterCommands {
           shift open FLOAT | shift cash-in AMOUNT REASON… | shift cash-out AMOUNT REASON…
           shift close COUNTED            blind count: over/short is shown after
           report x | report z
+          report sales --by day|week|…  sales from the journal (report sales --help)
+          report export-z --out DIR      one CSV per Z closing, for accounting
           lookup CODE | operators | devices | journal status | clock check
         \(StaffAndStockCommands.usage)
           journal recover REGISTER-ID   after journal damage: seal the damaged chain and go on from a
@@ -213,7 +215,7 @@ enum RegisterCommands {
                 switch which {
                 case "x": return ("text", try s.call("report.x"))
                 case "z": return ("text", try s.call("report.z", mutating: true))
-                default: throw UsageError("report x or report z, not '\(which)'")
+                default: throw UsageError("report x, z, sales or export-z, not '\(which)'")
                 }
             case "lookup":
                 let code = try args.positional("barcode or PLU")
