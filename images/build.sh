@@ -84,8 +84,8 @@ rm -rf --one-file-system "$root" "$scratch"
 mkdir -p "$scratch"
 # minbase is Priority: required; the rest is what the appliance needs at run time: systemd and udev,
 # the libraries kassad links (libusb, libudev, libstdc++), fsck for the data partition, loadkeys and
-# setfont for the kiosk, zoneinfo for local time.
-packages=systemd,systemd-sysv,udev,libusb-1.0-0,libudev1,libstdc++6,kmod,e2fsprogs,kbd,tzdata
+# setfont for the kiosk, zoneinfo for local time; D-Bus, polkit and ip for the technician console.
+packages=systemd,systemd-sysv,udev,libusb-1.0-0,libudev1,libstdc++6,kmod,e2fsprogs,kbd,tzdata,dbus,polkitd,iproute2
 debootstrap --variant=minbase --arch="$arch" --include="$packages" "$suite" "$root" "$mirror" >"$out/debootstrap.log" 2>&1 ||
     { tail -n 30 "$out/debootstrap.log"; exit 1; }
 
@@ -133,7 +133,7 @@ EOF
 # The till is the only thing on the screen: no getty on tty1 or on the console's serial line, none
 # on tty2-6 either (Debian's getty-static.service starts those where logind has no D-Bus, as
 # here), and Ctrl-Alt-Del goes nowhere. (systemctl --root works on any architecture's tree.)
-systemctl --root="$root" enable kassad.service kassa-register.service kassa-console@$console.service >&2
+systemctl --root="$root" enable kassad.service kassa-register.service kassa-console@$console.service systemd-networkd.service >&2
 systemctl --root="$root" mask getty@tty1.service serial-getty@$console.service getty-static.service \
     ctrl-alt-del.target systemd-firstboot.service >&2
 in_root passwd -l root >/dev/null
