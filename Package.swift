@@ -23,11 +23,13 @@ let package = Package(
         .target(name: "KassaDevices", dependencies: ["KassaCore", "CLibUSB", "CLibUDev", "CLinux"]),
         .target(name: "KassaIPC", dependencies: ["KassaCore", "CLinux"], exclude: ["PROTOCOL.md"]),
         .target(name: "KassaRuntime", dependencies: ["KassaCore", "KassaJournal", "KassaDevices", "KassaIPC", "CLinux"]),
-        // The technician's serial console, a client of the socket like any other.
+        // The technician's serial console and the cashier's full-screen register: clients of kassad
+        // like the CLI.
         .target(name: "KassaConsole", dependencies: ["KassaIPC", "KassaCore"]),
+        .target(name: "KassaRegisterUI", dependencies: ["KassaIPC", "KassaCore"]),
         .executableTarget(name: "kassad", dependencies: ["KassaRuntime"]),
-        .executableTarget(name: "kassa", dependencies: ["KassaCore", "KassaJournal", "KassaDevices", "KassaIPC", "KassaRuntime",
-                                                        "KassaConsole", "CLinux"]),
+        .executableTarget(name: "kassa", dependencies: ["KassaCore", "KassaJournal", "KassaDevices", "KassaIPC", "KassaRuntime", "CLinux",
+                                                      "KassaConsole", "KassaRegisterUI"]),
         .testTarget(name: "KassaConsoleTests", dependencies: ["KassaConsole"]),
         .testTarget(name: "KassaCoreTests", dependencies: ["KassaCore"]),
         .testTarget(name: "KassaJournalTests", dependencies: ["KassaJournal", "KassaCore"]),
@@ -36,6 +38,7 @@ let package = Package(
         .executableTarget(name: "kassa-usb-probe", dependencies: ["KassaDevices", "KassaCore", "DeviceTestSupport"],
                           path: "Tests/USBProbe"),
         .testTarget(name: "KassaDevicesTests", dependencies: ["KassaDevices", "KassaCore", "CLinux", "DeviceTestSupport", "KassaTestSupport"]),
+        .testTarget(name: "KassaRegisterUITests", dependencies: ["KassaRegisterUI", "KassaIPC", "KassaCore"]),
         .testTarget(name: "KassaIPCTests", dependencies: ["KassaIPC", "KassaCore", "CLinux"]),
         // The fuzz corpus replayed as tests; .ci/fuzz builds the libFuzzer targets in Targets/.
         .testTarget(name: "FuzzCorpusTests", dependencies: ["KassaCore", "KassaDevices", "KassaIPC", "KassaJournal"],

@@ -61,21 +61,10 @@ case $arch in
 esac
 
 # --- where the time goes -------------------------------------------------------------------------
-timings=()
-step_name=""
-step_start=0
-step() {
-    local now
-    now=$(date +%s.%N)
-    [ -n "$step_name" ] && timings+=("$(awk -v n="$step_name" -v s="$step_start" -v e="$now" 'BEGIN { printf "%-22s %6.1f s", n, e - s }')")
-    step_name=$1
-    step_start=$now
-    [ -n "$1" ] && echo "== $1" >&2
-    return 0
-}
+. "$repo/images/steps.sh"
 build_start=$(date +%s.%N)
 
-# --- the mirror, from this machine's apt sources (images/debian-mirror.sh) --------------------------
+# --- the mirror, from this machine's apt sources (images/debian-mirror.sh) ------------------------
 . "$repo/images/debian-mirror.sh"
 mirror=$(debian_mirror)
 [ -n "$mirror" ] || { echo "no Debian mirror in /etc/apt/sources.list*; set KASSA_MIRROR" >&2; exit 1; }
@@ -121,8 +110,8 @@ rm -rf --one-file-system "$root" "$scratch"
 mkdir -p "$scratch"
 # minbase is Priority: required; the rest is what the appliance needs at run time: systemd and udev,
 # the libraries kassad links (libusb, libudev, libstdc++), fsck for the data partition, loadkeys and
-# setfont for the kiosk, zoneinfo for local time.
-packages=systemd,systemd-sysv,udev,libusb-1.0-0,libudev1,libstdc++6,kmod,e2fsprogs,kbd,tzdata
+# setfont for the kiosk, zoneinfo for local time; D-Bus, polkit and ip for the technician console.
+packages=systemd,systemd-sysv,udev,libusb-1.0-0,libudev1,libstdc++6,kmod,e2fsprogs,kbd,tzdata,dbus,polkitd,iproute2
 debootstrap --variant=minbase --arch="$arch" --components="$components" --include="$packages" "$suite" "$root" "$mirror" >"$out/debootstrap.log" 2>&1 ||
     { tail -n 30 "$out/debootstrap.log"; exit 1; }
 
@@ -185,7 +174,8 @@ EOF
 # The till is the only thing on the screen: no getty on tty1 or on the console's serial line, none
 # on tty2-6 either (Debian's getty-static.service starts those where logind has no D-Bus, as
 # here), and Ctrl-Alt-Del goes nowhere. (systemctl --root works on any architecture's tree.)
-systemctl --root="$root" enable kassad.service kassa-register.service $(printf 'kassa-console@%s.service ' $consoles) >&2
+systemctl --root="$root" enable kassad.service kassa-register.service $(printf 'kassa-console@%s.service ' $consoles) \
+    systemd-networkd.service >&2
 systemctl --root="$root" mask getty@tty1.service $(printf 'serial-getty@%s.service ' $consoles) getty-static.service \
     ctrl-alt-del.target systemd-firstboot.service >&2
 in_root passwd -l root >/dev/null

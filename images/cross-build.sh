@@ -30,18 +30,7 @@ toolchain=$out/toolchain
 sysroot_in_chroot=/opt/sysroot-arm64
 sysroot=$toolchain$sysroot_in_chroot
 
-timings=()
-step_name=""
-step_start=0
-step() {
-    local now
-    now=$(date +%s.%N)
-    [ -n "$step_name" ] && timings+=("$(awk -v n="$step_name" -v s="$step_start" -v e="$now" 'BEGIN { printf "%-22s %6.1f s", n, e - s }')")
-    step_name=$1
-    step_start=$now
-    [ -n "$1" ] && echo "== $1" >&2
-    return 0
-}
+. "$repo/images/steps.sh"
 stamp_of() { printf '%s\n' "$suite" "$@" | sha256sum | cut -c1-16; }
 
 unmount_all() {

@@ -75,6 +75,17 @@ enum ConsoleCommands {
                 and a supervisor's or technician's PIN.
                 """,
             run: journal),
+        "stock": StockConsole.command,
+        "report": ConsoleCommand(
+            usage: "report sales BY [FROM [TO]] [worst]",
+            help: """
+                Sales from the journal as a table with bars. BY: hour, day, week,
+                month, year, item, department, tax, tender or employee. FROM and TO
+                are local dates YYYY-MM-DD, TO the first day after the period.
+                item: the 20 best sellers by revenue (worst: the 20 worst).
+                employee: sales, items and average per sale, refunds, voids, overrides.
+                """,
+            run: report),
         "log": ConsoleCommand(usage: "log [N]", help: "The daemon's last N log lines (default 20, at most 500).", run: log),
         "time": ConsoleCommand(
             usage: "time | time set YYYY-MM-DD HH:MM[:SS] | time zone NAME",
@@ -165,6 +176,26 @@ enum ConsoleCommands {
         }
         let result = try c.call("log.tail", ["lines": .int(count)])
         for line in result["lines"]?.arrayValue ?? [] { c.say(line.stringValue ?? "") }
+    }
+
+    // MARK: report
+
+    static func report(_ c: Console, _ args: [String]) throws(ConsoleError) {
+        var words = args
+        let worst = words.last == "worst"
+        if worst { words.removeLast() }
+        try expect(words, 2...4, "usage: report sales BY [FROM [TO]] [worst]")
+        guard words[0] == "sales" else { throw .usage("report sales, not report \(Wrap.clip(words[0], width: 20))") }
+        var a: JSONObject = ["by": .string(words[1]), "worst": .bool(worst)]
+        if words.count > 2 { a["from"] = .string(words[2]) }
+        if words.count > 3 { a["to"] = .string(words[3]) }
+        // Pages of about 40 KB each, until there is no next one.
+        while true {
+            let page = try c.call("report.sales", a)
+            for line in page["text"]?.arrayValue ?? [] { c.say(line.stringValue ?? "") }
+            guard let next = page["next"]?.intValue else { return }
+            a["offset"] = .int(next)
+        }
     }
 
     // MARK: devices

@@ -27,6 +27,36 @@ public enum AccountingCSV {
         }
     }
 
+    public static let zHeader = "z,closed_at_utc,register,section,key,count,net,tax,gross"
+
+    /// One Z closing for accounting: its sales and refunds per VAT rate, tenders taken and paid
+    /// back, and the day's totals. Amounts in minor units; refunds positive, as paid back.
+    public static func zClosing(_ z: ZReport) -> [String] {
+        let k = z.counters
+        func line(_ section: String, _ key: String, count: Int64? = nil, net: Int64? = nil, tax: Int64? = nil, gross: Int64) -> String {
+            row([String(z.number), isoTime(z.closedAt), z.registerID, section, key, count.map(String.init) ?? "",
+                 net.map(String.init) ?? "", tax.map(String.init) ?? "", String(gross)])
+        }
+        func rate(_ t: TaxKey) -> String { "\(t.taxClass.rawValue) \(Receipt.basisPointsText(t.basisPoints))%" }
+        var out = [zHeader]
+        out.append(line("sales", "total", count: k.salesCount, gross: k.salesGross))
+        for (key, a) in k.salesByTax.sorted(by: { $0.key < $1.key }) {
+            out.append(line("sales_by_tax", rate(key), net: a.net, tax: a.tax, gross: a.gross))
+        }
+        for kind in TenderKind.allCases { if let v = k.tenders[kind] { out.append(line("tender", kind.rawValue, gross: v)) } }
+        out.append(line("refunds", "total", count: k.refundsCount, gross: k.refundsGross))
+        for (key, a) in k.refundsByTax.sorted(by: { $0.key < $1.key }) {
+            out.append(line("refunds_by_tax", rate(key), net: a.net, tax: a.tax, gross: a.gross))
+        }
+        for kind in TenderKind.allCases {
+            if let v = k.refundTenders[kind] { out.append(line("refund_tender", kind.rawValue, gross: v)) }
+        }
+        out.append(line("discounts", "total", count: k.discountCount, gross: k.discountTotal))
+        out.append(line("cash_rounding", "total", gross: k.roundingTotal))
+        out.append(line("net", "total", gross: k.netTotal))
+        return out
+    }
+
     /// RFC 4180: quote a field holding a comma, quote or line break; double the quotes inside.
     public static func row(_ fields: [String]) -> String {
         fields.map { f in

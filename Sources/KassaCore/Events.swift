@@ -125,12 +125,30 @@ public enum RegisterEvent: Hashable, Sendable {
     /// from every record that could still be read, and the link to the sealed chain.
     case chainRestarted(ChainLink)
 
+    // The time clock.
+    /// An employee clocked in or out or took a break, by PIN or badge.
+    case timePunched(OperatorID, TimePunch)
+    /// A supervisor corrected an employee's time card.
+    case timeCorrected(TimeCorrection)
+
+    // Stock, in pieces or grams. Sales and refunds move it as they are applied.
+    /// Goods came in; `unitCost` (per piece or per kilogram) when the delivery note gave one.
+    case stockReceived(ItemID, quantity: Int64, unitCost: Int64?, reason: String, by: OperatorID)
+    /// The shelf was counted: the level becomes `counted`; `difference` is what the count found
+    /// beyond (or short of) the level the register had.
+    case stockCounted(ItemID, counted: Int64, difference: Int64, by: OperatorID)
+    /// Stock written off or found, with a reason (breakage, spoilage, theft).
+    case stockAdjusted(ItemID, delta: Int64, reason: String, by: OperatorID)
+    /// The reorder point and quantity of an item set (or removed, nil).
+    case reorderSet(ItemID, ReorderRule?, by: OperatorID)
+
     /// Whether the runtime must fdatasync this event before any effect or reply depends on it.
     public var isDurable: Bool {
         switch self {
         case .saleCompleted, .refundCompleted, .dayClosed, .shiftOpened, .shiftClosed, .cashMoved, .noSale,
              .operatorAdded, .operatorRemoved, .operatorDisabled, .pinReset, .technicianRecovered, .pinLockout, .trainingModeChanged, .saleCancelled, .settingChanged,
-             .catalogImported, .outputQueued, .chainRestarted, .cardAuthorisationRequested, .cardAuthorisationResolved:
+             .catalogImported, .outputQueued, .chainRestarted, .cardAuthorisationRequested, .cardAuthorisationResolved,
+             .timePunched, .timeCorrected, .stockReceived, .stockCounted, .stockAdjusted, .reorderSet:
             return true
         default:
             return false

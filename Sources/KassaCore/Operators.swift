@@ -36,13 +36,23 @@ public enum Permission: String, Sendable, Hashable, CaseIterable {
     case trainingMode
     case manageOperators
     case configure
+    /// Putting goods received into stock.
+    case receiveStock
+    /// Counting stock and adjusting it with a reason: both can make goods vanish on paper.
+    case adjustStock
+    /// Reorder points and quantities.
+    case stockSettings
+    /// Changing an employee's time card.
+    case correctTime
 }
 
 extension Role {
     public func allows(_ permission: Permission) -> Bool {
         switch permission {
-        case .sell, .shift, .xReport, .cashInOut:
+        case .sell, .shift, .xReport, .cashInOut, .receiveStock:
             return true
+        case .adjustStock, .stockSettings, .correctTime:
+            return self >= .supervisor
         case .priceOverride, .discountOverLimit, .refund, .noSale, .cancelAfterTotal, .zReport, .trainingMode:
             return self >= .supervisor
         case .manageOperators, .configure:

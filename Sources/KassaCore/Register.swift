@@ -37,6 +37,19 @@ public enum Command: Hashable, Sendable {
 
     case refund(original: CompletedSale, lines: [RefundRequestLine], tender: TenderKind, override: String?)
     case closeDay
+
+    /// The time clock, by PIN or by staff badge; nobody needs to be logged in.
+    case clock(ClockAction, pin: String)
+    case clockWithBadge(ClockAction, card: String)
+    /// A supervisor changes an employee's time card: a wrong punch out, a missing one in, or both.
+    case correctTime(OperatorID, remove: TimePunch?, add: TimePunch?, reason: String, override: String?)
+
+    case receiveStock(ItemID, quantity: Int64, unitCost: Int64?, reason: String?)
+    /// Sets the level to what was counted on the shelf.
+    case countStock(ItemID, counted: Int64, override: String?)
+    case adjustStock(ItemID, delta: Int64, reason: String, override: String?)
+    /// Sets (or with nil removes) an item's reorder point and quantity.
+    case setReorder(ItemID, ReorderRule?, override: String?)
 }
 
 public struct RefundRequestLine: Hashable, Sendable {
@@ -95,6 +108,8 @@ public enum Refusal: Error, Hashable, Sendable {
     case unknownReceipt(UInt64)
     case refundExceedsSale(line: Int, refundable: Int64)
     case emptyRefund
+
+    case timeClock(TimeClockProblem)
 }
 
 /// Where a decision is taken: the time and the register's local date (for tax rates), passed in.
@@ -368,7 +383,8 @@ extension RegisterState {
             guard openSale == nil else { throw .saleInProgress }
             guard shift != nil || training else { throw .shiftNotOpen }
             let by = try authorise(.refund, override: override, env, ctx, &pinEvents)
-            return [.refundCompleted(try refund(original, lines, tender, me, by, config, ctx))]
+            let done = try refund(original, lines, tender, me, by, config, ctx)
+            return [.refundCompleted(done)] + labelsBack(done, original, by: me)
 
         case .closeDay:
             let me = try require(.zReport)
@@ -377,7 +393,99 @@ extension RegisterState {
             let z = ZReport(number: lastZ + 1, registerID: config.registerID, closedAt: ctx.now, closedBy: me,
                             counters: day, grandTotalSales: grandTotalSales, grandTotalRefunds: grandTotalRefunds)
             return [.dayClosed(z)]
+
+        case .clock(let action, let pin):
+            if let until = pinLockedUntil, ctx.now < until { throw .pinLocked(until: until) }
+            guard let id = env.pins.owner(of: pin), operators[id] != nil else {
+                pinEvents = rejectedPIN(env, ctx)
+                throw .wrongPIN
+            }
+            return try punch(action, by: id, ctx)
+
+        case .clockWithBadge(let action, let card):
+            guard let id = env.pins.badgeOwner(of: card), operators[id] != nil else { throw .unknownBadge }
+            return try punch(action, by: id, ctx)
+
+        case .correctTime(let id, let remove, let add, let reason, let override):
+            let by = try authorise(.correctTime, override: override, env, ctx, &pinEvents)
+            guard operators[id] != nil else { throw .unknownOperator(id) }
+            guard !reason.trimmingSpaces().isEmpty else { throw .reasonRequired }
+            guard remove != nil || add != nil else { throw .timeClock(.invalidCorrection("name a punch to remove or to add")) }
+            var card = timeCards[id] ?? []
+            if let remove {
+                guard let i = card.firstIndex(of: remove) else {
+                    throw .timeClock(.invalidCorrection("\(id) has no such punch to remove"))
+                }
+                card.remove(at: i)
+            }
+            if let add {
+                guard add.at <= ctx.now else { throw .timeClock(.invalidCorrection("a punch cannot be in the future")) }
+                card.insertInOrder(add)
+            }
+            if let problem = TimeClock.problem(in: card, of: id) { throw .timeClock(problem) }
+            return [.timeCorrected(TimeCorrection(operatorID: id, removed: remove, added: add,
+                                                  reason: CardNumberMasker.maskAll(in: reason), by: by, at: ctx.now))]
+
+        case .receiveStock(let item, let quantity, let cost, let reason):
+            let me = try require(.receiveStock)
+            try stockItem(item, env)
+            guard quantity > 0 else { throw .invalidQuantity(quantity) }
+            if let cost, cost < 0 { throw .invalidAmount("a cost cannot be negative") }
+            return [.stockReceived(item, quantity: quantity, unitCost: cost,
+                                   reason: CardNumberMasker.maskAll(in: reason ?? ""), by: me)]
+
+        case .countStock(let item, let counted, let override):
+            let by = try authorise(.adjustStock, override: override, env, ctx, &pinEvents)
+            try stockItem(item, env)
+            guard counted >= 0 else { throw .invalidQuantity(counted) }
+            return [.stockCounted(item, counted: counted, difference: counted &- (stock[item] ?? 0), by: by)]
+
+        case .adjustStock(let item, let delta, let reason, let override):
+            let by = try authorise(.adjustStock, override: override, env, ctx, &pinEvents)
+            try stockItem(item, env)
+            guard delta != 0 else { throw .invalidQuantity(delta) }
+            guard !reason.trimmingSpaces().isEmpty else { throw .reasonRequired }
+            return [.stockAdjusted(item, delta: delta, reason: CardNumberMasker.maskAll(in: reason), by: by)]
+
+        case .setReorder(let item, let rule, let override):
+            let by = try authorise(.stockSettings, override: override, env, ctx, &pinEvents)
+            try stockItem(item, env)
+            if let rule {
+                guard rule.point >= 0 else { throw .invalidAmount("a reorder point cannot be negative") }
+                guard rule.quantity > 0 else { throw .invalidAmount("a reorder quantity must be more than zero") }
+            }
+            return [.reorderSet(item, rule, by: by)]
         }
+    }
+
+    // MARK: Time clock and stock
+
+    private func punch(_ action: ClockAction, by id: OperatorID, _ ctx: Context) throws(Refusal) -> [RegisterEvent] {
+        guard !disabledOperators.contains(id) else { throw .operatorDisabled(id) }
+        let card = timeCards[id] ?? []
+        if let problem = TimeClock.check(action, after: TimeClock.status(card), id) { throw .timeClock(problem) }
+        // The card must stay in time order; a clock set back must not write hours backwards.
+        if let last = card.last, ctx.now <= last.at { throw .timeClock(.punchNotAfterLast(id)) }
+        return [.timePunched(id, TimePunch(action, at: ctx.now))]
+    }
+
+    /// A refund puts back the quantity of each line it refunds; a weighed item's price label is
+    /// one label to the refund but grams to the shelf, so the grams it stood for are added to
+    /// the stock with the refund, as an adjustment that says why.
+    private func labelsBack(_ refund: CompletedRefund, _ original: CompletedSale, by: OperatorID) -> [RegisterEvent] {
+        guard !refund.training else { return [] }
+        return refund.lines.compactMap { line -> RegisterEvent? in
+            let sold = original.lines[line.originalLine]
+            guard sold.unit == .weight, sold.fixedAmount != nil, sold.quantity > 0,
+                  let grams = try? Checked.mulDiv(sold.stockQuantity, line.quantity, sold.quantity),
+                  grams != line.quantity else { return nil }
+            return .stockAdjusted(line.itemID, delta: grams - line.quantity,
+                                  reason: "weighed label refunded (refund \(refund.refundNumber)): \(grams) g in all", by: by)
+        }
+    }
+
+    private func stockItem(_ id: ItemID, _ env: RegisterEnvironment) throws(Refusal) {
+        guard env.catalog.item(id) != nil else { throw .unknownItem(id) }
     }
 
     // MARK: Rights
@@ -605,7 +713,7 @@ extension Command {
     /// touch the sale or the money, and the resolution is what ends the wait.
     var allowedWhileCardAuthorisationPending: Bool {
         switch self {
-        case .login, .logout, .addOperator, .removeOperator, .resolveCardAuthorisation: return true
+        case .login, .logout, .addOperator, .removeOperator, .resolveCardAuthorisation, .clock, .clockWithBadge: return true
         default: return false
         }
     }

@@ -78,6 +78,14 @@ public struct RegisterState: Hashable, Sendable {
     public var cardAuthorisations: UInt64 = 0
     /// Operators a technician disabled: they cannot log in.
     public var disabledOperators: Set<OperatorID> = []
+    /// Each employee's time card, oldest punch first. Kept whole (about four punches a day each):
+    /// hours of any past week can be asked for, at the price of a snapshot that grows with them.
+    public var timeCards: [OperatorID: [TimePunch]] = [:]
+    /// Stock on hand per item: pieces, or grams for weighed items. Absent is zero.
+    public var stock: [ItemID: Int64] = [:]
+    public var reorderRules: [ItemID: ReorderRule] = [:]
+    /// The newest cost per piece (or per kilogram) given with goods received.
+    public var unitCosts: [ItemID: Int64] = [:]
     /// How many request results are remembered; older keys are forgotten in order.
     public static let rememberedRequests = 4096
 
@@ -208,6 +216,23 @@ public struct RegisterState: Hashable, Sendable {
             self = link.state
             sealedChains.append(SealedChain(name: link.sealed, receiptSeqs: link.receiptSeqs,
                                             trainingReceiptSeqs: link.trainingReceiptSeqs))
+
+        case .timePunched(let id, let punch):
+            timeCards[id, default: []].insertInOrder(punch)
+        case .timeCorrected(let c):
+            var card = timeCards[c.operatorID] ?? []
+            if let removed = c.removed, let i = card.firstIndex(of: removed) { card.remove(at: i) }
+            if let added = c.added { card.insertInOrder(added) }
+            timeCards[c.operatorID] = card.isEmpty ? nil : card
+        case .stockReceived(let item, let quantity, let cost, _, _):
+            stock[item, default: 0] &+= quantity
+            if let cost { unitCosts[item] = cost }
+        case .stockCounted(let item, let counted, _, _):
+            stock[item] = counted
+        case .stockAdjusted(let item, let delta, _, _):
+            stock[item, default: 0] &+= delta
+        case .reorderSet(let item, let rule, _):
+            reorderRules[item] = rule
         }
     }
 
@@ -217,6 +242,7 @@ public struct RegisterState: Hashable, Sendable {
             return
         }
         lastReceipt = sale.receiptNumber
+        for line in sale.lines where !line.voided { stock[line.itemID, default: 0] &-= line.stockQuantity }
         day.salesCount += 1
         day.salesGross += sale.total
         day.roundingTotal += sale.rounding
@@ -244,6 +270,10 @@ public struct RegisterState: Hashable, Sendable {
         }
         guard !refund.training else { return }
         lastRefund = refund.refundNumber
+        // Refunded goods go back on the shelf (a damaged return is written off with an adjustment).
+        // A weighed item's price label comes back as one label here; the refund's decision adds
+        // the rest of its grams with an adjustment of its own.
+        for line in refund.lines { stock[line.itemID, default: 0] &+= line.quantity }
         day.refundsCount += 1
         day.refundsGross += refund.total
         day.roundingTotal += refund.total - refund.paidOut
@@ -267,5 +297,13 @@ extension Dictionary where Key == TaxKey, Value == TaxAmounts {
         amounts.tax += b.tax
         amounts.gross += b.gross
         self[key] = amounts
+    }
+}
+
+extension Array where Element == TimePunch {
+    /// Keeps a time card in time order, whatever order its punches arrive in.
+    mutating func insertInOrder(_ punch: TimePunch) {
+        let i = lastIndex(where: { $0.at <= punch.at }).map { $0 + 1 } ?? 0
+        insert(punch, at: i)
     }
 }

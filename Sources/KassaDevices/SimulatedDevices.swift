@@ -8,11 +8,13 @@ import KassaCore
 public final class SimulatedPrinter: ReceiptPrinter {
     public let id: String
     public let kind = DeviceKind.printer
-    public let state = DeviceState.idle
+    public private(set) var state = DeviceState.idle
     public let power = PowerState.online
-    public let status: [DeviceStatus] = []
+    public private(set) var status: [DeviceStatus] = []
     public let columns: Int
     public let outputPath: String
+    /// Printouts waiting for paper, in order.
+    private var waiting: [PrintJob] = []
     public var detail: String { "simulated, writes \(outputPath)" }
     public var onOutput: (OutputEvent) -> Void = { _ in }
     private let log: (String) -> Void
@@ -24,8 +26,24 @@ public final class SimulatedPrinter: ReceiptPrinter {
         self.log = log
     }
 
+    /// The roll runs out, or a new one goes in (a demo or a training shows what the register
+    /// does then): while it is out, printouts wait, as on a real printer, and go out after.
+    public func setPaperOut(_ out: Bool) {
+        status = out ? [.paperOut] : []
+        state = out ? .error : .idle
+        log("printer \(id): " + (out ? "out of paper (simulated)" : "paper loaded (simulated)"))
+        guard !out else { return }
+        let jobs = waiting
+        waiting = []
+        for job in jobs { enqueue(job) }
+    }
+
     /// Appends the job's text to the output file at once and reports it sent and done.
     public func enqueue(_ job: PrintJob) {
+        guard !status.contains(.paperOut) else {
+            waiting.append(job)
+            return
+        }
         let lines = job.render(job.copy).map(\.text)
         var bytes = Array("--- job \(job.id) ---\n".utf8)
         for line in lines {

@@ -272,6 +272,38 @@ extension RegisterEvent: JSONRepresentable {
         case .cardAuthorisationResolved(let reference, let outcome):
             o["reference"] = .string(reference)
             o["outcome"] = outcome.json
+        case .timePunched(let id, let punch):
+            o["operator"] = id.json
+            o["action"] = .string(punch.action.rawValue)
+            o["at"] = punch.at.json
+        case .timeCorrected(let c):
+            o["operator"] = c.operatorID.json
+            o["removed"] = c.removed?.json ?? .null
+            o["added"] = c.added?.json ?? .null
+            o["reason"] = .string(c.reason)
+            o["by"] = c.by.json
+            o["at"] = c.at.json
+        case .stockReceived(let item, let quantity, let cost, let reason, let by):
+            o["item"] = .string(item.rawValue)
+            o["quantity"] = .int(quantity)
+            o["unit_cost"] = cost.map(JSONValue.int) ?? .null
+            o["reason"] = .string(reason)
+            o["by"] = by.json
+        case .stockCounted(let item, let counted, let difference, let by):
+            o["item"] = .string(item.rawValue)
+            o["counted"] = .int(counted)
+            o["difference"] = .int(difference)
+            o["by"] = by.json
+        case .stockAdjusted(let item, let delta, let reason, let by):
+            o["item"] = .string(item.rawValue)
+            o["delta"] = .int(delta)
+            o["reason"] = .string(reason)
+            o["by"] = by.json
+        case .reorderSet(let item, let rule, let by):
+            o["item"] = .string(item.rawValue)
+            o["point"] = rule.map { .int($0.point) } ?? .null
+            o["quantity"] = rule.map { .int($0.quantity) } ?? .null
+            o["by"] = by.json
         }
         return .object(o)
     }
@@ -331,6 +363,20 @@ extension Refusal {
         case .cardAuthorisationPending(let reference, let amount):
             return IPCError(.cardPaymentPending, "a card payment of \(money(amount)) (\(reference)) is waiting for the terminal: nothing else can be sold until it has answered")
         case .noSuchCardAuthorisation(let reference): return IPCError(.notFound, "no card payment \(reference) is waiting")
+        case .timeClock(let problem):
+            switch problem {
+            case .notClockedIn(let id): return IPCError(.conflict, "\(id) is not clocked in")
+            case .alreadyClockedIn(let id): return IPCError(.conflict, "\(id) is already clocked in")
+            case .onBreak(let id): return IPCError(.conflict, "\(id) is on a break: end the break first")
+            case .notOnBreak(let id): return IPCError(.conflict, "\(id) is not on a break")
+            case .punchNotAfterLast(let id):
+                return IPCError(.conflict, "the clock is not after \(id)'s last punch: check the time, or ask a supervisor to correct the card")
+            case .invalidCorrection(let why): return IPCError(.badArgs, "time card correction: \(why)")
+            }
         }
     }
+}
+
+extension TimePunch: JSONRepresentable {
+    public var json: JSONValue { ["action": .string(action.rawValue), "at": at.json] }
 }

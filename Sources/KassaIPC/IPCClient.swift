@@ -167,16 +167,3 @@ public final class IPCClient {
         }
     }
 }
-
-/// Keys that make a retried mutating request safe: 128 random bits, hex.
-public enum IdempotencyKey {
-    public static func random() -> String {
-        var bytes = [UInt8](repeating: 0, count: 16)
-        let fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)
-        if fd >= 0 {
-            _ = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, 16) }
-            close(fd)
-        }
-        return bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
-    }
-}

@@ -59,10 +59,12 @@ public final class JournalReader {
     }
 
     /// Visits records from `fromSeq` to the end or to the first bad record, which it returns
-    /// (nil at a clean end). Throws `JournalError` or what `body` throws.
-    public func forEachRecord(fromSeq: UInt64, _ body: (JournalRecordView) throws -> Void) throws -> JournalFault? {
+    /// (nil at a clean end). Throws `JournalError` or what `body` throws. Without `verifyingChain`
+    /// only each record's CRC is checked, not the chain hashes: for readers (reports) that run
+    /// often and leave proving the history to `verify`.
+    public func forEachRecord(fromSeq: UInt64, verifyingChain: Bool = true, _ body: (JournalRecordView) throws -> Void) throws -> JournalFault? {
         guard !store.segments.isEmpty else { return nil }
-        if fromSeq <= 1 { return try walkFromStart(through: .max, body) }
+        if fromSeq <= 1 { return try walkFromStart(through: .max, verifyingChain: verifyingChain, body) }
         var point: ChainPoint
         do throws(JournalError) {
             point = try chainPoint(before: fromSeq, in: store)
@@ -72,7 +74,7 @@ public final class JournalReader {
             throw error
         }
         do {
-            return try store.walk(from: &point, verifyingChain: true, visit: body)
+            return try store.walk(from: &point, verifyingChain: verifyingChain, visit: body)
         } catch let error as FileSystemError {
             throw JournalError.io(error)
         }
@@ -109,12 +111,13 @@ public final class JournalReader {
         }
     }
 
-    private func walkFromStart(through limit: UInt64, _ body: (JournalRecordView) throws -> Void) throws -> JournalFault? {
+    private func walkFromStart(through limit: UInt64, verifyingChain: Bool = true,
+                               _ body: (JournalRecordView) throws -> Void) throws -> JournalFault? {
         guard !store.segments.isEmpty else { return nil }
         do {
             switch try store.journalStart() {
             case .failure(let fault): return fault
-            case .success(var point): return try store.walk(from: &point, through: limit, verifyingChain: true, visit: body)
+            case .success(var point): return try store.walk(from: &point, through: limit, verifyingChain: verifyingChain, visit: body)
             }
         } catch let error as FileSystemError {
             throw JournalError.io(error)

@@ -185,14 +185,10 @@ final class SegmentStore {
                 guard view.seq == point.nextSequence else {
                     return fault(point, .sequenceGap(expected: point.nextSequence, found: view.seq))
                 }
-                let hash: [UInt8]
+                var verified: [UInt8]?
                 if verifyingChain {
-                    guard let verified = RecordCodec.verifiedChainHash(record, previous: point.hash) else {
-                        return fault(point, .chainHashMismatch)
-                    }
-                    hash = verified
-                } else {
-                    hash = Array(view.chainHash)
+                    verified = RecordCodec.verifiedChainHash(record, previous: point.hash)
+                    if verified == nil { return fault(point, .chainHashMismatch) }
                 }
                 try visit(view)
                 if view.continuesGroup {
@@ -200,9 +196,16 @@ final class SegmentStore {
                 } else {
                     openGroupAtWalkEnd = nil
                 }
+                if let verified {
+                    point.hash = verified
+                } else if point.hash.count == view.chainHash.count {
+                    // In place: a walk that skips the chain check should not pay an allocation a record.
+                    point.hash.withUnsafeMutableBytes { $0.copyMemory(from: view.chainHash) }
+                } else {
+                    point.hash = Array(view.chainHash)
+                }
                 point.offset += Int64(length)
                 point.nextSequence += 1
-                point.hash = hash
                 point.time = view.time
                 if point.nextSequence % Self.anchorInterval == 0 { noteAnchor(point) }
             case .endOfData:

@@ -51,6 +51,10 @@ final class RegisterService {
     /// A catalog file sent in parts (catalog.upload), for files longer than a line may be.
     var catalogUpload: [UInt8] = []
     var onRestartRequested: () -> Void = {}
+    /// Reports read from the whole journal, by query and the journal's last record.
+    var journalReads: [String: JournalRead] = [:]
+    /// Reads of the whole journal under way on their own threads, with the clients waiting for each.
+    var journalReadJobs: [String: [JournalReadWaiter]] = [:]
     /// Damage the background verification found in records that start-up did not read.
     private var verifiedDamage: String?
 
@@ -108,6 +112,7 @@ final class RegisterService {
         }
         setAlarm("disk_low", ledger.journal.lowSpace ? "the disk is full: new sales are refused until space is freed" : nil)
         refreshDeviceAlarms()
+        refreshStockAlarm()
     }
 
     func setAlarm(_ code: String, _ message: String?) {
@@ -132,7 +137,7 @@ final class RegisterService {
 
     static let readOps: Set<String> = [
         "status", "technician", "journal.recover", "subscribe", "journal.status", "clock.check", "sale.parked", "sale.get",
-        "report.x", "catalog.lookup", "config.get", "operator.list", "devices.list", "receipt.reprint",
+        "report.x", "catalog.lookup", "config.get", "operator.list", "devices.list", "receipt.reprint", "receipt.get",
     ]
 
     static let sellingOps: Set<String> = [
@@ -147,7 +152,8 @@ final class RegisterService {
             return .error(request.id, IPCError(.shuttingDown, "kassad is restarting to load the restored state"))
         }
         let mutating = !Self.readOps.contains(request.op) && !Self.technicianReadOps.contains(request.op)
-            && !Self.backupReadOps.contains(request.op)
+            && !Self.backupReadOps.contains(request.op) && !Self.staffAndStockReadOps.contains(request.op)
+            && !Self.reportReadOps.contains(request.op)
         if mutating, let key = request.idempotencyKey, let earlier = ledger.state.requestResults[key] {
             log.info("idempotent retry answered from the journal", ["op": request.op])
             return .ok(request.id, (try? JSONValue.parse(earlier)) ?? .null)
@@ -163,6 +169,7 @@ final class RegisterService {
                 try startCardPayment(request, from: connection)
                 return nil
             }
+            if Self.reportReadOps.contains(request.op) { return try report(request, from: connection) }
             var args = RequestArguments(request)
             let result = try perform(request.op, &args, connection: connection, key: mutating ? request.idempotencyKey : nil)
             return .ok(request.id, result)
@@ -305,6 +312,13 @@ final class RegisterService {
 
         case "refund":
             return try refund(&args, key: key)
+        case "receipt.get":
+            let number = try args.int("receipt")
+            let training = (try? args.bool("training")) ?? false
+            try args.finish()
+            do { return try ledger.sale(receipt: UInt64(max(0, number)), training: training).0.json } catch {
+                throw IPCError(.notFound, "no receipt \(number) on this register")
+            }
         case "receipt.reprint":
             let number = try args.int("receipt")
             let training = (try? args.bool("training")) ?? false
@@ -797,6 +811,7 @@ final class RegisterService {
                 break
             }
         }
+        refreshStockAlarm()
         if saleChanged {
             broadcast("sale.changed", Views.sale(ledger.state.openSale, config))
             // The customer sees what they paid and their change; otherwise the sale as it stands.

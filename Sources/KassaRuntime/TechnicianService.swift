@@ -21,7 +21,7 @@ struct RecoveryCode {
 extension RegisterService {
     static let technicianReadOps: Set<String> = [
         "log.tail", "journal.verify", "journal.verify_status", "journal.export", "technician.recovery_code",
-        "technician.recover", "catalog.upload",
+        "technician.recover", "catalog.upload", "devices.simulate",
     ]
 
     func performTechnician(_ op: String, _ args: inout RequestArguments, connection: ConnectionID, key: String?) throws(IPCError) -> JSONValue {
@@ -95,6 +95,21 @@ extension RegisterService {
             guard catalogUpload.count + bytes.count <= 64 << 20 else { throw IPCError(.badArgs, "catalog.upload: a catalog is at most 64 MiB") }
             catalogUpload += bytes
             return ["received": .int(Int64(catalogUpload.count))]
+        case "devices.simulate":
+            let condition = try args.string("condition")
+            try args.finish()
+            try requireTechnician(connection)
+            guard let simulated = printer as? SimulatedPrinter else {
+                throw IPCError(.conflict, "only a simulated printer (kassad --demo without devices) can be told what to do")
+            }
+            switch condition {
+            case "paper_out": simulated.setPaperOut(true)
+            case "paper_ok": simulated.setPaperOut(false)
+            default: throw IPCError(.badArgs, "devices.simulate: 'condition' is paper_out or paper_ok")
+            }
+            refreshAlarms()
+            broadcast("device.status", Views.device(printer))
+            return ["printer": Views.device(printer)]
         case "technician.recovery_code":
             try args.finish()
             return try printRecoveryCode()
@@ -107,6 +122,7 @@ extension RegisterService {
             return try recoverTechnician(code: code, id: id, name: name, pin: pin, connection: connection)
         default:
             if let result = try performBackup(op, &args, connection: connection) { return result }
+            if let result = try performStaffAndStock(op, &args, connection: connection, key: key) { return result }
             throw IPCError(.unknownOp, "no operation '\(op)'")
         }
     }

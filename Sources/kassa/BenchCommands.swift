@@ -15,9 +15,13 @@ enum BenchCommands {
                kassa bench ipc [--items N] [--requests N] [--json]
                kassa bench devices [--scans N] [--idle-seconds N] [--json]
                kassa bench kassad [--json]
+               kassa bench reports [--dir DIR | --keep DIR] [--sales N] [--json]
           devices: the real kassad with a scanner and a display on pseudo-terminals and a network
           printer on TCP; times scan-to-display from outside over N scans (default 10,000) and
           kassad's CPU time while idle with status polling on (default 600 s), per hour.
+          reports: a journal of N sales (default 300,000) over the year 2026, then every sales
+          report over that year timed as kassad runs it; year_report_ms is the slowest. --keep
+          leaves the state directory in DIR, and times the one there without writing it again.
           all (the default): every benchmark below in one table, with kassad's start-up time
           (exec to serving its socket, median of 5) and its size (as built and stripped).
           ipc: starts the real kassad with an N-item catalog (default 100,000) and times scan round
@@ -47,6 +51,7 @@ enum BenchCommands {
                 ("ipc", { IPCBench(items: 100_000, requests: 5_000, json: json).measure() }),
                 ("devices", { DeviceBench(scans: 10_000, idleSeconds: idle, json: json).measure() }),
                 ("kassad", { StartupBench().measure() }),
+                ("reports", { ReportBench(parent: "/var/tmp", sales: 300_000, json: json).measure() }),
             ]
             var all: [BenchRow] = []
             for (name, measure) in parts {
@@ -68,6 +73,13 @@ enum BenchCommands {
             let requests = try number(args.option("--requests"), default: 5_000, "--requests")
             try args.finish()
             return printRows(IPCBench(items: items, requests: requests, json: json).measure(), json: json)
+        case "reports":
+            let json = args.flag("--json")
+            let dir = try args.option("--dir")
+            let keep = try args.option("--keep")
+            let sales = try number(args.option("--sales"), default: 300_000, "--sales")
+            try args.finish()
+            return printRows(ReportBench(parent: dir ?? "/var/tmp", sales: sales, json: json, keep: keep).measure(), json: json)
         case "kassad":
             let json = args.flag("--json")
             try args.finish()

@@ -3,14 +3,17 @@ import Glibc
 #endif
 import KassaCore
 import KassaIPC
+import KassaRegisterUI
 
 /// `kassa demo`: the register on its embedded default, in a temporary directory, in the foreground.
 enum DemoCommand {
     static let usage = """
         usage: kassa demo [--state-dir DIR]
           Starts kassad --demo (demo catalog, demo operators, simulated printer, drawer and display)
-          and keeps it running until Ctrl-C. Without --state-dir everything lives in a temporary
-          directory that is removed at the end.
+          and opens the register on it (kassa register) when run on a terminal; kassad's log goes
+          to DIR/kassad.log then. Without a terminal it prints what to type and keeps kassad
+          running until Ctrl-C. Without --state-dir everything lives in a temporary directory
+          that is removed at the end.
         """
 
     static func run(_ args: inout Arguments) throws -> ExitCode {
@@ -42,7 +45,9 @@ enum DemoCommand {
         sigemptyset(&handled)
         for s in [SIGINT, SIGTERM, SIGCHLD] { sigaddset(&handled, s) }
         sigprocmask(SIG_BLOCK, &handled, nil)
-        let pid = try spawn(kassad, ["--demo", "--state-dir", dir + "/state", "--socket", socket])
+        let interactive = isatty(0) == 1 && isatty(1) == 1
+        let pid = try spawn(kassad, ["--demo", "--state-dir", dir + "/state", "--socket", socket],
+                            log: interactive ? dir + "/kassad.log" : nil)
 
         var ready = false
         for _ in 0..<200 {
@@ -57,6 +62,18 @@ enum DemoCommand {
         guard ready else {
             kill(pid, SIGTERM)
             throw CommandFailure(.failure, "kassad did not answer on \(socket)")
+        }
+        if interactive {
+            var failure: RegisterProgram.Failure?
+            do { try RegisterProgram.run(socket: socket) } catch { failure = error }
+            // Everything is stopped and removed before the last words, which say it is over.
+            kill(pid, SIGTERM)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+            if given == nil { removeTree(dir) }
+            if let failure { throw CommandFailure(.failure, "\(failure)") }
+            print(given == nil ? "kassa demo: stopped" : "kassa demo: stopped (kassad's log: \(dir)/kassad.log)")
+            return .ok
         }
         let packaged = DemoCatalog.items.first { !$0.barcodes.isEmpty }
         let example = packaged.map { "kassa scan \($0.barcodes[0])   # \($0.name)" } ?? "kassa scan 102"

@@ -22,7 +22,10 @@ enum RegisterCommands {
           shift open FLOAT | shift cash-in AMOUNT REASON… | shift cash-out AMOUNT REASON…
           shift close COUNTED            blind count: over/short is shown after
           report x | report z
+          report sales --by day|week|…  sales from the journal (report sales --help)
+          report export-z --out DIR      one CSV per Z closing, for accounting
           lookup CODE | operators | devices | journal status | clock check
+        \(StaffAndStockCommands.usage)
           journal recover REGISTER-ID   after journal damage: seal the damaged chain and go on from a
                                         new one (asks a supervisor's or technician's PIN)
           training on|off [--override]
@@ -38,6 +41,7 @@ enum RegisterCommands {
         "status", "login", "logout", "scan", "add", "void", "discount", "price", "total", "sale", "complete", "park",
         "parked", "pay", "cancel", "resume", "refund", "reprint", "no-sale", "shift", "report", "lookup", "operators",
         "devices", "journal-status", "journal-recover", "clock", "training", "watch", "catalog", "config", "operator",
+        "stock",
     ]
 
     /// `socket` is a `--socket` given before the command; one after it is read here.
@@ -211,7 +215,7 @@ enum RegisterCommands {
                 switch which {
                 case "x": return ("text", try s.call("report.x"))
                 case "z": return ("text", try s.call("report.z", mutating: true))
-                default: throw UsageError("report x or report z, not '\(which)'")
+                default: throw UsageError("report x, z, sales or export-z, not '\(which)'")
                 }
             case "lookup":
                 let code = try args.positional("barcode or PLU")
@@ -232,10 +236,12 @@ enum RegisterCommands {
                 let pin = try PinPrompt.read("Supervisor or technician PIN")
                 return ("raw", try s.call("journal.recover", ["pin": .string(pin), "confirm": .string(register)]))
             case "clock":
-                let sub = try args.positional("clock command (check)")
-                guard sub == "check" else { throw UsageError("clock check is the only clock command") }
+                let sub = try args.positional("clock command (in, out, break, back, status, hours, fix, check)")
+                guard sub == "check" else { return try StaffAndStockCommands.clock(sub, &args, s) }
                 try args.finish()
                 return ("raw", try s.call("clock.check"))
+            case "stock":
+                return try StaffAndStockCommands.stock(&args, s)
             case "training":
                 let on = try args.positional("on or off")
                 guard on == "on" || on == "off" else { throw UsageError("training on or training off") }
@@ -343,7 +349,7 @@ enum RegisterCommands {
         case "done":
             print("ok")
         default:
-            print(r.serialized())
+            if !StaffAndStockCommands.show(shown.op, r, s) { print(r.serialized()) }
         }
     }
 

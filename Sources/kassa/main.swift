@@ -10,8 +10,12 @@ let topUsage = """
 
     \(RegisterCommands.usage)
 
+    The register screen:
+      register [--socket PATH]     the cashier's full-screen register on this terminal (F1 or ? for keys)
+
     Try it:
-      demo [--state-dir DIR]       start kassad --demo in a temporary directory and say what next
+      demo [--state-dir DIR]       start kassad --demo in a temporary directory and open the register
+                                   on it (on a terminal; otherwise say what to type next)
 
     The technician:
       console [--tty DEV --baud N] the technician's console (serial line, or standard input)
@@ -19,7 +23,8 @@ let topUsage = """
     Offline (a state directory, no kassad needed):
       udev-rules                   print the udev rules generated from the device table
       journal verify|dump|export   check, dump or export the journal
-      bench journal|ipc|devices    measure durable commits, replay, start-up; IPC round trips, RSS;
+      report sales|export-z --state-dir DIR   sales reports and Z closings from the journal
+      bench journal|ipc|devices|reports  measure durable commits, replay, start-up; IPC round trips, RSS;
                                    scan-to-display latency and idle CPU with devices
 
       --version                    print the version
@@ -71,6 +76,15 @@ func writeAll(_ fd: Int32, _ out: inout [UInt8]) {
     out.removeAll(keepingCapacity: true)
 }
 
+/// Creates or replaces a file with `text`; false when it cannot be written.
+func writeTextFile(_ path: String, _ text: String) -> Bool {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { return false }
+    var bytes = Array(text.utf8)
+    writeAll(fd, &bytes)
+    return close(fd) == 0
+}
+
 func runKassa(_ argv: [String]) -> ExitCode {
     var args = Arguments(argv)
     do {
@@ -102,10 +116,14 @@ func runKassa(_ argv: [String]) -> ExitCode {
             return try JournalCommands.run(&args)
         case "demo":
             return try DemoCommand.run(&args)
+        case "register":
+            return try RegisterUICommand.run(&args, socket: socket)
         case "udev-rules":
             return try UdevRulesCommand.run(&args)
         case "console":
             return try ConsoleCommand.run(&args, socket: socket)
+        case "report" where ReportCommands.subcommands.contains(args.words.first ?? ""):
+            return try ReportCommands.run(&args, socket: socket)
         case let c where RegisterCommands.commands.contains(c):
             return try RegisterCommands.run(c, &args, socket: socket)
         case "bench":

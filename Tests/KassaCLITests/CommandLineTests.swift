@@ -29,8 +29,17 @@ struct CommandLineTests {
         #expect(try Run.kassa(["shift"]).status == 2)
     }
 
+    /// The register screen is for a terminal; from a script or a pipe it says so instead of
+    /// writing escape sequences nobody reads.
+    @Test func theRegisterScreenWithoutATerminalIsAUsageError() throws {
+        let r = try Run.kassa(["register", "--socket", "/nonexistent/kassad.sock"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("needs a terminal"))
+        #expect(r.stdout.isEmpty)
+    }
+
     @Test func everyCommandHasHelp() throws {
-        for command in ["scan", "pay", "refund", "journal", "bench", "demo", "shift"] {
+        for command in ["scan", "pay", "refund", "journal", "bench", "demo", "shift", "register"] {
             let r = try Run.kassa([command, "--help"])
             #expect(r.status == 0, "\(command) --help")
             #expect(r.stdout.contains("usage") || r.stdout.contains("kassa"), "\(command) --help")

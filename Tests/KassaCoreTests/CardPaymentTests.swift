@@ -211,10 +211,11 @@ struct CardPaymentCodecTests {
         t.cashierWithOpenShift()
         t.must(.scan(code: "1", quantity: 1))
         let current = EventCodec.encode(t.state)
-        // The older layout ends before the two card fields ("none pending" and a zero count)
-        // and the disabled operators that came after them (none).
-        #expect(Array(current.suffix(3)) == [0, 0, 0])
-        #expect(try EventCodec.decodeState(Array(current.dropLast(3))) == t.state)
-        #expect(try EventCodec.decodeState(Array(current.dropLast(1))) == t.state)
+        // The older layout ends before the two card fields ("none pending" and a zero count),
+        // the disabled operators that came after them (none), and the time cards, stock levels,
+        // reorder rules and unit costs after those (none).
+        #expect(Array(current.suffix(7)) == [0, 0, 0, 0, 0, 0, 0])
+        #expect(try EventCodec.decodeState(Array(current.dropLast(7))) == t.state)
+        #expect(try EventCodec.decodeState(Array(current.dropLast(5))) == t.state)
     }
 }

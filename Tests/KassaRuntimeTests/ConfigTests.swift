@@ -100,6 +100,15 @@ private func failure(_ text: String) -> String? {
         #expect(c.taxTable.classes["A"]?.name == "General")
     }
 
+    /// The register screen reads these through `config.get`: its language, money style and lock.
+    @Test func theRegisterScreensSettingsAreReadableThroughConfigGet() throws {
+        let c = try config("[register]\nlanguage = fi\nmoney_format = english\nidle_lock = 90s")
+        let shown = Settings.current(c.registerConfig(), c, today: CivilDate(year: 2026, month: 12, day: 5))
+        #expect(shown["language"] == "fi" && shown["money_format"] == "english" && shown["idle_lock"] == "90")
+        let never = try config("")
+        #expect(Settings.current(never.registerConfig(), never, today: CivilDate(year: 2026, month: 12, day: 5))["idle_lock"] == "0")
+    }
+
     @Test func anEmptyFileGivesTheDefaults() throws {
         let c = try config("")
         #expect(c.currency == .EUR && c.cashRoundingIncrement == 1 && c.idleLockSeconds == nil)

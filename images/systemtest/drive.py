@@ -1,24 +1,28 @@
 #!/usr/bin/env python3
 """The system test's host half: speaks to the shell on the guest's ttyS1 (a Unix socket QEMU
-serves) and runs the guest half there. Usage: drive.py SOCKET PHASE TIMEOUT. Prints what the guest
-printed; exits 0 when the guest ended with `TEST END 0`, 1 otherwise."""
+serves) and runs the guest half there; after the first phase, logs in on the technician console on
+ttyS0 (the second socket) and asks it for `status`. Usage: drive.py SOCKET PHASE TIMEOUT
+[CONSOLE_SOCKET]. Prints the guest's TEST lines; exits 0 when the guest ended with `TEST END 0` and
+the console answered, 1 otherwise."""
 import socket
 import sys
 import time
 
 path, phase, timeout = sys.argv[1], sys.argv[2], float(sys.argv[3])
+console_path = sys.argv[4] if len(sys.argv) > 4 else None
 start = time.monotonic()
 
 
-def connect():
-    while time.monotonic() - start < 30:
+def connect(where=None):
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
         try:
             s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            s.connect(path)
+            s.connect(where or path)
             return s
         except OSError:
             time.sleep(0.1)
-    sys.exit("no QEMU serial socket at " + path)
+    sys.exit("no QEMU serial socket at " + (where or path))
 
 
 s = connect()
@@ -63,15 +67,11 @@ def run(command, limit, stream=False):
     return read_until(b"__KASSA_DONE__", limit, stream)
 
 
-# Wait for the shell: an echo answers once systemd has started it.
-shell_at = None
-while time.monotonic() - start < timeout:
-    s.sendall(b'echo "__KASSA""_UP__"\n')
-    if read_until(b"__KASSA_UP__", 2) is not None:
-        shell_at = time.monotonic() - start
-        break
-if shell_at is None:
+# Wait for the shell's prompt without typing anything: the firmware and the boot loader read this
+# serial port too, and a key pressed there would stop at systemd-boot's menu.
+if read_until(b"root@kassa", timeout) is None:
     sys.exit("no shell on the guest's ttyS1 within %d s" % timeout)
+shell_at = time.monotonic() - start
 print("TEST INFO: shell on ttyS1 %.1f s after the test connected" % shell_at, flush=True)
 run("stty -echo; mkdir -p /run/kassa-test-disk && mount -o ro /dev/vdb /run/kassa-test-disk", 30)
 out = run("bash /run/kassa-test-disk/guest.sh " + phase + " 2>&1", timeout, stream=True)
@@ -79,4 +79,33 @@ if out is None:
     print(seen.decode(errors="replace"))
     sys.exit("the guest half did not finish within %d s" % timeout)
 text = out.decode(errors="replace")
-sys.exit(0 if "TEST END 0" in text else 1)
+ok = "TEST END 0" in text
+
+
+def console_check():
+    """The technician console on the serial line: log in with the technician's PIN, ask status."""
+    global s, seen
+    s, seen = connect(console_path), b""
+    s.settimeout(1.0)
+    s.sendall(b"\r")
+    if read_until(b"PIN", 60) is None:
+        return "no PIN prompt: " + seen.decode(errors="replace")[-300:]
+    s.sendall(b"3333\r")
+    if read_until(b"kassa> ", 30) is None:
+        return "no prompt after the PIN: " + seen.decode(errors="replace")[-300:]
+    s.sendall(b"status\r")
+    answer = read_until(b"kassa> ", 30)
+    if answer is None or b"till-1" not in answer:
+        return "status did not name the register: " + (answer or seen).decode(errors="replace")[-300:]
+    print("TEST INFO: console status: " + " | ".join(l.strip() for l in answer.decode(errors="replace").splitlines() if l.strip())[:400])
+    return None
+
+
+if console_path and phase == "first":
+    problem = console_check()
+    if problem:
+        ok = False
+        print("TEST FAIL: the console answers status on the serial line: " + problem.replace("\r", " ").replace("\n", " | "), flush=True)
+    else:
+        print("TEST PASS: the console answers status on the serial line", flush=True)
+sys.exit(0 if ok else 1)

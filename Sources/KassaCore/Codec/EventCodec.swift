@@ -94,6 +94,12 @@ extension RegisterEvent {
         case .chainRestarted: return 90
         case .cardAuthorisationRequested: return 80
         case .cardAuthorisationResolved: return 81
+        case .timePunched: return 100
+        case .timeCorrected: return 101
+        case .stockReceived: return 110
+        case .stockCounted: return 111
+        case .stockAdjusted: return 112
+        case .reorderSet: return 113
         }
     }
 
@@ -137,6 +143,12 @@ extension RegisterEvent {
         case .chainRestarted: return "chain_restarted"
         case .cardAuthorisationRequested: return "card_authorisation_requested"
         case .cardAuthorisationResolved: return "card_authorisation_resolved"
+        case .timePunched: return "time_punched"
+        case .timeCorrected: return "time_corrected"
+        case .stockReceived: return "stock_received"
+        case .stockCounted: return "stock_counted"
+        case .stockAdjusted: return "stock_adjusted"
+        case .reorderSet: return "reorder_set"
         }
     }
 }
@@ -346,8 +358,23 @@ extension ByteWriter {
             array(l.trainingReceiptSeqs) { w, s in w.varint(s) }
         case .cardAuthorisationRequested(let a): cardAuthorisation(a)
         case .cardAuthorisationResolved(let reference, let outcome): string(reference); cardOutcome(outcome)
+        case .timePunched(let who, let p): id(who); punch(p)
+        case .timeCorrected(let c):
+            id(c.operatorID); optional(c.removed) { $0.punch($1) }; optional(c.added) { $0.punch($1) }
+            string(c.reason); id(c.by); time(c.at)
+        case .stockReceived(let item, let quantity, let cost, let reason, let by):
+            string(item.rawValue); zigzag(quantity); optional(cost) { $0.zigzag($1) }; string(reason); id(by)
+        case .stockCounted(let item, let counted, let difference, let by):
+            string(item.rawValue); zigzag(counted); zigzag(difference); id(by)
+        case .stockAdjusted(let item, let delta, let reason, let by):
+            string(item.rawValue); zigzag(delta); string(reason); id(by)
+        case .reorderSet(let item, let rule, let by):
+            string(item.rawValue); optional(rule) { $0.reorderRule($1) }; id(by)
         }
     }
+
+    mutating func punch(_ p: TimePunch) { u8(p.action.code); time(p.at) }
+    mutating func reorderRule(_ r: ReorderRule) { zigzag(r.point); zigzag(r.quantity) }
 
     mutating func openSale(_ s: OpenSale) {
         varint(s.id)
@@ -409,6 +436,11 @@ extension ByteWriter {
         optional(s.pendingCardAuthorisation) { $0.cardAuthorisation($1) }
         varint(s.cardAuthorisations)
         array(s.disabledOperators.sorted()) { w, o in w.id(o) }
+        // The time clock and stock, added later still.
+        array(s.timeCards.keys.sorted()) { w, k in w.id(k); w.array(s.timeCards[k]!) { $0.punch($1) } }
+        array(s.stock.keys.sorted()) { w, k in w.string(k.rawValue); w.zigzag(s.stock[k]!) }
+        array(s.reorderRules.keys.sorted()) { w, k in w.string(k.rawValue); w.reorderRule(s.reorderRules[k]!) }
+        array(s.unitCosts.keys.sorted()) { w, k in w.string(k.rawValue); w.zigzag(s.unitCosts[k]!) }
     }
 }
 
@@ -651,6 +683,17 @@ extension ByteReader {
                 trainingReceiptSeqs: try array { r throws(CodecError) in try r.varint() }))
         case 80: return .cardAuthorisationRequested(try cardAuthorisation())
         case 81: return .cardAuthorisationResolved(reference: try string(), try cardOutcome())
+        case 100: return .timePunched(try id(), try punch())
+        case 101:
+            return .timeCorrected(TimeCorrection(
+                operatorID: try id(), removed: try optional { r throws(CodecError) in try r.punch() },
+                added: try optional { r throws(CodecError) in try r.punch() }, reason: try string(), by: try id(), at: try time()))
+        case 110:
+            return .stockReceived(ItemID(try string()), quantity: try zigzag(),
+                                  unitCost: try optional { r throws(CodecError) in try r.zigzag() }, reason: try string(), by: try id())
+        case 111: return .stockCounted(ItemID(try string()), counted: try zigzag(), difference: try zigzag(), by: try id())
+        case 112: return .stockAdjusted(ItemID(try string()), delta: try zigzag(), reason: try string(), by: try id())
+        case 113: return .reorderSet(ItemID(try string()), try optional { r throws(CodecError) in try r.reorderRule() }, by: try id())
         default: throw .badTag("event", tag, at: at)
         }
     }
@@ -727,6 +770,34 @@ extension ByteReader {
         if !isAtEnd {
             s.disabledOperators = Set(try array { r throws(CodecError) in try r.id() })
         }
+        if !isAtEnd {
+            for _ in 0..<(try count()) {
+                let who = try id()
+                s.timeCards[who] = try array { r throws(CodecError) in try r.punch() }
+            }
+            for _ in 0..<(try count()) {
+                let item = ItemID(try string())
+                s.stock[item] = try zigzag()
+            }
+            for _ in 0..<(try count()) {
+                let item = ItemID(try string())
+                s.reorderRules[item] = try reorderRule()
+            }
+            for _ in 0..<(try count()) {
+                let item = ItemID(try string())
+                s.unitCosts[item] = try zigzag()
+            }
+        }
         return s
+    }
+
+    mutating func punch() throws(CodecError) -> TimePunch {
+        let at = offset
+        guard let action = ClockAction(code: try u8()) else { throw .badValue("clock action", at: at) }
+        return TimePunch(action, at: try time())
+    }
+
+    mutating func reorderRule() throws(CodecError) -> ReorderRule {
+        ReorderRule(point: try zigzag(), quantity: try zigzag())
     }
 }

@@ -1,0 +1,71 @@
+import KassaCore
+import KassaIPC
+
+/// The console's `stock`: levels, the reorder list, and reorder points (a technician may set
+/// them without logging in to the register).
+enum StockConsole {
+    static let command = ConsoleCommand(
+        usage: "stock [ITEM] | stock low | stock reorder ITEM POINT QTY | ITEM off",
+        help: """
+            Without a word: every item's stock (pieces, or grams if weighed).
+            ITEM: one item. low: the reorder list (at or below the reorder point).
+            reorder ITEM POINT QTY: reorder QTY when the stock falls to POINT;
+            reorder ITEM off removes it. Journaled; the low_stock alarm follows.
+            """,
+        run: stock)
+
+    static func stock(_ c: Console, _ args: [String]) throws(ConsoleError) {
+        switch args.first {
+        case nil:
+            show(c, try allPages(c, "stock.levels"))
+        case "low":
+            try ConsoleCommands.expect(args, 1...1, "stock low")
+            let r = try allPages(c, "stock.reorder_list")
+            if r["items"]?.arrayValue?.isEmpty ?? true { c.say("Nothing is at or below its reorder point.") }
+            show(c, r)
+        case "reorder":
+            try ConsoleCommands.expect(args, 3...4, "stock reorder ITEM POINT QTY, or stock reorder ITEM off")
+            var a: JSONObject = ["item": .string(args[1])]
+            if args.count == 3 && args[2] == "off" {
+                a["remove"] = true
+            } else {
+                guard args.count == 4, let point = Int64(args[2]), let qty = Int64(args[3]) else {
+                    throw .usage("stock reorder ITEM POINT QTY (whole numbers), or stock reorder ITEM off")
+                }
+                a["point"] = .int(point)
+                a["quantity"] = .int(qty)
+            }
+            show(c, ["items": [try c.call("stock.set_reorder", a, mutating: true)]])
+            c.say("Journaled.")
+        default:
+            try ConsoleCommands.expect(args, 1...1, "stock, stock ITEM, stock low or stock reorder …")
+            show(c, try c.call("stock.levels", ["item": .string(args[0])]))
+        }
+    }
+
+    /// Every page of a stock list, as one `{items}`.
+    static func allPages(_ c: Console, _ op: String) throws(ConsoleError) -> JSONValue {
+        var items: [JSONValue] = []
+        var offset: Int64 = 0
+        while true {
+            let page = try c.call(op, ["offset": .int(offset)])
+            items += page["items"]?.arrayValue ?? []
+            guard let next = page["next"]?.intValue else { return ["items": .array(items)] }
+            offset = next
+        }
+    }
+
+    static func show(_ c: Console, _ r: JSONValue) {
+        for l in r["items"]?.arrayValue ?? [] {
+            let unit = l["unit"]?.stringValue == "weight" ? " g" : ""
+            var line = ConsoleCommands.pad(Wrap.clip(l["item"]?.stringValue ?? "?", width: 14), 14) + " "
+                + ConsoleCommands.pad(Wrap.clip(l["name"]?.stringValue ?? "", width: 22), 22) + " "
+                + TextLayout.pad("\(l["level"]?.intValue ?? 0)\(unit)", to: 11, alignment: .right)
+            if let point = l["reorder_point"]?.intValue {
+                line += "  at \(point): \(l["reorder_quantity"]?.intValue ?? 0)"
+            }
+            if l["low"]?.boolValue == true { line += " LOW" }
+            c.say(Wrap.clip(line, width: 80))
+        }
+    }
+}

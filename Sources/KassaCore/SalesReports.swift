@@ -1,0 +1,388 @@
+/// Sales reports over any period, folded from journal events: by hour of day, day, ISO week,
+/// month or year; by item (best and worst sellers), department, VAT rate, tender or employee.
+///
+/// One pass over the events, one dictionary of running figures: the caller reads the journal and
+/// feeds every event `wants(recordType:)` accepts, in journal order. Training sales are left out;
+/// refunds count in the period of the refund, not of the sale they refund.
+
+/// What a report groups by.
+public enum SalesGrouping: String, CaseIterable, Sendable {
+    case hour, day, week, month, year, item, department, tax, tender, employee
+
+    /// Groups by a time of the sale rather than by something sold.
+    public var isTime: Bool {
+        switch self {
+        case .hour, .day, .week, .month, .year: return true
+        default: return false
+        }
+    }
+}
+
+/// The figures of one row (or of the whole period). Amounts in minor units, VAT included.
+///
+/// What `sales` counts depends on the grouping: receipts for time and employee rows, sold lines
+/// for items and departments, receipts using the rate or tender for VAT rates and tenders.
+public struct SalesFigures: Hashable, Sendable {
+    public var sales: Int64 = 0
+    /// Pieces sold (a weighed line counts as one item).
+    public var items: Int64 = 0
+    /// Item rows: pieces, or grams for weighed items, sold minus refunded.
+    public var quantity: Int64 = 0
+    public var gross: Int64 = 0
+    public var tax: Int64 = 0
+    public var refunds: Int64 = 0
+    public var refunded: Int64 = 0
+    public var refundedTax: Int64 = 0
+    public var voidedLines: Int64 = 0
+    public var cancelledSales: Int64 = 0
+    public var priceOverrides: Int64 = 0
+    public var discounts: Int64 = 0
+
+    public init() {}
+
+    /// Sales minus refunds, VAT included.
+    public var net: Int64 { gross - refunded }
+    /// VAT of sales minus VAT of refunds.
+    public var netTax: Int64 { tax - refundedTax }
+    /// Average sale value, rounded half up (0 without sales).
+    public var averageSale: Int64 { sales == 0 ? 0 : (2 * gross + sales) / (2 * sales) }
+    /// Average items per sale in tenths, rounded half up.
+    public var itemsPerSaleTenths: Int64 { sales == 0 ? 0 : (20 * items + sales) / (2 * sales) }
+
+    /// One receipt's figures, counted once and added to the total and to its row.
+    struct ReceiptFigures {
+        var items: Int64 = 0
+        var tax: Int64 = 0
+        var voidedLines: Int64 = 0
+        var priceOverrides: Int64 = 0
+        var discounts: Int64 = 0
+
+        init(_ s: CompletedSale) {
+            for i in s.lines.indices {
+                if s.lines[i].voided {
+                    voidedLines += 1
+                    continue
+                }
+                items += s.lines[i].unit == .piece ? s.lines[i].quantity : 1
+                if s.lines[i].unitPrice != s.lines[i].catalogPrice && s.lines[i].fixedAmount == nil { priceOverrides += 1 }
+                if s.lines[i].discount != nil { discounts += 1 }
+            }
+            if s.receiptDiscount != nil { discounts += 1 }
+            for b in s.breakdown { tax += b.tax }
+        }
+    }
+
+    mutating func add(receipt s: CompletedSale, _ r: ReceiptFigures) {
+        sales += 1
+        items += r.items
+        gross += s.total
+        tax += r.tax
+        voidedLines += r.voidedLines
+        priceOverrides += r.priceOverrides
+        discounts += r.discounts
+    }
+
+    mutating func add(refund r: CompletedRefund, tax: Int64) {
+        refunds += 1
+        refunded += r.total
+        refundedTax += tax
+    }
+}
+
+public struct SalesReportRow: Hashable, Sendable {
+    /// Stable, machine-readable: `2026-03-01`, `14` (hour), `2026-W09`, an item or operator id, `A 24`.
+    public var key: String
+    /// For people: an item's name, `14:00–15:00`, `VAT A 24%`.
+    public var label: String
+    public var figures: SalesFigures
+}
+
+public struct SalesReport: Hashable, Sendable {
+    public var grouping: SalesGrouping
+    public var from: CivilDate?
+    /// The first day after the period.
+    public var to: CivilDate?
+    public var rows: [SalesReportRow]
+    /// The whole period, whatever `limit` left out of `rows`.
+    public var total: SalesFigures
+}
+
+/// How item, department and employee rows are ranked.
+public enum SalesRanking: String, CaseIterable, Sendable {
+    case revenue, quantity
+}
+
+/// Folds events into one report. Feed it every event `wants(recordType:)` accepts, in order.
+public struct SalesReportBuilder {
+    enum Key: Hashable {
+        case number(Int64)
+        case text(String)
+        case tax(TaxKey)
+    }
+
+    public let grouping: SalesGrouping
+    public let from: CivilDate?
+    public let to: CivilDate?
+    private let fromDay: Int64
+    private let toDay: Int64
+    private let utcOffsetSeconds: (Timestamp) -> Int
+    private var rows: [Key: SalesFigures] = [:]
+    private var total = SalesFigures()
+    private var names: [String: String] = [:]
+    /// The latest department each item was sold in: refund lines name only the item.
+    private var departments: [String: String] = [:]
+    /// Who opened the sale in progress and whether it is a training sale, for cancellations.
+    private var open: (by: OperatorID, training: Bool)?
+    private var parked: [UInt64: (by: OperatorID, training: Bool)] = [:]
+    // The UTC offset of the last quarter hour seen: offsets change on quarter hours at most often.
+    private var offsetQuarter: Int64 = .min
+    private var offsetMilliseconds: Int64 = 0
+
+    /// `from` and `to` are local dates in the register's time zone, `to` the first day after the
+    /// period; nil leaves that end open. `utcOffsetSeconds` gives the zone's offset at an instant.
+    public init(grouping: SalesGrouping, from: CivilDate?, to: CivilDate?, utcOffsetSeconds: @escaping (Timestamp) -> Int) {
+        self.grouping = grouping
+        self.from = from
+        self.to = to
+        fromDay = from?.daysSinceEpoch ?? .min
+        toDay = to?.daysSinceEpoch ?? .max
+        self.utcOffsetSeconds = utcOffsetSeconds
+    }
+
+    /// The journal record types reports read (`RegisterEvent.recordType`): sales, refunds,
+    /// cancellations and what tells who a cancelled sale was. Everything else can be skipped undecoded.
+    public static func wants(recordType: UInt16) -> Bool {
+        switch recordType {
+        case 20, 28, 29, 30, 31, 40: return true
+        default: return false
+        }
+    }
+
+    /// The record type of `RegisterEvent.dayClosed`, for readers of Z closings alone.
+    public static let zClosingRecordType: UInt16 = 50
+
+    /// `recordTime` is the journal record's time, for events that carry none.
+    public mutating func add(_ event: RegisterEvent, recordTime: Timestamp) {
+        switch event {
+        case .saleOpened(_, let by, let training, _):
+            open = (by, training)
+        case .saleParked(let id):
+            if let o = open { parked[id] = o }
+            open = nil
+        case .saleResumed(let id):
+            open = parked.removeValue(forKey: id)
+        case .saleCancelled(let by, _):
+            defer { open = nil }
+            guard open?.training != true, let (day, minute) = local(recordTime) else { return }
+            total.cancelledSales += 1
+            let key: Key
+            switch grouping {
+            case .employee: key = .text((open?.by ?? by).rawValue)
+            case _ where grouping.isTime: key = timeKey(day: day, minute: minute)
+            default: return
+            }
+            rows[key, default: SalesFigures()].cancelledSales += 1
+        case .saleCompleted(let s):
+            open = nil
+            if !s.training { add(sale: s) }
+        case .refundCompleted(let r):
+            if !r.training { add(refund: r) }
+        default:
+            break
+        }
+    }
+
+    private mutating func add(sale s: CompletedSale) {
+        guard let (day, minute) = local(s.time) else { return }
+        let receipt = SalesFigures.ReceiptFigures(s)
+        total.add(receipt: s, receipt)
+        switch grouping {
+        case .hour, .day, .week, .month, .year:
+            rows[timeKey(day: day, minute: minute), default: SalesFigures()].add(receipt: s, receipt)
+        case .employee:
+            rows[.text(s.operatorID.rawValue), default: SalesFigures()].add(receipt: s, receipt)
+        case .item, .department:
+            for (i, line) in s.lines.enumerated() {
+                guard let priced = s.priced[i], !line.voided else { continue }
+                let id = line.itemID.rawValue
+                if departments[id] != line.department { departments[id] = line.department }
+                if grouping == .item, names[id] != line.name { names[id] = line.name }
+                let key = Key.text(grouping == .item ? id : line.department)
+                rows[key, default: SalesFigures()].addLine(quantity: line.quantity, unit: line.unit, gross: priced.gross, tax: priced.tax)
+            }
+        case .tax:
+            for b in s.breakdown {
+                let key = Key.tax(TaxKey(taxClass: b.taxClass, basisPoints: b.basisPoints))
+                rows[key, default: SalesFigures()].addLine(quantity: 0, unit: .piece, gross: b.gross, tax: b.tax)
+            }
+        case .tender:
+            var seen: [TenderKind] = []
+            for t in s.tenders {
+                rows[.text(t.kind.rawValue), default: SalesFigures()].gross += t.amount
+                if !seen.contains(t.kind) {
+                    seen.append(t.kind)
+                    rows[.text(t.kind.rawValue), default: SalesFigures()].sales += 1
+                }
+            }
+            // Cash net of the change given back.
+            if s.change != 0 { rows[.text(TenderKind.cash.rawValue), default: SalesFigures()].gross -= s.change }
+        }
+    }
+
+    private mutating func add(refund r: CompletedRefund) {
+        guard let (day, minute) = local(r.time) else { return }
+        var tax: Int64 = 0
+        for b in r.breakdown { tax += b.tax }
+        total.add(refund: r, tax: tax)
+        switch grouping {
+        case .hour, .day, .week, .month, .year:
+            rows[timeKey(day: day, minute: minute), default: SalesFigures()].add(refund: r, tax: tax)
+        case .employee:
+            rows[.text(r.operatorID.rawValue), default: SalesFigures()].add(refund: r, tax: tax)
+        case .item, .department:
+            for line in r.lines {
+                let id = line.itemID.rawValue
+                if grouping == .item, names[id] == nil { names[id] = line.name }
+                let key = Key.text(grouping == .item ? id : departments[id] ?? "")
+                rows[key, default: SalesFigures()].addRefundLine(quantity: line.quantity, gross: line.gross, tax: line.tax)
+            }
+        case .tax:
+            for b in r.breakdown {
+                let key = Key.tax(TaxKey(taxClass: b.taxClass, basisPoints: b.basisPoints))
+                rows[key, default: SalesFigures()].addRefundLine(quantity: 0, gross: b.gross, tax: b.tax)
+            }
+        case .tender:
+            rows[.text(r.tender.rawValue), default: SalesFigures()].addRefundLine(quantity: 0, gross: r.paidOut, tax: 0)
+        }
+    }
+
+    /// The local day (days since the epoch) and minute of the day, or nil outside the period.
+    private mutating func local(_ t: Timestamp) -> (day: Int64, minute: Int)? {
+        let quarter = floorDiv(t.milliseconds, 900_000)
+        if quarter != offsetQuarter {
+            offsetQuarter = quarter
+            offsetMilliseconds = Int64(utcOffsetSeconds(t)) * 1000
+        }
+        let local = t.milliseconds + offsetMilliseconds
+        let day = floorDiv(local, 86_400_000)
+        guard day >= fromDay, day < toDay else { return nil }
+        return (day, Int((local - day * 86_400_000) / 60_000))
+    }
+
+    private func timeKey(day: Int64, minute: Int) -> Key {
+        switch grouping {
+        case .hour: return .number(Int64(minute / 60))
+        case .day: return .number(day)
+        case .week:
+            let w = SalesReportBuilder.isoWeek(day)
+            return .number(Int64(w.year) * 100 + Int64(w.week))
+        case .month:
+            let d = CivilDate(daysSinceEpoch: day)
+            return .number(Int64(d.year) * 100 + Int64(d.month))
+        default:
+            return .number(Int64(CivilDate(daysSinceEpoch: day).year))
+        }
+    }
+
+    /// ISO 8601 week-numbering year and week of a day: the week belongs to the year of its Thursday.
+    public static func isoWeek(_ day: Int64) -> (year: Int, week: Int) {
+        let weekday = Int64(CivilDate(daysSinceEpoch: day).isoWeekday)
+        let thursday = day - (weekday - 1) + 3
+        let year = CivilDate(daysSinceEpoch: thursday).year
+        let first = CivilDate(year: year, month: 1, day: 1).daysSinceEpoch
+        return (year, Int((thursday - first) / 7) + 1)
+    }
+
+    /// The report: time rows in time order, VAT rates and tenders in their order; items,
+    /// departments and employees best first by `ranking` (worst first with `worst`), at most `limit`.
+    public func report(ranking: SalesRanking = .revenue, worst: Bool = false, limit: Int? = nil) -> SalesReport {
+        var out: [(Key, SalesRow)] = rows.map { ($0.key, SalesRow(key: $0.key, figures: $0.value)) }
+        switch grouping {
+        case .item, .department, .employee:
+            out.sort { a, b in
+                let x = ranking == .quantity ? a.1.figures.quantity : a.1.figures.net
+                let y = ranking == .quantity ? b.1.figures.quantity : b.1.figures.net
+                if x != y { return worst ? x < y : x > y }
+                return a.1.text < b.1.text
+            }
+        default:
+            out.sort { a, b in a.1.order < b.1.order }
+        }
+        if let limit, out.count > limit { out.removeLast(out.count - limit) }
+        return SalesReport(grouping: grouping, from: from, to: to, rows: out.map { row($0.0, $0.1.figures) }, total: total)
+    }
+
+    private struct SalesRow {
+        var key: Key
+        var figures: SalesFigures
+        var text: String {
+            switch key {
+            case .number(let n): return String(n)
+            case .text(let s): return s
+            case .tax(let t): return "\(t.taxClass.rawValue) \(t.basisPoints)"
+            }
+        }
+        /// Sort order for time, VAT and tender rows.
+        var order: OrderKey {
+            switch key {
+            case .number(let n): return OrderKey(number: n, text: "", bp: 0)
+            case .text(let s): return OrderKey(number: Int64(TenderKind.allCases.firstIndex { $0.rawValue == s } ?? 99), text: s, bp: 0)
+            case .tax(let t): return OrderKey(number: 0, text: t.taxClass.rawValue, bp: t.basisPoints)
+            }
+        }
+    }
+
+    private struct OrderKey: Comparable {
+        var number: Int64
+        var text: String
+        var bp: Int
+        static func < (a: OrderKey, b: OrderKey) -> Bool { (a.number, a.text, a.bp) < (b.number, b.text, b.bp) }
+    }
+
+    private func row(_ key: Key, _ figures: SalesFigures) -> SalesReportRow {
+        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        switch (grouping, key) {
+        case (.hour, .number(let h)):
+            return SalesReportRow(key: String(h), label: "\(two(h)):00-\(two(h + 1)):00", figures: figures)
+        case (.day, .number(let d)):
+            let date = CivilDate(daysSinceEpoch: d)
+            return SalesReportRow(key: date.description, label: date.description, figures: figures)
+        case (.week, .number(let w)):
+            let text = "\(w / 100)-W\(two(w % 100))"
+            return SalesReportRow(key: text, label: text, figures: figures)
+        case (.month, .number(let m)):
+            let text = "\(m / 100)-\(two(m % 100))"
+            return SalesReportRow(key: text, label: text, figures: figures)
+        case (_, .number(let n)):
+            return SalesReportRow(key: String(n), label: String(n), figures: figures)
+        case (.item, .text(let id)):
+            return SalesReportRow(key: id, label: names[id] ?? id, figures: figures)
+        case (_, .text(let s)):
+            return SalesReportRow(key: s, label: s.isEmpty ? "(none)" : s, figures: figures)
+        case (_, .tax(let t)):
+            return SalesReportRow(key: "\(t.taxClass.rawValue) \(t.basisPoints)",
+                                  label: "VAT \(t.taxClass.rawValue) \(Receipt.basisPointsText(t.basisPoints))%", figures: figures)
+        }
+    }
+}
+
+extension SalesFigures {
+    mutating func addLine(quantity: Int64, unit: SaleUnit, gross: Int64, tax: Int64) {
+        sales += 1
+        items += unit == .piece ? quantity : 1
+        self.quantity += quantity
+        self.gross += gross
+        self.tax += tax
+    }
+
+    mutating func addRefundLine(quantity: Int64, gross: Int64, tax: Int64) {
+        refunds += 1
+        self.quantity -= quantity
+        refunded += gross
+        refundedTax += tax
+    }
+}
+
+func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+    a >= 0 ? a / b : -((-a + b - 1) / b)
+}

@@ -1,0 +1,524 @@
+import KassaCore
+import KassaIPC
+
+/// Where requests go: the live connection to kassad, or a recorder in tests.
+public protocol RegisterLink: AnyObject {
+    /// Writes one request; false when there is no connection.
+    func send(_ request: Request) -> Bool
+}
+
+/// A question on the entry line: a PIN, an amount, a receipt number, a reason, a yes/no.
+public struct Prompt {
+    public enum Input: Sendable { case digits, amount, text, confirm }
+    public var label: String
+    public var input: Input
+    public var secret = false
+    public var onEnter: (String) -> Void
+    /// Extra keys the prompt answers (the refund's `k` for card).
+    public var onKey: [Key: (String) -> Void] = [:]
+}
+
+/// Which screen the register shows.
+public indirect enum Mode {
+    case login
+    case locked
+    case sale
+    case payment
+    case menu
+    case help(back: Mode)
+    case text(title: String, lines: [String], back: Mode)
+    case prompt(Prompt, back: Mode)
+
+    var isSelling: Bool {
+        switch self {
+        case .sale, .payment: return true
+        default: return false
+        }
+    }
+}
+
+/// The register's logic: keys in, requests out; replies and events in, a model out. It holds
+/// nothing that matters: the sale, the operator and the shift are kassad's, re-read after every
+/// reconnect. One thread, no I/O: the terminal loop (`RegisterProgram`) feeds it.
+public final class RegisterApp {
+    public internal(set) var model = RegisterModel()
+    public internal(set) var mode: Mode = .login
+    public internal(set) var entry = ""
+    public internal(set) var message: (text: String, isError: Bool)?
+    public private(set) var language: Language
+    public var texts: Texts { language.texts }
+    /// Seconds without a key before the screen locks (kassad's `idle_lock`); nil never.
+    public private(set) var idleLockSeconds: Int?
+    /// Set when the whole screen must be drawn again (Ctrl-L, reconnect).
+    public var needsFullRedraw = true
+    public private(set) var quitRequested = false
+
+    private weak var link: RegisterLink?
+    private var waiting: [Int64: (Result<JSONValue, IPCError>) -> Void] = [:]
+    private var nextID: Int64 = 1
+    private var lastInput: Int64 = 0
+    private var activitySeen = false
+    /// Keys typed while a request is unanswered wait for its answer, so that a key acts on the
+    /// state the keys before it made (a scan, then at once `p` parks that sale).
+    private var typedAhead: [Key] = []
+    private let makeKey: () -> String
+
+    public init(language: Language = .en, makeKey: @escaping () -> String) {
+        self.language = language
+        self.makeKey = makeKey
+    }
+
+    // MARK: Connection
+
+    /// A fresh connection: nothing is known until the greeting and the status arrive.
+    public func connected(_ link: RegisterLink) {
+        self.link = link
+        waiting = [:]
+        model.connection = .connecting
+    }
+
+    public func disconnected() {
+        link = nil
+        waiting = [:]
+        typedAhead = []
+        model.connection = .disconnected
+        model.cardPending = false
+    }
+
+    public func receive(_ message: ServerMessage) {
+        switch message {
+        case .greeting(let g):
+            // PROTOCOL.md: a client that does not know the protocol's version does not go on.
+            guard g.protocolVersion == KassaIPC.protocolVersion else {
+                link = nil
+                show(texts.errorOther + ": kassad protocol \(g.protocolVersion)", error: true)
+                return
+            }
+            if let code = g.register["currency"]?["code"]?.stringValue, let d = g.register["currency"]?["decimals"]?.intValue,
+               (0...4).contains(d) {
+                model.currency = Currency(code: code, minorUnits: Int(d))
+            }
+            model.registerName = g.register["register"]?.stringValue ?? ""
+            request("subscribe") { _ in }
+            request("config.get") { [unowned self] r in applyConfig(r) }
+            refreshStatus()
+        case .reply(let reply):
+            guard case .int(let id) = reply.id, let done = waiting.removeValue(forKey: id) else { return }
+            done(reply.outcome)
+            while waiting.isEmpty, !typedAhead.isEmpty {
+                act(on: typedAhead.removeFirst())
+            }
+        case .event(let e):
+            receive(event: e.name, e.data)
+        case .gap:
+            refreshStatus()
+        }
+    }
+
+    private func applyConfig(_ r: JSONValue) {
+        if let l = r["language"]?.stringValue.flatMap(Language.init(rawValue:)) { language = l }
+        if let f = r["money_format"]?.stringValue.flatMap({ RegisterModel.moneyFormat(named: $0, currency: model.currency) }) {
+            model.moneyFormat = f
+        }
+        if let s = r["idle_lock"]?.stringValue.flatMap({ Int($0) }) { idleLockSeconds = s > 0 ? s : nil }
+    }
+
+    private func refreshStatus() {
+        request("status") { [unowned self] r in
+            model.apply(status: r)
+            model.connection = .connected
+            needsFullRedraw = true
+            followOperator()
+        }
+    }
+
+    private func receive(event name: String, _ data: JSONValue) {
+        switch name {
+        case "sale.changed":
+            model.apply(sale: data)
+            followSale()
+            // A scan on kassad's own scanner is the cashier at work too.
+            activitySeen = true
+        case "sale.completed":
+            model.lastCompleted = CompletedView(json: data)
+        case "operator.changed":
+            model.apply(operator: data["operator"])
+            followOperator()
+        case "shift.changed":
+            model.shiftNumber = data["shift"]?["number"]?.intValue
+        case "alarm":
+            model.apply(alarm: data)
+        case "device.status":
+            model.apply(device: data)
+        case "scan":
+            if data["ok"]?.boolValue == false { show(data["error"]?["message"]?.stringValue ?? "scan refused", error: true) }
+        case "card.swiped":
+            if let e = data["error"]?.stringValue { show(e, error: true) }
+        case "card.status":
+            if let state = data["state"]?.stringValue { show(texts.card + ": " + state, error: state != "approved" && state != "requested") }
+        default:
+            break
+        }
+    }
+
+    /// The operator decides between the login screen and the sale.
+    private func followOperator() {
+        if model.operatorName == nil {
+            mode = .login
+            entry = ""
+        } else if case .login = mode {
+            mode = .sale
+        }
+    }
+
+    /// A sale closed elsewhere (completed, cancelled, parked from the CLI) ends the payment screen.
+    private func followSale() {
+        if case .payment = mode, model.sale == nil { mode = .sale }
+    }
+
+    // MARK: Requests
+
+    /// Sends a request; a refusal is shown, and one that needs a supervisor asks for the PIN and
+    /// goes again with it. `onError` may take an error first (true: handled).
+    func request(_ op: String, _ args: JSONObject = [:], mutating: Bool = false,
+                 onError: ((IPCError) -> Bool)? = nil, then: @escaping (JSONValue) -> Void) {
+        guard let link else {
+            show(texts.inputRefused, error: true)
+            return
+        }
+        let id = nextID
+        nextID += 1
+        let sent = link.send(Request(id: .int(id), op: op, args: args, idempotencyKey: mutating ? makeKey() : nil))
+        guard sent else {
+            show(texts.inputRefused, error: true)
+            return
+        }
+        let back = mode
+        waiting[id] = { [unowned self] outcome in
+            switch outcome {
+            case .success(let result):
+                then(result)
+            case .failure(let e):
+                if onError?(e) == true { return }
+                if e.code == .pinRequired, args["override_pin"] == nil {
+                    ask(Prompt(label: texts.supervisorPIN, input: .digits, secret: true) { [unowned self] pin in
+                        var again = args
+                        again["override_pin"] = .string(pin)
+                        mode = back
+                        request(op, again, mutating: mutating, onError: onError, then: then)
+                    }, back: back)
+                    return
+                }
+                show(texts.heading(e.code) + ": " + e.message, error: true)
+            }
+        }
+    }
+
+    /// Every sale operation answers with the sale (or `{sale}`), applied at once.
+    func saleRequest(_ op: String, _ args: JSONObject = [:]) {
+        request(op, args, mutating: true) { [unowned self] r in
+            model.apply(sale: r["sale"] ?? r)
+            followSale()
+        }
+    }
+
+    func show(_ text: String, error: Bool = false) { message = (text, error) }
+
+    func ask(_ prompt: Prompt, back: Mode) {
+        entry = ""
+        mode = .prompt(prompt, back: back)
+    }
+
+    // MARK: Time
+
+    /// Called about once a second and after every key: locks an idle register.
+    public func tick(now: Int64) {
+        if activitySeen {
+            activitySeen = false
+            if case .locked = mode {} else { lastInput = now }
+        }
+        guard let idle = idleLockSeconds, model.operatorName != nil, model.connection == .connected else { return }
+        if case .locked = mode { return }
+        if case .login = mode {
+            // A badge swipe logs in without a key: the idle time starts from the login screen.
+            lastInput = now
+            return
+        }
+        if now - lastInput >= Int64(idle) * 1000 {
+            mode = .locked
+            entry = ""
+        }
+    }
+
+    // MARK: Keys
+
+    public func handle(_ key: Key, now: Int64) {
+        lastInput = now
+        if key == .control("l") {
+            needsFullRedraw = true
+            return
+        }
+        if key == .control("c") {
+            quitRequested = true
+            return
+        }
+        guard model.connection == .connected else {
+            show(texts.inputRefused, error: true)
+            return
+        }
+        if !waiting.isEmpty {
+            typedAhead.append(key)
+            return
+        }
+        act(on: key)
+    }
+
+    private func act(on key: Key) {
+        if case .prompt = mode {} else if key != .enter { message = nil }
+        switch mode {
+        case .login, .locked:
+            pinKey(key)
+        case .sale:
+            saleKey(key)
+        case .payment:
+            paymentKey(key)
+        case .menu:
+            menuKey(key)
+        case .help(let back):
+            mode = back
+        case .text(_, let lines, let back):
+            switch key {
+            case .up, .pageUp: model.scrollTop = max(0, model.scrollTop - (key == .up ? 1 : 10))
+            case .down, .pageDown: model.scrollTop = min(max(0, lines.count - 1), model.scrollTop + (key == .down ? 1 : 10))
+            default:
+                model.scrollTop = 0
+                mode = back
+            }
+        case .prompt(let prompt, let back):
+            promptKey(key, prompt, back)
+        }
+    }
+
+    func edit(_ key: Key, allowed: (Character) -> Bool) -> Bool {
+        switch key {
+        case .character(let c) where allowed(c):
+            if entry.count < 64 { entry.append(c) }
+            return true
+        case .backspace:
+            if !entry.isEmpty { entry.removeLast() }
+            return true
+        default:
+            return false
+        }
+    }
+
+    static func isDigit(_ c: Character) -> Bool { c.isASCII && c.isNumber }
+
+    private func pinKey(_ key: Key) {
+        if edit(key, allowed: Self.isDigit) { return }
+        switch key {
+        case .enter:
+            let pin = entry
+            entry = ""
+            guard !pin.isEmpty else { return }
+            request("login", ["pin": .string(pin)], mutating: true) { [unowned self] r in
+                model.apply(operator: r["operator"])
+                mode = .sale
+                message = nil
+            }
+        case .escape:
+            entry = ""
+        case .function(1), .character("?"):
+            mode = .help(back: mode)
+        default:
+            break
+        }
+    }
+
+    private func saleKey(_ key: Key) {
+        if edit(key, allowed: { Self.isDigit($0) || "*,.%".contains($0) }) { return }
+        guard let action = KeyBindings.action(for: key, in: KeyBindings.sale) else { return }
+        let typed = entry
+        switch action {
+        case .help:
+            mode = .help(back: .sale)
+        case .sell:
+            entry = ""
+            guard !typed.isEmpty else { return }
+            guard let (quantity, code) = Entry.scan(typed) else { return show(texts.notANumber, error: true) }
+            scan(code, quantity: quantity)
+        case .total:
+            guard model.sale != nil else { return show(texts.nothingToDo, error: true) }
+            request("sale.total", mutating: true) { [unowned self] r in
+                model.apply(sale: r)
+                mode = .payment
+            }
+        case .void:
+            guard let line = model.targetLine else { return show(texts.nothingToDo, error: true) }
+            saleRequest("sale.void_line", ["line": .int(Int64(line))])
+        case .discountLine, .discountSale:
+            guard let line = model.targetLine else { return show(texts.nothingToDo, error: true) }
+            entry = ""
+            guard let d = Entry.discount(typed, currency: model.currency) else { return show(texts.notANumber, error: true) }
+            var args: JSONObject = [:]
+            switch d {
+            case .percent(let bp): args["percent_bp"] = .int(bp)
+            case .amount(let a): args["amount"] = .int(a)
+            case .remove: break
+            }
+            if action == .discountLine {
+                args["line"] = .int(Int64(line))
+                saleRequest("sale.discount_line", args)
+            } else {
+                saleRequest("sale.discount", args)
+            }
+        case .priceOverride:
+            guard let line = model.targetLine else { return show(texts.nothingToDo, error: true) }
+            let override = { [unowned self] (text: String) in
+                guard let price = Entry.amount(text, currency: model.currency) else { return show(texts.notANumber, error: true) }
+                mode = .sale
+                saleRequest("sale.override_price", ["line": .int(Int64(line)), "unit_price": .int(price)])
+            }
+            entry = ""
+            if typed.isEmpty {
+                ask(Prompt(label: texts.newPrice, input: .amount, onEnter: override), back: .sale)
+            } else {
+                override(typed)
+            }
+        case .park:
+            entry = ""
+            park(typed)
+        case .cancel:
+            guard model.sale != nil else { return show(texts.nothingToDo, error: true) }
+            confirmCancel(back: .sale)
+        case .menu:
+            entry = ""
+            mode = .menu
+        case .logout:
+            request("logout", mutating: true) { [unowned self] _ in
+                model.apply(operator: nil)
+                mode = .login
+                show(texts.loggedOut)
+            }
+        case .reprintLast:
+            if let last = model.lastCompleted?.receipt {
+                reprint(last)
+            } else {
+                ask(Prompt(label: texts.receiptNumber, input: .digits) { [unowned self] t in
+                    if let n = Int64(t) { reprint(n) } else { show(texts.notANumber, error: true) }
+                }, back: .sale)
+            }
+        case .selectUp, .selectDown:
+            guard let sale = model.sale, !sale.lines.isEmpty else { return }
+            let current = model.targetLine ?? sale.lines.count - 1
+            let next = action == .selectUp ? max(0, current - 1) : min(sale.lines.count - 1, current + 1)
+            model.selectedLine = next
+        case .pageUp, .pageDown:
+            let count = model.sale?.lines.count ?? 0
+            model.scrollBack = action == .pageUp ? min(count, model.scrollBack + 10) : max(0, model.scrollBack - 10)
+        case .clear:
+            entry = ""
+            model.selectedLine = nil
+        default:
+            break
+        }
+    }
+
+    private func scan(_ code: String, quantity: Int64?) {
+        var args: JSONObject = ["code": .string(code)]
+        if let quantity { args["quantity"] = .int(quantity) }
+        request("sale.scan", args, mutating: true, onError: { [unowned self] e in
+            // A weighed item without a weight: ask for it and sell again.
+            guard e.code == .badArgs, quantity == nil, e.message.contains("by weight") else { return false }
+            ask(Prompt(label: texts.weightPrompt + " (" + code + ")", input: .amount) { [unowned self] t in
+                mode = .sale
+                guard let g = Entry.grams(t) else { return show(texts.notANumber, error: true) }
+                scan(code, quantity: g)
+            }, back: .sale)
+            show(code + " " + texts.weightNeeded)
+            return true
+        }) { [unowned self] r in
+            model.apply(sale: r)
+            model.selectedLine = nil
+        }
+    }
+
+    private func park(_ typed: String) {
+        if model.sale != nil {
+            request("sale.park", mutating: true) { [unowned self] r in
+                let id = r["park_id"]?.intValue ?? 0
+                show(texts.parkedAs + " \(id)")
+                // Listed at once from what was on the screen; kassad's list follows.
+                if let sale = model.sale {
+                    model.parked.append((id: id, lines: Int64(sale.lines.filter { !$0.voided }.count), total: sale.total))
+                }
+                model.apply(sale: .null)
+                request("sale.parked") { [unowned self] r in model.apply(parked: r) }
+            }
+            return
+        }
+        let resume = { [unowned self] (id: Int64) in
+            mode = .sale
+            request("sale.resume", ["park_id": .int(id)], mutating: true) { [unowned self] r in
+                model.apply(sale: r)
+                show(texts.resumed + " \(id)")
+                request("sale.parked") { [unowned self] r in model.apply(parked: r) }
+            }
+        }
+        if let id = Int64(typed) { return resume(id) }
+        if model.parked.count == 1 { return resume(model.parked[0].id) }
+        guard !model.parked.isEmpty else { return show(texts.nothingToDo, error: true) }
+        ask(Prompt(label: texts.resumeWhich, input: .digits) { [unowned self] t in
+            if let id = Int64(t) { resume(id) } else { show(texts.notANumber, error: true) }
+        }, back: .sale)
+    }
+
+    func confirmCancel(back: Mode) {
+        ask(Prompt(label: texts.confirmCancel, input: .confirm) { [unowned self] _ in
+            mode = .sale
+            request("sale.cancel", mutating: true) { [unowned self] _ in
+                model.apply(sale: .null)
+                show(texts.done)
+            }
+        }, back: back)
+    }
+
+    func reprint(_ receipt: Int64) {
+        mode = .sale
+        request("receipt.reprint", ["receipt": .int(receipt)]) { [unowned self] r in
+            show(texts.reprinted + " (\(texts.receipt) \(receipt))")
+            mode = .text(title: texts.receipt + " \(receipt)", lines: textLines(r["text"]), back: .sale)
+        }
+    }
+
+    /// The lines of a text kassad rendered (a receipt, a report).
+    func textLines(_ json: JSONValue?) -> [String] { (json?.arrayValue ?? []).map { $0.stringValue ?? "" } }
+
+    private func promptKey(_ key: Key, _ prompt: Prompt, _ back: Mode) {
+        if let extra = prompt.onKey[key] {
+            let typed = entry
+            entry = ""
+            return extra(typed)
+        }
+        let allowed: (Character) -> Bool
+        switch prompt.input {
+        case .digits: allowed = Self.isDigit
+        case .amount: allowed = { Self.isDigit($0) || ",.".contains($0) }
+        case .text: allowed = { !$0.isControlLike }
+        case .confirm: allowed = { _ in false }
+        }
+        if edit(key, allowed: allowed) { return }
+        switch key {
+        case .enter:
+            let typed = entry
+            entry = ""
+            mode = back
+            prompt.onEnter(typed)
+        case .escape:
+            entry = ""
+            mode = back
+        default:
+            break
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import KassaCore
+import KassaIPC
+
+/// The menu (F9 or m): refund by receipt, no-sale, cash in and out, the shift, X and Z reports,
+/// training mode and reprints; each asks what it needs on the entry line.
+extension RegisterApp {
+    func menuKey(_ key: Key) {
+        switch key {
+        case .escape, .function(9), .character("m"):
+            mode = .sale
+            return
+        case .function(1), .character("?"):
+            mode = .help(back: .menu)
+            return
+        default:
+            break
+        }
+        guard case .character(let c) = key, let item = KeyBindings.MenuItem.allCases.first(where: { $0.digit == c }) else { return }
+        mode = .sale
+        let m = model
+        func money(_ label: String, then: @escaping (Int64) -> Void) {
+            ask(Prompt(label: label, input: .amount) { [unowned self] t in
+                mode = .sale
+                guard let a = Entry.amount(t, currency: m.currency) else { return show(texts.notANumber, error: true) }
+                then(a)
+            }, back: .sale)
+        }
+        switch item {
+        case .refund:
+            startRefund()
+        case .noSale:
+            request("drawer.no_sale", mutating: true) { [unowned self] _ in show(texts.drawerOpened) }
+        case .cashIn, .cashOut:
+            money(texts.amount) { [unowned self] amount in
+                ask(Prompt(label: texts.reason, input: .text) { [unowned self] reason in
+                    mode = .sale
+                    request(item == .cashIn ? "shift.cash_in" : "shift.cash_out",
+                            ["amount": .int(amount), "reason": .string(reason)], mutating: true) { [unowned self] _ in
+                        show(texts.done + ": " + model.money(amount))
+                    }
+                }, back: .sale)
+            }
+        case .shiftOpen:
+            money(texts.float) { [unowned self] float in
+                request("shift.open", ["float": .int(float)], mutating: true) { [unowned self] r in
+                    model.shiftNumber = r["shift"]?["number"]?.intValue ?? model.shiftNumber
+                    show(texts.shiftOpened)
+                }
+            }
+        case .shiftClose:
+            money(texts.counted) { [unowned self] counted in
+                request("shift.close", ["counted": .int(counted)], mutating: true) { [unowned self] r in
+                    model.shiftNumber = nil
+                    show(texts.shiftClosed + ": " + texts.counted + " " + model.money(r["counted"]?.intValue ?? 0) + ", "
+                         + texts.expected + " " + model.money(r["expected"]?.intValue ?? 0) + ", " + texts.overShort + " "
+                         + model.money(r["over_short"]?.intValue ?? 0))
+                }
+            }
+        case .xReport:
+            request("report.x") { [unowned self] r in
+                mode = .text(title: item.text(language), lines: textLines(r["text"]), back: .sale)
+            }
+        case .zReport:
+            ask(Prompt(label: texts.confirmZ, input: .confirm) { [unowned self] _ in
+                mode = .sale
+                request("report.z", mutating: true) { [unowned self] r in
+                    mode = .text(title: item.text(language), lines: textLines(r["text"]), back: .sale)
+                }
+            }, back: .sale)
+        case .training:
+            request("training.set", ["on": .bool(!model.training)], mutating: true) { [unowned self] r in
+                model.training = r["training"]?.boolValue ?? !model.training
+                show(model.training ? texts.trainingOn : texts.trainingOff)
+            }
+        case .reprint:
+            ask(Prompt(label: texts.receiptNumber, input: .digits) { [unowned self] t in
+                if let n = Int64(t) { reprint(n) } else { show(texts.notANumber, error: true) }
+            }, back: .sale)
+        }
+    }
+
+    /// Refund: the receipt's number, its lines shown as the refund counts them, which lines, and
+    /// the tender; a cashier is asked for a supervisor's PIN on the way.
+    private func startRefund() {
+        ask(Prompt(label: texts.receiptNumber, input: .digits) { [unowned self] t in
+            guard let receipt = Int64(t) else { return show(texts.notANumber, error: true) }
+            request("receipt.get", ["receipt": .int(receipt)]) { [unowned self] r in
+                let shown = Mode.text(title: texts.receipt + " \(receipt)", lines: receiptLines(r), back: .sale)
+                ask(Prompt(label: texts.refundLines, input: .text) { [unowned self] t in
+                    guard let lines = Entry.refundLines(t) else {
+                        mode = .sale
+                        return show(texts.notANumber, error: true)
+                    }
+                    let refund = { [unowned self] (tender: String) in
+                        mode = .sale
+                        let args: JSONObject = ["receipt": .int(receipt), "tender": .string(tender),
+                                                "lines": .array(lines.map { ["line": .int($0.line), "quantity": .int($0.quantity)] })]
+                        request("refund", args, mutating: true) { [unowned self] r in
+                            let summary = texts.refunded + " \(r["refund"]?.intValue ?? 0): " + texts.paidOut + " "
+                                + model.money(r["paid_out"]?.intValue ?? r["total"]?.intValue ?? 0)
+                            show(summary)
+                            mode = .text(title: summary, lines: self.textLines(r["text"]), back: .sale)
+                        }
+                    }
+                    ask(Prompt(label: texts.refundTender, input: .confirm, onEnter: { _ in refund("cash") },
+                               onKey: [.character("k"): { _ in refund("card") }, .function(4): { _ in refund("card") }]), back: shown)
+                }, back: shown)
+            }
+        }, back: .sale)
+    }
+
+    /// A completed sale's lines numbered from 1 as the refund entry counts them, voided ones too.
+    func receiptLines(_ r: JSONValue) -> [String] {
+        let priced = r["priced"]?.arrayValue ?? []
+        var out: [String] = []
+        for (i, l) in (r["lines"]?.arrayValue ?? []).enumerated() {
+            let view = SaleLineView(line: i, name: l["name"]?.stringValue ?? "?", weighed: l["unit"]?.stringValue == "weight",
+                                    quantity: l["quantity"]?.intValue ?? 0, unitPrice: l["unit_price"]?.intValue ?? 0, amount: 0)
+            let voided = l["voided"]?.boolValue == true
+            let amount = voided ? texts.voided : model.money(i < priced.count ? priced[i]["gross"]?.intValue ?? 0 : 0)
+            out.append(TextLayout.pad(String(i + 1), to: 3, alignment: .right) + "  " + TextLayout.pad(view.name, to: 36) + " "
+                       + TextLayout.pad(RegisterScreen.quantity(view, model), to: 10, alignment: .right) + " "
+                       + TextLayout.pad(amount, to: 12, alignment: .right))
+        }
+        out.append("")
+        out.append(TextLayout.pad(texts.total, to: 51) + " " + TextLayout.pad(model.money(r["total"]?.intValue ?? 0), to: 12, alignment: .right))
+        return out
+    }
+}

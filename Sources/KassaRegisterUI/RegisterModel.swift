@@ -1,0 +1,241 @@
+import KassaCore
+import KassaIPC
+
+/// One line of the open sale as the screen shows it, read from kassad's Sale object.
+public struct SaleLineView: Equatable, Sendable {
+    public var line: Int
+    public var name: String
+    public var weighed: Bool
+    public var quantity: Int64
+    public var unitPrice: Int64
+    public var catalogPrice: Int64
+    /// After the line's own discount.
+    public var amount: Int64
+    public var discount: DiscountView?
+    public var voided: Bool
+
+    public init(line: Int, name: String, weighed: Bool = false, quantity: Int64, unitPrice: Int64, catalogPrice: Int64? = nil,
+                amount: Int64, discount: DiscountView? = nil, voided: Bool = false) {
+        self.line = line
+        self.name = name
+        self.weighed = weighed
+        self.quantity = quantity
+        self.unitPrice = unitPrice
+        self.catalogPrice = catalogPrice ?? unitPrice
+        self.amount = amount
+        self.discount = discount
+        self.voided = voided
+    }
+
+    init?(json: JSONValue) {
+        guard let line = json["line"]?.intValue, let quantity = json["quantity"]?.intValue else { return nil }
+        self.init(line: Int(line), name: json["name"]?.stringValue ?? "?", weighed: json["unit"]?.stringValue == "weight",
+                  quantity: quantity, unitPrice: json["unit_price"]?.intValue ?? 0, catalogPrice: json["catalog_price"]?.intValue,
+                  amount: json["gross"]?.intValue ?? json["amount"]?.intValue ?? 0,
+                  discount: json["discount"].flatMap(DiscountView.init(json:)), voided: json["voided"]?.boolValue == true)
+    }
+}
+
+/// A line or receipt discount: a percentage in basis points or an amount in minor units.
+public enum DiscountView: Equatable, Sendable {
+    case percent(Int64)
+    case amount(Int64)
+
+    init?(json: JSONValue) {
+        if let bp = json["percent_bp"]?.intValue { self = .percent(bp) } else if let a = json["amount"]?.intValue { self = .amount(a) } else { return nil }
+    }
+}
+
+/// The open sale as kassad has it; the register keeps nothing of its own that matters.
+public struct SaleView: Equatable, Sendable {
+    public var id: Int64
+    public var training: Bool
+    public var lines: [SaleLineView]
+    public var receiptDiscount: DiscountView?
+    public var tenders: [(kind: String, amount: Int64)]
+    public var totalled: Bool
+    public var subtotal: Int64
+    public var total: Int64
+    public var discountTotal: Int64
+    public var paid: Int64
+    public var due: Int64
+    public var cashDue: Int64
+
+    public init(id: Int64 = 1, training: Bool = false, lines: [SaleLineView], receiptDiscount: DiscountView? = nil,
+                tenders: [(kind: String, amount: Int64)] = [], totalled: Bool = false, subtotal: Int64? = nil, total: Int64,
+                discountTotal: Int64 = 0, paid: Int64 = 0, due: Int64? = nil, cashDue: Int64? = nil) {
+        self.id = id
+        self.training = training
+        self.lines = lines
+        self.receiptDiscount = receiptDiscount
+        self.tenders = tenders
+        self.totalled = totalled
+        self.subtotal = subtotal ?? total
+        self.total = total
+        self.discountTotal = discountTotal
+        self.paid = paid
+        self.due = due ?? total - paid
+        self.cashDue = cashDue ?? total - paid
+    }
+
+    public init?(json: JSONValue) {
+        guard case .object = json, let id = json["id"]?.intValue else { return nil }
+        let tenders = (json["tenders"]?.arrayValue ?? []).map { (kind: $0["kind"]?.stringValue ?? "?", amount: $0["amount"]?.intValue ?? 0) }
+        self.init(id: id, training: json["training"]?.boolValue == true,
+                  lines: (json["lines"]?.arrayValue ?? []).compactMap(SaleLineView.init(json:)),
+                  receiptDiscount: json["receipt_discount"].flatMap(DiscountView.init(json:)), tenders: tenders,
+                  totalled: json["totalled"]?.boolValue == true, subtotal: json["subtotal"]?.intValue,
+                  total: json["total"]?.intValue ?? 0, discountTotal: json["discount_total"]?.intValue ?? 0,
+                  paid: json["paid"]?.intValue ?? 0, due: json["due"]?.intValue, cashDue: json["cash_due"]?.intValue)
+    }
+
+    public static func == (a: SaleView, b: SaleView) -> Bool {
+        a.id == b.id && a.training == b.training && a.lines == b.lines && a.receiptDiscount == b.receiptDiscount
+            && a.tenders.map(\.kind) == b.tenders.map(\.kind) && a.tenders.map(\.amount) == b.tenders.map(\.amount)
+            && a.totalled == b.totalled && a.total == b.total && a.paid == b.paid && a.due == b.due && a.cashDue == b.cashDue
+    }
+}
+
+/// A finished sale, shown with its change until the next sale starts.
+public struct CompletedView: Equatable, Sendable {
+    public var receipt: Int64
+    public var total: Int64
+    public var change: Int64
+    public var paid: Int64
+    public var training: Bool
+
+    init?(json: JSONValue) {
+        guard let receipt = json["receipt"]?.intValue else { return nil }
+        self.receipt = receipt
+        total = json["total"]?.intValue ?? 0
+        change = json["change"]?.intValue ?? 0
+        paid = (json["tenders"]?.arrayValue ?? []).reduce(0) { $0 + ($1["amount"]?.intValue ?? 0) }
+        training = json["training"]?.boolValue == true
+    }
+
+    public init(receipt: Int64, total: Int64, change: Int64, paid: Int64, training: Bool = false) {
+        self.receipt = receipt
+        self.total = total
+        self.change = change
+        self.paid = paid
+        self.training = training
+    }
+}
+
+/// An alarm kassad raised and has not cleared.
+public struct AlarmView: Equatable, Sendable {
+    public var code: String
+    public var message: String
+}
+
+/// Everything the screen is drawn from: kassad's state as last reported, plus what is being typed.
+public struct RegisterModel: Sendable {
+    public enum Connection: Equatable, Sendable { case connecting, connected, disconnected }
+
+    public var connection = Connection.connecting
+    public var registerName = ""
+    public var currency = Currency.EUR
+    public var moneyFormat = MoneyFormat.finnish
+    public var operatorName: String?
+    public var operatorRole: String?
+    public var shiftNumber: Int64?
+    public var training = false
+    public var sale: SaleView?
+    public var parked: [(id: Int64, lines: Int64, total: Int64)] = []
+    public var alarms: [AlarmView] = []
+    /// Device kind → (state, status words).
+    public var devices: [String: (state: String, status: [String])] = [:]
+    public var lastCompleted: CompletedView?
+    /// The line scanned or changed last, highlighted.
+    public var lastTouchedLine: Int?
+    /// The line the cursor keys select (void, discount, price); nil means the last live line.
+    public var selectedLine: Int?
+    /// The first row of a text view (a report, a receipt).
+    public var scrollTop = 0
+    /// How many lines the sale is scrolled back by hand (PgUp) from where it follows the last
+    /// scanned or selected line; any change to the sale follows again.
+    public var scrollBack = 0
+    public var cardPending = false
+
+    public init() {}
+
+    public func money(_ minor: Int64) -> String { moneyFormat.format(minor, currency: currency) }
+
+    /// The line actions apply to: the selection unless voided, or else the last line not voided.
+    public var targetLine: Int? {
+        if let s = selectedLine, let sale, sale.lines.contains(where: { $0.line == s && !$0.voided }) { return s }
+        return sale?.lines.last { !$0.voided }?.line
+    }
+
+    mutating func apply(sale json: JSONValue) {
+        let new = SaleView(json: json)
+        if new != sale { scrollBack = 0 }
+        if let new {
+            let old = sale
+            if old?.id != new.id { selectedLine = nil }
+            // The line that changed: a new line, or the one whose contents differ.
+            if new.lines.count > (old?.id == new.id ? old!.lines.count : 0) {
+                lastTouchedLine = new.lines.last?.line
+            } else if let old, old.id == new.id, let changed = zip(old.lines, new.lines).first(where: { $0 != $1 }) {
+                lastTouchedLine = changed.1.line
+            }
+            lastCompleted = nil
+        } else {
+            lastTouchedLine = nil
+            selectedLine = nil
+        }
+        sale = new
+        if new == nil { cardPending = false }
+    }
+
+    mutating func apply(alarm json: JSONValue) {
+        guard let code = json["code"]?.stringValue else { return }
+        alarms.removeAll { $0.code == code }
+        if json["active"]?.boolValue != false {
+            alarms.append(AlarmView(code: code, message: json["message"]?.stringValue ?? code))
+        }
+    }
+
+    mutating func apply(device json: JSONValue) {
+        guard let kind = json["kind"]?.stringValue else { return }
+        devices[kind] = (json["state"]?.stringValue ?? "?", json["status"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+    }
+
+    mutating func apply(operator json: JSONValue?) {
+        if let json, json != .null, let name = json["name"]?.stringValue {
+            operatorName = name
+            operatorRole = json["role"]?.stringValue
+        } else {
+            operatorName = nil
+            operatorRole = nil
+        }
+    }
+
+    mutating func apply(status r: JSONValue) {
+        registerName = r["register"]?.stringValue ?? registerName
+        apply(operator: r["operator"])
+        shiftNumber = r["shift"]?["number"]?.intValue
+        training = r["training"]?.boolValue == true
+        apply(sale: r["sale"] ?? .null)
+        apply(parked: r["parked"] ?? .null)
+        alarms = []
+        for a in r["alarms"]?.arrayValue ?? [] { apply(alarm: a) }
+        devices = [:]
+        for d in r["devices"]?.arrayValue ?? [] { apply(device: d) }
+    }
+
+    mutating func apply(parked json: JSONValue) {
+        parked = (json.arrayValue ?? []).map { (id: $0["park_id"]?.intValue ?? 0, lines: $0["lines"]?.intValue ?? 0, total: $0["total"]?.intValue ?? 0) }
+    }
+
+    /// The money formats kassad's `money_format` setting names.
+    static func moneyFormat(named name: String, currency: Currency) -> MoneyFormat? {
+        switch name {
+        case "finnish": return .finnish
+        case "swedish": return .swedish
+        case "english": return .english
+        case "plain": return .plain(currency)
+        default: return nil
+        }
+    }
+}

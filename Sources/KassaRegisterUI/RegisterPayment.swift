@@ -1,0 +1,61 @@
+import KassaCore
+import KassaIPC
+
+/// The payment screen: cash with quick amounts, card through kassad's terminal, split between
+/// them; the change comes back with the completed sale.
+extension RegisterApp {
+    func paymentKey(_ key: Key) {
+        if edit(key, allowed: { Self.isDigit($0) || ",.".contains($0) }) { return }
+        guard let action = KeyBindings.action(for: key, in: KeyBindings.payment), let sale = model.sale else {
+            if model.sale == nil { mode = .sale }
+            return
+        }
+        let typed = entry
+        switch action {
+        case .help:
+            mode = .help(back: .payment)
+        case .cashTyped, .cashExact, .cashNextNote, .card:
+            guard !model.cardPending else { return show(texts.cardPending) }
+            entry = ""
+            var amount: Int64?
+            switch action {
+            case .cashExact: amount = sale.cashDue
+            case .cashNextNote: amount = Entry.nextNote(above: sale.cashDue, currency: model.currency)
+            case .card: amount = typed.isEmpty ? sale.due : Entry.amount(typed, currency: model.currency)
+            default: amount = typed.isEmpty ? sale.cashDue : Entry.amount(typed, currency: model.currency)
+            }
+            guard let amount, amount > 0 else { return show(texts.notANumber, error: true) }
+            tender(action == .card ? "card" : "cash", amount)
+        case .cancel:
+            confirmCancel(back: .payment)
+        case .backToSale:
+            entry = ""
+            mode = .sale
+        default:
+            break
+        }
+    }
+
+    private func tender(_ kind: String, _ amount: Int64) {
+        if kind == "card" {
+            model.cardPending = true
+            show(texts.cardPending)
+        }
+        request("sale.tender", ["kind": .string(kind), "amount": .int(amount)], mutating: true, onError: { [unowned self] _ in
+            model.cardPending = false
+            return false
+        }) { [unowned self] r in
+            model.cardPending = false
+            if let done = r["completed"], let c = CompletedView(json: done) {
+                model.lastCompleted = c
+                model.apply(sale: .null)
+                model.lastCompleted = c
+                mode = .sale
+                show(texts.receipt + " \(c.receipt) · " + texts.change + " " + model.money(c.change))
+            } else {
+                model.apply(sale: r["sale"] ?? .null)
+                message = nil
+            }
+        }
+    }
+}

@@ -1,0 +1,297 @@
+import KassaCore
+
+/// The register's layout: the app's state in, a screen of cells out. Pure, so every screen can be
+/// checked by its text without a terminal.
+///
+/// From the top: the status line (operator, shift, printer, drawer, connection), alarms in red,
+/// the training banner, the sale's lines; at the bottom the total (three rows high), a message
+/// line, the entry line and the key hints. It is made for 80×25 and uses any larger size.
+public enum RegisterScreen {
+    public static let minimumWidth = 80
+    public static let minimumHeight = 25
+
+    public static func draw(_ app: RegisterApp, width: Int, height: Int) -> ScreenBuffer {
+        var s = ScreenBuffer(width: width, height: height)
+        let t = app.texts
+        let m = app.model
+        statusLine(&s, app)
+        var top = 1
+        for alarm in m.alarms.prefix(2) {
+            s.bar(top, " !! " + alarmText(alarm, t) + " - " + alarm.message, style: .alarm)
+            top += 1
+        }
+        if m.training || m.sale?.training == true {
+            s.bar(top, TextLayout.center(t.trainingBanner, in: width), style: .training)
+            top += 1
+        }
+        let hints = height - 1
+        let entryRow = height - 2
+        let messageRow = height - 3
+        let totalRows = (height - 6)...(height - 4)
+        let separator = height - 7
+        let body = top..<max(top, separator)
+
+        if m.connection != .connected {
+            s.put(TextLayout.center(t.disconnected, in: width), row: body.lowerBound + body.count / 2, column: 0, style: .alarm)
+            s.bar(messageRow, " " + (app.message?.text ?? t.inputRefused), style: .alarm)
+            s.bar(hints, "", style: .heading)
+            return s
+        }
+
+        switch app.mode {
+        case .prompt(let p, let back):
+            drawMode(&s, app, back, body: body, separator: separator, totalRows: totalRows)
+            let shown = p.secret ? String(repeating: "*", count: app.entry.count) : app.entry
+            s.put(" " + p.label + ": " + shown + (p.input == .confirm ? "" : "_"), row: entryRow, column: 0, style: .entry)
+            s.bar(hints, " " + t.hintOther, style: .heading)
+        default:
+            drawMode(&s, app, app.mode, body: body, separator: separator, totalRows: totalRows)
+        }
+        if let msg = app.message {
+            s.bar(messageRow, " " + msg.text, style: msg.isError ? Style(.white, on: .red, bright: true) : Style(.green, bright: true))
+        }
+        return s
+    }
+
+    private static func drawMode(_ s: inout ScreenBuffer, _ app: RegisterApp, _ mode: Mode, body: Range<Int>, separator: Int,
+                                 totalRows: ClosedRange<Int>) {
+        let t = app.texts
+        let m = app.model
+        let width = s.width
+        let entryRow = s.height - 2
+        let hints = s.height - 1
+        switch mode {
+        case .login, .locked:
+            let locked: Bool = { if case .locked = mode { return true }; return false }()
+            let middle = body.lowerBound + body.count / 2 - 2
+            s.put(TextLayout.center(locked ? t.lockedTitle : t.loginTitle + " " + m.registerName, in: width), row: middle, column: 0,
+                  style: Style(.white, bright: true))
+            if locked, let name = m.operatorName {
+                s.put(TextLayout.center(name + (m.operatorRole.map { " (\($0))" } ?? ""), in: width), row: middle + 1, column: 0)
+            }
+            s.put(TextLayout.center(locked ? t.lockedPrompt : t.loginPrompt, in: width), row: middle + 3, column: 0)
+            s.put(" " + t.pin + ": " + String(repeating: "*", count: app.entry.count) + "_", row: entryRow, column: 0, style: .entry)
+            s.bar(hints, " " + t.hintLogin, style: .heading)
+        case .sale:
+            saleLines(&s, app, body)
+            totals(&s, app, separator: separator, rows: totalRows)
+            s.put(" " + t.code + ": " + app.entry + "_", row: entryRow, column: 0, style: .entry)
+            s.bar(hints, " " + t.hintSale, style: .heading)
+        case .payment:
+            paymentPanel(&s, app, body)
+            totals(&s, app, separator: separator, rows: totalRows)
+            s.put(" " + t.amount + ": " + app.entry + "_", row: entryRow, column: 0, style: .entry)
+            s.bar(hints, " " + t.hintPayment, style: .heading)
+        case .menu:
+            s.bar(body.lowerBound, " " + t.menu, style: .heading)
+            for (i, item) in KeyBindings.MenuItem.allCases.enumerated() where body.lowerBound + 2 + i < body.upperBound {
+                s.put("   \(item.digit)  " + item.text(app.language), row: body.lowerBound + 2 + i, column: 0)
+            }
+            totals(&s, app, separator: separator, rows: totalRows)
+            s.bar(hints, " " + t.hintOther, style: .heading)
+        case .help(let back):
+            helpScreen(&s, app, back, rows: body.lowerBound..<max(body.lowerBound, s.height - 1))
+            s.bar(hints, " " + t.hintOther, style: .heading)
+        case .text(let title, let lines, _):
+            s.bar(body.lowerBound, " " + title, style: .heading)
+            let visible = max(0, body.count - 1)
+            let top = min(m.scrollTop, max(0, lines.count - visible))
+            for (i, line) in lines.dropFirst(top).prefix(visible).enumerated() {
+                s.put("  " + line, row: body.lowerBound + 1 + i, column: 0)
+            }
+            totals(&s, app, separator: separator, rows: totalRows)
+            s.bar(hints, " " + t.scrollHint, style: .heading)
+        case .prompt(_, let back):
+            drawMode(&s, app, back, body: body, separator: separator, totalRows: totalRows)
+        }
+    }
+
+    static func statusLine(_ s: inout ScreenBuffer, _ app: RegisterApp) {
+        let t = app.texts
+        let m = app.model
+        let style: Style = m.connection != .connected ? Style(.white, on: .red, bright: true) : (m.training ? .training : .statusBar)
+        // In training the word takes the register name's place, so the shift still fits.
+        var left = " " + (m.training ? t.training : m.registerName)
+        left += " │ " + (m.operatorName.map { $0 + (m.operatorRole.map { " (\($0))" } ?? "") } ?? t.noOperator)
+        left += " │ " + (m.shiftNumber.map { t.shift + " \($0)" } ?? t.noShift)
+        let connection = m.connection == .connected ? t.online : t.offline
+        let right = t.printer + " " + deviceWord(m, "printer", t) + " │ " + t.drawer + " " + deviceWord(m, "drawer", t) + " │ " + connection + " "
+        s.bar(0, TextLayout.leftRight(left, right, columns: s.width), style: style)
+    }
+
+    static func deviceWord(_ m: RegisterModel, _ kind: String, _ t: Texts) -> String {
+        guard let d = m.devices[kind] else { return "–" }
+        if d.status.contains("paper_out") { return t.paperOut }
+        if kind == "drawer" {
+            if d.status.contains("drawer_open") { return t.open }
+            if d.state == "offline" { return t.away }
+            return t.closed
+        }
+        switch d.state {
+        case "offline": return t.away
+        case "busy": return t.busy
+        case "error": return d.status.first ?? "error"
+        default: return t.ok
+        }
+    }
+
+    static func alarmText(_ a: AlarmView, _ t: Texts) -> String {
+        switch a.code {
+        case "paper_out": return t.paperOut
+        case "drawer_open": return t.drawer + " " + t.open
+        default: return a.code.uppercased()
+        }
+    }
+
+    /// Quantity as the cashier reads it: `3` pieces or `0,250 kg`.
+    static func quantity(_ l: SaleLineView, _ m: RegisterModel) -> String {
+        guard l.weighed else { return String(l.quantity) }
+        let kg = MoneyFormat(decimalSeparator: m.moneyFormat.decimalSeparator, symbol: "kg")
+        return kg.format(l.quantity, currency: Currency(code: "KG", minorUnits: 3))
+    }
+
+    static func discountText(_ d: DiscountView?, _ m: RegisterModel) -> String {
+        switch d {
+        case .percent(let bp)?:
+            let p = MoneyFormat(decimalSeparator: m.moneyFormat.decimalSeparator, symbolPosition: .none)
+                .number(bp, currency: Currency(code: "PCT", minorUnits: 2))
+            return "-" + (p.hasSuffix("00") ? String(p.dropLast(3)) : p) + "%"
+        case .amount(let a)?: return "-" + m.moneyFormat.number(a, currency: m.currency)
+        case nil: return ""
+        }
+    }
+
+    /// The sale's lines, scrolled so the selected or last scanned line is in view.
+    static func saleLines(_ s: inout ScreenBuffer, _ app: RegisterApp, _ body: Range<Int>) {
+        let t = app.texts
+        let m = app.model
+        let w = s.width
+        let nameWidth = w - 46
+        func row(_ n: String, _ name: String, _ qty: String, _ price: String, _ disc: String, _ amount: String) -> String {
+            TextLayout.pad(n, to: 3, alignment: .right) + " " + TextLayout.pad(name, to: nameWidth) + " "
+                + TextLayout.pad(qty, to: 8, alignment: .right) + " " + TextLayout.pad(price, to: 10, alignment: .right) + " "
+                + TextLayout.pad(disc, to: 9, alignment: .right) + " " + TextLayout.pad(amount, to: 11, alignment: .right)
+        }
+        s.bar(body.lowerBound, row("#", t.columnItem, t.columnQuantity, t.columnPrice, t.columnDiscount, t.columnAmount), style: .heading)
+        let visible = max(0, body.count - 1)
+        guard let sale = m.sale else {
+            s.put("   " + t.noSale, row: body.lowerBound + 2, column: 0, style: .dim)
+            s.put("   " + t.quantityHint, row: body.lowerBound + 3, column: 0, style: .dim)
+            if !m.parked.isEmpty {
+                s.put("   " + t.parkedSales + ":", row: body.lowerBound + 5, column: 0, style: .warning)
+                for (i, p) in m.parked.prefix(max(0, visible - 6)).enumerated() {
+                    s.put("     #\(p.id)  \(p.lines) \(t.lines)  " + m.money(p.total), row: body.lowerBound + 6 + i, column: 0)
+                }
+            }
+            return
+        }
+        // Follow the newest lines, or the selected or last changed one; then PgUp's scroll back.
+        var top = max(0, sale.lines.count - visible)
+        if let target = m.selectedLine ?? m.lastTouchedLine, let index = sale.lines.firstIndex(where: { $0.line == target }), index < top {
+            top = index
+        }
+        top = max(0, top - m.scrollBack)
+        for (i, l) in sale.lines.dropFirst(top).prefix(visible).enumerated() {
+            var price = m.moneyFormat.number(l.unitPrice, currency: m.currency)
+            if l.unitPrice != l.catalogPrice { price = "*" + price }
+            let text = row(String(l.line + 1), l.name, quantity(l, m), price, l.voided ? t.voided : discountText(l.discount, m),
+                           l.voided ? "" : m.money(l.amount))
+            let style: Style = l.line == m.selectedLine ? .selected : (l.voided ? .dim : (l.line == m.lastTouchedLine ? .highlight : .normal))
+            s.put(TextLayout.pad(text, to: w), row: body.lowerBound + 1 + i, column: 0, style: style)
+        }
+        if top > 0 { s.putRight("▲", row: body.lowerBound, style: .heading) }
+        if top + visible < sale.lines.count { s.putRight("▼", row: body.upperBound - 1, style: .warning) }
+    }
+
+    static func paymentPanel(_ s: inout ScreenBuffer, _ app: RegisterApp, _ body: Range<Int>) {
+        let t = app.texts
+        let m = app.model
+        s.bar(body.lowerBound, " " + t.payment, style: .heading)
+        guard let sale = m.sale else { return }
+        var r = body.lowerBound + 2
+        func line(_ text: String, _ style: Style = .normal) {
+            if r < body.upperBound { s.put(text, row: r, column: 0, style: style) }
+            r += 1
+        }
+        line("   " + TextLayout.leftRight(t.total, m.money(sale.total), columns: 40), Style(.white, bright: true))
+        for tender in sale.tenders {
+            line("   " + TextLayout.leftRight(tender.kind == "card" ? t.card : (tender.kind == "cash" ? t.cash : tender.kind),
+                                          m.money(tender.amount), columns: 40))
+        }
+        line("   " + TextLayout.leftRight(t.due, m.money(sale.due), columns: 40), .total)
+        if sale.cashDue != sale.due { line("   " + TextLayout.leftRight(t.cashDue, m.money(sale.cashDue), columns: 40)) }
+        r += 1
+        var quick = "   x " + t.exact + " " + m.money(sale.cashDue)
+        if let note = Entry.nextNote(above: sale.cashDue, currency: m.currency) { quick += "    n " + t.nextNote + " " + m.money(note) }
+        quick += "    k " + t.card + " " + m.money(sale.due)
+        line(quick, .warning)
+        line("   " + t.tenderHint, .dim)
+        if m.cardPending {
+            r += 1
+            line("   " + t.cardPending, Style(.yellow, bright: true, blink: true))
+        }
+    }
+
+    /// The total, or after a sale the change, in big digits; what it is made of beside it.
+    static func totals(_ s: inout ScreenBuffer, _ app: RegisterApp, separator: Int, rows: ClosedRange<Int>) {
+        let t = app.texts
+        let m = app.model
+        s.put(String(repeating: "─", count: s.width), row: separator, column: 0, style: .dim)
+        var left: [String] = []
+        var big: Int64 = 0
+        var bigStyle = Style.total
+        if let sale = m.sale {
+            let payment: Bool = { if case .payment = app.mode { return true }; return false }()
+            big = payment ? sale.due : sale.total
+            left.append(t.total + " " + m.money(sale.total))
+            if sale.discountTotal != 0 || sale.receiptDiscount != nil {
+                var d = t.discount + " " + m.money(-sale.discountTotal)
+                if let rd = sale.receiptDiscount { d += " (" + discountText(rd, m) + ")" }
+                left.append(d)
+            } else {
+                left.append(t.subtotal + " " + m.money(sale.subtotal) + " · \(sale.lines.filter { !$0.voided }.count) " + t.lines)
+            }
+            if sale.paid > 0 { left.append(t.paid + " " + m.money(sale.paid) + " · " + t.due + " " + m.money(sale.due)) }
+        } else if let c = m.lastCompleted {
+            big = c.change
+            bigStyle = Style(.yellow, bright: true)
+            left.append(t.change + " " + m.money(c.change))
+            left.append(t.receipt + " \(c.receipt) · " + t.total + " " + m.money(c.total))
+            left.append(t.paid + " " + m.money(c.paid))
+        } else {
+            left.append(t.total + " " + m.money(0))
+        }
+        for (i, text) in left.prefix(rows.count).enumerated() {
+            s.put(" " + text, row: rows.lowerBound + i, column: 0, style: i == 0 ? Style(.white, bright: true) : .normal)
+        }
+        let digits = BigText.rows(m.moneyFormat.number(big, currency: m.currency))
+        let symbol = " " + m.moneyFormat.symbol
+        for (i, r) in digits.enumerated() {
+            let column = s.width - r.count - symbol.count - 1
+            s.put(r, row: rows.lowerBound + i, column: column, style: bigStyle)
+            if i == 2 { s.put(symbol, row: rows.lowerBound + i, column: column + r.count, style: bigStyle) }
+        }
+    }
+
+    /// Width of the help screen's right column, the menu's entries.
+    static let helpMenuWidth = 32
+
+    /// Every key of the screen it was called from on the left, the menu's entries on the right.
+    static func helpScreen(_ s: inout ScreenBuffer, _ app: RegisterApp, _ back: Mode, rows: Range<Int>) {
+        let language = app.language
+        let table: [KeyBinding]
+        if case .payment = back { table = KeyBindings.payment } else { table = KeyBindings.sale }
+        var keys = table.map { ($0.keyNames, $0.text(language)) }
+        keys.append(("0-9 * , %", language == .fi ? "syöttö: koodi, määrä, summa" : "entry: code, quantity, amount"))
+        s.bar(rows.lowerBound, " " + app.texts.helpTitle + " (" + (language == .fi ? "mikä tahansa näppäin palaa" : "any key returns") + ")",
+              style: .heading)
+        let left = s.width - helpMenuWidth
+        for (i, k) in keys.enumerated() where rows.lowerBound + 1 + i < rows.upperBound {
+            s.put(TextLayout.truncate(" " + TextLayout.pad(k.0, to: 10) + " " + k.1, to: left - 1), row: rows.lowerBound + 1 + i, column: 0)
+        }
+        s.put(app.texts.menu + " (F9 m)", row: rows.lowerBound + 1, column: left, style: .warning)
+        for (i, item) in KeyBindings.MenuItem.allCases.enumerated() where rows.lowerBound + 2 + i < rows.upperBound {
+            s.put(TextLayout.truncate("\(item.digit)  " + item.text(language), to: helpMenuWidth - 1), row: rows.lowerBound + 2 + i, column: left)
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import KassaIPC
+
+/// The languages the register speaks; chosen by kassad's `language` setting (`en` or `fi`).
+public enum Language: String, Sendable, CaseIterable {
+    case en, fi
+
+    public var texts: Texts {
+        switch self {
+        case .en: return .english
+        case .fi: return .finnish
+        }
+    }
+}
+
+/// Every word the register shows, one table per language. A struct rather than a dictionary, so
+/// a language missing a text does not compile.
+public struct Texts: Sendable {
+    // Status line
+    public var online, offline, noOperator, shift, noShift, printer, drawer, ok, open, closed, away, paperOut, busy: String
+    public var training, trainingBanner: String
+    // Login, lock, connection
+    public var loginTitle, loginPrompt, pin, lockedTitle, lockedPrompt, disconnected, inputRefused: String
+    // Sale
+    public var columnItem, columnQuantity, columnPrice, columnDiscount, columnAmount, voided, overridden: String
+    public var total, subtotal, discount, paid, due, cashDue, change, receipt, noSale, code, lines, parkedSales: String
+    public var weightPrompt, weightNeeded, quantityHint: String
+    // Payment
+    public var payment, exact, nextNote, card, cash, cardPending, tenderHint: String
+    // Prompts and results
+    public var supervisorPIN, receiptNumber, refundLines, refundTender, float, counted, amount, reason: String
+    public var confirmCancel, confirmZ, resumeWhich, percentOrAmount, newPrice, parkedAs, resumed, drawerOpened: String
+    public var shiftOpened, shiftClosed, expected, overShort, done, reprinted, refunded, paidOut, menu, help, back: String
+    public var trainingOn, trainingOff, loggedOut, nothingToDo, notANumber, scrollHint, helpTitle: String
+    // What a refusal from kassad is, before kassad's own words (which are English).
+    public var errorWrongPin, errorForbidden, errorNotFound, errorRefused, errorDevice, errorClock, errorReadOnly: String
+    public var errorCardDeclined, errorCardNotCharged, errorOther: String
+    // The key hints on the bottom line; the help screen lists everything.
+    public var hintSale, hintPayment, hintLogin, hintOther: String
+
+    public static let english = Texts(
+        online: "online", offline: "OFFLINE", noOperator: "nobody logged in", shift: "Shift", noShift: "no shift",
+        printer: "Printer", drawer: "Drawer", ok: "ok", open: "OPEN", closed: "closed", away: "AWAY",
+        paperOut: "PAPER OUT", busy: "busy",
+        training: "TRAINING", trainingBanner: "*** TRAINING MODE - NOT A REAL SALE ***",
+        loginTitle: "Kassa register", loginPrompt: "Enter your PIN or swipe your badge", pin: "PIN",
+        lockedTitle: "Locked", lockedPrompt: "Enter a PIN to unlock",
+        disconnected: "NO CONNECTION TO KASSAD - reconnecting...", inputRefused: "No connection: input refused",
+        columnItem: "Item", columnQuantity: "Qty", columnPrice: "Price", columnDiscount: "Discount",
+        columnAmount: "Amount", voided: "VOID", overridden: "price set",
+        total: "TOTAL", subtotal: "Subtotal", discount: "Discount", paid: "Paid", due: "Due", cashDue: "Cash due",
+        change: "CHANGE", receipt: "Receipt", noSale: "Scan or type a barcode or PLU and press Enter", code: "Code",
+        lines: "lines", parkedSales: "Parked sales",
+        weightPrompt: "Weight in grams", weightNeeded: "is sold by weight: type the weight in grams",
+        quantityHint: "3* before a code sells 3",
+        payment: "PAYMENT", exact: "Exact", nextNote: "Next note", card: "Card", cash: "Cash",
+        cardPending: "Card payment: follow the card terminal...",
+        tenderHint: "Type an amount: Enter cash, k card. Empty amount = what is due.",
+        supervisorPIN: "Supervisor PIN", receiptNumber: "Receipt number",
+        refundLines: "Lines to refund (line or line*qty, space between)",
+        refundTender: "Refund to: Enter cash, k card", float: "Float in the drawer", counted: "Counted cash",
+        amount: "Amount", reason: "Reason", confirmCancel: "Cancel the whole sale? Enter yes, Esc no",
+        confirmZ: "Close the day with a Z report? Enter yes, Esc no", resumeWhich: "Parked sale to resume",
+        percentOrAmount: "Discount: 10% or an amount (empty removes)", newPrice: "New unit price",
+        parkedAs: "Parked as", resumed: "Resumed parked sale", drawerOpened: "Drawer opened",
+        shiftOpened: "Shift opened", shiftClosed: "Shift closed", expected: "expected", overShort: "over/short",
+        done: "Done", reprinted: "Copy sent to the printer", refunded: "Refund", paidOut: "paid out", menu: "Menu",
+        help: "help", back: "back",
+        trainingOn: "Training mode on", trainingOff: "Training mode off", loggedOut: "Logged out",
+        nothingToDo: "Nothing to do here", notANumber: "Not a valid entry",
+        scrollHint: "PgUp/PgDn scroll, Esc back", helpTitle: "Keys",
+        errorWrongPin: "Wrong PIN", errorForbidden: "Not allowed", errorNotFound: "Not found", errorRefused: "Refused",
+        errorDevice: "Device away", errorClock: "Clock behind: selling paused", errorReadOnly: "Journal read-only",
+        errorCardDeclined: "Card declined", errorCardNotCharged: "Card not charged", errorOther: "Error",
+        hintSale: "? help  t pay  v void  d disc  o price  p park  c cancel  m menu  l logout",
+        hintPayment: "Enter cash  x exact  n next note  k card  c cancel  Esc back  ? help",
+        hintLogin: "Enter log in  ? help", hintOther: "Enter ok  Esc back")
+
+    public static let finnish = Texts(
+        online: "yhteys ok", offline: "EI YHTEYTTÄ", noOperator: "ei kirjautunut", shift: "Vuoro", noShift: "ei vuoroa",
+        printer: "Tulostin", drawer: "Laatikko", ok: "ok", open: "AUKI", closed: "kiinni", away: "POISSA",
+        paperOut: "PAPERI LOPPU", busy: "varattu",
+        training: "HARJOITUS", trainingBanner: "*** HARJOITUSTILA - EI OIKEA MYYNTI ***",
+        loginTitle: "Kassa", loginPrompt: "Syötä PIN tai vedä henkilökortti", pin: "PIN",
+        lockedTitle: "Lukittu", lockedPrompt: "Avaa syöttämällä PIN",
+        disconnected: "EI YHTEYTTÄ KASSADIIN - yhdistetään...", inputRefused: "Ei yhteyttä: syöttö estetty",
+        columnItem: "Tuote", columnQuantity: "Määrä", columnPrice: "Hinta", columnDiscount: "Alennus",
+        columnAmount: "Summa", voided: "MITÄTÖITY", overridden: "hinta muutettu",
+        total: "YHTEENSÄ", subtotal: "Välisumma", discount: "Alennus", paid: "Maksettu", due: "Maksettava",
+        cashDue: "Käteisellä", change: "VAIHTORAHA", receipt: "Kuitti",
+        noSale: "Skannaa tai syötä viivakoodi tai PLU ja paina Enter", code: "Koodi",
+        lines: "riviä", parkedSales: "Pysäköidyt myynnit",
+        weightPrompt: "Paino grammoina", weightNeeded: "myydään painon mukaan: syötä paino grammoina",
+        quantityHint: "3* ennen koodia myy 3 kpl",
+        payment: "MAKSU", exact: "Tasan", nextNote: "Seuraava seteli", card: "Kortti", cash: "Käteinen",
+        cardPending: "Korttimaksu: seuraa maksupäätettä...",
+        tenderHint: "Syötä summa: Enter käteinen, k kortti. Tyhjä = koko maksettava.",
+        supervisorPIN: "Esimiehen PIN", receiptNumber: "Kuitin numero",
+        refundLines: "Palautettavat rivit (rivi tai rivi*määrä, välilyönti väliin)",
+        refundTender: "Palautus: Enter käteinen, k kortti", float: "Vaihtokassa", counted: "Laskettu käteinen",
+        amount: "Summa", reason: "Syy", confirmCancel: "Perutaanko koko myynti? Enter kyllä, Esc ei",
+        confirmZ: "Suljetaanko päivä Z-raportilla? Enter kyllä, Esc ei", resumeWhich: "Jatkettava myynti",
+        percentOrAmount: "Alennus: 10% tai summa (tyhjä poistaa)", newPrice: "Uusi yksikköhinta",
+        parkedAs: "Pysäköity numerolla", resumed: "Pysäköity myynti jatkuu", drawerOpened: "Laatikko avattu",
+        shiftOpened: "Vuoro avattu", shiftClosed: "Vuoro suljettu", expected: "odotettu", overShort: "erotus",
+        done: "Valmis", reprinted: "Kopio lähetetty tulostimelle", refunded: "Palautus", paidOut: "maksettu",
+        menu: "Valikko", help: "ohje", back: "takaisin",
+        trainingOn: "Harjoitustila päällä", trainingOff: "Harjoitustila pois", loggedOut: "Kirjauduttu ulos",
+        nothingToDo: "Ei tehtävää", notANumber: "Virheellinen syöte",
+        scrollHint: "PgUp/PgDn selaa, Esc takaisin", helpTitle: "Näppäimet",
+        errorWrongPin: "Väärä PIN", errorForbidden: "Ei sallittu", errorNotFound: "Ei löydy", errorRefused: "Hylätty",
+        errorDevice: "Laite ei käytettävissä", errorClock: "Kello jäljessä: myynti tauolla",
+        errorReadOnly: "Päiväkirja vain luettavissa", errorCardDeclined: "Kortti hylätty",
+        errorCardNotCharged: "Korttia ei veloitettu", errorOther: "Virhe",
+        hintSale: "? ohje  t maksu  v mitätöi  d ale  p pysäköi  c peru  m valikko  l ulos",
+        hintPayment: "Enter käteinen  x tasan  n seur. seteli  k kortti  c peru  Esc takaisin",
+        hintLogin: "Enter kirjaudu  ? ohje", hintOther: "Enter ok  Esc takaisin")
+}
+
+extension Texts {
+    /// The heading a refusal is shown under, in this table's language.
+    public func heading(_ code: ErrorCode) -> String {
+        switch code {
+        case .wrongPin: return errorWrongPin
+        case .forbidden, .notLoggedIn, .pinRequired: return errorForbidden
+        case .notFound: return errorNotFound
+        case .conflict, .refused, .badArgs, .cardPaymentPending: return errorRefused
+        case .deviceUnavailable: return errorDevice
+        case .clockBehind: return errorClock
+        case .readOnly: return errorReadOnly
+        case .cardDeclined: return errorCardDeclined
+        case .cardNotCharged: return errorCardNotCharged
+        default: return errorOther
+        }
+    }
+}

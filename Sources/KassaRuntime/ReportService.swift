@@ -1,0 +1,318 @@
+import Glibc
+import KassaCore
+import KassaIPC
+import KassaJournal
+
+/// What a sales report asks for.
+public struct SalesReportQuery: Sendable {
+    public var grouping: SalesGrouping
+    public var from: CivilDate?
+    /// The first day after the period.
+    public var to: CivilDate?
+    public var ranking: SalesRanking = .revenue
+    public var worst = false
+    public var limit: Int?
+
+    public init(grouping: SalesGrouping, from: CivilDate? = nil, to: CivilDate? = nil) {
+        self.grouping = grouping
+        self.from = from
+        self.to = to
+    }
+}
+
+public struct ReportError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+}
+
+/// Reports read from the journal without changing it (a `JournalReader`), so they run the same in
+/// kassad, offline from a state directory, and in `kassa bench reports`.
+public enum JournalReports {
+    /// One pass over the journal from record 1. Only sales, refunds and what a cancelled sale
+    /// needs are decoded; records' CRCs are checked, the chain hashes are not (the background
+    /// verification does that).
+    public static func sales(stateDirectory: String, _ query: SalesReportQuery, zone: ZoneInfo) throws(ReportError) -> SalesReport {
+        var builder = SalesReportBuilder(grouping: query.grouping, from: query.from, to: query.to) { zone.localTime($0).utcOffsetSeconds }
+        // Records are journaled when their sale completes, never before: one written more than a
+        // day before the period (UTC offsets are at most 14 hours) holds nothing of it, and is not
+        // decoded. Departments still read every sale: refund lines take an item's department from them.
+        let skipBefore = query.grouping == .department ? Int64.min
+            : (query.from.map { ($0.daysSinceEpoch - 2) * 86_400_000 } ?? .min)
+        try walk(stateDirectory, wants: { SalesReportBuilder.wants(recordType: $0) }, from: skipBefore) { event, time in
+            builder.add(event, recordTime: time)
+        }
+        return builder.report(ranking: query.ranking, worst: query.worst, limit: query.limit)
+    }
+
+    /// Every Z closing in the journal, oldest first.
+    public static func zClosings(stateDirectory: String) throws(ReportError) -> [ZReport] {
+        var out: [ZReport] = []
+        try walk(stateDirectory, wants: { $0 == SalesReportBuilder.zClosingRecordType }) { event, _ in
+            if case .dayClosed(let z) = event { out.append(z) }
+        }
+        return out
+    }
+
+    public static func zFileName(_ z: ZReport) -> String {
+        var n = String(z.number)
+        while n.count < 6 { n = "0" + n }
+        return "z-\(n).csv"
+    }
+
+    public static func json(_ f: SalesFigures) -> JSONValue {
+        ["sales": .int(f.sales), "items": .int(f.items), "quantity": .int(f.quantity), "gross": .int(f.gross),
+         "tax": .int(f.tax), "refunds": .int(f.refunds), "refunded": .int(f.refunded), "refunded_tax": .int(f.refundedTax),
+         "net": .int(f.net), "voided_lines": .int(f.voidedLines), "cancelled_sales": .int(f.cancelledSales),
+         "price_overrides": .int(f.priceOverrides), "discounts": .int(f.discounts), "average_sale": .int(f.averageSale),
+         "items_per_sale_tenths": .int(f.itemsPerSaleTenths)]
+    }
+
+    public static func json(_ r: SalesReportRow) -> JSONValue {
+        ["key": .string(r.key), "label": .string(r.label), "figures": json(r.figures)]
+    }
+
+    /// The whole report (`rows` nil), or a page of its rows with the table's lines of that page.
+    public static func json(_ report: SalesReport, rows: [JSONValue]? = nil, text: [String]) -> JSONValue {
+        ["by": .string(report.grouping.rawValue), "from": report.from.map { .string($0.description) } ?? .null,
+         "to": report.to.map { .string($0.description) } ?? .null, "rows": .array(rows ?? report.rows.map(json)),
+         "row_count": .int(Int64(report.rows.count)), "total": json(report.total), "text": .array(text.map(JSONValue.string))]
+    }
+
+    private static func walk(_ stateDirectory: String, wants: (UInt16) -> Bool, from: Int64 = .min,
+                             _ body: (RegisterEvent, Timestamp) -> Void) throws(ReportError) {
+        do {
+            let reader = try JournalReader(stateDirectory: stateDirectory)
+            let fault = try reader.forEachRecord(fromSeq: 1, verifyingChain: false) { record in
+                guard record.time >= from, wants(record.type) else { return }
+                body(try EventCodec.decode(record.payload), Timestamp(milliseconds: record.time))
+            }
+            if let fault, !(try reader.isUnfinishedTail(fault)) {
+                throw ReportError(description: "the journal cannot be read past record \(fault.seq): \(fault)")
+            }
+        } catch let error as ReportError {
+            throw error
+        } catch {
+            throw ReportError(description: "cannot read the journal: \(error)")
+        }
+    }
+}
+
+/// What a read of the whole journal found, for the clients waiting for it.
+enum JournalRead {
+    case sales(SalesReport)
+    case zClosings([ZReport])
+}
+
+/// Reads the journal on a thread of its own and says when it is done through a pipe.
+private final class JournalReadJob: @unchecked Sendable {
+    let work: () -> Result<JournalRead, ReportError>
+    let doneFD: Int32
+    private(set) var result: Result<JournalRead, ReportError>?
+
+    init(doneFD: Int32, work: @escaping () -> Result<JournalRead, ReportError>) {
+        self.work = work
+        self.doneFD = doneFD
+    }
+
+    func run() {
+        result = work()
+        var byte: UInt8 = 1
+        _ = write(doneFD, &byte, 1)
+        close(doneFD)
+    }
+}
+
+/// A client waiting for a journal read, and how its reply is made from what was read.
+struct JournalReadWaiter {
+    var connection: ConnectionID
+    var id: RequestID
+    var reply: (JournalRead) -> JSONValue
+}
+
+/// `report.sales` and `report.z_export`: read-only, answered from a read of the whole journal
+/// on a thread of its own (a year of a busy shop's sales takes about half a second of CPU, which
+/// would otherwise hold up every scan meanwhile). What was read is kept until the journal
+/// changes, so the pages of one report read the journal once.
+extension RegisterService {
+    static let reportReadOps: Set<String> = ["report.sales", "report.z_export"]
+
+    /// The reply, or nil when it comes once the journal has been read.
+    func report(_ request: Request, from connection: ConnectionID) throws(IPCError) -> Reply? {
+        var args = RequestArguments(request)
+        let stamp = "\(fileConfig.timeZone.name) \(ledger.journal.lastSeq)"
+        if request.op == "report.z_export" {
+            let from = try args.optionalInt("from") ?? 1
+            let limit = try args.optionalInt("limit") ?? 20
+            try args.finish()
+            try requireReportReader(connection)
+            guard from >= 1, (1...50).contains(limit) else { throw IPCError(.badArgs, "'from' must be 1 or more and 'limit' 1 to 50") }
+            let directory = stateDirectory
+            return try fromJournal("z \(stamp)", request, connection,
+                                   read: { () throws(ReportError) -> JournalRead in .zClosings(try JournalReports.zClosings(stateDirectory: directory)) },
+                                   reply: { read in Self.zPage(read, from: UInt64(from), limit: Int(limit)) })
+        }
+        let query = try salesQuery(&args)
+        let offset = try args.optionalInt("offset") ?? 0
+        try args.finish()
+        try requireReportReader(connection)
+        guard offset >= 0 else { throw IPCError(.badArgs, "'offset' must be 0 or more") }
+        let key = "sales \(query.grouping) \(query.from.map(\.description) ?? "") \(query.to.map(\.description) ?? "") "
+            + "\(query.ranking) \(query.worst) \(query.limit ?? 0) \(stamp)"
+        let (directory, zone, format) = (stateDirectory, fileConfig.timeZone, config.format)
+        var names: [String: String] = [:]
+        for (id, op) in ledger.state.operators { names[id.rawValue] = op.name }
+        return try fromJournal(key, request, connection,
+                               read: { () throws(ReportError) -> JournalRead in .sales(try JournalReports.sales(stateDirectory: directory, query, zone: zone)) },
+                               reply: { read in
+                                   guard case .sales(var report) = read else { return .null }
+                                   // Operators by name; the journal's events name them by id.
+                                   if report.grouping == .employee {
+                                       for i in report.rows.indices { report.rows[i].label = names[report.rows[i].key] ?? report.rows[i].key }
+                                   }
+                                   return Self.salesPage(report, offset: Int(offset), format: format)
+                               })
+    }
+
+    private func salesQuery(_ args: inout RequestArguments) throws(IPCError) -> SalesReportQuery {
+        let by = try args.string("by")
+        guard let grouping = SalesGrouping(rawValue: by) else {
+            throw IPCError(.badArgs, "'by' must be one of \(SalesGrouping.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        var query = SalesReportQuery(grouping: grouping)
+        query.from = try date(args.optionalString("from"), "from")
+        query.to = try date(args.optionalString("to"), "to")
+        if let sort = try args.optionalString("sort") {
+            guard let ranking = SalesRanking(rawValue: sort) else { throw IPCError(.badArgs, "'sort' must be revenue or quantity") }
+            query.ranking = ranking
+        }
+        query.worst = try args.optionalBool("worst") ?? false
+        if let limit = try args.optionalInt("limit") {
+            guard (1...10_000).contains(limit) else { throw IPCError(.badArgs, "'limit' must be 1 to 10000") }
+            query.limit = Int(limit)
+        } else if grouping == .item {
+            query.limit = 20
+        }
+        return query
+    }
+
+    /// Answers from what was read under `key`, or joins the read under way, or starts one.
+    private func fromJournal(_ key: String, _ request: Request, _ connection: ConnectionID,
+                             read: @escaping () throws(ReportError) -> JournalRead,
+                             reply: @escaping (JournalRead) -> JSONValue) throws(IPCError) -> Reply? {
+        if let kept = journalReads[key] { return .ok(request.id, reply(kept)) }
+        let waiter = JournalReadWaiter(connection: connection, id: request.id, reply: reply)
+        if journalReadJobs[key] != nil {
+            journalReadJobs[key]?.append(waiter)
+            return nil
+        }
+        let work = { () -> Result<JournalRead, ReportError> in
+            do throws(ReportError) { return .success(try read()) } catch { return .failure(error) }
+        }
+        guard let reactor else {
+            // No reactor (a service driven directly): read here.
+            switch work() {
+            case .success(let done):
+                keep(key, done)
+                return .ok(request.id, reply(done))
+            case .failure(let error):
+                throw IPCError(.internal, error.description)
+            }
+        }
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else { throw IPCError(.internal, "cannot make a pipe for the report (errno \(errno))") }
+        _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+        _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+        let job = JournalReadJob(doneFD: fds[1], work: work)
+        do {
+            try reactor.add(fds[0], events: .readable) { [unowned self, unowned reactor] _ in
+                reactor.remove(fds[0])
+                close(fds[0])
+                // The thread set `result` before it wrote to the pipe, and never touches it after.
+                self.journalReadDone(key, job.result ?? .failure(ReportError(description: "the report thread ended without a result")))
+            }
+        } catch {
+            close(fds[0])
+            close(fds[1])
+            throw IPCError(.internal, "cannot watch the report: \(error)")
+        }
+        let retained = Unmanaged.passRetained(job)
+        var thread = pthread_t()
+        let started = pthread_create(&thread, nil, { raw in
+            Unmanaged<JournalReadJob>.fromOpaque(raw!).takeRetainedValue().run()
+            return nil
+        }, retained.toOpaque())
+        guard started == 0 else {
+            retained.release()
+            reactor.remove(fds[0])
+            close(fds[0])
+            close(fds[1])
+            throw IPCError(.internal, "cannot start a thread for the report (\(started))")
+        }
+        pthread_detach(thread)
+        journalReadJobs[key] = [waiter]
+        return nil
+    }
+
+    private func journalReadDone(_ key: String, _ result: Result<JournalRead, ReportError>) {
+        let waiters = journalReadJobs.removeValue(forKey: key) ?? []
+        if case .success(let done) = result { keep(key, done) }
+        for w in waiters {
+            switch result {
+            case .success(let done): server?.send(.ok(w.id, w.reply(done)), to: w.connection)
+            case .failure(let error): server?.send(.error(w.id, IPCError(.internal, error.description)), to: w.connection)
+            }
+        }
+    }
+
+    /// Keeps a few reads; each key names the journal's last record, so a changed journal reads anew.
+    private func keep(_ key: String, _ read: JournalRead) {
+        if journalReads.count >= 4 { journalReads.removeAll() }
+        journalReads[key] = read
+    }
+
+    private static func zPage(_ read: JournalRead, from: UInt64, limit: Int) -> JSONValue {
+        guard case .zClosings(let all) = read else { return .null }
+        let page = all.filter { $0.number >= from }.prefix(limit)
+        return ["closings": .array(page.map { z in
+                    ["z": .int(Int64(z.number)), "file": .string(JournalReports.zFileName(z)),
+                     "csv": .array(AccountingCSV.zClosing(z).map(JSONValue.string))]
+                }),
+                "last_z": .int(Int64(all.last?.number ?? 0))]
+    }
+
+    /// A page of the report from row `offset`, about 40 KB, so that a reply stays well within a
+    /// line; `next` is the offset of the next page.
+    private static func salesPage(_ report: SalesReport, offset: Int, format: (Int64) -> String) -> JSONValue {
+        let table = SalesReportText.table(report, format: format)
+        var text = offset == 0 ? table.header : []
+        var rows: [JSONValue] = []
+        var bytes = text.reduce(0) { $0 + $1.utf8.count }
+        var next = min(offset, report.rows.count)
+        while next < report.rows.count, bytes < 40_000 {
+            let row = JournalReports.json(report.rows[next])
+            bytes += row.serialized().utf8.count + table.rows[next].utf8.count + 8
+            rows.append(row)
+            text.append(table.rows[next])
+            next += 1
+        }
+        if next == report.rows.count { text += table.footer }
+        guard case .object(var page) = JournalReports.json(report, rows: rows, text: text) else { return .null }
+        page["offset"] = .int(Int64(offset))
+        if next < report.rows.count { page["next"] = .int(Int64(next)) }
+        return .object(page)
+    }
+
+    /// Figures of the whole shop: a supervisor or technician logged in, or a technician session.
+    private func requireReportReader(_ connection: ConnectionID) throws(IPCError) {
+        if technicianSessions[connection] != nil { return }
+        guard let id = ledger.state.currentOperator else { throw IPCError(.notLoggedIn, "log in first") }
+        guard let role = ledger.state.operators[id]?.role, role >= .supervisor else {
+            throw IPCError(.forbidden, "sales reports are for a supervisor or a technician")
+        }
+    }
+
+    private func date(_ text: String?, _ name: String) throws(IPCError) -> CivilDate? {
+        guard let text else { return nil }
+        guard let d = CivilDate(text) else { throw IPCError(.badArgs, "'\(name)' must be a date YYYY-MM-DD") }
+        return d
+    }
+}

@@ -1,0 +1,275 @@
+import KassaCore
+import KassaIPC
+
+/// The time clock and stock over the socket. Every change is decided by `RegisterState.decide`
+/// and journaled before the reply; the reports read the register's state.
+///
+/// Rights: clocking needs only the employee's own PIN or badge (nobody need be logged in);
+/// correcting a time card, counting and adjusting stock need a supervisor (logged in, or their
+/// PIN as `override_pin`); goods may be received by anyone logged in; reorder settings need a
+/// supervisor, or a technician's session (the console).
+extension RegisterService {
+    static let staffAndStockReadOps: Set<String> = [
+        "timeclock.status", "timeclock.hours", "stock.levels", "stock.reorder_list", "stock.value",
+    ]
+
+    /// The result of a time clock or stock operation, or nil when `op` is none of them.
+    func performStaffAndStock(_ op: String, _ args: inout RequestArguments, connection: ConnectionID,
+                              key: String?) throws(IPCError) -> JSONValue? {
+        switch op {
+        case "timeclock.in", "timeclock.out", "timeclock.break_start", "timeclock.break_end":
+            let action = ClockAction(rawValue: String(op.dropFirst("timeclock.".count)))!
+            let pin = try args.optionalString("pin")
+            let card = try args.optionalString("card")
+            try args.finish()
+            try refuseWhenClockBehind()
+            let command: Command
+            switch (pin, card) {
+            case (let pin?, nil): command = .clock(action, pin: pin)
+            case (nil, let card?): command = .clockWithBadge(action, card: card)
+            default: throw IPCError(.badArgs, "\(op): give either 'pin' or 'card'")
+            }
+            let result = try run(command, key: key) { s, events in
+                for e in events {
+                    if case .timePunched(let id, let punch) = e {
+                        return ["operator": .string(id.rawValue), "name": .string(s.operators[id]?.name ?? id.rawValue),
+                                "action": .string(punch.action.rawValue), "at": punch.at.json,
+                                "local_time": .string(localTimeText(punch.at)),
+                                "status": .string(TimeClock.status(s.timeCards[id] ?? []).rawValue)]
+                    }
+                }
+                return [:]
+            }
+            broadcast("timeclock.punched", result)
+            return result
+        case "timeclock.correct":
+            let id = OperatorID(try args.string("operator"))
+            let remove = try punch(&args, "remove")
+            let add = try punch(&args, "add")
+            let reason = try args.string("reason")
+            let pin = try args.optionalString("override_pin")
+            try args.finish()
+            try refuseWhenClockBehind()
+            return try run(.correctTime(id, remove: remove, add: add, reason: reason, override: pin), key: key) { s, _ in
+                ["operator": .string(id.rawValue), "card": .array((s.timeCards[id] ?? []).map(\.json)),
+                 "status": .string(TimeClock.status(s.timeCards[id] ?? []).rawValue)]
+            }
+        case "timeclock.status":
+            try args.finish()
+            let s = ledger.state
+            return .array(s.operators.keys.sorted().map { id in
+                let card = s.timeCards[id] ?? []
+                return ["operator": .string(id.rawValue), "name": .string(s.operators[id]!.name),
+                        "status": .string(TimeClock.status(card).rawValue), "since": card.last?.at.json ?? .null]
+            })
+        case "timeclock.hours":
+            let from = try date(&args, "from")
+            let to = try date(&args, "to")
+            let only = try args.optionalString("operator").map { OperatorID($0) }
+            try args.finish()
+            // Six weeks of days for a whole staff still fit in one reply line.
+            guard from <= to, to.daysSinceEpoch - from.daysSinceEpoch < 42 else {
+                throw IPCError(.badArgs, "timeclock.hours: 'from' must not be after 'to', and at most 42 days apart")
+            }
+            return hours(from: from, to: to, only: only)
+
+        case "stock.receive":
+            let item = ItemID(try args.string("item"))
+            let quantity = try args.int("quantity")
+            let cost = try args.optionalInt("unit_cost")
+            let reason = try args.optionalString("reason")
+            try args.finish()
+            return try runStock(.receiveStock(item, quantity: quantity, unitCost: cost, reason: reason), item, key: key)
+        case "stock.count":
+            let item = ItemID(try args.string("item"))
+            let counted = try args.int("counted")
+            let pin = try args.optionalString("override_pin")
+            try args.finish()
+            return try runStock(.countStock(item, counted: counted, override: pin), item, key: key)
+        case "stock.adjust":
+            let item = ItemID(try args.string("item"))
+            let delta = try args.int("delta")
+            let reason = try args.string("reason")
+            let pin = try args.optionalString("override_pin")
+            try args.finish()
+            return try runStock(.adjustStock(item, delta: delta, reason: reason, override: pin), item, key: key)
+        case "stock.set_reorder":
+            let item = ItemID(try args.string("item"))
+            let point = try args.optionalInt("point")
+            let quantity = try args.optionalInt("quantity")
+            let remove = try args.optionalBool("remove") ?? false
+            let pin = try args.optionalString("override_pin")
+            try args.finish()
+            let rule: ReorderRule?
+            switch (point, quantity, remove) {
+            case (let p?, let q?, false): rule = ReorderRule(point: p, quantity: q)
+            case (nil, nil, true): rule = nil
+            default: throw IPCError(.badArgs, "stock.set_reorder: give 'point' and 'quantity', or 'remove': true")
+            }
+            let command = Command.setReorder(item, rule, override: pin)
+            if pin == nil, let technician = technicianSessions[connection], ledger.state.operators[technician] != nil,
+               !ledger.state.disabledOperators.contains(technician) {
+                // The console's technician sets reorder levels without logging in to the register.
+                var asTechnician = ledger.state
+                asTechnician.currentOperator = technician
+                return try runStock(command, item, key: key, state: asTechnician)
+            }
+            return try runStock(command, item, key: key)
+        case "stock.levels":
+            let only = try args.optionalString("item")
+            let page = try stockPage(&args)
+            try args.finish()
+            var lines = StockReport.lines(ledger.state, env.catalog)
+            if let only {
+                lines = lines.filter { $0.itemID.rawValue == only }
+                guard !lines.isEmpty else { throw Refusal.unknownItem(ItemID(only)).ipcError }
+            }
+            return .object(page(lines, [:]))
+        case "stock.reorder_list":
+            let page = try stockPage(&args)
+            try args.finish()
+            return .object(page(StockReport.reorderList(ledger.state, env.catalog), [:]))
+        case "stock.value":
+            let page = try stockPage(&args)
+            try args.finish()
+            let lines = StockReport.lines(ledger.state, env.catalog).filter { $0.level != 0 }
+            let value = StockReport.value(lines)
+            return .object(page(lines, [
+                "retail_value": .int(value.retail), "cost_value": .int(value.cost),
+                "items_without_cost": .int(Int64(value.itemsWithoutCost)),
+                "price_mode": .string(config.priceMode == .inclusive ? "inclusive" : "exclusive"),
+                "basis": "retail: stock on hand at the catalog's selling price; cost: at the newest unit cost given with goods received, for the items that have one",
+            ]))
+        default:
+            return nil
+        }
+    }
+
+    /// Raises or clears the `low_stock` alarm: items at or below their reorder point.
+    func refreshStockAlarm() {
+        let low = ledger.state.lowStockItems
+        guard !low.isEmpty else {
+            setAlarm("low_stock", nil)
+            return
+        }
+        let names = low.prefix(5).map { id in env.catalog.item(id)?.name ?? id.rawValue }
+        let more = low.count > 5 ? " and \(low.count - 5) more" : ""
+        setAlarm("low_stock", "\(low.count) item\(low.count == 1 ? "" : "s") at or below the reorder point: "
+                 + names.joined(separator: ", ") + more + " (see the reorder list)")
+    }
+
+    private func runStock(_ command: Command, _ item: ItemID, key: String?, state: RegisterState? = nil) throws(IPCError) -> JSONValue {
+        let result: JSONValue
+        if let state {
+            let decision = state.decide(command, env, context())
+            if let refusal = decision.refusal {
+                try record(decision.events)
+                throw refusal.ipcError(money: config.format)
+            }
+            var after = ledger.state
+            for e in decision.events { after.apply(e) }
+            result = stockResult(item, after)
+            try record(decision.events + completed(key, result))
+        } else {
+            result = try run(command, key: key) { [self] s, _ in stockResult(item, s) }
+        }
+        refreshStockAlarm()
+        return result
+    }
+
+    private func stockResult(_ item: ItemID, _ s: RegisterState) -> JSONValue {
+        StockReport.lines(s, env.catalog).first { $0.itemID == item }.map(Self.stockView) ?? .null
+    }
+
+    /// A page of stock lines (`offset`, `limit`): a large catalog's report would not fit in one
+    /// reply line. `next` is the offset of the following page, or null after the last.
+    private func stockPage(_ args: inout RequestArguments) throws(IPCError) -> ([StockLine], JSONObject) -> JSONObject {
+        let offset = try args.optionalInt("offset") ?? 0
+        let limit = try args.optionalInt("limit") ?? 200
+        guard offset >= 0, (1...500).contains(limit) else { throw IPCError(.badArgs, "'offset' must be 0 or more and 'limit' 1 to 500") }
+        return { lines, extra in
+            let start = Int(min(offset, Int64(lines.count)))
+            let end = min(lines.count, start + Int(limit))
+            var o = extra
+            o["items"] = .array(lines[start..<end].map { l in
+                var view = Self.stockView(l)
+                if l.isLow, case .object(var v) = view {
+                    v["order"] = .int(l.reorder?.quantity ?? 0)
+                    view = .object(v)
+                }
+                return view
+            })
+            o["total_items"] = .int(Int64(lines.count))
+            o["next"] = end < lines.count ? .int(Int64(end)) : .null
+            return o
+        }
+    }
+
+    static func stockView(_ l: StockLine) -> JSONValue {
+        ["item": .string(l.itemID.rawValue), "name": .string(l.name), "unit": .string(l.unit.rawValue), "level": .int(l.level),
+         "reorder_point": l.reorder.map { .int($0.point) } ?? .null,
+         "reorder_quantity": l.reorder.map { .int($0.quantity) } ?? .null, "low": .bool(l.isLow),
+         "price": l.price.map(JSONValue.int) ?? .null, "unit_cost": l.unitCost.map(JSONValue.int) ?? .null,
+         "retail_value": .int(l.retailValue), "cost_value": l.costValue.map(JSONValue.int) ?? .null]
+    }
+
+    private func hours(from: CivilDate, to: CivilDate, only: OperatorID?) -> JSONValue {
+        let s = ledger.state
+        let now = context().now
+        let zone = fileConfig.timeZone
+        var employees: [JSONValue] = []
+        for id in s.timeCards.keys.sorted() where only == nil || only == id {
+            let days = TimeClock.workedPerDay(s.timeCards[id] ?? [], now: now) { t in
+                let l = zone.localTime(t)
+                return (l.date, Int64(((l.hour * 60 + l.minute) * 60 + l.second) * 1000 + l.millisecond))
+            }.filter { from <= $0.key && $0.key <= to }
+            guard !days.isEmpty else { continue }
+            let weeks = TimeClock.perWeek(days)
+            let total = days.values.reduce(0, +)
+            employees.append([
+                "operator": .string(id.rawValue), "name": .string(s.operators[id]?.name ?? id.rawValue),
+                "status": .string(TimeClock.status(s.timeCards[id] ?? []).rawValue),
+                "days": .array(days.keys.sorted().map { ["date": .string($0.description), "seconds": .int(days[$0]! / 1000)] }),
+                "weeks": .array(weeks.keys.sorted().map { ["week": .string($0.description), "seconds": .int(weeks[$0]! / 1000)] }),
+                "total_seconds": .int(total / 1000),
+            ])
+        }
+        return ["from": .string(from.description), "to": .string(to.description), "time_zone": .string(zone.name),
+                "employees": .array(employees)]
+    }
+
+    private func refuseWhenClockBehind() throws(IPCError) {
+        if let behind = clockBehindBy {
+            throw IPCError(.clockBehind, "the clock is \(behind / 1000) s behind the newest journaled time: set the time before clocking")
+        }
+    }
+
+    /// `{action, at}`, `at` in milliseconds or as the register's local time `YYYY-MM-DD HH:MM`.
+    private func punch(_ args: inout RequestArguments, _ key: String) throws(IPCError) -> TimePunch? {
+        guard let v = args.value(key), v != .null else { return nil }
+        guard let name = v["action"]?.stringValue, let action = ClockAction(rawValue: name), let at = v["at"],
+              v.objectValue?.count == 2 else {
+            throw IPCError(.badArgs, "timeclock.correct: '\(key)' must be {\"action\": \"in\"|\"out\"|\"break_start\"|\"break_end\", \"at\": MILLISECONDS or \"YYYY-MM-DD HH:MM\"}")
+        }
+        if let ms = at.intValue { return TimePunch(action, at: Timestamp(milliseconds: ms)) }
+        let parts = (at.stringValue ?? "").split(separator: " ")
+        let clock = parts.count == 2 ? parts[1].split(separator: ":") : []
+        guard parts.count == 2, let date = CivilDate(String(parts[0])), clock.count == 2, clock.allSatisfy({ $0.count == 2 }),
+              let hour = Int(clock[0]), let minute = Int(clock[1]), (0...23).contains(hour), (0...59).contains(minute) else {
+            throw IPCError(.badArgs, "timeclock.correct: '\(key).at' must be milliseconds or a local time YYYY-MM-DD HH:MM")
+        }
+        switch fileConfig.timeZone.resolve(date, hour: hour, minute: minute, second: 0) {
+        case .unique(let t): return TimePunch(action, at: t)
+        case .ambiguous:
+            throw IPCError(.badArgs, "timeclock.correct: \(date) \(clock[0]):\(clock[1]) happened twice (the clocks went back): give 'at' in milliseconds")
+        case .skipped:
+            throw IPCError(.badArgs, "timeclock.correct: \(date) \(clock[0]):\(clock[1]) never happened (the clocks went forward)")
+        }
+    }
+
+    private func date(_ args: inout RequestArguments, _ key: String) throws(IPCError) -> CivilDate {
+        let text = try args.string(key)
+        guard let d = CivilDate(text) else { throw IPCError(.badArgs, "timeclock.hours: '\(key)' must be a date YYYY-MM-DD") }
+        return d
+    }
+}

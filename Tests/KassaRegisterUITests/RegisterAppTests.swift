@@ -1,0 +1,177 @@
+import KassaCore
+import KassaIPC
+import Testing
+@testable import KassaRegisterUI
+
+@Suite struct RegisterBehaviour {
+    @Test func onConnectingItSubscribesAndReadsStatusAndConfiguration() {
+        let (app, kassad) = connectedRegister()
+        #expect(kassad.ops == ["subscribe", "config.get", "status"])
+        #expect(app.model.connection == .connected)
+        if case .sale = app.mode {} else { Issue.record("logged in: the sale screen, not \(app.mode)") }
+    }
+
+    @Test func aPinLogsInAndTheSaleScreenFollows() {
+        let (app, kassad) = connectedRegister(operator: nil)
+        type(app, "1111\r")
+        #expect(kassad.last.op == "login" && kassad.last.args["pin"] == "1111")
+        #expect(kassad.last.idempotencyKey != nil)
+        answer(app, kassad.last, ["operator": ["id": "anna", "name": "Anna", "role": "cashier"]])
+        if case .sale = app.mode {} else { Issue.record("expected the sale screen") }
+    }
+
+    @Test func aQuantityBeforeTheCodeSellsThatMany() {
+        let (app, kassad) = connectedRegister()
+        type(app, "3*101\r")
+        #expect(kassad.last.op == "sale.scan")
+        #expect(kassad.last.args["code"] == "101" && kassad.last.args["quantity"] == 3)
+        #expect(kassad.last.idempotencyKey != nil)
+    }
+
+    @Test func aWeighedItemAsksForItsWeightAndSellsAgainWithIt() {
+        let (app, kassad) = connectedRegister()
+        type(app, "20101\r")
+        refuse(app, kassad.last, .badArgs, "20101 is sold by weight: give the weight in grams")
+        #expect(RegisterScreen.draw(app, width: 80, height: 25).text.contains("Weight in grams (20101): _"))
+        type(app, "0,25\r")
+        #expect(kassad.last.op == "sale.scan" && kassad.last.args["quantity"] == 250)
+    }
+
+    @Test func whatTheCashiersRoleDoesNotAllowAsksForASupervisorPinAndGoesAgain() {
+        let (app, kassad) = connectedRegister(sale: sale([line(0, "Kahvi", price: 290)]))
+        type(app, "50%")
+        app.handle(.character("d"), now: 0)
+        #expect(kassad.last.op == "sale.discount_line" && kassad.last.args["percent_bp"] == 5000 && kassad.last.args["line"] == 0)
+        refuse(app, kassad.last, .pinRequired, "a supervisor's PIN is needed")
+        let s = RegisterScreen.draw(app, width: 80, height: 25)
+        #expect(s.text.contains("Supervisor PIN: _"))
+        type(app, "2222\r")
+        #expect(kassad.last.op == "sale.discount_line" && kassad.last.args["override_pin"] == "2222")
+        #expect(kassad.last.args["percent_bp"] == 5000)
+    }
+
+    @Test func keysTypedBeforeAnAnswerActOnTheStateThatAnswerBrings() {
+        let (app, kassad) = connectedRegister()
+        type(app, "101\r")
+        app.handle(.character("p"), now: 0)
+        #expect(kassad.last.op == "sale.scan")
+        answer(app, kassad.last, sale([line(0, "Kahvi", price: 290)]))
+        #expect(kassad.last.op == "sale.park")
+    }
+
+    @Test func paymentOffersExactCashTheNextNoteAndCard() {
+        let (app, kassad) = connectedRegister(sale: sale([line(0, "Kahvi", qty: 4, price: 290)]))
+        app.handle(.character("t"), now: 0)
+        answer(app, kassad.last, sale([line(0, "Kahvi", qty: 4, price: 290)]))
+        let s = RegisterScreen.draw(app, width: 80, height: 25)
+        #expect(s.text.contains("x Exact 11,60 €") && s.text.contains("n Next note 20,00 €") && s.text.contains("k Card 11,60 €"))
+        type(app, "5")
+        app.handle(.character("k"), now: 0)
+        #expect(kassad.last.op == "sale.tender" && kassad.last.args["kind"] == "card" && kassad.last.args["amount"] == 500)
+        answer(app, kassad.last, ["sale": sale([line(0, "Kahvi", qty: 4, price: 290)], paid: 500)])
+        app.handle(.character("n"), now: 0)
+        #expect(kassad.last.args["kind"] == "cash" && kassad.last.args["amount"] == 1000)
+        answer(app, kassad.last, ["completed": ["receipt": 12, "total": 1160, "change": 340, "tenders": [["kind": "card", "amount": 500], ["kind": "cash", "amount": 1000]]]])
+        let done = RegisterScreen.draw(app, width: 80, height: 25)
+        #expect(done.text.contains("CHANGE 3,40 €"))
+        #expect(done.text(row: 19).contains(BigText.rows("3,40")[0]))
+    }
+
+    @Test func theScreenLocksAfterTheConfiguredIdleTimeAndAPinUnlocksIt() {
+        let (app, kassad) = connectedRegister(config: ["language": "en", "money_format": "finnish", "idle_lock": "60"])
+        app.handle(.character("1"), now: 1_000)
+        app.tick(now: 50_000)
+        if case .sale = app.mode {} else { Issue.record("locked too early") }
+        app.tick(now: 61_000)
+        #expect(RegisterScreen.draw(app, width: 80, height: 25).text.contains("Enter a PIN to unlock"))
+        type(app, "1111\r", now: 62_000)
+        #expect(kassad.last.op == "login")
+        answer(app, kassad.last, ["operator": ["id": "anna", "name": "Anna", "role": "cashier"]])
+        if case .sale = app.mode {} else { Issue.record("unlocked to the sale") }
+    }
+
+    @Test func aLogoutElsewhereReturnsToTheLoginScreen() {
+        let (app, _) = connectedRegister()
+        app.receive(.event(Event(name: "operator.changed", seq: 9, data: ["operator": .null])))
+        if case .login = app.mode {} else { Issue.record("expected the login screen") }
+    }
+
+    @Test func aGapInEventsReadsTheWholeStateAgain() {
+        let (app, kassad) = connectedRegister()
+        app.receive(.gap(Gap(first: 3, last: 9)))
+        #expect(kassad.last.op == "status")
+    }
+
+    @Test func refundAsksReceiptLinesAndTenderInTurn() {
+        let (app, kassad) = connectedRegister()
+        app.handle(.character("m"), now: 0)
+        app.handle(.character("1"), now: 0)
+        type(app, "12\r")
+        #expect(kassad.last.op == "receipt.get" && kassad.last.args["receipt"] == 12)
+        answer(app, kassad.last, ["receipt": 12, "total": 1070,
+                                  "lines": [["name": "Kahvi", "unit": "piece", "quantity": 3, "unit_price": 290, "voided": false],
+                                            ["name": "Pulla", "unit": "piece", "quantity": 1, "unit_price": 250, "voided": true],
+                                            ["name": "Tee", "unit": "piece", "quantity": 1, "unit_price": 280, "voided": false]],
+                                  "priced": [["gross": 870], .null, ["gross": 200]]])
+        let s = RegisterScreen.draw(app, width: 80, height: 25)
+        #expect(s.text.contains("Receipt 12"))
+        let tee = s.text(row: s.row(containing: "Tee")!)
+        #expect(tee.hasPrefix("    3  Tee") && tee.contains("2,00 €"))
+        #expect(s.text(row: s.row(containing: "Pulla")!).contains("VOID"))
+        #expect(s.text.contains("Lines to refund"))
+        type(app, "2 1*3\r")
+        app.handle(.character("k"), now: 0)
+        #expect(kassad.last.op == "refund" && kassad.last.args["receipt"] == 12 && kassad.last.args["tender"] == "card")
+        #expect(kassad.last.args["lines"] == [["line": 1, "quantity": 1], ["line": 0, "quantity": 3]])
+    }
+}
+
+@Suite struct LineSelection {
+    @Test func actionsApplyToTheSelectedLineAndAfterAVoidToTheLastLiveOne() {
+        let lines = [line(0, "Kahvi", price: 290), line(1, "Tee", price: 280)]
+        let (app, kassad) = connectedRegister(sale: sale(lines))
+        #expect(app.model.targetLine == 1)
+        app.handle(.up, now: 0)
+        #expect(app.model.targetLine == 0)
+        app.handle(.character("v"), now: 0)
+        #expect(kassad.last.op == "sale.void_line" && kassad.last.args["line"] == 0)
+        answer(app, kassad.last, sale([line(0, "Kahvi", price: 290, voided: true), line(1, "Tee", price: 280)]))
+        #expect(app.model.targetLine == 1)
+    }
+}
+
+@Suite struct IdleLock {
+    @Test func scansFromKassadsOwnScannerKeepTheScreenUnlocked() {
+        let (app, _) = connectedRegister(config: ["language": "en", "money_format": "finnish", "idle_lock": "60"])
+        app.handle(.character("1"), now: 0)
+        app.receive(.event(Event(name: "sale.changed", seq: 5, data: sale([line(0, "Kahvi", price: 290)]))))
+        app.tick(now: 50_000)
+        app.tick(now: 100_000)
+        if case .sale = app.mode {} else { Issue.record("a scan 50 s ago must not lock a 60 s idle lock") }
+        app.tick(now: 111_000)
+        if case .locked = app.mode {} else { Issue.record("60 s after the scan it locks") }
+    }
+}
+
+@Suite struct Refusals {
+    @Test func aRefusalIsHeadedInTheRegistersLanguageBeforeKassadsWords() {
+        let (app, kassad) = connectedRegister(config: ["language": "fi", "money_format": "finnish"])
+        type(app, "999\r")
+        refuse(app, kassad.last, .notFound, "no item with code 999")
+        #expect(RegisterScreen.draw(app, width: 80, height: 25).text.contains("Ei löydy: no item with code 999"))
+        #expect(app.message?.isError == true)
+    }
+}
+
+@Suite struct GreetingCheck {
+    @Test func aKassadOfAnotherProtocolVersionIsNotSpokenTo() {
+        let app = RegisterApp(makeKey: { "key" })
+        let kassad = FakeKassad()
+        app.connected(kassad)
+        app.receive(.greeting(Greeting(serverVersion: "9", protocolVersion: 2, capabilities: [])))
+        #expect(kassad.requests.isEmpty)
+        #expect(app.model.connection != .connected)
+        let screen = RegisterScreen.draw(app, width: 80, height: 25).text
+        #expect(screen.contains("NO CONNECTION TO KASSAD") && screen.contains("Error: kassad protocol 2"))
+    }
+}

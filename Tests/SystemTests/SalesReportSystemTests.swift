@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+import KassaIPC
+
+/// Sales reports against the real kassad: over the socket, from the CLI, and offline.
+@Suite("Sales reports over the socket")
+struct SalesReportSystemTests {
+    @Test func reportSalesReadsTheJournalForASupervisorOnly() throws {
+        let d = Daemon()
+        try d.start()
+        let c = try d.client()
+        try c.readyToSell()
+        var total: Int64 = 0
+        for _ in 0..<2 {
+            let sale = try c.call("sale.scan", args: ["code": "101"])
+            let due = sale["total"]!.intValue!
+            _ = try c.call("sale.tender", args: ["kind": "card", "amount": .int(due)])
+            total += due
+        }
+        #expect(c.errorCode("report.sales", ["by": "day"]) == .forbidden)
+        _ = try c.call("logout")
+        _ = try c.call("login", args: ["pin": "2222"])
+        #expect(c.errorCode("report.sales", ["by": "fortnight"]) == .badArgs)
+        #expect(c.errorCode("report.sales", ["by": "day", "from": "2026-02-30"]) == .badArgs)
+
+        let byDay = try c.call("report.sales", args: ["by": "day"])
+        #expect(byDay["rows"]!.arrayValue!.count == 1)
+        #expect(byDay["total"]!["sales"]!.intValue == 2)
+        #expect(byDay["total"]!["net"]!.intValue == total)
+        let text = byDay["text"]!.arrayValue!.compactMap(\.stringValue)
+        #expect(text.contains { $0.contains("#") })
+        #expect(text.allSatisfy { $0.count <= 80 })
+
+        let byEmployee = try c.call("report.sales", args: ["by": "employee"])
+        let rows = byEmployee["rows"]!.arrayValue!
+        #expect(rows.count == 1)
+        #expect(rows[0]["figures"]!["sales"]!.intValue == 2)
+        #expect(rows[0]["key"]!.stringValue != rows[0]["label"]!.stringValue, "operators are shown by name")
+        #expect(rows[0]["figures"]!["items"]!.intValue == 2)
+        #expect(rows[0]["figures"]!["average_sale"]!.intValue == total / 2)
+
+        // A period before today has nothing.
+        let none = try c.call("report.sales", args: ["by": "tender", "to": "2000-01-01"])
+        #expect(none["total"]!["sales"]!.intValue == 0)
+
+        // The CLI: the table, the SVG chart, and one CSV per Z closing.
+        let svg = d.directory + "/chart.svg"
+        let table = try d.kassa(["report", "sales", "--by", "hour", "--svg", svg])
+        #expect(table.status == 0, "\(table.err)")
+        #expect(table.out.contains("SALES BY HOUR"))
+        let chart = try String(contentsOfFile: svg, encoding: .utf8)
+        #expect(chart.hasPrefix("<svg") && chart.contains("<rect"))
+        _ = try c.call("report.z")
+        let out = d.directory + "/z"
+        let exported = try d.kassa(["report", "export-z", "--out", out])
+        #expect(exported.status == 0, "\(exported.err)")
+        let csv = try String(contentsOfFile: out + "/z-000001.csv", encoding: .utf8)
+        #expect(csv.hasPrefix("z,closed_at_utc,"))
+        #expect(csv.contains(",tender,card,,,,\(total)\n"))
+
+        // Offline, from the state directory alone.
+        let offline = try d.kassa(["report", "sales", "--by", "year", "--json", "--state-dir", d.stateDirectory])
+        #expect(offline.status == 0, "\(offline.err)")
+        let parsed = try JSONValue.parse(offline.out.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(parsed["total"]!["net"]!.intValue == total)
+    }
+
+    /// A report too long for one reply line comes in pages that put together make the whole table.
+    @Test func aLongReportComesInPagesThatMakeTheWholeTable() throws {
+        let d = Daemon()
+        try d.start()
+        let c = try d.client()
+        _ = try c.call("login", args: ["pin": "2222"])
+        _ = try c.call("shift.open", args: ["float": 0])
+        var sold = 0
+        for n in 1...204 where sold < 150 {
+            if case .success = c.attempt("sale.add", ["item": .string(String(1000 + n)), "quantity": 1]) { sold += 1 }
+        }
+        let due = try c.call("sale.get")["total"]!.intValue!
+        _ = try c.call("sale.tender", args: ["kind": "card", "amount": .int(due)])
+
+        var pages: [JSONValue] = [try c.call("report.sales", args: ["by": "item", "limit": 1000])]
+        while let next = pages.last!["next"]?.intValue {
+            pages.append(try c.call("report.sales", args: ["by": "item", "limit": 1000, "offset": .int(next)]))
+        }
+        #expect(pages.count >= 2)
+        #expect(pages.allSatisfy { $0.serialized().utf8.count < 48_000 })
+        let rows = pages.flatMap { $0["rows"]!.arrayValue! }
+        #expect(rows.count == sold)
+        #expect(Set(rows.compactMap { $0["key"]?.stringValue }).count == sold)
+        #expect(rows.compactMap { $0["figures"]?["net"]?.intValue }.reduce(0, +) == due)
+        let text = pages.flatMap { $0["text"]!.arrayValue! }.compactMap(\.stringValue)
+        #expect(text.first!.hasPrefix("SALES BY ITEM"))
+        #expect(text.last!.hasPrefix("Total: 1 sales"))
+        #expect(text.count == sold + 3)
+
+        // The CLI puts the pages together.
+        let cli = try d.kassa(["report", "sales", "--by", "item", "--limit", "1000", "--json"])
+        #expect(cli.status == 0, "\(cli.err)")
+        let whole = try JSONValue.parse(cli.out.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(whole["rows"]!.arrayValue!.count == sold)
+        #expect(whole["next"] == nil)
+    }
+
+    /// The technician's console shows the table; a bad grouping gets the reason, not a crash.
+    @Test func theConsoleShowsSalesByDepartment() throws {
+        let d = Daemon()
+        try d.start()
+        let c = try d.client()
+        try c.readyToSell()
+        let due = try c.call("sale.scan", args: ["code": "101"])["total"]!.intValue!
+        _ = try c.call("sale.tender", args: ["kind": "card", "amount": .int(due)])
+        let console = try ConsoleLine(d)
+        console.expect("Technician PIN")
+        console.send("3333\r")
+        console.expect("kassa> ")
+        console.send("report sales department\r")
+        let table = console.expect("kassa> ")
+        #expect(table.contains("SALES BY DEPARTMENT"))
+        #expect(table.contains("Kahvila") && table.contains("#"))
+        #expect(table.contains("Total: 1 sales"))
+        console.send("report sales fortnight\r")
+        #expect(console.expect("kassa> ").contains("'by' must be one of"))
+    }
+}
