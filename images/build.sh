@@ -19,6 +19,13 @@
 # with a Swift SDK for the binaries, qemu-user for debootstrap's second stage, and the board's boot.
 set -euo pipefail
 
+# --base-only: only the Debian base tree (debootstrap), kept in OUT/base for the next full build
+# with the same packages to start from; CI makes the arm64 one in the background while it tests.
+base_only=
+if [ "${1:-}" = --base-only ]; then
+    base_only=1
+    shift
+fi
 arch=${1:-amd64}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 out=$(mkdir -p "${2:-$repo/.build-image/$arch}" && cd "${2:-$repo/.build-image/$arch}" && pwd)
@@ -81,22 +88,27 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# --- kassad and kassa: static Swift standard library -----------------------------------------------
-step "swift build"
-if [ "$arch" = amd64 ]; then
-    (cd "$repo" && swift build -c release --static-swift-stdlib --product kassad >&2 &&
-        swift build -c release --static-swift-stdlib --product kassa >&2)
-    bin=$(cd "$repo" && swift build -c release --static-swift-stdlib --show-bin-path)
-    strip_flag=-s
-else
-    # Stripped by the cross toolchain's own strip; the host's binutils know no aarch64.
-    bash "$repo/images/cross-build.sh" "$repo/.build-cross/$arch" >&2
-    bin=$repo/.build-cross/$arch/bin
-    strip_flag=
+if [ "$arch" = arm64 ]; then
     # The kernel runs the arm64 packages' maintainer scripts through qemu-user.
     binfmt=/proc/sys/fs/binfmt_misc
     mountpoint -q "$binfmt" || mount -t binfmt_misc binfmt_misc "$binfmt"
     [ -e "$binfmt/qemu-aarch64" ] || cat /usr/lib/binfmt.d/qemu-aarch64.conf >"$binfmt/register"
+fi
+
+# --- kassad and kassa: static Swift standard library -----------------------------------------------
+if [ -z "$base_only" ]; then
+    step "swift build"
+    if [ "$arch" = amd64 ]; then
+        (cd "$repo" && swift build -c release --static-swift-stdlib --product kassad >&2 &&
+            swift build -c release --static-swift-stdlib --product kassa >&2)
+        bin=$(cd "$repo" && swift build -c release --static-swift-stdlib --show-bin-path)
+        strip_flag=-s
+    else
+        # Stripped by the cross toolchain's own strip; the host's binutils know no aarch64.
+        bash "$repo/images/cross-build.sh" "$repo/.build-cross/$arch" >&2
+        bin=$repo/.build-cross/$arch/bin
+        strip_flag=
+    fi
 fi
 
 # --- Debian 13 base ------------------------------------------------------------------------------
@@ -112,8 +124,23 @@ mkdir -p "$scratch"
 # the libraries kassad links (libusb, libudev, libstdc++), fsck for the data partition, loadkeys and
 # setfont for the kiosk, zoneinfo for local time; D-Bus, polkit and ip for the technician console.
 packages=systemd,systemd-sysv,udev,libusb-1.0-0,libudev1,libstdc++6,kmod,e2fsprogs,kbd,tzdata,dbus,polkitd,iproute2
-debootstrap --variant=minbase --arch="$arch" --components="$components" --include="$packages" "$suite" "$root" "$mirror" >"$out/debootstrap.log" 2>&1 ||
-    { tail -n 30 "$out/debootstrap.log"; exit 1; }
+# The base tree is kept and used again while its inputs stay the same (never across CI runs).
+base=$out/base
+base_stamp=$(printf '%s\n' "$arch" "$suite" "$components" "$packages" "$mirror" | sha256sum | cut -c1-16)
+if [ "$(cat "$base/.kassa-base" 2>/dev/null)" != "$base_stamp" ]; then
+    rm -rf --one-file-system "$base"
+    debootstrap --variant=minbase --arch="$arch" --components="$components" --include="$packages" "$suite" "$base" "$mirror" \
+        >"$out/debootstrap.log" 2>&1 || { tail -n 30 "$out/debootstrap.log"; exit 1; }
+    echo "$base_stamp" >"$base/.kassa-base"
+fi
+if [ -n "$base_only" ]; then
+    step ""
+    echo "kassa-$arch base tree: $base"
+    printf '  %s\n' "${timings[@]}"
+    exit 0
+fi
+cp -a "$base" "$root"
+rm -f "$root/.kassa-base"
 
 step "kernel and packages"
 mountpoint -q "$root/proc" || mount -t proc proc "$root/proc"
