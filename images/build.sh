@@ -122,8 +122,9 @@ rm -rf --one-file-system "$root" "$scratch"
 mkdir -p "$scratch"
 # minbase is Priority: required; the rest is what the appliance needs at run time: systemd and udev,
 # the libraries kassad links (libusb, libudev, libstdc++), fsck for the data partition, loadkeys and
-# setfont for the kiosk, zoneinfo for local time; D-Bus, polkit and ip for the technician console.
-packages=systemd,systemd-sysv,udev,libusb-1.0-0,libudev1,libstdc++6,kmod,e2fsprogs,kbd,tzdata,dbus,polkitd,iproute2
+# setfont for the kiosk, zoneinfo for local time; D-Bus, logind (polkit needs it), polkit and ip for
+# the technician console.
+packages=systemd,systemd-sysv,udev,libusb-1.0-0,libudev1,libstdc++6,kmod,e2fsprogs,kbd,tzdata,dbus,libpam-systemd,polkitd,iproute2
 # The base tree is kept and used again while its inputs stay the same (never across CI runs).
 base=$out/base
 base_stamp=$(printf '%s\n' "$arch" "$suite" "$components" "$packages" "$mirror" | sha256sum | cut -c1-16)

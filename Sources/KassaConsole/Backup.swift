@@ -17,6 +17,7 @@ enum Backup {
         let name = "kassa-\(register)-r\(list["receipt"]?.intValue ?? 0)-s\(list["last_seq"]?.intValue ?? 0)"
         let target = args[0] + "/" + name
         guard mkdir(target, 0o700) == 0 else {
+            if errno == EEXIST { throw .failed("\(target) is already there: nothing was sold since that backup") }
             throw .failed("cannot make \(target): \(String(cString: strerror(errno)))")
         }
         let files = list["files"]?.arrayValue ?? []

@@ -127,13 +127,9 @@ public final class Console {
         } catch {
             guard case .lost = error else { throw error }
             say("connection to kassad lost; reconnecting")
-            do {
-                try link.connect()
-                if let t = technician { _ = try link.call("technician", ["pin": .string(t.pin)], key: nil) }
-                return try link.call(op, args, key: key)
-            } catch {
-                throw error
-            }
+            try link.connect()
+            if let t = technician { _ = try link.call("technician", ["pin": .string(t.pin)], key: nil) }
+            return try link.call(op, args, key: key)
         }
     }
 

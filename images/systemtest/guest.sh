@@ -94,6 +94,9 @@ first() {
     check "tty1's font has the euro sign" within 20 sh -c "setfont -C /dev/tty1 -O $T/tty1.psf && psfgettable $T/tty1.psf | grep -qi 'U+20ac'"
     check "no key on the register's keyboard switches consoles" within 20 sh -c "! dumpkeys -C /dev/tty1 | grep -q Console"
     info "boot to register: kassa register first started $(journalctl -b -o short-monotonic -u kassa-register.service | grep -m1 'Started kassa-register' | sed 's/^\[ *\([0-9.]*\)\].*/\1/') s after the kernel started"
+    # What the cashier sees: tty1's screen (/dev/vcs1, its characters) shows the register's log-in.
+    check "the register's log-in screen is on tty1" within 60 sh -c "tr -d '\\000' </dev/vcs1 | grep -q 'Enter your PIN'"
+    info "boot to register screen: tty1 showed the register's log-in by $(cut -d' ' -f1 /proc/uptime) s after the kernel started"
     check "the root is mounted read-only" findmnt -n -O ro /
     check "/var/lib/kassa is its own writable file system" findmnt -n -O rw /var/lib/kassa
     check "users kassad and kassa exist" id kassad && id kassa
