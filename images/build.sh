@@ -39,6 +39,7 @@ case $arch in
         root_type=4F68BCE3-E8CD-4DB1-96E7-FBCAF984B709    # Linux root (x86-64), Discoverable Partitions
         console=ttyS0
         consoles=${KASSA_CONSOLES:-ttyS0}
+        esp_mb=64
         components=main
                 # What the initramfs may need to reach the root: virtio, SATA, NVMe, USB sticks.
         boot_modules="virtio_pci virtio_blk ext4 ahci sd_mod nvme xhci_pci usb_storage uas"
