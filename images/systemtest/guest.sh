@@ -122,6 +122,9 @@ EOF
     chgrp kassad /etc/kassa/kassa.conf
     gadget printer dummy_udc.0 0x0525 0xa4a8 printer.lp
     gadget scanner dummy_udc.1 0x05e0 0x1200 hid.kbd
+    # Here the gadget's serial port is the display's far end, read by this test: the technician
+    # console that udev starts on a gadget serial port (71-kassa-console.rules) would read it too.
+    systemctl mask --runtime kassa-console@ttyGS0.service >/dev/null 2>&1
     gadget display dummy_udc.2 0x0525 0xa4a7 acm.gs0
     "$here/fake-printer" /dev/g_printer0 "$T/printer.out" &
     printer_pid=$!
