@@ -140,7 +140,11 @@ public final class Console {
         let operators: [JSONValue]
         do { operators = try call("operator.list").arrayValue ?? [] } catch {
             say("error: \(error)")
-            return connectWaiting()
+            if case .lost = error { return connectWaiting() }
+            // kassad said no (this console's user is not a client of it, say): ask again in a
+            // while instead of filling the line; Ctrl-D leaves.
+            if terminal.hasInput(within: 10_000), let bytes = terminal.read(), bytes.contains(0x04) { return false }
+            return true
         }
         if operators.isEmpty { return firstBoot() }
         guard let pin = ask("Technician PIN (or 'recover'): ", secret: true) else { return false }
