@@ -59,7 +59,7 @@ enum Backup {
     static func restore(_ c: Console, _ args: [String]) throws(ConsoleError) {
         try ConsoleCommands.expect(args, 1...1, "restore DIR (a folder made by backup)")
         let source = args[0]
-        guard let text = readFile(source + "/" + manifestName),
+        guard let text = Files.read(source + "/" + manifestName),
               let manifest = try? JSONValue.parse(String(decoding: text, as: UTF8.self)),
               let register = manifest["register"]?.stringValue, let files = manifest["files"]?.arrayValue else {
             throw .failed("\(source) holds no Kassa backup (\(manifestName) missing or unreadable)")
@@ -73,7 +73,7 @@ enum Backup {
         let total = files.reduce(0) { $0 + Int($1["size"]?.intValue ?? 0) }
         for file in files {
             guard let path = file["path"]?.stringValue else { continue }
-            guard let bytes = readFile(source + "/" + path) else { throw .failed("cannot read \(source)/\(path)") }
+            guard let bytes = Files.read(source + "/" + path) else { throw .failed("cannot read \(source)/\(path)") }
             guard bytes.count == Int(file["size"]?.intValue ?? -1) else {
                 throw .failed("\(source)/\(path) has \(bytes.count) bytes, the manifest says \(file["size"]?.intValue ?? 0): the backup is incomplete")
             }
@@ -103,8 +103,6 @@ enum Backup {
             guard mkdir(dir, 0o700) == 0 || errno == EEXIST else { throw .failed("cannot make \(dir): \(String(cString: strerror(errno)))") }
         }
     }
-
-    private static func readFile(_ path: String) -> [UInt8]? { Files.read(path) }
 
     private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
         var done = 0

@@ -46,16 +46,14 @@ struct JournalVerifyRun {
     var throughSeq: UInt64
     var checked: UInt64 = 0
     var verdict: Verdict?
-    /// Who asked: nil for the one after start-up.
-    var requestedBy: String?
 }
 
 extension RegisterService {
     /// Starts a verification of every record up to the journal's last one, unless one runs.
-    func startJournalVerification(reactor: Reactor, requestedBy: String?) {
+    func startJournalVerification(reactor: Reactor) {
         if let run = verification, run.verdict == nil { return }
         let through = ledger.journal.lastSeq
-        verification = JournalVerifyRun(throughSeq: through, requestedBy: requestedBy)
+        verification = JournalVerifyRun(throughSeq: through)
         var fds: [Int32] = [-1, -1]
         guard pipe(&fds) == 0 else {
             verification?.verdict = .failed("cannot make a pipe (errno \(errno))")

@@ -68,9 +68,9 @@ extension RegisterService {
             return ["lines": .array((logHistory?.last(Int(count)) ?? []).map(JSONValue.string))]
         case "journal.verify":
             try args.finish()
-            let by = try requireTechnician(connection)
+            try requireTechnician(connection)
             guard let reactor else { throw IPCError(.internal, "no reactor to run the verification on") }
-            startJournalVerification(reactor: reactor, requestedBy: by.rawValue)
+            startJournalVerification(reactor: reactor)
             return verificationStatus()
         case "journal.verify_status":
             try args.finish()
