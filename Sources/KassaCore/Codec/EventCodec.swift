@@ -91,7 +91,7 @@ extension RegisterEvent {
         case .outputQueued: return 70
         case .outputSent: return 71
         case .outputDone: return 72
-        case .chainRestarted: return 90
+        case .chainRestarted: return 91
         case .cardAuthorisationRequested: return 80
         case .cardAuthorisationResolved: return 81
         case .timePunched: return 100
@@ -353,9 +353,14 @@ extension ByteWriter {
         case .chainRestarted(let l):
             string(l.sealed); varint(l.lastSeq); string(l.lastHash); string(l.fault)
             array(l.unreadable) { w, r in w.varint(r.lowerBound); w.varint(r.upperBound) }
-            id(l.by); time(l.at); state(l.state)
+            id(l.by); time(l.at)
             array(l.receiptSeqs) { w, s in w.varint(s) }
             array(l.trainingReceiptSeqs) { w, s in w.varint(s) }
+            // Length-prefixed, so that a newer state with more trailing sections still ends where
+            // the record says (tag 90 put the state in the middle and could not grow).
+            var nested = ByteWriter(capacity: 4096)
+            nested.state(l.state)
+            raw(nested.bytes)
         case .cardAuthorisationRequested(let a): cardAuthorisation(a)
         case .cardAuthorisationResolved(let reference, let outcome): string(reference); cardOutcome(outcome)
         case .timePunched(let who, let p): id(who); punch(p)
@@ -388,7 +393,9 @@ extension ByteWriter {
         bool(s.totalled)
     }
 
-    mutating func state(_ s: RegisterState) {
+    /// `sectionsOfTag90`: only the sections a tag-90 `chain_restarted` record held (tests write
+    /// such records to prove they are still read).
+    mutating func state(_ s: RegisterState, sectionsOfTag90: Bool = false) {
         array(s.operators.keys.sorted()) { w, k in
             let op = s.operators[k]!
             w.id(op.id); w.string(op.name); w.string(op.role.rawValue)
@@ -441,6 +448,8 @@ extension ByteWriter {
         array(s.stock.keys.sorted()) { w, k in w.string(k.rawValue); w.zigzag(s.stock[k]!) }
         array(s.reorderRules.keys.sorted()) { w, k in w.string(k.rawValue); w.reorderRule(s.reorderRules[k]!) }
         array(s.unitCosts.keys.sorted()) { w, k in w.string(k.rawValue); w.zigzag(s.unitCosts[k]!) }
+        if sectionsOfTag90 { return }
+        // Sections added after tag 91 replaced tag 90 go here.
     }
 }
 
@@ -670,17 +679,34 @@ extension ByteReader {
         case 71: return .outputSent(id: try varint(), bytes: try int(), copy: try bool())
         case 72: return .outputDone(id: try varint(), confirmedByPrinter: try bool())
         case 90:
+            // The first form: the state sits between other fields, as it was when tag 91 replaced
+            // it, so it is read only up to the sections it had then.
             return .chainRestarted(ChainLink(
                 sealed: try string(), lastSeq: try varint(), lastHash: try string(), fault: try string(),
-                unreadable: try array { r throws(CodecError) in
-                    let low = try r.varint()
-                    let high = try r.varint()
-                    guard low <= high else { throw .badValue("unreadable range", at: r.offset) }
-                    return low...high
-                },
-                by: try id(), at: try time(), state: try state(),
+                unreadable: try unreadableRanges(), by: try id(), at: try time(), state: try state(sectionsOfTag90: true),
                 receiptSeqs: try array { r throws(CodecError) in try r.varint() },
                 trainingReceiptSeqs: try array { r throws(CodecError) in try r.varint() }))
+        case 91:
+            let sealed = try string(), lastSeq = try varint(), lastHash = try string(), fault = try string()
+            let unreadable = try unreadableRanges(), by = try id(), at = try time()
+            let receiptSeqs = try array { r throws(CodecError) in try r.varint() }
+            let trainingReceiptSeqs = try array { r throws(CodecError) in try r.varint() }
+            let stateAt = offset
+            let stateBytes = try raw()
+            let state: RegisterState
+            do {
+                state = try EventCodec.withBytes(stateBytes) { raw throws(CodecError) in
+                    var nested = ByteReader(raw)
+                    let s = try nested.state()
+                    try nested.finish()
+                    return s
+                }
+            } catch {
+                throw .badValue("chain_restarted state (\(error))", at: stateAt)
+            }
+            return .chainRestarted(ChainLink(sealed: sealed, lastSeq: lastSeq, lastHash: lastHash, fault: fault,
+                                             unreadable: unreadable, by: by, at: at, state: state,
+                                             receiptSeqs: receiptSeqs, trainingReceiptSeqs: trainingReceiptSeqs))
         case 80: return .cardAuthorisationRequested(try cardAuthorisation())
         case 81: return .cardAuthorisationResolved(reference: try string(), try cardOutcome())
         case 100: return .timePunched(try id(), try punch())
@@ -708,7 +734,17 @@ extension ByteReader {
         return s
     }
 
-    mutating func state() throws(CodecError) -> RegisterState {
+    private mutating func unreadableRanges() throws(CodecError) -> [ClosedRange<UInt64>] {
+        try array { r throws(CodecError) in
+            let low = try r.varint()
+            let high = try r.varint()
+            guard low <= high else { throw .badValue("unreadable range", at: r.offset) }
+            return low...high
+        }
+    }
+
+    /// `sectionsOfTag90`: stop after the sections a tag-90 `chain_restarted` record could hold.
+    mutating func state(sectionsOfTag90: Bool = false) throws(CodecError) -> RegisterState {
         var s = RegisterState()
         for _ in 0..<(try count()) {
             let op = Operator(id: try id(), name: try string(), role: try role())
@@ -788,6 +824,8 @@ extension ByteReader {
                 s.unitCosts[item] = try zigzag()
             }
         }
+        if sectionsOfTag90 { return s }
+        // Sections added after tag 91 replaced tag 90 go here, each read under `if !isAtEnd`.
         return s
     }
 
