@@ -44,6 +44,8 @@ public enum Permission: String, Sendable, Hashable, CaseIterable {
     case stockSettings
     /// Changing an employee's time card.
     case correctTime
+    /// Sales reports over any period: what the shop takes and who sells what.
+    case salesReports
 }
 
 extension Role {
@@ -51,7 +53,7 @@ extension Role {
         switch permission {
         case .sell, .shift, .xReport, .cashInOut, .receiveStock:
             return true
-        case .adjustStock, .stockSettings, .correctTime:
+        case .adjustStock, .stockSettings, .correctTime, .salesReports:
             return self >= .supervisor
         case .priceOverride, .discountOverLimit, .refund, .noSale, .cancelAfterTotal, .zReport, .trainingMode:
             return self >= .supervisor

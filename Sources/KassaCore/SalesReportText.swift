@@ -1,48 +1,61 @@
-/// Sales reports for people: an 80-column table with `#` bars for the console and the screen,
-/// and an SVG bar chart for owners who would rather look than read.
+/// Sales reports for people: a table with `#` bars, 80 columns for the console and any width for
+/// the register's screen, and an SVG bar chart for owners who would rather look than read.
 public enum SalesReportText {
     public static let columns = 80
 
     /// The table; `format` writes an amount in minor units as money.
-    public static func lines(_ report: SalesReport, format: (Int64) -> String) -> [String] {
-        let t = table(report, format: format)
+    public static func lines(_ report: SalesReport, columns: Int = SalesReportText.columns, format: (Int64) -> String) -> [String] {
+        let t = table(report, columns: columns, format: format)
         return t.header + t.rows + t.footer
     }
 
     /// The table in parts, one line per row of the report in `rows`, so it can be sent in pages.
-    public static func table(_ report: SalesReport, format: (Int64) -> String) -> (header: [String], rows: [String], footer: [String]) {
-        let title = "SALES BY \(report.grouping.rawValue.uppercased())  \(period(report))"
+    /// Lines are at most `columns` wide; beyond 80 the labels and the bars get the room.
+    public static func table(_ report: SalesReport, columns: Int = SalesReportText.columns,
+                             format: (Int64) -> String) -> (header: [String], rows: [String], footer: [String]) {
+        let title = TextLayout.truncate("SALES BY \(report.grouping.rawValue.uppercased())  \(period(report))", to: columns)
         let top = report.rows.map { $0.figures.net }.max() ?? 0
         let t = report.total
-        let total = "Total: \(t.sales) sales \(format(t.gross)), \(t.refunds) refunds \(format(-t.refunded)), net \(format(t.net))"
+        let total = TextLayout.truncate("Total: \(t.sales) sales \(format(t.gross)), \(t.refunds) refunds \(format(-t.refunded)), net \(format(t.net))",
+                                        to: columns)
+        let wider = max(0, columns - SalesReportText.columns)
+        func row(_ cells: [String], _ widths: [Int]) -> String { Self.row(cells, widths, columns: columns) }
         switch report.grouping {
         case .employee:
-            let widths = [12, 6, 6, 11, 7, 6, 6, 14]
-            func line(_ r: SalesReportRow) -> String {
+            var widths = [12 + wider / 3, 6, 6, 11, 7, 6, 6, 14]
+            // A bar of net sales when there is room for one beside the figures.
+            let barWidth = columns - widths.reduce(widths.count, +)
+            let bars = barWidth >= 8
+            if bars { widths.append(barWidth) }
+            func line(_ r: SalesReportRow, bar: Bool) -> String {
                 let f = r.figures
                 return row([r.label, String(f.sales), tenths(f.itemsPerSaleTenths), format(f.averageSale), String(f.refunds),
-                            String(f.voidedLines + f.cancelledSales), String(f.priceOverrides + f.discounts), format(f.net)], widths)
+                            String(f.voidedLines + f.cancelledSales), String(f.priceOverrides + f.discounts), format(f.net)]
+                           + (bar ? [Self.bar(f.net, top: top, width: barWidth)] : []), widths)
             }
             return ([title, row(["Operator", "Sales", "Items", "Average", "Refunds", "Voids", "Overr", "Net"], widths)],
-                    report.rows.map(line),
-                    [line(SalesReportRow(key: "", label: "Total", figures: report.total)),
-                     "Items: per sale. Voids: voided lines and cancelled sales.", "Overr: price overrides and discounts.", total])
+                    report.rows.map { line($0, bar: bars) },
+                    [line(SalesReportRow(key: "", label: "Total", figures: report.total), bar: false),
+                     TextLayout.truncate("Items: per sale. Voids: voided lines and cancelled sales.", to: columns),
+                     TextLayout.truncate("Overr: price overrides and discounts.", to: columns), total])
         case .tax:
-            let widths = [16, 14, 12, 14, 20]
+            let widths = [16, 14, 12, 14, max(0, columns - 60)]
             return ([title, row(["VAT rate", "Gross", "VAT", "Net of VAT", ""], widths)],
                     report.rows.map { r in
                         let f = r.figures
-                        return row([r.label, format(f.net), format(f.netTax), format(f.net - f.netTax), bar(f.net, top: top, width: 20)], widths)
+                        return row([r.label, format(f.net), format(f.netTax), format(f.net - f.netTax), bar(f.net, top: top, width: widths[4])],
+                                   widths)
                     },
                     [total])
         default:
-            let widths = [22, 8, 14, 32]
+            let label = 22 + wider / 3
+            let widths = [label, 8, 14, max(0, columns - label - 26)]
             let item = report.grouping == .item
             let heading = report.grouping.isTime ? "Period" : report.grouping.rawValue.capitalizedFirst
             return ([title, row([heading, item ? "Qty" : "Count", "Net", ""], widths)],
                     report.rows.map { r in
                         let count = item ? r.figures.quantity : r.figures.sales
-                        return row([r.label, String(count), format(r.figures.net), bar(r.figures.net, top: top, width: 32)], widths)
+                        return row([r.label, String(count), format(r.figures.net), bar(r.figures.net, top: top, width: widths[3])], widths)
                     },
                     [total])
         }
@@ -59,13 +72,13 @@ public enum SalesReportText {
 
     /// `#` bar of `value` in proportion to `top`, the largest; integer arithmetic only.
     static func bar(_ value: Int64, top: Int64, width: Int) -> String {
-        guard top > 0, value > 0 else { return "" }
+        guard top > 0, value > 0, width > 0 else { return "" }
         let n = Int(value * Int64(width) / top)
         return String(repeating: "#", count: max(1, min(width, n)))
     }
 
-    /// Cells padded to their widths (text left, figures right), one space apart, cut at 80 columns.
-    static func row(_ cells: [String], _ widths: [Int]) -> String {
+    /// Cells padded to their widths (text left, figures right), one space apart, cut at `columns`.
+    static func row(_ cells: [String], _ widths: [Int], columns: Int) -> String {
         var line = ""
         for (i, cell) in cells.enumerated() {
             if i > 0 { line += " " }

@@ -95,6 +95,12 @@ public struct SalesReportRow: Hashable, Sendable {
     /// For people: an item's name, `14:00–15:00`, `VAT A 24%`.
     public var label: String
     public var figures: SalesFigures
+
+    public init(key: String, label: String, figures: SalesFigures) {
+        self.key = key
+        self.label = label
+        self.figures = figures
+    }
 }
 
 public struct SalesReport: Hashable, Sendable {
@@ -105,6 +111,14 @@ public struct SalesReport: Hashable, Sendable {
     public var rows: [SalesReportRow]
     /// The whole period, whatever `limit` left out of `rows`.
     public var total: SalesFigures
+
+    public init(grouping: SalesGrouping, from: CivilDate?, to: CivilDate?, rows: [SalesReportRow], total: SalesFigures) {
+        self.grouping = grouping
+        self.from = from
+        self.to = to
+        self.rows = rows
+        self.total = total
+    }
 }
 
 /// How item, department and employee rows are ranked.

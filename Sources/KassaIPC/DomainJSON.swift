@@ -380,3 +380,38 @@ extension Refusal {
 extension TimePunch: JSONRepresentable {
     public var json: JSONValue { ["action": .string(action.rawValue), "at": at.json] }
 }
+
+/// A sales report's figures as `report.sales` sends them, and read back by its clients.
+extension SalesFigures: JSONRepresentable {
+    /// The figures kept, by their names on the wire; `net` and the averages follow from them.
+    static var wireNames: [(String, WritableKeyPath<SalesFigures, Int64>)] {
+        [("sales", \.sales), ("items", \.items), ("quantity", \.quantity), ("gross", \.gross), ("tax", \.tax),
+         ("refunds", \.refunds), ("refunded", \.refunded), ("refunded_tax", \.refundedTax), ("voided_lines", \.voidedLines),
+         ("cancelled_sales", \.cancelledSales), ("price_overrides", \.priceOverrides), ("discounts", \.discounts)]
+    }
+
+    public var json: JSONValue {
+        var o = JSONObject()
+        for (name, figure) in Self.wireNames { o[name] = .int(self[keyPath: figure]) }
+        o["net"] = .int(net)
+        o["average_sale"] = .int(averageSale)
+        o["items_per_sale_tenths"] = .int(itemsPerSaleTenths)
+        return .object(o)
+    }
+
+    /// A missing figure is 0.
+    public init(json: JSONValue) {
+        self.init()
+        for (name, figure) in Self.wireNames { self[keyPath: figure] = json[name]?.intValue ?? 0 }
+    }
+}
+
+extension SalesReportRow: JSONRepresentable {
+    public var json: JSONValue { ["key": .string(key), "label": .string(label), "figures": figures.json] }
+
+    /// A row of `report.sales`; nil without a key.
+    public init?(json: JSONValue) {
+        guard let key = json["key"]?.stringValue else { return nil }
+        self.init(key: key, label: json["label"]?.stringValue ?? key, figures: SalesFigures(json: json["figures"] ?? .null))
+    }
+}

@@ -58,23 +58,11 @@ public enum JournalReports {
         return "z-\(n).csv"
     }
 
-    public static func json(_ f: SalesFigures) -> JSONValue {
-        ["sales": .int(f.sales), "items": .int(f.items), "quantity": .int(f.quantity), "gross": .int(f.gross),
-         "tax": .int(f.tax), "refunds": .int(f.refunds), "refunded": .int(f.refunded), "refunded_tax": .int(f.refundedTax),
-         "net": .int(f.net), "voided_lines": .int(f.voidedLines), "cancelled_sales": .int(f.cancelledSales),
-         "price_overrides": .int(f.priceOverrides), "discounts": .int(f.discounts), "average_sale": .int(f.averageSale),
-         "items_per_sale_tenths": .int(f.itemsPerSaleTenths)]
-    }
-
-    public static func json(_ r: SalesReportRow) -> JSONValue {
-        ["key": .string(r.key), "label": .string(r.label), "figures": json(r.figures)]
-    }
-
     /// The whole report (`rows` nil), or a page of its rows with the table's lines of that page.
     public static func json(_ report: SalesReport, rows: [JSONValue]? = nil, text: [String]) -> JSONValue {
         ["by": .string(report.grouping.rawValue), "from": report.from.map { .string($0.description) } ?? .null,
-         "to": report.to.map { .string($0.description) } ?? .null, "rows": .array(rows ?? report.rows.map(json)),
-         "row_count": .int(Int64(report.rows.count)), "total": json(report.total), "text": .array(text.map(JSONValue.string))]
+         "to": report.to.map { .string($0.description) } ?? .null, "rows": .array(rows ?? report.rows.map(\.json)),
+         "row_count": .int(Int64(report.rows.count)), "total": report.total.json, "text": .array(text.map(JSONValue.string))]
     }
 
     private static func walk(_ stateDirectory: String, wants: (UInt16) -> Bool, from: Int64 = .min,
@@ -288,7 +276,7 @@ extension RegisterService {
         var bytes = text.reduce(0) { $0 + $1.utf8.count }
         var next = min(offset, report.rows.count)
         while next < report.rows.count, bytes < 40_000 {
-            let row = JournalReports.json(report.rows[next])
+            let row = report.rows[next].json
             bytes += row.serialized().utf8.count + table.rows[next].utf8.count + 8
             rows.append(row)
             text.append(table.rows[next])
@@ -305,7 +293,7 @@ extension RegisterService {
     private func requireReportReader(_ connection: ConnectionID) throws(IPCError) {
         if technicianSessions[connection] != nil { return }
         guard let id = ledger.state.currentOperator else { throw IPCError(.notLoggedIn, "log in first") }
-        guard let role = ledger.state.operators[id]?.role, role >= .supervisor else {
+        guard let role = ledger.state.operators[id]?.role, role.allows(.salesReports) else {
             throw IPCError(.forbidden, "sales reports are for a supervisor or a technician")
         }
     }

@@ -300,6 +300,34 @@ struct SalesReportTests {
         #expect(!svg.contains("<Tea>"))
         #expect(svg.split(separator: "\n").filter { $0.hasPrefix("<rect") }.count == report.rows.count)
     }
+
+    /// The register's screen may be wider than 80 columns: labels and bars take the room, no
+    /// line passes the width, and at 80 the table is the console's.
+    @Test(arguments: [60, 80, 100, 132])
+    func theTableFillsTheWidthItIsGivenAndNoMore(columns: Int) {
+        for by in SalesGrouping.allCases {
+            let report = Self.report(Self.events, by)
+            let lines = SalesReportText.lines(report, columns: columns, format: RegisterConfig().format)
+            #expect(lines.allSatisfy { TextLayout.width($0) <= columns }, "\(by) at \(columns)")
+            if columns == 80 { #expect(lines == SalesReportText.lines(report, format: RegisterConfig().format)) }
+            // The best row's bar reaches the last column wherever there is a bar.
+            let bars = lines.filter { $0.hasSuffix("#") }
+            if by == .employee && columns <= 80 {
+                #expect(bars.isEmpty, "at \(columns) the staff figures leave no room for a bar")
+            } else if columns >= 80 {
+                #expect(bars.contains { TextLayout.width($0) >= columns - 1 }, "\(by) at \(columns)")
+            }
+        }
+        let month = SalesReportText.lines(Self.report(Self.events, .month), columns: columns, format: RegisterConfig().format)
+        let longest = month.map { $0.filter { $0 == "#" }.count }.max() ?? 0
+        // 32 columns of bar at 80; narrower, the bar gives way; wider, it takes two thirds of the room.
+        #expect(longest == [60: 12, 80: 32, 100: 46, 132: 67][columns])
+    }
+
+    @Test func onlyASupervisorOrATechnicianMayReadSalesReports() {
+        #expect(!Role.cashier.allows(.salesReports))
+        #expect(Role.supervisor.allows(.salesReports) && Role.technician.allows(.salesReports))
+    }
 }
 
 @Suite("Z closing CSV")

@@ -25,4 +25,18 @@ struct DomainJSONTests {
         #expect(Refusal.lookup(.unknownCode("1")).ipcError.code == .notFound)
         #expect(Refusal.wrongPIN.ipcError.code == .wrongPin)
     }
+
+    /// What kassad sends of a report row, a client reads back whole: the register's screen
+    /// lays its table out from it.
+    @Test func aSalesReportRowReadsBackAsItWasSent() throws {
+        var f = SalesFigures()
+        (f.sales, f.items, f.quantity, f.gross, f.tax) = (4, 10, 9, 5_000, 800)
+        (f.refunds, f.refunded, f.refundedTax) = (1, 500, 80)
+        (f.voidedLines, f.cancelledSales, f.priceOverrides, f.discounts) = (2, 1, 3, 4)
+        let row = SalesReportRow(key: "anna", label: "Anna", figures: f)
+        let wire = try JSONValue.parse(Array(row.json.serialized().utf8))
+        #expect(SalesReportRow(json: wire) == row)
+        #expect(wire["figures"]?["net"] == 4_500 && wire["figures"]?["average_sale"] == 1_250 && wire["figures"]?["items_per_sale_tenths"] == 25)
+        #expect(SalesReportRow(json: ["label": "no key"]) == nil)
+    }
 }
