@@ -60,6 +60,7 @@ public enum RegisterProgram {
                 shown = nil
                 app.needsFullRedraw = false
             }
+            app.screenSize = size
             let screen = RegisterScreen.draw(app, width: size.width, height: size.height)
             if screen != shown {
                 terminal.write(screen.render(over: shown))

@@ -59,7 +59,7 @@ public enum KeyBindings {
                    finnish: "pysäköi myynti / jatka pysäköityä"),
         KeyBinding(keys: [.function(8), .character("c")], action: .cancel, english: "cancel the sale", finnish: "peru myynti"),
         KeyBinding(keys: [.function(9), .character("m")], action: .menu,
-                   english: "menu: refund, cash, shift, X/Z", finnish: "valikko: palautus, vuoro, X/Z"),
+                   english: "menu: refund, shift, reports, stock", finnish: "valikko: palautus, vuoro, raportit"),
         KeyBinding(keys: [.function(10), .character("l")], action: .logout, english: "log out", finnish: "kirjaudu ulos"),
         KeyBinding(keys: [.function(11), .character("r")], action: .reprintLast, english: "reprint the last receipt",
                    finnish: "tulosta viimeinen kuitti uudelleen"),
@@ -90,11 +90,22 @@ public enum KeyBindings {
         }
     }
 
-    /// The menu's entries, chosen by their digit.
+    /// The menu's entries, chosen by their key: the till's by digit, the shop's by letter.
     public enum MenuItem: Int, CaseIterable, Sendable {
         case refund = 1, noSale, cashIn, cashOut, shiftOpen, shiftClose, xReport, zReport, training, reprint
+        case salesReports, stock, timeClock
 
-        public var digit: Character { Character(String(rawValue % 10)) }
+        public var key: Character {
+            switch self {
+            case .salesReports: return "r"
+            case .stock: return "s"
+            case .timeClock: return "t"
+            default: return Character(String(rawValue % 10))
+            }
+        }
+
+        /// The shop's entries, listed beside the till's.
+        var isShops: Bool { rawValue > MenuItem.reprint.rawValue }
 
         public func text(_ language: Language) -> String {
             let pair: (en: String, fi: String)
@@ -109,6 +120,9 @@ public enum KeyBindings {
             case .zReport: pair = ("Z report: close the day", "Z-raportti: päivän sulku")
             case .training: pair = ("Training mode on/off", "Harjoitustila päälle/pois")
             case .reprint: pair = ("Reprint a receipt by number", "Tulosta kuitti numerolla")
+            case .salesReports: pair = ("Sales reports", "Myyntiraportit")
+            case .stock: pair = ("Stock levels, receive, count", "Varasto: saldot, vastaanotto")
+            case .timeClock: pair = ("Time clock: in, out, breaks", "Työaikaleimaus")
             }
             return language == .fi ? pair.fi : pair.en
         }

@@ -9,7 +9,7 @@ public protocol RegisterLink: AnyObject {
 
 /// A question on the entry line: a PIN, an amount, a receipt number, a reason, a yes/no.
 public struct Prompt {
-    public enum Input: Sendable { case digits, amount, text, confirm }
+    public enum Input: Sendable { case digits, amount, date, text, confirm }
     public var label: String
     public var input: Input
     public var secret = false
@@ -27,6 +27,8 @@ public indirect enum Mode {
     case menu
     case help(back: Mode)
     case text(title: String, lines: [String], back: Mode)
+    case page(Page, back: Mode)
+    case choice(Choice, back: Mode)
     case prompt(Prompt, back: Mode)
 
     var isSelling: Bool {
@@ -52,6 +54,8 @@ public final class RegisterApp {
     /// Set when the whole screen must be drawn again (Ctrl-L, reconnect).
     public var needsFullRedraw = true
     public private(set) var quitRequested = false
+    /// The terminal's size as last drawn, for paging through a long view.
+    public var screenSize = (width: RegisterScreen.minimumWidth, height: RegisterScreen.minimumHeight)
 
     private weak var link: RegisterLink?
     private var waiting: [Int64: (Result<JSONValue, IPCError>) -> Void] = [:]
@@ -294,6 +298,10 @@ public final class RegisterApp {
                 model.scrollTop = 0
                 mode = back
             }
+        case .page(let page, let back):
+            pageKey(key, page, back)
+        case .choice(let choice, let back):
+            choiceKey(key, choice, back)
         case .prompt(let prompt, let back):
             promptKey(key, prompt, back)
         }
@@ -330,6 +338,10 @@ public final class RegisterApp {
             entry = ""
         case .function(1), .character("?"):
             mode = .help(back: mode)
+        case .character("t"), .function(12):
+            // Clocking in needs only the employee's own PIN, not a login.
+            entry = ""
+            openTimeClock(back: mode)
         default:
             break
         }
@@ -504,6 +516,7 @@ public final class RegisterApp {
         switch prompt.input {
         case .digits: allowed = Self.isDigit
         case .amount: allowed = { Self.isDigit($0) || ",.".contains($0) }
+        case .date: allowed = { Self.isDigit($0) || $0 == "-" }
         case .text: allowed = { !$0.isControlLike }
         case .confirm: allowed = { _ in false }
         }

@@ -2,7 +2,8 @@ import KassaCore
 import KassaIPC
 
 /// The menu (F9 or m): refund by receipt, no-sale, cash in and out, the shift, X and Z reports,
-/// training mode and reprints; each asks what it needs on the entry line.
+/// training mode and reprints, each asking what it needs on the entry line; and the shop's
+/// sales reports, stock and time clock, which have screens of their own.
 extension RegisterApp {
     func menuKey(_ key: Key) {
         switch key {
@@ -15,7 +16,7 @@ extension RegisterApp {
         default:
             break
         }
-        guard case .character(let c) = key, let item = KeyBindings.MenuItem.allCases.first(where: { $0.digit == c }) else { return }
+        guard case .character(let c) = key, let item = KeyBindings.MenuItem.allCases.first(where: { $0.key == c }) else { return }
         mode = .sale
         let m = model
         func money(_ label: String, then: @escaping (Int64) -> Void) {
@@ -76,6 +77,12 @@ extension RegisterApp {
             ask(Prompt(label: texts.receiptNumber, input: .digits) { [unowned self] t in
                 if let n = Int64(t) { reprint(n) } else { show(texts.notANumber, error: true) }
             }, back: .sale)
+        case .salesReports:
+            openSalesReports()
+        case .stock:
+            openStock()
+        case .timeClock:
+            openTimeClock(back: .sale)
         }
     }
 

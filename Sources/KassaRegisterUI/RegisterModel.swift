@@ -136,6 +136,7 @@ public struct RegisterModel: Sendable {
     public var registerName = ""
     public var currency = Currency.EUR
     public var moneyFormat = MoneyFormat.finnish
+    public var operatorID: String?
     public var operatorName: String?
     public var operatorRole: String?
     public var shiftNumber: Int64?
@@ -203,9 +204,11 @@ public struct RegisterModel: Sendable {
 
     mutating func apply(operator json: JSONValue?) {
         if let json, json != .null, let name = json["name"]?.stringValue {
+            operatorID = json["id"]?.stringValue
             operatorName = name
             operatorRole = json["role"]?.stringValue
         } else {
+            operatorID = nil
             operatorName = nil
             operatorRole = nil
         }

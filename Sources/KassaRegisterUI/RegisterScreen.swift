@@ -15,14 +15,12 @@ public enum RegisterScreen {
         let t = app.texts
         let m = app.model
         statusLine(&s, app)
-        var top = 1
-        for alarm in m.alarms.prefix(2) {
-            s.bar(top, " !! " + alarmText(alarm, t) + " - " + alarm.message, style: .alarm)
-            top += 1
+        for (i, alarm) in m.alarms.prefix(2).enumerated() {
+            s.bar(1 + i, " !! " + alarmText(alarm, t) + " - " + alarm.message, style: .alarm)
         }
-        if m.training || m.sale?.training == true {
-            s.bar(top, TextLayout.center(t.trainingBanner, in: width), style: .training)
-            top += 1
+        let top = bodyTop(app)
+        if showsTrainingBanner(m) {
+            s.bar(top - 1, TextLayout.center(t.trainingBanner, in: width), style: .training)
         }
         let hints = height - 1
         let entryRow = height - 2
@@ -51,6 +49,13 @@ public enum RegisterScreen {
             s.bar(messageRow, " " + msg.text, style: msg.isError ? Style(.white, on: .red, bright: true) : Style(.green, bright: true))
         }
         return s
+    }
+
+    static func showsTrainingBanner(_ m: RegisterModel) -> Bool { m.training || m.sale?.training == true }
+
+    /// The first row below the status line, the alarms (two at most) and the training banner.
+    static func bodyTop(_ app: RegisterApp) -> Int {
+        1 + min(2, app.model.alarms.count) + (showsTrainingBanner(app.model) ? 1 : 0)
     }
 
     private static func drawMode(_ s: inout ScreenBuffer, _ app: RegisterApp, _ mode: Mode, body: Range<Int>, separator: Int,
@@ -84,8 +89,12 @@ public enum RegisterScreen {
             s.bar(hints, " " + t.hintPayment, style: .heading)
         case .menu:
             s.bar(body.lowerBound, " " + t.menu, style: .heading)
-            for (i, item) in KeyBindings.MenuItem.allCases.enumerated() where body.lowerBound + 2 + i < body.upperBound {
-                s.put("   \(item.digit)  " + item.text(app.language), row: body.lowerBound + 2 + i, column: 0)
+            // The till's entries on the left, the shop's (reports, stock, time clock) on the right.
+            for column in [false, true] {
+                for (i, item) in KeyBindings.MenuItem.allCases.filter({ $0.isShops == column }).enumerated()
+                where body.lowerBound + 2 + i < body.upperBound {
+                    s.put("   \(item.key)  " + item.text(app.language), row: body.lowerBound + 2 + i, column: column ? width / 2 : 0)
+                }
             }
             totals(&s, app, separator: separator, rows: totalRows)
             s.bar(hints, " " + t.hintOther, style: .heading)
@@ -101,6 +110,13 @@ public enum RegisterScreen {
             }
             totals(&s, app, separator: separator, rows: totalRows)
             s.bar(hints, " " + t.scrollHint, style: .heading)
+        case .page(let page, _):
+            drawPage(&s, app, page)
+            s.bar(hints, " " + page.hint, style: .heading)
+        case .choice(let choice, _):
+            drawChoice(&s, app, choice, body: body)
+            totals(&s, app, separator: separator, rows: totalRows)
+            s.bar(hints, " " + t.chooseHint, style: .heading)
         case .prompt(_, let back):
             drawMode(&s, app, back, body: body, separator: separator, totalRows: totalRows)
         }
@@ -144,10 +160,13 @@ public enum RegisterScreen {
     }
 
     /// Quantity as the cashier reads it: `3` pieces or `0,250 kg`.
-    static func quantity(_ l: SaleLineView, _ m: RegisterModel) -> String {
-        guard l.weighed else { return String(l.quantity) }
+    static func quantity(_ l: SaleLineView, _ m: RegisterModel) -> String { quantity(l.quantity, weighed: l.weighed, m) }
+
+    /// Pieces, or grams written as kilograms.
+    static func quantity(_ q: Int64, weighed: Bool, _ m: RegisterModel) -> String {
+        guard weighed else { return String(q) }
         let kg = MoneyFormat(decimalSeparator: m.moneyFormat.decimalSeparator, symbol: "kg")
-        return kg.format(l.quantity, currency: Currency(code: "KG", minorUnits: 3))
+        return kg.format(q, currency: Currency(code: "KG", minorUnits: 3))
     }
 
     static func discountText(_ d: DiscountView?, _ m: RegisterModel) -> String {
@@ -291,7 +310,7 @@ public enum RegisterScreen {
         }
         s.put(app.texts.menu + " (F9 m)", row: rows.lowerBound + 1, column: left, style: .warning)
         for (i, item) in KeyBindings.MenuItem.allCases.enumerated() where rows.lowerBound + 2 + i < rows.upperBound {
-            s.put(TextLayout.truncate("\(item.digit)  " + item.text(language), to: helpMenuWidth - 1), row: rows.lowerBound + 2 + i, column: left)
+            s.put(TextLayout.truncate("\(item.key)  " + item.text(language), to: helpMenuWidth - 1), row: rows.lowerBound + 2 + i, column: left)
         }
     }
 }

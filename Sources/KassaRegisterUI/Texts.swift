@@ -10,6 +10,9 @@ public enum Language: String, Sendable, CaseIterable {
         case .fi: return .finnish
         }
     }
+
+    /// The English or the Finnish words, in this language.
+    public func pick(_ english: String, _ finnish: String) -> String { self == .fi ? finnish : english }
 }
 
 /// Every word the register shows, one table per language. A struct rather than a dictionary, so
@@ -35,7 +38,17 @@ public struct Texts: Sendable {
     public var errorWrongPin, errorForbidden, errorNotFound, errorRefused, errorDevice, errorClock, errorReadOnly: String
     public var errorCardDeclined, errorCardNotCharged, errorOther: String
     // The key hints on the bottom line; the help screen lists everything.
-    public var hintSale, hintPayment, hintLogin, hintOther: String
+    public var hintSale, hintPayment, hintLogin, hintOther, chooseHint: String
+    // Sales reports
+    public var reportsNotAllowed, salesReport, reportPeriod, otherDates, firstDay, lastDay, notADate, endBeforeStart: String
+    public var noSalesInPeriod, readingJournal: String
+    // Stock
+    public var stock, columnInStock, columnReorderAt, columnOrder, toReorder, nothingToReorder, valueAtPrice, valueAtCost: String
+    public var withoutCost, stockHint, itemCode, quantityReceived, quantityCounted, inStock: String
+    // Time clock
+    public var timeClock, yourPIN, myHours, hoursThisWeek, columnDay, columnHours, clockedOff, working, onBreak, now: String
+    /// Monday first.
+    public var weekdays: [String]
 
     public static let english = Texts(
         online: "online", offline: "OFFLINE", noOperator: "nobody logged in", shift: "Shift", noShift: "no shift",
@@ -73,7 +86,22 @@ public struct Texts: Sendable {
         errorCardDeclined: "Card declined", errorCardNotCharged: "Card not charged", errorOther: "Error",
         hintSale: "? help  t pay  v void  d disc  o price  p park  c cancel  m menu  l logout",
         hintPayment: "Enter cash  x exact  n next note  k card  c cancel  Esc back  ? help",
-        hintLogin: "Enter log in  ? help", hintOther: "Enter ok  Esc back")
+        hintLogin: "Enter log in  t time clock  ? help", hintOther: "Enter ok  Esc back",
+        chooseHint: "1-9 or ↑↓ and Enter choose  Esc back",
+        reportsNotAllowed: "Sales reports are for a supervisor: log in as one", salesReport: "Sales report",
+        reportPeriod: "period", otherDates: "Other dates", firstDay: "First day (YYYY-MM-DD)",
+        lastDay: "Last day (YYYY-MM-DD, empty: the same day)", notADate: "Not a date (YYYY-MM-DD)",
+        endBeforeStart: "The last day is before the first", noSalesInPeriod: "No sales in this period",
+        readingJournal: "Reading the journal...",
+        stock: "Stock", columnInStock: "In stock", columnReorderAt: "Reorder at", columnOrder: "Order",
+        toReorder: "to reorder (at or below the reorder point)", nothingToReorder: "Nothing is at or below its reorder point",
+        valueAtPrice: "Stock value at selling price", valueAtCost: "Stock value at cost", withoutCost: "without a cost",
+        stockHint: "↑↓ PgUp/PgDn scroll  r receive goods  c count stock  Esc back",
+        itemCode: "Item: scan or type its code", quantityReceived: "Quantity received", quantityCounted: "Quantity counted",
+        inStock: "in stock",
+        timeClock: "Time clock", yourPIN: "Your PIN", myHours: "My hours this week", hoursThisWeek: "Hours this week",
+        columnDay: "Day", columnHours: "Hours", clockedOff: "not clocked in", working: "working", onBreak: "on a break",
+        now: "Now", weekdays: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])
 
     public static let finnish = Texts(
         online: "yhteys ok", offline: "EI YHTEYTTÄ", noOperator: "ei kirjautunut", shift: "Vuoro", noShift: "ei vuoroa",
@@ -113,7 +141,22 @@ public struct Texts: Sendable {
         errorCardNotCharged: "Korttia ei veloitettu", errorOther: "Virhe",
         hintSale: "? ohje  t maksu  v mitätöi  d ale  p pysäköi  c peru  m valikko  l ulos",
         hintPayment: "Enter käteinen  x tasan  n seur. seteli  k kortti  c peru  Esc takaisin",
-        hintLogin: "Enter kirjaudu  ? ohje", hintOther: "Enter ok  Esc takaisin")
+        hintLogin: "Enter kirjaudu  t leimaus  ? ohje", hintOther: "Enter ok  Esc takaisin",
+        chooseHint: "1-9 tai ↑↓ ja Enter valitsee  Esc takaisin",
+        reportsNotAllowed: "Myyntiraportit ovat esimiehelle: kirjaudu esimiehenä", salesReport: "Myyntiraportti",
+        reportPeriod: "ajanjakso", otherDates: "Muu aikaväli", firstDay: "Ensimmäinen päivä (VVVV-KK-PP)",
+        lastDay: "Viimeinen päivä (VVVV-KK-PP, tyhjä: sama päivä)", notADate: "Ei päivämäärä (VVVV-KK-PP)",
+        endBeforeStart: "Viimeinen päivä on ennen ensimmäistä", noSalesInPeriod: "Ei myyntiä tällä ajanjaksolla",
+        readingJournal: "Luetaan päiväkirjaa...",
+        stock: "Varasto", columnInStock: "Saldo", columnReorderAt: "Tilausraja", columnOrder: "Tilaa",
+        toReorder: "tilattavaa (tilausrajalla tai alle)", nothingToReorder: "Mikään ei ole tilausrajalla tai alle",
+        valueAtPrice: "Varaston arvo myyntihintaan", valueAtCost: "Varaston arvo ostohintaan", withoutCost: "ilman ostohintaa",
+        stockHint: "↑↓ PgUp/PgDn selaa  r vastaanota tavaraa  c inventoi  Esc takaisin",
+        itemCode: "Tuote: skannaa tai syötä koodi", quantityReceived: "Vastaanotettu määrä", quantityCounted: "Laskettu määrä",
+        inStock: "saldo",
+        timeClock: "Työaikaleimaus", yourPIN: "Oma PIN", myHours: "Omat tunnit tällä viikolla", hoursThisWeek: "Tunnit tällä viikolla",
+        columnDay: "Päivä", columnHours: "Tunnit", clockedOff: "ei leimattu sisään", working: "töissä", onBreak: "tauolla",
+        now: "Nyt", weekdays: ["ma", "ti", "ke", "to", "pe", "la", "su"])
 }
 
 extension Texts {

@@ -19,7 +19,7 @@ final class FakeKassad: RegisterLink {
 
 /// A register connected to a fake kassad that has answered the start-up requests: `status`
 /// gives the operator, shift, sale, alarms and devices the test asks for.
-func connectedRegister(operator name: String? = "Anna", sale: JSONValue = .null, alarms: [JSONValue] = [],
+func connectedRegister(operator name: String? = "Anna", role: String = "cashier", sale: JSONValue = .null, alarms: [JSONValue] = [],
                        training: Bool = false, config: JSONObject = ["language": "en", "money_format": "finnish"])
     -> (RegisterApp, FakeKassad) {
     let app = RegisterApp(makeKey: { "key" })
@@ -32,7 +32,7 @@ func connectedRegister(operator name: String? = "Anna", sale: JSONValue = .null,
         ["id": "drawer-sim", "kind": "drawer", "state": "idle", "status": ["drawer_closed"], "power": "online"],
     ]
     let status: JSONValue = [
-        "register": "till-1", "operator": name.map { ["id": .string($0.lowercased()), "name": .string($0), "role": "cashier"] } ?? .null,
+        "register": "till-1", "operator": name.map { ["id": .string($0.lowercased()), "name": .string($0), "role": .string(role)] } ?? .null,
         "shift": ["number": 1, "float": 0], "training": .bool(training), "sale": sale, "parked": [], "alarms": .array(alarms),
         "devices": .array(devices),
     ]
@@ -52,6 +52,12 @@ func answer(_ app: RegisterApp, _ request: Request, _ result: JSONValue) {
 
 func refuse(_ app: RegisterApp, _ request: Request, _ code: ErrorCode, _ message: String) {
     app.receive(.reply(Reply.error(request.id, IPCError(code, message))))
+}
+
+/// What a terminal of that size shows of the app.
+func screen(_ app: RegisterApp, width: Int = 80, height: Int = 25) -> ScreenBuffer {
+    app.screenSize = (width, height)
+    return RegisterScreen.draw(app, width: width, height: height)
 }
 
 func type(_ app: RegisterApp, _ text: String, now: Int64 = 0) {

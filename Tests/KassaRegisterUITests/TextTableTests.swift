@@ -1,6 +1,12 @@
 import Testing
 @testable import KassaRegisterUI
 
+/// The words of the report, period and time clock choices, in one language, in one order.
+func optionTexts(_ language: Language) -> [String] {
+    ReportKind.allCases.map { $0.text(language) } + ReportPeriod.offered.map { $0.text(language) }
+        + ClockPunch.allCases.flatMap { [$0.text(language), $0.done(language)] }
+}
+
 /// All texts of a table, by field name (reflection keeps the test in step with the struct).
 private func all(_ t: Texts) -> [(String, String)] {
     Mirror(reflecting: t).children.compactMap { c in (c.value as? String).map { (c.label ?? "?", $0) } }
@@ -31,7 +37,7 @@ private func all(_ t: Texts) -> [(String, String)] {
                 #expect(line.count + 1 <= RegisterScreen.minimumWidth, "\(language): \(line)")
             }
             // Hints sit on the bottom row after a space, whose last cell is never written.
-            for line in [t.hintSale, t.hintPayment, t.hintLogin, t.hintOther] {
+            for line in [t.hintSale, t.hintPayment, t.hintLogin, t.hintOther, t.chooseHint, t.stockHint] {
                 #expect(line.count + 2 <= RegisterScreen.minimumWidth, "\(language): \(line)")
             }
         }
@@ -42,6 +48,12 @@ private func all(_ t: Texts) -> [(String, String)] {
             #expect(!b.english.isEmpty && !b.finnish.isEmpty && b.english != b.finnish, "\(b.keyNames)")
         }
         for item in KeyBindings.MenuItem.allCases { #expect(item.text(.en) != item.text(.fi)) }
+    }
+
+    @Test func everyChoiceOfTheReportAndTimeClockScreensIsInBothLanguages() {
+        for (en, fi) in zip(optionTexts(.en), optionTexts(.fi)) {
+            #expect(!en.isEmpty && !fi.isEmpty && en != fi, "\(en)")
+        }
     }
 
     @Test func everySaleActionHasAKeyBesidesItsFunctionKey() {
@@ -66,6 +78,7 @@ private func all(_ t: Texts) -> [(String, String)] {
             texts += Mirror(reflecting: language.texts).children.compactMap { $0.value as? String }
             texts += (KeyBindings.sale + KeyBindings.payment).map { $0.text(language) + $0.keyNames }
             texts += KeyBindings.MenuItem.allCases.map { $0.text(language) }
+            texts += optionTexts(language) + language.texts.weekdays
         }
         texts += BigText.glyphs.values.flatMap { $0 }
         for text in texts {
