@@ -249,6 +249,42 @@ private func consoleF(_ n: Int) -> [UInt8] { [0x1B, 0x5B, 0x5B, 0x40 + UInt8(n)]
         #expect(screen.contains("TOTAL 3,50 €"))
     }
 
+    /// A sale made, the menu's sales report shows it: not to a cashier, to a supervisor by day
+    /// and in the staff figures.
+    @Test func theSalesReportViewShowsTodaysSaleToASupervisor() throws {
+        let daemon = Daemon()
+        try daemon.start()
+        let c = try daemon.client()
+        try c.readyToSell()
+        let due = try #require(try c.call("sale.scan", args: ["code": "101"])["total"]?.intValue)
+        _ = try c.call("sale.tender", args: ["kind": "cash", "amount": .int(due)])
+        let today = try #require(try c.call("status")["local_time"]?.stringValue?.prefix(10))
+        let term = try TmuxTerminal(command: [Run.binary("kassa"), "register", "--socket", daemon.socket])
+        term.waitFor("Anna (cashier)")
+        term.type("mr")
+        term.waitFor("Sales reports are for a supervisor")
+        term.type("l")
+        term.waitFor("Enter your PIN or swipe your badge")
+        term.type("2222")
+        term.press("Enter")
+        term.waitFor("Sami (supervisor)")
+
+        // By day, today: the day's row with the sale's amount and its bar, and the total.
+        term.type("mr21")
+        var screen = term.waitFor("Total: 1 sales " + euro(due))
+        let day = screen.split(separator: "\n").first { $0.hasPrefix(today + "  ") }
+        #expect(day?.contains(euro(due)) == true && day?.hasSuffix("#") == true, "\(screen)")
+
+        // Back to the groupings: the staff figures name the cashier who sold it.
+        term.press("Escape")
+        term.press("Escape")
+        term.waitFor("   a  Staff:")
+        term.type("a1")
+        screen = term.waitFor("Operator")
+        let anna = screen.split(separator: "\n").first { $0.hasPrefix("Anna ") }?.split(separator: " ").map(String.init)
+        #expect(anna?.prefix(3) == ["Anna", "1", "1.0"], "\(screen)")
+    }
+
     @Test func kassaDemoOnATerminalOpensTheRegisterOnADemoKassad() throws {
         let term = try TmuxTerminal(command: [Run.binary("kassa"), "demo"])
         term.waitFor("Enter your PIN or swipe your badge")
