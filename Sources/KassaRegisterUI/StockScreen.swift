@@ -70,7 +70,7 @@ public struct StockList: Sendable {
 /// asks through `pin_required`).
 extension RegisterApp {
     func openStock() {
-        allPages("stock.levels", [:], items: "items") { [unowned self] levels, _ in
+        allPages("stock.levels", ["limit": 500], items: "items") { [unowned self] levels, _ in
             request("stock.value", ["limit": 1]) { [unowned self] value in
                 open(stockPage(StockList(levels: levels, value: value)), back: .sale)
             }
