@@ -51,6 +51,9 @@ public enum AccountingCSV {
         for kind in TenderKind.allCases {
             if let v = k.refundTenders[kind] { out.append(line("refund_tender", kind.rawValue, gross: v)) }
         }
+        // Gift vouchers: money taken and paid back that is neither revenue nor VAT (a liability).
+        out.append(line("vouchers_sold", "total", count: k.vouchersSoldCount, gross: k.vouchersSold))
+        out.append(line("vouchers_refunded", "total", count: k.vouchersRefundedCount, gross: k.vouchersRefunded))
         out.append(line("discounts", "total", count: k.discountCount, gross: k.discountTotal))
         out.append(line("cash_rounding", "total", gross: k.roundingTotal))
         out.append(line("net", "total", gross: k.netTotal))

@@ -101,6 +101,8 @@ public struct CatalogImportProblem: Hashable, Sendable, CustomStringConvertible 
         case invalidBarcode(String, reason: String)
         case invalidPLU(String)
         case duplicateID(String, firstLine: Int)
+        /// The id of the register's own gift voucher lines.
+        case reservedID(String)
         /// Also when one is the UPC-A and the other the EAN-13 of the same code: the scanner may read either.
         case duplicateBarcode(String, firstLine: Int)
         case duplicatePLU(String, firstLine: Int)
@@ -126,6 +128,7 @@ public struct CatalogImportProblem: Hashable, Sendable, CustomStringConvertible 
             case .invalidBarcode(let code, let why): return "invalid barcode \(code): \(why)"
             case .invalidPLU(let text): return "PLU \"\(text)\" is not all digits"
             case .duplicateID(let id, let first): return "id \(id) already used on line \(first)"
+            case .reservedID(let id): return "id \(id) is the register's own (gift voucher lines)"
             case .duplicateBarcode(let code, let first): return "barcode \(code) already used on line \(first)"
             case .duplicatePLU(let plu, let first): return "PLU \(plu) already used on line \(first)"
             case .pluClashesWithBarcode(let code, let line): return "\(code) is both a PLU and a barcode (other on line \(line))"
@@ -381,6 +384,7 @@ private struct RowChecker {
         if let id {
             if let first = idLines[id.text] { problem(id.column, .duplicateID(id.text, firstLine: first)) }
             else { idLines[id.text] = record.line }
+            if ItemID(id.text) == .giftVoucher { problem(id.column, .reservedID(id.text)) }
         }
         let name = required("name")
 

@@ -142,13 +142,20 @@ public enum RegisterEvent: Hashable, Sendable {
     /// The reorder point and quantity of an item set (or removed, nil).
     case reorderSet(ItemID, ReorderRule?, by: OperatorID)
 
+    // Vouchers. Redemptions are the voucher tenders themselves (`tenderAdded`).
+    /// A gift voucher sold (with its `saleCompleted`) or store credit given (with its `refundCompleted`).
+    case voucherIssued(VoucherIssue)
+    /// A gift voucher taken back unspent by a refund (with its `refundCompleted`): worth nothing since.
+    case voucherVoided(code: String, refund: UInt64, by: OperatorID)
+
     /// Whether the runtime must fdatasync this event before any effect or reply depends on it.
     public var isDurable: Bool {
         switch self {
         case .saleCompleted, .refundCompleted, .dayClosed, .shiftOpened, .shiftClosed, .cashMoved, .noSale,
              .operatorAdded, .operatorRemoved, .operatorDisabled, .pinReset, .technicianRecovered, .pinLockout, .trainingModeChanged, .saleCancelled, .settingChanged,
              .catalogImported, .outputQueued, .chainRestarted, .cardAuthorisationRequested, .cardAuthorisationResolved,
-             .timePunched, .timeCorrected, .stockReceived, .stockCounted, .stockAdjusted, .reorderSet:
+             .timePunched, .timeCorrected, .stockReceived, .stockCounted, .stockAdjusted, .reorderSet,
+             .voucherIssued, .voucherVoided:
             return true
         default:
             return false

@@ -2,20 +2,25 @@
 public struct ReceiptWords: Hashable, Sendable {
     public var receipt, refund, copy, training, register, cashier, total, change, rounding, discount, receiptDiscount,
         vat, net, gross, cash, card, voucher, originalReceipt, priceOverride, paid, welcome: String
+    /// Vouchers: the two kinds, what is on one, what is left on one spent, and the VAT table's
+    /// note that a voucher sold carries none.
+    public var giftVoucher, storeCredit, balance, balanceLeft, noVAT: String
 
     public static let english = ReceiptWords(
         receipt: "Receipt", refund: "REFUND", copy: "*** COPY ***", training: "*** TRAINING - NOT A RECEIPT ***",
         register: "Register", cashier: "Cashier", total: "TOTAL", change: "Change", rounding: "Rounding",
         discount: "Discount", receiptDiscount: "Receipt discount", vat: "VAT", net: "Net", gross: "Gross", cash: "Cash",
         card: "Card", voucher: "Voucher", originalReceipt: "Original receipt", priceOverride: "Price changed from",
-        paid: "Paid", welcome: "Welcome")
+        paid: "Paid", welcome: "Welcome", giftVoucher: "Gift voucher", storeCredit: "Store credit", balance: "Balance",
+        balanceLeft: "Balance left", noVAT: "no VAT")
 
     public static let finnish = ReceiptWords(
         receipt: "Kuitti", refund: "PALAUTUS", copy: "*** KOPIO ***", training: "*** HARJOITUS - EI KUITTI ***",
         register: "Kassa", cashier: "Myyjä", total: "YHTEENSÄ", change: "Takaisin", rounding: "Pyöristys",
         discount: "Alennus", receiptDiscount: "Kuittialennus", vat: "ALV", net: "Veroton", gross: "Verollinen",
         cash: "Käteinen", card: "Kortti", voucher: "Lahjakortti", originalReceipt: "Alkuperäinen kuitti",
-        priceOverride: "Hinta muutettu, oli", paid: "Maksettu", welcome: "Tervetuloa")
+        priceOverride: "Hinta muutettu, oli", paid: "Maksettu", welcome: "Tervetuloa", giftVoucher: "Lahjakortti",
+        storeCredit: "Hyvityskortti", balance: "Saldo", balanceLeft: "Saldoa jäljellä", noVAT: "ei ALV")
 
     public func tender(_ kind: TenderKind) -> String {
         switch kind {
@@ -40,6 +45,8 @@ public struct Receipt: Hashable, Sendable {
         public var amount: Int64
         /// Discounts and overrides shown under the line, each with its amount (negative off).
         public var adjustments: [Adjustment]
+        /// Named in the receipt's language, whatever the journal calls it.
+        public var isGiftVoucher = false
     }
 
     public struct Payment: Hashable, Sendable {
@@ -47,6 +54,15 @@ public struct Receipt: Hashable, Sendable {
         /// The card terminal's reference or the voucher code.
         public var reference: String?
         public var amount: Int64
+        /// A voucher's balance after this payment.
+        public var balanceLeft: Int64?
+    }
+
+    /// A voucher the sale or refund gave: printed with its code, to be scanned or typed to spend it.
+    public struct IssuedVoucher: Hashable, Sendable {
+        public var code: String
+        public var kind: VoucherKind
+        public var balance: Int64
     }
 
     public enum Adjustment: Hashable, Sendable {
@@ -75,13 +91,18 @@ public struct Receipt: Hashable, Sendable {
     public var rounding: Int64
     public var originalReceipt: UInt64?
     public var footer: [String]
+    /// Gift vouchers sold (or taken back) on the lines: in the total, in no VAT row.
+    public var vouchers: Int64 = 0
+    public var issuedVouchers: [IssuedVoucher] = []
 
     static func header(_ config: RegisterConfig) -> [String] {
         [config.storeName, config.storeAddress, config.vatID.isEmpty ? "" : "VAT \(config.vatID)"].filter { !$0.isEmpty }
     }
 
+    /// `vouchers`: those the sale issued or was paid with (`RegisterState.vouchers(of:)`), for
+    /// their codes and balances.
     public static func sale(_ s: CompletedSale, config: RegisterConfig, operatorName: String, localTime: String,
-                            chainHash: String? = nil, copy: Bool = false) -> Receipt {
+                            chainHash: String? = nil, copy: Bool = false, vouchers: [Voucher] = []) -> Receipt {
         var lines: [Line] = []
         var receiptDiscount: Int64 = 0
         for (i, l) in s.lines.enumerated() {
@@ -99,28 +120,47 @@ public struct Receipt: Hashable, Sendable {
             lines.append(Line(text: l.name, unit: l.unit, quantity: l.quantity,
                               unitPrice: l.fixedAmount == nil ? l.unitPrice : nil,
                               amount: p.gross + p.lineDiscount + p.receiptDiscount - (config.priceMode == .exclusive ? p.tax : 0),
-                              adjustments: adjustments))
+                              adjustments: adjustments, isGiftVoucher: l.isGiftVoucher))
         }
-        let tenders = s.tenders.map { Payment(kind: $0.kind, reference: $0.reference, amount: $0.amount) }
+        // Each voucher tender, in order, with the balance its redemption left.
+        var left: [String: [Int64]] = [:]
+        for v in vouchers { left[v.code] = v.redemptions.filter { $0.receipt == s.receiptNumber }.map(\.balanceAfter) }
+        let tenders = s.tenders.map { t in
+            var p = Payment(kind: t.kind, reference: t.reference, amount: t.amount)
+            if t.kind == .voucher, let code = t.reference, let first = left[code]?.first {
+                p.balanceLeft = first
+                left[code]?.removeFirst()
+            }
+            return p
+        }
+        let issued = vouchers.compactMap { v -> IssuedVoucher? in
+            guard case .sale(let receipt, _) = v.issue.source, receipt == s.receiptNumber else { return nil }
+            return IssuedVoucher(code: v.code, kind: v.issue.kind, balance: v.issue.amount)
+        }
         return Receipt(kind: .sale, number: s.receiptNumber, training: s.training, copy: copy, header: header(config),
                        registerID: s.registerID, operatorName: operatorName, localTime: localTime, chainHash: chainHash,
                        lines: lines, receiptDiscount: receiptDiscount, breakdown: s.breakdown, total: s.total,
                        tenders: tenders, change: s.change, rounding: s.rounding, originalReceipt: nil,
-                       footer: config.receiptFooter.isEmpty ? [] : [config.receiptFooter])
+                       footer: config.receiptFooter.isEmpty ? [] : [config.receiptFooter], vouchers: s.vouchersSold,
+                       issuedVouchers: issued)
     }
 
+    /// `storeCredit`: the voucher the refund gave instead of money.
     public static func refund(_ r: CompletedRefund, config: RegisterConfig, operatorName: String, localTime: String,
-                              chainHash: String? = nil, copy: Bool = false) -> Receipt {
+                              chainHash: String? = nil, copy: Bool = false, storeCredit: VoucherIssue? = nil) -> Receipt {
         let lines = r.lines.map { l in
-            Line(text: l.name, unit: l.unit, quantity: l.quantity, unitPrice: nil, amount: -l.gross, adjustments: [])
+            Line(text: l.name, unit: l.unit, quantity: l.quantity, unitPrice: nil, amount: -l.gross, adjustments: [],
+                 isGiftVoucher: l.itemID == .giftVoucher)
         }
         return Receipt(kind: .refund, number: r.refundNumber, training: r.training, copy: copy, header: header(config),
                        registerID: config.registerID, operatorName: operatorName, localTime: localTime,
                        chainHash: chainHash, lines: lines, receiptDiscount: 0,
                        breakdown: r.breakdown.map { TaxBreakdownLine(taxClass: $0.taxClass, basisPoints: $0.basisPoints,
                                                                       net: -$0.net, tax: -$0.tax, gross: -$0.gross) },
-                       total: -r.total, tenders: [Payment(kind: r.tender, reference: nil, amount: -r.paidOut)], change: 0,
-                       rounding: -r.rounding, originalReceipt: r.originalReceipt, footer: [])
+                       total: -r.total, tenders: [Payment(kind: r.tender, reference: storeCredit?.code, amount: -r.paidOut)],
+                       change: 0, rounding: -r.rounding, originalReceipt: r.originalReceipt, footer: [],
+                       vouchers: -r.vouchersRefunded,
+                       issuedVouchers: storeCredit.map { [IssuedVoucher(code: $0.code, kind: $0.kind, balance: $0.amount)] } ?? [])
     }
 
     static func grams(_ g: Int64, separator: Character) -> String {
@@ -171,11 +211,12 @@ public struct Receipt: Hashable, Sendable {
         out.append(TextLayout.truncate("\(words.cashier): \(operatorName)", to: w))
         out.append(rule)
         for l in lines {
+            let text = l.isGiftVoucher ? words.giftVoucher : l.text
             if let d = detail(l, format, money) {
-                out.append(TextLayout.truncate(l.text, to: w))
+                out.append(TextLayout.truncate(text, to: w))
                 out.append(TextLayout.leftRight("  " + d, money(l.amount), columns: w))
             } else {
-                out.append(TextLayout.leftRight(l.text, money(l.amount), columns: w))
+                out.append(TextLayout.leftRight(text, money(l.amount), columns: w))
             }
             for a in l.adjustments {
                 switch a {
@@ -191,7 +232,14 @@ public struct Receipt: Hashable, Sendable {
         out.append(rule)
         out.append(PrintedLine(TextLayout.leftRight(words.total, money(total), columns: w), .total))
         for t in tenders {
-            out.append(TextLayout.leftRight(words.tender(t.kind) + (t.reference.map { " " + $0 } ?? ""), money(t.amount), columns: w))
+            guard let left = t.balanceLeft, let code = t.reference else {
+                out.append(TextLayout.leftRight(words.tender(t.kind) + (t.reference.map { " " + $0 } ?? ""), money(t.amount), columns: w))
+                continue
+            }
+            // A voucher's code on a line of its own (it may be long), and what is left on it.
+            out.append(TextLayout.leftRight(words.tender(t.kind), money(t.amount), columns: w))
+            out.append(TextLayout.truncate("  " + code, to: w))
+            out.append(TextLayout.leftRight("  " + words.balanceLeft, money(left), columns: w))
         }
         if rounding != 0 { out.append(TextLayout.leftRight(words.rounding, money(rounding), columns: w)) }
         if change != 0 { out.append(TextLayout.leftRight(words.change, money(change), columns: w)) }
@@ -201,6 +249,14 @@ public struct Receipt: Hashable, Sendable {
             let rate = Self.basisPointsText(b.basisPoints) + "%"
             out.append(Self.taxRow([rate, format.number(b.net, currency: currency), format.number(b.tax, currency: currency),
                                     format.number(b.gross, currency: currency)], w))
+        }
+        if vouchers != 0 { out.append(TextLayout.leftRight("\(words.giftVoucher), \(words.noVAT)", money(vouchers), columns: w)) }
+        for v in issuedVouchers {
+            // The code big enough to type from the paper; the scanner reads it as text too.
+            out.append(rule)
+            out.append(PrintedLine(TextLayout.center(v.kind == .gift ? words.giftVoucher : words.storeCredit, in: w), .strong))
+            out += TextLayout.wrap(v.code, columns: w).map { PrintedLine(TextLayout.center($0, in: w), .strong) }
+            out.append(TextLayout.leftRight(words.balance, money(v.balance), columns: w))
         }
         if let h = chainHash {
             out.append(rule)

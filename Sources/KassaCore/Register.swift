@@ -19,12 +19,17 @@ public enum Command: Hashable, Sendable {
     /// an embedded weight).
     case scan(code: String, quantity: Int64?)
     case addItem(ItemID, quantity: Int64)
+    /// A gift voucher of this value, sold on a line of its own; it gets its code when the sale completes.
+    case sellVoucher(amount: Int64)
     case voidLine(Int)
     case discountLine(Int, Discount?, override: String?)
     case overridePrice(line: Int, unitPrice: Int64, override: String?)
     case discountReceipt(Discount?, override: String?)
     case total
     case tender(Tender)
+    /// Pays with a voucher: `amount`, or by default its balance up to what is due. A voucher
+    /// `tender` and a scanned voucher code come here too.
+    case tenderVoucher(code: String, amount: Int64?)
     case complete
     case cancel(override: String?)
     case park
@@ -110,6 +115,7 @@ public enum Refusal: Error, Hashable, Sendable {
     case emptyRefund
 
     case timeClock(TimeClockProblem)
+    case voucher(VoucherProblem)
 }
 
 /// Where a decision is taken: the time and the register's local date (for tax rates), passed in.
@@ -242,6 +248,11 @@ extension RegisterState {
             return [.saleOpened(id: lastSaleID + 1, by: me, training: training, at: ctx.now)]
 
         case .scan(let code, let quantity):
+            if VoucherCode.looksLikeVoucher(code) {
+                // The front-end and the scanners redeem a voucher by scanning it, like an item.
+                guard quantity == nil || quantity == 1 else { throw .voucher(.quantityGiven) }
+                return try redeemVoucher(code, amount: nil, config, ctx)
+            }
             let resolution: ScanResolution
             do { resolution = try env.catalog.resolve(code) } catch { throw .lookup(error) }
             switch resolution {
@@ -258,6 +269,11 @@ extension RegisterState {
             guard let item = env.catalog.item(id) else { throw .unknownItem(id) }
             return try addLine(item, quantity: quantity, fixedAmount: nil, env, ctx)
 
+        case .sellVoucher(let amount):
+            let me = try require(.sell)
+            guard amount > 0 else { throw .invalidAmount("a voucher must be worth more than zero") }
+            return try appending(.giftVoucher(amount), by: me, config, ctx)
+
         case .voidLine(let index):
             let me = try require(.sell)
             let sale = try editableSale()
@@ -268,6 +284,7 @@ extension RegisterState {
             try require(.sell)
             let sale = try editableSale()
             try checkLine(index, sale)
+            guard !sale.lines[index].isGiftVoucher else { throw .voucher(.fixedValue(line: index)) }
             var by: OperatorID?
             if let d = discount {
                 let base: Int64
@@ -283,6 +300,7 @@ extension RegisterState {
             try require(.sell)
             let sale = try editableSale()
             try checkLine(index, sale)
+            guard !sale.lines[index].isGiftVoucher else { throw .voucher(.fixedValue(line: index)) }
             guard price >= 0 else { throw .invalidAmount("a price cannot be negative") }
             guard sale.lines[index].fixedAmount == nil else { throw .invalidAmount("the barcode fixes this line's price") }
             let by = try authorise(.priceOverride, override: override, env, ctx, &pinEvents)
@@ -298,7 +316,9 @@ extension RegisterState {
             if let d = discount {
                 let subtotal: Int64
                 do {
-                    subtotal = try SaleTotals.compute(lines: sale.lines, receiptDiscount: nil, priceMode: config.priceMode).total
+                    // Gift vouchers are sold at face value: a receipt discount is on the goods alone.
+                    let totals = try SaleTotals.compute(lines: sale.lines, receiptDiscount: nil, priceMode: config.priceMode)
+                    subtotal = totals.total - totals.vouchers
                 } catch { throw .money(error) }
                 try validate(d, base: subtotal)
                 if d.basisPoints(of: subtotal) > config.cashierDiscountLimitBP {
@@ -312,6 +332,12 @@ extension RegisterState {
             guard let sale = openSale else { throw .noOpenSale }
             guard sale.hasLiveLines else { throw .saleIsEmpty }
             return sale.totalled ? [] : [.totalled]
+
+        case .tender(let tender) where tender.kind == .voucher:
+            return try redeemVoucher(tender.reference ?? "", amount: tender.amount, config, ctx)
+
+        case .tenderVoucher(let code, let amount):
+            return try redeemVoucher(code, amount: amount, config, ctx)
 
         case .tender(var tender):
             try require(.sell)
@@ -353,7 +379,7 @@ extension RegisterState {
             guard sale.hasLiveLines else { throw .saleIsEmpty }
             let s = try settlement(sale, config, finishing: true)
             guard s.settled else { throw .notSettled(remaining: s.remainingExact) }
-            return [.saleCompleted(try completed(sale, s, config, ctx))]
+            return try completion(sale, s, config, ctx)
 
         case .cancel(let override):
             let me = try require(.sell)
@@ -384,7 +410,8 @@ extension RegisterState {
             guard shift != nil || training else { throw .shiftNotOpen }
             let by = try authorise(.refund, override: override, env, ctx, &pinEvents)
             let done = try refund(original, lines, tender, me, by, config, ctx)
-            return [.refundCompleted(done)] + labelsBack(done, original, by: me)
+            return [.refundCompleted(done)] + (try vouchersBack(done, by: me)) + storeCredit(done, config)
+                + labelsBack(done, original, by: me)
 
         case .closeDay:
             let me = try require(.zReport)
@@ -488,6 +515,65 @@ extension RegisterState {
         guard env.catalog.item(id) != nil else { throw .unknownItem(id) }
     }
 
+    // MARK: Vouchers
+
+    /// A voucher tendered by its code: checked against the register's vouchers, then paid like
+    /// any tender. Its balance goes down as the tender is applied.
+    private func redeemVoucher(_ typed: String, amount: Int64?, _ config: RegisterConfig, _ ctx: Context) throws(Refusal) -> [RegisterEvent] {
+        try require(.sell)
+        guard let sale = openSale else { throw .voucher(.noSaleToPay) }
+        let voucher = try usableVoucher(typed, in: sale, config)
+        guard sale.hasLiveLines else { throw .saleIsEmpty }
+        let pay: Int64
+        if let amount {
+            guard amount <= voucher.balance else { throw .voucher(.exceedsBalance(voucher.code, balance: voucher.balance)) }
+            pay = amount
+        } else {
+            let before = try settlement(sale, config)
+            guard !before.settled else { throw .alreadySettled }
+            pay = min(voucher.balance, before.remainingExact)
+        }
+        let tender = Tender(kind: .voucher, amount: pay, reference: voucher.code)
+        try checkTender(tender, sale, config)
+        return try paying(sale, with: tender, config, ctx)
+    }
+
+    /// The voucher a typed or scanned code names, if it can pay for this sale.
+    private func usableVoucher(_ typed: String, in sale: OpenSale, _ config: RegisterConfig) throws(Refusal) -> Voucher {
+        let voucher = try voucher(code: typed, registerID: config.registerID)
+        let code = voucher.code
+        guard voucher.issue.training == sale.training else { throw .voucher(.otherMode(code, training: voucher.issue.training)) }
+        if let refund = voucher.voidedByRefund { throw .voucher(.voided(code, refund: refund)) }
+        guard voucher.balance > 0 else { throw .voucher(.usedUp(code)) }
+        return voucher
+    }
+
+    /// A gift voucher refunded goes back unspent or not at all: refunded, it is voided with the
+    /// refund; spent even in part, the refund is refused (its value was given as goods already).
+    private func vouchersBack(_ refund: CompletedRefund, by: OperatorID) throws(Refusal) -> [RegisterEvent] {
+        var events: [RegisterEvent] = []
+        for line in refund.lines where line.itemID == .giftVoucher {
+            guard let v = voucher(soldOn: refund.originalReceipt, line: line.originalLine, training: refund.training) else {
+                throw .voucher(.unknown("receipt \(refund.originalReceipt) line \(line.originalLine)"))
+            }
+            if let done = v.voidedByRefund { throw .voucher(.voided(v.code, refund: done)) }
+            guard v.balance == v.issue.amount, v.redemptions.isEmpty else {
+                throw .voucher(.spent(v.code, balance: v.balance, issued: v.issue.amount))
+            }
+            events.append(.voucherVoided(code: v.code, refund: refund.refundNumber, by: by))
+        }
+        return events
+    }
+
+    /// A refund to tender `voucher` gives store credit of what it pays out, in the same group.
+    private func storeCredit(_ refund: CompletedRefund, _ config: RegisterConfig) -> [RegisterEvent] {
+        guard refund.tender == .voucher, refund.paidOut > 0 else { return [] }
+        let number = lastVoucherNumber + 1
+        return [.voucherIssued(VoucherIssue(number: number, code: VoucherCode.make(registerID: config.registerID, number: number),
+                                            amount: refund.paidOut, training: refund.training,
+                                            source: .refund(refund.refundNumber), by: refund.operatorID, at: refund.time))]
+    }
+
     // MARK: Rights
 
     /// The logged-in operator, if the role has the right.
@@ -546,7 +632,7 @@ extension RegisterState {
         paid.tenders.append(tender)
         let after = try settlement(paid, config)
         var events: [RegisterEvent] = [.tenderAdded(tender)]
-        if after.settled { events.append(.saleCompleted(try completed(paid, after, config, ctx))) }
+        if after.settled { events += try completion(paid, after, config, ctx) }
         return events
     }
 
@@ -577,6 +663,14 @@ extension RegisterState {
         guard let bp = env.config.taxes.basisPoints(item.taxClass, on: ctx.today) else {
             throw .noTaxRate(item.taxClass, ctx.today)
         }
+        let line = SaleLine(itemID: item.id, name: item.name, department: item.department, unit: item.unit,
+                            quantity: quantity, unitPrice: item.price, catalogPrice: item.price,
+                            taxClass: item.taxClass, taxBasisPoints: bp, fixedAmount: fixedAmount)
+        return try appending(line, by: me, env.config, ctx)
+    }
+
+    /// The line added to the open sale, or to a new one.
+    private func appending(_ line: SaleLine, by me: OperatorID, _ config: RegisterConfig, _ ctx: Context) throws(Refusal) -> [RegisterEvent] {
         var events: [RegisterEvent] = []
         var sale: OpenSale
         if let open = openSale {
@@ -587,11 +681,8 @@ extension RegisterState {
             sale = OpenSale(id: lastSaleID + 1, operatorID: me, training: training, openedAt: ctx.now)
             events.append(.saleOpened(id: sale.id, by: me, training: training, at: ctx.now))
         }
-        let line = SaleLine(itemID: item.id, name: item.name, department: item.department, unit: item.unit,
-                            quantity: quantity, unitPrice: item.price, catalogPrice: item.price,
-                            taxClass: item.taxClass, taxBasisPoints: bp, fixedAmount: fixedAmount)
         sale.lines.append(line)
-        try checkTotals(sale, env.config)
+        try checkTotals(sale, config)
         events.append(.lineAdded(line))
         return events
     }
@@ -632,6 +723,21 @@ extension RegisterState {
         } catch {
             throw .money(error)
         }
+    }
+
+    /// The sale completed, and the gift vouchers it sold issued with it, in the same group.
+    private func completion(_ sale: OpenSale, _ s: Settlement, _ config: RegisterConfig, _ ctx: Context) throws(Refusal) -> [RegisterEvent] {
+        let done = try completed(sale, s, config, ctx)
+        var events: [RegisterEvent] = [.saleCompleted(done)]
+        var number = lastVoucherNumber
+        for (i, line) in done.lines.enumerated() where line.isGiftVoucher && !line.voided {
+            number += 1
+            events.append(.voucherIssued(VoucherIssue(
+                number: number, code: VoucherCode.make(registerID: config.registerID, number: number),
+                amount: done.priced[i]?.gross ?? 0, training: done.training, source: .sale(receipt: done.receiptNumber, line: i),
+                by: done.operatorID, at: ctx.now)))
+        }
+        return events
     }
 
     private func completed(_ sale: OpenSale, _ s: Settlement, _ config: RegisterConfig, _ ctx: Context) throws(Refusal) -> CompletedSale {
@@ -690,11 +796,13 @@ extension RegisterState {
         var byKey: [TaxKey: TaxAmounts] = [:]
         var total: Int64 = 0
         for l in lines {
+            total += l.gross
+            // A gift voucher taken back is in no VAT rate's row, as when it was sold.
+            guard l.itemID != .giftVoucher else { continue }
             let k = TaxKey(taxClass: l.taxClass, basisPoints: l.taxBasisPoints)
             byKey[k, default: TaxAmounts()].gross += l.gross
             byKey[k, default: TaxAmounts()].tax += l.tax
             byKey[k, default: TaxAmounts()].net += l.gross - l.tax
-            total += l.gross
         }
         let breakdown = byKey.keys.sorted { ($0.basisPoints, $0.taxClass) > ($1.basisPoints, $1.taxClass) }.map { k in
             TaxBreakdownLine(taxClass: k.taxClass, basisPoints: k.basisPoints, net: byKey[k]!.net, tax: byKey[k]!.tax,

@@ -86,6 +86,11 @@ public struct RegisterState: Hashable, Sendable {
     public var reorderRules: [ItemID: ReorderRule] = [:]
     /// The newest cost per piece (or per kilogram) given with goods received.
     public var unitCosts: [ItemID: Int64] = [:]
+    /// Every voucher this register issued, real and training, by code; kept when used up, for
+    /// their history.
+    public var vouchers: [String: Voucher] = [:]
+    /// The newest voucher's number (real and training share the numbers).
+    public var lastVoucherNumber: UInt64 = 0
     /// How many request results are remembered; older keys are forgotten in order.
     public static let rememberedRequests = 4096
 
@@ -172,9 +177,11 @@ public struct RegisterState: Hashable, Sendable {
         case .totalled:
             openSale?.totalled = true
         case .tenderAdded(let tender):
+            if tender.kind == .voucher { redeem(tender) }
             openSale?.tenders.append(tender)
             openSale?.totalled = true
         case .saleCompleted(let sale):
+            if let id = openSale?.id { settleRedemptions(sale, saleID: id) }
             openSale = nil
             record(sale)
         case .saleCancelled:
@@ -233,6 +240,35 @@ public struct RegisterState: Hashable, Sendable {
             stock[item, default: 0] &+= delta
         case .reorderSet(let item, let rule, _):
             reorderRules[item] = rule
+
+        case .voucherIssued(let issue):
+            vouchers[issue.code] = Voucher(issue: issue, balance: issue.amount)
+            lastVoucherNumber = max(lastVoucherNumber, issue.number)
+        case .voucherVoided(let code, let refund, _):
+            vouchers[code]?.balance = 0
+            vouchers[code]?.voidedByRefund = refund
+        }
+    }
+
+    /// A voucher tender takes its amount off the voucher's balance at once. A reference that is
+    /// no voucher of the sale's mode (a free text from before vouchers had balances) moves nothing.
+    private mutating func redeem(_ tender: Tender) {
+        guard let sale = openSale, let code = tender.reference, var v = vouchers[code], v.issue.training == sale.training else { return }
+        let amount = min(max(0, tender.amount), v.balance)
+        v.balance -= amount
+        v.redemptions.append(VoucherRedemption(saleID: sale.id, amount: amount, balanceAfter: v.balance))
+        vouchers[code] = v
+    }
+
+    /// The receipt and time of the completed sale go into the history of the vouchers it spent.
+    private mutating func settleRedemptions(_ sale: CompletedSale, saleID: UInt64) {
+        for code in Set(sale.tenders.compactMap({ $0.kind == .voucher ? $0.reference : nil })) {
+            guard var v = vouchers[code] else { continue }
+            for i in v.redemptions.indices where v.redemptions[i].saleID == saleID && v.redemptions[i].receipt == nil {
+                v.redemptions[i].receipt = sale.receiptNumber
+                v.redemptions[i].at = sale.time
+            }
+            vouchers[code] = v
         }
     }
 
@@ -242,15 +278,21 @@ public struct RegisterState: Hashable, Sendable {
             return
         }
         lastReceipt = sale.receiptNumber
-        for line in sale.lines where !line.voided { stock[line.itemID, default: 0] &-= line.stockQuantity }
-        day.salesCount += 1
-        day.salesGross += sale.total
+        for line in sale.lines where !line.voided && !line.isGiftVoucher { stock[line.itemID, default: 0] &-= line.stockQuantity }
+        // Gift vouchers sold are money taken (in the tenders) but no revenue.
+        let vouchersSold = sale.vouchersSold
+        if vouchersSold != 0 {
+            day.vouchersSoldCount += Int64(sale.lines.filter { $0.isGiftVoucher && !$0.voided }.count)
+            day.vouchersSold += vouchersSold
+        }
+        if !sale.soldOnlyVouchers { day.salesCount += 1 }
+        day.salesGross += sale.total - vouchersSold
         day.roundingTotal += sale.rounding
         day.discountTotal += sale.discountTotal
         if sale.discountTotal != 0 { day.discountCount += 1 }
         if day.firstReceipt == nil { day.firstReceipt = sale.receiptNumber }
         day.lastReceipt = sale.receiptNumber
-        grandTotalSales += sale.total
+        grandTotalSales += sale.total - vouchersSold
         for b in sale.breakdown { day.salesByTax.add(b) }
         var cash: Int64 = 0
         for t in sale.tenders {
@@ -273,11 +315,16 @@ public struct RegisterState: Hashable, Sendable {
         // Refunded goods go back on the shelf (a damaged return is written off with an adjustment).
         // A weighed item's price label comes back as one label here; the refund's decision adds
         // the rest of its grams with an adjustment of its own.
-        for line in refund.lines { stock[line.itemID, default: 0] &+= line.quantity }
-        day.refundsCount += 1
-        day.refundsGross += refund.total
+        for line in refund.lines where line.itemID != .giftVoucher { stock[line.itemID, default: 0] &+= line.quantity }
+        let vouchersRefunded = refund.vouchersRefunded
+        if vouchersRefunded != 0 {
+            day.vouchersRefundedCount += Int64(refund.lines.filter { $0.itemID == .giftVoucher }.count)
+            day.vouchersRefunded += vouchersRefunded
+        }
+        if !refund.refundedOnlyVouchers { day.refundsCount += 1 }
+        day.refundsGross += refund.total - vouchersRefunded
         day.roundingTotal += refund.total - refund.paidOut
-        grandTotalRefunds += refund.total
+        grandTotalRefunds += refund.total - vouchersRefunded
         for b in refund.breakdown { day.refundsByTax.add(b) }
         day.refundTenders[refund.tender, default: 0] += refund.paidOut
         if refund.tender == .cash { shift?.expectedCash -= refund.paidOut }

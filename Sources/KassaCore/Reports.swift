@@ -45,10 +45,16 @@ public struct ReportCounters: Hashable, Sendable {
     public var cashOut: Int64 = 0
     public var firstReceipt: UInt64?
     public var lastReceipt: UInt64?
+    /// Gift vouchers sold, and taken back unspent by refunds: money taken and paid back that is
+    /// neither revenue nor in the VAT figures (a multi-purpose voucher is no sale of goods).
+    public var vouchersSoldCount: Int64 = 0
+    public var vouchersSold: Int64 = 0
+    public var vouchersRefundedCount: Int64 = 0
+    public var vouchersRefunded: Int64 = 0
 
     public init() {}
 
-    /// Sales minus refunds.
+    /// Sales minus refunds (vouchers sold are neither).
     public var netTotal: Int64 { salesGross - refundsGross }
 }
 

@@ -128,17 +128,27 @@ public struct PricedLine: Hashable, Sendable {
 /// `tax = gross × r / (1 + r)`, tax-exclusive `tax = net × r`. Each rate's tax is then spread over its
 /// lines by largest remainder, so lines, rates and the total all add up to the cent, and a refund
 /// can return a line's exact part of what was paid.
+///
+/// Gift voucher lines stand apart: no discount reaches them and they are in no VAT rate's row,
+/// but their face value is part of the total to pay (`vouchers` of it).
 public struct SaleTotals: Hashable, Sendable {
     public var lines: [PricedLine?]
     public var breakdown: [TaxBreakdownLine]
     public var total: Int64
     public var discountTotal: Int64
+    /// The part of `total` that buys gift vouchers.
+    public var vouchers: Int64 = 0
 
     public static func compute(lines: [SaleLine], receiptDiscount: Discount?, priceMode: PriceMode) throws(MoneyError) -> SaleTotals {
         var amounts = [Int64](repeating: 0, count: lines.count)
         var lineDiscounts = [Int64](repeating: 0, count: lines.count)
         var live: [Int] = []
+        var voucherLines: [Int] = []
         for (i, line) in lines.enumerated() where !line.voided {
+            if line.isGiftVoucher {
+                voucherLines.append(i)
+                continue
+            }
             let base = try line.baseAmount()
             let off = try line.lineDiscountAmount()
             lineDiscounts[i] = off
@@ -196,7 +206,14 @@ public struct SaleTotals: Hashable, Sendable {
             breakdown.append(TaxBreakdownLine(taxClass: key.taxClass, basisPoints: key.bp, net: gross - tax, tax: tax, gross: gross))
             total = try Checked.add(total, gross)
         }
-        return SaleTotals(lines: priced, breakdown: breakdown, total: total, discountTotal: discountTotal)
+        var vouchers: Int64 = 0
+        for i in voucherLines {
+            let value = try lines[i].baseAmount()
+            priced[i] = PricedLine(lineDiscount: 0, receiptDiscount: 0, gross: value, tax: 0)
+            vouchers = try Checked.add(vouchers, value)
+        }
+        total = try Checked.add(total, vouchers)
+        return SaleTotals(lines: priced, breakdown: breakdown, total: total, discountTotal: discountTotal, vouchers: vouchers)
     }
 }
 

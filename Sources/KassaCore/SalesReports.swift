@@ -3,7 +3,9 @@
 ///
 /// One pass over the events, one dictionary of running figures: the caller reads the journal and
 /// feeds every event `wants(recordType:)` accepts, in journal order. Training sales are left out;
-/// refunds count in the period of the refund, not of the sale they refund.
+/// refunds count in the period of the refund, not of the sale they refund. Gift vouchers sold or
+/// taken back are no revenue (a multi-purpose voucher is no sale of goods): they count only in the
+/// tender rows, as the money they were; a receipt of vouchers alone is no sale.
 
 /// What a report groups by.
 public enum SalesGrouping: String, CaseIterable, Sendable {
@@ -63,6 +65,7 @@ public struct SalesFigures: Hashable, Sendable {
                     voidedLines += 1
                     continue
                 }
+                guard !s.lines[i].isGiftVoucher else { continue }
                 items += s.lines[i].unit == .piece ? s.lines[i].quantity : 1
                 if s.lines[i].unitPrice != s.lines[i].catalogPrice && s.lines[i].fixedAmount == nil { priceOverrides += 1 }
                 if s.lines[i].discount != nil { discounts += 1 }
@@ -73,9 +76,9 @@ public struct SalesFigures: Hashable, Sendable {
     }
 
     mutating func add(receipt s: CompletedSale, _ r: ReceiptFigures) {
-        sales += 1
+        if !s.soldOnlyVouchers { sales += 1 }
         items += r.items
-        gross += s.total
+        gross += s.total - s.vouchersSold
         tax += r.tax
         voidedLines += r.voidedLines
         priceOverrides += r.priceOverrides
@@ -83,8 +86,8 @@ public struct SalesFigures: Hashable, Sendable {
     }
 
     mutating func add(refund r: CompletedRefund, tax: Int64) {
-        refunds += 1
-        refunded += r.total
+        if !r.refundedOnlyVouchers { refunds += 1 }
+        refunded += r.total - r.vouchersRefunded
         refundedTax += tax
     }
 }
@@ -217,7 +220,7 @@ public struct SalesReportBuilder {
             rows[.text(s.operatorID.rawValue), default: SalesFigures()].add(receipt: s, receipt)
         case .item, .department:
             for (i, line) in s.lines.enumerated() {
-                guard let priced = s.priced[i], !line.voided else { continue }
+                guard let priced = s.priced[i], !line.voided, !line.isGiftVoucher else { continue }
                 let id = line.itemID.rawValue
                 if departments[id] != line.department { departments[id] = line.department }
                 if grouping == .item, names[id] != line.name { names[id] = line.name }
@@ -254,7 +257,7 @@ public struct SalesReportBuilder {
         case .employee:
             rows[.text(r.operatorID.rawValue), default: SalesFigures()].add(refund: r, tax: tax)
         case .item, .department:
-            for line in r.lines {
+            for line in r.lines where line.itemID != .giftVoucher {
                 let id = line.itemID.rawValue
                 if grouping == .item, names[id] == nil { names[id] = line.name }
                 let key = Key.text(grouping == .item ? id : departments[id] ?? "")

@@ -132,6 +132,8 @@ extension ReportCounters: JSONRepresentable {
             "refunds_gross": .int(refundsGross), "net_total": .int(netTotal), "rounding_total": .int(roundingTotal),
             "sales_by_tax": taxes(salesByTax), "refunds_by_tax": taxes(refundsByTax), "tenders": tenders(self.tenders),
             "refund_tenders": tenders(refundTenders), "cash_in": .int(cashIn), "cash_out": .int(cashOut),
+            "vouchers_sold_count": .int(vouchersSoldCount), "vouchers_sold": .int(vouchersSold),
+            "vouchers_refunded_count": .int(vouchersRefundedCount), "vouchers_refunded": .int(vouchersRefunded),
         ]
         if let f = firstReceipt { o["first_receipt"] = .int(Int64(f)) }
         if let l = lastReceipt { o["last_receipt"] = .int(Int64(l)) }
@@ -304,6 +306,11 @@ extension RegisterEvent: JSONRepresentable {
             o["point"] = rule.map { .int($0.point) } ?? .null
             o["quantity"] = rule.map { .int($0.quantity) } ?? .null
             o["by"] = by.json
+        case .voucherIssued(let v): o["voucher"] = v.json
+        case .voucherVoided(let code, let refund, let by):
+            o["code"] = .string(code)
+            o["refund"] = .int(Int64(refund))
+            o["by"] = by.json
         }
         return .object(o)
     }
@@ -373,6 +380,28 @@ extension Refusal {
                 return IPCError(.conflict, "the clock is not after \(id)'s last punch: check the time, or ask a supervisor to correct the card")
             case .invalidCorrection(let why): return IPCError(.badArgs, "time card correction: \(why)")
             }
+        case .voucher(let problem):
+            switch problem {
+            case .codeRequired: return IPCError(.badArgs, "a voucher tender needs the voucher's code as 'reference'")
+            case .mistyped(let code):
+                return IPCError(.badArgs, "voucher code \(code) is mistyped (its check character does not match): type or scan it again")
+            case .unknown(let code): return IPCError(.notFound, "no voucher \(code) on this register")
+            case .otherRegister(let code, let register):
+                return IPCError(.notFound, "voucher \(code) was issued by register \(register), not this one: spend it there")
+            case .otherMode(let code, let training):
+                return IPCError(.conflict, training
+                    ? "voucher \(code) is a training voucher: it pays only in training mode"
+                    : "voucher \(code) is a real voucher: training sales cannot spend it")
+            case .usedUp(let code): return IPCError(.conflict, "voucher \(code) is used up: its balance is \(money(0))")
+            case .voided(let code, let refund): return IPCError(.conflict, "voucher \(code) was refunded (refund \(refund)) and is void")
+            case .exceedsBalance(let code, let balance):
+                return IPCError(.refused, "voucher \(code) has only \(money(balance)) left: pay at most that with it")
+            case .noSaleToPay: return IPCError(.conflict, "no sale is open: a voucher pays for a sale, scan the items first")
+            case .quantityGiven: return IPCError(.badArgs, "a voucher is scanned once, without a quantity")
+            case .fixedValue(let line): return IPCError(.refused, "line \(line) is a gift voucher: it is sold at its value, without discounts or price changes")
+            case .spent(let code, let balance, let issued):
+                return IPCError(.refused, "gift voucher \(code) has been spent (\(money(balance)) of \(money(issued)) left): it cannot be refunded")
+            }
         }
     }
 }
@@ -413,5 +442,37 @@ extension SalesReportRow: JSONRepresentable {
     public init?(json: JSONValue) {
         guard let key = json["key"]?.stringValue else { return nil }
         self.init(key: key, label: json["label"]?.stringValue ?? key, figures: SalesFigures(json: json["figures"] ?? .null))
+    }
+}
+
+extension VoucherIssue: JSONRepresentable {
+    public var json: JSONValue {
+        var o: JSONObject = ["number": .int(Int64(number)), "code": .string(code), "kind": .string(kind.rawValue),
+                             "amount": .int(amount), "training": .bool(training), "by": by.json, "at": at.json]
+        switch source {
+        case .sale(let receipt, let line):
+            o["receipt"] = .int(Int64(receipt))
+            o["line"] = .int(Int64(line))
+        case .refund(let refund):
+            o["refund"] = .int(Int64(refund))
+        }
+        return .object(o)
+    }
+}
+
+extension Voucher: JSONRepresentable {
+    /// `{code, kind, state, balance, issued:{…}, redemptions:[{sale, receipt?, at?, amount, balance_after}], voided_by_refund?}`
+    public var json: JSONValue {
+        var o: JSONObject = [
+            "code": .string(code), "kind": .string(issue.kind.rawValue), "training": .bool(issue.training),
+            "state": .string(voidedByRefund != nil ? "void" : balance > 0 ? "outstanding" : "used_up"),
+            "balance": .int(balance), "issued": issue.json,
+            "redemptions": .array(redemptions.map { r in
+                ["sale": .int(Int64(r.saleID)), "receipt": r.receipt.map { .int(Int64($0)) } ?? .null,
+                 "at": r.at?.json ?? .null, "amount": .int(r.amount), "balance_after": .int(r.balanceAfter)]
+            }),
+        ]
+        if let refund = voidedByRefund { o["voided_by_refund"] = .int(Int64(refund)) }
+        return .object(o)
     }
 }

@@ -212,10 +212,11 @@ struct CardPaymentCodecTests {
         t.must(.scan(code: "1", quantity: 1))
         let current = EventCodec.encode(t.state)
         // The older layout ends before the two card fields ("none pending" and a zero count),
-        // the disabled operators that came after them (none), and the time cards, stock levels,
-        // reorder rules and unit costs after those (none).
-        #expect(Array(current.suffix(7)) == [0, 0, 0, 0, 0, 0, 0])
-        #expect(try EventCodec.decodeState(Array(current.dropLast(7))) == t.state)
-        #expect(try EventCodec.decodeState(Array(current.dropLast(5))) == t.state)
+        // the disabled operators that came after them (none), the time cards, stock levels,
+        // reorder rules and unit costs after those (none), and the vouchers (none, number 0,
+        // four zero day figures).
+        #expect(Array(current.suffix(13)) == [UInt8](repeating: 0, count: 13))
+        #expect(try EventCodec.decodeState(Array(current.dropLast(13))) == t.state)
+        #expect(try EventCodec.decodeState(Array(current.dropLast(11))) == t.state)
     }
 }

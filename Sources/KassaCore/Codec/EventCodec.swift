@@ -100,6 +100,8 @@ extension RegisterEvent {
         case .stockCounted: return 111
         case .stockAdjusted: return 112
         case .reorderSet: return 113
+        case .voucherIssued: return 130
+        case .voucherVoided: return 131
         }
     }
 
@@ -149,6 +151,8 @@ extension RegisterEvent {
         case .stockCounted: return "stock_counted"
         case .stockAdjusted: return "stock_adjusted"
         case .reorderSet: return "reorder_set"
+        case .voucherIssued: return "voucher_issued"
+        case .voucherVoided: return "voucher_voided"
         }
     }
 }
@@ -308,6 +312,31 @@ extension ByteWriter {
         counters(z.counters)
         zigzag(z.grandTotalSales)
         zigzag(z.grandTotalRefunds)
+        // Added with vouchers: a Z closing recorded before them ends here.
+        voucherCounters(z.counters)
+    }
+
+    mutating func voucherCounters(_ c: ReportCounters) {
+        for v in [c.vouchersSoldCount, c.vouchersSold, c.vouchersRefundedCount, c.vouchersRefunded] { zigzag(v) }
+    }
+
+    mutating func voucherIssue(_ v: VoucherIssue) {
+        varint(v.number); string(v.code); zigzag(v.amount); bool(v.training)
+        switch v.source {
+        case .sale(let receipt, let line): u8(0); varint(receipt); int(line)
+        case .refund(let refund): u8(1); varint(refund)
+        }
+        id(v.by); time(v.at)
+    }
+
+    mutating func voucher(_ v: Voucher) {
+        voucherIssue(v.issue)
+        zigzag(v.balance)
+        optional(v.voidedByRefund) { $0.varint($1) }
+        array(v.redemptions) { w, r in
+            w.varint(r.saleID); w.optional(r.receipt) { $0.varint($1) }; w.optional(r.at) { $0.time($1) }
+            w.zigzag(r.amount); w.zigzag(r.balanceAfter)
+        }
     }
 
     mutating func event(_ e: RegisterEvent) {
@@ -375,6 +404,8 @@ extension ByteWriter {
             string(item.rawValue); zigzag(delta); string(reason); id(by)
         case .reorderSet(let item, let rule, let by):
             string(item.rawValue); optional(rule) { $0.reorderRule($1) }; id(by)
+        case .voucherIssued(let v): voucherIssue(v)
+        case .voucherVoided(let code, let refund, let by): string(code); varint(refund); id(by)
         }
     }
 
@@ -450,6 +481,10 @@ extension ByteWriter {
         array(s.unitCosts.keys.sorted()) { w, k in w.string(k.rawValue); w.zigzag(s.unitCosts[k]!) }
         if sectionsOfTag90 { return }
         // Sections added after tag 91 replaced tag 90 go here.
+        // Vouchers and the day's voucher figures.
+        array(s.vouchers.values.sorted { $0.issue.number < $1.issue.number }) { $0.voucher($1) }
+        varint(s.lastVoucherNumber)
+        voucherCounters(s.day)
     }
 }
 
@@ -631,8 +666,45 @@ extension ByteReader {
     }
 
     mutating func z() throws(CodecError) -> ZReport {
-        ZReport(number: try varint(), registerID: try string(), closedAt: try time(), closedBy: try id(),
-                counters: try counters(), grandTotalSales: try zigzag(), grandTotalRefunds: try zigzag())
+        var z = ZReport(number: try varint(), registerID: try string(), closedAt: try time(), closedBy: try id(),
+                        counters: try counters(), grandTotalSales: try zigzag(), grandTotalRefunds: try zigzag())
+        if !isAtEnd { try voucherCounters(&z.counters) }
+        return z
+    }
+
+    mutating func voucherCounters(_ c: inout ReportCounters) throws(CodecError) {
+        c.vouchersSoldCount = try zigzag()
+        c.vouchersSold = try zigzag()
+        c.vouchersRefundedCount = try zigzag()
+        c.vouchersRefunded = try zigzag()
+    }
+
+    mutating func voucherIssue() throws(CodecError) -> VoucherIssue {
+        let number = try varint()
+        let code = try string()
+        let amount = try zigzag()
+        let training = try bool()
+        let at = offset
+        let source: VoucherSource
+        switch try u8() {
+        case 0: source = .sale(receipt: try varint(), line: try int())
+        case 1: source = .refund(try varint())
+        case let t: throw .badTag("voucher source", t, at: at)
+        }
+        return VoucherIssue(number: number, code: code, amount: amount, training: training, source: source, by: try id(),
+                            at: try time())
+    }
+
+    mutating func voucher() throws(CodecError) -> Voucher {
+        let issue = try voucherIssue()
+        let balance = try zigzag()
+        let voided = try optional { r throws(CodecError) in try r.varint() }
+        let redemptions = try array { r throws(CodecError) in
+            VoucherRedemption(saleID: try r.varint(), receipt: try r.optional { r throws(CodecError) in try r.varint() },
+                              at: try r.optional { r throws(CodecError) in try r.time() }, amount: try r.zigzag(),
+                              balanceAfter: try r.zigzag())
+        }
+        return Voucher(issue: issue, balance: balance, redemptions: redemptions, voidedByRefund: voided)
     }
 
     mutating func event() throws(CodecError) -> RegisterEvent {
@@ -720,6 +792,8 @@ extension ByteReader {
         case 111: return .stockCounted(ItemID(try string()), counted: try zigzag(), difference: try zigzag(), by: try id())
         case 112: return .stockAdjusted(ItemID(try string()), delta: try zigzag(), reason: try string(), by: try id())
         case 113: return .reorderSet(ItemID(try string()), try optional { r throws(CodecError) in try r.reorderRule() }, by: try id())
+        case 130: return .voucherIssued(try voucherIssue())
+        case 131: return .voucherVoided(code: try string(), refund: try varint(), by: try id())
         default: throw .badTag("event", tag, at: at)
         }
     }
@@ -826,6 +900,14 @@ extension ByteReader {
         }
         if sectionsOfTag90 { return s }
         // Sections added after tag 91 replaced tag 90 go here, each read under `if !isAtEnd`.
+        if !isAtEnd {
+            for _ in 0..<(try count()) {
+                let v = try voucher()
+                s.vouchers[v.code] = v
+            }
+            s.lastVoucherNumber = try varint()
+            try voucherCounters(&s.day)
+        }
         return s
     }
 
