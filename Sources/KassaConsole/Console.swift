@@ -297,6 +297,9 @@ final class Link {
 
     init(path: String) { self.path = path }
 
+    /// The register's currency, from the greeting.
+    var currency: Currency { client?.greeting.currency ?? .EUR }
+
     func connect() throws(ConsoleError) {
         client = nil
         do { client = try IPCClient(path: path, timeoutMilliseconds: 15_000) } catch {

@@ -76,6 +76,7 @@ enum ConsoleCommands {
                 """,
             run: journal),
         "stock": StockConsole.command,
+        "voucher": VoucherConsole.command,
         "report": ConsoleCommand(
             usage: "report sales BY [FROM [TO]] [worst]",
             help: """

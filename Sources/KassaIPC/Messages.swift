@@ -1,3 +1,5 @@
+import KassaCore
+
 /// Stable machine error codes. Clients branch on these, so a code is never renamed or reused;
 /// new failures get new cases. The raw value is what travels on the wire.
 public enum ErrorCode: String, Sendable, Hashable, CaseIterable {
@@ -215,6 +217,13 @@ public struct Greeting: Hashable, Sendable {
         self.protocolVersion = protocolVersion
         self.capabilities = capabilities
         self.register = register
+    }
+
+    /// The register's currency (`register.currency`), if the server named a sound one.
+    public var currency: Currency? {
+        let c = register["currency"]
+        guard let code = c?["code"]?.stringValue, let decimals = c?["decimals"]?.intValue, (0...4).contains(decimals) else { return nil }
+        return Currency(code: code, minorUnits: Int(decimals))
     }
 
     public var json: JSONValue {

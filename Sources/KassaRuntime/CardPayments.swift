@@ -112,7 +112,7 @@ extension RegisterService {
             let value = try run(.resolveCardAuthorisation(reference: a.reference, outcome), key: a.requestKey) { [self] s, events in
                 for e in events {
                     if case .saleCompleted(let sale) = e {
-                        return ["completed": Views.receipt(sale, text: receiptLines(sale, hash: nil).map(\.text))]
+                        return ["completed": receiptView(sale, state: s)]
                     }
                 }
                 return outcome.charged ? ["sale": Views.sale(s.openSale, config)] : ["sale": Views.sale(s.openSale, config), "charged": false]

@@ -141,7 +141,7 @@ final class RegisterService {
     ]
 
     static let sellingOps: Set<String> = [
-        "sale.open", "sale.scan", "sale.add", "sale.void_line", "sale.discount_line", "sale.override_price",
+        "sale.open", "sale.scan", "sale.add", "sale.sell_voucher", "sale.void_line", "sale.discount_line", "sale.override_price",
         "sale.discount", "sale.total", "sale.tender", "sale.complete", "sale.cancel", "sale.park", "sale.resume",
         "refund", "drawer.no_sale", "shift.open", "shift.cash_in", "shift.cash_out", "shift.close", "report.z",
     ]
@@ -153,7 +153,7 @@ final class RegisterService {
         }
         let mutating = !Self.readOps.contains(request.op) && !Self.technicianReadOps.contains(request.op)
             && !Self.backupReadOps.contains(request.op) && !Self.staffAndStockReadOps.contains(request.op)
-            && !Self.reportReadOps.contains(request.op)
+            && !Self.reportReadOps.contains(request.op) && !Self.voucherReadOps.contains(request.op)
         if mutating, let key = request.idempotencyKey, let earlier = ledger.state.requestResults[key] {
             log.info("idempotent retry answered from the journal", ["op": request.op])
             return .ok(request.id, (try? JSONValue.parse(earlier)) ?? .null)
@@ -260,6 +260,11 @@ final class RegisterService {
             try args.finish()
             if ledger.state.openSale == nil { try refuseNewSaleWhenDiskFull() }
             return try runSale(.addItem(ItemID(item), quantity: quantity), key: key)
+        case "sale.sell_voucher":
+            let amount = try args.int("amount")
+            try args.finish()
+            if ledger.state.openSale == nil { try refuseNewSaleWhenDiskFull() }
+            return try runSale(.sellVoucher(amount: amount), key: key)
         case "sale.void_line":
             let line = try lineIndex(&args)
             try args.finish()
@@ -286,10 +291,12 @@ final class RegisterService {
             return try runSale(.total, key: key)
         case "sale.tender":
             let kind = try args.tenderKind("kind")
-            let amount = try args.int("amount")
+            // A voucher pays its balance (up to what is due) unless told an amount.
+            let amount = kind == .voucher ? try args.optionalInt("amount") : try args.int("amount")
             let reference = try args.optionalString("reference")
             try args.finish()
-            return try runPayment(.tender(Tender(kind: kind, amount: amount, reference: reference)), key: key)
+            if kind == .voucher { return try runPayment(.tenderVoucher(code: reference ?? "", amount: amount), key: key) }
+            return try runPayment(.tender(Tender(kind: kind, amount: amount ?? 0, reference: reference)), key: key)
         case "sale.complete":
             try args.finish()
             return try runPayment(.complete, key: key)
@@ -578,7 +585,7 @@ final class RegisterService {
         let result = try run(command, key: key) { [self] s, events in
             for e in events {
                 if case .saleCompleted(let sale) = e {
-                    return ["completed": Views.receipt(sale, text: receiptLines(sale, hash: nil).map(\.text))]
+                    return ["completed": receiptView(sale, state: s)]
                 }
             }
             return ["sale": Views.sale(s.openSale, config)]
@@ -608,8 +615,10 @@ final class RegisterService {
         let result = try run(.refund(original: original, lines: lines, tender: tender, override: pin), key: key) { [self] _, events in
             for e in events {
                 if case .refundCompleted(let r) = e {
+                    let credit = Self.storeCredit(in: events)
                     return ["refund": .int(Int64(r.refundNumber)), "total": .int(r.total), "paid_out": .int(r.paidOut),
-                            "rounding": .int(r.rounding), "text": .array(refundLines(r).map { .string($0.text) })]
+                            "rounding": .int(r.rounding), "voucher": credit.map(Self.issuedView) ?? .null,
+                            "text": .array(refundLines(r, storeCredit: credit).map { .string($0.text) })]
                 }
             }
             return [:]
@@ -793,7 +802,7 @@ final class RegisterService {
                 saleChanged = true
                 if sale.tenders.contains(where: { $0.kind == .cash }) { kickDrawer() }
                 paid = sale
-                broadcast("sale.completed", Views.receipt(sale, text: receiptLines(sale, hash: nil).map(\.text)))
+                broadcast("sale.completed", receiptView(sale, state: ledger.state))
             case .refundCompleted(let r):
                 if r.tender == .cash { kickDrawer() }
                 broadcast("refund.completed", ["refund": .int(Int64(r.refundNumber)), "total": .int(r.total)])
@@ -823,15 +832,31 @@ final class RegisterService {
 
     func localTimeText(_ t: Timestamp) -> String { fileConfig.timeZone.localTime(t).minuteText }
 
-    func receiptLines(_ sale: CompletedSale, hash: [UInt8]?, copy: Bool = false) -> [PrintedLine] {
+    /// `state`: the register with the sale applied, for the vouchers it issued and spent (the
+    /// journal's state unless the sale is not recorded yet).
+    func receiptLines(_ sale: CompletedSale, hash: [UInt8]?, copy: Bool = false, state: RegisterState? = nil) -> [PrintedLine] {
         Receipt.sale(sale, config: config, operatorName: operatorName(sale.operatorID), localTime: localTimeText(sale.time),
-                     chainHash: hash.map { String(Hex.encode($0).prefix(16)) }, copy: copy)
+                     chainHash: hash.map { String(Hex.encode($0).prefix(16)) }, copy: copy,
+                     vouchers: (state ?? ledger.state).vouchers(of: sale))
             .renderLines(columns: printer.columns, format: config.moneyFormat, currency: config.currency, words: fileConfig.words)
     }
 
-    func refundLines(_ r: CompletedRefund) -> [PrintedLine] {
-        Receipt.refund(r, config: config, operatorName: operatorName(r.operatorID), localTime: localTimeText(r.time))
+    /// A completed sale as a reply or an event shows it: the receipt with its text and the
+    /// vouchers it issued, from `state` with the sale applied.
+    func receiptView(_ sale: CompletedSale, state: RegisterState) -> JSONValue {
+        Views.receipt(sale, text: receiptLines(sale, hash: nil, state: state).map(\.text), vouchers: state.vouchers(of: sale))
+    }
+
+    func refundLines(_ r: CompletedRefund, storeCredit: VoucherIssue?) -> [PrintedLine] {
+        Receipt.refund(r, config: config, operatorName: operatorName(r.operatorID), localTime: localTimeText(r.time),
+                       storeCredit: storeCredit)
             .renderLines(columns: printer.columns, format: config.moneyFormat, currency: config.currency, words: fileConfig.words)
+    }
+
+    /// The store credit a refund's events gave.
+    static func storeCredit(in events: [RegisterEvent]) -> VoucherIssue? {
+        for e in events { if case .voucherIssued(let v) = e, case .refund = v.source { return v } }
+        return nil
     }
 
     func broadcast(_ name: String, _ data: JSONValue) {

@@ -289,12 +289,13 @@ extension RegisterService {
         return .object(page)
     }
 
-    /// Figures of the whole shop: a supervisor or technician logged in, or a technician session.
-    private func requireReportReader(_ connection: ConnectionID) throws(IPCError) {
+    /// Figures of the whole shop (`what`: sales reports, voucher lists): a supervisor or
+    /// technician logged in, or a technician session.
+    func requireReportReader(_ connection: ConnectionID, _ what: String = "sales reports") throws(IPCError) {
         if technicianSessions[connection] != nil { return }
         guard let id = ledger.state.currentOperator else { throw IPCError(.notLoggedIn, "log in first") }
         guard let role = ledger.state.operators[id]?.role, role.allows(.salesReports) else {
-            throw IPCError(.forbidden, "sales reports are for a supervisor or a technician")
+            throw IPCError(.forbidden, "\(what) are for a supervisor or a technician")
         }
     }
 

@@ -27,6 +27,11 @@ enum ReportText {
             row("Price overrides", String(k.priceOverrides)),
             row("Cash in / out", "\(c.format(k.cashIn)) / \(c.format(k.cashOut))"),
         ]
+        // Gift vouchers are no sales (no revenue, no VAT) but money in the tenders all the same.
+        if k.vouchersSoldCount != 0 || k.vouchersRefundedCount != 0 {
+            out.append(row("Vouchers sold", "\(k.vouchersSoldCount)  \(c.format(k.vouchersSold))"))
+            out.append(row("Vouchers refunded", "\(k.vouchersRefundedCount)  \(c.format(-k.vouchersRefunded))"))
+        }
         for kind in TenderKind.allCases where k.tenders[kind] != nil || k.refundTenders[kind] != nil {
             out.append(row("  \(kind.rawValue)", c.format((k.tenders[kind] ?? 0) - (k.refundTenders[kind] ?? 0))))
         }

@@ -123,6 +123,7 @@ extension RegisterService {
         default:
             if let result = try performBackup(op, &args, connection: connection) { return result }
             if let result = try performStaffAndStock(op, &args, connection: connection, key: key) { return result }
+            if let result = try performVouchers(op, &args, connection: connection) { return result }
             throw IPCError(.unknownOp, "no operation '\(op)'")
         }
     }

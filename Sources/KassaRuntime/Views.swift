@@ -37,10 +37,13 @@ enum Views {
         return .object(o)
     }
 
-    static func receipt(_ s: CompletedSale, text: [String]) -> JSONValue {
-        ["receipt": .int(Int64(s.receiptNumber)), "training": .bool(s.training), "total": .int(s.total),
-         "change": .int(s.change), "rounding": .int(s.rounding), "tenders": .array(s.tenders.map(\.json)),
-         "breakdown": .array(s.breakdown.map(\.json)), "text": .array(text.map(JSONValue.string))]
+    /// `vouchers`: those the sale issued or spent; the issued ones are listed with their codes.
+    static func receipt(_ s: CompletedSale, text: [String], vouchers: [Voucher] = []) -> JSONValue {
+        let issued = vouchers.filter { if case .sale(let receipt, _) = $0.issue.source { return receipt == s.receiptNumber }; return false }
+        return ["receipt": .int(Int64(s.receiptNumber)), "training": .bool(s.training), "total": .int(s.total),
+                "change": .int(s.change), "rounding": .int(s.rounding), "tenders": .array(s.tenders.map(\.json)),
+                "breakdown": .array(s.breakdown.map(\.json)), "vouchers": .array(issued.map { RegisterService.issuedView($0.issue) }),
+                "text": .array(text.map(JSONValue.string))]
     }
 
     static func `operator`(_ op: Operator?) -> JSONValue {

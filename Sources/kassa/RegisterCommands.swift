@@ -13,10 +13,11 @@ enum RegisterCommands {
           discount [--line N] (P% | AMOUNT | --remove) [--override]
           price LINE AMOUNT [--override] price override (a supervisor's PIN with --override)
           total | sale | complete | park | parked
-          pay cash|card|voucher AMOUNT [--ref REF]
+          pay cash|card AMOUNT [--ref REF] | pay voucher [AMOUNT] --ref CODE   (a voucher pays its
+                                        balance, up to what is due, unless given an amount)
           cancel [--override]            cancel the open sale
           resume PARK_ID
-          refund RECEIPT LINE:QTY… --tender cash|card [--override]
+          refund RECEIPT LINE:QTY… --tender cash|card|voucher [--override]   (voucher: store credit)
           reprint RECEIPT                a copy of a past receipt
           no-sale [--override]           open the drawer
           shift open FLOAT | shift cash-in AMOUNT REASON… | shift cash-out AMOUNT REASON…
@@ -26,6 +27,7 @@ enum RegisterCommands {
           report export-z --out DIR      one CSV per Z closing, for accounting
           lookup CODE | operators | devices | journal status | clock check
         \(StaffAndStockCommands.usage)
+        \(VoucherCommands.usage)
           journal recover REGISTER-ID   after journal damage: seal the damaged chain and go on from a
                                         new one (asks a supervisor's or technician's PIN)
           training on|off [--override]
@@ -41,7 +43,7 @@ enum RegisterCommands {
         "status", "login", "logout", "scan", "add", "void", "discount", "price", "total", "sale", "complete", "park",
         "parked", "pay", "cancel", "resume", "refund", "reprint", "no-sale", "shift", "report", "lookup", "operators",
         "devices", "journal-status", "journal-recover", "clock", "training", "watch", "catalog", "config", "operator",
-        "stock",
+        "stock", "voucher",
     ]
 
     /// `socket` is a `--socket` given before the command; one after it is read here.
@@ -151,10 +153,14 @@ enum RegisterCommands {
                 return ("sale", try s.call("sale.resume", ["park_id": .int(id)], mutating: true))
             case "pay":
                 let kind = try args.positional("tender (cash, card or voucher)")
-                let amount = try s.amount(try args.positional("amount"))
                 let ref = try args.option("--ref")
+                var a: JSONObject = ["kind": .string(kind)]
+                if kind != "voucher" {
+                    a["amount"] = .int(try s.amount(try args.positional("amount")))
+                } else if let amount = args.optionalPositional() {
+                    a["amount"] = .int(try s.amount(amount))
+                }
                 try args.finish()
-                var a: JSONObject = ["kind": .string(kind), "amount": .int(amount)]
                 if let ref { a["reference"] = .string(ref) }
                 return ("payment", try s.call("sale.tender", a, mutating: true))
             case "cancel":
@@ -242,6 +248,8 @@ enum RegisterCommands {
                 return ("raw", try s.call("clock.check"))
             case "stock":
                 return try StaffAndStockCommands.stock(&args, s)
+            case "voucher":
+                return try VoucherCommands.voucher(&args, s)
             case "training":
                 let on = try args.positional("on or off")
                 guard on == "on" || on == "off" else { throw UsageError("training on or training off") }
@@ -349,7 +357,7 @@ enum RegisterCommands {
         case "done":
             print("ok")
         default:
-            if !StaffAndStockCommands.show(shown.op, r, s) { print(r.serialized()) }
+            if !StaffAndStockCommands.show(shown.op, r, s) && !VoucherCommands.show(shown.op, r, s) { print(r.serialized()) }
         }
     }
 

@@ -43,13 +43,7 @@ final class Session {
 
     /// The register's currency, from the greeting.
     var currency: Currency {
-        get throws(CommandFailure) {
-            let c = try client.greeting.register["currency"]
-            if let code = c?["code"]?.stringValue, let decimals = c?["decimals"]?.intValue, (0...4).contains(decimals) {
-                return Currency(code: code, minorUnits: Int(decimals))
-            }
-            return .EUR
-        }
+        get throws(CommandFailure) { try client.greeting.currency ?? .EUR }
     }
 
     /// Calls an operation; a mutating one carries an idempotency key so a retry never sells twice.

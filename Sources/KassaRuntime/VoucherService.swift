@@ -1,0 +1,61 @@
+import KassaCore
+import KassaIPC
+
+/// Vouchers over the socket: a voucher's balance and history by its code, and the list of those
+/// still worth something with what the shop owes on them. Selling and spending vouchers are sale
+/// operations (`sale.sell_voucher`, `sale.tender` with `kind: voucher`, `sale.scan` of a code).
+extension RegisterService {
+    static let voucherReadOps: Set<String> = ["voucher.get", "voucher.list"]
+
+    /// The result of a voucher lookup, or nil when `op` is none of them.
+    func performVouchers(_ op: String, _ args: inout RequestArguments, connection: ConnectionID) throws(IPCError) -> JSONValue? {
+        switch op {
+        case "voucher.get":
+            let typed = try args.string("code")
+            try args.finish()
+            let voucher: Voucher
+            do { voucher = try ledger.state.voucher(code: typed, registerID: config.registerID) } catch {
+                throw error.ipcError(money: config.format)
+            }
+            return voucherView(voucher)
+        case "voucher.list":
+            let all = try args.optionalBool("all") ?? false
+            let training = try args.optionalBool("training") ?? false
+            let offset = try args.optionalInt("offset") ?? 0
+            let limit = try args.optionalInt("limit") ?? 200
+            try args.finish()
+            try requireReportReader(connection, "voucher lists")
+            guard offset >= 0, (1...500).contains(limit) else { throw IPCError(.badArgs, "'offset' must be 0 or more and 'limit' 1 to 500") }
+            let s = ledger.state
+            let vouchers = s.vouchers.values
+                .filter { $0.issue.training == training && (all || $0.isOutstanding) }
+                .sorted { $0.issue.number < $1.issue.number }
+            let start = Int(min(offset, Int64(vouchers.count)))
+            let end = min(vouchers.count, start + Int(limit))
+            let liability = s.voucherLiability
+            return ["vouchers": .array(vouchers[start..<end].map(voucherView)), "total_vouchers": .int(Int64(vouchers.count)),
+                    "next": end < vouchers.count ? .int(Int64(end)) : .null,
+                    "outstanding_count": .int(Int64(liability.count)), "outstanding_total": .int(liability.total)]
+        default:
+            return nil
+        }
+    }
+
+    /// A voucher as clients see it: the journal's view with local times added.
+    func voucherView(_ v: Voucher) -> JSONValue {
+        guard case .object(var o) = v.json else { return v.json }
+        o["issued_local_time"] = .string(localTimeText(v.issue.at))
+        o["issued_by_name"] = .string(ledger.state.operators[v.issue.by]?.name ?? v.issue.by.rawValue)
+        o["redemptions"] = .array(zip(v.redemptions, o["redemptions"]?.arrayValue ?? []).map { r, view in
+            guard case .object(var p) = view else { return view }
+            p["local_time"] = r.at.map { .string(localTimeText($0)) } ?? .null
+            return .object(p)
+        })
+        return .object(o)
+    }
+
+    /// What a client is told of a voucher just issued: its code and balance.
+    static func issuedView(_ v: VoucherIssue) -> JSONValue {
+        ["code": .string(v.code), "kind": .string(v.kind.rawValue), "balance": .int(v.amount)]
+    }
+}
