@@ -291,12 +291,16 @@ final class RegisterService {
             return try runSale(.total, key: key)
         case "sale.tender":
             let kind = try args.tenderKind("kind")
-            // A voucher pays its balance (up to what is due) unless told an amount.
-            let amount = kind == .voucher ? try args.optionalInt("amount") : try args.int("amount")
             let reference = try args.optionalString("reference")
+            if kind == .voucher {
+                // A voucher pays its balance (up to what is due) unless told an amount.
+                let amount = try args.optionalInt("amount")
+                try args.finish()
+                return try runPayment(.tenderVoucher(code: reference ?? "", amount: amount), key: key)
+            }
+            let amount = try args.int("amount")
             try args.finish()
-            if kind == .voucher { return try runPayment(.tenderVoucher(code: reference ?? "", amount: amount), key: key) }
-            return try runPayment(.tender(Tender(kind: kind, amount: amount ?? 0, reference: reference)), key: key)
+            return try runPayment(.tender(Tender(kind: kind, amount: amount, reference: reference)), key: key)
         case "sale.complete":
             try args.finish()
             return try runPayment(.complete, key: key)
