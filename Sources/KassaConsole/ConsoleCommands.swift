@@ -77,6 +77,7 @@ enum ConsoleCommands {
             run: journal),
         "stock": StockConsole.command,
         "voucher": VoucherConsole.command,
+        "promotion": PromotionConsole.command,
         "report": ConsoleCommand(
             usage: "report sales BY [FROM [TO]] [worst]",
             help: """

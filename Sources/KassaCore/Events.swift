@@ -17,7 +17,10 @@ public struct CompletedSale: Hashable, Sendable {
     public var change: Int64
     /// Cash rounding: what was paid beyond (positive) or below (negative) the exact total.
     public var rounding: Int64
+    /// Line and receipt discounts and promotions together.
     public var discountTotal: Int64
+    /// The promotions in effect, each as its own receipt line with what it took off which line.
+    public var promotions: [AppliedPromotion] = []
 }
 
 /// A refund against one earlier receipt, line by line.
@@ -148,6 +151,14 @@ public enum RegisterEvent: Hashable, Sendable {
     /// A gift voucher taken back unspent by a refund (with its `refundCompleted`): worth nothing since.
     case voucherVoided(code: String, refund: UInt64, by: OperatorID)
 
+    // Promotions.
+    /// A promotion was set up or changed (same id).
+    case promotionSet(Promotion, by: OperatorID)
+    case promotionRemoved(id: String, by: OperatorID)
+    /// The line just added was rung up while these promotions were in force: it keeps them for
+    /// the rest of the sale, whatever the clock or the promotion does after.
+    case lineOffers(index: Int, [Promotion])
+
     /// Whether the runtime must fdatasync this event before any effect or reply depends on it.
     public var isDurable: Bool {
         switch self {
@@ -155,7 +166,7 @@ public enum RegisterEvent: Hashable, Sendable {
              .operatorAdded, .operatorRemoved, .operatorDisabled, .pinReset, .technicianRecovered, .pinLockout, .trainingModeChanged, .saleCancelled, .settingChanged,
              .catalogImported, .outputQueued, .chainRestarted, .cardAuthorisationRequested, .cardAuthorisationResolved,
              .timePunched, .timeCorrected, .stockReceived, .stockCounted, .stockAdjusted, .reorderSet,
-             .voucherIssued, .voucherVoided:
+             .voucherIssued, .voucherVoided, .promotionSet, .promotionRemoved:
             return true
         default:
             return false

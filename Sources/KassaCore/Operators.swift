@@ -46,6 +46,8 @@ public enum Permission: String, Sendable, Hashable, CaseIterable {
     case correctTime
     /// Sales reports over any period: what the shop takes and who sells what.
     case salesReports
+    /// Setting up, changing and removing promotions.
+    case promotions
 }
 
 extension Role {
@@ -53,7 +55,7 @@ extension Role {
         switch permission {
         case .sell, .shift, .xReport, .cashInOut, .receiveStock:
             return true
-        case .adjustStock, .stockSettings, .correctTime, .salesReports:
+        case .adjustStock, .stockSettings, .correctTime, .salesReports, .promotions:
             return self >= .supervisor
         case .priceOverride, .discountOverLimit, .refund, .noSale, .cancelAfterTotal, .zReport, .trainingMode:
             return self >= .supervisor

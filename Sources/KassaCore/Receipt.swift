@@ -83,6 +83,8 @@ public struct Receipt: Hashable, Sendable {
     /// The first hex digits of the journal chain hash of the record: ties paper to the journal.
     public var chainHash: String?
     public var lines: [Line]
+    /// Each promotion in effect as its own line: its name and what it took off (positive).
+    public var promotions: [AppliedPromotion] = []
     public var receiptDiscount: Int64
     public var breakdown: [TaxBreakdownLine]
     public var total: Int64
@@ -119,7 +121,8 @@ public struct Receipt: Hashable, Sendable {
             receiptDiscount += p.receiptDiscount
             lines.append(Line(text: l.name, unit: l.unit, quantity: l.quantity,
                               unitPrice: l.fixedAmount == nil ? l.unitPrice : nil,
-                              amount: p.gross + p.lineDiscount + p.receiptDiscount - (config.priceMode == .exclusive ? p.tax : 0),
+                              amount: p.gross + p.promotion + p.lineDiscount + p.receiptDiscount
+                                  - (config.priceMode == .exclusive ? p.tax : 0),
                               adjustments: adjustments, isGiftVoucher: l.isGiftVoucher))
         }
         // Each voucher tender, in order, with the balance its redemption left.
@@ -139,7 +142,8 @@ public struct Receipt: Hashable, Sendable {
         }
         return Receipt(kind: .sale, number: s.receiptNumber, training: s.training, copy: copy, header: header(config),
                        registerID: s.registerID, operatorName: operatorName, localTime: localTime, chainHash: chainHash,
-                       lines: lines, receiptDiscount: receiptDiscount, breakdown: s.breakdown, total: s.total,
+                       lines: lines, promotions: s.promotions, receiptDiscount: receiptDiscount,
+                       breakdown: s.breakdown, total: s.total,
                        tenders: tenders, change: s.change, rounding: s.rounding, originalReceipt: nil,
                        footer: config.receiptFooter.isEmpty ? [] : [config.receiptFooter], vouchers: s.vouchersSold,
                        issuedVouchers: issued)
@@ -228,6 +232,7 @@ public struct Receipt: Hashable, Sendable {
                 }
             }
         }
+        for p in promotions { out.append(TextLayout.leftRight(p.name, money(-p.amount), columns: w)) }
         if receiptDiscount != 0 { out.append(TextLayout.leftRight(words.receiptDiscount, money(-receiptDiscount), columns: w)) }
         out.append(rule)
         out.append(PrintedLine(TextLayout.leftRight(words.total, money(total), columns: w), .total))

@@ -55,6 +55,10 @@ public enum Command: Hashable, Sendable {
     case adjustStock(ItemID, delta: Int64, reason: String, override: String?)
     /// Sets (or with nil removes) an item's reorder point and quantity.
     case setReorder(ItemID, ReorderRule?, override: String?)
+
+    /// Sets up a promotion, or changes the one with its id.
+    case setPromotion(Promotion, override: String?)
+    case removePromotion(id: String, override: String?)
 }
 
 public struct RefundRequestLine: Hashable, Sendable {
@@ -116,15 +120,21 @@ public enum Refusal: Error, Hashable, Sendable {
 
     case timeClock(TimeClockProblem)
     case voucher(VoucherProblem)
+
+    case invalidPromotion(String)
+    case unknownPromotion(String)
 }
 
 /// Where a decision is taken: the time and the register's local date (for tax rates), passed in.
 public struct Context: Hashable, Sendable {
     public var now: Timestamp
     public var today: CivilDate
-    public init(now: Timestamp, today: CivilDate) {
+    /// Minutes after local midnight (promotions with hours), 0 to 1439.
+    public var minuteOfDay: Int
+    public init(now: Timestamp, today: CivilDate, minuteOfDay: Int = 0) {
         self.now = now
         self.today = today
+        self.minuteOfDay = minuteOfDay
     }
 }
 
@@ -317,7 +327,8 @@ extension RegisterState {
                 let subtotal: Int64
                 do {
                     // Gift vouchers are sold at face value: a receipt discount is on the goods alone.
-                    let totals = try SaleTotals.compute(lines: sale.lines, receiptDiscount: nil, priceMode: config.priceMode)
+                    let totals = try SaleTotals.compute(lines: sale.lines, receiptDiscount: nil, priceMode: config.priceMode,
+                                                        offers: sale.offers)
                     subtotal = totals.total - totals.vouchers
                 } catch { throw .money(error) }
                 try validate(d, base: subtotal)
@@ -482,6 +493,21 @@ extension RegisterState {
                 guard rule.quantity > 0 else { throw .invalidAmount("a reorder quantity must be more than zero") }
             }
             return [.reorderSet(item, rule, by: by)]
+
+        case .setPromotion(var promotion, let override):
+            let by = try authorise(.promotions, override: override, env, ctx, &pinEvents)
+            promotion.name = promotion.name.trimmingSpaces()
+            if let problem = promotion.problem { throw .invalidPromotion(problem) }
+            if case .items(let ids) = promotion.target {
+                for id in ids { try stockItem(id, env) }
+            }
+            guard promotions[promotion.id] != promotion else { return [] }
+            return [.promotionSet(promotion, by: by)]
+
+        case .removePromotion(let id, let override):
+            let by = try authorise(.promotions, override: override, env, ctx, &pinEvents)
+            guard promotions[id] != nil else { throw .unknownPromotion(id) }
+            return [.promotionRemoved(id: id, by: by)]
         }
     }
 
@@ -682,8 +708,13 @@ extension RegisterState {
             events.append(.saleOpened(id: sale.id, by: me, training: training, at: ctx.now))
         }
         sale.lines.append(line)
-        try checkTotals(sale, config)
         events.append(.lineAdded(line))
+        let offers = line.isGiftVoucher ? [] : promotions(for: line, on: ctx.today, minute: ctx.minuteOfDay)
+        if !offers.isEmpty {
+            sale.offers[sale.lines.count - 1] = offers
+            events.append(.lineOffers(index: sale.lines.count - 1, offers))
+        }
+        try checkTotals(sale, config)
         return events
     }
 
@@ -746,7 +777,8 @@ extension RegisterState {
                              operatorID: sale.operatorID, time: ctx.now, lines: sale.lines, priced: s.totals.lines,
                              receiptDiscount: sale.receiptDiscount, receiptDiscountBy: sale.receiptDiscountBy,
                              breakdown: s.totals.breakdown, total: s.totals.total, tenders: sale.tenders,
-                             change: s.change, rounding: s.rounding, discountTotal: s.totals.discountTotal)
+                             change: s.change, rounding: s.rounding, discountTotal: s.totals.discountTotal,
+                             promotions: s.totals.promotions)
     }
 
     // MARK: Refunds

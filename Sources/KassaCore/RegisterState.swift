@@ -20,9 +20,11 @@ public struct OpenSale: Hashable, Sendable {
     public var tenders: [Tender] = []
     /// The cashier pressed total: from here on cancelling needs a supervisor.
     public var totalled = false
+    /// The promotions each line (by index) was rung up with; lines without any are absent.
+    public var offers: [Int: [Promotion]] = [:]
 
     public func totals(_ priceMode: PriceMode) throws(MoneyError) -> SaleTotals {
-        try SaleTotals.compute(lines: lines, receiptDiscount: receiptDiscount, priceMode: priceMode)
+        try SaleTotals.compute(lines: lines, receiptDiscount: receiptDiscount, priceMode: priceMode, offers: offers)
     }
 
     public var hasLiveLines: Bool { lines.contains { !$0.voided } }
@@ -91,6 +93,8 @@ public struct RegisterState: Hashable, Sendable {
     public var vouchers: [String: Voucher] = [:]
     /// The newest voucher's number (real and training share the numbers).
     public var lastVoucherNumber: UInt64 = 0
+    /// Promotions set up, by id; each is in force only within its window.
+    public var promotions: [String: Promotion] = [:]
     /// How many request results are remembered; older keys are forgotten in order.
     public static let rememberedRequests = 4096
 
@@ -103,6 +107,12 @@ public struct RegisterState: Hashable, Sendable {
     }
 
     public var currentRole: Role? { currentOperator.flatMap { operators[$0]?.role } }
+
+    /// The promotions in force for a line's item at a local date and minute, in the order of their ids.
+    public func promotions(for line: SaleLine, on date: CivilDate, minute: Int) -> [Promotion] {
+        promotions.values.filter { $0.applies(to: line) && $0.window.contains(date: date, minute: minute) }
+            .sorted { $0.id < $1.id }
+    }
 
     /// Applies one recorded event. Never refuses: decisions were taken before the event existed.
     public mutating func apply(_ event: RegisterEvent) {
@@ -247,6 +257,12 @@ public struct RegisterState: Hashable, Sendable {
         case .voucherVoided(let code, let refund, _):
             vouchers[code]?.balance = 0
             vouchers[code]?.voidedByRefund = refund
+        case .promotionSet(let p, _):
+            promotions[p.id] = p
+        case .promotionRemoved(let id, _):
+            promotions[id] = nil
+        case .lineOffers(let index, let offers):
+            openSale?.offers[index] = offers
         }
     }
 

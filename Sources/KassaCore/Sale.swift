@@ -69,11 +69,6 @@ public struct SaleLine: Hashable, Sendable {
         case .weight: return try Checked.mulDiv(unitPrice, quantity, 1000)
         }
     }
-
-    public func lineDiscountAmount() throws(MoneyError) -> Int64 {
-        guard let d = discount else { return 0 }
-        return try d.amountOff(try baseAmount())
-    }
 }
 
 public enum TenderKind: String, Sendable, Hashable, CaseIterable {
@@ -116,13 +111,16 @@ public struct PricedLine: Hashable, Sendable {
     public var receiptDiscount: Int64
     public var gross: Int64
     public var tax: Int64
+    /// What promotions took off the line (journaled with the sale's applied promotions).
+    public var promotion: Int64 = 0
     public var net: Int64 { gross - tax }
 }
 
 /// The money of a sale, computed from its lines by one documented rule.
 ///
 /// Rounding rule: line amounts are exact integers (weighed lines round half away from zero to the
-/// minor unit). A receipt discount is spread over the lines in proportion to their amounts by the
+/// minor unit). Promotions come off first (`PromotionEngine`), then a line's own discount from
+/// what is left of the line. A receipt discount is spread over the lines in proportion to their amounts by the
 /// largest-remainder method, so the shares add up to the discount exactly. VAT is computed once per
 /// rate on the receipt's sum for that rate, rounded half away from zero: tax-inclusive
 /// `tax = gross × r / (1 + r)`, tax-exclusive `tax = net × r`. Each rate's tax is then spread over its
@@ -135,11 +133,16 @@ public struct SaleTotals: Hashable, Sendable {
     public var lines: [PricedLine?]
     public var breakdown: [TaxBreakdownLine]
     public var total: Int64
+    /// Line and receipt discounts and promotions together.
     public var discountTotal: Int64
     /// The part of `total` that buys gift vouchers.
     public var vouchers: Int64 = 0
+    public var promotions: [AppliedPromotion] = []
 
-    public static func compute(lines: [SaleLine], receiptDiscount: Discount?, priceMode: PriceMode) throws(MoneyError) -> SaleTotals {
+    public static func compute(lines: [SaleLine], receiptDiscount: Discount?, priceMode: PriceMode,
+                               offers: [Int: [Promotion]] = [:]) throws(MoneyError) -> SaleTotals {
+        let promotions = try PromotionEngine.apply(lines: lines, offers: offers)
+        let promoted = PromotionEngine.perLine(promotions, count: lines.count)
         var amounts = [Int64](repeating: 0, count: lines.count)
         var lineDiscounts = [Int64](repeating: 0, count: lines.count)
         var live: [Int] = []
@@ -149,8 +152,8 @@ public struct SaleTotals: Hashable, Sendable {
                 voucherLines.append(i)
                 continue
             }
-            let base = try line.baseAmount()
-            let off = try line.lineDiscountAmount()
+            let base = try line.baseAmount() - promoted[i]
+            let off = try line.discount?.amountOff(base) ?? 0
             lineDiscounts[i] = off
             amounts[i] = base - off
             live.append(i)
@@ -200,8 +203,8 @@ public struct SaleTotals: Hashable, Sendable {
             for (k, i) in members.enumerated() {
                 let lineGross = priceMode == .inclusive ? amounts[i] : amounts[i] + taxShares[k]
                 priced[i] = PricedLine(lineDiscount: lineDiscounts[i], receiptDiscount: receiptShares[i],
-                                       gross: lineGross, tax: taxShares[k])
-                discountTotal += lineDiscounts[i] + receiptShares[i]
+                                       gross: lineGross, tax: taxShares[k], promotion: promoted[i])
+                discountTotal += lineDiscounts[i] + receiptShares[i] + promoted[i]
             }
             breakdown.append(TaxBreakdownLine(taxClass: key.taxClass, basisPoints: key.bp, net: gross - tax, tax: tax, gross: gross))
             total = try Checked.add(total, gross)
@@ -213,7 +216,8 @@ public struct SaleTotals: Hashable, Sendable {
             vouchers = try Checked.add(vouchers, value)
         }
         total = try Checked.add(total, vouchers)
-        return SaleTotals(lines: priced, breakdown: breakdown, total: total, discountTotal: discountTotal, vouchers: vouchers)
+        return SaleTotals(lines: priced, breakdown: breakdown, total: total, discountTotal: discountTotal, vouchers: vouchers,
+                          promotions: promotions)
     }
 }
 

@@ -77,7 +77,10 @@ extension TaxBreakdownLine: JSONRepresentable {
 
 extension PricedLine: JSONRepresentable {
     public var json: JSONValue {
-        ["line_discount": .int(lineDiscount), "receipt_discount": .int(receiptDiscount), "gross": .int(gross), "tax": .int(tax)]
+        var o: JSONObject = ["line_discount": .int(lineDiscount), "receipt_discount": .int(receiptDiscount),
+                             "gross": .int(gross), "tax": .int(tax)]
+        if promotion != 0 { o["promotion"] = .int(promotion) }
+        return .object(o)
     }
 }
 
@@ -92,6 +95,7 @@ extension CompletedSale: JSONRepresentable {
         ]
         if let d = receiptDiscount { o["receipt_discount"] = d.json }
         if let b = receiptDiscountBy { o["receipt_discount_by"] = b.json }
+        if !promotions.isEmpty { o["promotions"] = .array(promotions.map(\.json)) }
         return .object(o)
     }
 }
@@ -311,6 +315,15 @@ extension RegisterEvent: JSONRepresentable {
             o["code"] = .string(code)
             o["refund"] = .int(Int64(refund))
             o["by"] = by.json
+        case .promotionSet(let p, let by):
+            o["promotion"] = p.json
+            o["by"] = by.json
+        case .promotionRemoved(let id, let by):
+            o["id"] = .string(id)
+            o["by"] = by.json
+        case .lineOffers(let index, let offers):
+            o["index"] = .int(Int64(index))
+            o["promotions"] = .array(offers.map { .string($0.id) })
         }
         return .object(o)
     }
@@ -402,6 +415,8 @@ extension Refusal {
             case .spent(let code, let balance, let issued):
                 return IPCError(.refused, "gift voucher \(code) has been spent (\(money(balance)) of \(money(issued)) left): it cannot be refunded")
             }
+        case .invalidPromotion(let why): return IPCError(.badArgs, "promotion: \(why)")
+        case .unknownPromotion(let id): return IPCError(.notFound, "no promotion '\(id)'")
         }
     }
 }

@@ -13,9 +13,11 @@ public struct SaleLineView: Equatable, Sendable {
     public var amount: Int64
     public var discount: DiscountView?
     public var voided: Bool
+    /// What promotions took off the line.
+    public var promotion: Int64
 
     public init(line: Int, name: String, weighed: Bool = false, quantity: Int64, unitPrice: Int64, catalogPrice: Int64? = nil,
-                amount: Int64, discount: DiscountView? = nil, voided: Bool = false) {
+                amount: Int64, discount: DiscountView? = nil, voided: Bool = false, promotion: Int64 = 0) {
         self.line = line
         self.name = name
         self.weighed = weighed
@@ -25,6 +27,7 @@ public struct SaleLineView: Equatable, Sendable {
         self.amount = amount
         self.discount = discount
         self.voided = voided
+        self.promotion = promotion
     }
 
     init?(json: JSONValue) {
@@ -32,7 +35,8 @@ public struct SaleLineView: Equatable, Sendable {
         self.init(line: Int(line), name: json["name"]?.stringValue ?? "?", weighed: json["unit"]?.stringValue == "weight",
                   quantity: quantity, unitPrice: json["unit_price"]?.intValue ?? 0, catalogPrice: json["catalog_price"]?.intValue,
                   amount: json["gross"]?.intValue ?? json["amount"]?.intValue ?? 0,
-                  discount: json["discount"].flatMap(DiscountView.init(json:)), voided: json["voided"]?.boolValue == true)
+                  discount: json["discount"].flatMap(DiscountView.init(json:)), voided: json["voided"]?.boolValue == true,
+                  promotion: json["promotion"]?.intValue ?? 0)
     }
 }
 
@@ -60,10 +64,13 @@ public struct SaleView: Equatable, Sendable {
     public var paid: Int64
     public var due: Int64
     public var cashDue: Int64
+    /// The promotions in effect: name and amount off.
+    public var promotions: [(name: String, amount: Int64)]
 
     public init(id: Int64 = 1, training: Bool = false, lines: [SaleLineView], receiptDiscount: DiscountView? = nil,
                 tenders: [(kind: String, amount: Int64)] = [], totalled: Bool = false, subtotal: Int64? = nil, total: Int64,
-                discountTotal: Int64 = 0, paid: Int64 = 0, due: Int64? = nil, cashDue: Int64? = nil) {
+                discountTotal: Int64 = 0, paid: Int64 = 0, due: Int64? = nil, cashDue: Int64? = nil,
+                promotions: [(name: String, amount: Int64)] = []) {
         self.id = id
         self.training = training
         self.lines = lines
@@ -76,6 +83,7 @@ public struct SaleView: Equatable, Sendable {
         self.paid = paid
         self.due = due ?? total - paid
         self.cashDue = cashDue ?? total - paid
+        self.promotions = promotions
     }
 
     public init?(json: JSONValue) {
@@ -86,13 +94,17 @@ public struct SaleView: Equatable, Sendable {
                   receiptDiscount: json["receipt_discount"].flatMap(DiscountView.init(json:)), tenders: tenders,
                   totalled: json["totalled"]?.boolValue == true, subtotal: json["subtotal"]?.intValue,
                   total: json["total"]?.intValue ?? 0, discountTotal: json["discount_total"]?.intValue ?? 0,
-                  paid: json["paid"]?.intValue ?? 0, due: json["due"]?.intValue, cashDue: json["cash_due"]?.intValue)
+                  paid: json["paid"]?.intValue ?? 0, due: json["due"]?.intValue, cashDue: json["cash_due"]?.intValue,
+                  promotions: (json["promotions"]?.arrayValue ?? []).map {
+                      (name: $0["name"]?.stringValue ?? "?", amount: $0["amount"]?.intValue ?? 0)
+                  })
     }
 
     public static func == (a: SaleView, b: SaleView) -> Bool {
         a.id == b.id && a.training == b.training && a.lines == b.lines && a.receiptDiscount == b.receiptDiscount
             && a.tenders.map(\.kind) == b.tenders.map(\.kind) && a.tenders.map(\.amount) == b.tenders.map(\.amount)
             && a.totalled == b.totalled && a.total == b.total && a.paid == b.paid && a.due == b.due && a.cashDue == b.cashDue
+            && a.promotions.map(\.name) == b.promotions.map(\.name) && a.promotions.map(\.amount) == b.promotions.map(\.amount)
     }
 }
 

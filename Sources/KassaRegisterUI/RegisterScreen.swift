@@ -213,7 +213,9 @@ public enum RegisterScreen {
         for (i, l) in sale.lines.dropFirst(top).prefix(visible).enumerated() {
             var price = m.moneyFormat.number(l.unitPrice, currency: m.currency)
             if l.unitPrice != l.catalogPrice { price = "*" + price }
-            let text = row(String(l.line + 1), l.name, quantity(l, m), price, l.voided ? t.voided : discountText(l.discount, m),
+            var discount = discountText(l.discount, m)
+            if discount.isEmpty && l.promotion != 0 { discount = m.moneyFormat.number(-l.promotion, currency: m.currency) }
+            let text = row(String(l.line + 1), l.name, quantity(l, m), price, l.voided ? t.voided : discount,
                            l.voided ? "" : m.money(l.amount))
             let style: Style = l.line == m.selectedLine ? .selected : (l.voided ? .dim : (l.line == m.lastTouchedLine ? .highlight : .normal))
             s.put(TextLayout.pad(text, to: w), row: body.lowerBound + 1 + i, column: 0, style: style)
@@ -267,6 +269,9 @@ public enum RegisterScreen {
                 var d = t.discount + " " + m.money(-sale.discountTotal)
                 if let rd = sale.receiptDiscount { d += " (" + discountText(rd, m) + ")" }
                 left.append(d)
+                if !sale.promotions.isEmpty {
+                    left.append(sale.promotions.map { $0.name + " " + m.money(-$0.amount) }.joined(separator: " · "))
+                }
             } else {
                 left.append(t.subtotal + " " + m.money(sale.subtotal) + " · \(sale.lines.filter { !$0.voided }.count) " + t.lines)
             }

@@ -87,7 +87,8 @@ final class RegisterService {
 
     func context() -> Context {
         let now = Timestamp(milliseconds: clock())
-        return Context(now: now, today: fileConfig.timeZone.localTime(now).date)
+        let local = fileConfig.timeZone.localTime(now)
+        return Context(now: now, today: local.date, minuteOfDay: local.hour * 60 + local.minute)
     }
 
     /// The clock is behind the newest journaled time: a box without a real-time clock booted
@@ -154,6 +155,7 @@ final class RegisterService {
         let mutating = !Self.readOps.contains(request.op) && !Self.technicianReadOps.contains(request.op)
             && !Self.backupReadOps.contains(request.op) && !Self.staffAndStockReadOps.contains(request.op)
             && !Self.reportReadOps.contains(request.op) && !Self.voucherReadOps.contains(request.op)
+            && !Self.promotionReadOps.contains(request.op)
         if mutating, let key = request.idempotencyKey, let earlier = ledger.state.requestResults[key] {
             log.info("idempotent retry answered from the journal", ["op": request.op])
             return .ok(request.id, (try? JSONValue.parse(earlier)) ?? .null)
@@ -542,10 +544,12 @@ final class RegisterService {
 
     /// Decides, journals (with the idempotency key's result), then runs the effects; returns the result.
     @discardableResult
-    func run(_ command: Command, key: String?,
-                     result: (RegisterState, [RegisterEvent]) -> JSONValue) throws(IPCError) -> JSONValue {
+    /// Decides `command` (against `state` when given: the console's technician acting without a
+    /// register login), journals the events with the result under `key`, then runs their effects.
+    func run(_ command: Command, key: String?, state: RegisterState? = nil,
+             result: (RegisterState, [RegisterEvent]) -> JSONValue) throws(IPCError) -> JSONValue {
         let ctx = context()
-        let decision = ledger.state.decide(command, env, ctx)
+        let decision = (state ?? ledger.state).decide(command, env, ctx)
         if let refusal = decision.refusal {
             try record(decision.events)
             throw refusal.ipcError(money: config.format)

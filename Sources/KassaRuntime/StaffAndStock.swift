@@ -106,15 +106,8 @@ extension RegisterService {
             case (nil, nil, true): rule = nil
             default: throw IPCError(.badArgs, "stock.set_reorder: give 'point' and 'quantity', or 'remove': true")
             }
-            let command = Command.setReorder(item, rule, override: pin)
-            if pin == nil, let technician = technicianSessions[connection], ledger.state.operators[technician] != nil,
-               !ledger.state.disabledOperators.contains(technician) {
-                // The console's technician sets reorder levels without logging in to the register.
-                var asTechnician = ledger.state
-                asTechnician.currentOperator = technician
-                return try runStock(command, item, key: key, state: asTechnician)
-            }
-            return try runStock(command, item, key: key)
+            return try runStock(.setReorder(item, rule, override: pin), item, key: key,
+                                state: pin == nil ? consoleTechnicianState(connection) : nil)
         case "stock.levels":
             let only = try args.optionalString("item")
             let page = try stockPage(&args)
@@ -159,22 +152,20 @@ extension RegisterService {
     }
 
     private func runStock(_ command: Command, _ item: ItemID, key: String?, state: RegisterState? = nil) throws(IPCError) -> JSONValue {
-        let result: JSONValue
-        if let state {
-            let decision = state.decide(command, env, context())
-            if let refusal = decision.refusal {
-                try record(decision.events)
-                throw refusal.ipcError(money: config.format)
-            }
-            var after = ledger.state
-            for e in decision.events { after.apply(e) }
-            result = stockResult(item, after)
-            try record(decision.events + completed(key, result))
-        } else {
-            result = try run(command, key: key) { [self] s, _ in stockResult(item, s) }
-        }
+        let result = try run(command, key: key, state: state) { [self] s, _ in stockResult(item, s) }
         refreshStockAlarm()
         return result
+    }
+
+    /// The register as the console's technician sees it: settings such as reorder levels and
+    /// promotions are theirs to change without logging in to the register. Nil for any other
+    /// connection.
+    func consoleTechnicianState(_ connection: ConnectionID) -> RegisterState? {
+        guard let technician = technicianSessions[connection], ledger.state.operators[technician] != nil,
+              !ledger.state.disabledOperators.contains(technician) else { return nil }
+        var asTechnician = ledger.state
+        asTechnician.currentOperator = technician
+        return asTechnician
     }
 
     private func stockResult(_ item: ItemID, _ s: RegisterState) -> JSONValue {

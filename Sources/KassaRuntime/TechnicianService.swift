@@ -124,6 +124,7 @@ extension RegisterService {
             if let result = try performBackup(op, &args, connection: connection) { return result }
             if let result = try performStaffAndStock(op, &args, connection: connection, key: key) { return result }
             if let result = try performVouchers(op, &args, connection: connection) { return result }
+            if let result = try performPromotion(op, &args, connection: connection, key: key) { return result }
             throw IPCError(.unknownOp, "no operation '\(op)'")
         }
     }

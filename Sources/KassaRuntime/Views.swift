@@ -13,12 +13,16 @@ enum Views {
     static func sale(_ sale: OpenSale?, _ config: RegisterConfig) -> JSONValue {
         guard let sale else { return .null }
         let totals = try? sale.totals(config.priceMode)
-        let subtotal = (try? SaleTotals.compute(lines: sale.lines, receiptDiscount: nil, priceMode: config.priceMode).total) ?? 0
+        let subtotal = (try? SaleTotals.compute(lines: sale.lines, receiptDiscount: nil, priceMode: config.priceMode,
+                                                offers: sale.offers).total) ?? 0
         var lines: [JSONValue] = []
         for (i, l) in sale.lines.enumerated() {
             guard case .object(var o) = l.json else { continue }
             o["line"] = .int(Int64(i))
-            if let p = totals?.lines[i] { o["gross"] = .int(p.gross) }
+            if let p = totals?.lines[i] {
+                o["gross"] = .int(p.gross)
+                if p.promotion != 0 { o["promotion"] = .int(p.promotion) }
+            }
             lines.append(.object(o))
         }
         let total = totals?.total ?? 0
@@ -34,6 +38,7 @@ enum Views {
             "cash_due": .int(max(0, config.cashRounding.round(total - nonCash) - cash)),
         ]
         if let d = sale.receiptDiscount { o["receipt_discount"] = d.json }
+        if let applied = totals?.promotions, !applied.isEmpty { o["promotions"] = .array(applied.map(\.json)) }
         return .object(o)
     }
 

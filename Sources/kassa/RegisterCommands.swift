@@ -28,6 +28,7 @@ enum RegisterCommands {
           lookup CODE | operators | devices | journal status | clock check
         \(StaffAndStockCommands.usage)
         \(VoucherCommands.usage)
+        \(PromotionCommands.usage)
           journal recover REGISTER-ID   after journal damage: seal the damaged chain and go on from a
                                         new one (asks a supervisor's or technician's PIN)
           training on|off [--override]
@@ -43,7 +44,7 @@ enum RegisterCommands {
         "status", "login", "logout", "scan", "add", "void", "discount", "price", "total", "sale", "complete", "park",
         "parked", "pay", "cancel", "resume", "refund", "reprint", "no-sale", "shift", "report", "lookup", "operators",
         "devices", "journal-status", "journal-recover", "clock", "training", "watch", "catalog", "config", "operator",
-        "stock", "voucher",
+        "stock", "voucher", "promotion",
     ]
 
     /// `socket` is a `--socket` given before the command; one after it is read here.
@@ -250,6 +251,8 @@ enum RegisterCommands {
                 return try StaffAndStockCommands.stock(&args, s)
             case "voucher":
                 return try VoucherCommands.voucher(&args, s)
+            case "promotion":
+                return try PromotionCommands.run(&args, s)
             case "training":
                 let on = try args.positional("on or off")
                 guard on == "on" || on == "off" else { throw UsageError("training on or training off") }
@@ -357,7 +360,8 @@ enum RegisterCommands {
         case "done":
             print("ok")
         default:
-            if !StaffAndStockCommands.show(shown.op, r, s) && !VoucherCommands.show(shown.op, r, s) { print(r.serialized()) }
+            if !StaffAndStockCommands.show(shown.op, r, s) && !VoucherCommands.show(shown.op, r, s)
+                && !PromotionCommands.show(shown.op, r, s) { print(r.serialized()) }
         }
     }
 
@@ -373,6 +377,9 @@ enum RegisterCommands {
             let unit = l["unit"]?.stringValue == "weight" ? "g" : "x"
             let text = "\(l["line"]?.intValue ?? 0). \(name) \(qty)\(unit)" + (voided ? " VOID" : "")
             print(TextLayout.leftRight(text, s.money(l["amount"]?.intValue), columns: 48))
+        }
+        for p in sale["promotions"]?.arrayValue ?? [] {
+            print(TextLayout.leftRight("   " + (p["name"]?.stringValue ?? "?"), s.money(-(p["amount"]?.intValue ?? 0)), columns: 48))
         }
         print(TextLayout.leftRight("TOTAL", s.money(sale["total"]?.intValue), columns: 48))
         if let paid = sale["paid"]?.intValue, paid > 0 {

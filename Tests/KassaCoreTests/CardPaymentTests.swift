@@ -213,10 +213,11 @@ struct CardPaymentCodecTests {
         let current = EventCodec.encode(t.state)
         // The older layout ends before the two card fields ("none pending" and a zero count),
         // the disabled operators that came after them (none), the time cards, stock levels,
-        // reorder rules and unit costs after those (none), and the vouchers (none, number 0,
-        // four zero day figures).
-        #expect(Array(current.suffix(13)) == [UInt8](repeating: 0, count: 13))
+        // reorder rules and unit costs after those (none), the vouchers (none, number 0, four
+        // zero day figures), and the promotions and sale offers (none).
+        #expect(Array(current.suffix(15)) == [UInt8](repeating: 0, count: 15))
+        #expect(try EventCodec.decodeState(Array(current.dropLast(15))) == t.state)
         #expect(try EventCodec.decodeState(Array(current.dropLast(13))) == t.state)
-        #expect(try EventCodec.decodeState(Array(current.dropLast(11))) == t.state)
+        #expect(try EventCodec.decodeState(Array(current.dropLast(2))) == t.state)
     }
 }

@@ -28,6 +28,21 @@ import Testing
         #expect(s.text(row: 0).contains("Printer ok") && s.text(row: 0).contains("Drawer closed") && s.text(row: 0).contains("online"))
     }
 
+    @Test func aPromotedLineShowsWhatThePromotionTookAndThePromotionIsNamedByTheTotal() {
+        var kahvi = line(0, "Kahvi", qty: 2, price: 290).objectValue!
+        kahvi["gross"] = 435
+        kahvi["promotion"] = 145
+        var s0 = sale([.object(kahvi), line(1, "Pulla", price: 250)]).objectValue!
+        s0["discount_total"] = 145
+        s0["promotions"] = [["id": "happy", "name": "Happy hour", "amount": 145, "lines": [["line": 0, "amount": 145]]]]
+        let (app, _) = connectedRegister(sale: .object(s0))
+        let s = RegisterScreen.draw(app, width: 80, height: 25)
+        let row = s.text(row: s.row(containing: "Kahvi")!)
+        #expect(row.contains("-1,45") && row.contains("4,35 €"))
+        #expect(s.text.contains("Happy hour -1,45 €"))
+        #expect(s.text.contains("TOTAL 6,85 €"))
+    }
+
     @Test func theLastScannedLineIsHighlighted() {
         let (app, _) = connectedRegister(sale: sale([line(0, "Kahvi", price: 290)]))
         app.receive(.event(Event(name: "sale.changed", seq: 2, data: sale([line(0, "Kahvi", price: 290), line(1, "Tee", price: 280)]))))

@@ -102,6 +102,9 @@ extension RegisterEvent {
         case .reorderSet: return 113
         case .voucherIssued: return 130
         case .voucherVoided: return 131
+        case .promotionSet: return 120
+        case .promotionRemoved: return 121
+        case .lineOffers: return 122
         }
     }
 
@@ -153,6 +156,9 @@ extension RegisterEvent {
         case .reorderSet: return "reorder_set"
         case .voucherIssued: return "voucher_issued"
         case .voucherVoided: return "voucher_voided"
+        case .promotionSet: return "promotion_set"
+        case .promotionRemoved: return "promotion_removed"
+        case .lineOffers: return "line_offers"
         }
     }
 }
@@ -252,6 +258,8 @@ extension ByteWriter {
         zigzag(s.change)
         zigzag(s.rounding)
         zigzag(s.discountTotal)
+        // Added with promotions: a sale recorded before them ends here.
+        if !s.promotions.isEmpty { array(s.promotions) { $0.appliedPromotion($1) } }
     }
 
     mutating func refund(_ r: CompletedRefund) {
@@ -406,6 +414,9 @@ extension ByteWriter {
             string(item.rawValue); optional(rule) { $0.reorderRule($1) }; id(by)
         case .voucherIssued(let v): voucherIssue(v)
         case .voucherVoided(let code, let refund, let by): string(code); varint(refund); id(by)
+        case .promotionSet(let p, let by): promotion(p); id(by)
+        case .promotionRemoved(let pid, let by): string(pid); id(by)
+        case .lineOffers(let index, let offers): int(index); array(offers) { $0.promotion($1) }
         }
     }
 
@@ -485,6 +496,11 @@ extension ByteWriter {
         array(s.vouchers.values.sorted { $0.issue.number < $1.issue.number }) { $0.voucher($1) }
         varint(s.lastVoucherNumber)
         voucherCounters(s.day)
+        // Promotions, and the offers of the open and parked sales by sale id.
+        array(s.promotions.keys.sorted()) { w, k in w.promotion(s.promotions[k]!) }
+        var offers: [UInt64: [Int: [Promotion]]] = [:]
+        for sale in [s.openSale].compactMap({ $0 }) + s.parked.values where !sale.offers.isEmpty { offers[sale.id] = sale.offers }
+        array(offers.keys.sorted()) { w, k in w.varint(k); w.offers(offers[k]!) }
     }
 }
 
@@ -594,6 +610,23 @@ extension ByteReader {
     }
 
     mutating func sale() throws(CodecError) -> CompletedSale {
+        var s = try saleBeforePromotions()
+        if !isAtEnd {
+            let at = offset
+            s.promotions = try array { r throws(CodecError) in try r.appliedPromotion() }
+            for a in s.promotions {
+                for share in a.lines {
+                    guard s.priced.indices.contains(share.line), s.priced[share.line] != nil else {
+                        throw .badValue("promotion on line \(share.line), which the sale does not have", at: at)
+                    }
+                    s.priced[share.line]!.promotion += share.amount
+                }
+            }
+        }
+        return s
+    }
+
+    private mutating func saleBeforePromotions() throws(CodecError) -> CompletedSale {
         CompletedSale(
             receiptNumber: try varint(), training: try bool(), registerID: try string(), operatorID: try id(),
             time: try time(), lines: try array { r throws(CodecError) in try r.line() },
@@ -794,6 +827,9 @@ extension ByteReader {
         case 113: return .reorderSet(ItemID(try string()), try optional { r throws(CodecError) in try r.reorderRule() }, by: try id())
         case 130: return .voucherIssued(try voucherIssue())
         case 131: return .voucherVoided(code: try string(), refund: try varint(), by: try id())
+        case 120: return .promotionSet(try promotion(), by: try id())
+        case 121: return .promotionRemoved(id: try string(), by: try id())
+        case 122: return .lineOffers(index: try int(), try array { r throws(CodecError) in try r.promotion() })
         default: throw .badTag("event", tag, at: at)
         }
     }
@@ -907,6 +943,18 @@ extension ByteReader {
             }
             s.lastVoucherNumber = try varint()
             try voucherCounters(&s.day)
+        }
+        if !isAtEnd {
+            for _ in 0..<(try count()) {
+                let p = try promotion()
+                s.promotions[p.id] = p
+            }
+            for _ in 0..<(try count()) {
+                let saleID = try varint()
+                let offers = try self.offers()
+                if s.openSale?.id == saleID { s.openSale?.offers = offers }
+                for (k, sale) in s.parked where sale.id == saleID { s.parked[k]?.offers = offers }
+            }
         }
         return s
     }
