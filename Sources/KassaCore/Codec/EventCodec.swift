@@ -614,6 +614,8 @@ extension ByteReader {
         if !isAtEnd {
             let at = offset
             s.promotions = try array { r throws(CodecError) in try r.appliedPromotion() }
+            // Written only when there are some: anything else after the sale is not ours.
+            if s.promotions.isEmpty { throw .badValue("an empty list of promotions", at: at) }
             for a in s.promotions {
                 for share in a.lines {
                     guard s.priced.indices.contains(share.line), s.priced[share.line] != nil else {
