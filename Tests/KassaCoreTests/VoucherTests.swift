@@ -305,9 +305,10 @@ struct VoucherTests {
         t.cashierWithOpenShift()
         t.must(.addItem("mug", quantity: 1))
         let current = EventCodec.encode(t.state)
-        // The voucher section ends it: no vouchers, number 0, four zero day figures.
-        #expect(Array(current.suffix(6)) == [0, 0, 0, 0, 0, 0])
-        #expect(try EventCodec.decodeState(Array(current.dropLast(6))) == t.state)
+        // The voucher section (no vouchers, number 0, four zero day figures) and the promotions'
+        // after it (none) end it.
+        #expect(Array(current.suffix(8)) == [UInt8](repeating: 0, count: 8))
+        #expect(try EventCodec.decodeState(Array(current.dropLast(8))) == t.state)
     }
 
     @Test func voucherEventTagsAreStable() throws {
