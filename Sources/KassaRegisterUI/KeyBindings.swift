@@ -93,13 +93,14 @@ public enum KeyBindings {
     /// The menu's entries, chosen by their key: the till's by digit, the shop's by letter.
     public enum MenuItem: Int, CaseIterable, Sendable {
         case refund = 1, noSale, cashIn, cashOut, shiftOpen, shiftClose, xReport, zReport, training, reprint
-        case salesReports, stock, timeClock
+        case salesReports, stock, timeClock, giftVoucher
 
         public var key: Character {
             switch self {
             case .salesReports: return "r"
             case .stock: return "s"
             case .timeClock: return "t"
+            case .giftVoucher: return "g"
             default: return Character(String(rawValue % 10))
             }
         }
@@ -123,6 +124,7 @@ public enum KeyBindings {
             case .salesReports: pair = ("Sales reports", "Myyntiraportit")
             case .stock: pair = ("Stock levels, receive, count", "Varasto: saldot, vastaanotto")
             case .timeClock: pair = ("Time clock: in, out, breaks", "Työaikaleimaus")
+            case .giftVoucher: pair = ("Sell a gift voucher", "Myy lahjakortti")
             }
             return language == .fi ? pair.fi : pair.en
         }

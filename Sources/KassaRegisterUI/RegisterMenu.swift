@@ -83,6 +83,13 @@ extension RegisterApp {
             openStock()
         case .timeClock:
             openTimeClock(back: .sale)
+        case .giftVoucher:
+            // A line of its own in the open sale (or a new one); the code comes with the receipt.
+            money(texts.voucherValue) { [unowned self] amount in
+                request("sale.sell_voucher", ["amount": .int(amount)], mutating: true) { [unowned self] _ in
+                    show(texts.voucherAdded + " " + model.money(amount))
+                }
+            }
         }
     }
 
@@ -103,14 +110,16 @@ extension RegisterApp {
                         let args: JSONObject = ["receipt": .int(receipt), "tender": .string(tender),
                                                 "lines": .array(lines.map { ["line": .int($0.line), "quantity": .int($0.quantity)] })]
                         request("refund", args, mutating: true) { [unowned self] r in
-                            let summary = texts.refunded + " \(r["refund"]?.intValue ?? 0): " + texts.paidOut + " "
+                            var summary = texts.refunded + " \(r["refund"]?.intValue ?? 0): " + texts.paidOut + " "
                                 + model.money(r["paid_out"]?.intValue ?? r["total"]?.intValue ?? 0)
+                            if let code = r["voucher"]?["code"]?.stringValue { summary += " · " + texts.storeCredit + " " + code }
                             show(summary)
                             mode = .text(title: summary, lines: self.textLines(r["text"]), back: .sale)
                         }
                     }
                     ask(Prompt(label: texts.refundTender, input: .confirm, onEnter: { _ in refund("cash") },
-                               onKey: [.character("k"): { _ in refund("card") }, .function(4): { _ in refund("card") }]), back: shown)
+                               onKey: [.character("k"): { _ in refund("card") }, .function(4): { _ in refund("card") },
+                                       .character("v"): { _ in refund("voucher") }]), back: shown)
                 }, back: shown)
             }
         }, back: .sale)

@@ -49,6 +49,8 @@ public struct Texts: Sendable {
     public var timeClock, yourPIN, myHours, hoursThisWeek, columnDay, columnHours, clockedOff, working, onBreak, now: String
     /// Monday first.
     public var weekdays: [String]
+    // Vouchers
+    public var voucherValue, voucherAdded, storeCredit: String
 
     public static let english = Texts(
         online: "online", offline: "OFFLINE", noOperator: "nobody logged in", shift: "Shift", noShift: "no shift",
@@ -70,7 +72,7 @@ public struct Texts: Sendable {
         tenderHint: "Type an amount: Enter cash, k card. Empty amount = what is due.",
         supervisorPIN: "Supervisor PIN", receiptNumber: "Receipt number",
         refundLines: "Lines to refund (line or line*qty, space between)",
-        refundTender: "Refund to: Enter cash, k card", float: "Float in the drawer", counted: "Counted cash",
+        refundTender: "Refund to: Enter cash, k card, v store credit voucher", float: "Float in the drawer", counted: "Counted cash",
         amount: "Amount", reason: "Reason", confirmCancel: "Cancel the whole sale? Enter yes, Esc no",
         confirmZ: "Close the day with a Z report? Enter yes, Esc no", resumeWhich: "Parked sale to resume",
         percentOrAmount: "Discount: 10% or an amount (empty removes)", newPrice: "New unit price",
@@ -101,7 +103,8 @@ public struct Texts: Sendable {
         inStock: "in stock",
         timeClock: "Time clock", yourPIN: "Your PIN", myHours: "My hours this week", hoursThisWeek: "Hours this week",
         columnDay: "Day", columnHours: "Hours", clockedOff: "not clocked in", working: "working", onBreak: "on a break",
-        now: "Now", weekdays: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])
+        now: "Now", weekdays: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+        voucherValue: "Gift voucher value", voucherAdded: "Gift voucher added:", storeCredit: "store credit")
 
     public static let finnish = Texts(
         online: "yhteys ok", offline: "EI YHTEYTTÄ", noOperator: "ei kirjautunut", shift: "Vuoro", noShift: "ei vuoroa",
@@ -124,7 +127,7 @@ public struct Texts: Sendable {
         tenderHint: "Syötä summa: Enter käteinen, k kortti. Tyhjä = koko maksettava.",
         supervisorPIN: "Esimiehen PIN", receiptNumber: "Kuitin numero",
         refundLines: "Palautettavat rivit (rivi tai rivi*määrä, välilyönti väliin)",
-        refundTender: "Palautus: Enter käteinen, k kortti", float: "Vaihtokassa", counted: "Laskettu käteinen",
+        refundTender: "Palautus: Enter käteinen, k kortti, v hyvityskortti", float: "Vaihtokassa", counted: "Laskettu käteinen",
         amount: "Summa", reason: "Syy", confirmCancel: "Perutaanko koko myynti? Enter kyllä, Esc ei",
         confirmZ: "Suljetaanko päivä Z-raportilla? Enter kyllä, Esc ei", resumeWhich: "Jatkettava myynti",
         percentOrAmount: "Alennus: 10% tai summa (tyhjä poistaa)", newPrice: "Uusi yksikköhinta",
@@ -156,7 +159,8 @@ public struct Texts: Sendable {
         inStock: "saldo",
         timeClock: "Työaikaleimaus", yourPIN: "Oma PIN", myHours: "Omat tunnit tällä viikolla", hoursThisWeek: "Tunnit tällä viikolla",
         columnDay: "Päivä", columnHours: "Tunnit", clockedOff: "ei leimattu sisään", working: "töissä", onBreak: "tauolla",
-        now: "Nyt", weekdays: ["ma", "ti", "ke", "to", "pe", "la", "su"])
+        now: "Nyt", weekdays: ["ma", "ti", "ke", "to", "pe", "la", "su"],
+        voucherValue: "Lahjakortin arvo", voucherAdded: "Lahjakortti lisätty:", storeCredit: "hyvityskortti")
 }
 
 extension Texts {

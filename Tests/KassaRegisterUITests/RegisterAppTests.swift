@@ -124,6 +124,35 @@ import Testing
         #expect(kassad.last.op == "refund" && kassad.last.args["receipt"] == 12 && kassad.last.args["tender"] == "card")
         #expect(kassad.last.args["lines"] == [["line": 1, "quantity": 1], ["line": 0, "quantity": 3]])
     }
+
+    @Test func aRefundToStoreCreditShowsTheNewVouchersCode() {
+        let (app, kassad) = connectedRegister()
+        app.handle(.character("m"), now: 0)
+        app.handle(.character("1"), now: 0)
+        type(app, "3\r")
+        answer(app, kassad.last, ["receipt": 3, "total": 290, "lines": [["name": "Kahvi", "unit": "piece", "quantity": 1,
+                                                                         "unit_price": 290, "voided": false]],
+                                  "priced": [["gross": 290]]])
+        type(app, "1\r")
+        #expect(RegisterScreen.draw(app, width: 80, height: 25).text.contains("v store credit voucher"))
+        app.handle(.character("v"), now: 0)
+        #expect(kassad.last.op == "refund" && kassad.last.args["tender"] == "voucher")
+        answer(app, kassad.last, ["refund": 4, "total": 290, "paid_out": 290, "text": [],
+                                  "voucher": ["code": "V-TILL-1-0001-K", "kind": "store_credit", "balance": 290]])
+        #expect(RegisterScreen.draw(app, width: 80, height: 25).text.contains("store credit V-TILL-1-0001-K"))
+    }
+
+    @Test func aGiftVoucherIsSoldFromTheMenuByItsValue() {
+        let (app, kassad) = connectedRegister()
+        app.handle(.character("m"), now: 0)
+        app.handle(.character("g"), now: 0)
+        #expect(RegisterScreen.draw(app, width: 80, height: 25).text.contains("Gift voucher value"))
+        type(app, "25\r")
+        #expect(kassad.last.op == "sale.sell_voucher" && kassad.last.args["amount"] == 2500)
+        #expect(kassad.last.idempotencyKey != nil)
+        answer(app, kassad.last, ["id": 1])
+        #expect(RegisterScreen.draw(app, width: 80, height: 25).text.contains("Gift voucher added: 25,00 €"))
+    }
 }
 
 @Suite struct LineSelection {
