@@ -21,6 +21,8 @@ public struct CompletedSale: Hashable, Sendable {
     public var discountTotal: Int64
     /// The promotions in effect, each as its own receipt line with what it took off which line.
     public var promotions: [AppliedPromotion] = []
+    /// The customer on the sale and their points (added later: older sales have none).
+    public var loyalty: SaleLoyalty? = nil
 }
 
 /// A refund against one earlier receipt, line by line.
@@ -50,6 +52,8 @@ public struct CompletedRefund: Hashable, Sendable {
     public var tender: TenderKind
     public var paidOut: Int64
     public var rounding: Int64
+    /// The original sale's customer's points taken back and given back (added later).
+    public var loyalty: RefundLoyalty? = nil
 }
 
 public enum CashMovement: String, Sendable, Hashable {
@@ -158,6 +162,18 @@ public enum RegisterEvent: Hashable, Sendable {
     /// The line just added was rung up while these promotions were in force: it keeps them for
     /// the rest of the sale, whatever the clock or the promotion does after.
     case lineOffers(index: Int, [Promotion])
+    // Customers and loyalty points.
+    /// A customer's profile, kept with their consent.
+    case customerAdded(CustomerID, CustomerProfile, by: OperatorID, at: Timestamp)
+    /// The whole profile as it now is.
+    case customerUpdated(CustomerID, CustomerProfile, by: OperatorID, at: Timestamp)
+    /// Forgotten on the customer's request: the profile and points leave the state; sales keep
+    /// the customer's number only.
+    case customerRemoved(CustomerID, by: OperatorID, at: Timestamp)
+    /// The customer put on (or, nil, taken off) an open sale; redeemed points go with them.
+    case saleCustomerSet(sale: UInt64, CustomerID?)
+    /// Points to redeem on an open sale and what they take off it (0 points: none).
+    case pointsRedemptionSet(sale: UInt64, points: Int64, value: Int64)
 
     /// Whether the runtime must fdatasync this event before any effect or reply depends on it.
     public var isDurable: Bool {
@@ -166,7 +182,8 @@ public enum RegisterEvent: Hashable, Sendable {
              .operatorAdded, .operatorRemoved, .operatorDisabled, .pinReset, .technicianRecovered, .pinLockout, .trainingModeChanged, .saleCancelled, .settingChanged,
              .catalogImported, .outputQueued, .chainRestarted, .cardAuthorisationRequested, .cardAuthorisationResolved,
              .timePunched, .timeCorrected, .stockReceived, .stockCounted, .stockAdjusted, .reorderSet,
-             .voucherIssued, .voucherVoided, .promotionSet, .promotionRemoved:
+             .voucherIssued, .voucherVoided, .promotionSet, .promotionRemoved,
+             .customerAdded, .customerUpdated, .customerRemoved:
             return true
         default:
             return false

@@ -48,6 +48,8 @@ public enum Permission: String, Sendable, Hashable, CaseIterable {
     case salesReports
     /// Setting up, changing and removing promotions.
     case promotions
+    /// Forgetting a customer on their request: their profile and points go for good.
+    case forgetCustomer
 }
 
 extension Role {
@@ -55,7 +57,7 @@ extension Role {
         switch permission {
         case .sell, .shift, .xReport, .cashInOut, .receiveStock:
             return true
-        case .adjustStock, .stockSettings, .correctTime, .salesReports, .promotions:
+        case .adjustStock, .stockSettings, .correctTime, .salesReports, .promotions, .forgetCustomer:
             return self >= .supervisor
         case .priceOverride, .discountOverLimit, .refund, .noSale, .cancelAfterTotal, .zReport, .trainingMode:
             return self >= .supervisor

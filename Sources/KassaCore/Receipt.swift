@@ -5,6 +5,7 @@ public struct ReceiptWords: Hashable, Sendable {
     /// Vouchers: the two kinds, what is on one, what is left on one spent, and the VAT table's
     /// note that a voucher sold carries none.
     public var giftVoucher, storeCredit, balance, balanceLeft, noVAT: String
+    public var customer, pointsEarned, pointsRedeemed, pointsBalance, pointsTakenBack, pointsReturned: String
 
     public static let english = ReceiptWords(
         receipt: "Receipt", refund: "REFUND", copy: "*** COPY ***", training: "*** TRAINING - NOT A RECEIPT ***",
@@ -12,7 +13,9 @@ public struct ReceiptWords: Hashable, Sendable {
         discount: "Discount", receiptDiscount: "Receipt discount", vat: "VAT", net: "Net", gross: "Gross", cash: "Cash",
         card: "Card", voucher: "Voucher", originalReceipt: "Original receipt", priceOverride: "Price changed from",
         paid: "Paid", welcome: "Welcome", giftVoucher: "Gift voucher", storeCredit: "Store credit", balance: "Balance",
-        balanceLeft: "Balance left", noVAT: "no VAT")
+        balanceLeft: "Balance left", noVAT: "no VAT",
+        customer: "Customer", pointsEarned: "Points earned", pointsRedeemed: "Points redeemed", pointsBalance: "Points balance",
+        pointsTakenBack: "Points taken back", pointsReturned: "Points given back")
 
     public static let finnish = ReceiptWords(
         receipt: "Kuitti", refund: "PALAUTUS", copy: "*** KOPIO ***", training: "*** HARJOITUS - EI KUITTI ***",
@@ -20,7 +23,9 @@ public struct ReceiptWords: Hashable, Sendable {
         discount: "Alennus", receiptDiscount: "Kuittialennus", vat: "ALV", net: "Veroton", gross: "Verollinen",
         cash: "Käteinen", card: "Kortti", voucher: "Lahjakortti", originalReceipt: "Alkuperäinen kuitti",
         priceOverride: "Hinta muutettu, oli", paid: "Maksettu", welcome: "Tervetuloa", giftVoucher: "Lahjakortti",
-        storeCredit: "Hyvityskortti", balance: "Saldo", balanceLeft: "Saldoa jäljellä", noVAT: "ei ALV")
+        storeCredit: "Hyvityskortti", balance: "Saldo", balanceLeft: "Saldoa jäljellä", noVAT: "ei ALV",
+        customer: "Asiakas", pointsEarned: "Pisteitä kertyi", pointsRedeemed: "Pisteillä", pointsBalance: "Pistesaldo",
+        pointsTakenBack: "Pisteitä vähennetty", pointsReturned: "Pisteitä palautettu")
 
     public func tender(_ kind: TenderKind) -> String {
         switch kind {
@@ -65,6 +70,18 @@ public struct Receipt: Hashable, Sendable {
         public var balance: Int64
     }
 
+    /// The customer's loyalty points: on a sale what was earned and redeemed, on a refund what
+    /// was taken back (as `earned`, negative) and given back (as `returned`).
+    public struct Loyalty: Hashable, Sendable {
+        /// The customer's name (their number once forgotten).
+        public var customer: String
+        public var earned: Int64
+        public var redeemed: Int64
+        public var redeemedValue: Int64
+        public var returned: Int64
+        public var balance: Int64
+    }
+
     public enum Adjustment: Hashable, Sendable {
         case priceChanged(from: Int64)
         /// A line discount: its percentage, if it was one, and the amount off.
@@ -96,15 +113,17 @@ public struct Receipt: Hashable, Sendable {
     /// Gift vouchers sold (or taken back) on the lines: in the total, in no VAT row.
     public var vouchers: Int64 = 0
     public var issuedVouchers: [IssuedVoucher] = []
+    public var loyalty: Loyalty? = nil
 
     static func header(_ config: RegisterConfig) -> [String] {
         [config.storeName, config.storeAddress, config.vatID.isEmpty ? "" : "VAT \(config.vatID)"].filter { !$0.isEmpty }
     }
 
     /// `vouchers`: those the sale issued or was paid with (`RegisterState.vouchers(of:)`), for
-    /// their codes and balances.
+    /// their codes and balances. `customer`: the name of the sale's customer, if it has one.
     public static func sale(_ s: CompletedSale, config: RegisterConfig, operatorName: String, localTime: String,
-                            chainHash: String? = nil, copy: Bool = false, vouchers: [Voucher] = []) -> Receipt {
+                            chainHash: String? = nil, copy: Bool = false, vouchers: [Voucher] = [],
+                            customer: String? = nil) -> Receipt {
         var lines: [Line] = []
         var receiptDiscount: Int64 = 0
         for (i, l) in s.lines.enumerated() {
@@ -140,18 +159,24 @@ public struct Receipt: Hashable, Sendable {
             guard case .sale(let receipt, _) = v.issue.source, receipt == s.receiptNumber else { return nil }
             return IssuedVoucher(code: v.code, kind: v.issue.kind, balance: v.issue.amount)
         }
+        // Points redeemed are a discount of their own line, apart from the cashier's.
+        let loyalty = s.loyalty.map { l in
+            Loyalty(customer: customer ?? "#\(l.customer)", earned: l.earned, redeemed: l.redeemed,
+                    redeemedValue: l.redeemedValue, returned: 0, balance: l.balance)
+        }
         return Receipt(kind: .sale, number: s.receiptNumber, training: s.training, copy: copy, header: header(config),
                        registerID: s.registerID, operatorName: operatorName, localTime: localTime, chainHash: chainHash,
-                       lines: lines, promotions: s.promotions, receiptDiscount: receiptDiscount,
+                       lines: lines, promotions: s.promotions, receiptDiscount: receiptDiscount - (loyalty?.redeemedValue ?? 0),
                        breakdown: s.breakdown, total: s.total,
                        tenders: tenders, change: s.change, rounding: s.rounding, originalReceipt: nil,
                        footer: config.receiptFooter.isEmpty ? [] : [config.receiptFooter], vouchers: s.vouchersSold,
-                       issuedVouchers: issued)
+                       issuedVouchers: issued, loyalty: loyalty)
     }
 
-    /// `storeCredit`: the voucher the refund gave instead of money.
+    /// `storeCredit`: the voucher the refund gave instead of money; `customer`: as for a sale.
     public static func refund(_ r: CompletedRefund, config: RegisterConfig, operatorName: String, localTime: String,
-                              chainHash: String? = nil, copy: Bool = false, storeCredit: VoucherIssue? = nil) -> Receipt {
+                              chainHash: String? = nil, copy: Bool = false, storeCredit: VoucherIssue? = nil,
+                              customer: String? = nil) -> Receipt {
         let lines = r.lines.map { l in
             Line(text: l.name, unit: l.unit, quantity: l.quantity, unitPrice: nil, amount: -l.gross, adjustments: [],
                  isGiftVoucher: l.itemID == .giftVoucher)
@@ -164,7 +189,11 @@ public struct Receipt: Hashable, Sendable {
                        total: -r.total, tenders: [Payment(kind: r.tender, reference: storeCredit?.code, amount: -r.paidOut)],
                        change: 0, rounding: -r.rounding, originalReceipt: r.originalReceipt, footer: [],
                        vouchers: -r.vouchersRefunded,
-                       issuedVouchers: storeCredit.map { [IssuedVoucher(code: $0.code, kind: $0.kind, balance: $0.amount)] } ?? [])
+                       issuedVouchers: storeCredit.map { [IssuedVoucher(code: $0.code, kind: $0.kind, balance: $0.amount)] } ?? [],
+                       loyalty: r.loyalty.map { l in
+                           Loyalty(customer: customer ?? "#\(l.customer)", earned: -l.takenBack, redeemed: 0, redeemedValue: 0,
+                                   returned: l.returned, balance: l.balance)
+                       })
     }
 
     static func grams(_ g: Int64, separator: Character) -> String {
@@ -234,6 +263,9 @@ public struct Receipt: Hashable, Sendable {
         }
         for p in promotions { out.append(TextLayout.leftRight(p.name, money(-p.amount), columns: w)) }
         if receiptDiscount != 0 { out.append(TextLayout.leftRight(words.receiptDiscount, money(-receiptDiscount), columns: w)) }
+        if let l = loyalty, l.redeemedValue != 0 {
+            out.append(TextLayout.leftRight("\(words.pointsRedeemed) \(l.redeemed)", money(-l.redeemedValue), columns: w))
+        }
         out.append(rule)
         out.append(PrintedLine(TextLayout.leftRight(words.total, money(total), columns: w), .total))
         for t in tenders {
@@ -262,6 +294,17 @@ public struct Receipt: Hashable, Sendable {
             out.append(PrintedLine(TextLayout.center(v.kind == .gift ? words.giftVoucher : words.storeCredit, in: w), .strong))
             out += TextLayout.wrap(v.code, columns: w).map { PrintedLine(TextLayout.center($0, in: w), .strong) }
             out.append(TextLayout.leftRight(words.balance, money(v.balance), columns: w))
+        }
+        if let l = loyalty {
+            out.append(rule)
+            out.append(TextLayout.truncate("\(words.customer): \(l.customer)", to: w))
+            if kind == .sale {
+                out.append(TextLayout.leftRight(words.pointsEarned, "+\(l.earned)", columns: w))
+            } else {
+                out.append(TextLayout.leftRight(words.pointsTakenBack, "\(l.earned)", columns: w))
+                if l.returned != 0 { out.append(TextLayout.leftRight(words.pointsReturned, "+\(l.returned)", columns: w)) }
+            }
+            out.append(TextLayout.leftRight(words.pointsBalance, "\(l.balance)", columns: w))
         }
         if let h = chainHash {
             out.append(rule)

@@ -59,6 +59,14 @@ public enum Command: Hashable, Sendable {
     /// Sets up a promotion, or changes the one with its id.
     case setPromotion(Promotion, override: String?)
     case removePromotion(id: String, override: String?)
+    case addCustomer(CustomerChanges)
+    case updateCustomer(CustomerID, CustomerChanges)
+    /// Forgets a customer on their request (a supervisor).
+    case removeCustomer(CustomerID, override: String?)
+    /// Puts a customer on the open sale (opening one if none is open), or with nil takes them off.
+    case setSaleCustomer(CustomerID?)
+    /// Redeems the customer's points on the open sale; 0 takes a redemption back.
+    case redeemPoints(Int64)
 }
 
 public struct RefundRequestLine: Hashable, Sendable {
@@ -123,6 +131,7 @@ public enum Refusal: Error, Hashable, Sendable {
 
     case invalidPromotion(String)
     case unknownPromotion(String)
+    case customer(CustomerProblem)
 }
 
 /// Where a decision is taken: the time and the register's local date (for tax rates), passed in.
@@ -264,7 +273,13 @@ extension RegisterState {
                 return try redeemVoucher(code, amount: nil, config, ctx)
             }
             let resolution: ScanResolution
-            do { resolution = try env.catalog.resolve(code) } catch { throw .lookup(error) }
+            do { resolution = try env.catalog.resolve(code) } catch {
+                // Not an item: a loyalty card's barcode puts its customer on the sale.
+                if let customer = customerCards[code.trimmingSpaces()], quantity == nil {
+                    return try attachCustomer(customer, env, ctx)
+                }
+                throw .lookup(error)
+            }
             switch resolution {
             case .item(let item):
                 if item.unit == .weight && quantity == nil { throw .weightRequired(item.id) }
@@ -388,6 +403,7 @@ extension RegisterState {
             try require(.sell)
             guard let sale = openSale else { throw .noOpenSale }
             guard sale.hasLiveLines else { throw .saleIsEmpty }
+            try checkRedemption(sale, config)
             let s = try settlement(sale, config, finishing: true)
             guard s.settled else { throw .notSettled(remaining: s.remainingExact) }
             return try completion(sale, s, config, ctx)
@@ -420,7 +436,8 @@ extension RegisterState {
             guard openSale == nil else { throw .saleInProgress }
             guard shift != nil || training else { throw .shiftNotOpen }
             let by = try authorise(.refund, override: override, env, ctx, &pinEvents)
-            let done = try refund(original, lines, tender, me, by, config, ctx)
+            var done = try refund(original, lines, tender, me, by, config, ctx)
+            done.loyalty = loyalty(of: done, original)
             return [.refundCompleted(done)] + (try vouchersBack(done, by: me)) + storeCredit(done, config)
                 + labelsBack(done, original, by: me)
 
@@ -508,6 +525,18 @@ extension RegisterState {
             let by = try authorise(.promotions, override: override, env, ctx, &pinEvents)
             guard promotions[id] != nil else { throw .unknownPromotion(id) }
             return [.promotionRemoved(id: id, by: by)]
+
+        case .addCustomer(let changes):
+            return try addCustomer(changes, env, ctx)
+        case .updateCustomer(let id, let changes):
+            return try updateCustomer(id, changes, env, ctx)
+        case .removeCustomer(let id, let override):
+            let by = try authorise(.forgetCustomer, override: override, env, ctx, &pinEvents)
+            return try removeCustomer(id, by: by, ctx)
+        case .setSaleCustomer(let id):
+            return try attachCustomer(id, env, ctx)
+        case .redeemPoints(let points):
+            return try redeemPoints(points, config)
         }
     }
 
@@ -604,7 +633,7 @@ extension RegisterState {
 
     /// The logged-in operator, if the role has the right.
     @discardableResult
-    private func require(_ permission: Permission) throws(Refusal) -> OperatorID {
+    func require(_ permission: Permission) throws(Refusal) -> OperatorID {
         guard let me = currentOperator, let op = operators[me] else { throw .notLoggedIn }
         if permission == .sell || op.role.allows(permission) { return me }
         throw .permissionDenied(permission)
@@ -612,7 +641,7 @@ extension RegisterState {
 
     /// Who authorises an operation: the operator if the role allows it, else the owner of the
     /// override PIN if theirs does. A wrong override PIN counts towards the lockout.
-    private func authorise(_ permission: Permission, override: String?, _ env: RegisterEnvironment, _ ctx: Context,
+    func authorise(_ permission: Permission, override: String?, _ env: RegisterEnvironment, _ ctx: Context,
                            _ pinEvents: inout [RegisterEvent]) throws(Refusal) -> OperatorID {
         guard let me = currentOperator, let op = operators[me] else { throw .notLoggedIn }
         if op.role.allows(permission) { return me }
@@ -636,7 +665,7 @@ extension RegisterState {
 
     // MARK: The sale
 
-    private func editableSale() throws(Refusal) -> OpenSale {
+    func editableSale() throws(Refusal) -> OpenSale {
         guard let sale = openSale else { throw .noOpenSale }
         guard sale.tenders.isEmpty else { throw .tendersPresent }
         return sale
@@ -645,6 +674,7 @@ extension RegisterState {
     private func checkTender(_ tender: Tender, _ sale: OpenSale, _ config: RegisterConfig) throws(Refusal) {
         guard sale.hasLiveLines else { throw .saleIsEmpty }
         guard tender.amount > 0 else { throw .invalidAmount("a tender must be more than zero") }
+        try checkRedemption(sale, config)
         let before = try settlement(sale, config)
         guard !before.settled else { throw .alreadySettled }
         if tender.kind != .cash && tender.amount > before.remainingExact {
@@ -678,7 +708,7 @@ extension RegisterState {
     }
 
     private func checkTotals(_ sale: OpenSale, _ config: RegisterConfig) throws(Refusal) {
-        do { _ = try sale.totals(config.priceMode) } catch { throw .money(error) }
+        do { _ = try totals(of: sale, config.priceMode) } catch { throw .money(error) }
     }
 
     private func addLine(_ item: Item, quantity: Int64, fixedAmount: Int64?, _ env: RegisterEnvironment, _ ctx: Context,
@@ -732,7 +762,7 @@ extension RegisterState {
     /// rounding alone; a card tender never settles it by itself.
     func settlement(_ sale: OpenSale, _ config: RegisterConfig, finishing: Bool = false) throws(Refusal) -> Settlement {
         do {
-            let totals = try sale.totals(config.priceMode)
+            let totals = try self.totals(of: sale, config.priceMode)
             var nonCash: Int64 = 0
             var cash: Int64 = 0
             for t in sale.tenders {
@@ -778,7 +808,8 @@ extension RegisterState {
                              receiptDiscount: sale.receiptDiscount, receiptDiscountBy: sale.receiptDiscountBy,
                              breakdown: s.totals.breakdown, total: s.totals.total, tenders: sale.tenders,
                              change: s.change, rounding: s.rounding, discountTotal: s.totals.discountTotal,
-                             promotions: s.totals.promotions)
+                             promotions: s.totals.promotions,
+                             loyalty: loyalty(of: sale, s.totals, config))
     }
 
     // MARK: Refunds

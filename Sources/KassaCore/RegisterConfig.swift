@@ -17,12 +17,15 @@ public struct RegisterConfig: Hashable, Sendable {
     /// Failed PIN entries in a row before the PIN pad locks, and for how long.
     public var maxPinFailures: Int
     public var pinLockoutMilliseconds: Int64
+    /// How customers earn and redeem loyalty points.
+    public var loyalty: LoyaltyRules
 
     public init(registerID: String = "R1", storeName: String = "Kassa Demo", storeAddress: String = "",
                 vatID: String = "", receiptFooter: String = "Kiitos käynnistä! Thank you!",
                 currency: Currency = .EUR, moneyFormat: MoneyFormat = .finnish, priceMode: PriceMode = .inclusive,
                 taxes: TaxTable = .finland, cashRounding: CashRounding = .finland, cashierDiscountLimitBP: Int64 = 1000,
-                maxParkedSales: Int = 8, maxPinFailures: Int = 5, pinLockoutMilliseconds: Int64 = 5 * 60_000) {
+                maxParkedSales: Int = 8, maxPinFailures: Int = 5, pinLockoutMilliseconds: Int64 = 5 * 60_000,
+                loyalty: LoyaltyRules = LoyaltyRules()) {
         self.registerID = registerID
         self.storeName = storeName
         self.storeAddress = storeAddress
@@ -37,6 +40,7 @@ public struct RegisterConfig: Hashable, Sendable {
         self.maxParkedSales = maxParkedSales
         self.maxPinFailures = maxPinFailures
         self.pinLockoutMilliseconds = pinLockoutMilliseconds
+        self.loyalty = loyalty
     }
 
     public func money(_ minor: Int64) -> Money { Money(minor: minor, currency: currency) }

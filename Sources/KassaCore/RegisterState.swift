@@ -23,8 +23,11 @@ public struct OpenSale: Hashable, Sendable {
     /// The promotions each line (by index) was rung up with; lines without any are absent.
     public var offers: [Int: [Promotion]] = [:]
 
-    public func totals(_ priceMode: PriceMode) throws(MoneyError) -> SaleTotals {
-        try SaleTotals.compute(lines: lines, receiptDiscount: receiptDiscount, priceMode: priceMode, offers: offers)
+    /// `redeeming`: the value of loyalty points redeemed on the sale (kept beside it in
+    /// `RegisterState.saleCustomers`; `RegisterState.totals(of:)` passes it).
+    public func totals(_ priceMode: PriceMode, redeeming: Int64 = 0) throws(MoneyError) -> SaleTotals {
+        try SaleTotals.compute(lines: lines, receiptDiscount: receiptDiscount, priceMode: priceMode, offers: offers,
+                               redemption: redeeming)
     }
 
     public var hasLiveLines: Bool { lines.contains { !$0.voided } }
@@ -95,6 +98,13 @@ public struct RegisterState: Hashable, Sendable {
     public var lastVoucherNumber: UInt64 = 0
     /// Promotions set up, by id; each is in force only within its window.
     public var promotions: [String: Promotion] = [:]
+    /// Customers by number; a forgotten one is gone, the number never reused.
+    public var customers: [CustomerID: Customer] = [:]
+    public var lastCustomerID: UInt64 = 0
+    /// Loyalty card number → customer: derived from `customers`, kept for scans and swipes.
+    public internal(set) var customerCards: [String: CustomerID] = [:]
+    /// The customer on each open or parked sale, by sale id, with the points redeemed on it.
+    public var saleCustomers: [UInt64: SaleCustomer] = [:]
     /// How many request results are remembered; older keys are forgotten in order.
     public static let rememberedRequests = 4096
 
@@ -191,11 +201,15 @@ public struct RegisterState: Hashable, Sendable {
             openSale?.tenders.append(tender)
             openSale?.totalled = true
         case .saleCompleted(let sale):
-            if let id = openSale?.id { settleRedemptions(sale, saleID: id) }
+            if let id = openSale?.id {
+                settleRedemptions(sale, saleID: id)
+                saleCustomers[id] = nil
+            }
             openSale = nil
             record(sale)
         case .saleCancelled:
             if openSale?.training == false { day.cancelledSales += 1 }
+            if let id = openSale?.id { saleCustomers[id] = nil }
             openSale = nil
         case .saleParked(let parkID):
             if let sale = openSale { parked[parkID] = sale }
@@ -263,6 +277,24 @@ public struct RegisterState: Hashable, Sendable {
             promotions[id] = nil
         case .lineOffers(let index, let offers):
             openSale?.offers[index] = offers
+
+        case .customerAdded(let id, let profile, _, let at):
+            customers[id] = Customer(id: id, profile: profile, since: at)
+            lastCustomerID = max(lastCustomerID, id.rawValue)
+            for card in profile.cards { customerCards[card] = id }
+        case .customerUpdated(let id, let profile, _, _):
+            for card in customers[id]?.profile.cards ?? [] { customerCards[card] = nil }
+            customers[id]?.profile = profile
+            for card in profile.cards { customerCards[card] = id }
+        case .customerRemoved(let id, _, _):
+            for card in customers[id]?.profile.cards ?? [] { customerCards[card] = nil }
+            customers[id] = nil
+            saleCustomers = saleCustomers.filter { $0.value.customer != id }
+        case .saleCustomerSet(let sale, let id):
+            saleCustomers[sale] = id.map { SaleCustomer(customer: $0) }
+        case .pointsRedemptionSet(let sale, let points, let value):
+            saleCustomers[sale]?.redeemPoints = points
+            saleCustomers[sale]?.redeemValue = value
         }
     }
 
@@ -288,12 +320,22 @@ public struct RegisterState: Hashable, Sendable {
         }
     }
 
+    /// Rebuilds the card index from the profiles (after a snapshot is read).
+    mutating func indexCustomerCards() {
+        customerCards = [:]
+        for c in customers.values { for card in c.profile.cards { customerCards[card] = c.id } }
+    }
+
     private mutating func record(_ sale: CompletedSale) {
         if sale.training {
             lastTrainingReceipt = sale.receiptNumber
             return
         }
         lastReceipt = sale.receiptNumber
+        if let l = sale.loyalty {
+            customers[l.customer]?.points = l.balance
+            customers[l.customer]?.receipts.append(sale.receiptNumber)
+        }
         for line in sale.lines where !line.voided && !line.isGiftVoucher { stock[line.itemID, default: 0] &-= line.stockQuantity }
         // Gift vouchers sold are money taken (in the tenders) but no revenue.
         let vouchersSold = sale.vouchersSold
@@ -328,6 +370,7 @@ public struct RegisterState: Hashable, Sendable {
         }
         guard !refund.training else { return }
         lastRefund = refund.refundNumber
+        if let l = refund.loyalty { customers[l.customer]?.points = l.balance }
         // Refunded goods go back on the shelf (a damaged return is written off with an adjustment).
         // A weighed item's price label comes back as one label here; the refund's decision adds
         // the rest of its grams with an adjustment of its own.

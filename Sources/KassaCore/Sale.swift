@@ -138,9 +138,14 @@ public struct SaleTotals: Hashable, Sendable {
     /// The part of `total` that buys gift vouchers.
     public var vouchers: Int64 = 0
     public var promotions: [AppliedPromotion] = []
+    /// What loyalty points took off (in each line's `receiptDiscount` share too): the value
+    /// redeemed, or less when the sale is smaller than that.
+    public var redeemed: Int64 = 0
 
+    /// `redemption`: loyalty points' value, taken off after the receipt discount and spread over
+    /// the lines the same way (never gift vouchers), never more than what is left.
     public static func compute(lines: [SaleLine], receiptDiscount: Discount?, priceMode: PriceMode,
-                               offers: [Int: [Promotion]] = [:]) throws(MoneyError) -> SaleTotals {
+                               offers: [Int: [Promotion]] = [:], redemption: Int64 = 0) throws(MoneyError) -> SaleTotals {
         let promotions = try PromotionEngine.apply(lines: lines, offers: offers)
         let promoted = PromotionEngine.perLine(promotions, count: lines.count)
         var amounts = [Int64](repeating: 0, count: lines.count)
@@ -166,6 +171,17 @@ public struct SaleTotals: Hashable, Sendable {
             let shares = try Allocation.largestRemainder(off, weights: live.map { amounts[$0] })
             for (k, i) in live.enumerated() {
                 receiptShares[i] = shares[k]
+                amounts[i] -= shares[k]
+            }
+        }
+        var redeemed: Int64 = 0
+        if redemption > 0 {
+            var left: Int64 = 0
+            for i in live { left = try Checked.add(left, amounts[i]) }
+            redeemed = min(redemption, max(0, left))
+            let shares = try Allocation.largestRemainder(redeemed, weights: live.map { amounts[$0] })
+            for (k, i) in live.enumerated() {
+                receiptShares[i] += shares[k]
                 amounts[i] -= shares[k]
             }
         }
@@ -217,7 +233,7 @@ public struct SaleTotals: Hashable, Sendable {
         }
         total = try Checked.add(total, vouchers)
         return SaleTotals(lines: priced, breakdown: breakdown, total: total, discountTotal: discountTotal, vouchers: vouchers,
-                          promotions: promotions)
+                          promotions: promotions, redeemed: redeemed)
     }
 }
 

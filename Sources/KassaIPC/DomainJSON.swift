@@ -96,7 +96,35 @@ extension CompletedSale: JSONRepresentable {
         if let d = receiptDiscount { o["receipt_discount"] = d.json }
         if let b = receiptDiscountBy { o["receipt_discount_by"] = b.json }
         if !promotions.isEmpty { o["promotions"] = .array(promotions.map(\.json)) }
+        if let l = loyalty { o["loyalty"] = l.json }
         return .object(o)
+    }
+}
+
+extension CustomerID: JSONRepresentable { public var json: JSONValue { .int(Int64(clamping: rawValue)) } }
+
+extension SaleLoyalty: JSONRepresentable {
+    public var json: JSONValue {
+        ["customer": customer.json, "earned": .int(earned), "redeemed": .int(redeemed), "redeemed_value": .int(redeemedValue),
+         "balance": .int(balance)]
+    }
+}
+
+extension RefundLoyalty: JSONRepresentable {
+    public var json: JSONValue {
+        ["customer": customer.json, "taken_back": .int(takenBack), "forgone": .int(forgone), "returned": .int(returned),
+         "balance": .int(balance)]
+    }
+}
+
+extension MarketingConsent: JSONRepresentable {
+    public var json: JSONValue { ["given": .bool(given), "at": at.json] }
+}
+
+extension CustomerProfile: JSONRepresentable {
+    public var json: JSONValue {
+        ["name": .string(name), "phone": phone.map(JSONValue.string) ?? .null, "email": email.map(JSONValue.string) ?? .null,
+         "notes": .string(notes), "marketing": marketing.json, "cards": .array(cards.map(JSONValue.string))]
     }
 }
 
@@ -111,7 +139,7 @@ extension CompletedRefund: JSONRepresentable {
                  "tax_class": .string(l.taxClass.rawValue), "tax_bp": .int(Int64(l.taxBasisPoints))]
             }),
             "breakdown": .array(breakdown.map(\.json)), "total": .int(total), "tender": .string(tender.rawValue),
-            "paid_out": .int(paidOut), "rounding": .int(rounding),
+            "paid_out": .int(paidOut), "rounding": .int(rounding), "loyalty": loyalty.json,
         ]
     }
 }
@@ -324,6 +352,22 @@ extension RegisterEvent: JSONRepresentable {
         case .lineOffers(let index, let offers):
             o["index"] = .int(Int64(index))
             o["promotions"] = .array(offers.map { .string($0.id) })
+        case .customerAdded(let id, let profile, let by, let at), .customerUpdated(let id, let profile, let by, let at):
+            o["customer"] = id.json
+            o["profile"] = profile.json
+            o["by"] = by.json
+            o["at"] = at.json
+        case .customerRemoved(let id, let by, let at):
+            o["customer"] = id.json
+            o["by"] = by.json
+            o["at"] = at.json
+        case .saleCustomerSet(let sale, let id):
+            o["sale"] = .int(Int64(clamping: sale))
+            o["customer"] = id.json
+        case .pointsRedemptionSet(let sale, let points, let value):
+            o["sale"] = .int(Int64(clamping: sale))
+            o["points"] = .int(points)
+            o["value"] = .int(value)
         }
         return .object(o)
     }
@@ -417,6 +461,37 @@ extension Refusal {
             }
         case .invalidPromotion(let why): return IPCError(.badArgs, "promotion: \(why)")
         case .unknownPromotion(let id): return IPCError(.notFound, "no promotion '\(id)'")
+        case .customer(let problem): return problem.ipcError(money: money)
+        }
+    }
+}
+
+extension CustomerProblem {
+    func ipcError(money: (Int64) -> String) -> IPCError {
+        switch self {
+        case .emptyName: return IPCError(.badArgs, "a customer needs a name")
+        case .tooLong(let field, let limit): return IPCError(.badArgs, "the customer's \(field) is longer than \(limit) bytes")
+        case .controlCharacters(let field): return IPCError(.badArgs, "the customer's \(field) must be one line of text")
+        case .malformedPhone(let p): return IPCError(.badArgs, "'\(p)' is not a phone number (6 to 15 digits, a leading + for international)")
+        case .malformedEmail(let e): return IPCError(.badArgs, "'\(e)' is not an email address")
+        case .malformedCard(let c):
+            return IPCError(.badArgs, "'\(c)' is not a loyalty card number (4 to 32 printable characters without spaces)")
+        case .paymentCardNumber:
+            return IPCError(.refused, "that number looks like a payment card's: it cannot be a loyalty card (and was not stored)")
+        case .cardInUse(let c, let by): return IPCError(.conflict, "loyalty card \(c) is already customer \(by)'s")
+        case .cardIsItemCode(let c, let item): return IPCError(.conflict, "\(c) is the code of item \(item): it cannot be a loyalty card")
+        case .cardIsStaffBadge: return IPCError(.conflict, "that card is a staff badge: it cannot be a loyalty card")
+        case .cardNotOnCustomer(let c): return IPCError(.notFound, "the customer has no loyalty card \(c)")
+        case .tooManyCards(let limit): return IPCError(.badArgs, "a customer has at most \(limit) loyalty cards")
+        case .unknownCustomer(let id): return IPCError(.notFound, "no customer \(id)")
+        case .unknownCard: return IPCError(.notFound, "that card is no customer's loyalty card")
+        case .onSale(let id, let sale):
+            return IPCError(.conflict, "customer \(id) is on sale \(sale): finish it or take the customer off it first")
+        case .noCustomerOnSale: return IPCError(.conflict, "no customer is on the sale: scan their loyalty card or choose them first")
+        case .belowMinimumRedemption(let minimum): return IPCError(.badArgs, "at least \(minimum) points are redeemed at a time")
+        case .notEnoughPoints(let balance): return IPCError(.refused, "the customer has only \(balance) points")
+        case .redemptionExceedsSale(let value, let sale):
+            return IPCError(.refused, "the points are worth \(money(value)) but only \(money(sale)) of the sale is left to take them off: redeem fewer")
         }
     }
 }

@@ -214,10 +214,12 @@ struct CardPaymentCodecTests {
         // The older layout ends before the two card fields ("none pending" and a zero count),
         // the disabled operators that came after them (none), the time cards, stock levels,
         // reorder rules and unit costs after those (none), the vouchers (none, number 0, four
-        // zero day figures), and the promotions and sale offers (none).
-        #expect(Array(current.suffix(15)) == [UInt8](repeating: 0, count: 15))
-        #expect(try EventCodec.decodeState(Array(current.dropLast(15))) == t.state)
-        #expect(try EventCodec.decodeState(Array(current.dropLast(13))) == t.state)
-        #expect(try EventCodec.decodeState(Array(current.dropLast(2))) == t.state)
+        // zero day figures), the promotions and sale offers (none), and the customers (a zero
+        // count and two empty maps).
+        #expect(Array(current.suffix(18)) == [UInt8](repeating: 0, count: 18))
+        #expect(try EventCodec.decodeState(Array(current.dropLast(18))) == t.state)
+        #expect(try EventCodec.decodeState(Array(current.dropLast(16))) == t.state)
+        #expect(try EventCodec.decodeState(Array(current.dropLast(5))) == t.state)
+        #expect(try EventCodec.decodeState(Array(current.dropLast(3))) == t.state)
     }
 }

@@ -165,10 +165,10 @@ struct StockTests {
         before.stock = [:]  // what a register of that time had: no stock at all
         let current = EventCodec.encode(before)
         // The four new maps (time cards, levels, reorder rules, costs), all empty, end it, but for
-        // the vouchers' section after them (none, number 0, four zero day figures) and the
-        // promotions and sale offers (none).
-        #expect(Array(current.suffix(12)) == [UInt8](repeating: 0, count: 12))
-        let old = try EventCodec.decodeState(Array(current.dropLast(12)))
+        // the vouchers' section after them (none, number 0, four zero day figures), the
+        // promotions and sale offers (none) and the customers (none).
+        #expect(Array(current.suffix(15)) == [UInt8](repeating: 0, count: 15))
+        let old = try EventCodec.decodeState(Array(current.dropLast(15)))
         #expect(old == before)
         #expect(old.stock.isEmpty && old.timeCards.isEmpty && old.reorderRules.isEmpty && old.unitCosts.isEmpty)
     }

@@ -306,9 +306,9 @@ struct VoucherTests {
         t.must(.addItem("mug", quantity: 1))
         let current = EventCodec.encode(t.state)
         // The voucher section (no vouchers, number 0, four zero day figures) and the promotions'
-        // after it (none) end it.
-        #expect(Array(current.suffix(8)) == [UInt8](repeating: 0, count: 8))
-        #expect(try EventCodec.decodeState(Array(current.dropLast(8))) == t.state)
+        // and the customers' after it (none) end it.
+        #expect(Array(current.suffix(11)) == [UInt8](repeating: 0, count: 11))
+        #expect(try EventCodec.decodeState(Array(current.dropLast(11))) == t.state)
     }
 
     @Test func voucherEventTagsAreStable() throws {

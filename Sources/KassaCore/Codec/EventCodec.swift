@@ -105,6 +105,11 @@ extension RegisterEvent {
         case .promotionSet: return 120
         case .promotionRemoved: return 121
         case .lineOffers: return 122
+        case .customerAdded: return 140
+        case .customerUpdated: return 141
+        case .customerRemoved: return 142
+        case .saleCustomerSet: return 143
+        case .pointsRedemptionSet: return 144
         }
     }
 
@@ -159,6 +164,11 @@ extension RegisterEvent {
         case .promotionSet: return "promotion_set"
         case .promotionRemoved: return "promotion_removed"
         case .lineOffers: return "line_offers"
+        case .customerAdded: return "customer_added"
+        case .customerUpdated: return "customer_updated"
+        case .customerRemoved: return "customer_removed"
+        case .saleCustomerSet: return "sale_customer"
+        case .pointsRedemptionSet: return "points_redemption"
         }
     }
 }
@@ -258,8 +268,13 @@ extension ByteWriter {
         zigzag(s.change)
         zigzag(s.rounding)
         zigzag(s.discountTotal)
-        // Added with promotions: a sale recorded before them ends here.
-        if !s.promotions.isEmpty { array(s.promotions) { $0.appliedPromotion($1) } }
+        // Added with promotions: a sale recorded before them ends here. An empty list is written
+        // only when loyalty points follow it.
+        if !s.promotions.isEmpty || s.loyalty != nil { array(s.promotions) { $0.appliedPromotion($1) } }
+        // Added with loyalty points, after the promotions: a sale without a customer ends before.
+        if let l = s.loyalty {
+            varint(l.customer.rawValue); zigzag(l.earned); zigzag(l.redeemed); zigzag(l.redeemedValue); zigzag(l.balance)
+        }
     }
 
     mutating func refund(_ r: CompletedRefund) {
@@ -285,6 +300,10 @@ extension ByteWriter {
         u8(r.tender.code)
         zigzag(r.paidOut)
         zigzag(r.rounding)
+        // Added with loyalty points: a refund without them ends before.
+        if let l = r.loyalty {
+            varint(l.customer.rawValue); zigzag(l.takenBack); zigzag(l.forgone); zigzag(l.returned); zigzag(l.balance)
+        }
     }
 
     mutating func counters(_ c: ReportCounters) {
@@ -417,7 +436,21 @@ extension ByteWriter {
         case .promotionSet(let p, let by): promotion(p); id(by)
         case .promotionRemoved(let pid, let by): string(pid); id(by)
         case .lineOffers(let index, let offers): int(index); array(offers) { $0.promotion($1) }
+        case .customerAdded(let c, let p, let by, let at), .customerUpdated(let c, let p, let by, let at):
+            varint(c.rawValue); profile(p); id(by); time(at)
+        case .customerRemoved(let c, let by, let at): varint(c.rawValue); id(by); time(at)
+        case .saleCustomerSet(let sale, let c): varint(sale); optional(c) { $0.varint($1.rawValue) }
+        case .pointsRedemptionSet(let sale, let points, let value): varint(sale); zigzag(points); zigzag(value)
         }
+    }
+
+    mutating func profile(_ p: CustomerProfile) {
+        string(p.name)
+        optional(p.phone) { $0.string($1) }
+        optional(p.email) { $0.string($1) }
+        string(p.notes)
+        optional(p.marketing) { w, m in w.bool(m.given); w.time(m.at) }
+        array(p.cards) { $0.string($1) }
     }
 
     mutating func punch(_ p: TimePunch) { u8(p.action.code); time(p.at) }
@@ -501,6 +534,17 @@ extension ByteWriter {
         var offers: [UInt64: [Int: [Promotion]]] = [:]
         for sale in [s.openSale].compactMap({ $0 }) + s.parked.values where !sale.offers.isEmpty { offers[sale.id] = sale.offers }
         array(offers.keys.sorted()) { w, k in w.varint(k); w.offers(offers[k]!) }
+        // Customers and loyalty.
+        varint(s.lastCustomerID)
+        array(s.customers.keys.sorted()) { w, k in
+            let c = s.customers[k]!
+            w.varint(k.rawValue); w.profile(c.profile); w.time(c.since); w.zigzag(c.points)
+            w.array(c.receipts) { w, r in w.varint(r) }
+        }
+        array(s.saleCustomers.keys.sorted()) { w, k in
+            let c = s.saleCustomers[k]!
+            w.varint(k); w.varint(c.customer.rawValue); w.zigzag(c.redeemPoints); w.zigzag(c.redeemValue)
+        }
     }
 }
 
@@ -614,8 +658,9 @@ extension ByteReader {
         if !isAtEnd {
             let at = offset
             s.promotions = try array { r throws(CodecError) in try r.appliedPromotion() }
-            // Written only when there are some: anything else after the sale is not ours.
-            if s.promotions.isEmpty { throw .badValue("an empty list of promotions", at: at) }
+            // Written only when there are some, or (empty) before loyalty points: anything else
+            // after the sale is not ours.
+            if s.promotions.isEmpty && isAtEnd { throw .badValue("an empty list of promotions", at: at) }
             for a in s.promotions {
                 for share in a.lines {
                     guard s.priced.indices.contains(share.line), s.priced[share.line] != nil else {
@@ -624,6 +669,10 @@ extension ByteReader {
                     s.priced[share.line]!.promotion += share.amount
                 }
             }
+        }
+        if !isAtEnd {
+            s.loyalty = SaleLoyalty(customer: CustomerID(try varint()), earned: try zigzag(), redeemed: try zigzag(),
+                                    redeemedValue: try zigzag(), balance: try zigzag())
         }
         return s
     }
@@ -645,7 +694,7 @@ extension ByteReader {
     }
 
     mutating func refund() throws(CodecError) -> CompletedRefund {
-        CompletedRefund(
+        var refund = CompletedRefund(
             refundNumber: try varint(), originalReceipt: try varint(), training: try bool(), operatorID: try id(),
             authorisedBy: try id(), time: try time(),
             lines: try array { r throws(CodecError) in
@@ -656,6 +705,11 @@ extension ByteReader {
             },
             breakdown: try array { r throws(CodecError) in try r.breakdown() }, total: try zigzag(),
             tender: try tenderKind(), paidOut: try zigzag(), rounding: try zigzag())
+        if !isAtEnd {
+            refund.loyalty = RefundLoyalty(customer: CustomerID(try varint()), takenBack: try zigzag(), forgone: try zigzag(),
+                                           returned: try zigzag(), balance: try zigzag())
+        }
+        return refund
     }
 
     mutating func counters() throws(CodecError) -> ReportCounters {
@@ -832,6 +886,11 @@ extension ByteReader {
         case 120: return .promotionSet(try promotion(), by: try id())
         case 121: return .promotionRemoved(id: try string(), by: try id())
         case 122: return .lineOffers(index: try int(), try array { r throws(CodecError) in try r.promotion() })
+        case 140: return .customerAdded(CustomerID(try varint()), try profile(), by: try id(), at: try time())
+        case 141: return .customerUpdated(CustomerID(try varint()), try profile(), by: try id(), at: try time())
+        case 142: return .customerRemoved(CustomerID(try varint()), by: try id(), at: try time())
+        case 143: return .saleCustomerSet(sale: try varint(), try optional { r throws(CodecError) in CustomerID(try r.varint()) })
+        case 144: return .pointsRedemptionSet(sale: try varint(), points: try zigzag(), value: try zigzag())
         default: throw .badTag("event", tag, at: at)
         }
     }
@@ -958,7 +1017,28 @@ extension ByteReader {
                 for (k, sale) in s.parked where sale.id == saleID { s.parked[k]?.offers = offers }
             }
         }
+        if !isAtEnd {
+            s.lastCustomerID = try varint()
+            for _ in 0..<(try count()) {
+                let id = CustomerID(try varint())
+                s.customers[id] = Customer(id: id, profile: try profile(), since: try time(), points: try zigzag(),
+                                           receipts: try array { r throws(CodecError) in try r.varint() })
+            }
+            for _ in 0..<(try count()) {
+                let sale = try varint()
+                s.saleCustomers[sale] = SaleCustomer(customer: CustomerID(try varint()), redeemPoints: try zigzag(),
+                                                     redeemValue: try zigzag())
+            }
+            s.indexCustomerCards()
+        }
         return s
+    }
+
+    mutating func profile() throws(CodecError) -> CustomerProfile {
+        CustomerProfile(name: try string(), phone: try optional { r throws(CodecError) in try r.string() },
+                        email: try optional { r throws(CodecError) in try r.string() }, notes: try string(),
+                        marketing: try optional { r throws(CodecError) in MarketingConsent(given: try r.bool(), at: try r.time()) },
+                        cards: try array { r throws(CodecError) in try r.string() })
     }
 
     mutating func punch() throws(CodecError) -> TimePunch {
