@@ -155,6 +155,11 @@ public enum CardKind: Sendable, Hashable, CustomStringConvertible {
     /// Neither configured nor payment-like; masked all the same, since we do not know what it is.
     case unknown(maskedNumber: String)
 
+    public var isPayment: Bool {
+        if case .payment = self { return true }
+        return false
+    }
+
     public var description: String {
         switch self {
         case .payment(let masked): return "payment card \(masked)"

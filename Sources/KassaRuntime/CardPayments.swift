@@ -115,7 +115,7 @@ extension RegisterService {
                         return ["completed": receiptView(sale, state: s)]
                     }
                 }
-                return outcome.charged ? ["sale": Views.sale(s.openSale, config)] : ["sale": Views.sale(s.openSale, config), "charged": false]
+                return outcome.charged ? ["sale": Views.sale(s, config)] : ["sale": Views.sale(s, config), "charged": false]
             }
             result = value
             switch outcome {

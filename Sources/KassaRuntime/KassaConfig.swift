@@ -22,6 +22,11 @@ import KassaDevices
 /// [ipc]
 /// socket_group = kassa
 ///
+/// [loyalty]
+/// points_per_unit = 1           ; points per currency unit paid (0 earns nothing)
+/// point_value = 0.01            ; what a redeemed point takes off
+/// min_redemption = 100          ; the fewest points redeemed at once
+///
 /// [tax.A]                       ; one section per VAT class
 /// name = General
 /// rate = 24%                    ; in force since ever
@@ -59,6 +64,8 @@ public struct KassaConfig: Sendable {
     /// `timeout`, how long an authorisation waits for the terminal's answer.
     public var cardTerminal: String?
     public var cardTerminalTimeoutSeconds = 60
+    /// `[loyalty]`: how customers earn and redeem points (Settings.setLoyalty).
+    public var loyalty = LoyaltyRules()
 
     /// Defaults only (UTC, EUR, Finnish VAT): for `--demo` and tests.
     public init() {
@@ -74,7 +81,7 @@ public struct KassaConfig: Sendable {
     public func registerConfig() -> RegisterConfig {
         RegisterConfig(registerID: registerID, storeName: storeName, storeAddress: storeAddress, vatID: vatID,
                        receiptFooter: receiptFooter, currency: currency, moneyFormat: moneyFormat, priceMode: priceMode,
-                       taxes: taxTable, cashRounding: CashRounding(increment: cashRoundingIncrement))
+                       taxes: taxTable, cashRounding: CashRounding(increment: cashRoundingIncrement), loyalty: loyalty)
     }
 
     public static let moneyFormats: [String: MoneyFormat] = [
@@ -88,6 +95,7 @@ public struct KassaConfig: Sendable {
     {
         self.init()
         var taxClasses: [TaxClass] = []
+        var loyaltySection: ConfigSection?
         for section in file.sections {
             func fail(_ entry: ConfigEntry, _ message: String) -> ConfigError {
                 ConfigError(file: file.fileName, line: entry.line, section: section.name, key: entry.key, message: message)
@@ -189,11 +197,19 @@ public struct KassaConfig: Sendable {
                 deviceSections.append(section)
             case let name where name.hasPrefix("tax."):
                 taxClasses.append(try KassaConfig.taxClass(section, file: file))
+            case "loyalty":
+                // Read after the loop: a point's value is in the currency, wherever [register] is.
+                loyaltySection = section
             default:
                 throw ConfigError(file: file.fileName, line: section.line, section: section.name, message: "unknown section")
             }
         }
         if !taxClasses.isEmpty { taxTable = TaxTable(taxClasses) }
+        for entry in loyaltySection?.entries ?? [] {
+            do throws(Settings.Invalid) { try Settings.setLoyalty(entry.key, entry.value, in: &loyalty, currency: currency) } catch {
+                throw ConfigError(file: file.fileName, line: entry.line, section: "loyalty", key: entry.key, message: error.description)
+            }
+        }
     }
 
     private static func taxClass(_ section: ConfigSection, file: ConfigFile) throws(ConfigError) -> TaxClass {

@@ -103,7 +103,7 @@ extension RegisterService {
     func showOpenSale() {
         guard let sale = ledger.state.openSale else { return showIdle() }
         displayGeneration += 1
-        let total = (try? sale.totals(config.priceMode).total) ?? 0
+        let total = (try? ledger.state.totals(of: sale, config.priceMode).total) ?? 0
         if let last = sale.lines.last(where: { !$0.voided }) {
             display.show(TextLayout.leftRight(last.name, config.format((try? last.baseAmount()) ?? 0), columns: 20),
                          TextLayout.leftRight(fileConfig.words.total, config.format(total), columns: 20))
@@ -247,6 +247,21 @@ extension RegisterService {
                     broadcast("card.swiped", ["device": .string(device), "card": .string(masked), "badge": true,
                                               "error": ["code": .string(error.code.rawValue), "message": .string(error.message)]])
                 }
+                return
+            }
+            if let customer = ledger.state.customerCards[swipe.number], !CardClassifier().classify(swipe).isPayment {
+                // A loyalty card: its customer goes on the sale (one is opened if none is).
+                var data: JSONObject = ["device": .string(device), "card": .string(masked), "badge": false, "customer": customer.json]
+                do throws(IPCError) {
+                    try mayProceed(mutating: true, selling: true)
+                    if ledger.state.openSale == nil { try refuseNewSaleWhenDiskFull() }
+                    _ = try runSale(.setSaleCustomer(customer), key: nil)
+                    log.info("loyalty card swiped", ["device": device, "card": masked, "customer": customer.description])
+                } catch {
+                    log.info("loyalty card refused", ["device": device, "card": masked, "error": error.message])
+                    data["error"] = ["code": .string(error.code.rawValue), "message": .string(error.message)]
+                }
+                broadcast("card.swiped", .object(data))
                 return
             }
             log.info("card swiped", ["device": device, "card": masked])

@@ -145,6 +145,7 @@ final class RegisterService {
         "sale.open", "sale.scan", "sale.add", "sale.sell_voucher", "sale.void_line", "sale.discount_line", "sale.override_price",
         "sale.discount", "sale.total", "sale.tender", "sale.complete", "sale.cancel", "sale.park", "sale.resume",
         "refund", "drawer.no_sale", "shift.open", "shift.cash_in", "shift.cash_out", "shift.close", "report.z",
+        "sale.customer", "sale.redeem_points",
     ]
 
     /// The reply, or nil when it comes later (a card payment waits for the terminal).
@@ -155,7 +156,7 @@ final class RegisterService {
         let mutating = !Self.readOps.contains(request.op) && !Self.technicianReadOps.contains(request.op)
             && !Self.backupReadOps.contains(request.op) && !Self.staffAndStockReadOps.contains(request.op)
             && !Self.reportReadOps.contains(request.op) && !Self.voucherReadOps.contains(request.op)
-            && !Self.promotionReadOps.contains(request.op)
+            && !Self.promotionReadOps.contains(request.op) && !Self.customerReadOps.contains(request.op)
         if mutating, let key = request.idempotencyKey, let earlier = ledger.state.requestResults[key] {
             log.info("idempotent retry answered from the journal", ["op": request.op])
             return .ok(request.id, (try? JSONValue.parse(earlier)) ?? .null)
@@ -243,7 +244,7 @@ final class RegisterService {
 
         case "sale.get":
             try args.finish()
-            return Views.sale(ledger.state.openSale, config)
+            return Views.sale(ledger.state, config)
         case "sale.parked":
             try args.finish()
             return Views.parked(ledger.state, config)
@@ -542,7 +543,6 @@ final class RegisterService {
 
     // MARK: Running commands
 
-    /// Decides, journals (with the idempotency key's result), then runs the effects; returns the result.
     @discardableResult
     /// Decides `command` (against `state` when given: the console's technician acting without a
     /// register login), journals the events with the result under `key`, then runs their effects.
@@ -585,7 +585,7 @@ final class RegisterService {
     }
 
     func runSale(_ command: Command, key: String?) throws(IPCError) -> JSONValue {
-        let result = try run(command, key: key) { [config] s, _ in Views.sale(s.openSale, config) }
+        let result = try run(command, key: key) { [config] s, _ in Views.sale(s, config) }
         return result
     }
 
@@ -596,7 +596,7 @@ final class RegisterService {
                     return ["completed": receiptView(sale, state: s)]
                 }
             }
-            return ["sale": Views.sale(s.openSale, config)]
+            return ["sale": Views.sale(s, config)]
         }
         return result
     }
@@ -804,7 +804,7 @@ final class RegisterService {
         for e in events {
             switch e {
             case .saleOpened, .lineAdded, .lineVoided, .lineDiscounted, .linePriceOverridden, .receiptDiscounted,
-                 .totalled, .tenderAdded, .saleCancelled, .saleParked, .saleResumed:
+                 .totalled, .tenderAdded, .saleCancelled, .saleParked, .saleResumed, .saleCustomerSet, .pointsRedemptionSet:
                 saleChanged = true
             case .saleCompleted(let sale):
                 saleChanged = true
@@ -830,7 +830,7 @@ final class RegisterService {
         }
         refreshStockAlarm()
         if saleChanged {
-            broadcast("sale.changed", Views.sale(ledger.state.openSale, config))
+            broadcast("sale.changed", Views.sale(ledger.state, config))
             // The customer sees what they paid and their change; otherwise the sale as it stands.
             if let paid { showPaid(paid) } else { showOpenSale() }
         }
@@ -845,7 +845,8 @@ final class RegisterService {
     func receiptLines(_ sale: CompletedSale, hash: [UInt8]?, copy: Bool = false, state: RegisterState? = nil) -> [PrintedLine] {
         Receipt.sale(sale, config: config, operatorName: operatorName(sale.operatorID), localTime: localTimeText(sale.time),
                      chainHash: hash.map { String(Hex.encode($0).prefix(16)) }, copy: copy,
-                     vouchers: (state ?? ledger.state).vouchers(of: sale))
+                     vouchers: (state ?? ledger.state).vouchers(of: sale),
+                     customer: sale.loyalty.flatMap { customerLabel($0.customer) })
             .renderLines(columns: printer.columns, format: config.moneyFormat, currency: config.currency, words: fileConfig.words)
     }
 
@@ -857,7 +858,7 @@ final class RegisterService {
 
     func refundLines(_ r: CompletedRefund, storeCredit: VoucherIssue?) -> [PrintedLine] {
         Receipt.refund(r, config: config, operatorName: operatorName(r.operatorID), localTime: localTimeText(r.time),
-                       storeCredit: storeCredit)
+                       storeCredit: storeCredit, customer: r.loyalty.flatMap { customerLabel($0.customer) })
             .renderLines(columns: printer.columns, format: config.moneyFormat, currency: config.currency, words: fileConfig.words)
     }
 
@@ -897,7 +898,7 @@ final class RegisterService {
             "uptime_s": .int((monotonicMilliseconds() - startedAt) / 1000), "time": .int(now),
             "time_zone": .string(fileConfig.timeZone.name), "local_time": .string(localTimeText(Timestamp(milliseconds: now))),
             "operator": Views.operator(s.currentOperator.flatMap { s.operators[$0] }), "training": .bool(s.training),
-            "shift": s.shift?.json ?? .null, "sale": Views.sale(s.openSale, config), "parked": Views.parked(s, config),
+            "shift": s.shift?.json ?? .null, "sale": Views.sale(s, config), "parked": Views.parked(s, config),
             "journal": journalStatus(),
             "alarms": .array(alarms.keys.sorted().map { ["code": .string($0), "message": .string(alarms[$0]!), "active": true] }),
             "technician_session": .bool(technicianSessions[connection] != nil),

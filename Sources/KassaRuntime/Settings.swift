@@ -22,7 +22,8 @@ enum Settings {
 
     static let keys = ["store_name", "store_address", "vat_id", "receipt_footer", "price_mode", "cash_rounding",
                        "money_format", "cashier_discount_limit", "language", "idle_lock", "time_zone", "register_id",
-                       "scale_barcodes", "tax.<class>", "device.<name>.<key>"]
+                       "scale_barcodes", "tax.<class>", "device.<name>.<key>", "loyalty.points_per_unit", "loyalty.point_value",
+                       "loyalty.min_redemption"]
 
     /// Every setting's value as text, tax rates as in force on `today`.
     static func current(_ c: RegisterConfig, _ file: KassaConfig, today: CivilDate,
@@ -36,6 +37,9 @@ enum Settings {
             "register_id": c.registerID, "currency": c.currency.code, "time_zone": file.timeZone.name,
             "language": file.language, "idle_lock": String(file.idleLockSeconds ?? 0),
             "scale_barcodes": KassaConfig.scaleBarcodesText(file.scaleBarcodes),
+            "loyalty.points_per_unit": String(c.loyalty.pointsPerUnit),
+            "loyalty.point_value": MoneyFormat.plain(c.currency).number(c.loyalty.pointValue, currency: c.currency),
+            "loyalty.min_redemption": String(c.loyalty.minimumRedemption),
         ]
         for (key, value) in deviceSettings { all["device." + key] = value }
         for (id, taxClass) in c.taxes.classes {
@@ -119,6 +123,8 @@ enum Settings {
             t.deviceSettings = settings
         case let k where k.hasPrefix("tax."):
             try setTaxRate(TaxClassID(String(k.dropFirst(4))), value, in: &t.register, today: today)
+        case let k where k.hasPrefix("loyalty."):
+            try setLoyalty(String(k.dropFirst(8)), value, in: &t.register.loyalty, currency: t.register.currency)
         default:
             throw Invalid(description: "'\(key)' cannot be changed on the box (settable: \(keys.joined(separator: ", ")))")
         }
@@ -160,6 +166,33 @@ enum Settings {
             throw Invalid(description: "\(key): a new rate cannot start in the past (\(date))")
         }
         return value
+    }
+
+    /// `loyalty.points_per_unit` (whole points per currency unit paid, 0–1000; 0 earns nothing),
+    /// `loyalty.point_value` (what a point takes off, an amount of at least one minor unit and at
+    /// most 100.00), `loyalty.min_redemption` (1 to 1,000,000 points). kassa.conf's `[loyalty]`
+    /// section is read with the same rules.
+    static func setLoyalty(_ key: String, _ value: String, in rules: inout LoyaltyRules, currency: Currency) throws(Invalid) {
+        let text = value.trimmingSpaces()
+        switch key {
+        case "points_per_unit":
+            guard let n = Int64(text), (0...1000).contains(n) else {
+                throw Invalid(description: "loyalty.points_per_unit: whole points per \(currency.code) paid, 0 to 1000, not '\(value)'")
+            }
+            rules.pointsPerUnit = n
+        case "point_value":
+            guard let m = try? Money.parse(text, currency: currency), (1...10_000 * currency.scale / 100).contains(m.minor) else {
+                throw Invalid(description: "loyalty.point_value: what one point is worth, like 0.01 (at least one minor unit, at most 100.00), not '\(value)'")
+            }
+            rules.pointValue = m.minor
+        case "min_redemption":
+            guard let n = Int64(text), (1...1_000_000).contains(n) else {
+                throw Invalid(description: "loyalty.min_redemption: the fewest points redeemed at once, 1 to 1000000, not '\(value)'")
+            }
+            rules.minimumRedemption = n
+        default:
+            throw Invalid(description: "'loyalty.\(key)' is no setting (loyalty.points_per_unit, loyalty.point_value, loyalty.min_redemption)")
+        }
     }
 
     private static func percentage(_ value: String, _ key: String) throws(Invalid) -> Int64 {

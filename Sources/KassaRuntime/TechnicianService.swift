@@ -125,6 +125,7 @@ extension RegisterService {
             if let result = try performStaffAndStock(op, &args, connection: connection, key: key) { return result }
             if let result = try performVouchers(op, &args, connection: connection) { return result }
             if let result = try performPromotion(op, &args, connection: connection, key: key) { return result }
+            if let result = try performCustomers(op, &args, connection: connection, key: key) { return result }
             throw IPCError(.unknownOp, "no operation '\(op)'")
         }
     }

@@ -10,9 +10,10 @@ enum Views {
          "model": d.model.map(JSONValue.string) ?? .null]
     }
 
-    static func sale(_ sale: OpenSale?, _ config: RegisterConfig) -> JSONValue {
-        guard let sale else { return .null }
-        let totals = try? sale.totals(config.priceMode)
+    /// The state's open sale, with its customer and the points redeemed on it.
+    static func sale(_ state: RegisterState, _ config: RegisterConfig) -> JSONValue {
+        guard let sale = state.openSale else { return .null }
+        let totals = try? state.totals(of: sale, config.priceMode)
         let subtotal = (try? SaleTotals.compute(lines: sale.lines, receiptDiscount: nil, priceMode: config.priceMode,
                                                 offers: sale.offers).total) ?? 0
         var lines: [JSONValue] = []
@@ -39,6 +40,11 @@ enum Views {
         ]
         if let d = sale.receiptDiscount { o["receipt_discount"] = d.json }
         if let applied = totals?.promotions, !applied.isEmpty { o["promotions"] = .array(applied.map(\.json)) }
+        if let on = state.saleCustomers[sale.id] {
+            let c = state.customers[on.customer]
+            o["customer"] = ["id": on.customer.json, "name": .string(c?.profile.name ?? ""), "points": .int(c?.points ?? 0)]
+            if on.redeemPoints > 0 { o["redeem"] = ["points": .int(on.redeemPoints), "value": .int(on.redeemValue)] }
+        }
         return .object(o)
     }
 
@@ -66,7 +72,7 @@ enum Views {
         .array(state.parked.keys.sorted().map { id in
             let s = state.parked[id]!
             return ["park_id": .int(Int64(id)), "lines": .int(Int64(s.lines.filter { !$0.voided }.count)),
-                    "total": .int((try? s.totals(config.priceMode).total) ?? 0)]
+                    "total": .int((try? state.totals(of: s, config.priceMode).total) ?? 0)]
         })
     }
 }

@@ -45,6 +45,20 @@ struct Arguments {
         return words.remove(at: i)
     }
 
+    /// The next positional, a whole number.
+    mutating func integer(_ what: String) throws(UsageError) -> Int64 {
+        let text = try positional(what)
+        guard let v = Int64(text) else { throw UsageError("\(what) must be a whole number, not '\(text)'") }
+        return v
+    }
+
+    /// Every positional left, joined by spaces: a reason or a name of several words.
+    mutating func rest() -> String {
+        var words: [String] = []
+        while let w = optionalPositional() { words.append(w) }
+        return words.joined(separator: " ")
+    }
+
     func finish() throws(UsageError) {
         if let w = words.first {
             throw UsageError(w.hasPrefix("-") ? "unknown option \(w)" : "unexpected argument '\(w)'")

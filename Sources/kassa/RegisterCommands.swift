@@ -29,6 +29,7 @@ enum RegisterCommands {
         \(StaffAndStockCommands.usage)
         \(VoucherCommands.usage)
         \(PromotionCommands.usage)
+        \(CustomerCommands.usage)
           journal recover REGISTER-ID   after journal damage: seal the damaged chain and go on from a
                                         new one (asks a supervisor's or technician's PIN)
           training on|off [--override]
@@ -44,7 +45,7 @@ enum RegisterCommands {
         "status", "login", "logout", "scan", "add", "void", "discount", "price", "total", "sale", "complete", "park",
         "parked", "pay", "cancel", "resume", "refund", "reprint", "no-sale", "shift", "report", "lookup", "operators",
         "devices", "journal-status", "journal-recover", "clock", "training", "watch", "catalog", "config", "operator",
-        "stock", "voucher", "promotion",
+        "stock", "voucher", "promotion", "customer",
     ]
 
     /// `socket` is a `--socket` given before the command; one after it is read here.
@@ -253,6 +254,8 @@ enum RegisterCommands {
                 return try VoucherCommands.voucher(&args, s)
             case "promotion":
                 return try PromotionCommands.run(&args, s)
+            case "customer":
+                return try CustomerCommands.run(&args, s)
             case "training":
                 let on = try args.positional("on or off")
                 guard on == "on" || on == "off" else { throw UsageError("training on or training off") }
@@ -361,7 +364,7 @@ enum RegisterCommands {
             print("ok")
         default:
             if !StaffAndStockCommands.show(shown.op, r, s) && !VoucherCommands.show(shown.op, r, s)
-                && !PromotionCommands.show(shown.op, r, s) { print(r.serialized()) }
+                && !PromotionCommands.show(shown.op, r, s) && !CustomerCommands.show(shown.op, r, s) { print(r.serialized()) }
         }
     }
 
@@ -381,6 +384,12 @@ enum RegisterCommands {
         for p in sale["promotions"]?.arrayValue ?? [] {
             print(TextLayout.leftRight("   " + (p["name"]?.stringValue ?? "?"), s.money(-(p["amount"]?.intValue ?? 0)), columns: 48))
         }
+        if let c = sale["customer"] {
+            var text = "customer \(c["name"]?.stringValue ?? "?") (\(c["id"]?.intValue ?? 0)), \(c["points"]?.intValue ?? 0) points"
+            if let r = sale["redeem"] { text += ", redeeming \(r["points"]?.intValue ?? 0)" }
+            print(text)
+        }
+        if let r = sale["redeem"] { print(TextLayout.leftRight("points", s.money(-(r["value"]?.intValue ?? 0)), columns: 48)) }
         print(TextLayout.leftRight("TOTAL", s.money(sale["total"]?.intValue), columns: 48))
         if let paid = sale["paid"]?.intValue, paid > 0 {
             print(TextLayout.leftRight("paid", s.money(paid), columns: 48))

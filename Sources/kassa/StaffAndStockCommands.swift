@@ -58,20 +58,11 @@ enum StaffAndStockCommands {
 
     static func stock(_ args: inout Arguments, _ s: Session) throws -> (op: String, result: JSONValue) {
         let sub = try args.positional("stock command (levels, receive, count, adjust, reorder, reorder-list, value)")
-        func quantity(_ what: String) throws -> Int64 {
-            let text = try args.positional(what)
-            guard let v = Int64(text) else { throw UsageError("\(what) must be a whole number, not '\(text)'") }
-            return v
-        }
+        func quantity(_ what: String) throws -> Int64 { try args.integer(what) }
         func overridden(_ a: JSONObject) throws -> JSONObject {
             var a = a
             if args.flag("--override") { a["override_pin"] = .string(try PinPrompt.read("Supervisor PIN")) }
             return a
-        }
-        func rest() -> String {
-            var words: [String] = []
-            while let w = args.optionalPositional() { words.append(w) }
-            return words.joined(separator: " ")
         }
         switch sub {
         case "levels":
@@ -89,7 +80,7 @@ enum StaffAndStockCommands {
             let qty = try quantity("quantity")
             var a: JSONObject = ["item": .string(item), "quantity": .int(qty)]
             if let cost = try args.option("--cost") { a["unit_cost"] = .int(try s.amount(cost)) }
-            let reason = rest()
+            let reason = args.rest()
             try args.finish()
             if !reason.isEmpty { a["reason"] = .string(reason) }
             return ("stock-line", try s.call("stock.receive", a, mutating: true))
@@ -103,7 +94,7 @@ enum StaffAndStockCommands {
             let item = try args.positional("item")
             let delta = try quantity("change (e.g. -2)")
             var a = try overridden(["item": .string(item), "delta": .int(delta)])
-            a["reason"] = .string(rest())
+            a["reason"] = .string(args.rest())
             try args.finish()
             return ("stock-line", try s.call("stock.adjust", a, mutating: true))
         case "reorder":

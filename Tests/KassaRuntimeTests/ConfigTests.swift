@@ -141,6 +141,16 @@ private func failure(_ text: String) -> String? {
         #expect(failure("[tax.A]\nname = x") == "kassa.conf:1: [tax.A]: tax class without any rate")
     }
 
+    @Test func theLoyaltySectionSetsHowPointsAreEarnedAndRedeemedInTheCurrencyWhereverItIs() throws {
+        #expect(try config("").loyalty == LoyaltyRules())
+        let c = try config("[loyalty]\npoints_per_unit = 2\npoint_value = 1\nmin_redemption = 50\n[register]\ncurrency = JPY")
+        #expect(c.loyalty == LoyaltyRules(pointsPerUnit: 2, pointValue: 1, minimumRedemption: 50))
+        #expect(c.registerConfig().loyalty == c.loyalty)
+        #expect(failure("[loyalty]\npoint_value = 0.5\n[register]\ncurrency = JPY")?
+                    .hasPrefix("kassa.conf:2: key 'point_value' in [loyalty]: loyalty.point_value: what one point is worth") == true)
+        #expect(failure("[loyalty]\npoints = 1")?.hasPrefix("kassa.conf:2: key 'points' in [loyalty]:") == true)
+    }
+
     @Test func decimalsAreReadExactly() {
         #expect(KassaConfig.decimal("25.5", scale: 2) == 2550)
         #expect(KassaConfig.decimal("0.05", scale: 2) == 5)

@@ -84,4 +84,24 @@ extension SettingsTests {
         #expect(throws: Settings.Invalid.self) { try Settings.apply("device.printer.serial", "/dev/ttyS1", to: &t, today: today) }
         #expect(throws: Settings.Invalid.self) { try Settings.apply("device.toaster.usb", "1234:5678", to: &t, today: today) }
     }
+
+    @Test func loyaltySettingsAreCheckedAndShownInTheRegistersCurrency() throws {
+        var t = target()
+        #expect(t.register.loyalty == LoyaltyRules(pointsPerUnit: 1, pointValue: 1, minimumRedemption: 100))
+        try Settings.apply("loyalty.points_per_unit", "5", to: &t, today: today)
+        try Settings.apply("loyalty.point_value", "0.05", to: &t, today: today)
+        try Settings.apply("loyalty.min_redemption", "250", to: &t, today: today)
+        #expect(t.register.loyalty == LoyaltyRules(pointsPerUnit: 5, pointValue: 5, minimumRedemption: 250))
+        for (key, bad) in [("loyalty.points_per_unit", "-1"), ("loyalty.points_per_unit", "1.5"), ("loyalty.points_per_unit", "1001"),
+                           ("loyalty.point_value", "0"), ("loyalty.point_value", "0.001"), ("loyalty.point_value", "100.01"),
+                           ("loyalty.point_value", "much"), ("loyalty.min_redemption", "0"), ("loyalty.min_redemption", "ten"),
+                           ("loyalty.bonus", "1")] {
+            #expect(throws: Settings.Invalid.self, "\(key) = \(bad)") { try Settings.apply(key, bad, to: &t, today: today) }
+        }
+        #expect(t.register.loyalty == LoyaltyRules(pointsPerUnit: 5, pointValue: 5, minimumRedemption: 250))
+        let shown = Settings.current(t.register, t.file, today: today)
+        #expect(shown["loyalty.points_per_unit"] == "5")
+        #expect(shown["loyalty.point_value"] == "0.05")
+        #expect(shown["loyalty.min_redemption"] == "250")
+    }
 }

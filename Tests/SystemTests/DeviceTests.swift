@@ -126,6 +126,34 @@ import Testing
         #expect(secrets.hasPrefix("sami ") && !secrets.contains(badge))
     }
 
+    @Test func aLoyaltyCardSwipedOrScannedPutsItsCustomerOnTheSale() throws {
+        defer { printer.stop() }
+        try daemon.start()
+        let c = try daemon.client()
+        try c.readyToSell()
+        let card = "9901234567"
+        _ = try c.call("customer.add", args: ["name": "Liisa Laine", "cards": [.string(card), "LOY-1001"]])
+        try waitFor("the card reader and the scanner") {
+            try ["card_reader", "scanner"].allSatisfy { try device(c, $0)?["state"]?.stringValue == "idle" }
+        }
+        let events = try daemon.client()
+        _ = try events.call("subscribe")
+        cardReader.write(";\(card)=4912101?\r")
+        var swiped: JSONValue?
+        let deadline = Date().addingTimeInterval(5)
+        while swiped == nil, Date() < deadline {
+            if case .event(let e) = try events.nextEvent(), e.name == "card.swiped" { swiped = e.data }
+        }
+        #expect(swiped?["customer"]?.intValue == 1)
+        #expect(swiped?["card"]?.stringValue == "******4567")
+        #expect(swiped?["error"] == nil)
+        #expect(try c.call("sale.get")["customer"]?["id"]?.intValue == 1)
+        // Taken off, and put back on by the scanner.
+        _ = try c.call("sale.customer")
+        scanner.write("LOY-1001\r")
+        try waitFor("the scanned card") { try c.call("sale.get")["customer"]?["id"]?.intValue == 1 }
+    }
+
     @Test func aTechnicianTestsThePrinterTheDisplayAndTheScannerWithoutSelling() throws {
         defer { printer.stop() }
         try daemon.start()

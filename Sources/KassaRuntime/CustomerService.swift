@@ -1,0 +1,168 @@
+import KassaCore
+import KassaIPC
+
+/// Customers and loyalty points over the socket. Every change is decided by
+/// `RegisterState.decide` and journaled before the reply.
+///
+/// Rights: anyone logged in finds, reads, adds and updates customers (a cashier signs a customer
+/// up at the till), puts them on a sale and redeems their points; a technician's session (the
+/// console) may find and read them too. Forgetting a customer needs a supervisor (logged in, or
+/// their PIN as `override_pin`) or a technician's session.
+extension RegisterService {
+    static let customerReadOps: Set<String> = ["customer.find", "customer.get"]
+
+    /// The result of a customer or loyalty operation, or nil when `op` is none of them.
+    func performCustomers(_ op: String, _ args: inout RequestArguments, connection: ConnectionID,
+                          key: String?) throws(IPCError) -> JSONValue? {
+        switch op {
+        case "customer.add":
+            var changes = try customerChanges(&args)
+            if let cards = args.value("cards") {
+                guard let list = cards.arrayValue?.compactMap(\.stringValue), list.count == cards.arrayValue?.count else {
+                    throw IPCError(.badArgs, "customer.add: 'cards' must be a list of card numbers")
+                }
+                changes.addCards = list
+            }
+            try args.finish()
+            return try run(.addCustomer(changes), key: key) { [self] s, events in
+                for e in events {
+                    if case .customerAdded(let id, _, _, _) = e { return ["customer": customerView(s.customers[id])] }
+                }
+                return [:]
+            }
+        case "customer.update":
+            let id = try customerID(&args)
+            var changes = try customerChanges(&args)
+            if let card = try args.optionalString("add_card") { changes.addCards = [card] }
+            if let card = try args.optionalString("remove_card") { changes.removeCards = [card] }
+            try args.finish()
+            return try run(.updateCustomer(id, changes), key: key) { [self] s, _ in ["customer": customerView(s.customers[id])] }
+        case "customer.remove":
+            let id = try customerID(&args)
+            let pin = try args.optionalString("override_pin")
+            try args.finish()
+            let result = try run(.removeCustomer(id, override: pin), key: key,
+                                 state: pin == nil ? consoleTechnicianState(connection) : nil) { _, _ in
+                ["customer": id.json, "removed": true]
+            }
+            log.notice("customer forgotten on request", ["customer": id.description])
+            return result
+        case "customer.find":
+            let card = try args.optionalString("card")
+            let phone = try args.optionalString("phone")
+            let name = try args.optionalString("name")
+            let limit = try args.optionalInt("limit") ?? 20
+            try args.finish()
+            try requireCustomerReader(connection)
+            let query: CustomerQuery
+            switch (card, phone, name) {
+            case (let c?, nil, nil): query = .card(c)
+            case (nil, let p?, nil): query = .phone(p)
+            case (nil, nil, let n?): query = .name(n)
+            default: throw IPCError(.badArgs, "customer.find: give one of 'card', 'phone' or 'name'")
+            }
+            guard (1...Int64(Customers.maxFound)).contains(limit) else {
+                throw IPCError(.badArgs, "customer.find: 'limit' must be 1 to \(Customers.maxFound)")
+            }
+            let (found, more) = ledger.state.findCustomers(query, limit: Int(limit))
+            return ["customers": .array(found.map(customerSummary)), "more": .bool(more)]
+        case "customer.get":
+            let id = try customerID(&args)
+            let offset = try args.optionalInt("history_offset") ?? 0
+            let limit = try args.optionalInt("history_limit") ?? 20
+            try args.finish()
+            try requireCustomerReader(connection)
+            guard offset >= 0, (1...100).contains(limit) else {
+                throw IPCError(.badArgs, "customer.get: 'history_offset' must be 0 or more and 'history_limit' 1 to 100")
+            }
+            guard let customer = ledger.state.customers[id] else { throw Refusal.customer(.unknownCustomer(id)).ipcError }
+            return purchaseHistory(customer, offset: Int(offset), limit: Int(limit))
+
+        case "sale.customer":
+            let id = try args.optionalInt("customer")
+            let card = try args.optionalString("card")
+            try args.finish()
+            let customer: CustomerID?
+            switch (id, card) {
+            case (let id?, nil):
+                guard id > 0 else { throw IPCError(.badArgs, "sale.customer: 'customer' is a customer's number (1 or more)") }
+                customer = CustomerID(UInt64(id))
+            case (nil, let card?):
+                guard let found = ledger.state.customerCards[card.trimmingSpaces()] else {
+                    throw Refusal.customer(.unknownCard).ipcError
+                }
+                customer = found
+            case (nil, nil): customer = nil
+            default: throw IPCError(.badArgs, "sale.customer: give 'customer' or 'card' (neither takes the customer off)")
+            }
+            if ledger.state.openSale == nil { try refuseNewSaleWhenDiskFull() }
+            return try runSale(.setSaleCustomer(customer), key: key)
+        case "sale.redeem_points":
+            let points = try args.int("points")
+            try args.finish()
+            return try runSale(.redeemPoints(points), key: key)
+        default:
+            return nil
+        }
+    }
+
+    /// A sale's or refund's customer as its receipt names them: the name, with the last digits of
+    /// a loyalty card; nil once forgotten (the receipt then shows their number).
+    func customerLabel(_ id: CustomerID) -> String? {
+        guard let c = ledger.state.customers[id] else { return nil }
+        return c.profile.name + (c.profile.cards.first.map { " (\(Customers.masked($0)))" } ?? "")
+    }
+
+    private func requireCustomerReader(_ connection: ConnectionID) throws(IPCError) {
+        if technicianSessions[connection] != nil { return }
+        guard ledger.state.currentOperator != nil else { throw IPCError(.notLoggedIn, "log in first: customers' details are personal data") }
+    }
+
+    private func customerID(_ args: inout RequestArguments) throws(IPCError) -> CustomerID {
+        let id = try args.int("customer")
+        guard id > 0 else { throw IPCError(.badArgs, "\(args.op): 'customer' is a customer's number (1 or more)") }
+        return CustomerID(UInt64(id))
+    }
+
+    private func customerChanges(_ args: inout RequestArguments) throws(IPCError) -> CustomerChanges {
+        CustomerChanges(name: try args.optionalString("name"), phone: try args.optionalString("phone"),
+                        email: try args.optionalString("email"), notes: try args.optionalString("notes"),
+                        marketing: try args.optionalBool("marketing"))
+    }
+
+    private func customerSummary(_ c: Customer) -> JSONValue {
+        ["id": c.id.json, "name": .string(c.profile.name), "phone": c.profile.phone.map(JSONValue.string) ?? .null,
+         "email": c.profile.email.map(JSONValue.string) ?? .null, "cards": .array(c.profile.cards.map(JSONValue.string)),
+         "points": .int(c.points)]
+    }
+
+    func customerView(_ customer: Customer?) -> JSONValue {
+        guard let c = customer else { return .null }
+        guard case .object(var o) = customerSummary(c) else { return .null }
+        o["notes"] = .string(c.profile.notes)
+        o["marketing"] = c.profile.marketing.map { m in
+            ["given": .bool(m.given), "at": m.at.json, "local_time": .string(localTimeText(m.at))]
+        } ?? .null
+        o["since"] = c.since.json
+        o["purchases"] = .int(Int64(c.receipts.count))
+        return .object(o)
+    }
+
+    /// The customer and a page of their purchases, newest first, each read from the journal.
+    private func purchaseHistory(_ c: Customer, offset: Int, limit: Int) -> JSONValue {
+        var rows: [JSONValue] = []
+        for number in c.receipts.reversed().dropFirst(offset).prefix(limit) {
+            guard let (sale, _) = try? ledger.sale(receipt: number) else {
+                rows.append(["receipt": .int(Int64(number)), "unreadable": true])
+                continue
+            }
+            let refunded = ledger.state.refundedAmount(ofReceipt: number)
+            rows.append(["receipt": .int(Int64(number)), "time": sale.time.json, "local_time": .string(localTimeText(sale.time)),
+                         "total": .int(sale.total), "refunded": .int(refunded), "points_earned": .int(sale.loyalty?.earned ?? 0),
+                         "points_redeemed": .int(sale.loyalty?.redeemed ?? 0)])
+        }
+        let next = offset + rows.count < c.receipts.count ? JSONValue.int(Int64(offset + rows.count)) : .null
+        return ["customer": customerView(c), "history": .array(rows), "history_total": .int(Int64(c.receipts.count)),
+                "next": next]
+    }
+}
