@@ -50,6 +50,29 @@ public enum DiscountView: Equatable, Sendable {
     }
 }
 
+/// The customer on the sale, their points, and the points redeemed on it.
+public struct SaleCustomerView: Equatable, Sendable {
+    public var id: Int64
+    public var name: String
+    public var points: Int64
+    public var redeemPoints: Int64
+    public var redeemValue: Int64
+
+    public init(id: Int64, name: String, points: Int64, redeemPoints: Int64 = 0, redeemValue: Int64 = 0) {
+        self.id = id
+        self.name = name
+        self.points = points
+        self.redeemPoints = redeemPoints
+        self.redeemValue = redeemValue
+    }
+
+    init?(sale json: JSONValue) {
+        guard let c = json["customer"], let id = c["id"]?.intValue else { return nil }
+        self.init(id: id, name: c["name"]?.stringValue ?? "", points: c["points"]?.intValue ?? 0,
+                  redeemPoints: json["redeem"]?["points"]?.intValue ?? 0, redeemValue: json["redeem"]?["value"]?.intValue ?? 0)
+    }
+}
+
 /// The open sale as kassad has it; the register keeps nothing of its own that matters.
 public struct SaleView: Equatable, Sendable {
     public var id: Int64
@@ -66,11 +89,12 @@ public struct SaleView: Equatable, Sendable {
     public var cashDue: Int64
     /// The promotions in effect: name and amount off.
     public var promotions: [(name: String, amount: Int64)]
+    public var customer: SaleCustomerView?
 
     public init(id: Int64 = 1, training: Bool = false, lines: [SaleLineView], receiptDiscount: DiscountView? = nil,
                 tenders: [(kind: String, amount: Int64)] = [], totalled: Bool = false, subtotal: Int64? = nil, total: Int64,
                 discountTotal: Int64 = 0, paid: Int64 = 0, due: Int64? = nil, cashDue: Int64? = nil,
-                promotions: [(name: String, amount: Int64)] = []) {
+                promotions: [(name: String, amount: Int64)] = [], customer: SaleCustomerView? = nil) {
         self.id = id
         self.training = training
         self.lines = lines
@@ -84,6 +108,7 @@ public struct SaleView: Equatable, Sendable {
         self.due = due ?? total - paid
         self.cashDue = cashDue ?? total - paid
         self.promotions = promotions
+        self.customer = customer
     }
 
     public init?(json: JSONValue) {
@@ -97,7 +122,8 @@ public struct SaleView: Equatable, Sendable {
                   paid: json["paid"]?.intValue ?? 0, due: json["due"]?.intValue, cashDue: json["cash_due"]?.intValue,
                   promotions: (json["promotions"]?.arrayValue ?? []).map {
                       (name: $0["name"]?.stringValue ?? "?", amount: $0["amount"]?.intValue ?? 0)
-                  })
+                  },
+                  customer: SaleCustomerView(sale: json))
     }
 
     public static func == (a: SaleView, b: SaleView) -> Bool {
@@ -105,6 +131,7 @@ public struct SaleView: Equatable, Sendable {
             && a.tenders.map(\.kind) == b.tenders.map(\.kind) && a.tenders.map(\.amount) == b.tenders.map(\.amount)
             && a.totalled == b.totalled && a.total == b.total && a.paid == b.paid && a.due == b.due && a.cashDue == b.cashDue
             && a.promotions.map(\.name) == b.promotions.map(\.name) && a.promotions.map(\.amount) == b.promotions.map(\.amount)
+            && a.customer == b.customer
     }
 }
 

@@ -258,6 +258,11 @@ public enum RegisterScreen {
         let t = app.texts
         let m = app.model
         s.put(String(repeating: "─", count: s.width), row: separator, column: 0, style: .dim)
+        if let c = m.sale?.customer {
+            var text = " \(t.customer): \(c.name) · \(c.points) \(t.points)"
+            if c.redeemPoints > 0 { text += " · -\(c.redeemPoints) = " + m.money(-c.redeemValue) }
+            s.put(TextLayout.truncate(text + " ", to: s.width - 4), row: separator, column: 2, style: .highlight)
+        }
         var left: [String] = []
         var big: Int64 = 0
         var bigStyle = Style.total

@@ -51,6 +51,8 @@ public struct Texts: Sendable {
     public var weekdays: [String]
     // Vouchers
     public var voucherValue, voucherAdded, storeCredit: String
+    // The customer on the sale and their loyalty points.
+    public var customer, points: String
 
     public static let english = Texts(
         online: "online", offline: "OFFLINE", noOperator: "nobody logged in", shift: "Shift", noShift: "no shift",
@@ -104,7 +106,8 @@ public struct Texts: Sendable {
         timeClock: "Time clock", yourPIN: "Your PIN", myHours: "My hours this week", hoursThisWeek: "Hours this week",
         columnDay: "Day", columnHours: "Hours", clockedOff: "not clocked in", working: "working", onBreak: "on a break",
         now: "Now", weekdays: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
-        voucherValue: "Gift voucher value", voucherAdded: "Gift voucher added:", storeCredit: "store credit")
+        voucherValue: "Gift voucher value", voucherAdded: "Gift voucher added:", storeCredit: "store credit",
+        customer: "Customer", points: "points")
 
     public static let finnish = Texts(
         online: "yhteys ok", offline: "EI YHTEYTTÄ", noOperator: "ei kirjautunut", shift: "Vuoro", noShift: "ei vuoroa",
@@ -160,7 +163,8 @@ public struct Texts: Sendable {
         timeClock: "Työaikaleimaus", yourPIN: "Oma PIN", myHours: "Omat tunnit tällä viikolla", hoursThisWeek: "Tunnit tällä viikolla",
         columnDay: "Päivä", columnHours: "Tunnit", clockedOff: "ei leimattu sisään", working: "töissä", onBreak: "tauolla",
         now: "Nyt", weekdays: ["ma", "ti", "ke", "to", "pe", "la", "su"],
-        voucherValue: "Lahjakortin arvo", voucherAdded: "Lahjakortti lisätty:", storeCredit: "hyvityskortti")
+        voucherValue: "Lahjakortin arvo", voucherAdded: "Lahjakortti lisätty:", storeCredit: "hyvityskortti",
+        customer: "Asiakas", points: "pistettä")
 }
 
 extension Texts {

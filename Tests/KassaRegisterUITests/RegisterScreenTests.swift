@@ -43,6 +43,22 @@ import Testing
         #expect(s.text.contains("TOTAL 6,85 €"))
     }
 
+    @Test func theCustomerOnTheSaleAndTheirPointsShowAboveTheTotal() {
+        guard case .object(var o) = sale([line(0, "Kahvi", qty: 2, price: 290)]) else { return }
+        o["customer"] = ["id": 1, "name": "Liisa Laine", "points": 1290]
+        let (app, _) = connectedRegister(sale: .object(o))
+        var s = RegisterScreen.draw(app, width: 80, height: 25)
+        let row = s.row(containing: "Customer: Liisa Laine · 1290 points")
+        #expect(row == 18)  // the rule between the lines and the total
+        o["redeem"] = ["points": 200, "value": 200]
+        app.receive(.event(Event(name: "sale.changed", seq: 2, data: .object(o))))
+        s = RegisterScreen.draw(app, width: 80, height: 25)
+        #expect(s.text.contains("Customer: Liisa Laine · 1290 points · -200 = -2,00 €"))
+        o["customer"] = nil
+        app.receive(.event(Event(name: "sale.changed", seq: 3, data: .object(o))))
+        #expect(!RegisterScreen.draw(app, width: 80, height: 25).text.contains("Customer"))
+    }
+
     @Test func theLastScannedLineIsHighlighted() {
         let (app, _) = connectedRegister(sale: sale([line(0, "Kahvi", price: 290)]))
         app.receive(.event(Event(name: "sale.changed", seq: 2, data: sale([line(0, "Kahvi", price: 290), line(1, "Tee", price: 280)]))))
