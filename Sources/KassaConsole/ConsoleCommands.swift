@@ -78,6 +78,7 @@ enum ConsoleCommands {
         "stock": StockConsole.command,
         "voucher": VoucherConsole.command,
         "promotion": PromotionConsole.command,
+        "customer": CustomerConsole.command,
         "report": ConsoleCommand(
             usage: "report sales BY [FROM [TO]] [worst]",
             help: """
