@@ -121,7 +121,8 @@ public struct PricedLine: Hashable, Sendable {
 /// Rounding rule: line amounts are exact integers (weighed lines round half away from zero to the
 /// minor unit). Promotions come off first (`PromotionEngine`), then a line's own discount from
 /// what is left of the line. A receipt discount is spread over the lines in proportion to their amounts by the
-/// largest-remainder method, so the shares add up to the discount exactly. VAT is computed once per
+/// largest-remainder method, so the shares add up to the discount exactly; loyalty points redeemed
+/// are taken off after it the same way (their shares are in each line's `receiptDiscount`). VAT is computed once per
 /// rate on the receipt's sum for that rate, rounded half away from zero: tax-inclusive
 /// `tax = gross × r / (1 + r)`, tax-exclusive `tax = net × r`. Each rate's tax is then spread over its
 /// lines by largest remainder, so lines, rates and the total all add up to the cent, and a refund

@@ -82,6 +82,11 @@ import Testing
         let shown = try d.kassa(["customer", "show", "1"])
         #expect(shown.status == 0)
         #expect(shown.out.contains("Liisa Laine") && shown.out.contains("180 p"))
+        let ville = try d.kassa(["customer", "add", "Ville", "Virta", "--phone", "050 765 4321", "--marketing", "yes", "--card", "LOY-2002"])
+        #expect(ville.status == 0, "\(ville.err)")
+        #expect(ville.out.contains("Ville Virta") && ville.out.contains("0507654321") && ville.out.contains("LOY-2002"))
+        let found = try d.kassa(["customer", "find", "--phone", "+358 50 765 4321"])
+        #expect(found.out.contains("Ville Virta") && !found.out.contains("Liisa"))
 
         // Forgotten on request: a supervisor's PIN; the receipts stay, naming only her number.
         #expect(again.errorCode("customer.remove", ["customer": 1]) == .pinRequired)
