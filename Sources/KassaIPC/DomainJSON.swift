@@ -130,7 +130,7 @@ extension CustomerProfile: JSONRepresentable {
 
 extension CompletedRefund: JSONRepresentable {
     public var json: JSONValue {
-        [
+        var o: JSONObject = [
             "refund": .int(Int64(refundNumber)), "original_receipt": .int(Int64(originalReceipt)), "training": .bool(training),
             "operator": operatorID.json, "authorised_by": authorisedBy.json, "time": time.json,
             "lines": .array(lines.map { l in
@@ -139,8 +139,10 @@ extension CompletedRefund: JSONRepresentable {
                  "tax_class": .string(l.taxClass.rawValue), "tax_bp": .int(Int64(l.taxBasisPoints))]
             }),
             "breakdown": .array(breakdown.map(\.json)), "total": .int(total), "tender": .string(tender.rawValue),
-            "paid_out": .int(paidOut), "rounding": .int(rounding), "loyalty": loyalty.json,
+            "paid_out": .int(paidOut), "rounding": .int(rounding),
         ]
+        if let l = loyalty { o["loyalty"] = l.json }
+        return .object(o)
     }
 }
 
