@@ -283,7 +283,8 @@ public struct RegisterState: Hashable, Sendable {
             lastCustomerID = max(lastCustomerID, id.rawValue)
             for card in profile.cards { customerCards[card] = id }
         case .customerUpdated(let id, let profile, _, _):
-            for card in customers[id]?.profile.cards ?? [] { customerCards[card] = nil }
+            guard let old = customers[id] else { break }
+            for card in old.profile.cards { customerCards[card] = nil }
             customers[id]?.profile = profile
             for card in profile.cards { customerCards[card] = id }
         case .customerRemoved(let id, _, _):

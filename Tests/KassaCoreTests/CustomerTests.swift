@@ -151,6 +151,10 @@ struct CustomerTests {
         t.must(.removeCustomer(liisa, override: Till.supervisorPIN))
         #expect(t.state.customers[liisa] == nil)
         #expect(t.state.customerCards.isEmpty)
+        // Nothing brings her back, not even a stray update.
+        var stray = t.state
+        stray.apply(.customerUpdated(liisa, CustomerProfile(name: "Liisa", cards: ["LOY-1001"]), by: "anna", at: t.ctx.now))
+        #expect(stray == t.state)
         #expect(t.state.findCustomers(.phone("0401234567"), limit: 5).found.isEmpty)
         // The sale stays as it was, with the customer's number only; the number is never reused.
         #expect(t.lastSale?.loyalty?.customer == liisa)
