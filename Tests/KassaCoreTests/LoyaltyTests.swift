@@ -19,7 +19,7 @@ struct LoyaltyTests {
         return (t, liisa)
     }
 
-    @Test func aSaleEarnsPointsPerWholeUnitPaidAfterDiscountsAndNotOnVouchers() {
+    @Test func aSaleEarnsPointsPerWholeUnitPaidAfterDiscountsAndAGiftVoucherWhenSpentNotWhenBought() throws {
         var t = Till()  // the defaults: a point per euro
         t.cashierWithOpenShift()
         let liisa = t.addCustomer("Liisa", cards: ["LOY-1001"])
@@ -27,17 +27,40 @@ struct LoyaltyTests {
         t.must(.scan(code: "3", quantity: nil))
         t.must(.scan(code: "LOY-1001", quantity: nil))
         t.must(.discountLine(1, .amount(100), override: nil))
-        // 7.00 + 11.90 = 18.90, of which 5.00 by voucher: 13.90 earns 13.
-        t.must(.tender(Tender(kind: .voucher, amount: 500, reference: "GIFT-7")))
-        t.must(.tender(Tender(kind: .cash, amount: 1390)))
-        #expect(t.lastSale?.loyalty == SaleLoyalty(customer: liisa, earned: 13, redeemed: 0, redeemedValue: 0, balance: 13))
-        #expect(t.state.customers[liisa]?.points == 13)
+        // 7.00 + 11.90 = 18.90 of goods and a 50.00 gift voucher: 18 points, none for the voucher.
+        t.must(.sellVoucher(amount: 5000))
+        t.must(.tender(Tender(kind: .cash, amount: 6890)))
+        #expect(t.lastSale?.loyalty == SaleLoyalty(customer: liisa, earned: 18, redeemed: 0, redeemedValue: 0, balance: 18))
+        #expect(t.state.customers[liisa]?.points == 18)
         #expect(t.state.customers[liisa]?.receipts == [1])
+        // The voucher spent on a mug earns its points like cash would.
+        let code = try #require(t.state.vouchers.values.first?.code)
+        t.must(.scan(code: "LOY-1001", quantity: nil))
+        t.must(.scan(code: "3", quantity: nil))
+        t.must(.tender(Tender(kind: .voucher, amount: 1290, reference: code)))
+        #expect(t.lastSale?.loyalty?.earned == 12)
+        #expect(t.state.customers[liisa]?.points == 30)
         // A sale without a customer earns no one anything.
         t.must(.scan(code: "3", quantity: nil))
         t.must(.tender(Tender(kind: .card, amount: 1290)))
         #expect(t.lastSale?.loyalty == nil)
-        #expect(t.state.customers[liisa]?.points == 13)
+        #expect(t.state.customers[liisa]?.points == 30)
+    }
+
+    @Test func pointsAreNeverWorthTheGiftVouchersOnASale() {
+        var t = Till(config: Self.centRules)
+        t.cashierWithOpenShift()
+        t.addCustomer("Liisa", cards: ["LOY-1001"])
+        t.must(.scan(code: "LOY-1001", quantity: nil))
+        t.must(.scan(code: "3", quantity: nil))
+        t.must(.tender(Tender(kind: .card, amount: 1290)))
+        t.must(.scan(code: "LOY-1001", quantity: nil))
+        t.must(.sellVoucher(amount: 2000))
+        t.must(.scan(code: "2", quantity: nil))
+        #expect(t.customerRefusal(.redeemPoints(296)) == .redemptionExceedsSale(value: 296, sale: 295))
+        t.must(.redeemPoints(295))
+        t.must(.tender(Tender(kind: .card, amount: 2000)))
+        #expect(t.lastSale?.loyalty == SaleLoyalty(customer: CustomerID(1), earned: 0, redeemed: 295, redeemedValue: 295, balance: 995))
     }
 
     @Test func cashRoundingEarnsNothingAndNothingIsEarnedWithPointsPerUnitZero() {
@@ -182,6 +205,28 @@ struct LoyaltyTests {
         t.must(.refund(original: second, lines: [RefundRequestLine(line: 0, quantity: 1)], tender: .card, override: Till.supervisorPIN))
         #expect(t.lastRefund?.loyalty == RefundLoyalty(customer: liisa, takenBack: 295, forgone: 0, returned: 995, balance: 700))
         #expect(t.lastRefund?.total == 295)
+    }
+
+    @Test func promotionsComeOffBeforePointsAndARefundTakesBackWhatThePromotedSaleEarned() throws {
+        var (t, liisa) = tillWithLiisa()
+        t.must(.logout)
+        t.must(.login(pin: Till.supervisorPIN))
+        t.must(.setPromotion(Promotion(id: "coffee", name: "Coffee -20%", target: .items(["coffee"]), rule: .percentOff(2000)),
+                             override: nil))
+        t.must(.logout)
+        t.must(.login(pin: Till.cashierPIN))
+        t.must(.scan(code: "LOY-1001", quantity: nil))
+        t.must(.scan(code: "1", quantity: 2))
+        t.must(.scan(code: "2", quantity: nil))
+        // 5.60 of promoted coffee and a 2.95 bun: 8.55, of which 1.00 in points.
+        t.must(.redeemPoints(100))
+        #expect(try t.state.totals(of: t.state.openSale!, .inclusive).total == 755)
+        t.must(.tender(Tender(kind: .card, amount: 755)))
+        let sale = try #require(t.lastSale)
+        #expect(sale.loyalty == SaleLoyalty(customer: liisa, earned: 755, redeemed: 100, redeemedValue: 100, balance: 1945))
+        t.must(.refund(original: sale, lines: [RefundRequestLine(line: 0, quantity: 2), RefundRequestLine(line: 1, quantity: 1)],
+                       tender: .card, override: Till.supervisorPIN))
+        #expect(t.lastRefund?.loyalty == RefundLoyalty(customer: liisa, takenBack: 755, forgone: 0, returned: 100, balance: 1290))
     }
 
     @Test func pointsAddUpOverManySalesAndRefunds() throws {
