@@ -38,6 +38,21 @@ public enum CardNumberMasker {
         return String(out)
     }
 
+    /// Whether a code someone wants to keep (a loyalty card's number) could be a payment card's.
+    /// A plain number (single spaces or dashes allowed) is one when it has 14–19 digits, passes
+    /// the Luhn check and starts as the card schemes' numbers do (2–6); a 13-digit number is an
+    /// EAN-13 barcode (13-digit payment cards are long gone), and one in ten of those passes Luhn
+    /// by chance. Anything else (letters, longer numbers) is judged as free text: any card number
+    /// hidden in it counts.
+    public static func couldBePaymentCard(_ code: String) -> Bool {
+        let plain = code.unicodeScalars.filter { $0 != " " && $0 != "-" }
+        if (1...19).contains(plain.count), plain.allSatisfy({ ("0"..."9").contains($0) }) {
+            let digits = plain.map { Int($0.value) - 0x30 }
+            return (14...19).contains(digits.count) && (2...6).contains(digits[0]) && luhnValid(digits)
+        }
+        return maskAll(in: code) != code
+    }
+
     /// The Luhn (mod 10) check of payment card numbers.
     public static func luhnValid(_ digits: [Int]) -> Bool {
         var sum = 0

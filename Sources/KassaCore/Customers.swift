@@ -100,7 +100,7 @@ public enum CustomerProblem: Error, Hashable, Sendable {
     case malformedPhone(String)
     case malformedEmail(String)
     case malformedCard(String)
-    /// The number looks like a payment card's (13–19 digits passing the Luhn check): it is never
+    /// The number could be a payment card's (`CardNumberMasker.couldBePaymentCard`): it is never
     /// stored, so the refusal does not repeat it.
     case paymentCardNumber
     case cardInUse(String, by: CustomerID)
@@ -183,7 +183,7 @@ public enum Customers {
     private static func checkedCard(_ raw: String, state: RegisterState, env: RegisterEnvironment) throws(CustomerProblem) -> String {
         let card = raw.trimmingSpaces()
         // First, so that a payment card's number is never repeated in any other refusal.
-        guard CardNumberMasker.maskAll(in: card) == card else { throw .paymentCardNumber }
+        guard !CardNumberMasker.couldBePaymentCard(card) else { throw .paymentCardNumber }
         guard (4...32).contains(card.utf8.count), card.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) else {
             throw .malformedCard(card)
         }

@@ -70,6 +70,14 @@ struct CustomerTests {
         }
         // The same digits failing the Luhn check are a fine loyalty number.
         #expect(t.customerRefusal(.addCustomer(CustomerChanges(name: "A", addCards: ["4111111111111112"]))) == nil)
+        // An EAN-13 card passing the Luhn check by chance (one in ten do) is a barcode, not a payment
+        // card; so is a Luhn-valid number outside the card schemes' first digits.
+        #expect(CardNumberMasker.luhnValid("2000000000008".map { Int(String($0))! }))
+        #expect(t.customerRefusal(.addCustomer(CustomerChanges(name: "B", addCards: ["2000000000008"]))) == nil)
+        #expect(t.customerRefusal(.addCustomer(CustomerChanges(name: "C", addCards: ["9000000000000001"]))) == nil)
+        // A number with a card number inside it is refused too.
+        #expect(t.customerRefusal(.addCustomer(CustomerChanges(name: "D", addCards: ["LOY4111111111111111"])))
+                == .paymentCardNumber)
     }
 
     @Test func aLoyaltyCardIsOneCustomersAndNeitherAnItemCodeNorAStaffBadge() throws {
