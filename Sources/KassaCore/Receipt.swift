@@ -289,10 +289,14 @@ public struct Receipt: Hashable, Sendable {
         }
         if vouchers != 0 { out.append(TextLayout.leftRight("\(words.giftVoucher), \(words.noVAT)", money(vouchers), columns: w)) }
         for v in issuedVouchers {
-            // The code big enough to type from the paper; the scanner reads it as text too.
+            // The code as a barcode to scan at the till, with the code under it to type.
             out.append(rule)
             out.append(PrintedLine(TextLayout.center(v.kind == .gift ? words.giftVoucher : words.storeCredit, in: w), .strong))
-            out += TextLayout.wrap(v.code, columns: w).map { PrintedLine(TextLayout.center($0, in: w), .strong) }
+            if v.code.count <= w {
+                out.append(PrintedLine(TextLayout.center(v.code, in: w), .barcode))
+            } else {
+                out += TextLayout.wrap(v.code, columns: w).map { PrintedLine(TextLayout.center($0, in: w), .strong) }
+            }
             out.append(TextLayout.leftRight(words.balance, money(v.balance), columns: w))
         }
         if let l = loyalty {
@@ -336,6 +340,9 @@ public struct PrintedLine: Hashable, Sendable {
         case strong
         /// Bold and double height: the amount the customer looks for.
         case total
+        /// The text (trimmed) as a CODE128 barcode where the printer can print one, with the text
+        /// under it; a text rendering shows the line as it is.
+        case barcode
     }
 
     public var text: String

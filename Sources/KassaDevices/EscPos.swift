@@ -57,6 +57,10 @@ public enum PrintBlock: Sendable, Hashable {
     case separator(Character = "-")
     case feed(lines: Int)
     case cut
+    /// A CODE128 barcode (code set B: printable ASCII), centred, with its text under it. Data
+    /// that set B cannot carry, or too wide for the paper at two dots a module, prints as bold
+    /// centred text instead.
+    case barcode(String)
 }
 
 public struct TextStyle: Sendable, Hashable {
@@ -120,6 +124,18 @@ public enum EscPos {
         }
         /// `1D 61 n`: which status changes the printer reports by itself (ASB), as 4-byte messages.
         public static func automaticStatusBack(_ n: UInt8) -> [UInt8] { [0x1D, 0x61, n] }
+        /// `GS h n`: bar height in dots.
+        public static func barcodeHeight(_ dots: UInt8) -> [UInt8] { [0x1D, 0x68, dots] }
+        /// `GS w n`: module width in dots (2–6).
+        public static func barcodeModuleWidth(_ dots: UInt8) -> [UInt8] { [0x1D, 0x77, dots] }
+        /// `GS H 2`: the human-readable text under the bars.
+        public static let barcodeTextBelow: [UInt8] = [0x1D, 0x48, 0x02]
+        /// `GS k 73 n {B data`: CODE128 in code set B; the printer adds the check character and
+        /// returns to the start of the line after the bars.
+        public static func code128(_ data: String) -> [UInt8] {
+            let payload = Array("{B".utf8) + Array(data.utf8)
+            return [0x1D, 0x6B, 73, UInt8(payload.count)] + payload
+        }
         public static func printerID(_ request: PrinterIDRequest) -> [UInt8] { [0x1D, 0x49, request.rawValue] }
         /// `1D 72 01`: transmit the paper sensor status. Unlike `10 04`, the printer answers it only
         /// when it reaches it in its buffer, so at the end of a job its answer means the job printed.
@@ -186,9 +202,35 @@ public enum EscPos {
                 if lines > 0 { out.append([UInt8](repeating: 0x0A, count: lines)) }
             case .cut:
                 out.append(Command.feedAndCut(profile.cut, feed: profile.cutFeed))
+            case .barcode(let data):
+                guard let moduleWidth = code128ModuleWidth(data, profile) else {
+                    apply(TextStyle(bold: true, alignment: .center))
+                    out.append(profile.table.encode(TextLayout.truncate(data, to: profile.columns)) + [0x0A])
+                    continue
+                }
+                apply(TextStyle(alignment: .center))
+                out.append(Command.barcodeHeight(80) + Command.barcodeModuleWidth(moduleWidth) + Command.barcodeTextBelow)
+                out.append(Command.code128(data))
             }
         }
         return out
+    }
+
+    /// Dots across the paper: font A characters are 12 dots wide.
+    static func paperDots(_ profile: PrinterProfile) -> Int { profile.columns * 12 }
+
+    /// The widest module (2 or 3 dots) at which `data` fits the paper with its quiet zones, or nil
+    /// when it does not fit at 2 or is not printable ASCII (`{` would start a code set switch).
+    static func code128ModuleWidth(_ data: String, _ profile: PrinterProfile) -> UInt8? {
+        let bytes = Array(data.utf8)
+        guard (1...80).contains(bytes.count), bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "{") }) else {
+            return nil
+        }
+        // Start, the characters and the check character are 11 modules each, stop 13, and a
+        // quiet zone of 10 on either side.
+        let modules = 11 * (bytes.count + 2) + 13 + 20
+        for width in [3, 2] where modules * width <= paperDots(profile) { return UInt8(width) }
+        return nil
     }
 
     // MARK: Replies

@@ -221,6 +221,7 @@ public final class EscPosPrinter: ReceiptPrinter, CashDrawerPort {
             case .normal: return .text(line.text)
             case .strong: return .text(line.text, TextStyle(bold: true))
             case .total: return .text(line.text, .total)
+            case .barcode: return .barcode(line.text.trimmingSpaces())
             }
         }
         blocks.append(.feed(lines: 3))

@@ -5,7 +5,7 @@ import Testing
 /// is done with them; the state, replayed or restored from a snapshot, knows what is still owed.
 @Suite struct OutputTests {
     static let document = Output.document(kind: "refund", lines: [PrintedLine("REFUND", .strong), PrintedLine("TOTAL 3,00", .total),
-                                                                    PrintedLine("thanks")])
+                                                                    PrintedLine("V-R1-0001-X", .barcode), PrintedLine("thanks")])
 
     @Test func queuedIsOwedSentMarksItPartlyPrintedDoneSettlesIt() {
         var s = RegisterState()

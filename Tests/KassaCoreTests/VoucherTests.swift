@@ -337,6 +337,11 @@ struct VoucherTests {
         #expect(receipt.contains { $0.hasPrefix("Balance") && $0.hasSuffix("50,00 €") })
         #expect(receipt.contains { $0.hasPrefix("Gift voucher, no VAT") })
         #expect(receipt.allSatisfy { $0.count <= 32 })
+        // The code goes to the printer as a barcode line (CODE128 with the code under it).
+        let sale = try #require(t.lastSale)
+        let lines = Receipt.sale(sale, config: t.env.config, operatorName: "Anna", localTime: "", vouchers: t.state.vouchers(of: sale))
+            .renderLines(columns: 32, format: .finnish, currency: .EUR, words: .english)
+        #expect(lines.filter { $0.emphasis == .barcode }.map { $0.text.trimmingSpaces() } == [code])
 
         t.must(.addItem("mug", quantity: 1))
         t.must(.tenderVoucher(code: code, amount: nil))

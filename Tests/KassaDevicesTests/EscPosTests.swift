@@ -84,6 +84,32 @@ private func tokenize(_ bytes: [UInt8]) -> [[UInt8]]? {
         #expect(EscPos.encode(lines: [], profile: .epson58mm).suffix(4) == [0x1D, 0x56, 0x42, 0x00])
     }
 
+    @Test func aVoucherCodeIsACentredCode128BarcodeWithItsTextUnderIt() {
+        let code = "V-TILL-1-0007-K"
+        let bytes = EscPos.encode([.barcode(code), .text("Balance")], profile: .epson80mm)
+        // 15 characters: 11 × 17 + 13 modules and two quiet zones of 10 are 220 modules, which fit
+        // 576 dots at 2 dots a module.
+        let expected = joined(
+            [0x1B, 0x40, 0x1B, 0x74, 19],
+            [0x1B, 0x61, 1], [0x1D, 0x68, 80, 0x1D, 0x77, 2, 0x1D, 0x48, 2],
+            [0x1D, 0x6B, 73, 17], Array("{B".utf8), Array(code.utf8),
+            [0x1B, 0x61, 0], Array("Balance".utf8), [0x0A])
+        #expect(bytes == expected)
+        // A shorter code is printed wider where it fits: 176 modules × 3 on 80 mm, × 2 on 58 mm.
+        #expect(EscPos.code128ModuleWidth("V-R1-0001-X", .epson80mm) == 3)
+        #expect(EscPos.code128ModuleWidth("V-R1-0001-X", .epson58mm) == 2)
+    }
+
+    @Test func aCodeTooWideOrNotPrintableAsCode128IsPrintedAsBoldText() {
+        let wide = "V-TILL-1-0007-K"
+        #expect(EscPos.code128ModuleWidth(wide, .epson58mm) == nil)
+        let bytes = EscPos.encode([.barcode(wide)], profile: .epson58mm)
+        #expect(bytes == joined([0x1B, 0x40, 0x1B, 0x74, 19], [0x1B, 0x45, 1, 0x1B, 0x61, 1], Array(wide.utf8), [0x0A]))
+        #expect(EscPos.code128ModuleWidth("KÄSSA", .epson80mm) == nil)
+        #expect(EscPos.code128ModuleWidth("{C12", .epson80mm) == nil)
+        #expect(!EscPos.encode([.barcode("KÄSSA")], profile: .epson80mm).contains(0x6B))
+    }
+
     @Test func stylesAreSentOnlyWhenTheyChange() {
         let bytes = EscPos.encode([
             .text("Kuitti", TextStyle(alignment: .center)),

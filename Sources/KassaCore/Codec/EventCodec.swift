@@ -209,7 +209,12 @@ extension ByteWriter {
             u8(1); string(kind)
             array(lines) { w, l in
                 w.string(l.text)
-                w.u8(l.emphasis == .normal ? 0 : l.emphasis == .strong ? 1 : 2)
+                switch l.emphasis {
+                case .normal: w.u8(0)
+                case .strong: w.u8(1)
+                case .total: w.u8(2)
+                case .barcode: w.u8(3)
+                }
             }
         }
     }
@@ -621,6 +626,7 @@ extension ByteReader {
                 case 0: return PrintedLine(text, .normal)
                 case 1: return PrintedLine(text, .strong)
                 case 2: return PrintedLine(text, .total)
+                case 3: return PrintedLine(text, .barcode)
                 case let t: throw .badTag("emphasis", t, at: at)
                 }
             })
