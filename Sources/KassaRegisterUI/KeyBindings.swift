@@ -93,7 +93,7 @@ public enum KeyBindings {
     /// The menu's entries, chosen by their key: the till's by digit, the shop's by letter.
     public enum MenuItem: Int, CaseIterable, Sendable {
         case refund = 1, noSale, cashIn, cashOut, shiftOpen, shiftClose, xReport, zReport, training, reprint
-        case salesReports, stock, timeClock, giftVoucher
+        case salesReports, stock, timeClock, giftVoucher, customer, redeemPoints
 
         public var key: Character {
             switch self {
@@ -101,6 +101,8 @@ public enum KeyBindings {
             case .stock: return "s"
             case .timeClock: return "t"
             case .giftVoucher: return "g"
+            case .customer: return "c"
+            case .redeemPoints: return "p"
             default: return Character(String(rawValue % 10))
             }
         }
@@ -125,6 +127,8 @@ public enum KeyBindings {
             case .stock: pair = ("Stock levels, receive, count", "Varasto: saldot, vastaanotto")
             case .timeClock: pair = ("Time clock: in, out, breaks", "Työaikaleimaus")
             case .giftVoucher: pair = ("Sell a gift voucher", "Myy lahjakortti")
+            case .customer: pair = ("Customer by phone or name", "Asiakas: puhelin tai nimi")
+            case .redeemPoints: pair = ("Redeem the customer's points", "Käytä asiakkaan pisteet")
             }
             return language == .fi ? pair.fi : pair.en
         }

@@ -83,6 +83,16 @@ extension RegisterApp {
             openStock()
         case .timeClock:
             openTimeClock(back: .sale)
+        case .customer:
+            findCustomer()
+        case .redeemPoints:
+            ask(Prompt(label: texts.pointsToRedeem, input: .digits) { [unowned self] t in
+                mode = .sale
+                guard let points = Int64(t) else { return show(texts.notANumber, error: true) }
+                request("sale.redeem_points", ["points": .int(points)], mutating: true) { [unowned self] _ in
+                    show(texts.pointsRedeemed + " \(points)")
+                }
+            }, back: .sale)
         case .giftVoucher:
             // A line of its own in the open sale (or a new one); the code comes with the receipt.
             money(texts.voucherValue) { [unowned self] amount in
@@ -90,6 +100,45 @@ extension RegisterApp {
                     show(texts.voucherAdded + " " + model.money(amount))
                 }
             }
+        }
+    }
+
+    /// A customer who has no card with them, found by phone (digits) or name and put on the sale;
+    /// a card is simply scanned or swiped.
+    private func findCustomer() {
+        ask(Prompt(label: texts.customerQuery, input: .text) { [unowned self] q in
+            mode = .sale
+            let query = q.trimmingSpaces()
+            guard !query.isEmpty else { return }
+            let byPhone = query.filter(\.isNumber).count >= 6 && query.allSatisfy { $0.isNumber || " +-()".contains($0) }
+            request("customer.find", [byPhone ? "phone" : "name": .string(query), "limit": 16]) { [unowned self] r in
+                let found = r["customers"]?.arrayValue ?? []
+                switch found.count {
+                case 0:
+                    show(texts.noCustomerFound, error: true)
+                case 1:
+                    putOnSale(found[0])
+                default:
+                    choose(texts.whichCustomer, found.map { c in
+                        Choice.Option(text: customerText(c)) { [unowned self] in
+                            mode = .sale
+                            putOnSale(c)
+                        }
+                    }, back: .sale)
+                }
+            }
+        }, back: .sale)
+    }
+
+    private func customerText(_ c: JSONValue) -> String {
+        [c["name"]?.stringValue ?? "?", c["phone"]?.stringValue ?? "", (c["points"]?.intValue).map { "\($0) p" } ?? ""]
+            .filter { !$0.isEmpty }.joined(separator: "  ")
+    }
+
+    private func putOnSale(_ c: JSONValue) {
+        guard let id = c["id"]?.intValue else { return }
+        request("sale.customer", ["customer": .int(id)], mutating: true) { [unowned self] _ in
+            show(texts.customerOnSale + " " + customerText(c))
         }
     }
 

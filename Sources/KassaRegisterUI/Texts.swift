@@ -53,6 +53,7 @@ public struct Texts: Sendable {
     public var voucherValue, voucherAdded, storeCredit: String
     // The customer on the sale and their loyalty points.
     public var customer, points: String
+    public var customerQuery, noCustomerFound, whichCustomer, customerOnSale, pointsToRedeem, pointsRedeemed: String
 
     public static let english = Texts(
         online: "online", offline: "OFFLINE", noOperator: "nobody logged in", shift: "Shift", noShift: "no shift",
@@ -107,7 +108,9 @@ public struct Texts: Sendable {
         columnDay: "Day", columnHours: "Hours", clockedOff: "not clocked in", working: "working", onBreak: "on a break",
         now: "Now", weekdays: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
         voucherValue: "Gift voucher value", voucherAdded: "Gift voucher added:", storeCredit: "store credit",
-        customer: "Customer", points: "points")
+        customer: "Customer", points: "points",
+        customerQuery: "Customer's phone or name", noCustomerFound: "No such customer", whichCustomer: "Which customer?",
+        customerOnSale: "Customer on the sale:", pointsToRedeem: "Points to redeem (0 takes them back)", pointsRedeemed: "Points redeemed:")
 
     public static let finnish = Texts(
         online: "yhteys ok", offline: "EI YHTEYTTÄ", noOperator: "ei kirjautunut", shift: "Vuoro", noShift: "ei vuoroa",
@@ -164,7 +167,9 @@ public struct Texts: Sendable {
         columnDay: "Päivä", columnHours: "Tunnit", clockedOff: "ei leimattu sisään", working: "töissä", onBreak: "tauolla",
         now: "Nyt", weekdays: ["ma", "ti", "ke", "to", "pe", "la", "su"],
         voucherValue: "Lahjakortin arvo", voucherAdded: "Lahjakortti lisätty:", storeCredit: "hyvityskortti",
-        customer: "Asiakas", points: "pistettä")
+        customer: "Asiakas", points: "pistettä",
+        customerQuery: "Asiakkaan puhelin tai nimi", noCustomerFound: "Asiakasta ei löydy", whichCustomer: "Kuka asiakas?",
+        customerOnSale: "Asiakas myynnillä:", pointsToRedeem: "Käytettävät pisteet (0 perii takaisin)", pointsRedeemed: "Pisteitä käytetty:")
 }
 
 extension Texts {

@@ -543,9 +543,9 @@ final class RegisterService {
 
     // MARK: Running commands
 
-    @discardableResult
     /// Decides `command` (against `state` when given: the console's technician acting without a
     /// register login), journals the events with the result under `key`, then runs their effects.
+    @discardableResult
     func run(_ command: Command, key: String?, state: RegisterState? = nil,
              result: (RegisterState, [RegisterEvent]) -> JSONValue) throws(IPCError) -> JSONValue {
         let ctx = context()

@@ -142,6 +142,51 @@ import Testing
         #expect(RegisterScreen.draw(app, width: 80, height: 25).text.contains("store credit V-TILL-1-0001-K"))
     }
 
+    @Test func aCustomerWithoutTheirCardIsFoundByPhoneOrNameAndPutOnTheSale() {
+        let (app, kassad) = connectedRegister()
+        app.handle(.character("m"), now: 0)
+        app.handle(.character("c"), now: 0)
+        type(app, "040 123 4567\r")
+        #expect(kassad.last.op == "customer.find" && kassad.last.args["phone"] == "040 123 4567")
+        answer(app, kassad.last, ["customers": [["id": 7, "name": "Maija Meikäläinen", "phone": "0401234567", "points": 120]],
+                                  "more": false])
+        #expect(kassad.last.op == "sale.customer" && kassad.last.args["customer"] == 7 && kassad.last.idempotencyKey != nil)
+        answer(app, kassad.last, ["id": 1])
+        #expect(RegisterScreen.draw(app, width: 80, height: 25).text.contains("Customer on the sale: Maija Meikäläinen"))
+
+        // By name, several found: the cashier picks one.
+        app.handle(.character("m"), now: 0)
+        app.handle(.character("c"), now: 0)
+        type(app, "virtanen\r")
+        #expect(kassad.last.op == "customer.find" && kassad.last.args["name"] == "virtanen")
+        answer(app, kassad.last, ["customers": [["id": 3, "name": "Aino Virtanen", "points": 0],
+                                                ["id": 9, "name": "Eino Virtanen", "points": 40]], "more": false])
+        let s = RegisterScreen.draw(app, width: 80, height: 25)
+        #expect(s.text.contains("Which customer?") && s.text.contains("Eino Virtanen  40 p"))
+        app.handle(.character("2"), now: 0)
+        #expect(kassad.last.op == "sale.customer" && kassad.last.args["customer"] == 9)
+        answer(app, kassad.last, ["id": 1])
+
+        // Nobody found says so and sends nothing more.
+        app.handle(.character("m"), now: 0)
+        app.handle(.character("c"), now: 0)
+        type(app, "nobody\r")
+        let asked = kassad.requests.count
+        answer(app, kassad.last, ["customers": [], "more": false])
+        #expect(kassad.requests.count == asked)
+        #expect(RegisterScreen.draw(app, width: 80, height: 25).text.contains("No such customer"))
+    }
+
+    @Test func theCustomersPointsAreRedeemedFromTheMenu() {
+        let (app, kassad) = connectedRegister()
+        app.handle(.character("m"), now: 0)
+        app.handle(.character("p"), now: 0)
+        type(app, "500\r")
+        #expect(kassad.last.op == "sale.redeem_points" && kassad.last.args["points"] == 500)
+        answer(app, kassad.last, ["id": 1])
+        #expect(RegisterScreen.draw(app, width: 80, height: 25).text.contains("Points redeemed: 500"))
+    }
+
     @Test func aGiftVoucherIsSoldFromTheMenuByItsValue() {
         let (app, kassad) = connectedRegister()
         app.handle(.character("m"), now: 0)
