@@ -4,6 +4,11 @@ import PackageDescription
 // Kassa: a point-of-sale appliance runtime. Module arrows follow DESIGN.md:
 // KassaCore imports nothing of ours; KassaJournal imports KassaCore; KassaIPC may import KassaCore
 // and CLinux (today only CLinux); KassaRuntime may import everything below it; executables sit on top.
+// kassad links only the Swift runtime libraries it uses: no implicit `_StringProcessing` (regex)
+// or `_Concurrency` import, so neither library is loaded into its memory.
+let lean: [SwiftSetting] = [.unsafeFlags(["-Xfrontend", "-disable-implicit-string-processing-module-import",
+                                         "-Xfrontend", "-disable-implicit-concurrency-module-import"])]
+
 let package = Package(
     name: "Kassa",
     platforms: [.macOS(.v14)],
@@ -12,22 +17,22 @@ let package = Package(
         .executable(name: "kassad", targets: ["kassad"]),
     ],
     targets: [
-        .target(name: "KassaCore"),
-        .target(name: "KassaJournal", dependencies: ["KassaCore"]),
+        .target(name: "KassaCore", swiftSettings: lean),
+        .target(name: "KassaJournal", dependencies: ["KassaCore"], swiftSettings: lean),
         // Declarations Glibc hides (epoll, signalfd, timerfd, SO_PEERCRED credentials); links nothing.
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
         // libusb-1.0 and libudev, wrapped once in KassaDevices.
         .systemLibrary(name: "CLibUSB", path: "Sources/CLibUSB", pkgConfig: "libusb-1.0",
                        providers: [.apt(["libusb-1.0-0-dev"])]),
         .systemLibrary(name: "CLibUDev", path: "Sources/CLibUDev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
-        .target(name: "KassaDevices", dependencies: ["KassaCore", "CLibUSB", "CLibUDev", "CLinux"]),
-        .target(name: "KassaIPC", dependencies: ["KassaCore", "CLinux"], exclude: ["PROTOCOL.md"]),
-        .target(name: "KassaRuntime", dependencies: ["KassaCore", "KassaJournal", "KassaDevices", "KassaIPC", "CLinux"]),
+        .target(name: "KassaDevices", dependencies: ["KassaCore", "CLibUSB", "CLibUDev", "CLinux"], swiftSettings: lean),
+        .target(name: "KassaIPC", dependencies: ["KassaCore", "CLinux"], exclude: ["PROTOCOL.md"], swiftSettings: lean),
+        .target(name: "KassaRuntime", dependencies: ["KassaCore", "KassaJournal", "KassaDevices", "KassaIPC", "CLinux"], swiftSettings: lean),
         // The technician's serial console and the cashier's full-screen register: clients of kassad
         // like the CLI.
         .target(name: "KassaConsole", dependencies: ["KassaIPC", "KassaCore"]),
         .target(name: "KassaRegisterUI", dependencies: ["KassaIPC", "KassaCore"]),
-        .executableTarget(name: "kassad", dependencies: ["KassaRuntime"]),
+        .executableTarget(name: "kassad", dependencies: ["KassaRuntime"], swiftSettings: lean),
         .executableTarget(name: "kassa", dependencies: ["KassaCore", "KassaJournal", "KassaDevices", "KassaIPC", "KassaRuntime", "CLinux",
                                                       "KassaConsole", "KassaRegisterUI"]),
         .testTarget(name: "KassaConsoleTests", dependencies: ["KassaConsole"]),

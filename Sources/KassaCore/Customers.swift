@@ -233,7 +233,7 @@ public enum Customers {
         let parts = s.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty else { return false }
         let domain = parts[1]
-        return domain.contains(".") && domain.first != "." && domain.last != "." && !domain.contains("..")
+        return domain.contains(".") && domain.first != "." && domain.last != "." && !String(domain).includes("..")
     }
 
     /// A card number as a receipt or a list may show it: its last four characters.
@@ -266,7 +266,7 @@ extension RegisterState {
         case .name(let part):
             let needle = part.trimmingSpaces().lowercased()
             guard !needle.isEmpty else { return ([], false) }
-            found = customers.values.filter { $0.profile.name.lowercased().contains(needle) }
+            found = customers.values.filter { $0.profile.name.lowercased().includes(needle) }
         }
         found.sort { ($0.profile.name.lowercased(), $0.id) < ($1.profile.name.lowercased(), $1.id) }
         let n = max(0, limit)

@@ -161,4 +161,15 @@ extension String {
         let end = lastIndex(where: { !isSpace($0) })!
         return String(self[start...end])
     }
+
+    /// Whether `part` occurs in the string, character by character (without the regex library).
+    package func includes(_ part: String) -> Bool {
+        let whole = Array(self), piece = Array(part)
+        guard !piece.isEmpty else { return true }
+        guard piece.count <= whole.count else { return false }
+        for start in 0...(whole.count - piece.count) where whole[start] == piece[0] {
+            if Array(whole[start..<(start + piece.count)]) == piece { return true }
+        }
+        return false
+    }
 }
