@@ -196,7 +196,8 @@ public struct AppliedPromotion: Hashable, Sendable {
 ///    other in the order of their ids. Each piece goes into one such promotion at most. A
 ///    promotion takes its pieces most expensive first (ties: earlier line first) and groups them
 ///    in that order; in a buy-X-get-Y group the cheapest `free` pieces are free; an N-for-a-price
-///    group saves what its pieces cost beyond the price (nothing if they cost less).
+///    group saves what its pieces cost beyond the price, and a group that would save nothing is
+///    not made (its pieces stay free for the other promotions).
 /// 3. A line none of whose pieces went into a group takes the best of its percent or amount
 ///    promotions (the largest saving; equal savings: the smaller id).
 /// 4. A group's saving is spread over its pieces' lines in proportion to their prices, by largest
@@ -241,10 +242,11 @@ public enum PromotionEngine {
                     let group = Array(pieces[start..<(start + count)])
                     var sum: Int64 = 0
                     for p in group { sum = try Checked.add(sum, p.price) }
-                    if sum > price {
-                        let shares = try Allocation.largestRemainder(sum - price, weights: group.map(\.price))
-                        for (k, p) in group.enumerated() { off[p.line, default: 0] += shares[k] }
-                    }
+                    // Pieces come most expensive first: once a group would cost no less than its
+                    // pieces, every later one would too, and those pieces stay free for others.
+                    guard sum > price else { break }
+                    let shares = try Allocation.largestRemainder(sum - price, weights: group.map(\.price))
+                    for (k, p) in group.enumerated() { off[p.line, default: 0] += shares[k] }
                     for p in group { usedPieces[p.line, default: 0] += 1 }
                     start += count
                 }

@@ -115,11 +115,16 @@ struct PromotionTests {
         #expect(sale.total == 900 + 1290)
     }
 
-    @Test func aBundleThatWouldCostMoreThanThePiecesTakesNothing() {
+    @Test func aBundleThatWouldCostMoreThanThePiecesTakesNothingAndLeavesThemToOtherPromotions() {
         let p = Promotion(id: "bad-deal", name: "2 for 8.00", target: .items(["coffee"]), rule: .bundlePrice(count: 2, price: 800))
         var t = till([p])
         t.must(.scan(code: "1", quantity: 2))
         #expect(try! t.state.openSale!.totals(.inclusive).promotions == [])
+        let half = Promotion(id: "half", name: "-50%", target: .items(["coffee"]), rule: .percentOff(5000))
+        var u = till([p, half])
+        u.must(.scan(code: "1", quantity: 2))
+        #expect(try! u.state.openSale!.totals(.inclusive).promotions.map(\.id) == ["half"])
+        #expect(try! u.state.openSale!.totals(.inclusive).total == 350)
     }
 
     @Test func aPieceGoesIntoOneGroupedPromotionAndAGroupedLineTakesNoPercentOnTop() throws {
