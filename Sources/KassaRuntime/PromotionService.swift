@@ -59,11 +59,6 @@ extension RegisterService {
     /// register's to say (`Promotion.problem`).
     static func promotion(_ args: inout RequestArguments) throws(IPCError) -> Promotion {
         func bad(_ m: String) -> IPCError { IPCError(.badArgs, "promotion.set: \(m)") }
-        func date(_ key: String) throws(IPCError) -> CivilDate? {
-            guard let text = try args.optionalString(key) else { return nil }
-            guard let d = CivilDate(text) else { throw bad("'\(key)' must be a date YYYY-MM-DD, not '\(text)'") }
-            return d
-        }
         func clock(_ key: String) throws(IPCError) -> Int? {
             guard let text = try args.optionalString(key) else { return nil }
             guard let m = PromotionWindow.minute(text) else { throw bad("'\(key)' must be a time of day HH:MM, not '\(text)'") }
@@ -76,7 +71,7 @@ extension RegisterService {
         }
         let id = try args.string("id")
         let name = try args.string("name")
-        let from = try date("from"), until = try date("until")
+        let from = try args.optionalDate("from"), until = try args.optionalDate("until")
         var weekdays = Set<Int>()
         if args.object["weekdays"] != nil {
             for v in try args.array("weekdays") {

@@ -166,8 +166,8 @@ extension RegisterService {
             throw IPCError(.badArgs, "'by' must be one of \(SalesGrouping.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         var query = SalesReportQuery(grouping: grouping)
-        query.from = try date(args.optionalString("from"), "from")
-        query.to = try date(args.optionalString("to"), "to")
+        query.from = try args.optionalDate("from")
+        query.to = try args.optionalDate("to")
         if let sort = try args.optionalString("sort") {
             guard let ranking = SalesRanking(rawValue: sort) else { throw IPCError(.badArgs, "'sort' must be revenue or quantity") }
             query.ranking = ranking
@@ -297,11 +297,5 @@ extension RegisterService {
         guard let role = ledger.state.operators[id]?.role, role.allows(.salesReports) else {
             throw IPCError(.forbidden, "\(what) are for a supervisor or a technician")
         }
-    }
-
-    private func date(_ text: String?, _ name: String) throws(IPCError) -> CivilDate? {
-        guard let text else { return nil }
-        guard let d = CivilDate(text) else { throw IPCError(.badArgs, "'\(name)' must be a date YYYY-MM-DD") }
-        return d
     }
 }

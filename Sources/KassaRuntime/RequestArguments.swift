@@ -83,6 +83,18 @@ struct RequestArguments {
         return k
     }
 
+    /// A local date `YYYY-MM-DD`.
+    mutating func date(_ key: String) throws(IPCError) -> CivilDate {
+        guard let d = try optionalDate(key) else { throw bad("'\(key)' is required") }
+        return d
+    }
+
+    mutating func optionalDate(_ key: String) throws(IPCError) -> CivilDate? {
+        guard let text = try optionalString(key) else { return nil }
+        guard let d = CivilDate(text) else { throw bad("'\(key)' must be a date YYYY-MM-DD, not '\(text)'") }
+        return d
+    }
+
     /// Call after reading: any key not read is unknown to the operation.
     func finish() throws(IPCError) {
         for (key, _) in object where !read.contains(key) {

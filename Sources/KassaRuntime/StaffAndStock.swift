@@ -63,8 +63,8 @@ extension RegisterService {
                         "status": .string(TimeClock.status(card).rawValue), "since": card.last?.at.json ?? .null]
             })
         case "timeclock.hours":
-            let from = try date(&args, "from")
-            let to = try date(&args, "to")
+            let from = try args.date("from")
+            let to = try args.date("to")
             let only = try args.optionalString("operator").map { OperatorID($0) }
             try args.finish()
             // Six weeks of days for a whole staff still fit in one reply line.
@@ -258,9 +258,4 @@ extension RegisterService {
         }
     }
 
-    private func date(_ args: inout RequestArguments, _ key: String) throws(IPCError) -> CivilDate {
-        let text = try args.string(key)
-        guard let d = CivilDate(text) else { throw IPCError(.badArgs, "timeclock.hours: '\(key)' must be a date YYYY-MM-DD") }
-        return d
-    }
 }

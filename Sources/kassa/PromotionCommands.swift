@@ -57,10 +57,9 @@ enum PromotionCommands {
             a["end"] = .string(String(parts[1]))
         }
         a["id"] = .string(try args.positional("promotion id"))
-        var name: [String] = []
-        while let w = args.optionalPositional() { name.append(w) }
+        let name = args.rest()
         guard !name.isEmpty else { throw UsageError("give the promotion a name for the receipt") }
-        a["name"] = .string(name.joined(separator: " "))
+        a["name"] = .string(name)
         return a
     }
 

@@ -204,12 +204,10 @@ enum RegisterCommands {
                     return ("done", try s.call("shift.open", ["float": .int(float)], mutating: true))
                 case "cash-in", "cash-out":
                     let amount = try s.amount(try args.positional("amount"))
-                    var reason: [String] = []
-                    while let w = args.optionalPositional() { reason.append(w) }
+                    let reason = args.rest()
                     try args.finish()
                     return ("done", try s.call(sub == "cash-in" ? "shift.cash_in" : "shift.cash_out",
-                                               ["amount": .int(amount), "reason": .string(reason.joined(separator: " "))],
-                                               mutating: true))
+                                               ["amount": .int(amount), "reason": .string(reason)], mutating: true))
                 case "close":
                     let counted = try s.amount(try args.positional("counted cash"))
                     try args.finish()

@@ -46,10 +46,8 @@ enum StaffAndStockCommands {
             }
             guard a["remove"] != nil || a["add"] != nil else { throw UsageError("clock fix needs --remove or --add (or both)") }
             if args.flag("--override") { a["override_pin"] = .string(try PinPrompt.read("Supervisor PIN")) }
-            var reason: [String] = []
-            while let w = args.optionalPositional() { reason.append(w) }
+            a["reason"] = .string(args.rest())
             try args.finish()
-            a["reason"] = .string(reason.joined(separator: " "))
             return ("raw", try s.call("timeclock.correct", a, mutating: true))
         default:
             throw UsageError("clock in, out, break, back, status, hours, fix or check, not '\(sub)'")
