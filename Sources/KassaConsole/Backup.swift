@@ -9,7 +9,7 @@ enum Backup {
 
     static func backup(_ c: Console, _ args: [String]) throws(ConsoleError) {
         try ConsoleCommands.expect(args, 1...1, "backup DIR")
-        let list = try c.call("backup.list")
+        let list = try c.call(.backupList)
         let register = list["register"]?.stringValue ?? "register"
         if list["shift_open"]?.boolValue == true {
             c.say("Note: a shift is open; a backup is best right after a Z closing.")
@@ -31,7 +31,7 @@ enum Backup {
             defer { close(fd) }
             var offset: Int64 = 0
             while offset < size {
-                let chunk = try c.call("backup.read", ["path": .string(path), "offset": .int(offset)])
+                let chunk = try c.call(.backupRead, ["path": .string(path), "offset": .int(offset)])
                 guard var bytes = chunk["data"]?.stringValue.flatMap(Base64.decode) else { throw .failed("kassad sent a chunk that is not base64") }
                 // The journal may grow while we copy: the backup stops at the size listed.
                 if offset + Int64(bytes.count) > size { bytes = Array(bytes.prefix(Int(size - offset))) }
@@ -68,7 +68,7 @@ enum Backup {
         c.say("What this box has set up so far is kept aside, not deleted.")
         guard let typed = c.ask("Type the register id (\(register)) to confirm: ") else { return }
         guard typed == register else { throw .failed("the register id was not typed out; nothing was done") }
-        _ = try c.call("restore.begin", mutating: true)
+        _ = try c.call(.restoreBegin)
         var sent = 0
         let total = files.reduce(0) { $0 + Int($1["size"]?.intValue ?? 0) }
         for file in files {
@@ -80,15 +80,14 @@ enum Backup {
             var offset = 0
             repeat {
                 let chunk = bytes[offset..<min(bytes.count, offset + 24 * 1024)]
-                _ = try c.call("restore.write", ["path": .string(path), "offset": .int(Int64(offset)), "data": .string(Base64.encode(chunk))],
-                               mutating: true)
+                _ = try c.call(.restoreWrite, ["path": .string(path), "offset": .int(Int64(offset)), "data": .string(Base64.encode(chunk))])
                 offset += chunk.count
                 sent += chunk.count
                 c.progress("restore: \(sent / 1024) of \(total / 1024) KiB")
             } while offset < bytes.count
         }
         c.say("")
-        let result = try c.call("restore.commit", ["register": .string(register)], mutating: true)
+        let result = try c.call(.restoreCommit, ["register": .string(register)])
         c.say("Restored register \(register): \(result["records"]?.intValue ?? 0) records, chain verified.")
         c.say("kassad restarts to load it; log in with a PIN of the restored register.")
         c.technician = nil

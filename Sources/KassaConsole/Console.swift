@@ -119,16 +119,16 @@ public final class Console {
     }
 
     /// Calls kassad; after a lost connection it reconnects once, re-opens the technician
-    /// session and tries again (mutating calls keep their idempotency key, so nothing happens twice).
-    func call(_ op: String, _ args: JSONObject = [:], mutating: Bool = false) throws(ConsoleError) -> JSONValue {
-        let key = mutating ? IdempotencyKey.random() : nil
+    /// session and tries again (calls that write keep their idempotency key, so nothing happens twice).
+    func call(_ op: Op, _ args: JSONObject = [:]) throws(ConsoleError) -> JSONValue {
+        let key = op.spec.effect.writes ? IdempotencyKey.random() : nil
         do {
             return try link.call(op, args, key: key)
         } catch {
             guard case .lost = error else { throw error }
             say("connection to kassad lost; reconnecting")
             try link.connect()
-            if let t = technician { _ = try link.call("technician", ["pin": .string(t.pin)], key: nil) }
+            if let t = technician { _ = try link.call(.technician, ["pin": .string(t.pin)], key: nil) }
             return try link.call(op, args, key: key)
         }
     }
@@ -138,7 +138,7 @@ public final class Console {
     /// Asks for a technician's PIN (or runs first-boot set-up); false when the technician leaves.
     private func login() -> Bool {
         let operators: [JSONValue]
-        do { operators = try call("operator.list").arrayValue ?? [] } catch {
+        do { operators = try call(.operatorList).arrayValue ?? [] } catch {
             say("error: \(error)")
             if case .lost = error { return connectWaiting() }
             // kassad said no (this console's user is not a client of it, say): ask again in a
@@ -151,7 +151,7 @@ public final class Console {
         if pin.isEmpty { return true }
         if pin == "recover" { return recover() }
         do {
-            let result = try call("technician", ["pin": .string(pin)])
+            let result = try call(.technician, ["pin": .string(pin)])
             let id = result["operator"]?["id"]?.stringValue ?? "?"
             let name = result["operator"]?["name"]?.stringValue ?? id
             technician = (id, name, pin)
@@ -173,13 +173,12 @@ public final class Console {
               let name = askNonEmpty("Technician name: "),
               let pin = askNewPIN() else { return false }
         do {
-            _ = try call("operator.add", ["id": .string(id), "name": .string(name), "role": "technician", "pin": .string(pin)],
-                         mutating: true)
-            _ = try call("technician", ["pin": .string(pin)])
+            _ = try call(.operatorAdd, ["id": .string(id), "name": .string(name), "role": "technician", "pin": .string(pin)])
+            _ = try call(.technician, ["pin": .string(pin)])
             technician = (id, name, pin)
             for (key, value) in [("store_name", store), ("register_id", register), ("time_zone", zone)] {
                 do {
-                    _ = try call("config.set", ["key": .string(key), "value": .string(value)], mutating: true)
+                    _ = try call(.configSet, ["key": .string(key), "value": .string(value)])
                 } catch {
                     say("error: \(error) (set it later with config set \(key) VALUE)")
                 }
@@ -194,7 +193,7 @@ public final class Console {
     /// Physical-access recovery: kassad prints a one-time code on the receipt printer.
     private func recover() -> Bool {
         do {
-            _ = try call("technician.recovery_code")
+            _ = try call(.technicianRecoveryCode)
         } catch {
             say("error: \(error)")
             return true
@@ -204,7 +203,7 @@ public final class Console {
               let id = askNonEmpty("Technician id (existing or new): "),
               let pin = askNewPIN() else { return true }
         do {
-            let result = try call("technician.recover", ["code": .string(code), "id": .string(id), "pin": .string(pin)])
+            let result = try call(.technicianRecover, ["code": .string(code), "id": .string(id), "pin": .string(pin)])
             let name = result["operator"]?["name"]?.stringValue ?? id
             technician = (id, name, pin)
             say("Access recovered; the recovery is journaled. Logged in as \(name) (\(id)).")
@@ -237,7 +236,7 @@ public final class Console {
     }
 
     func showAlarms() {
-        guard let alarms = (try? call("status"))?["alarms"]?.arrayValue, !alarms.isEmpty else { return }
+        guard let alarms = (try? call(.status))?["alarms"]?.arrayValue, !alarms.isEmpty else { return }
         for a in alarms { say("ALARM \(a["code"]?.stringValue ?? ""): \(a["message"]?.stringValue ?? "")") }
     }
 
@@ -307,7 +306,7 @@ final class Link {
         }
     }
 
-    func call(_ op: String, _ args: JSONObject, key: String?) throws(ConsoleError) -> JSONValue {
+    func call(_ op: Op, _ args: JSONObject, key: String?) throws(ConsoleError) -> JSONValue {
         guard let client else { throw .lost("not connected") }
         do {
             return try client.call(op, args: args, idempotencyKey: key)

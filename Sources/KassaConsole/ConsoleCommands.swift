@@ -148,8 +148,8 @@ enum ConsoleCommands {
 
     static func status(_ c: Console, _ args: [String]) throws(ConsoleError) {
         try expect(args, 0...0, "status takes no arguments")
-        let s = try c.call("status")
-        let j = try c.call("journal.status")
+        let s = try c.call(.status)
+        let j = try c.call(.journalStatus)
         let uptime = s["uptime_s"]?.intValue ?? 0
         c.say("kassad       \(s["version"]?.stringValue ?? "?"), up \(uptime / 3600) h \(uptime / 60 % 60) min")
         c.say("register     \(s["register"]?.stringValue ?? "?")  \(s["store"]?.stringValue ?? "")")
@@ -177,7 +177,7 @@ enum ConsoleCommands {
             guard let n = Int64(word), (1...500).contains(n) else { throw .usage("N is a number from 1 to 500, not '\(word)'") }
             count = n
         }
-        let result = try c.call("log.tail", ["lines": .int(count)])
+        let result = try c.call(.logTail, ["lines": .int(count)])
         for line in result["lines"]?.arrayValue ?? [] { c.say(line.stringValue ?? "") }
     }
 
@@ -194,7 +194,7 @@ enum ConsoleCommands {
         if words.count > 3 { a["to"] = .string(words[3]) }
         // Pages of about 40 KB each, until there is no next one.
         while true {
-            let page = try c.call("report.sales", a)
+            let page = try c.call(.reportSales, a)
             for line in page["text"]?.arrayValue ?? [] { c.say(line.stringValue ?? "") }
             guard let next = page["next"]?.intValue else { return }
             a["offset"] = .int(next)
@@ -206,7 +206,7 @@ enum ConsoleCommands {
     static func devices(_ c: Console, _ args: [String]) throws(ConsoleError) {
         switch args.first {
         case nil:
-            for d in try c.call("devices.list").arrayValue ?? [] {
+            for d in try c.call(.devicesList).arrayValue ?? [] {
                 let id = d["id"]?.stringValue ?? "?"
                 let kind = d["kind"]?.stringValue ?? ""
                 let state = d["state"]?.stringValue ?? "?"
@@ -215,15 +215,15 @@ enum ConsoleCommands {
             }
         case "test-print":
             try expect(args, 1...1, "devices test-print takes no more words")
-            let r = try c.call("devices.test_print", mutating: true)
+            let r = try c.call(.devicesTestPrint)
             c.say("Test page queued as printout \(r["output"]?.intValue ?? 0) on \(r["printer"]?["id"]?.stringValue ?? "the printer").")
         case "open-drawer":
             try expect(args, 1...1, "devices open-drawer takes no more words")
-            _ = try c.call("devices.open_drawer", mutating: true)
+            _ = try c.call(.devicesOpenDrawer)
             c.say("Drawer opened (journaled as a no-sale).")
         case "display-test":
             try expect(args, 1...1, "devices display-test takes no more words")
-            _ = try c.call("devices.display_test")
+            _ = try c.call(.devicesDisplayTest)
             c.say("Test pattern on the customer display: ABCDEFGHIJKLMNOPQRST / 0123456789 äöå € -+*")
         case "scan-test":
             try expect(args, 1...2, "devices scan-test [SECONDS]")
@@ -241,11 +241,11 @@ enum ConsoleCommands {
     private static func scanTest(_ c: Console, seconds: Int64) throws(ConsoleError) {
         let listener = try c.link.separateClient(timeoutMilliseconds: seconds * 1000 + 2000)
         do {
-            _ = try listener.call("subscribe")
+            _ = try listener.call(.subscribe)
         } catch {
             throw .failed("cannot listen for the scan: \(error)")
         }
-        _ = try c.call("devices.scan_test", ["seconds": .int(seconds)])
+        _ = try c.call(.devicesScanTest, ["seconds": .int(seconds)])
         c.say("Scan or swipe now (\(seconds) s)…")
         while true {
             let message: ServerMessage
@@ -275,16 +275,16 @@ enum ConsoleCommands {
         switch args.first {
         case "show":
             try expect(args, 1...1, "config show takes no more words")
-            guard case .object(let all) = try c.call("config.get") else { return }
+            guard case .object(let all) = try c.call(.configGet) else { return }
             for key in all.keys.sorted() { c.say("\(pad(key, 24)) \(all[key]?.stringValue ?? "")") }
         case "get":
             try expect(args, 2...2, "config get KEY")
-            guard case .object(let one) = try c.call("config.get", ["key": .string(args[1])]) else { return }
+            guard case .object(let one) = try c.call(.configGet, ["key": .string(args[1])]) else { return }
             c.say("\(args[1]) = \(one[args[1]]?.stringValue ?? "")")
         case "set":
             guard args.count >= 3 else { throw .usage("config set KEY VALUE") }
             let value = args[2...].joined(separator: " ")
-            let r = try c.call("config.set", ["key": .string(args[1]), "value": .string(value)], mutating: true)
+            let r = try c.call(.configSet, ["key": .string(args[1]), "value": .string(value)])
             c.say("\(args[1]): \(r["old"]?.stringValue ?? "(unset)") -> \(r["new"]?.stringValue ?? value) (journaled)")
             if r["restart_needed"]?.boolValue == true { c.say("Devices are set up when kassad starts: reboot, or restart kassad, to use it.") }
         default:
@@ -297,7 +297,7 @@ enum ConsoleCommands {
     static func operators(_ c: Console, _ args: [String]) throws(ConsoleError) {
         switch args.first {
         case "list", nil:
-            for o in try c.call("operator.list").arrayValue ?? [] {
+            for o in try c.call(.operatorList).arrayValue ?? [] {
                 let disabled = o["disabled"]?.boolValue == true ? "  (disabled)" : ""
                 c.say("\(pad(o["id"]?.stringValue ?? "?", 16)) \(pad(o["role"]?.stringValue ?? "", 11)) \(o["name"]?.stringValue ?? "")\(disabled)")
             }
@@ -307,17 +307,17 @@ enum ConsoleCommands {
                 throw .usage("ROLE is cashier, supervisor or technician, not '\(Wrap.clip(args[2], width: 30))'")
             }
             guard let pin = c.askNewPIN() else { return }
-            _ = try c.call("operator.add", ["id": .string(args[1]), "role": .string(args[2]),
-                                            "name": .string(args[3...].joined(separator: " ")), "pin": .string(pin)], mutating: true)
+            _ = try c.call(.operatorAdd, ["id": .string(args[1]), "role": .string(args[2]),
+                                            "name": .string(args[3...].joined(separator: " ")), "pin": .string(pin)])
             c.say("Operator \(args[1]) added (journaled).")
         case "disable", "enable":
             try expect(args, 2...2, "operators \(args[0]) ID")
-            _ = try c.call(args[0] == "disable" ? "operator.disable" : "operator.enable", ["id": .string(args[1])], mutating: true)
+            _ = try c.call(args[0] == "disable" ? Op.operatorDisable : Op.operatorEnable, ["id": .string(args[1])])
             c.say("Operator \(args[1]) \(args[0])d (journaled).")
         case "reset-pin":
             try expect(args, 2...2, "operators reset-pin ID")
             guard let pin = c.askNewPIN() else { return }
-            _ = try c.call("operator.reset_pin", ["id": .string(args[1]), "pin": .string(pin)], mutating: true)
+            _ = try c.call(.operatorResetPIN, ["id": .string(args[1]), "pin": .string(pin)])
             c.say("New PIN set for \(args[1]) (the reset is journaled, the PIN is not).")
         default:
             throw .usage("unknown operators command '\(Wrap.clip(args[0], width: 30))'")
@@ -336,18 +336,18 @@ enum ConsoleCommands {
             do {
                 let r: JSONValue
                 if bytes.count <= 32 * 1024 {
-                    r = try c.call("catalog.import", ["csv": .string(String(decoding: bytes, as: UTF8.self))], mutating: true)
+                    r = try c.call(.catalogImport, ["csv": .string(String(decoding: bytes, as: UTF8.self))])
                 } else {
                     // Longer than a request line may be: sent in parts first.
                     var offset = 0
                     while offset < bytes.count {
                         let part = bytes[offset..<min(bytes.count, offset + 24 * 1024)]
-                        _ = try c.call("catalog.upload", ["offset": .int(Int64(offset)), "data": .string(Base64.encode(part))])
+                        _ = try c.call(.catalogUpload, ["offset": .int(Int64(offset)), "data": .string(Base64.encode(part))])
                         offset += part.count
                         c.progress("sending: \(offset / 1024) of \(bytes.count / 1024) KiB")
                     }
                     c.say("")
-                    r = try c.call("catalog.import", ["uploaded": true], mutating: true)
+                    r = try c.call(.catalogImport, ["uploaded": true])
                 }
                 c.say("Catalog imported: \(r["items"]?.intValue ?? 0) items (journaled with the file's SHA-256).")
             } catch {
@@ -357,7 +357,7 @@ enum ConsoleCommands {
             }
         case "show":
             try expect(args, 2...2, "catalog show CODE")
-            let r = try c.call("catalog.lookup", ["code": .string(args[1])])
+            let r = try c.call(.catalogLookup, ["code": .string(args[1])])
             guard let item = r["item"] else { return }
             c.say("id          \(item["id"]?.stringValue ?? "")")
             c.say("name        \(item["name"]?.stringValue ?? "")")
@@ -378,12 +378,12 @@ enum ConsoleCommands {
         switch args.first {
         case "verify":
             try expect(args, 1...1, "journal verify takes no more words")
-            var r = try c.call("journal.verify")
+            var r = try c.call(.journalVerify)
             let through = r["through_seq"]?.intValue ?? 0
             while r["running"]?.boolValue == true {
                 c.progress("verifying: \(r["checked"]?.intValue ?? 0) of \(through) records")
                 usleep(200_000)
-                r = try c.call("journal.verify_status")
+                r = try c.call(.journalVerifyStatus)
             }
             c.progress("")
             c.say("")
@@ -400,13 +400,13 @@ enum ConsoleCommands {
             try export(c, to: args[1])
         case "recover":
             try expect(args, 1...1, "journal recover takes no more words")
-            let status = try c.call("status")
+            let status = try c.call(.status)
             let register = status["register"]?.stringValue ?? ""
             c.say("This seals the damaged journal (kept for inspection) and goes on from a new chain.")
             guard let typed = c.ask("Type the register id (\(register)) to confirm: ") else { return }
             guard typed == register else { throw .failed("the register id was not typed out; nothing was done") }
             guard let pin = c.ask("Supervisor's or technician's PIN: ", secret: true) else { return }
-            let r = try c.call("journal.recover", ["pin": .string(pin), "confirm": .string(typed)])
+            let r = try c.call(.journalRecover, ["pin": .string(pin), "confirm": .string(typed)])
             c.say("Recovered: the damaged chain is sealed as \(r["sealed"]?.stringValue ?? "?") "
                   + "(\(r["unreadable_records"]?.intValue ?? 0) unreadable records); the register sells again.")
         default:
@@ -428,7 +428,7 @@ enum ConsoleCommands {
         var rows = 0
         var headerWritten = false
         while true {
-            let page = try c.call("journal.export", ["from": .int(from), "limit": 1000])
+            let page = try c.call(.journalExport, ["from": .int(from), "limit": 1000])
             let last = page["last_seq"]?.intValue ?? 0
             if !headerWritten, let header = page["csv_header"]?.stringValue {
                 Files.write(csv, header + "\n")
@@ -460,19 +460,19 @@ enum ConsoleCommands {
     static func time(_ c: Console, _ args: [String]) throws(ConsoleError) {
         switch args.first {
         case nil:
-            let s = try c.call("status")
+            let s = try c.call(.status)
             c.say("\(s["local_time"]?.stringValue ?? "?") \(s["time_zone"]?.stringValue ?? "") (register time)")
-            let clock = try c.call("clock.check")
+            let clock = try c.call(.clockCheck)
             if clock["ok"]?.boolValue == false { c.say("ALARM: the clock is behind the newest journaled time: set it") }
         case "set":
             try expect(args, 3...3, "time set YYYY-MM-DD HH:MM[:SS]")
             guard CivilDate(args[1]) != nil, isClock(args[2]) else { throw .usage("time set YYYY-MM-DD HH:MM[:SS], e.g. time set 2026-12-05 14:30") }
             try system(c, "timedatectl", ["set-time", args[1] + " " + (args[2].count == 5 ? args[2] + ":00" : args[2])])
-            let clock = try c.call("clock.check")
+            let clock = try c.call(.clockCheck)
             c.say("Clock set. \(clock["ok"]?.boolValue == false ? "It is still behind the journal: selling stays paused." : "")")
         case "zone":
             try expect(args, 2...2, "time zone NAME, e.g. Europe/Helsinki")
-            _ = try c.call("config.set", ["key": "time_zone", "value": .string(args[1])], mutating: true)
+            _ = try c.call(.configSet, ["key": "time_zone", "value": .string(args[1])])
             try system(c, "timedatectl", ["set-timezone", args[1]])
             c.say("Time zone set to \(args[1]) (journaled).")
         default:
@@ -537,7 +537,7 @@ enum ConsoleCommands {
         try expect(args, 0...1, "\(action) [--force]")
         let force = args.first == "--force"
         guard args.isEmpty || force else { throw .usage("\(action) [--force]") }
-        let status = try c.call("status")
+        let status = try c.call(.status)
         if status["sale"] != nil, status["sale"] != .null, !force {
             throw .refused("a sale is open on the register: finish or cancel it first, or use \(action) --force")
         }

@@ -22,7 +22,7 @@ enum CustomerConsole {
             guard args.count >= 2 else { throw .usage("customer \(args[0]) needs what to look for") }
             let what = args.dropFirst().joined(separator: " ")
             let key = args[0] == "find" ? "name" : args[0]
-            let r = try c.call("customer.find", [key: .string(what), "limit": .int(Int64(Customers.maxFound))])
+            let r = try c.call(.customerFind, [key: .string(what), "limit": .int(Int64(Customers.maxFound))])
             let found = r["customers"]?.arrayValue ?? []
             if found.isEmpty { c.say("No customer found.") }
             for f in found { c.say(line(f)) }
@@ -30,17 +30,17 @@ enum CustomerConsole {
         case "forget":
             try ConsoleCommands.expect(args, 2...2, "customer forget ID")
             guard let id = Int64(args[1]), id > 0 else { throw .usage("customer forget ID (a customer's number)") }
-            let shown = try c.call("customer.get", ["customer": .int(id), "history_limit": 1])
+            let shown = try c.call(.customerGet, ["customer": .int(id), "history_limit": 1])
             c.say(line(shown["customer"] ?? .null))
             guard let typed = c.ask("Forget this customer for good? Type the number again to confirm: ") else { return }
             guard typed == args[1] else { throw .failed("the number was not typed again; nothing was done") }
-            _ = try c.call("customer.remove", ["customer": .int(id)], mutating: true)
+            _ = try c.call(.customerRemove, ["customer": .int(id)])
             c.say("Forgotten. Journaled.")
         case let word?:
             try ConsoleCommands.expect(args, 1...1, "customer find NAME…, customer card CARD, customer phone PHONE or customer ID")
             guard let id = Int64(word), id > 0 else { throw .usage("customer find NAME…, card CARD, phone PHONE, ID or forget ID") }
-            let r = try c.call("customer.get", ["customer": .int(id), "history_limit": 10])
-            let code = try c.call("config.get", ["key": "currency"])["currency"]?.stringValue ?? ""
+            let r = try c.call(.customerGet, ["customer": .int(id), "history_limit": 10])
+            let code = try c.call(.configGet, ["key": "currency"])["currency"]?.stringValue ?? ""
             show(c, r, currency: Currency.known[code] ?? .EUR)
         case nil:
             throw .usage("customer find NAME…, card CARD, phone PHONE, ID or forget ID")

@@ -16,7 +16,7 @@ enum PromotionConsole {
     static func promotion(_ c: Console, _ args: [String]) throws(ConsoleError) {
         switch args.first {
         case nil:
-            let all = try c.call("promotion.list").arrayValue ?? []
+            let all = try c.call(.promotionList).arrayValue ?? []
             if all.isEmpty { c.say("No promotions.") }
             for p in all {
                 let now = p["in_force_now"]?.boolValue == true ? "  IN FORCE" : ""
@@ -24,7 +24,7 @@ enum PromotionConsole {
             }
         case "remove":
             try ConsoleCommands.expect(args, 2...2, "promotion remove ID")
-            _ = try c.call("promotion.remove", ["id": .string(args[1])], mutating: true)
+            _ = try c.call(.promotionRemove, ["id": .string(args[1])])
             c.say("Removed and journaled.")
         default:
             throw .usage("promotion, or promotion remove ID")

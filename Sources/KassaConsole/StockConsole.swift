@@ -17,10 +17,10 @@ enum StockConsole {
     static func stock(_ c: Console, _ args: [String]) throws(ConsoleError) {
         switch args.first {
         case nil:
-            show(c, try allPages(c, "stock.levels"))
+            show(c, try allPages(c, .stockLevels))
         case "low":
             try ConsoleCommands.expect(args, 1...1, "stock low")
-            let r = try allPages(c, "stock.reorder_list")
+            let r = try allPages(c, .stockReorderList)
             if r["items"]?.arrayValue?.isEmpty ?? true { c.say("Nothing is at or below its reorder point.") }
             show(c, r)
         case "reorder":
@@ -35,16 +35,16 @@ enum StockConsole {
                 a["point"] = .int(point)
                 a["quantity"] = .int(qty)
             }
-            show(c, ["items": [try c.call("stock.set_reorder", a, mutating: true)]])
+            show(c, ["items": [try c.call(.stockSetReorder, a)]])
             c.say("Journaled.")
         default:
             try ConsoleCommands.expect(args, 1...1, "stock, stock ITEM, stock low or stock reorder …")
-            show(c, try c.call("stock.levels", ["item": .string(args[0])]))
+            show(c, try c.call(.stockLevels, ["item": .string(args[0])]))
         }
     }
 
     /// Every page of a stock list, as one `{items}`.
-    static func allPages(_ c: Console, _ op: String) throws(ConsoleError) -> JSONValue {
+    static func allPages(_ c: Console, _ op: Op) throws(ConsoleError) -> JSONValue {
         var items: [JSONValue] = []
         var offset: Int64 = 0
         while true {

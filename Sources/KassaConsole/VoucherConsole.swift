@@ -18,7 +18,7 @@ enum VoucherConsole {
         let money = MoneyFormat.plain(c.link.currency)
         func amount(_ v: JSONValue?) -> String { money.format(v?.intValue ?? 0, currency: c.link.currency) }
         if let code = args.first, code != "all" {
-            let v = try c.call("voucher.get", ["code": .string(code)])
+            let v = try c.call(.voucherGet, ["code": .string(code)])
             c.say(line(v, amount))
             let issued = v["issued"] ?? .null
             let origin = issued["receipt"]?.intValue.map { "receipt \($0)" } ?? issued["refund"]?.intValue.map { "refund \($0)" } ?? "?"
@@ -32,7 +32,7 @@ enum VoucherConsole {
         var a: JSONObject = args.first == "all" ? ["all": true] : [:]
         var summary = JSONValue.null
         while true {
-            let page = try c.call("voucher.list", a)
+            let page = try c.call(.voucherList, a)
             for v in page["vouchers"]?.arrayValue ?? [] { c.say(line(v, amount)) }
             summary = page
             guard let next = page["next"]?.intValue else { break }

@@ -60,10 +60,16 @@ public final class IPCClient {
     deinit { Glibc.close(channel.fd) }
 
     /// Sends a request and waits for its reply; returns the result or throws the server's error.
-    public func call(_ op: String, args: JSONObject = [:], idempotencyKey: String? = nil) throws(IPCClientError) -> JSONValue {
+    public func call(_ op: Op, args: JSONObject = [:], idempotencyKey: String? = nil) throws(IPCClientError) -> JSONValue {
+        try call(name: op.name, args: args, idempotencyKey: idempotencyKey)
+    }
+
+    /// The same by the operation's name on the wire, for tests of the protocol itself (an unknown
+    /// name, a name as another client would spell it).
+    public func call(name: String, args: JSONObject = [:], idempotencyKey: String? = nil) throws(IPCClientError) -> JSONValue {
         let id = RequestID.int(nextID)
         nextID += 1
-        try send(Request(id: id, op: op, args: args, idempotencyKey: idempotencyKey))
+        try send(Request(id: id, op: name, args: args, idempotencyKey: idempotencyKey))
         let reply = try awaitReply(id)
         switch reply.outcome {
         case .success(let result): return result

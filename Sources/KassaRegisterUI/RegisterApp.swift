@@ -103,8 +103,8 @@ public final class RegisterApp {
                 model.currency = Currency(code: code, minorUnits: Int(d))
             }
             model.registerName = g.register["register"]?.stringValue ?? ""
-            request("subscribe") { _ in }
-            request("config.get") { [unowned self] r in applyConfig(r) }
+            request(.subscribe) { _ in }
+            request(.configGet) { [unowned self] r in applyConfig(r) }
             refreshStatus()
         case .reply(let reply):
             guard case .int(let id) = reply.id, let done = waiting.removeValue(forKey: id) else { return }
@@ -128,7 +128,7 @@ public final class RegisterApp {
     }
 
     private func refreshStatus() {
-        request("status") { [unowned self] r in
+        request(.status) { [unowned self] r in
             model.apply(status: r)
             model.connection = .connected
             needsFullRedraw = true
@@ -184,7 +184,7 @@ public final class RegisterApp {
 
     /// Sends a request; a refusal is shown, and one that needs a supervisor asks for the PIN and
     /// goes again with it. `onError` may take an error first (true: handled).
-    func request(_ op: String, _ args: JSONObject = [:], mutating: Bool = false,
+    func request(_ op: Op, _ args: JSONObject = [:],
                  onError: ((IPCError) -> Bool)? = nil, then: @escaping (JSONValue) -> Void) {
         guard let link else {
             show(texts.inputRefused, error: true)
@@ -192,7 +192,7 @@ public final class RegisterApp {
         }
         let id = nextID
         nextID += 1
-        let sent = link.send(Request(id: .int(id), op: op, args: args, idempotencyKey: mutating ? makeKey() : nil))
+        let sent = link.send(Request(id: .int(id), op: op, args: args, idempotencyKey: op.spec.effect.writes ? makeKey() : nil))
         guard sent else {
             show(texts.inputRefused, error: true)
             return
@@ -209,7 +209,7 @@ public final class RegisterApp {
                         var again = args
                         again["override_pin"] = .string(pin)
                         mode = back
-                        request(op, again, mutating: mutating, onError: onError, then: then)
+                        request(op, again, onError: onError, then: then)
                     }, back: back)
                     return
                 }
@@ -219,8 +219,8 @@ public final class RegisterApp {
     }
 
     /// Every sale operation answers with the sale (or `{sale}`), applied at once.
-    func saleRequest(_ op: String, _ args: JSONObject = [:]) {
-        request(op, args, mutating: true) { [unowned self] r in
+    func saleRequest(_ op: Op, _ args: JSONObject = [:]) {
+        request(op, args) { [unowned self] r in
             model.apply(sale: r["sale"] ?? r)
             followSale()
         }
@@ -329,7 +329,7 @@ public final class RegisterApp {
             let pin = entry
             entry = ""
             guard !pin.isEmpty else { return }
-            request("login", ["pin": .string(pin)], mutating: true) { [unowned self] r in
+            request(.login, ["pin": .string(pin)]) { [unowned self] r in
                 model.apply(operator: r["operator"])
                 mode = .sale
                 message = nil
@@ -361,13 +361,13 @@ public final class RegisterApp {
             scan(code, quantity: quantity)
         case .total:
             guard model.sale != nil else { return show(texts.nothingToDo, error: true) }
-            request("sale.total", mutating: true) { [unowned self] r in
+            request(.saleTotal) { [unowned self] r in
                 model.apply(sale: r)
                 mode = .payment
             }
         case .void:
             guard let line = model.targetLine else { return show(texts.nothingToDo, error: true) }
-            saleRequest("sale.void_line", ["line": .int(Int64(line))])
+            saleRequest(.saleVoidLine, ["line": .int(Int64(line))])
         case .discountLine, .discountSale:
             guard let line = model.targetLine else { return show(texts.nothingToDo, error: true) }
             entry = ""
@@ -380,16 +380,16 @@ public final class RegisterApp {
             }
             if action == .discountLine {
                 args["line"] = .int(Int64(line))
-                saleRequest("sale.discount_line", args)
+                saleRequest(.saleDiscountLine, args)
             } else {
-                saleRequest("sale.discount", args)
+                saleRequest(.saleDiscount, args)
             }
         case .priceOverride:
             guard let line = model.targetLine else { return show(texts.nothingToDo, error: true) }
             let override = { [unowned self] (text: String) in
                 guard let price = Entry.amount(text, currency: model.currency) else { return show(texts.notANumber, error: true) }
                 mode = .sale
-                saleRequest("sale.override_price", ["line": .int(Int64(line)), "unit_price": .int(price)])
+                saleRequest(.saleOverridePrice, ["line": .int(Int64(line)), "unit_price": .int(price)])
             }
             entry = ""
             if typed.isEmpty {
@@ -407,7 +407,7 @@ public final class RegisterApp {
             entry = ""
             mode = .menu
         case .logout:
-            request("logout", mutating: true) { [unowned self] _ in
+            request(.logout) { [unowned self] _ in
                 model.apply(operator: nil)
                 mode = .login
                 show(texts.loggedOut)
@@ -439,7 +439,7 @@ public final class RegisterApp {
     private func scan(_ code: String, quantity: Int64?) {
         var args: JSONObject = ["code": .string(code)]
         if let quantity { args["quantity"] = .int(quantity) }
-        request("sale.scan", args, mutating: true, onError: { [unowned self] e in
+        request(.saleScan, args, onError: { [unowned self] e in
             // A weighed item without a weight: ask for it and sell again.
             guard e.code == .badArgs, quantity == nil, e.message.contains("by weight") else { return false }
             ask(Prompt(label: texts.weightPrompt + " (" + code + ")", input: .amount) { [unowned self] t in
@@ -457,7 +457,7 @@ public final class RegisterApp {
 
     private func park(_ typed: String) {
         if model.sale != nil {
-            request("sale.park", mutating: true) { [unowned self] r in
+            request(.salePark) { [unowned self] r in
                 let id = r["park_id"]?.intValue ?? 0
                 show(texts.parkedAs + " \(id)")
                 // Listed at once from what was on the screen; kassad's list follows.
@@ -465,16 +465,16 @@ public final class RegisterApp {
                     model.parked.append((id: id, lines: Int64(sale.lines.filter { !$0.voided }.count), total: sale.total))
                 }
                 model.apply(sale: .null)
-                request("sale.parked") { [unowned self] r in model.apply(parked: r) }
+                request(.saleParked) { [unowned self] r in model.apply(parked: r) }
             }
             return
         }
         let resume = { [unowned self] (id: Int64) in
             mode = .sale
-            request("sale.resume", ["park_id": .int(id)], mutating: true) { [unowned self] r in
+            request(.saleResume, ["park_id": .int(id)]) { [unowned self] r in
                 model.apply(sale: r)
                 show(texts.resumed + " \(id)")
-                request("sale.parked") { [unowned self] r in model.apply(parked: r) }
+                request(.saleParked) { [unowned self] r in model.apply(parked: r) }
             }
         }
         if let id = Int64(typed) { return resume(id) }
@@ -488,7 +488,7 @@ public final class RegisterApp {
     func confirmCancel(back: Mode) {
         ask(Prompt(label: texts.confirmCancel, input: .confirm) { [unowned self] _ in
             mode = .sale
-            request("sale.cancel", mutating: true) { [unowned self] _ in
+            request(.saleCancel) { [unowned self] _ in
                 model.apply(sale: .null)
                 show(texts.done)
             }
@@ -497,7 +497,7 @@ public final class RegisterApp {
 
     func reprint(_ receipt: Int64) {
         mode = .sale
-        request("receipt.reprint", ["receipt": .int(receipt)]) { [unowned self] r in
+        request(.receiptReprint, ["receipt": .int(receipt)]) { [unowned self] r in
             show(texts.reprinted + " (\(texts.receipt) \(receipt))")
             mode = .text(title: texts.receipt + " \(receipt)", lines: textLines(r["text"]), back: .sale)
         }

@@ -30,27 +30,27 @@ extension RegisterApp {
         case .refund:
             startRefund()
         case .noSale:
-            request("drawer.no_sale", mutating: true) { [unowned self] _ in show(texts.drawerOpened) }
+            request(.drawerNoSale) { [unowned self] _ in show(texts.drawerOpened) }
         case .cashIn, .cashOut:
             money(texts.amount) { [unowned self] amount in
                 ask(Prompt(label: texts.reason, input: .text) { [unowned self] reason in
                     mode = .sale
-                    request(item == .cashIn ? "shift.cash_in" : "shift.cash_out",
-                            ["amount": .int(amount), "reason": .string(reason)], mutating: true) { [unowned self] _ in
+                    request(item == .cashIn ? Op.shiftCashIn : Op.shiftCashOut,
+                            ["amount": .int(amount), "reason": .string(reason)]) { [unowned self] _ in
                         show(texts.done + ": " + model.money(amount))
                     }
                 }, back: .sale)
             }
         case .shiftOpen:
             money(texts.float) { [unowned self] float in
-                request("shift.open", ["float": .int(float)], mutating: true) { [unowned self] r in
+                request(.shiftOpen, ["float": .int(float)]) { [unowned self] r in
                     model.shiftNumber = r["shift"]?["number"]?.intValue ?? model.shiftNumber
                     show(texts.shiftOpened)
                 }
             }
         case .shiftClose:
             money(texts.counted) { [unowned self] counted in
-                request("shift.close", ["counted": .int(counted)], mutating: true) { [unowned self] r in
+                request(.shiftClose, ["counted": .int(counted)]) { [unowned self] r in
                     model.shiftNumber = nil
                     show(texts.shiftClosed + ": " + texts.counted + " " + model.money(r["counted"]?.intValue ?? 0) + ", "
                          + texts.expected + " " + model.money(r["expected"]?.intValue ?? 0) + ", " + texts.overShort + " "
@@ -58,18 +58,18 @@ extension RegisterApp {
                 }
             }
         case .xReport:
-            request("report.x") { [unowned self] r in
+            request(.reportX) { [unowned self] r in
                 mode = .text(title: item.text(language), lines: textLines(r["text"]), back: .sale)
             }
         case .zReport:
             ask(Prompt(label: texts.confirmZ, input: .confirm) { [unowned self] _ in
                 mode = .sale
-                request("report.z", mutating: true) { [unowned self] r in
+                request(.reportZ) { [unowned self] r in
                     mode = .text(title: item.text(language), lines: textLines(r["text"]), back: .sale)
                 }
             }, back: .sale)
         case .training:
-            request("training.set", ["on": .bool(!model.training)], mutating: true) { [unowned self] r in
+            request(.trainingSet, ["on": .bool(!model.training)]) { [unowned self] r in
                 model.training = r["training"]?.boolValue ?? !model.training
                 show(model.training ? texts.trainingOn : texts.trainingOff)
             }
@@ -89,14 +89,14 @@ extension RegisterApp {
             ask(Prompt(label: texts.pointsToRedeem, input: .digits) { [unowned self] t in
                 mode = .sale
                 guard let points = Int64(t) else { return show(texts.notANumber, error: true) }
-                request("sale.redeem_points", ["points": .int(points)], mutating: true) { [unowned self] _ in
+                request(.saleRedeemPoints, ["points": .int(points)]) { [unowned self] _ in
                     show(texts.pointsRedeemed + " \(points)")
                 }
             }, back: .sale)
         case .giftVoucher:
             // A line of its own in the open sale (or a new one); the code comes with the receipt.
             money(texts.voucherValue) { [unowned self] amount in
-                request("sale.sell_voucher", ["amount": .int(amount)], mutating: true) { [unowned self] _ in
+                request(.saleSellVoucher, ["amount": .int(amount)]) { [unowned self] _ in
                     show(texts.voucherAdded + " " + model.money(amount))
                 }
             }
@@ -111,7 +111,7 @@ extension RegisterApp {
             let query = q.trimmingSpaces()
             guard !query.isEmpty else { return }
             let byPhone = query.filter(\.isNumber).count >= 6 && query.allSatisfy { $0.isNumber || " +-()".contains($0) }
-            request("customer.find", [byPhone ? "phone" : "name": .string(query), "limit": 16]) { [unowned self] r in
+            request(.customerFind, [byPhone ? "phone" : "name": .string(query), "limit": 16]) { [unowned self] r in
                 let found = r["customers"]?.arrayValue ?? []
                 switch found.count {
                 case 0:
@@ -137,7 +137,7 @@ extension RegisterApp {
 
     private func putOnSale(_ c: JSONValue) {
         guard let id = c["id"]?.intValue else { return }
-        request("sale.customer", ["customer": .int(id)], mutating: true) { [unowned self] _ in
+        request(.saleCustomer, ["customer": .int(id)]) { [unowned self] _ in
             show(texts.customerOnSale + " " + customerText(c))
         }
     }
@@ -147,7 +147,7 @@ extension RegisterApp {
     private func startRefund() {
         ask(Prompt(label: texts.receiptNumber, input: .digits) { [unowned self] t in
             guard let receipt = Int64(t) else { return show(texts.notANumber, error: true) }
-            request("receipt.get", ["receipt": .int(receipt)]) { [unowned self] r in
+            request(.receiptGet, ["receipt": .int(receipt)]) { [unowned self] r in
                 let shown = Mode.text(title: texts.receipt + " \(receipt)", lines: receiptLines(r), back: .sale)
                 ask(Prompt(label: texts.refundLines, input: .text) { [unowned self] t in
                     guard let lines = Entry.refundLines(t) else {
@@ -158,7 +158,7 @@ extension RegisterApp {
                         mode = .sale
                         let args: JSONObject = ["receipt": .int(receipt), "tender": .string(tender),
                                                 "lines": .array(lines.map { ["line": .int($0.line), "quantity": .int($0.quantity)] })]
-                        request("refund", args, mutating: true) { [unowned self] r in
+                        request(.refund, args) { [unowned self] r in
                             var summary = texts.refunded + " \(r["refund"]?.intValue ?? 0): " + texts.paidOut + " "
                                 + model.money(r["paid_out"]?.intValue ?? r["total"]?.intValue ?? 0)
                             if let code = r["voucher"]?["code"]?.stringValue { summary += " · " + texts.storeCredit + " " + code }

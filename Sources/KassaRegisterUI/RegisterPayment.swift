@@ -41,7 +41,7 @@ extension RegisterApp {
             model.cardPending = true
             show(texts.cardPending)
         }
-        request("sale.tender", ["kind": .string(kind), "amount": .int(amount)], mutating: true, onError: { [unowned self] _ in
+        request(.saleTender, ["kind": .string(kind), "amount": .int(amount)], onError: { [unowned self] _ in
             model.cardPending = false
             return false
         }) { [unowned self] r in

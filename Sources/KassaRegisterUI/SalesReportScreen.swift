@@ -118,7 +118,7 @@ extension RegisterApp {
 
     /// The register's local date (kassad's time zone) for `then`.
     func today(then: @escaping (CivilDate) -> Void) {
-        request("status") { [unowned self] r in
+        request(.status) { [unowned self] r in
             guard let today = (r["local_time"]?.stringValue).flatMap({ CivilDate(String($0.prefix(10))) }) else {
                 return show(texts.errorOther + ": kassad gave no local time", error: true)
             }
@@ -133,7 +133,7 @@ extension RegisterApp {
                                     "to": .string(range.to.description)]
             if kind == .worstSellers { args["worst"] = true }
             show(texts.readingJournal)
-            allPages("report.sales", args, items: "rows") { [unowned self] rows, last in
+            allPages(.reportSales, args, items: "rows") { [unowned self] rows, last in
                 message = nil
                 let report = SalesReport(grouping: kind.grouping, from: range.from, to: range.to,
                                          rows: rows.compactMap(SalesReportRow.init(json:)), total: SalesFigures(json: last["total"] ?? .null))
@@ -144,7 +144,7 @@ extension RegisterApp {
     }
 
     /// Every page of a paged list (`next` is the following page's offset), put together.
-    func allPages(_ op: String, _ args: JSONObject, items key: String, collected: [JSONValue] = [],
+    func allPages(_ op: Op, _ args: JSONObject, items key: String, collected: [JSONValue] = [],
                   then: @escaping (_ items: [JSONValue], _ lastPage: JSONValue) -> Void) {
         request(op, args) { [unowned self] page in
             let all = collected + (page[key]?.arrayValue ?? [])

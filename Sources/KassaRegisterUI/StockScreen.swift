@@ -70,8 +70,8 @@ public struct StockList: Sendable {
 /// asks through `pin_required`).
 extension RegisterApp {
     func openStock() {
-        allPages("stock.levels", ["limit": 500], items: "items") { [unowned self] levels, _ in
-            request("stock.value", ["limit": 1]) { [unowned self] value in
+        allPages(.stockLevels, ["limit": 500], items: "items") { [unowned self] levels, _ in
+            request(.stockValue, ["limit": 1]) { [unowned self] value in
                 open(stockPage(StockList(levels: levels, value: value)), back: .sale)
             }
         }
@@ -102,7 +102,7 @@ extension RegisterApp {
                         return show(texts.notANumber, error: true)
                     }
                     let args: JSONObject = receive ? ["item": .string(id), "quantity": .int(quantity)] : ["item": .string(id), "counted": .int(quantity)]
-                    request(receive ? "stock.receive" : "stock.count", args, mutating: true) { [unowned self] r in
+                    request(receive ? Op.stockReceive : Op.stockCount, args) { [unowned self] r in
                         let now = RegisterScreen.quantity(r["level"]?.intValue ?? 0, weighed: weighed, model)
                         show(name + ": " + texts.inStock + " " + now)
                         openStock()
@@ -116,11 +116,11 @@ extension RegisterApp {
     /// tried as an item id.
     private func stockLine(_ code: String, then: @escaping (JSONValue) -> Void) {
         let line = { [unowned self] (id: String) in
-            request("stock.levels", ["item": .string(id)]) { r in
+            request(.stockLevels, ["item": .string(id)]) { r in
                 if let first = r["items"]?.arrayValue?.first { then(first) }
             }
         }
-        request("catalog.lookup", ["code": .string(code)], onError: { e in
+        request(.catalogLookup, ["code": .string(code)], onError: { e in
             guard e.code == .notFound else { return false }
             line(code)
             return true

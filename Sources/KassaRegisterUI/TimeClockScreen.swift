@@ -5,12 +5,12 @@ import KassaIPC
 public enum ClockPunch: CaseIterable, Sendable {
     case clockIn, clockOut, breakStart, breakEnd
 
-    public var op: String {
+    public var op: Op {
         switch self {
-        case .clockIn: return "timeclock.in"
-        case .clockOut: return "timeclock.out"
-        case .breakStart: return "timeclock.break_start"
-        case .breakEnd: return "timeclock.break_end"
+        case .clockIn: return .timeclockIn
+        case .clockOut: return .timeclockOut
+        case .breakStart: return .timeclockBreakStart
+        case .breakEnd: return .timeclockBreakEnd
         }
     }
 
@@ -110,7 +110,7 @@ extension RegisterApp {
         ask(Prompt(label: punch.text(language) + ": " + texts.yourPIN, input: .digits, secret: true) { [unowned self] pin in
             mode = back
             guard !pin.isEmpty else { return }
-            request(punch.op, ["pin": .string(pin)], mutating: true) { [unowned self] r in
+            request(punch.op, ["pin": .string(pin)]) { [unowned self] r in
                 let name = r["name"]?.stringValue ?? "?"
                 let local = r["local_time"]?.stringValue ?? ""
                 show(name + " " + punch.done(language) + " " + String(local.dropFirst(11)))
@@ -124,7 +124,7 @@ extension RegisterApp {
     private func weekHours(_ id: String, name: String, today: CivilDate, back: Mode) {
         let monday = CivilDate(daysSinceEpoch: today.daysSinceEpoch - Int64(today.isoWeekday - 1))
         let sunday = CivilDate(daysSinceEpoch: monday.daysSinceEpoch + 6)
-        request("timeclock.hours", ["from": .string(monday.description), "to": .string(sunday.description), "operator": .string(id)]) {
+        request(.timeclockHours, ["from": .string(monday.description), "to": .string(sunday.description), "operator": .string(id)]) {
             [unowned self] r in
             let week = WeekHours(name: name, monday: monday, employee: r["employees"]?.arrayValue?.first { $0["operator"]?.stringValue == id })
             let t = texts

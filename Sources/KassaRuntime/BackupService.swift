@@ -8,14 +8,11 @@ import KassaJournal
 /// them nobody could log in on the new box); snapshots are left out, a restore replays.
 /// A restore goes only onto a box that has sold nothing yet, and kassad restarts to load it.
 extension RegisterService {
-    static let backupReadOps: Set<String> = ["backup.list", "backup.read"]
     static let backupChunk = 24 * 1024
 
-    func performBackup(_ op: String, _ args: inout RequestArguments, connection: ConnectionID) throws(IPCError) -> JSONValue? {
+    func performBackup(_ op: Op, _ args: inout RequestArguments, connection: ConnectionID) throws(IPCError) -> JSONValue? {
         switch op {
-        case "backup.list":
-            try args.finish()
-            try requireTechnician(connection)
+        case .backupList:
             var files: [JSONValue] = []
             for path in backupFiles() {
                 var st = stat()
@@ -25,31 +22,25 @@ extension RegisterService {
             return ["register": .string(fileConfig.registerID), "receipt": .int(Int64(ledger.state.lastReceipt)),
                     "last_seq": .int(Int64(ledger.journal.lastSeq)), "shift_open": .bool(ledger.state.shift != nil),
                     "files": .array(files)]
-        case "backup.read":
+        case .backupRead:
             let path = try args.string("path")
             let offset = try args.int("offset")
-            try args.finish()
-            try requireTechnician(connection)
             guard Self.isBackupPath(path), offset >= 0 else { throw IPCError(.badArgs, "backup.read: '\(path)' is not part of a backup") }
             let bytes: [UInt8]
             do { bytes = try readChunk(stateDirectory + "/" + path, offset: offset, count: Self.backupChunk) } catch {
                 throw IPCError(.notFound, "backup.read: \(error)")
             }
             return ["data": .string(Base64.encode(bytes)), "eof": .bool(bytes.count < Self.backupChunk)]
-        case "restore.begin":
-            try args.finish()
-            try requireTechnician(connection)
+        case .restoreBegin:
             try requireNewBox()
             removeTree(restoreDirectory)
             do { try makeDirectory(restoreDirectory, mode: 0o700) } catch { throw IPCError(.internal, "restore: \(error)") }
             log.notice("restore started")
             return [:]
-        case "restore.write":
+        case .restoreWrite:
             let path = try args.string("path")
             let offset = try args.int("offset")
             let data = try args.string("data")
-            try args.finish()
-            try requireTechnician(connection)
             guard Self.isBackupPath(path), offset >= 0 else { throw IPCError(.badArgs, "restore.write: '\(path)' is not part of a backup") }
             guard let bytes = Base64.decode(data) else { throw IPCError(.badArgs, "restore.write: 'data' is not base64") }
             guard access(restoreDirectory, F_OK) == 0 else { throw IPCError(.conflict, "restore.write: no restore started (restore.begin)") }
@@ -57,10 +48,8 @@ extension RegisterService {
                 throw IPCError(.internal, "restore.write: \(error)")
             }
             return ["written": .int(Int64(bytes.count))]
-        case "restore.commit":
+        case .restoreCommit:
             let register = try args.string("register")
-            try args.finish()
-            try requireTechnician(connection)
             try requireNewBox()
             return try commitRestore(register: register)
         default:

@@ -10,17 +10,16 @@ import KassaIPC
 extension RegisterService {
     /// Whether this `sale.tender` goes through the terminal: a card tender without a reference
     /// (with a reference, the cashier typed in what a standalone terminal printed).
-    func isTerminalCardTender(_ request: Request) -> Bool {
-        guard request.op == "sale.tender", paymentTerminal != nil else { return false }
+    func isTerminalCardTender(_ op: Op, _ request: Request) -> Bool {
+        guard op == .saleTender, paymentTerminal != nil else { return false }
         return request.args["kind"]?.stringValue == "card" && request.args["reference"] == nil
     }
 
     /// Journals the request, sends it, and answers the client when the terminal has.
     func startCardPayment(_ request: Request, from connection: ConnectionID) throws(IPCError) {
-        var args = RequestArguments(request)
+        var args = RequestArguments(.saleTender, request)
         _ = try args.tenderKind("kind")
         let amount = try args.int("amount")
-        try args.finish()
         guard let terminal = paymentTerminal else { throw IPCError(.deviceUnavailable, "no card terminal") }
         let decision = ledger.state.decide(.requestCardAuthorisation(amount: amount, requestKey: request.idempotencyKey), env, context())
         if let refusal = decision.refusal {

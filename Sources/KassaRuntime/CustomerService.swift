@@ -9,13 +9,12 @@ import KassaIPC
 /// console) may find and read them too. Forgetting a customer needs a supervisor (logged in, or
 /// their PIN as `override_pin`) or a technician's session.
 extension RegisterService {
-    static let customerReadOps: Set<String> = ["customer.find", "customer.get"]
 
     /// The result of a customer or loyalty operation, or nil when `op` is none of them.
-    func performCustomers(_ op: String, _ args: inout RequestArguments, connection: ConnectionID,
+    func performCustomers(_ op: Op, _ args: inout RequestArguments, connection: ConnectionID,
                           key: String?) throws(IPCError) -> JSONValue? {
         switch op {
-        case "customer.add":
+        case .customerAdd:
             var changes = try customerChanges(&args)
             if let cards = args.value("cards") {
                 guard let list = cards.arrayValue?.compactMap(\.stringValue), list.count == cards.arrayValue?.count else {
@@ -23,37 +22,32 @@ extension RegisterService {
                 }
                 changes.addCards = list
             }
-            try args.finish()
             return try run(.addCustomer(changes), key: key) { [self] s, events in
                 for e in events {
                     if case .customerAdded(let id, _, _, _) = e { return ["customer": customerView(s.customers[id])] }
                 }
                 return [:]
             }
-        case "customer.update":
+        case .customerUpdate:
             let id = try customerID(&args)
             var changes = try customerChanges(&args)
             if let card = try args.optionalString("add_card") { changes.addCards = [card] }
             if let card = try args.optionalString("remove_card") { changes.removeCards = [card] }
-            try args.finish()
             return try run(.updateCustomer(id, changes), key: key) { [self] s, _ in ["customer": customerView(s.customers[id])] }
-        case "customer.remove":
+        case .customerRemove:
             let id = try customerID(&args)
             let pin = try args.optionalString("override_pin")
-            try args.finish()
             let result = try run(.removeCustomer(id, override: pin), key: key,
                                  state: pin == nil ? consoleTechnicianState(connection) : nil) { _, _ in
                 ["customer": id.json, "removed": true]
             }
             log.notice("customer forgotten on request", ["customer": id.description])
             return result
-        case "customer.find":
+        case .customerFind:
             let card = try args.optionalString("card")
             let phone = try args.optionalString("phone")
             let name = try args.optionalString("name")
             let limit = try args.optionalInt("limit") ?? 20
-            try args.finish()
-            try requireCustomerReader(connection)
             let query: CustomerQuery
             switch (card, phone, name) {
             case (let c?, nil, nil): query = .card(c)
@@ -66,22 +60,19 @@ extension RegisterService {
             }
             let (found, more) = ledger.state.findCustomers(query, limit: Int(limit))
             return ["customers": .array(found.map(customerSummary)), "more": .bool(more)]
-        case "customer.get":
+        case .customerGet:
             let id = try customerID(&args)
             let offset = try args.optionalInt("history_offset") ?? 0
             let limit = try args.optionalInt("history_limit") ?? 20
-            try args.finish()
-            try requireCustomerReader(connection)
             guard offset >= 0, (1...100).contains(limit) else {
                 throw IPCError(.badArgs, "customer.get: 'history_offset' must be 0 or more and 'history_limit' 1 to 100")
             }
             guard let customer = ledger.state.customers[id] else { throw Refusal.customer(.unknownCustomer(id)).ipcError }
             return purchaseHistory(customer, offset: Int(offset), limit: Int(limit))
 
-        case "sale.customer":
+        case .saleCustomer:
             let id = try args.optionalInt("customer")
             let card = try args.optionalString("card")
-            try args.finish()
             let customer: CustomerID?
             switch (id, card) {
             case (let id?, nil):
@@ -97,9 +88,8 @@ extension RegisterService {
             }
             if ledger.state.openSale == nil { try refuseNewSaleWhenDiskFull() }
             return try runSale(.setSaleCustomer(customer), key: key)
-        case "sale.redeem_points":
+        case .saleRedeemPoints:
             let points = try args.int("points")
-            try args.finish()
             return try runSale(.redeemPoints(points), key: key)
         default:
             return nil
@@ -111,11 +101,6 @@ extension RegisterService {
     func customerLabel(_ id: CustomerID) -> String? {
         guard let c = ledger.state.customers[id] else { return nil }
         return c.profile.name + (c.profile.cards.first.map { " (\(Customers.masked($0)))" } ?? "")
-    }
-
-    private func requireCustomerReader(_ connection: ConnectionID) throws(IPCError) {
-        if technicianSessions[connection] != nil { return }
-        guard ledger.state.currentOperator != nil else { throw IPCError(.notLoggedIn, "log in first: customers' details are personal data") }
     }
 
     private func customerID(_ args: inout RequestArguments) throws(IPCError) -> CustomerID {

@@ -4,13 +4,12 @@ import KassaIPC
 /// Promotions over the socket: set up, changed and removed by a supervisor (logged in, or their
 /// PIN as `override_pin`) or the console's technician, journaled before the reply.
 extension RegisterService {
-    static let promotionReadOps: Set<String> = ["promotion.list"]
 
     /// The result of a promotion operation, or nil when `op` is none of them.
-    func performPromotion(_ op: String, _ args: inout RequestArguments, connection: ConnectionID,
+    func performPromotion(_ op: Op, _ args: inout RequestArguments, connection: ConnectionID,
                           key: String?) throws(IPCError) -> JSONValue? {
         switch op {
-        case "promotion.set":
+        case .promotionSet:
             var promotion = try Self.promotion(&args)
             if case .items(let codes) = promotion.target {
                 // An item id, or what the cashier would scan or type for it (barcode, PLU).
@@ -21,23 +20,20 @@ extension RegisterService {
                 })
             }
             let pin = try args.optionalString("override_pin")
-            try args.finish()
             let result = try run(.setPromotion(promotion, override: pin), key: key,
                                  state: pin == nil ? consoleTechnicianState(connection) : nil) { [self] s, _ in
                 s.promotions[promotion.id].map(promotionView) ?? .null
             }
             broadcast("promotion.changed", result)
             return result
-        case "promotion.remove":
+        case .promotionRemove:
             let id = try args.string("id")
             let pin = try args.optionalString("override_pin")
-            try args.finish()
             let result = try run(.removePromotion(id: id, override: pin), key: key,
                                  state: pin == nil ? consoleTechnicianState(connection) : nil) { _, _ in ["removed": .string(id)] }
             broadcast("promotion.changed", result)
             return result
-        case "promotion.list":
-            try args.finish()
+        case .promotionList:
             let s = ledger.state
             return .array(s.promotions.keys.sorted().map { promotionView(s.promotions[$0]!) })
         default:

@@ -136,29 +136,21 @@ final class RegisterService {
         if let (connection, _) = cardWaiter, connection.fd == fd { cardWaiter = nil }
     }
 
-    static let readOps: Set<String> = [
-        "status", "technician", "journal.recover", "subscribe", "journal.status", "clock.check", "sale.parked", "sale.get",
-        "report.x", "catalog.lookup", "config.get", "operator.list", "devices.list", "receipt.reprint", "receipt.get",
-    ]
-
-    static let sellingOps: Set<String> = [
-        "sale.open", "sale.scan", "sale.add", "sale.sell_voucher", "sale.void_line", "sale.discount_line", "sale.override_price",
-        "sale.discount", "sale.total", "sale.tender", "sale.complete", "sale.cancel", "sale.park", "sale.resume",
-        "refund", "drawer.no_sale", "shift.open", "shift.cash_in", "shift.cash_out", "shift.close", "report.z",
-        "sale.customer", "sale.redeem_points",
-    ]
-
     /// The reply, or nil when it comes later (a card payment waits for the terminal).
+    ///
+    /// The door: the operation's row in the table is checked (arguments, whether the register
+    /// can take it now, who may call it) before any handler runs.
     func handle(_ request: Request, from connection: ConnectionID) -> Reply? {
         if restoredPendingRestart {
             return .error(request.id, IPCError(.shuttingDown, "kassad is restarting to load the restored state"))
         }
-        let mutating = !Self.readOps.contains(request.op) && !Self.technicianReadOps.contains(request.op)
-            && !Self.backupReadOps.contains(request.op) && !Self.staffAndStockReadOps.contains(request.op)
-            && !Self.reportReadOps.contains(request.op) && !Self.voucherReadOps.contains(request.op)
-            && !Self.promotionReadOps.contains(request.op) && !Self.customerReadOps.contains(request.op)
-        if mutating, let key = request.idempotencyKey, let earlier = ledger.state.requestResults[key] {
-            log.info("idempotent retry answered from the journal", ["op": request.op])
+        guard let op = Op(name: request.op) else {
+            return .error(request.id, IPCError(.unknownOp, "no operation '\(request.op)'"))
+        }
+        let spec = op.spec
+        let writes = spec.effect.writes
+        if writes, let key = request.idempotencyKey, let earlier = ledger.state.requestResults[key] {
+            log.info("idempotent retry answered from the journal", ["op": op.name])
             return .ok(request.id, (try? JSONValue.parse(earlier)) ?? .null)
         }
         if let key = request.idempotencyKey, let pending = ledger.state.pendingCardAuthorisation, pending.requestKey == key {
@@ -167,18 +159,50 @@ final class RegisterService {
             return nil
         }
         do throws(IPCError) {
-            try mayProceed(mutating: mutating, selling: Self.sellingOps.contains(request.op))
-            if isTerminalCardTender(request) {
+            try spec.check(request.args, op: op)
+            try mayProceed(mutating: writes && !spec.whileReadOnly, selling: spec.selling)
+            try authorise(op, connection: connection)
+            if isTerminalCardTender(op, request) {
                 try startCardPayment(request, from: connection)
                 return nil
             }
-            if Self.reportReadOps.contains(request.op) { return try report(request, from: connection) }
-            var args = RequestArguments(request)
-            let result = try perform(request.op, &args, connection: connection, key: mutating ? request.idempotencyKey : nil)
+            if op == .reportSales || op == .reportZExport { return try report(op, request, from: connection) }
+            var args = RequestArguments(op, request)
+            let result = try perform(op, &args, connection: connection, key: writes ? request.idempotencyKey : nil)
             return .ok(request.id, result)
         } catch {
             return .error(request.id, error)
         }
+    }
+
+    /// Who may call: the table's `Access` against the register's operator and this connection's
+    /// technician session. The register's own rules (roles, override PINs) come after, in `decide`.
+    func authorise(_ op: Op, connection: ConnectionID) throws(IPCError) {
+        switch op.spec.access {
+        case .anyone, .credential:
+            return
+        case .loggedIn:
+            guard ledger.state.currentOperator != nil else { throw Refusal.notLoggedIn.ipcError }
+        case .loggedInOrTechnician:
+            guard ledger.state.currentOperator != nil || technicianSession(connection) != nil else {
+                throw IPCError(.notLoggedIn, "\(op.name): log in first, or enter a technician's PIN in this session")
+            }
+        case .supervisorOrTechnician:
+            if technicianSession(connection) != nil { return }
+            guard let id = ledger.state.currentOperator else { throw IPCError(.notLoggedIn, "\(op.name): log in first") }
+            guard let role = ledger.state.operators[id]?.role, role.allows(.salesReports) else {
+                throw IPCError(.forbidden, "\(op.name) is for a supervisor or a technician")
+            }
+        case .technician:
+            try requireTechnician(connection)
+        }
+    }
+
+    /// The enabled technician whose PIN was entered on this connection.
+    func technicianSession(_ connection: ConnectionID) -> OperatorID? {
+        guard let id = technicianSessions[connection], ledger.state.operators[id] != nil,
+              !ledger.state.disabledOperators.contains(id) else { return nil }
+        return id
     }
 
     /// Refuses a request the register cannot take now: nothing can be recorded, or the clock
@@ -196,23 +220,19 @@ final class RegisterService {
         }
     }
 
-    private func perform(_ op: String, _ args: inout RequestArguments, connection: ConnectionID, key: String?) throws(IPCError) -> JSONValue {
+    private func perform(_ op: Op, _ args: inout RequestArguments, connection: ConnectionID, key: String?) throws(IPCError) -> JSONValue {
         switch op {
-        case "status":
-            try args.finish()
+        case .status:
             return status(connection)
-        case "login":
+        case .login:
             let pin = try args.string("pin")
-            try args.finish()
             let result = try run(.login(pin: pin), key: key) { s, _ in ["operator": Views.operator(s.currentOperator.flatMap { s.operators[$0] })] }
             return result
-        case "logout":
-            try args.finish()
+        case .logout:
             let result = try run(.logout, key: key) { _, _ in [:] }
             return result
-        case "technician":
+        case .technician:
             let pin = try args.string("pin")
-            try args.finish()
             let ctx = context()
             if let until = ledger.state.pinLockedUntil, ctx.now < until { throw Refusal.pinLocked(until: until).ipcError }
             guard let id = env.pins.owner(of: pin), let op = ledger.state.operators[id] else {
@@ -225,141 +245,114 @@ final class RegisterService {
             guard !ledger.state.disabledOperators.contains(id) else { throw Refusal.operatorDisabled(id).ipcError }
             technicianSessions[connection] = id
             return ["operator": Views.operator(op)]
-        case "subscribe":
-            try args.finish()
+        case .subscribe:
             server?.setSubscribed(connection, true)
             return ["seq": .int(Int64(server?.lastEventSeq ?? 0))]
-        case "journal.status":
-            try args.finish()
+        case .journalStatus:
             return journalStatus()
-        case "journal.recover":
+        case .journalRecover:
             let pin = try args.string("pin")
             let confirm = try args.string("confirm")
-            try args.finish()
             return try recoverJournal(pin: pin, confirm: confirm)
-        case "clock.check":
-            try args.finish()
+        case .clockCheck:
             refreshAlarms()
             return ["ok": .bool(clockBehindBy == nil), "time": .int(clock()), "newest_journal_time": .int(ledger.journal.lastTime)]
 
-        case "sale.get":
-            try args.finish()
+        case .saleGet:
             return Views.sale(ledger.state, config)
-        case "sale.parked":
-            try args.finish()
+        case .saleParked:
             return Views.parked(ledger.state, config)
-        case "sale.open":
-            try args.finish()
+        case .saleOpen:
             try refuseNewSaleWhenDiskFull()
             return try runSale(.openSale, key: key)
-        case "sale.scan":
+        case .saleScan:
             let code = try args.string("code")
             let quantity = try args.optionalInt("quantity")
-            try args.finish()
             return try scan(code, quantity: quantity, key: key)
-        case "sale.add":
+        case .saleAdd:
             let item = try args.string("item")
             let quantity = try args.int("quantity")
-            try args.finish()
             if ledger.state.openSale == nil { try refuseNewSaleWhenDiskFull() }
             return try runSale(.addItem(ItemID(item), quantity: quantity), key: key)
-        case "sale.sell_voucher":
+        case .saleSellVoucher:
             let amount = try args.int("amount")
-            try args.finish()
             if ledger.state.openSale == nil { try refuseNewSaleWhenDiskFull() }
             return try runSale(.sellVoucher(amount: amount), key: key)
-        case "sale.void_line":
+        case .saleVoidLine:
             let line = try lineIndex(&args)
-            try args.finish()
             return try runSale(.voidLine(line), key: key)
-        case "sale.discount_line":
+        case .saleDiscountLine:
             let line = try lineIndex(&args)
             let d = try args.discount()
             let pin = try args.optionalString("override_pin")
-            try args.finish()
             return try runSale(.discountLine(line, d, override: pin), key: key)
-        case "sale.override_price":
+        case .saleOverridePrice:
             let line = try lineIndex(&args)
             let price = try args.int("unit_price")
             let pin = try args.optionalString("override_pin")
-            try args.finish()
             return try runSale(.overridePrice(line: line, unitPrice: price, override: pin), key: key)
-        case "sale.discount":
+        case .saleDiscount:
             let d = try args.discount()
             let pin = try args.optionalString("override_pin")
-            try args.finish()
             return try runSale(.discountReceipt(d, override: pin), key: key)
-        case "sale.total":
-            try args.finish()
+        case .saleTotal:
             return try runSale(.total, key: key)
-        case "sale.tender":
+        case .saleTender:
             let kind = try args.tenderKind("kind")
             let reference = try args.optionalString("reference")
             if kind == .voucher {
                 // A voucher pays its balance (up to what is due) unless told an amount.
                 let amount = try args.optionalInt("amount")
-                try args.finish()
                 return try runPayment(.tenderVoucher(code: reference ?? "", amount: amount), key: key)
             }
             let amount = try args.int("amount")
-            try args.finish()
             return try runPayment(.tender(Tender(kind: kind, amount: amount, reference: reference)), key: key)
-        case "sale.complete":
-            try args.finish()
+        case .saleComplete:
             return try runPayment(.complete, key: key)
-        case "sale.cancel":
+        case .saleCancel:
             let pin = try args.optionalString("override_pin")
-            try args.finish()
             let result = try run(.cancel(override: pin), key: key) { _, _ in [:] }
             return result
-        case "sale.park":
-            try args.finish()
+        case .salePark:
             let result = try run(.park, key: key) { _, events in
                 for e in events { if case .saleParked(let id) = e { return ["park_id": .int(Int64(id))] } }
                 return [:]
             }
             return result
-        case "sale.resume":
+        case .saleResume:
             let id = try args.int("park_id")
-            try args.finish()
             return try runSale(.resume(parkID: UInt64(max(0, id))), key: key)
 
-        case "refund":
+        case .refund:
             return try refund(&args, key: key)
-        case "receipt.get":
+        case .receiptGet:
             let number = try args.int("receipt")
             let training = (try? args.bool("training")) ?? false
-            try args.finish()
             do { return try ledger.sale(receipt: UInt64(max(0, number)), training: training).0.json } catch {
                 throw IPCError(.notFound, "no receipt \(number) on this register")
             }
-        case "receipt.reprint":
+        case .receiptReprint:
             let number = try args.int("receipt")
             let training = (try? args.bool("training")) ?? false
-            try args.finish()
             return try reprint(UInt64(max(0, number)), training: training)
-        case "drawer.no_sale":
+        case .drawerNoSale:
             let pin = try args.optionalString("override_pin")
-            try args.finish()
             guard drawer.state != .offline else {
                 throw IPCError(.deviceUnavailable, "the drawer cannot be opened: \(drawer.id) is offline (nothing was queued)")
             }
             let result = try run(.noSale(override: pin), key: key) { _, _ in [:] }
             return result
-        case "shift.open":
+        case .shiftOpen:
             let float = try args.int("float")
-            try args.finish()
             let result = try run(.openShift(float: float), key: key) { s, _ in ["shift": s.shift?.json ?? .null] }
             return result
-        case "shift.cash_in", "shift.cash_out":
+        case .shiftCashIn, .shiftCashOut:
             let amount = try args.int("amount")
             let reason = try args.string("reason")
-            try args.finish()
-            let result = try run(.moveCash(op == "shift.cash_in" ? .cashIn : .cashOut, amount: amount, reason: reason), key: key) { _, _ in [:] }
+            let result = try run(.moveCash(op == .shiftCashIn ? .cashIn : .cashOut, amount: amount, reason: reason), key: key) { _, _ in [:] }
             return result
-        case "shift.close":
+        case .shiftClose:
             let counted = try args.int("counted")
-            try args.finish()
             let result = try run(.closeShift(counted: counted), key: key) { _, events in
                 for e in events {
                     if case .shiftClosed(let n, let counted, let expected, _, _) = e {
@@ -370,14 +363,12 @@ final class RegisterService {
                 return [:]
             }
             return result
-        case "report.x":
-            try args.finish()
+        case .reportX:
             let x = ledger.state.xReport(registerID: config.registerID)
             return ["report": x.counters.json, "next_z": .int(Int64(x.nextZNumber)),
                     "grand_total_sales": .int(x.grandTotalSales), "grand_total_refunds": .int(x.grandTotalRefunds),
                     "text": .array(ReportText.x(x, config, at: localTimeText(context().now)).map(JSONValue.string))]
-        case "report.z":
-            try args.finish()
+        case .reportZ:
             let result = try run(.closeDay, key: key) { [self] _, events in
                 for e in events {
                     if case .dayClosed(let z) = e {
@@ -390,9 +381,8 @@ final class RegisterService {
             }
             return result
 
-        case "catalog.lookup":
+        case .catalogLookup:
             let code = try args.string("code")
-            try args.finish()
             do {
                 switch try env.catalog.resolve(code) {
                 case .item(let item): return ["item": Views.item(item)]
@@ -402,24 +392,21 @@ final class RegisterService {
             } catch {
                 throw Refusal.lookup(error).ipcError
             }
-        case "catalog.import":
+        case .catalogImport:
             let text = try args.optionalString("csv")
             let uploaded = try args.optionalBool("uploaded") ?? false
-            try args.finish()
             let csv: String
             if let text, !uploaded {
                 csv = text
             } else if uploaded, text == nil {
-                try requireTechnician(connection)
                 csv = String(decoding: catalogUpload, as: UTF8.self)
                 catalogUpload = []
             } else {
                 throw IPCError(.badArgs, "catalog.import: either 'csv' (the file's text) or 'uploaded': true after catalog.upload")
             }
             return try importCatalog(csv, connection: connection, key: key)
-        case "config.get":
+        case .configGet:
             let only = try args.optionalString("key")
-            try args.finish()
             let all = Settings.current(config, fileConfig, today: context().today,
                                        deviceSettings: Settings.deviceSettings(ledger.state.settings))
             if let only {
@@ -429,13 +416,11 @@ final class RegisterService {
             var o = JSONObject()
             for k in all.keys.sorted() { o[k] = .string(all[k]!) }
             return .object(o)
-        case "config.set":
+        case .configSet:
             let k = try args.string("key")
             let v = try args.string("value")
-            try args.finish()
             return try setSetting(k, v, connection: connection, key: key)
-        case "operator.list":
-            try args.finish()
+        case .operatorList:
             let disabled = ledger.state.disabledOperators
             return .array(ledger.state.operators.values.sorted { $0.id < $1.id }.map { op in
                 var view = Views.operator(op)
@@ -445,11 +430,10 @@ final class RegisterService {
                 }
                 return view
             })
-        case "operator.add":
+        case .operatorAdd:
             return try addOperator(&args, connection: connection, key: key)
-        case "operator.remove":
+        case .operatorRemove:
             let id = try args.string("id")
-            try args.finish()
             let by = try requireTechnician(connection)
             guard ledger.state.operators[OperatorID(id)] != nil else { throw Refusal.unknownOperator(OperatorID(id)).ipcError }
             guard OperatorID(id) != by else { throw Refusal.cannotRemoveSelf.ipcError }
@@ -459,11 +443,9 @@ final class RegisterService {
             do { try pins.save() } catch { log.error("cannot save PINs", ["error": error.description]) }
             env.pins = pins.vault
             return result
-        case "operator.set_badge":
+        case .operatorSetBadge:
             let id = OperatorID(try args.string("id"))
             let card = try args.string("card")
-            try args.finish()
-            try requireTechnician(connection)
             guard ledger.state.operators[id] != nil else { throw Refusal.unknownOperator(id).ipcError }
             do { try pins.setBadge(card, for: id) } catch {
                 if case .alreadyInUse = error { throw IPCError(.conflict, "that card is already someone's badge") }
@@ -473,33 +455,25 @@ final class RegisterService {
             env.pins = pins.vault
             log.notice("badge enrolled", ["operator": id.rawValue])
             return ["operator": .string(id.rawValue)]
-        case "devices.test_print":
-            try args.finish()
-            try requireTechnician(connection)
+        case .devicesTestPrint:
             let id = ledger.state.lastOutputID + 1
             try record([.outputQueued(id: id, .document(kind: "test_page", lines: testPage()))])
             printOutput(id, .document(kind: "test_page", lines: testPage()), copy: false)
             return ["output": .int(Int64(id)), "printer": Views.device(printer)]
-        case "devices.display_test":
-            try args.finish()
-            try requireTechnician(connection)
+        case .devicesDisplayTest:
             display.show("ABCDEFGHIJKLMNOPQRST", "0123456789 äöå € -+*")
             return ["display": Views.device(display)]
-        case "devices.scan_test":
+        case .devicesScanTest:
             let seconds = try args.optionalInt("seconds") ?? 30
-            try args.finish()
-            try requireTechnician(connection)
             guard (1...600).contains(seconds) else { throw IPCError(.badArgs, "'seconds' must be 1 to 600") }
             scanTestUntil = monotonicMilliseconds() + seconds * 1000
             return ["until_s": .int(seconds), "readers": .array(readers.map(Views.device))]
-        case "training.set":
+        case .trainingSet:
             let on = try args.bool("on")
             let pin = try args.optionalString("override_pin")
-            try args.finish()
             let result = try run(.setTraining(on, override: pin), key: key) { s, _ in ["training": .bool(s.training)] }
             return result
-        case "devices.list":
-            try args.finish()
+        case .devicesList:
             return .array(devices.map(Views.device))
         default:
             return try performTechnician(op, &args, connection: connection, key: key)
@@ -534,8 +508,7 @@ final class RegisterService {
     func requireTechnician(_ connection: ConnectionID) throws(IPCError) -> OperatorID {
         // First boot: with no operators at all, the first one may be set up without a PIN.
         if ledger.state.operators.isEmpty { return OperatorID("first-boot") }
-        guard let id = technicianSessions[connection], ledger.state.operators[id] != nil,
-              !ledger.state.disabledOperators.contains(id) else {
+        guard let id = technicianSession(connection) else {
             throw IPCError(.pinRequired, "a technician's PIN is needed in this session first (op 'technician')")
         }
         return id
@@ -613,7 +586,6 @@ final class RegisterService {
             }
             lines.append(RefundRequestLine(line: l, quantity: qty))
         }
-        try args.finish()
         let original: CompletedSale
         do {
             (original, _) = try ledger.sale(receipt: UInt64(max(0, number)), training: ledger.state.training)
@@ -650,8 +622,6 @@ final class RegisterService {
         let name = try args.string("name")
         let roleName = try args.string("role")
         let pin = try args.string("pin")
-        try args.finish()
-        try requireTechnician(connection)
         guard let role = Role(rawValue: roleName) else {
             throw IPCError(.badArgs, "operator.add: role must be cashier, supervisor or technician")
         }
@@ -671,7 +641,6 @@ final class RegisterService {
     }
 
     private func importCatalog(_ csv: String, connection: ConnectionID, key: String?) throws(IPCError) -> JSONValue {
-        try requireTechnician(connection)
         let catalog: Catalog
         do {
             catalog = try CatalogCSV.parse(Array(csv.utf8), currency: config.currency,

@@ -121,17 +121,14 @@ struct JournalReadWaiter {
 /// would otherwise hold up every scan meanwhile). What was read is kept until the journal
 /// changes, so the pages of one report read the journal once.
 extension RegisterService {
-    static let reportReadOps: Set<String> = ["report.sales", "report.z_export"]
 
     /// The reply, or nil when it comes once the journal has been read.
-    func report(_ request: Request, from connection: ConnectionID) throws(IPCError) -> Reply? {
-        var args = RequestArguments(request)
+    func report(_ op: Op, _ request: Request, from connection: ConnectionID) throws(IPCError) -> Reply? {
+        var args = RequestArguments(op, request)
         let stamp = "\(fileConfig.timeZone.name) \(ledger.journal.lastSeq)"
-        if request.op == "report.z_export" {
+        if op == .reportZExport {
             let from = try args.optionalInt("from") ?? 1
             let limit = try args.optionalInt("limit") ?? 20
-            try args.finish()
-            try requireReportReader(connection)
             guard from >= 1, (1...50).contains(limit) else { throw IPCError(.badArgs, "'from' must be 1 or more and 'limit' 1 to 50") }
             let directory = stateDirectory
             return try fromJournal("z \(stamp)", request, connection,
@@ -140,8 +137,6 @@ extension RegisterService {
         }
         let query = try salesQuery(&args)
         let offset = try args.optionalInt("offset") ?? 0
-        try args.finish()
-        try requireReportReader(connection)
         guard offset >= 0 else { throw IPCError(.badArgs, "'offset' must be 0 or more") }
         let key = "sales \(query.grouping) \(query.from.map(\.description) ?? "") \(query.to.map(\.description) ?? "") "
             + "\(query.ranking) \(query.worst) \(query.limit ?? 0) \(stamp)"
@@ -287,15 +282,5 @@ extension RegisterService {
         page["offset"] = .int(Int64(offset))
         if next < report.rows.count { page["next"] = .int(Int64(next)) }
         return .object(page)
-    }
-
-    /// Figures of the whole shop (`what`: sales reports, voucher lists): a supervisor or
-    /// technician logged in, or a technician session.
-    func requireReportReader(_ connection: ConnectionID, _ what: String = "sales reports") throws(IPCError) {
-        if technicianSessions[connection] != nil { return }
-        guard let id = ledger.state.currentOperator else { throw IPCError(.notLoggedIn, "log in first") }
-        guard let role = ledger.state.operators[id]?.role, role.allows(.salesReports) else {
-            throw IPCError(.forbidden, "\(what) are for a supervisor or a technician")
-        }
     }
 }

@@ -1,22 +1,21 @@
 import KassaCore
 import KassaIPC
 
-/// A request's `args`, read with the checks every operation needs: required keys present, types
-/// right, and no key the operation does not know (a typo is an error, never ignored).
+/// A request's `args` as a handler reads them, after the operation table has checked them
+/// (required keys present, kinds and bounds right, no key the operation does not take). What
+/// the table cannot say (a PIN's shape, a date that does not exist) is still refused here.
 struct RequestArguments {
     let op: String
     let object: JSONObject
-    private var read: Set<String> = []
 
-    init(_ request: Request) {
-        op = request.op
+    init(_ op: Op, _ request: Request) {
+        self.op = op.name
         object = request.args
     }
 
     private func bad(_ message: String) -> IPCError { IPCError(.badArgs, "\(op): \(message)") }
 
-    mutating func value(_ key: String) -> JSONValue? {
-        read.insert(key)
+    func value(_ key: String) -> JSONValue? {
         guard let v = object[key], v != .null else { return nil }
         return v
     }
@@ -93,12 +92,5 @@ struct RequestArguments {
         guard let text = try optionalString(key) else { return nil }
         guard let d = CivilDate(text) else { throw bad("'\(key)' must be a date YYYY-MM-DD, not '\(text)'") }
         return d
-    }
-
-    /// Call after reading: any key not read is unknown to the operation.
-    func finish() throws(IPCError) {
-        for (key, _) in object where !read.contains(key) {
-            throw IPCError(.badArgs, "\(op): unknown argument '\(key)'")
-        }
     }
 }

@@ -9,19 +9,15 @@ import KassaIPC
 /// PIN as `override_pin`); goods may be received by anyone logged in; reorder settings need a
 /// supervisor, or a technician's session (the console).
 extension RegisterService {
-    static let staffAndStockReadOps: Set<String> = [
-        "timeclock.status", "timeclock.hours", "stock.levels", "stock.reorder_list", "stock.value",
-    ]
 
     /// The result of a time clock or stock operation, or nil when `op` is none of them.
-    func performStaffAndStock(_ op: String, _ args: inout RequestArguments, connection: ConnectionID,
+    func performStaffAndStock(_ op: Op, _ args: inout RequestArguments, connection: ConnectionID,
                               key: String?) throws(IPCError) -> JSONValue? {
         switch op {
-        case "timeclock.in", "timeclock.out", "timeclock.break_start", "timeclock.break_end":
-            let action = ClockAction(rawValue: String(op.dropFirst("timeclock.".count)))!
+        case .timeclockIn, .timeclockOut, .timeclockBreakStart, .timeclockBreakEnd:
+            let action = ClockAction(rawValue: String(op.name.dropFirst("timeclock.".count)))!
             let pin = try args.optionalString("pin")
             let card = try args.optionalString("card")
-            try args.finish()
             try refuseWhenClockBehind()
             let command: Command
             switch (pin, card) {
@@ -42,64 +38,57 @@ extension RegisterService {
             }
             broadcast("timeclock.punched", result)
             return result
-        case "timeclock.correct":
+        case .timeclockCorrect:
             let id = OperatorID(try args.string("operator"))
             let remove = try punch(&args, "remove")
             let add = try punch(&args, "add")
             let reason = try args.string("reason")
             let pin = try args.optionalString("override_pin")
-            try args.finish()
             try refuseWhenClockBehind()
             return try run(.correctTime(id, remove: remove, add: add, reason: reason, override: pin), key: key) { s, _ in
                 ["operator": .string(id.rawValue), "card": .array((s.timeCards[id] ?? []).map(\.json)),
                  "status": .string(TimeClock.status(s.timeCards[id] ?? []).rawValue)]
             }
-        case "timeclock.status":
-            try args.finish()
+        case .timeclockStatus:
             let s = ledger.state
             return .array(s.operators.keys.sorted().map { id in
                 let card = s.timeCards[id] ?? []
                 return ["operator": .string(id.rawValue), "name": .string(s.operators[id]!.name),
                         "status": .string(TimeClock.status(card).rawValue), "since": card.last?.at.json ?? .null]
             })
-        case "timeclock.hours":
+        case .timeclockHours:
             let from = try args.date("from")
             let to = try args.date("to")
             let only = try args.optionalString("operator").map { OperatorID($0) }
-            try args.finish()
             // Six weeks of days for a whole staff still fit in one reply line.
             guard from <= to, to.daysSinceEpoch - from.daysSinceEpoch < 42 else {
                 throw IPCError(.badArgs, "timeclock.hours: 'from' must not be after 'to', and at most 42 days apart")
             }
             return hours(from: from, to: to, only: only)
 
-        case "stock.receive":
+        case .stockReceive:
             let item = ItemID(try args.string("item"))
             let quantity = try args.int("quantity")
             let cost = try args.optionalInt("unit_cost")
             let reason = try args.optionalString("reason")
-            try args.finish()
             return try runStock(.receiveStock(item, quantity: quantity, unitCost: cost, reason: reason), item, key: key)
-        case "stock.count":
+        case .stockCount:
             let item = ItemID(try args.string("item"))
             let counted = try args.int("counted")
             let pin = try args.optionalString("override_pin")
-            try args.finish()
             return try runStock(.countStock(item, counted: counted, override: pin), item, key: key)
-        case "stock.adjust":
+        case .stockAdjust:
             let item = ItemID(try args.string("item"))
             let delta = try args.int("delta")
             let reason = try args.string("reason")
             let pin = try args.optionalString("override_pin")
-            try args.finish()
             return try runStock(.adjustStock(item, delta: delta, reason: reason, override: pin), item, key: key)
-        case "stock.set_reorder":
+        case .stockSetReorder:
             let item = ItemID(try args.string("item"))
             let point = try args.optionalInt("point")
             let quantity = try args.optionalInt("quantity")
             let remove = try args.optionalBool("remove") ?? false
             let pin = try args.optionalString("override_pin")
-            try args.finish()
             let rule: ReorderRule?
             switch (point, quantity, remove) {
             case (let p?, let q?, false): rule = ReorderRule(point: p, quantity: q)
@@ -108,23 +97,20 @@ extension RegisterService {
             }
             return try runStock(.setReorder(item, rule, override: pin), item, key: key,
                                 state: pin == nil ? consoleTechnicianState(connection) : nil)
-        case "stock.levels":
+        case .stockLevels:
             let only = try args.optionalString("item")
             let page = try stockPage(&args)
-            try args.finish()
             var lines = StockReport.lines(ledger.state, env.catalog)
             if let only {
                 lines = lines.filter { $0.itemID.rawValue == only }
                 guard !lines.isEmpty else { throw Refusal.unknownItem(ItemID(only)).ipcError }
             }
             return .object(page(lines, [:]))
-        case "stock.reorder_list":
+        case .stockReorderList:
             let page = try stockPage(&args)
-            try args.finish()
             return .object(page(StockReport.reorderList(ledger.state, env.catalog), [:]))
-        case "stock.value":
+        case .stockValue:
             let page = try stockPage(&args)
-            try args.finish()
             let lines = StockReport.lines(ledger.state, env.catalog).filter { $0.level != 0 }
             let value = StockReport.value(lines)
             return .object(page(lines, [
@@ -161,8 +147,7 @@ extension RegisterService {
     /// promotions are theirs to change without logging in to the register. Nil for any other
     /// connection.
     func consoleTechnicianState(_ connection: ConnectionID) -> RegisterState? {
-        guard let technician = technicianSessions[connection], ledger.state.operators[technician] != nil,
-              !ledger.state.disabledOperators.contains(technician) else { return nil }
+        guard let technician = technicianSession(connection) else { return nil }
         var asTechnician = ledger.state
         asTechnician.currentOperator = technician
         return asTechnician

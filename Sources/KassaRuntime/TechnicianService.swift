@@ -19,28 +19,22 @@ struct RecoveryCode {
 /// The technician console's operations: operators, the drawer, the log, verification and export
 /// of the journal, and physical-access recovery. Each is journaled when it changes anything.
 extension RegisterService {
-    static let technicianReadOps: Set<String> = [
-        "log.tail", "journal.verify", "journal.verify_status", "journal.export", "technician.recovery_code",
-        "technician.recover", "catalog.upload", "devices.simulate",
-    ]
 
-    func performTechnician(_ op: String, _ args: inout RequestArguments, connection: ConnectionID, key: String?) throws(IPCError) -> JSONValue {
+    func performTechnician(_ op: Op, _ args: inout RequestArguments, connection: ConnectionID, key: String?) throws(IPCError) -> JSONValue {
         switch op {
-        case "operator.disable", "operator.enable":
+        case .operatorDisable, .operatorEnable:
             let id = OperatorID(try args.string("id"))
-            try args.finish()
             let by = try requireTechnician(connection)
             guard ledger.state.operators[id] != nil else { throw Refusal.unknownOperator(id).ipcError }
-            let disable = op == "operator.disable"
+            let disable = op == .operatorDisable
             guard !(disable && id == by) else { throw IPCError(.refused, "you cannot disable yourself") }
             let result: JSONValue = ["operator": .string(id.rawValue), "disabled": .bool(disable)]
             try record([.operatorDisabled(id, disable, by: by)] + completed(key, result))
             log.notice(disable ? "operator disabled" : "operator enabled", ["operator": id.rawValue, "by": by.rawValue])
             return result
-        case "operator.reset_pin":
+        case .operatorResetPIN:
             let id = OperatorID(try args.string("id"))
             let pin = try args.string("pin")
-            try args.finish()
             let by = try requireTechnician(connection)
             guard ledger.state.operators[id] != nil else { throw Refusal.unknownOperator(id).ipcError }
             try storePIN(pin, for: id)
@@ -48,8 +42,7 @@ extension RegisterService {
             try record([.pinReset(id, by: by)] + completed(key, result))
             log.notice("PIN reset", ["operator": id.rawValue, "by": by.rawValue])
             return result
-        case "devices.open_drawer":
-            try args.finish()
+        case .devicesOpenDrawer:
             let by = try requireTechnician(connection)
             guard drawer.state != .offline else {
                 throw IPCError(.deviceUnavailable, "the drawer cannot be opened: \(drawer.id) is offline (nothing was queued)")
@@ -60,33 +53,24 @@ extension RegisterService {
                 throw IPCError(.deviceUnavailable, "the drawer did not open: \(error) (the no-sale is journaled)")
             }
             return result
-        case "log.tail":
+        case .logTail:
             let count = try args.optionalInt("lines") ?? 20
-            try args.finish()
-            try requireTechnician(connection)
             guard (1...500).contains(count) else { throw IPCError(.badArgs, "'lines' must be 1 to 500") }
             return ["lines": .array((logHistory?.last(Int(count)) ?? []).map(JSONValue.string))]
-        case "journal.verify":
-            try args.finish()
-            try requireTechnician(connection)
+        case .journalVerify:
             guard let reactor else { throw IPCError(.internal, "no reactor to run the verification on") }
             startJournalVerification(reactor: reactor)
             return verificationStatus()
-        case "journal.verify_status":
-            try args.finish()
+        case .journalVerifyStatus:
             return verificationStatus()
-        case "journal.export":
+        case .journalExport:
             let from = try args.optionalInt("from") ?? 1
             let limit = try args.optionalInt("limit") ?? 500
-            try args.finish()
-            try requireTechnician(connection)
             guard from >= 1, (1...2000).contains(limit) else { throw IPCError(.badArgs, "'from' must be 1 or more and 'limit' 1 to 2000") }
             return try exportPage(from: UInt64(from), limit: Int(limit))
-        case "catalog.upload":
+        case .catalogUpload:
             let offset = try args.int("offset")
             let data = try args.string("data")
-            try args.finish()
-            try requireTechnician(connection)
             guard let bytes = Base64.decode(data) else { throw IPCError(.badArgs, "catalog.upload: 'data' is not base64") }
             if offset == 0 { catalogUpload = [] }
             guard offset == Int64(catalogUpload.count) else {
@@ -95,10 +79,8 @@ extension RegisterService {
             guard catalogUpload.count + bytes.count <= 64 << 20 else { throw IPCError(.badArgs, "catalog.upload: a catalog is at most 64 MiB") }
             catalogUpload += bytes
             return ["received": .int(Int64(catalogUpload.count))]
-        case "devices.simulate":
+        case .devicesSimulate:
             let condition = try args.string("condition")
-            try args.finish()
-            try requireTechnician(connection)
             guard let simulated = printer as? SimulatedPrinter else {
                 throw IPCError(.conflict, "only a simulated printer (kassad --demo without devices) can be told what to do")
             }
@@ -110,15 +92,13 @@ extension RegisterService {
             refreshAlarms()
             broadcast("device.status", Views.device(printer))
             return ["printer": Views.device(printer)]
-        case "technician.recovery_code":
-            try args.finish()
+        case .technicianRecoveryCode:
             return try printRecoveryCode()
-        case "technician.recover":
+        case .technicianRecover:
             let code = try args.string("code")
             let id = OperatorID(try args.string("id"))
             let name = try args.optionalString("name")
             let pin = try args.string("pin")
-            try args.finish()
             return try recoverTechnician(code: code, id: id, name: name, pin: pin, connection: connection)
         default:
             if let result = try performBackup(op, &args, connection: connection) { return result }

@@ -5,26 +5,22 @@ import KassaIPC
 /// still worth something with what the shop owes on them. Selling and spending vouchers are sale
 /// operations (`sale.sell_voucher`, `sale.tender` with `kind: voucher`, `sale.scan` of a code).
 extension RegisterService {
-    static let voucherReadOps: Set<String> = ["voucher.get", "voucher.list"]
 
     /// The result of a voucher lookup, or nil when `op` is none of them.
-    func performVouchers(_ op: String, _ args: inout RequestArguments, connection: ConnectionID) throws(IPCError) -> JSONValue? {
+    func performVouchers(_ op: Op, _ args: inout RequestArguments, connection: ConnectionID) throws(IPCError) -> JSONValue? {
         switch op {
-        case "voucher.get":
+        case .voucherGet:
             let typed = try args.string("code")
-            try args.finish()
             let voucher: Voucher
             do { voucher = try ledger.state.voucher(code: typed, registerID: config.registerID) } catch {
                 throw error.ipcError(money: config.format)
             }
             return voucherView(voucher)
-        case "voucher.list":
+        case .voucherList:
             let all = try args.optionalBool("all") ?? false
             let training = try args.optionalBool("training") ?? false
             let offset = try args.optionalInt("offset") ?? 0
             let limit = try args.optionalInt("limit") ?? 200
-            try args.finish()
-            try requireReportReader(connection, "voucher lists")
             guard offset >= 0, (1...500).contains(limit) else { throw IPCError(.badArgs, "'offset' must be 0 or more and 'limit' 1 to 500") }
             let s = ledger.state
             let vouchers = s.vouchers.values

@@ -35,14 +35,14 @@ enum CustomerCommands {
             if !cards.isEmpty { a["cards"] = .array(cards) }
             if a["name"] == nil { a["name"] = .string(args.rest()) }
             try args.finish()
-            return ("customer", try s.call("customer.add", a, mutating: true))
+            return ("customer", try s.call(.customerAdd, a))
         case "update":
             var a: JSONObject = ["customer": .int(try number("customer number"))]
             try details(&a)
             if let card = try args.option("--add-card") { a["add_card"] = .string(card) }
             if let card = try args.option("--remove-card") { a["remove_card"] = .string(card) }
             try args.finish()
-            return ("customer", try s.call("customer.update", a, mutating: true))
+            return ("customer", try s.call(.customerUpdate, a))
         case "find":
             var a: JSONObject = [:]
             if let card = try args.option("--card") { a["card"] = .string(card) }
@@ -51,7 +51,7 @@ enum CustomerCommands {
             if !name.isEmpty { a["name"] = .string(name) }
             try args.finish()
             a["limit"] = .int(Int64(Customers.maxFound))
-            return ("customers", try s.call("customer.find", a))
+            return ("customers", try s.call(.customerFind, a))
         case "show":
             let id = try number("customer number")
             let from = try args.option("--from").map { text throws -> Int64 in
@@ -59,24 +59,24 @@ enum CustomerCommands {
                 return v - 1
             } ?? 0
             try args.finish()
-            return ("customer-history", try s.call("customer.get", ["customer": .int(id), "history_offset": .int(from), "history_limit": 50]))
+            return ("customer-history", try s.call(.customerGet, ["customer": .int(id), "history_offset": .int(from), "history_limit": 50]))
         case "forget":
             var a: JSONObject = ["customer": .int(try number("customer number"))]
             if args.flag("--override") { a["override_pin"] = .string(try PinPrompt.read("Supervisor PIN")) }
             try args.finish()
-            return ("done", try s.call("customer.remove", a, mutating: true))
+            return ("done", try s.call(.customerRemove, a))
         case "attach":
             var a: JSONObject = [:]
             if let card = try args.option("--card") { a["card"] = .string(card) } else { a["customer"] = .int(try number("customer number")) }
             try args.finish()
-            return ("sale", try s.call("sale.customer", a, mutating: true))
+            return ("sale", try s.call(.saleCustomer, a))
         case "detach":
             try args.finish()
-            return ("sale", try s.call("sale.customer", mutating: true))
+            return ("sale", try s.call(.saleCustomer))
         case "redeem":
             let points = try number("points")
             try args.finish()
-            return ("sale", try s.call("sale.redeem_points", ["points": .int(points)], mutating: true))
+            return ("sale", try s.call(.saleRedeemPoints, ["points": .int(points)]))
         default:
             throw UsageError("unknown customer command '\(sub)'")
         }

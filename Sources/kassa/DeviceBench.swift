@@ -71,11 +71,11 @@ struct DeviceBench {
         var latencies: [UInt64] = []
         latencies.reserveCapacity(scans)
         do {
-            _ = try c.call("login", args: ["pin": "1111"])
-            _ = try c.call("shift.open", args: ["float": 0])
+            _ = try c.call(.login, args: ["pin": "1111"])
+            _ = try c.call(.shiftOpen, args: ["float": 0])
             var ready = false
             for _ in 0..<250 where !ready {
-                let list = try c.call("devices.list").arrayValue ?? []
+                let list = try c.call(.devicesList).arrayValue ?? []
                 ready = list.allSatisfy { $0["state"]?.stringValue != "offline" }
                 if !ready { usleep(20_000) }
             }
@@ -95,7 +95,7 @@ struct DeviceBench {
                 }
                 if i >= 200 { latencies.append(monotonicNanoseconds() - t0) }
                 if i % 10 == 9 {
-                    _ = try c.call("sale.cancel")
+                    _ = try c.call(.saleCancel)
                     _ = display.read(count: frame, timeoutMilliseconds: 2000)
                 }
             }

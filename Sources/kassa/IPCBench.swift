@@ -43,20 +43,20 @@ struct IPCBench {
         let started: UInt64
         do {
             let c = try IPCClient(path: loaded.socket)
-            _ = try c.call("login", args: ["pin": "1111"])
-            _ = try c.call("shift.open", args: ["float": 0])
+            _ = try c.call(.login, args: ["pin": "1111"])
+            _ = try c.call(.shiftOpen, args: ["float": 0])
             // Warm up first: the first requests meet a cold page cache and a fresh heap.
             for i in 0..<500 {
-                _ = try c.call("sale.scan", args: ["code": .string(barcodes[random.next(below: barcodes.count)])])
-                if i % 10 == 9 { _ = try c.call("sale.cancel") }
+                _ = try c.call(.saleScan, args: ["code": .string(barcodes[random.next(below: barcodes.count)])])
+                if i % 10 == 9 { _ = try c.call(.saleCancel) }
             }
             started = monotonicNanoseconds()
             for i in 0..<requests {
                 let code = barcodes[random.next(below: barcodes.count)]
                 let t0 = monotonicNanoseconds()
-                _ = try c.call("sale.scan", args: ["code": .string(code)])
+                _ = try c.call(.saleScan, args: ["code": .string(code)])
                 latencies.append(monotonicNanoseconds() - t0)
-                if i % 10 == 9 { _ = try c.call("sale.cancel") }
+                if i % 10 == 9 { _ = try c.call(.saleCancel) }
             }
         } catch {
             printError("kassa bench: \(error)")

@@ -19,17 +19,17 @@ enum PromotionCommands {
         switch sub {
         case "list":
             try args.finish()
-            return ("promotions", try s.call("promotion.list"))
+            return ("promotions", try s.call(.promotionList))
         case "remove":
             var a: JSONObject = ["id": .string(try args.positional("promotion id"))]
             if args.flag("--override") { a["override_pin"] = .string(try PinPrompt.read("Supervisor PIN")) }
             try args.finish()
-            return ("raw", try s.call("promotion.remove", a, mutating: true))
+            return ("raw", try s.call(.promotionRemove, a))
         case "set":
             var a = try definition(&args, s)
             if args.flag("--override") { a["override_pin"] = .string(try PinPrompt.read("Supervisor PIN")) }
             try args.finish()
-            return ("promotion", try s.call("promotion.set", a, mutating: true))
+            return ("promotion", try s.call(.promotionSet, a))
         default:
             throw UsageError("promotion list, set or remove, not '\(sub)'")
         }

@@ -81,13 +81,13 @@ enum RegisterCommands {
             switch command {
             case "status":
                 try args.finish()
-                return ("status", try s.call("status"))
+                return ("status", try s.call(.status))
             case "login":
                 try args.finish()
-                return ("login", try s.call("login", ["pin": .string(try PinPrompt.read("PIN"))], mutating: true))
+                return ("login", try s.call(.login, ["pin": .string(try PinPrompt.read("PIN"))]))
             case "logout":
                 try args.finish()
-                return ("logout", try s.call("logout", mutating: true))
+                return ("logout", try s.call(.logout))
             case "scan":
                 let code = try args.positional("barcode or PLU")
                 let qty = try args.option("--qty")
@@ -95,16 +95,16 @@ enum RegisterCommands {
                 try args.finish()
                 var a: JSONObject = ["code": .string(code)]
                 if let q = qty ?? grams { a["quantity"] = .int(try int(q, "the quantity")) }
-                return ("sale", try s.call("sale.scan", a, mutating: true))
+                return ("sale", try s.call(.saleScan, a))
             case "add":
                 let item = try args.positional("item id")
                 let qty = try int(try args.positional("quantity"), "the quantity")
                 try args.finish()
-                return ("sale", try s.call("sale.add", ["item": .string(item), "quantity": .int(qty)], mutating: true))
+                return ("sale", try s.call(.saleAdd, ["item": .string(item), "quantity": .int(qty)]))
             case "void":
                 let line = try int(try args.positional("line number"), "the line")
                 try args.finish()
-                return ("sale", try s.call("sale.void_line", ["line": .int(line)], mutating: true))
+                return ("sale", try s.call(.saleVoidLine, ["line": .int(line)]))
             case "discount":
                 let line = try args.option("--line")
                 let remove = args.flag("--remove")
@@ -123,9 +123,9 @@ enum RegisterCommands {
                 try args.finish()
                 if let line {
                     a["line"] = .int(try int(line, "--line"))
-                    return ("sale", try s.call("sale.discount_line", a, mutating: true))
+                    return ("sale", try s.call(.saleDiscountLine, a))
                 }
-                return ("sale", try s.call("sale.discount", a, mutating: true))
+                return ("sale", try s.call(.saleDiscount, a))
             case "price":
                 let line = try int(try args.positional("line number"), "the line")
                 let price = try s.amount(try args.positional("new unit price"))
@@ -133,26 +133,26 @@ enum RegisterCommands {
                 try args.finish()
                 a["line"] = .int(line)
                 a["unit_price"] = .int(price)
-                return ("sale", try s.call("sale.override_price", a, mutating: true))
+                return ("sale", try s.call(.saleOverridePrice, a))
             case "total":
                 try args.finish()
-                return ("sale", try s.call("sale.total", mutating: true))
+                return ("sale", try s.call(.saleTotal))
             case "sale":
                 try args.finish()
-                return ("sale", try s.call("sale.get"))
+                return ("sale", try s.call(.saleGet))
             case "complete":
                 try args.finish()
-                return ("payment", try s.call("sale.complete", mutating: true))
+                return ("payment", try s.call(.saleComplete))
             case "park":
                 try args.finish()
-                return ("park", try s.call("sale.park", mutating: true))
+                return ("park", try s.call(.salePark))
             case "parked":
                 try args.finish()
-                return ("parked", try s.call("sale.parked"))
+                return ("parked", try s.call(.saleParked))
             case "resume":
                 let id = try int(try args.positional("park id"), "the park id")
                 try args.finish()
-                return ("sale", try s.call("sale.resume", ["park_id": .int(id)], mutating: true))
+                return ("sale", try s.call(.saleResume, ["park_id": .int(id)]))
             case "pay":
                 let kind = try args.positional("tender (cash, card or voucher)")
                 let ref = try args.option("--ref")
@@ -164,11 +164,11 @@ enum RegisterCommands {
                 }
                 try args.finish()
                 if let ref { a["reference"] = .string(ref) }
-                return ("payment", try s.call("sale.tender", a, mutating: true))
+                return ("payment", try s.call(.saleTender, a))
             case "cancel":
                 let a = try override(&args)
                 try args.finish()
-                return ("done", try s.call("sale.cancel", a, mutating: true))
+                return ("done", try s.call(.saleCancel, a))
             case "refund":
                 let receipt = try int(try args.positional("receipt number"), "the receipt")
                 let tender = try args.option("--tender") ?? "cash"
@@ -186,32 +186,32 @@ enum RegisterCommands {
                 a["receipt"] = .int(receipt)
                 a["tender"] = .string(tender)
                 a["lines"] = .array(lines)
-                return ("text", try s.call("refund", a, mutating: true))
+                return ("text", try s.call(.refund, a))
             case "reprint":
                 let receipt = try int(try args.positional("receipt number"), "the receipt")
                 try args.finish()
-                return ("text", try s.call("receipt.reprint", ["receipt": .int(receipt)]))
+                return ("text", try s.call(.receiptReprint, ["receipt": .int(receipt)]))
             case "no-sale":
                 let a = try override(&args)
                 try args.finish()
-                return ("done", try s.call("drawer.no_sale", a, mutating: true))
+                return ("done", try s.call(.drawerNoSale, a))
             case "shift":
                 let sub = try args.positional("shift command (open, cash-in, cash-out, close)")
                 switch sub {
                 case "open":
                     let float = try s.amount(try args.positional("float"))
                     try args.finish()
-                    return ("done", try s.call("shift.open", ["float": .int(float)], mutating: true))
+                    return ("done", try s.call(.shiftOpen, ["float": .int(float)]))
                 case "cash-in", "cash-out":
                     let amount = try s.amount(try args.positional("amount"))
                     let reason = args.rest()
                     try args.finish()
-                    return ("done", try s.call(sub == "cash-in" ? "shift.cash_in" : "shift.cash_out",
-                                               ["amount": .int(amount), "reason": .string(reason)], mutating: true))
+                    return ("done", try s.call(sub == "cash-in" ? Op.shiftCashIn : Op.shiftCashOut,
+                                               ["amount": .int(amount), "reason": .string(reason)]))
                 case "close":
                     let counted = try s.amount(try args.positional("counted cash"))
                     try args.finish()
-                    return ("close", try s.call("shift.close", ["counted": .int(counted)], mutating: true))
+                    return ("close", try s.call(.shiftClose, ["counted": .int(counted)]))
                 default:
                     throw UsageError("unknown shift command '\(sub)'")
                 }
@@ -219,33 +219,33 @@ enum RegisterCommands {
                 let which = try args.positional("x or z")
                 try args.finish()
                 switch which {
-                case "x": return ("text", try s.call("report.x"))
-                case "z": return ("text", try s.call("report.z", mutating: true))
+                case "x": return ("text", try s.call(.reportX))
+                case "z": return ("text", try s.call(.reportZ))
                 default: throw UsageError("report x, z, sales or export-z, not '\(which)'")
                 }
             case "lookup":
                 let code = try args.positional("barcode or PLU")
                 try args.finish()
-                return ("raw", try s.call("catalog.lookup", ["code": .string(code)]))
+                return ("raw", try s.call(.catalogLookup, ["code": .string(code)]))
             case "operators":
                 try args.finish()
-                return ("raw", try s.call("operator.list"))
+                return ("raw", try s.call(.operatorList))
             case "devices":
                 try args.finish()
-                return ("devices", try s.call("devices.list"))
+                return ("devices", try s.call(.devicesList))
             case "journal-status":
                 try args.finish()
-                return ("raw", try s.call("journal.status"))
+                return ("raw", try s.call(.journalStatus))
             case "journal-recover":
                 let register = try args.positional("the register's id, typed out to confirm")
                 try args.finish()
                 let pin = try PinPrompt.read("Supervisor or technician PIN")
-                return ("raw", try s.call("journal.recover", ["pin": .string(pin), "confirm": .string(register)]))
+                return ("raw", try s.call(.journalRecover, ["pin": .string(pin), "confirm": .string(register)]))
             case "clock":
                 let sub = try args.positional("clock command (in, out, break, back, status, hours, fix, check)")
                 guard sub == "check" else { return try StaffAndStockCommands.clock(sub, &args, s) }
                 try args.finish()
-                return ("raw", try s.call("clock.check"))
+                return ("raw", try s.call(.clockCheck))
             case "stock":
                 return try StaffAndStockCommands.stock(&args, s)
             case "voucher":
@@ -260,7 +260,7 @@ enum RegisterCommands {
                 var a = try override(&args)
                 try args.finish()
                 a["on"] = .bool(on == "on")
-                return ("raw", try s.call("training.set", a, mutating: true))
+                return ("raw", try s.call(.trainingSet, a))
             case "catalog":
                 let sub = try args.positional("catalog command (import)")
                 guard sub == "import" else { throw UsageError("catalog import FILE.csv") }
@@ -268,20 +268,20 @@ enum RegisterCommands {
                 try args.finish()
                 guard let bytes = readFile(file) else { throw CommandFailure(.failure, "cannot read \(file)") }
                 try technician(s)
-                return ("raw", try s.call("catalog.import", ["csv": .string(String(decoding: bytes, as: UTF8.self))], mutating: true))
+                return ("raw", try s.call(.catalogImport, ["csv": .string(String(decoding: bytes, as: UTF8.self))]))
             case "config":
                 let sub = try args.positional("config command (get or set)")
                 switch sub {
                 case "get":
                     let key = args.optionalPositional()
                     try args.finish()
-                    return ("raw", try s.call("config.get", key.map { ["key": .string($0)] } ?? [:]))
+                    return ("raw", try s.call(.configGet, key.map { ["key": .string($0)] } ?? [:]))
                 case "set":
                     let key = try args.positional("key")
                     let value = try args.positional("value")
                     try args.finish()
                     try technician(s)
-                    return ("raw", try s.call("config.set", ["key": .string(key), "value": .string(value)], mutating: true))
+                    return ("raw", try s.call(.configSet, ["key": .string(key), "value": .string(value)]))
                 default:
                     throw UsageError("config get [KEY] or config set KEY VALUE")
                 }
@@ -297,13 +297,13 @@ enum RegisterCommands {
                     let pin = try PinPrompt.read("New PIN for \(id)")
                     let again = try PinPrompt.read("The same PIN again")
                     guard pin == again else { throw CommandFailure(.usage, "the two PINs differ") }
-                    return ("raw", try s.call("operator.add", ["id": .string(id), "name": .string(name), "role": .string(role),
-                                                               "pin": .string(pin)], mutating: true))
+                    return ("raw", try s.call(.operatorAdd, ["id": .string(id), "name": .string(name), "role": .string(role),
+                                                               "pin": .string(pin)]))
                 case "remove":
                     let id = try args.positional("id")
                     try args.finish()
                     try technician(s)
-                    return ("raw", try s.call("operator.remove", ["id": .string(id)], mutating: true))
+                    return ("raw", try s.call(.operatorRemove, ["id": .string(id)]))
                 default:
                     throw UsageError("operator add ID NAME ROLE or operator remove ID")
                 }
@@ -315,9 +315,9 @@ enum RegisterCommands {
     /// Technician operations need a technician's PIN in this connection (a brand-new register
     /// with no operators at all lets the first technician be set up without one).
     private static func technician(_ s: Session) throws {
-        let operators = try s.call("operator.list")
+        let operators = try s.call(.operatorList)
         if operators.arrayValue?.isEmpty == true { return }
-        _ = try s.call("technician", ["pin": .string(try PinPrompt.read("Technician PIN"))])
+        _ = try s.call(.technician, ["pin": .string(try PinPrompt.read("Technician PIN"))])
     }
 
     // MARK: Output
@@ -419,7 +419,7 @@ enum RegisterCommands {
     }
 
     static func watch(_ s: Session) throws -> ExitCode {
-        _ = try s.call("subscribe")
+        _ = try s.call(.subscribe)
         let client = try s.client
         while true {
             let message: ServerMessage

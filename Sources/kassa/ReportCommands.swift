@@ -73,12 +73,12 @@ enum ReportCommands {
                 if let t = query.to { a["to"] = .string(t.description) }
                 if let l = query.limit { a["limit"] = .int(Int64(l)) }
                 // The reply comes in pages of about 40 KB: put them together.
-                var page = try s.call("report.sales", a)
+                var page = try s.call(.reportSales, a)
                 var rows = page["rows"]?.arrayValue ?? []
                 var text = page["text"]?.arrayValue ?? []
                 while let next = page["next"]?.intValue {
                     a["offset"] = .int(next)
-                    page = try s.call("report.sales", a)
+                    page = try s.call(.reportSales, a)
                     rows += page["rows"]?.arrayValue ?? []
                     text += page["text"]?.arrayValue ?? []
                 }
@@ -119,7 +119,7 @@ enum ReportCommands {
                 let s = Session(path: path, json: json, idempotencyKey: nil)
                 var from: Int64 = 1
                 while true {
-                    let page = try s.call("report.z_export", ["from": .int(from), "limit": .int(50)])
+                    let page = try s.call(.reportZExport, ["from": .int(from), "limit": .int(50)])
                     let closings = page["closings"]?.arrayValue ?? []
                     for c in closings {
                         files.append((c["file"]?.stringValue ?? "z.csv", (c["csv"]?.arrayValue ?? []).compactMap(\.stringValue)))

@@ -46,9 +46,9 @@ final class Session {
         get throws(CommandFailure) { try client.greeting.currency ?? .EUR }
     }
 
-    /// Calls an operation; a mutating one carries an idempotency key so a retry never sells twice.
-    func call(_ op: String, _ args: JSONObject = [:], mutating: Bool = false) throws(CommandFailure) -> JSONValue {
-        let key = mutating ? (idempotencyKey ?? IdempotencyKey.random()) : nil
+    /// Calls an operation; one that writes carries an idempotency key so a retry never sells twice.
+    func call(_ op: Op, _ args: JSONObject = [:]) throws(CommandFailure) -> JSONValue {
+        let key = op.spec.effect.writes ? (idempotencyKey ?? IdempotencyKey.random()) : nil
         let c = try client
         do {
             return try c.call(op, args: args, idempotencyKey: key)

@@ -17,23 +17,23 @@ enum StaffAndStockCommands {
         """
 
     static func clock(_ sub: String, _ args: inout Arguments, _ s: Session) throws -> (op: String, result: JSONValue) {
-        let actions = ["in": "timeclock.in", "out": "timeclock.out", "break": "timeclock.break_start", "back": "timeclock.break_end"]
+        let actions = ["in": Op.timeclockIn, "out": Op.timeclockOut, "break": Op.timeclockBreakStart, "back": Op.timeclockBreakEnd]
         if let op = actions[sub] {
             let card = try args.option("--card")
             try args.finish()
             var credential: JSONObject = [:]
             if let card { credential["card"] = .string(card) } else { credential["pin"] = .string(try PinPrompt.read("Your PIN")) }
-            return ("punch", try s.call(op, credential, mutating: true))
+            return ("punch", try s.call(op, credential))
         }
         switch sub {
         case "status":
             try args.finish()
-            return ("clock-status", try s.call("timeclock.status"))
+            return ("clock-status", try s.call(.timeclockStatus))
         case "hours":
             let from = try args.positional("first day (YYYY-MM-DD)")
             let to = args.optionalPositional() ?? from
             try args.finish()
-            return ("hours", try s.call("timeclock.hours", ["from": .string(from), "to": .string(to)]))
+            return ("hours", try s.call(.timeclockHours, ["from": .string(from), "to": .string(to)]))
         case "fix":
             let who = try args.positional("operator")
             var a: JSONObject = ["operator": .string(who)]
@@ -48,7 +48,7 @@ enum StaffAndStockCommands {
             if args.flag("--override") { a["override_pin"] = .string(try PinPrompt.read("Supervisor PIN")) }
             a["reason"] = .string(args.rest())
             try args.finish()
-            return ("raw", try s.call("timeclock.correct", a, mutating: true))
+            return ("raw", try s.call(.timeclockCorrect, a))
         default:
             throw UsageError("clock in, out, break, back, status, hours, fix or check, not '\(sub)'")
         }
@@ -66,13 +66,13 @@ enum StaffAndStockCommands {
         case "levels":
             let item = args.optionalPositional()
             try args.finish()
-            return ("stock", try allPages(s, "stock.levels", item.map { ["item": .string($0)] } ?? [:]))
+            return ("stock", try allPages(s, .stockLevels, item.map { ["item": .string($0)] } ?? [:]))
         case "reorder-list":
             try args.finish()
-            return ("stock", try allPages(s, "stock.reorder_list", [:]))
+            return ("stock", try allPages(s, .stockReorderList, [:]))
         case "value":
             try args.finish()
-            return ("stock-value", try s.call("stock.value"))
+            return ("stock-value", try s.call(.stockValue))
         case "receive":
             let item = try args.positional("item")
             let qty = try quantity("quantity")
@@ -81,20 +81,20 @@ enum StaffAndStockCommands {
             let reason = args.rest()
             try args.finish()
             if !reason.isEmpty { a["reason"] = .string(reason) }
-            return ("stock-line", try s.call("stock.receive", a, mutating: true))
+            return ("stock-line", try s.call(.stockReceive, a))
         case "count":
             let item = try args.positional("item")
             let counted = try quantity("counted quantity")
             let a = try overridden(["item": .string(item), "counted": .int(counted)])
             try args.finish()
-            return ("stock-line", try s.call("stock.count", a, mutating: true))
+            return ("stock-line", try s.call(.stockCount, a))
         case "adjust":
             let item = try args.positional("item")
             let delta = try quantity("change (e.g. -2)")
             var a = try overridden(["item": .string(item), "delta": .int(delta)])
             a["reason"] = .string(args.rest())
             try args.finish()
-            return ("stock-line", try s.call("stock.adjust", a, mutating: true))
+            return ("stock-line", try s.call(.stockAdjust, a))
         case "reorder":
             let item = try args.positional("item")
             var a: JSONObject = ["item": .string(item)]
@@ -106,14 +106,14 @@ enum StaffAndStockCommands {
             }
             a = try overridden(a)
             try args.finish()
-            return ("stock-line", try s.call("stock.set_reorder", a, mutating: true))
+            return ("stock-line", try s.call(.stockSetReorder, a))
         default:
             throw UsageError("unknown stock command '\(sub)'")
         }
     }
 
     /// Every page of a stock list, as one `{items}`.
-    static func allPages(_ s: Session, _ op: String, _ args: JSONObject) throws -> JSONValue {
+    static func allPages(_ s: Session, _ op: Op, _ args: JSONObject) throws -> JSONValue {
         var items: [JSONValue] = []
         var a = args
         while true {

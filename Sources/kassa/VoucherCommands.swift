@@ -16,11 +16,11 @@ enum VoucherCommands {
         case "sell":
             let amount = try s.amount(try args.positional("amount"))
             try args.finish()
-            return ("sale", try s.call("sale.sell_voucher", ["amount": .int(amount)], mutating: true))
+            return ("sale", try s.call(.saleSellVoucher, ["amount": .int(amount)]))
         case "show":
             let code = try args.positional("voucher code")
             try args.finish()
-            return ("voucher", try s.call("voucher.get", ["code": .string(code)]))
+            return ("voucher", try s.call(.voucherGet, ["code": .string(code)]))
         case "list":
             var a: JSONObject = [:]
             if args.flag("--all") { a["all"] = true }
@@ -28,7 +28,7 @@ enum VoucherCommands {
             try args.finish()
             var vouchers: [JSONValue] = []
             while true {
-                let page = try s.call("voucher.list", a)
+                let page = try s.call(.voucherList, a)
                 vouchers += page["vouchers"]?.arrayValue ?? []
                 guard let next = page["next"]?.intValue else {
                     var all = page.objectValue ?? [:]

@@ -79,13 +79,13 @@ private final class RunningService: @unchecked Sendable {
         defer { s.stop() }
         let client = try IPCClient(path: s.path)
         #expect(client.greeting == Greeting(serverVersion: "test", capabilities: ["events"]))
-        #expect(try client.call("ping") == "pong")
+        #expect(try client.call(name: "ping") == "pong")
         #expect(throws: IPCClientError.remote(IPCError(.unknownOp, "unknown operation 'sell_twice'"))) {
-            try client.call("sell_twice")
+            try client.call(name: "sell_twice")
         }
         try client.sendRaw(Array("{oops}\n".utf8))
         #expect(try client.awaitReply(nil).outcome.map { _ in 0 } == .failure(IPCError(.badJSON, "unexpected byte 0x6f at byte 1")))
-        #expect(try client.call("ping") == "pong")
+        #expect(try client.call(name: "ping") == "pong")
     }
 
     @Test func aThousandQuickConnectionsLeaveNothingBehind() throws {
@@ -101,7 +101,7 @@ private final class RunningService: @unchecked Sendable {
         let client = try IPCClient(path: s.path)
         var open: JSONValue = .null
         for _ in 0..<100 {
-            open = try client.call("count")
+            open = try client.call(name: "count")
             if open == 1 { break }
             usleep(10_000)
         }
@@ -116,12 +116,12 @@ private final class RunningService: @unchecked Sendable {
         defer { close(halfLine) }
         _ = Array(#"{"id":1,"op":"pi"#.utf8).withUnsafeBytes { send(halfLine, $0.baseAddress, $0.count, 0) }
         let deaf = try IPCClient(path: s.path)
-        _ = try deaf.call("subscribe")
+        _ = try deaf.call(.subscribe)
 
         let client = try IPCClient(path: s.path, timeoutMilliseconds: 1_000)
-        _ = try client.call("flood", args: ["n": 2_000])
+        _ = try client.call(name: "flood", args: ["n": 2_000])
         let start = monotonicMilliseconds()
-        for _ in 0..<200 { #expect(try client.call("ping") == "pong") }
+        for _ in 0..<200 { #expect(try client.call(name: "ping") == "pong") }
         #expect(monotonicMilliseconds() - start < 1_000)
     }
 
@@ -132,7 +132,7 @@ private final class RunningService: @unchecked Sendable {
         #expect(throws: IPCClientError.remote(IPCError(.tooManyConnections, "connection limit reached"))) {
             try IPCClient(path: s.path)
         }
-        #expect(try clients[0].call("ping") == "pong")
+        #expect(try clients[0].call(name: "ping") == "pong")
     }
 
     @Test func aSlowSubscriberSeesAGapThenIsDisconnectedIfItStaysStalled() throws {
@@ -142,9 +142,9 @@ private final class RunningService: @unchecked Sendable {
         }
         defer { s.stop() }
         let subscriber = try IPCClient(path: s.path)
-        _ = try subscriber.call("subscribe")
+        _ = try subscriber.call(.subscribe)
         let other = try IPCClient(path: s.path)
-        _ = try other.call("flood", args: ["n": 2_000])
+        _ = try other.call(name: "flood", args: ["n": 2_000])
         usleep(400_000)
         var events = 0
         var ended = false
@@ -157,6 +157,6 @@ private final class RunningService: @unchecked Sendable {
             }
         }
         #expect(events > 0 && events < 2_000)
-        #expect(try other.call("count") == 1)
+        #expect(try other.call(name: "count") == 1)
     }
 }

@@ -43,13 +43,13 @@ struct PromotionServiceTests {
             now = t.milliseconds
         }
 
-        func call(_ op: String, _ args: JSONObject = [:]) throws -> JSONValue {
+        func call(_ op: Op, _ args: JSONObject = [:]) throws -> JSONValue {
             nextID += 1
             let reply = service.handle(Request(id: .int(nextID), op: op, args: args), from: ConnectionID(fd: -1, serial: 1))
             return try #require(reply).outcome.get()
         }
 
-        func error(_ op: String, _ args: JSONObject = [:]) -> IPCError? {
+        func error(_ op: Op, _ args: JSONObject = [:]) -> IPCError? {
             nextID += 1
             guard case .failure(let e)? = service.handle(Request(id: .int(nextID), op: op, args: args),
                                                           from: ConnectionID(fd: -1, serial: 1))?.outcome else { return nil }
@@ -58,31 +58,31 @@ struct PromotionServiceTests {
     }
 
     func coffeeID(_ r: Register) throws -> String {
-        try #require(try r.call("catalog.lookup", ["code": "101"])["item"]?["id"]?.stringValue)
+        try #require(try r.call(.catalogLookup, ["code": "101"])["item"]?["id"]?.stringValue)
     }
 
     @Test func theHappyHourEndsAt17HelsinkiTimeNotUTC() throws {
         let r = try Register()
         r.at("2026-12-07", 9, 0)
-        _ = try r.call("login", ["pin": "2222"])
-        let set = try r.call("promotion.set", ["id": "happy", "name": "Happy hour", "items": [.string(try coffeeID(r))],
+        _ = try r.call(.login, ["pin": "2222"])
+        let set = try r.call(.promotionSet, ["id": "happy", "name": "Happy hour", "items": [.string(try coffeeID(r))],
                                                "percent_bp": 5000, "start": "16:00", "end": "17:00", "weekdays": [1, 2, 3, 4, 5]])
         #expect(set["in_force_now"]?.boolValue == false)
-        _ = try r.call("shift.open", ["float": 0])
+        _ = try r.call(.shiftOpen, ["float": 0])
 
         // 16:59:59 in Helsinki is 14:59:59 UTC: half price.
         r.at("2026-12-07", 16, 59, 59)
-        #expect(try r.call("promotion.list").arrayValue?.first?["in_force_now"]?.boolValue == true)
-        let first = try r.call("sale.scan", ["code": "101"])
+        #expect(try r.call(.promotionList).arrayValue?.first?["in_force_now"]?.boolValue == true)
+        let first = try r.call(.saleScan, ["code": "101"])
         #expect(first["lines"]?.arrayValue?.last?["gross"]?.intValue == 145)
         #expect(first["promotions"]?.arrayValue?.first?["name"]?.stringValue == "Happy hour")
 
         // 17:00:00: the normal price again, by itself; the coffee rung up before keeps its price.
         r.at("2026-12-07", 17, 0, 0)
-        #expect(try r.call("promotion.list").arrayValue?.first?["in_force_now"]?.boolValue == false)
-        let second = try r.call("sale.scan", ["code": "101"])
+        #expect(try r.call(.promotionList).arrayValue?.first?["in_force_now"]?.boolValue == false)
+        let second = try r.call(.saleScan, ["code": "101"])
         #expect(second["lines"]?.arrayValue?.map { $0["gross"]?.intValue } == [145, 290])
-        let done = try r.call("sale.tender", ["kind": "cash", "amount": 435])
+        let done = try r.call(.saleTender, ["kind": "cash", "amount": 435])
         let receipt = try #require(done["completed"])
         #expect(receipt["total"]?.intValue == 435)
         let text = receipt["text"]?.arrayValue?.compactMap(\.stringValue) ?? []
@@ -90,24 +90,24 @@ struct PromotionServiceTests {
 
         // Saturday at 16:30 is outside the weekdays.
         r.at("2026-12-12", 16, 30)
-        #expect(try r.call("sale.scan", ["code": "101"])["total"]?.intValue == 290)
+        #expect(try r.call(.saleScan, ["code": "101"])["total"]?.intValue == 290)
     }
 
     @Test func aCashierCannotSetUpAPromotionAndBadDefinitionsGetSpecificErrors() throws {
         let r = try Register()
         r.at("2026-12-07", 9, 0)
-        _ = try r.call("login", ["pin": "1111"])
+        _ = try r.call(.login, ["pin": "1111"])
         let coffee = try coffeeID(r)
-        #expect(r.error("promotion.set", ["id": "p", "name": "x", "items": [.string(coffee)], "percent_bp": 1000])?.code == .pinRequired)
-        #expect(r.error("promotion.set", ["id": "p", "name": "x", "items": [.string(coffee)], "percent_bp": 1000, "start": "25:00",
+        #expect(r.error(.promotionSet, ["id": "p", "name": "x", "items": [.string(coffee)], "percent_bp": 1000])?.code == .pinRequired)
+        #expect(r.error(.promotionSet, ["id": "p", "name": "x", "items": [.string(coffee)], "percent_bp": 1000, "start": "25:00",
                                           "end": "26:00", "override_pin": "2222"])?.message
                 == "promotion.set: 'start' must be a time of day HH:MM, not '25:00'")
-        #expect(r.error("promotion.set", ["id": "p", "name": "x", "department": "Kahvila", "percent_bp": 1000, "buy": 2,
+        #expect(r.error(.promotionSet, ["id": "p", "name": "x", "department": "Kahvila", "percent_bp": 1000, "buy": 2,
                                           "override_pin": "2222"])?.code == .badArgs)
-        #expect(r.error("promotion.set", ["id": "p", "name": "x", "items": [.string(coffee)], "percent_bp": 0,
+        #expect(r.error(.promotionSet, ["id": "p", "name": "x", "items": [.string(coffee)], "percent_bp": 0,
                                           "override_pin": "2222"])?.message == "promotion: a percentage off must be above 0 and at most 100")
-        _ = try r.call("promotion.set", ["id": "p", "name": "x", "department": "Kahvila", "buy": 2, "free": 1, "override_pin": "2222"])
-        #expect(try r.call("promotion.list").arrayValue?.map { $0["buy"]?.intValue } == [2])
-        #expect(r.error("promotion.remove", ["id": "nosuch", "override_pin": "2222"])?.code == .notFound)
+        _ = try r.call(.promotionSet, ["id": "p", "name": "x", "department": "Kahvila", "buy": 2, "free": 1, "override_pin": "2222"])
+        #expect(try r.call(.promotionList).arrayValue?.map { $0["buy"]?.intValue } == [2])
+        #expect(r.error(.promotionRemove, ["id": "nosuch", "override_pin": "2222"])?.code == .notFound)
     }
 }

@@ -24,7 +24,7 @@ import Testing
     }
 
     func cardTenders(_ c: IPCClient) throws -> [JSONValue] {
-        (try c.call("sale.get")["tenders"]?.arrayValue ?? []).filter { $0["kind"]?.stringValue == "card" }
+        (try c.call(.saleGet)["tenders"]?.arrayValue ?? []).filter { $0["kind"]?.stringValue == "card" }
     }
 
     @Test func anApprovedCardPaysItsPartAndTheReferenceIsTheTerminals() throws {
@@ -32,15 +32,15 @@ import Testing
         try d.start()
         let c = try d.client()
         try c.readyToSell()
-        _ = try c.call("sale.scan", args: ["code": "101"])
-        let r = try c.call("sale.tender", args: ["kind": "card", "amount": 100])
+        _ = try c.call(.saleScan, args: ["code": "101"])
+        let r = try c.call(.saleTender, args: ["kind": "card", "amount": 100])
         let tender = try #require(r["sale"]?["tenders"]?.arrayValue?.first)
         let reference = try #require(tender["reference"]?.stringValue)
         #expect(tender["amount"]?.intValue == 100)
         #expect(charges(d, reference).count == 1)
         #expect(try !d.log.contains("4111111111111111"))
-        let due = try c.call("sale.get")["cash_due"]?.intValue ?? 0
-        let done = try c.call("sale.tender", args: ["kind": "cash", "amount": .int(due)])
+        let due = try c.call(.saleGet)["cash_due"]?.intValue ?? 0
+        let done = try c.call(.saleTender, args: ["kind": "cash", "amount": .int(due)])
         #expect(done["completed"]?["receipt"]?.intValue == 1)
     }
 
@@ -49,12 +49,12 @@ import Testing
         try d.start()
         let c = try d.client()
         try c.readyToSell()
-        _ = try c.call("sale.scan", args: ["code": "101"])
-        #expect(c.errorCode("sale.tender", ["kind": "card", "amount": 113]) == .cardDeclined)
+        _ = try c.call(.saleScan, args: ["code": "101"])
+        #expect(c.errorCode(.saleTender, ["kind": "card", "amount": 113]) == .cardDeclined)
         #expect(try cardTenders(c).isEmpty)
-        #expect(try c.call("sale.get") != .null)
+        #expect(try c.call(.saleGet) != .null)
         // And selling goes on: the next card is approved.
-        _ = try c.call("sale.tender", args: ["kind": "card", "amount": 100])
+        _ = try c.call(.saleTender, args: ["kind": "card", "amount": 100])
         #expect(try cardTenders(c).count == 1)
     }
 
@@ -63,8 +63,8 @@ import Testing
         try d.start()
         let c = try d.client()
         try c.readyToSell()
-        _ = try c.call("sale.scan", args: ["code": "101"])
-        let r = try c.call("sale.tender", args: ["kind": "card", "amount": 177])
+        _ = try c.call(.saleScan, args: ["code": "101"])
+        let r = try c.call(.saleTender, args: ["kind": "card", "amount": 177])
         let reference = try #require(r["sale"]?["tenders"]?.arrayValue?.first?["reference"]?.stringValue)
         #expect(charges(d, reference).count == 1)
         #expect(try cardTenders(c).count == 1)
@@ -76,12 +76,12 @@ import Testing
         try d.start()
         let c = try d.client()
         try c.readyToSell()
-        _ = try c.call("sale.scan", args: ["code": "101"])
+        _ = try c.call(.saleScan, args: ["code": "101"])
         // The terminal takes 2 s to answer; kassad is killed while it waits.
         let socket = d.socket
         Thread.detachNewThread {
             let paying = try? IPCClient(path: socket, timeoutMilliseconds: 5000)
-            _ = paying?.attempt("sale.tender", ["kind": "card", "amount": 188])
+            _ = paying?.attempt(.saleTender, ["kind": "card", "amount": 188])
         }
         var requested = false
         let deadline = Date().addingTimeInterval(5)
@@ -91,7 +91,7 @@ import Testing
         }
         try #require(requested)
         // Until it knows, nothing else is sold.
-        #expect(c.errorCode("sale.scan", ["code": "101"]) == .cardPaymentPending)
+        #expect(c.errorCode(.saleScan, ["code": "101"]) == .cardPaymentPending)
         d.kill9()
 
         try d.start()
@@ -107,8 +107,8 @@ import Testing
         #expect(charges(d, reference).count == 1)
         #expect(d.log.contains("left unresolved; asking the terminal"))
         // Selling resumes once it is settled: the rest of the sale is paid.
-        let due = try again.call("sale.get")["cash_due"]?.intValue ?? 0
-        #expect(try again.call("sale.tender", args: ["kind": "cash", "amount": .int(due)])["completed"] != nil)
+        let due = try again.call(.saleGet)["cash_due"]?.intValue ?? 0
+        #expect(try again.call(.saleTender, args: ["kind": "cash", "amount": .int(due)])["completed"] != nil)
     }
 }
 
@@ -120,12 +120,12 @@ import Testing
         let c = try d.client()
         try c.readyToSell()
         let pan = "4111 1111 1111 1111"
-        _ = try c.call("sale.scan", args: ["code": "101"])
-        let r = try c.call("sale.tender", args: ["kind": "card", "amount": 290, "reference": .string(pan)])
+        _ = try c.call(.saleScan, args: ["code": "101"])
+        let r = try c.call(.saleTender, args: ["kind": "card", "amount": 290, "reference": .string(pan)])
         let text = r["completed"]?["text"]?.arrayValue?.compactMap(\.stringValue).joined(separator: "\n") ?? ""
         #expect(text.contains("**** **** **** 1111"), "\(text)")
-        _ = try c.call("shift.cash_out", args: ["amount": 100, "reason": .string("refund to card 4111111111111111")])
-        _ = c.attempt("sale.scan", ["code": "4111111111111111"])
+        _ = try c.call(.shiftCashOut, args: ["amount": 100, "reason": .string("refund to card 4111111111111111")])
+        _ = c.attempt(.saleScan, ["code": "4111111111111111"])
         #expect(d.stop() == 0)
         let dump = try d.kassa(["journal", "dump", "--state-dir", d.stateDirectory]).out
         for form in [pan, "4111111111111111"] {

@@ -171,8 +171,8 @@ final class ConsoleLine {
 
         // kassad has it all, journaled.
         let client = try daemon.client()
-        #expect(try client.call("config.get", args: ["key": "store_name"])["store_name"]?.stringValue == "Kahvila Testi")
-        let operators = try client.call("operator.list").arrayValue ?? []
+        #expect(try client.call(.configGet, args: ["key": "store_name"])["store_name"]?.stringValue == "Kahvila Testi")
+        let operators = try client.call(.operatorList).arrayValue ?? []
         #expect(operators.contains { $0["id"]?.stringValue == "lisa" })
 
         console.sendBytes([0x04])
@@ -191,10 +191,10 @@ final class ConsoleLine {
         try daemon.start()
         let till = try daemon.client()
         try till.readyToSell()
-        _ = try till.call("customer.add", args: ["name": "Liisa Laine", "phone": "040 123 4567", "cards": ["LOY-1001"]])
-        _ = try till.call("sale.scan", args: ["code": "LOY-1001"])
-        _ = try till.call("sale.scan", args: ["code": "101"])
-        _ = try till.call("sale.tender", args: ["kind": "cash", "amount": 500])
+        _ = try till.call(.customerAdd, args: ["name": "Liisa Laine", "phone": "040 123 4567", "cards": ["LOY-1001"]])
+        _ = try till.call(.saleScan, args: ["code": "LOY-1001"])
+        _ = try till.call(.saleScan, args: ["code": "101"])
+        _ = try till.call(.saleTender, args: ["kind": "cash", "amount": 500])
         let console = try ConsoleLine(daemon)
         console.expect("Technician PIN")
         console.send("3333\r")
@@ -215,7 +215,7 @@ final class ConsoleLine {
         console.expect("Type the number again")
         console.send("1\r")
         console.expect("Forgotten")
-        #expect(till.errorCode("customer.get", ["customer": 1]) == .notFound)
+        #expect(till.errorCode(.customerGet, ["customer": 1]) == .notFound)
         console.send("customer card LOY-1001\r")
         console.expect("No customer found")
     }
@@ -234,7 +234,7 @@ final class ConsoleLine {
         console.expect("PIN entry is locked")
         // The lockout is journaled, and even the right PIN waits it out.
         let client = try daemon.client()
-        #expect(client.errorCode("login", ["pin": "3333"]) == .forbidden)
+        #expect(client.errorCode(.login, ["pin": "3333"]) == .forbidden)
 
         // With the box in hand: a one-time code on the receipt printer.
         console.expect("Technician PIN")
@@ -255,9 +255,9 @@ final class ConsoleLine {
         console.expect("technician access recovered")
 
         // The code is spent; the new PIN works; the recovery is in the journal.
-        #expect(client.errorCode("technician.recover", ["code": .string(code), "id": "x", "pin": "1357"]) == .refused)
-        #expect(try client.call("technician", args: ["pin": "8642"])["operator"]?["id"]?.stringValue == "tero")
-        let page = try client.call("journal.export", args: ["from": 1])
+        #expect(client.errorCode(.technicianRecover, ["code": .string(code), "id": "x", "pin": "1357"]) == .refused)
+        #expect(try client.call(.technician, args: ["pin": "8642"])["operator"]?["id"]?.stringValue == "tero")
+        let page = try client.call(.journalExport, args: ["from": 1])
         let types = (page["records"]?.arrayValue ?? []).compactMap { $0["event"]?["type"]?.stringValue }
         #expect(types.contains("pin_lockout"))
         #expect(types.contains("technician_recovered"))
@@ -290,7 +290,7 @@ final class ConsoleLine {
         console.expect("koivu-1  Kioski Koivu")
         console.expect("Europe/Helsinki")
         let client = try daemon.client()
-        #expect(try client.call("technician", args: ["pin": "2468"])["operator"]?["role"]?.stringValue == "technician")
+        #expect(try client.call(.technician, args: ["pin": "2468"])["operator"]?["role"]?.stringValue == "technician")
         console.sendBytes([0x04])
         #expect(console.waitForExit() == 0)
     }
@@ -311,8 +311,8 @@ extension ConsoleTests {
         let till = try old.client()
         try till.readyToSell()
         for _ in 0..<2 {
-            _ = try till.call("sale.scan", args: ["code": "1"], idempotencyKey: IdempotencyKey.random())
-            _ = try till.call("sale.tender", args: ["kind": "cash", "amount": 500], idempotencyKey: IdempotencyKey.random())
+            _ = try till.call(.saleScan, args: ["code": "1"], idempotencyKey: IdempotencyKey.random())
+            _ = try till.call(.saleTender, args: ["kind": "cash", "amount": 500], idempotencyKey: IdempotencyKey.random())
         }
         let stick = old.directory + "/stick"
         try FileManager.default.createDirectory(atPath: stick, withIntermediateDirectories: true)
@@ -328,7 +328,7 @@ extension ConsoleTests {
         let fresh = Daemon(arguments: [])
         try fresh.start()
         let setup = try fresh.client()
-        _ = try setup.call("operator.add", args: ["id": "ville", "name": "Ville", "role": "technician", "pin": "2468"])
+        _ = try setup.call(.operatorAdd, args: ["id": "ville", "name": "Ville", "role": "technician", "pin": "2468"])
         let restorer = try ConsoleLine(fresh)
         restorer.expect("Technician PIN")
         restorer.send("2468\r")
@@ -352,12 +352,12 @@ extension ConsoleTests {
 
         // The next sale goes on from receipt 3, with the old box's catalog and cashier PIN.
         let newTill = try fresh.client()
-        _ = try newTill.call("login", args: ["pin": "1111"])
-        _ = try newTill.call("sale.scan", args: ["code": "1"], idempotencyKey: IdempotencyKey.random())
-        let paid = try newTill.call("sale.tender", args: ["kind": "cash", "amount": 500], idempotencyKey: IdempotencyKey.random())
+        _ = try newTill.call(.login, args: ["pin": "1111"])
+        _ = try newTill.call(.saleScan, args: ["code": "1"], idempotencyKey: IdempotencyKey.random())
+        let paid = try newTill.call(.saleTender, args: ["kind": "cash", "amount": 500], idempotencyKey: IdempotencyKey.random())
         #expect(paid["completed"]?["receipt"]?.intValue == 3)
         // A second restore onto this box, which has sold now, is refused.
-        #expect(newTill.errorCode("restore.begin") != nil)
+        #expect(newTill.errorCode(.restoreBegin) != nil)
         restorer.send("logout\r")
         #expect(restorer.waitForExit() == 0)
     }
@@ -415,7 +415,7 @@ extension ConsoleTests {
         // Never while a sale is open, unless forced.
         let till = try daemon.client()
         try till.readyToSell()
-        _ = try till.call("sale.scan", args: ["code": "101"], idempotencyKey: IdempotencyKey.random())
+        _ = try till.call(.saleScan, args: ["code": "101"], idempotencyKey: IdempotencyKey.random())
         console.send("reboot\r")
         console.expect("a sale is open")
         #expect(!calls().contains("systemctl reboot"))

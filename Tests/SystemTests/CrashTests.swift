@@ -6,12 +6,12 @@ import KassaIPC
 @Suite("Crash and restart")
 struct CrashTests {
     func login(_ c: IPCClient) throws {
-        _ = try c.call("login", args: ["pin": "1111"])
-        if case .failure = c.attempt("shift.open", ["float": 10_000]) {}  // already open after a restart
+        _ = try c.call(.login, args: ["pin": "1111"])
+        if case .failure = c.attempt(.shiftOpen, ["float": 10_000]) {}  // already open after a restart
     }
 
     func xReport(_ d: Daemon) throws -> (sales: Int64, gross: Int64) {
-        let r = try d.client().call("report.x")["report"]!
+        let r = try d.client().call(.reportX)["report"]!
         return (r["sales"]!.intValue!, r["sales_gross"]!.intValue!)
     }
 
@@ -22,8 +22,8 @@ struct CrashTests {
         try login(c)
         var acknowledged: [Int64] = []
         for _ in 0..<3 {
-            _ = try c.call("sale.scan", args: ["code": "101"])
-            let done = try c.call("sale.tender", args: ["kind": "card", "amount": 290])
+            _ = try c.call(.saleScan, args: ["code": "101"])
+            let done = try c.call(.saleTender, args: ["kind": "card", "amount": 290])
             acknowledged.append(done["completed"]!["total"]!.intValue!)
         }
         // Between sales.
@@ -34,16 +34,16 @@ struct CrashTests {
 
         // During a sale: two lines scanned, not paid.
         c = try d.client()
-        _ = try c.call("sale.scan", args: ["code": "101"])
-        _ = try c.call("sale.scan", args: ["code": "102"])
+        _ = try c.call(.saleScan, args: ["code": "101"])
+        _ = try c.call(.saleScan, args: ["code": "102"])
         d.kill9()
         try d.start()
         c = try d.client()
-        let status = try c.call("status")
+        let status = try c.call(.status)
         #expect(status["operator"]?["id"]?.stringValue == "anna")
         // A kill -9 keeps the page cache: the open sale comes back whole.
         #expect(status["sale"]?["lines"]?.arrayValue?.count == 2)
-        let done = try c.call("sale.tender", args: ["kind": "cash", "amount": 2000])
+        let done = try c.call(.saleTender, args: ["kind": "cash", "amount": 2000])
         acknowledged.append(done["completed"]!["total"]!.intValue!)
         #expect(try xReport(d) == (4, acknowledged.reduce(0, +)))
         #expect(d.stop() == 0)
@@ -64,15 +64,15 @@ struct CrashTests {
             let c = try d.client()
             try login(c)
             // Abandon whatever sale a kill left open: the client never saw it acknowledged.
-            if (try c.call("sale.get")) != .null { _ = c.attempt("sale.cancel", ["override_pin": "2222"]) }
+            if (try c.call(.saleGet)) != .null { _ = c.attempt(.saleCancel, ["override_pin": "2222"]) }
             let salesBeforeKill = Int.random(in: 1...6, using: &random)
             // The kill lands at a random moment while the sales stream on.
             let pid = d.process!.processIdentifier
             let delay = Double(Int.random(in: 0...40, using: &random)) / 1000
             DispatchQueue.global().asyncAfter(deadline: .now() + delay) { _ = kill(pid, SIGKILL) }
             for _ in 0..<salesBeforeKill {
-                guard case .success = c.attempt("sale.scan", ["code": "101"]) else { break }
-                guard case .success(let r) = c.attempt("sale.tender", ["kind": "card", "amount": 290]) else { break }
+                guard case .success = c.attempt(.saleScan, ["code": "101"]) else { break }
+                guard case .success(let r) = c.attempt(.saleTender, ["kind": "card", "amount": 290]) else { break }
                 acknowledgedGross += r["completed"]!["total"]!.intValue!
                 acknowledgedCount += 1
             }
@@ -102,16 +102,16 @@ struct IdempotencyTests {
         try d.start()
         let c = try d.client()
         try c.readyToSell()
-        _ = try c.call("sale.scan", args: ["code": "101"], idempotencyKey: "scan-1")
-        let first = try c.call("sale.tender", args: ["kind": "cash", "amount": 500], idempotencyKey: "pay-1")
-        let head = try c.call("journal.status")["last_seq"]!.intValue!
-        let again = try d.client().call("sale.tender", args: ["kind": "cash", "amount": 500], idempotencyKey: "pay-1")
+        _ = try c.call(.saleScan, args: ["code": "101"], idempotencyKey: "scan-1")
+        let first = try c.call(.saleTender, args: ["kind": "cash", "amount": 500], idempotencyKey: "pay-1")
+        let head = try c.call(.journalStatus)["last_seq"]!.intValue!
+        let again = try d.client().call(.saleTender, args: ["kind": "cash", "amount": 500], idempotencyKey: "pay-1")
         #expect(again == first)
-        let rescan = try c.call("sale.scan", args: ["code": "101"], idempotencyKey: "scan-1")
+        let rescan = try c.call(.saleScan, args: ["code": "101"], idempotencyKey: "scan-1")
         #expect(rescan["lines"]?.arrayValue?.count == 1)
-        #expect(try c.call("journal.status")["last_seq"]!.intValue! == head)
-        #expect(try c.call("report.x")["report"]!["sales"]!.intValue == 1)
-        #expect(try c.call("sale.get") == .null)
+        #expect(try c.call(.journalStatus)["last_seq"]!.intValue! == head)
+        #expect(try c.call(.reportX)["report"]!["sales"]!.intValue == 1)
+        #expect(try c.call(.saleGet) == .null)
     }
 
     @Test func aRetryAfterKassadWasKilledBeforeReplyingSellsExactlyOnce() throws {
@@ -119,17 +119,17 @@ struct IdempotencyTests {
         try d.start()
         var c = try d.client()
         try c.readyToSell()
-        _ = try c.call("sale.scan", args: ["code": "101"])
+        _ = try c.call(.saleScan, args: ["code": "101"])
         // Send the paying request and kill kassad without reading the reply.
         try c.send(Request(id: .int(99), op: "sale.tender", args: ["kind": "card", "amount": 290], idempotencyKey: "pay-once"))
         usleep(50_000)
         d.kill9()
         try d.start()
         c = try d.client()
-        let retried = try c.call("sale.tender", args: ["kind": "card", "amount": 290], idempotencyKey: "pay-once")
+        let retried = try c.call(.saleTender, args: ["kind": "card", "amount": 290], idempotencyKey: "pay-once")
         #expect(retried["completed"]?["receipt"]?.intValue == 1)
-        let again = try d.client().call("sale.tender", args: ["kind": "card", "amount": 290], idempotencyKey: "pay-once")
+        let again = try d.client().call(.saleTender, args: ["kind": "card", "amount": 290], idempotencyKey: "pay-once")
         #expect(again == retried)
-        #expect(try c.call("report.x")["report"]!["sales"]!.intValue == 1)
+        #expect(try c.call(.reportX)["report"]!["sales"]!.intValue == 1)
     }
 }

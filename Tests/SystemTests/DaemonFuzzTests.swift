@@ -62,8 +62,8 @@ import Testing
         let pid = try #require(d.process?.processIdentifier)
         let c = try d.client()
         try c.readyToSell()
-        _ = try c.call("sale.scan", args: ["code": "101"])
-        let sold = try c.call("sale.tender", args: ["kind": "cash", "amount": 10_000])
+        _ = try c.call(.saleScan, args: ["code": "101"])
+        let sold = try c.call(.saleTender, args: ["kind": "cash", "amount": 10_000])
         #expect(sold["completed"]?["receipt"]?.intValue == 1)
 
         var r = Random(state: 20261128)
@@ -91,7 +91,7 @@ import Testing
                 for _ in 0..<r.below(4) { args[r.pick(Self.keys)] = value(&r) }
                 let key: String? = r.below(3) == 0 ? "fuzz-\(r.below(50))" : nil
                 requests += 1
-                switch fuzzer.attempt(r.pick(Self.ops), args, key: key) {
+                switch fuzzer.attempt(name: r.pick(Self.ops), args, key: key) {
                 case .success: replies += 1
                 case .failure(let e): if e.code != .internal || !e.message.contains("timed out") { replies += 1 }
                 }
@@ -104,8 +104,8 @@ import Testing
         #expect(d.process?.isRunning == true)
         // Still serving, and what was recorded before is intact.
         let after = try d.client()
-        #expect(try after.call("status")["register"]?.stringValue == "demo-1")
-        #expect(try after.call("receipt.reprint", args: ["receipt": 1])["text"]?.arrayValue?.isEmpty == false)
+        #expect(try after.call(.status)["register"]?.stringValue == "demo-1")
+        #expect(try after.call(.receiptReprint, args: ["receipt": 1])["text"]?.arrayValue?.isEmpty == false)
         #expect(d.stop() == 0)
         #expect(try d.kassa(["journal", "verify", "--state-dir", d.stateDirectory]).status == 0)
     }

@@ -7,9 +7,9 @@ import Testing
 /// recovery gets the shop selling again on a new chain.
 @Suite struct DamageRecoveryTests {
     func sell(_ c: IPCClient, reference: String) throws -> Int64 {
-        _ = try c.call("sale.scan", args: ["code": "101"])
-        let due = try c.call("sale.get")["due"]?.intValue ?? 0
-        let r = try c.call("sale.tender", args: ["kind": "card", "amount": .int(due), "reference": .string(reference)])
+        _ = try c.call(.saleScan, args: ["code": "101"])
+        let due = try c.call(.saleGet)["due"]?.intValue ?? 0
+        let r = try c.call(.saleTender, args: ["kind": "card", "amount": .int(due), "reference": .string(reference)])
         return r["completed"]?["receipt"]?.intValue ?? -1
     }
 
@@ -22,8 +22,8 @@ import Testing
             try c.readyToSell()
             #expect(try sell(c, reference: "R-ONE") == 1)
             #expect(try sell(c, reference: "DAMAGE-ME") == 2)
-            _ = try c.call("login", args: ["pin": "2222"])
-            _ = try c.call("report.z")  // rotates: the damage will sit in an old segment
+            _ = try c.call(.login, args: ["pin": "2222"])
+            _ = try c.call(.reportZ)  // rotates: the damage will sit in an old segment
             #expect(try sell(c, reference: "R-THREE") == 3)
         }
         #expect(d.stop() == 0)  // a snapshot at stop: start-up will not read the old segment
@@ -53,7 +53,7 @@ import Testing
         console.send("3333\r")
         console.expect("Recovered: the damaged chain is sealed as")
         let c = try d.client()
-        _ = try c.call("login", args: ["pin": "1111"])
+        _ = try c.call(.login, args: ["pin": "1111"])
         #expect(try sell(c, reference: "R-FOUR") == 4)
         console.send("logout\r")
         #expect(console.waitForExit() == 0)
@@ -65,17 +65,17 @@ import Testing
         var alarm: String?
         let deadline = Date().addingTimeInterval(10)
         while alarm == nil, Date() < deadline {
-            alarm = try c.call("status")["alarms"]?.arrayValue?.first { $0["code"]?.stringValue == "journal_read_only" }?["message"]?.stringValue
+            alarm = try c.call(.status)["alarms"]?.arrayValue?.first { $0["code"]?.stringValue == "journal_read_only" }?["message"]?.stringValue
             if alarm == nil { usleep(50_000) }
         }
         let message = try #require(alarm)
         #expect(message.contains("seg-0000000000000001.kj") && message.contains("record "))
-        #expect(c.errorCode("sale.scan", ["code": "101"]) == .readOnly)
+        #expect(c.errorCode(.saleScan, ["code": "101"]) == .readOnly)
         let verify = try d.kassa(["journal", "verify", "--state-dir", d.stateDirectory])
         #expect(verify.status == 1)
 
-        #expect(c.errorCode("journal.recover", ["pin": "1111", "confirm": "demo-1"]) == .wrongPin)
-        #expect(c.errorCode("journal.recover", ["pin": "2222", "confirm": "till-9"]) == .badArgs)
+        #expect(c.errorCode(.journalRecover, ["pin": "1111", "confirm": "demo-1"]) == .wrongPin)
+        #expect(c.errorCode(.journalRecover, ["pin": "2222", "confirm": "till-9"]) == .badArgs)
         // The technician's (or supervisor's) recovery step, from the command line on the console.
         let step = try d.kassa(["journal", "recover", "demo-1"], stdin: "2222\n")
         #expect(step.status == 0, "\(step.err)")
@@ -86,11 +86,11 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: d.stateDirectory + "/sealed/\(sealed)/journal/seg-0000000000000001.kj"))
 
         // Selling again, numbering on; old receipts still there.
-        let after = try c.call("status")
+        let after = try c.call(.status)
         #expect(after["alarms"]?.arrayValue?.contains { $0["code"]?.stringValue == "journal_read_only" } == false)
-        _ = try c.call("login", args: ["pin": "1111"])
+        _ = try c.call(.login, args: ["pin": "1111"])
         #expect(try sell(c, reference: "R-FOUR") == 4)
-        #expect(try c.call("receipt.reprint", args: ["receipt": 1])["text"]?.arrayValue?.isEmpty == false)
+        #expect(try c.call(.receiptReprint, args: ["receipt": 1])["text"]?.arrayValue?.isEmpty == false)
         #expect(try d.kassa(["journal", "verify", "--state-dir", d.stateDirectory]).status == 0)
 
         // And after a restart it stays that way.
@@ -98,7 +98,7 @@ import Testing
         try d.start()
         let again = try d.client()
         usleep(300_000)
-        #expect(try again.call("status")["alarms"]?.arrayValue?.contains { $0["code"]?.stringValue == "journal_read_only" } == false)
+        #expect(try again.call(.status)["alarms"]?.arrayValue?.contains { $0["code"]?.stringValue == "journal_read_only" } == false)
         #expect(try sell(again, reference: "R-FIVE") == 5)
     }
 }

@@ -47,10 +47,10 @@ import Testing
         Issue.record("timed out waiting for \(what); log:\n\(daemon.log)")
     }
 
-    func owed(_ c: IPCClient) throws -> Int { try c.call("status")["printouts_owed"]?.arrayValue?.count ?? -1 }
+    func owed(_ c: IPCClient) throws -> Int { try c.call(.status)["printouts_owed"]?.arrayValue?.count ?? -1 }
 
     func device(_ c: IPCClient, _ id: String) throws -> JSONValue? {
-        try c.call("devices.list").arrayValue?.first { $0["id"]?.stringValue == id }
+        try c.call(.devicesList).arrayValue?.first { $0["id"]?.stringValue == id }
     }
 
     @Test func aScanShowsOnTheDisplayAndAPaidSalePrintsItsReceiptAndOpensTheDrawer() throws {
@@ -73,10 +73,10 @@ import Testing
         let ascii = CharacterTableASCII.fold(item.name)
         let shown = display.read { String(decoding: $0, as: UTF8.self).contains(String(ascii.prefix(8))) }
         #expect(String(decoding: shown, as: UTF8.self).contains(String(ascii.prefix(8))), "display got \(shown)")
-        let sale = try c.call("sale.get")
+        let sale = try c.call(.saleGet)
         #expect(sale["lines"]?.arrayValue?.count == 1)
 
-        let result = try c.call("sale.tender", args: ["kind": "cash", "amount": .int(10_000)])
+        let result = try c.call(.saleTender, args: ["kind": "cash", "amount": .int(10_000)])
         let receipt = try #require(result["completed"]?["receipt"]?.intValue)
         try waitFor("the receipt to be confirmed") { try owed(c) == 0 }
         let text = printer.text(0)
@@ -98,14 +98,14 @@ import Testing
         defer { printer.stop() }
         try daemon.start()
         let c = try daemon.client()
-        _ = try c.call("technician", args: ["pin": "3333"])
+        _ = try c.call(.technician, args: ["pin": "3333"])
         let badge = "6012345678901234"
-        _ = try c.call("operator.set_badge", args: ["id": "sami", "card": .string(badge)])
+        _ = try c.call(.operatorSetBadge, args: ["id": "sami", "card": .string(badge)])
         try waitFor("the card reader") { try device(c, "card_reader")?["state"]?.stringValue == "idle" }
         let events = try daemon.client()
-        _ = try events.call("subscribe")
+        _ = try events.call(.subscribe)
         cardReader.write("%B\(badge)^STAFF/SAMI^9912101?;\(badge)=9912101?\r")
-        try waitFor("the badge login") { try c.call("status")["operator"]?["id"]?.stringValue == "sami" }
+        try waitFor("the badge login") { try c.call(.status)["operator"]?["id"]?.stringValue == "sami" }
 
         // A card that is nobody's badge (a payment card, say) logs no one in and shows masked.
         let stranger = "4111111111111111"
@@ -116,7 +116,7 @@ import Testing
             if case .event(let e) = try events.nextEvent(), e.name == "card.swiped" { swiped = e.data }
         }
         #expect(swiped?["card"]?.stringValue == "************1111")
-        #expect(try c.call("status")["operator"]?["id"]?.stringValue == "sami")
+        #expect(try c.call(.status)["operator"]?["id"]?.stringValue == "sami")
         _ = daemon.stop()
         #expect(!daemon.log.contains(stranger))
         #expect(!daemon.log.contains(badge))
@@ -132,12 +132,12 @@ import Testing
         let c = try daemon.client()
         try c.readyToSell()
         let card = "9901234567"
-        _ = try c.call("customer.add", args: ["name": "Liisa Laine", "cards": [.string(card), "LOY-1001"]])
+        _ = try c.call(.customerAdd, args: ["name": "Liisa Laine", "cards": [.string(card), "LOY-1001"]])
         try waitFor("the card reader and the scanner") {
             try ["card_reader", "scanner"].allSatisfy { try device(c, $0)?["state"]?.stringValue == "idle" }
         }
         let events = try daemon.client()
-        _ = try events.call("subscribe")
+        _ = try events.call(.subscribe)
         cardReader.write(";\(card)=4912101?\r")
         var swiped: JSONValue?
         let deadline = Date().addingTimeInterval(5)
@@ -147,33 +147,33 @@ import Testing
         #expect(swiped?["customer"]?.intValue == 1)
         #expect(swiped?["card"]?.stringValue == "******4567")
         #expect(swiped?["error"] == nil)
-        #expect(try c.call("sale.get")["customer"]?["id"]?.intValue == 1)
+        #expect(try c.call(.saleGet)["customer"]?["id"]?.intValue == 1)
         // Taken off, and put back on by the scanner.
-        _ = try c.call("sale.customer")
+        _ = try c.call(.saleCustomer)
         scanner.write("LOY-1001\r")
-        try waitFor("the scanned card") { try c.call("sale.get")["customer"]?["id"]?.intValue == 1 }
+        try waitFor("the scanned card") { try c.call(.saleGet)["customer"]?["id"]?.intValue == 1 }
     }
 
     @Test func aTechnicianTestsThePrinterTheDisplayAndTheScannerWithoutSelling() throws {
         defer { printer.stop() }
         try daemon.start()
         let c = try daemon.client()
-        #expect(c.errorCode("devices.test_print") == .pinRequired)
-        _ = try c.call("technician", args: ["pin": "3333"])
+        #expect(c.errorCode(.devicesTestPrint) == .pinRequired)
+        _ = try c.call(.technician, args: ["pin": "3333"])
         try waitFor("the devices") {
             try ["printer", "display", "scanner"].allSatisfy { try device(c, $0)?["state"]?.stringValue == "idle" }
                 && device(c, "printer")?["model"] != .null
         }
-        _ = try c.call("devices.test_print")
+        _ = try c.call(.devicesTestPrint)
         try waitFor("the test page") { FakeNetworkPrinter.printable(printer.received.flatMap { $0 }).contains("Kassa test page") }
         #expect(FakeNetworkPrinter.printable(printer.received.flatMap { $0 }).contains("EPSON TM-T20III"))
-        _ = try c.call("devices.display_test")
+        _ = try c.call(.devicesDisplayTest)
         let shown = display.read { String(decoding: $0, as: UTF8.self).contains("ABCDEFGHIJKLMNOPQRST") }
         #expect(String(decoding: shown, as: UTF8.self).contains("0123456789 aoa EUR"))
 
         let events = try daemon.client()
-        _ = try events.call("subscribe")
-        _ = try c.call("devices.scan_test", args: ["seconds": 10])
+        _ = try events.call(.subscribe)
+        _ = try c.call(.devicesScanTest, args: ["seconds": 10])
         scanner.write("4111 1111 1111 1111\r")
         var test: JSONValue?
         let deadline = Date().addingTimeInterval(5)
@@ -184,7 +184,7 @@ import Testing
         #expect(test?["value"]?.stringValue?.hasSuffix("1111") == true)
         #expect(test?["value"]?.stringValue?.contains("4111") == false)
         #expect(test?["raw_text"]?.stringValue?.contains("4111") == false)
-        #expect(try c.call("sale.get") == .null)
+        #expect(try c.call(.saleGet) == .null)
         #expect(!daemon.log.contains("4111 1111 1111 1111"))
     }
 
@@ -207,7 +207,7 @@ import Testing
         #expect(shown.contains("1111"))
         console.expect("kassa> ")
         #expect(!console.text.contains("4111 1111 1111 1111") && !console.text.contains("4111111111111111"))
-        #expect(try c.call("sale.get") == .null)
+        #expect(try c.call(.saleGet) == .null)
         console.send("logout\r")
         #expect(console.waitForExit() == 0)
     }
@@ -217,18 +217,18 @@ import Testing
         try daemon.start()
         let moved = FakeSerialDevice()
         let c = try daemon.client()
-        _ = try c.call("technician", args: ["pin": "3333"])
-        let r = try c.call("config.set", args: ["key": "device.display.serial", "value": .string(moved.path)])
+        _ = try c.call(.technician, args: ["pin": "3333"])
+        let r = try c.call(.configSet, args: ["key": "device.display.serial", "value": .string(moved.path)])
         #expect(r["restart_needed"]?.boolValue == true)
-        #expect(c.errorCode("config.set", ["key": "device.display.command_set", "value": "teletext"]) == .badArgs)
+        #expect(c.errorCode(.configSet, ["key": "device.display.command_set", "value": "teletext"]) == .badArgs)
         try daemon.restart()
         let after = try daemon.client()
-        _ = try after.call("technician", args: ["pin": "3333"])
+        _ = try after.call(.technician, args: ["pin": "3333"])
         try waitFor("the display on its new line") { try device(after, "display")?["via"]?.stringValue == moved.path }
-        _ = try after.call("devices.display_test")
+        _ = try after.call(.devicesDisplayTest)
         let shown = moved.read { String(decoding: $0, as: UTF8.self).contains("ABCDEFGHIJKLMNOPQRST") }
         #expect(String(decoding: shown, as: UTF8.self).contains("ABCDEFGHIJKLMNOPQRST"))
-        #expect(try after.call("config.get", args: ["key": "device.display.serial"])["device.display.serial"]?.stringValue == moved.path)
+        #expect(try after.call(.configGet, args: ["key": "device.display.serial"])["device.display.serial"]?.stringValue == moved.path)
     }
 
     @Test func paperOutAndADrawerLeftOpenRaiseAlarmsThatClearWhenFixed() throws {
@@ -238,7 +238,7 @@ import Testing
             .write(toFile: conf, atomically: true, encoding: .utf8)
         try daemon.start()
         let c = try daemon.client()
-        func alarms() throws -> [String] { try c.call("status")["alarms"]?.arrayValue?.compactMap { $0["code"]?.stringValue } ?? [] }
+        func alarms() throws -> [String] { try c.call(.status)["alarms"]?.arrayValue?.compactMap { $0["code"]?.stringValue } ?? [] }
         try waitFor("the printer to connect") { try device(c, "printer")?["state"]?.stringValue == "idle" }
         try waitFor("the printer to say its model") { try device(c, "printer")?["model"]?.stringValue == "EPSON TM-T20III" }
         printer.paperOut = true
@@ -261,14 +261,14 @@ import Testing
         try c.readyToSell()
         try waitFor("the printer to connect") { try device(c, "printer")?["state"]?.stringValue == "idle" }
         printer.unplugMidReceipt(after: 60, downFor: 1500)
-        _ = try c.call("sale.scan", args: ["code": .string(item.barcodes[0])])
-        _ = try c.call("sale.tender", args: ["kind": "card", "amount": .int(item.price)])
+        _ = try c.call(.saleScan, args: ["code": .string(item.barcodes[0])])
+        _ = try c.call(.saleTender, args: ["kind": "card", "amount": .int(item.price)])
         try waitFor("the printer to be seen gone") { try device(c, "printer")?["state"]?.stringValue == "offline" }
         #expect(try owed(c) == 1)
-        let alarms = try c.call("status")["alarms"]?.arrayValue?.compactMap { $0["code"]?.stringValue } ?? []
+        let alarms = try c.call(.status)["alarms"]?.arrayValue?.compactMap { $0["code"]?.stringValue } ?? []
         #expect(alarms.contains("printer_offline"))
         // A kick while the printer is away is refused at once, not kept for later.
-        #expect(c.errorCode("drawer.no_sale", ["override_pin": "2222"]) == .deviceUnavailable)
+        #expect(c.errorCode(.drawerNoSale, ["override_pin": "2222"]) == .deviceUnavailable)
 
         try waitFor("the receipt to be completed after the printer came back", timeout: 20) { try owed(c) == 0 }
         let received = printer.received
@@ -297,8 +297,8 @@ import Testing
         try daemon.start()
         let c = try daemon.client()
         try c.readyToSell()
-        _ = try c.call("sale.scan", args: ["code": .string(item.barcodes[0])])
-        _ = try c.call("sale.tender", args: ["kind": "card", "amount": .int(item.price)])
+        _ = try c.call(.saleScan, args: ["code": .string(item.barcodes[0])])
+        _ = try c.call(.saleTender, args: ["kind": "card", "amount": .int(item.price)])
         #expect(try owed(c) == 1)
         daemon.kill9()
         let back = try FakeNetworkPrinter()

@@ -39,19 +39,19 @@ struct DiskTests {
         try d.start()
         let c = try d.client()
         try c.readyToSell()
-        _ = try c.call("sale.scan", args: ["code": "101"])
-        _ = try c.call("sale.tender", args: ["kind": "card", "amount": 290])
+        _ = try c.call(.saleScan, args: ["code": "101"])
+        _ = try c.call(.saleTender, args: ["kind": "card", "amount": 290])
         #expect(d.stop() == 0)
 
         try #require(mount.remount(readOnly: true))
         try d.start()
         let ro = try d.client()
-        let status = try ro.call("status")
+        let status = try ro.call(.status)
         #expect(status["journal"]?["mode"]?.stringValue == "read_only")
         #expect(status["journal"]?["reason"]?.stringValue?.contains("cannot be written") == true)
         #expect(status["alarms"]?.arrayValue?.contains { $0["code"]?.stringValue == "journal_read_only" } == true)
-        #expect(ro.errorCode("sale.scan", ["code": "101"]) == .readOnly)
-        #expect(try ro.call("report.x")["report"]?["sales"]?.intValue == 1)
+        #expect(ro.errorCode(.saleScan, ["code": "101"]) == .readOnly)
+        #expect(try ro.call(.reportX)["report"]?["sales"]?.intValue == 1)
         #expect(d.stop() == 0)
         _ = mount.remount(readOnly: false)
     }
@@ -70,27 +70,27 @@ struct DiskTests {
         var completed = 0
         selling: for _ in 0..<2000 {
             for _ in 0..<20 {
-                switch c.attempt("sale.scan", ["code": "101"]) {
+                switch c.attempt(.saleScan, ["code": "101"]) {
                 case .success: continue
                 case .failure(let e):
                     refusal = e
                     break selling
                 }
             }
-            guard case .success = c.attempt("sale.tender", ["kind": "card", "amount": .int(Int64(20 * 290))]) else { break }
+            guard case .success = c.attempt(.saleTender, ["kind": "card", "amount": .int(Int64(20 * 290))]) else { break }
             completed += 1
         }
         let error = try #require(refusal, "the disk never filled")
         #expect(error.code == .refused)
         #expect(error.message.contains("disk is full"))
-        #expect(try c.call("status")["alarms"]?.arrayValue?.contains { $0["code"]?.stringValue == "disk_low" } == true)
+        #expect(try c.call(.status)["alarms"]?.arrayValue?.contains { $0["code"]?.stringValue == "disk_low" } == true)
         #expect(d.process?.isRunning == true)
-        #expect(try c.call("report.x")["report"]?["sales"]?.intValue == Int64(completed))
+        #expect(try c.call(.reportX)["report"]?["sales"]?.intValue == Int64(completed))
 
         try FileManager.default.removeItem(atPath: filler)
         var resumed = false
         for _ in 0..<50 {
-            if case .success = c.attempt("sale.scan", ["code": "101"]) {
+            if case .success = c.attempt(.saleScan, ["code": "101"]) {
                 resumed = true
                 break
             }
@@ -110,8 +110,8 @@ struct DiskTests {
         do {
             let c = try d.client()
             try c.readyToSell()
-            _ = try c.call("sale.scan", args: ["code": "101"])
-            _ = try c.call("sale.tender", args: ["kind": "cash", "amount": 10_000])
+            _ = try c.call(.saleScan, args: ["code": "101"])
+            _ = try c.call(.saleTender, args: ["kind": "cash", "amount": 10_000])
         }
         #expect(d.stop() == 0)
         let before = try d.kassa(["journal", "dump", "--state-dir", d.stateDirectory]).out
@@ -120,13 +120,13 @@ struct DiskTests {
         d.setArguments(["--demo", "--read-only", "--config", broken])
         try d.start()
         let c = try d.client()
-        let status = try c.call("status")
+        let status = try c.call(.status)
         #expect(status["journal"]?["mode"]?.stringValue == "read_only")
         let alarm = status["alarms"]?.arrayValue?.first { $0["code"]?.stringValue == "journal_read_only" }?["message"]?.stringValue ?? ""
         #expect(alarm.contains("started read-only") && alarm.contains("configuration file is broken"), "\(alarm)")
-        #expect(try c.call("report.x")["report"] != nil)
-        #expect(c.errorCode("login", ["pin": "1111"]) == .readOnly)
-        #expect(try c.call("receipt.reprint", args: ["receipt": 1])["text"]?.arrayValue?.isEmpty == false)
+        #expect(try c.call(.reportX)["report"] != nil)
+        #expect(c.errorCode(.login, ["pin": "1111"]) == .readOnly)
+        #expect(try c.call(.receiptReprint, args: ["receipt": 1])["text"]?.arrayValue?.isEmpty == false)
         #expect(d.stop() == 0)
         #expect(try d.kassa(["journal", "dump", "--state-dir", d.stateDirectory]).out == before)
     }
@@ -172,11 +172,11 @@ struct DiskTests {
         var acknowledged = 0
         var failure: IPCError?
         for _ in 0..<20 where failure == nil {
-            _ = c.attempt("login", ["pin": "1111"])
-            switch c.attempt("sale.scan", ["code": "101"]) {
+            _ = c.attempt(.login, ["pin": "1111"])
+            switch c.attempt(.saleScan, ["code": "101"]) {
             case .failure(let e): failure = e
             case .success:
-                switch c.attempt("sale.tender", ["kind": "card", "amount": 290]) {
+                switch c.attempt(.saleTender, ["kind": "card", "amount": 290]) {
                 case .failure(let e): failure = e
                 case .success: acknowledged += 1
                 }
@@ -192,7 +192,7 @@ struct DiskTests {
         d.setEnvironment([:])
         try d.start()
         let again = try d.client()
-        let x = try again.call("report.x")
+        let x = try again.call(.reportX)
         let sales = x["report"]?["sales"]?.intValue ?? -1
         // Every acknowledged sale is there; the one whose fsync failed was never acknowledged
         // and may or may not have reached the disk.

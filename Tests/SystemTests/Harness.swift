@@ -107,8 +107,13 @@ struct DaemonError: Error, CustomStringConvertible {
 
 extension IPCClient {
     /// Calls and returns either the result or the error code, for tests that expect refusals.
-    func attempt(_ op: String, _ args: JSONObject = [:], key: String? = nil) -> Result<JSONValue, IPCError> {
-        do { return .success(try call(op, args: args, idempotencyKey: key)) } catch {
+    func attempt(_ op: Op, _ args: JSONObject = [:], key: String? = nil) -> Result<JSONValue, IPCError> {
+        attempt(name: op.name, args, key: key)
+    }
+
+    /// The same by the name on the wire, for names no client of ours would send.
+    func attempt(name: String, _ args: JSONObject = [:], key: String? = nil) -> Result<JSONValue, IPCError> {
+        do { return .success(try call(name: name, args: args, idempotencyKey: key)) } catch {
             if case .remote(let e) = error { return .failure(e) }
             return .failure(IPCError(.internal, "\(error)"))
         }
@@ -116,12 +121,16 @@ extension IPCClient {
 
     /// Logs the demo cashier in and opens a shift with no float: the start of most tests.
     func readyToSell() throws {
-        _ = try call("login", args: ["pin": "1111"])
-        _ = try call("shift.open", args: ["float": 0])
+        _ = try call(.login, args: ["pin": "1111"])
+        _ = try call(.shiftOpen, args: ["float": 0])
     }
 
-    func errorCode(_ op: String, _ args: JSONObject = [:]) -> ErrorCode? {
-        if case .failure(let e) = attempt(op, args) { return e.code }
+    func errorCode(_ op: Op, _ args: JSONObject = [:]) -> ErrorCode? {
+        errorCode(name: op.name, args)
+    }
+
+    func errorCode(name: String, _ args: JSONObject = [:]) -> ErrorCode? {
+        if case .failure(let e) = attempt(name: name, args) { return e.code }
         return nil
     }
 }

@@ -16,6 +16,26 @@ struct InputAndLimitsTests {
         return nil
     }
 
+    /// The door: every operation of the table refuses what its row does not allow before any
+    /// handler runs, on the real kassad, which stays up.
+    @Test func everyOperationRefusesAnUnknownArgumentAndTechnicianOnesWantASession() throws {
+        let d = Daemon()
+        try d.start()
+        let c = try d.client()
+        for op in Op.allCases {
+            #expect(c.errorCode(op, ["no_such_argument": 1]) == .badArgs, "\(op.name)")
+        }
+        for op in Op.allCases where op.spec.access == .technician && op.spec.arguments.allSatisfy({ !$0.required }) {
+            #expect(c.errorCode(op) == .pinRequired, "\(op.name)")
+        }
+        for op in Op.allCases where op.spec.access == .loggedIn && op.spec.arguments.allSatisfy({ !$0.required }) {
+            #expect(c.errorCode(op) == .notLoggedIn, "\(op.name)")
+        }
+        #expect(c.errorCode(.shiftOpen, ["float": .int(Int64.max)]) == .badArgs)
+        #expect(try c.call(.status)["register"] != nil)
+        #expect(d.process?.isRunning == true)
+    }
+
     @Test func eachKindOfBadInputGetsItsOwnErrorAndTheConnectionStaysUsable() throws {
         let d = Daemon()
         try d.start()
@@ -24,17 +44,17 @@ struct InputAndLimitsTests {
         #expect(try rawError(c, Array("{not json}\n".utf8)) == .badJSON)
         #expect(try rawError(c, [0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x3A, 0x31, 0x7D, 0x0A]) == .invalidUTF8)
         #expect(try rawError(c, Array(#"{"id":1,"op":"status","extra":true}"#.utf8) + [10], id: .int(1)) == .unknownField)
-        #expect(c.errorCode("no.such.op") == .unknownOp)
+        #expect(c.errorCode(name: "no.such.op") == .unknownOp)
         try c.readyToSell()
-        #expect(c.errorCode("sale.scan", ["code": 101]) == .badArgs)
-        #expect(c.errorCode("sale.scan", ["code": "101", "colour": "red"]) == .badArgs)
-        _ = try c.call("sale.scan", args: ["code": "101"])
-        #expect(c.errorCode("sale.tender", ["kind": "cash", "amount": "x"]) == .badArgs)
-        #expect(c.errorCode("sale.tender", ["kind": "cash", "amount": .decimal("12.5")]) == .badArgs)
-        #expect(c.errorCode("sale.tender", ["kind": "gold", "amount": 100]) == .badArgs)
-        #expect(c.errorCode("sale.scan", ["code": "6400000000018"]) == .badArgs)  // wrong check digit
+        #expect(c.errorCode(.saleScan, ["code": 101]) == .badArgs)
+        #expect(c.errorCode(.saleScan, ["code": "101", "colour": "red"]) == .badArgs)
+        _ = try c.call(.saleScan, args: ["code": "101"])
+        #expect(c.errorCode(.saleTender, ["kind": "cash", "amount": "x"]) == .badArgs)
+        #expect(c.errorCode(.saleTender, ["kind": "cash", "amount": .decimal("12.5")]) == .badArgs)
+        #expect(c.errorCode(.saleTender, ["kind": "gold", "amount": 100]) == .badArgs)
+        #expect(c.errorCode(.saleScan, ["code": "6400000000018"]) == .badArgs)  // wrong check digit
         // Still the same connection, still working.
-        #expect(try c.call("sale.get")["lines"]?.arrayValue?.count == 1)
+        #expect(try c.call(.saleGet)["lines"]?.arrayValue?.count == 1)
         #expect(d.process?.isRunning == true)
     }
 
@@ -43,24 +63,24 @@ struct InputAndLimitsTests {
         try d.start()
         let c = try d.client()
         try c.readyToSell()
-        #expect(c.errorCode("report.z") == .forbidden)
-        #expect(c.errorCode("drawer.no_sale") == .pinRequired)
-        #expect(c.errorCode("config.set", ["key": "store_name", "value": "X"]) == .pinRequired)
-        #expect(c.errorCode("operator.add", ["id": "x", "name": "X", "role": "technician", "pin": "9999"]) == .pinRequired)
+        #expect(c.errorCode(.reportZ) == .forbidden)
+        #expect(c.errorCode(.drawerNoSale) == .pinRequired)
+        #expect(c.errorCode(.configSet, ["key": "store_name", "value": "X"]) == .pinRequired)
+        #expect(c.errorCode(.operatorAdd, ["id": "x", "name": "X", "role": "technician", "pin": "9999"]) == .pinRequired)
         // A supervisor's PIN does not open a technician session.
-        #expect(c.errorCode("technician", ["pin": "2222"]) == .forbidden)
-        _ = try c.call("technician", args: ["pin": "3333"])
-        #expect(try c.call("config.set", args: ["key": "store_name", "value": "Kahvila X"])["new"]?.stringValue == "Kahvila X")
+        #expect(c.errorCode(.technician, ["pin": "2222"]) == .forbidden)
+        _ = try c.call(.technician, args: ["pin": "3333"])
+        #expect(try c.call(.configSet, args: ["key": "store_name", "value": "Kahvila X"])["new"]?.stringValue == "Kahvila X")
         // The technician session belongs to that connection only.
-        #expect(try d.client().errorCode("config.set", ["key": "store_name", "value": "Y"]) == .pinRequired)
+        #expect(try d.client().errorCode(.configSet, ["key": "store_name", "value": "Y"]) == .pinRequired)
     }
 
     @Test func guessingPINsLocksThePINPad() throws {
         let d = Daemon()
         try d.start()
         let c = try d.client()
-        for pin in ["0000", "0001", "0002", "0003", "0004"] { #expect(c.errorCode("login", ["pin": .string(pin)]) == .wrongPin) }
-        #expect(c.errorCode("login", ["pin": "1111"]) == .forbidden)
+        for pin in ["0000", "0001", "0002", "0003", "0004"] { #expect(c.errorCode(.login, ["pin": .string(pin)]) == .wrongPin) }
+        #expect(c.errorCode(.login, ["pin": "1111"]) == .forbidden)
         #expect(!d.log.contains("1111") && !d.log.contains("0003"))
     }
 
@@ -72,18 +92,18 @@ struct InputAndLimitsTests {
         let stalled = try d.client()
         try stalled.sendRaw(Array(#"{"id":1,"op":"sta"#.utf8))
         let deaf = try d.client()
-        _ = try deaf.call("subscribe")
+        _ = try deaf.call(.subscribe)
         let c = try d.client()
         try c.readyToSell()
         let started = Date()
         for _ in 0..<300 {
-            _ = try c.call("sale.scan", args: ["code": "101"])
-            _ = try c.call("sale.void_line", args: ["line": 0])
-            _ = try c.call("sale.cancel")
+            _ = try c.call(.saleScan, args: ["code": "101"])
+            _ = try c.call(.saleVoidLine, args: ["line": 0])
+            _ = try c.call(.saleCancel)
         }
         // 900 requests, each publishing events the deaf subscriber never reads.
         #expect(Date().timeIntervalSince(started) < 20)
-        #expect(try c.call("status")["register"]?.stringValue == "demo-1")
+        #expect(try c.call(.status)["register"]?.stringValue == "demo-1")
     }
 
     @Test func aBacklogOfClientsAlreadyGoneDoesNotCrowdOutALiveOne() throws {
@@ -103,7 +123,7 @@ struct InputAndLimitsTests {
             close(fd)
         }
         DispatchQueue.global().asyncAfter(deadline: .now() + 0.05) { _ = kill(pid, SIGCONT) }
-        #expect(try d.client().call("status")["register"] != nil)
+        #expect(try d.client().call(.status)["register"] != nil)
     }
 
     @Test func theConnectionCapAnswersTooManyConnections() throws {
@@ -121,7 +141,7 @@ struct InputAndLimitsTests {
         if case .remote(let e)? = refused { #expect(e.code == .tooManyConnections) } else { Issue.record("no refusal: \(String(describing: refused))") }
         held.removeAll()
         usleep(100_000)
-        #expect(try d.client().call("status")["register"] != nil)
+        #expect(try d.client().call(.status)["register"] != nil)
     }
 }
 

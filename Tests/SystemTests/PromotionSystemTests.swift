@@ -11,31 +11,31 @@ import Testing
         try d.start()
         let c = try d.client()
         try c.readyToSell()
-        _ = try c.call("promotion.set", args: ["id": "cafe", "name": "Any 2 drinks 5,00", "department": "Kahvila",
+        _ = try c.call(.promotionSet, args: ["id": "cafe", "name": "Any 2 drinks 5,00", "department": "Kahvila",
                                                "bundle_count": 2, "bundle_price": 500, "override_pin": "2222"])
-        _ = try c.call("sale.scan", args: ["code": "101"])
-        let sale = try c.call("sale.scan", args: ["code": "103"])
+        _ = try c.call(.saleScan, args: ["code": "101"])
+        let sale = try c.call(.saleScan, args: ["code": "103"])
         #expect(sale["total"]?.intValue == 500)
 
         // Killed mid-sale: the lines come back with the deal they were rung up with.
         try d.restart()
         let again = try d.client()
-        let back = try again.call("sale.get")
+        let back = try again.call(.saleGet)
         #expect(back["total"]?.intValue == 500)
         #expect(back["promotions"]?.arrayValue?.first?["amount"]?.intValue == 70)
 
-        _ = try again.call("login", args: ["pin": "1111"])
-        let done = try again.call("sale.tender", args: ["kind": "cash", "amount": 500])
+        _ = try again.call(.login, args: ["pin": "1111"])
+        let done = try again.call(.saleTender, args: ["kind": "cash", "amount": 500])
         let text = done["completed"]?["text"]?.arrayValue?.compactMap(\.stringValue) ?? []
         #expect(text.contains { $0.hasPrefix("Any 2 drinks 5,00") && $0.hasSuffix("-0,70 €") })
         #expect(text.contains { $0.hasPrefix("TOTAL") && $0.hasSuffix("5,00 €") })
-        let listed = try again.call("promotion.list").arrayValue ?? []
+        let listed = try again.call(.promotionList).arrayValue ?? []
         #expect(listed.map { $0["id"]?.stringValue } == ["cafe"])
         #expect(listed.first?["in_force_now"]?.boolValue == true)
 
         // Items may be named by PLU; they are kept as item ids.
-        let coffee = try again.call("catalog.lookup", args: ["code": "101"])["item"]?["id"]
-        let byPLU = try again.call("promotion.set", args: ["id": "coffee", "name": "Coffee -10%", "items": ["101"],
+        let coffee = try again.call(.catalogLookup, args: ["code": "101"])["item"]?["id"]
+        let byPLU = try again.call(.promotionSet, args: ["id": "coffee", "name": "Coffee -10%", "items": ["101"],
                                                            "percent_bp": 1000, "override_pin": "2222"])
         #expect(byPLU["items"]?.arrayValue?.first == coffee)
     }
@@ -49,7 +49,7 @@ import Testing
                                "--days", "mon-wed,sun", "--hours", "16:00-17:30", "--until", "2030-12-31", "--override"],
                               stdin: "2222\n")
         #expect(set.status == 0, "\(set.err)")
-        let listed = try c.call("promotion.list").arrayValue?.first
+        let listed = try c.call(.promotionList).arrayValue?.first
         #expect(listed?["name"]?.stringValue == "Happy hour -20%")
         #expect(listed?["percent_bp"]?.intValue == 1250)
         #expect(listed?["weekdays"]?.arrayValue?.compactMap(\.intValue) == [1, 2, 3, 7])
@@ -71,7 +71,7 @@ import Testing
         try d.start()
         let c = try d.client()
         try c.readyToSell()
-        _ = try c.call("promotion.set", args: ["id": "tea", "name": "Tea -0,50", "items": ["103"], "amount_off": 50,
+        _ = try c.call(.promotionSet, args: ["id": "tea", "name": "Tea -0,50", "items": ["103"], "amount_off": 50,
                                                "override_pin": "2222"])
         let console = try ConsoleLine(d)
         console.expect("Technician PIN")
@@ -83,6 +83,6 @@ import Testing
         console.expect("Removed and journaled.")
         console.send("promotion remove tea\r")
         console.expect("no promotion 'tea'")
-        #expect(try c.call("promotion.list").arrayValue?.isEmpty == true)
+        #expect(try c.call(.promotionList).arrayValue?.isEmpty == true)
     }
 }

@@ -9,14 +9,14 @@ import Testing
         try daemon.start()
         let c = try daemon.client()
         try c.readyToSell()
-        _ = try c.call("sale.scan", args: ["code": "101", "quantity": 2])
-        _ = try c.call("sale.scan", args: ["code": "103"])
-        _ = try c.call("sale.void_line", args: ["line": 1])
-        let done = try c.call("sale.tender", args: ["kind": "cash", "amount": 1000])
+        _ = try c.call(.saleScan, args: ["code": "101", "quantity": 2])
+        _ = try c.call(.saleScan, args: ["code": "103"])
+        _ = try c.call(.saleVoidLine, args: ["line": 1])
+        let done = try c.call(.saleTender, args: ["kind": "cash", "amount": 1000])
         let number = try #require(done["completed"]?["receipt"]?.intValue)
         let printed = (try? Data(contentsOf: URL(fileURLWithPath: daemon.stateDirectory + "/printer.out")).count) ?? 0
 
-        let receipt = try c.call("receipt.get", args: ["receipt": .int(number)])
+        let receipt = try c.call(.receiptGet, args: ["receipt": .int(number)])
         #expect(receipt["receipt"]?.intValue == number)
         #expect(receipt["total"]?.intValue == 580)
         let lines = receipt["lines"]?.arrayValue ?? []
@@ -25,6 +25,6 @@ import Testing
         #expect(receipt["priced"]?.arrayValue?.first?["gross"]?.intValue == 580)
         #expect(receipt["priced"]?.arrayValue?.last == .null)
         #expect(((try? Data(contentsOf: URL(fileURLWithPath: daemon.stateDirectory + "/printer.out")).count) ?? 0) == printed)
-        #expect(c.errorCode("receipt.get", ["receipt": 999]) == .notFound)
+        #expect(c.errorCode(.receiptGet, ["receipt": 999]) == .notFound)
     }
 }

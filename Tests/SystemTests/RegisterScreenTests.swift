@@ -123,9 +123,9 @@ private func consoleF(_ n: Int) -> [UInt8] { [0x1B, 0x5B, 0x5B, 0x40 + UInt8(n)]
         daemon.setArguments(["--demo", "--config", config])
         try daemon.start()
         let technician = try daemon.client()
-        _ = try technician.call("technician", args: ["pin": "3333"])
+        _ = try technician.call(.technician, args: ["pin": "3333"])
         let badge = "6012345678901234"
-        _ = try technician.call("operator.set_badge", args: ["id": "anna", "card": .string(badge)])
+        _ = try technician.call(.operatorSetBadge, args: ["id": "anna", "card": .string(badge)])
         let packaged = DemoCatalog.items.first { !$0.barcodes.isEmpty && $0.unit == .piece && $0.name.count < 30 }!
         let term = try TmuxTerminal(command: [Run.binary("kassa"), "register", "--socket", daemon.socket])
 
@@ -133,7 +133,7 @@ private func consoleF(_ n: Int) -> [UInt8] { [0x1B, 0x5B, 0x5B, 0x40 + UInt8(n)]
         term.waitFor("Enter your PIN or swipe your badge")
         var swiped = false
         for _ in 0..<100 where !swiped {
-            swiped = try technician.call("devices.list").arrayValue?.contains {
+            swiped = try technician.call(.devicesList).arrayValue?.contains {
                 $0["kind"]?.stringValue == "card_reader" && $0["state"]?.stringValue == "idle"
             } == true
             if !swiped { usleep(30_000) }
@@ -207,12 +207,12 @@ private func consoleF(_ n: Int) -> [UInt8] { [0x1B, 0x5B, 0x5B, 0x40 + UInt8(n)]
         term.type("5k")
         term.waitFor("Paid 5,00 €")
         let c = try daemon.client()
-        let cashDue = try c.call("sale.get")["cash_due"]?.intValue ?? 0
+        let cashDue = try c.call(.saleGet)["cash_due"]?.intValue ?? 0
         term.type("50")
         term.press("Enter")
         screen = term.waitFor("CHANGE " + euro(5000 - cashDue))
         #expect(screen.contains("Paid " + euro(5500)) && screen.contains("Receipt 1 ·"))
-        #expect(try c.call("sale.get") == .null)
+        #expect(try c.call(.saleGet) == .null)
 
         // Refund the tea (line 3) in cash: a cashier needs a supervisor's PIN.
         term.type("m1")
@@ -244,7 +244,7 @@ private func consoleF(_ n: Int) -> [UInt8] { [0x1B, 0x5B, 0x5B, 0x40 + UInt8(n)]
         term.waitFor("Printer ok")
 
         // A sale changed by another client (a scanner kassad owns, the CLI) shows without a key.
-        _ = try c.call("sale.scan", args: ["code": "102"], idempotencyKey: "register-screen-scan")
+        _ = try c.call(.saleScan, args: ["code": "102"], idempotencyKey: "register-screen-scan")
         screen = term.waitFor("Kahvi iso", timeout: 3)
         #expect(screen.contains("TOTAL 3,50 €"))
     }
@@ -256,9 +256,9 @@ private func consoleF(_ n: Int) -> [UInt8] { [0x1B, 0x5B, 0x5B, 0x40 + UInt8(n)]
         try daemon.start()
         let c = try daemon.client()
         try c.readyToSell()
-        let due = try #require(try c.call("sale.scan", args: ["code": "101"])["total"]?.intValue)
-        _ = try c.call("sale.tender", args: ["kind": "cash", "amount": .int(due)])
-        let today = try #require(try c.call("status")["local_time"]?.stringValue?.prefix(10))
+        let due = try #require(try c.call(.saleScan, args: ["code": "101"])["total"]?.intValue)
+        _ = try c.call(.saleTender, args: ["kind": "cash", "amount": .int(due)])
+        let today = try #require(try c.call(.status)["local_time"]?.stringValue?.prefix(10))
         let term = try TmuxTerminal(command: [Run.binary("kassa"), "register", "--socket", daemon.socket])
         term.waitFor("Anna (cashier)")
         term.type("mr")
@@ -299,13 +299,13 @@ private func consoleF(_ n: Int) -> [UInt8] { [0x1B, 0x5B, 0x5B, 0x40 + UInt8(n)]
         let arguments = try String(contentsOfFile: "/proc/\(kassad)/cmdline", encoding: .utf8).split(separator: "\0").map(String.init)
         let socket = try #require(arguments.firstIndex(of: "--socket").map { arguments[$0 + 1] })
         let technician = try IPCClient(path: socket, timeoutMilliseconds: 5000)
-        _ = try technician.call("technician", args: ["pin": "3333"])
-        _ = try technician.call("devices.simulate", args: ["condition": "paper_out"])
+        _ = try technician.call(.technician, args: ["pin": "3333"])
+        _ = try technician.call(.devicesSimulate, args: ["condition": "paper_out"])
         term.waitUntil("the simulated printer's paper-out alarm") { rows in
             rows.first?.contains("Printer PAPER OUT") == true
                 && rows.contains { $0.contains("!! PAPER OUT - the receipt printer is out of paper") }
         }
-        _ = try technician.call("devices.simulate", args: ["condition": "paper_ok"])
+        _ = try technician.call(.devicesSimulate, args: ["condition": "paper_ok"])
         term.waitFor("Printer ok")
 
         // Ctrl-C ends the register, and the demo stops its kassad with it and exits 0. tmux (3.3a

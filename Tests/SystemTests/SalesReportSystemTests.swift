@@ -12,18 +12,18 @@ struct SalesReportSystemTests {
         try c.readyToSell()
         var total: Int64 = 0
         for _ in 0..<2 {
-            let sale = try c.call("sale.scan", args: ["code": "101"])
+            let sale = try c.call(.saleScan, args: ["code": "101"])
             let due = sale["total"]!.intValue!
-            _ = try c.call("sale.tender", args: ["kind": "card", "amount": .int(due)])
+            _ = try c.call(.saleTender, args: ["kind": "card", "amount": .int(due)])
             total += due
         }
-        #expect(c.errorCode("report.sales", ["by": "day"]) == .forbidden)
-        _ = try c.call("logout")
-        _ = try c.call("login", args: ["pin": "2222"])
-        #expect(c.errorCode("report.sales", ["by": "fortnight"]) == .badArgs)
-        #expect(c.errorCode("report.sales", ["by": "day", "from": "2026-02-30"]) == .badArgs)
+        #expect(c.errorCode(.reportSales, ["by": "day"]) == .forbidden)
+        _ = try c.call(.logout)
+        _ = try c.call(.login, args: ["pin": "2222"])
+        #expect(c.errorCode(.reportSales, ["by": "fortnight"]) == .badArgs)
+        #expect(c.errorCode(.reportSales, ["by": "day", "from": "2026-02-30"]) == .badArgs)
 
-        let byDay = try c.call("report.sales", args: ["by": "day"])
+        let byDay = try c.call(.reportSales, args: ["by": "day"])
         #expect(byDay["rows"]!.arrayValue!.count == 1)
         #expect(byDay["total"]!["sales"]!.intValue == 2)
         #expect(byDay["total"]!["net"]!.intValue == total)
@@ -31,7 +31,7 @@ struct SalesReportSystemTests {
         #expect(text.contains { $0.contains("#") })
         #expect(text.allSatisfy { $0.count <= 80 })
 
-        let byEmployee = try c.call("report.sales", args: ["by": "employee"])
+        let byEmployee = try c.call(.reportSales, args: ["by": "employee"])
         let rows = byEmployee["rows"]!.arrayValue!
         #expect(rows.count == 1)
         #expect(rows[0]["figures"]!["sales"]!.intValue == 2)
@@ -40,7 +40,7 @@ struct SalesReportSystemTests {
         #expect(rows[0]["figures"]!["average_sale"]!.intValue == total / 2)
 
         // A period before today has nothing.
-        let none = try c.call("report.sales", args: ["by": "tender", "to": "2000-01-01"])
+        let none = try c.call(.reportSales, args: ["by": "tender", "to": "2000-01-01"])
         #expect(none["total"]!["sales"]!.intValue == 0)
 
         // The CLI: the table, the SVG chart, and one CSV per Z closing.
@@ -50,7 +50,7 @@ struct SalesReportSystemTests {
         #expect(table.out.contains("SALES BY HOUR"))
         let chart = try String(contentsOfFile: svg, encoding: .utf8)
         #expect(chart.hasPrefix("<svg") && chart.contains("<rect"))
-        _ = try c.call("report.z")
+        _ = try c.call(.reportZ)
         let out = d.directory + "/z"
         let exported = try d.kassa(["report", "export-z", "--out", out])
         #expect(exported.status == 0, "\(exported.err)")
@@ -70,18 +70,18 @@ struct SalesReportSystemTests {
         let d = Daemon()
         try d.start()
         let c = try d.client()
-        _ = try c.call("login", args: ["pin": "2222"])
-        _ = try c.call("shift.open", args: ["float": 0])
+        _ = try c.call(.login, args: ["pin": "2222"])
+        _ = try c.call(.shiftOpen, args: ["float": 0])
         var sold = 0
         for n in 1...204 where sold < 150 {
-            if case .success = c.attempt("sale.add", ["item": .string(String(1000 + n)), "quantity": 1]) { sold += 1 }
+            if case .success = c.attempt(.saleAdd, ["item": .string(String(1000 + n)), "quantity": 1]) { sold += 1 }
         }
-        let due = try c.call("sale.get")["total"]!.intValue!
-        _ = try c.call("sale.tender", args: ["kind": "card", "amount": .int(due)])
+        let due = try c.call(.saleGet)["total"]!.intValue!
+        _ = try c.call(.saleTender, args: ["kind": "card", "amount": .int(due)])
 
-        var pages: [JSONValue] = [try c.call("report.sales", args: ["by": "item", "limit": 1000])]
+        var pages: [JSONValue] = [try c.call(.reportSales, args: ["by": "item", "limit": 1000])]
         while let next = pages.last!["next"]?.intValue {
-            pages.append(try c.call("report.sales", args: ["by": "item", "limit": 1000, "offset": .int(next)]))
+            pages.append(try c.call(.reportSales, args: ["by": "item", "limit": 1000, "offset": .int(next)]))
         }
         #expect(pages.count >= 2)
         #expect(pages.allSatisfy { $0.serialized().utf8.count < 48_000 })
@@ -108,8 +108,8 @@ struct SalesReportSystemTests {
         try d.start()
         let c = try d.client()
         try c.readyToSell()
-        let due = try c.call("sale.scan", args: ["code": "101"])["total"]!.intValue!
-        _ = try c.call("sale.tender", args: ["kind": "card", "amount": .int(due)])
+        let due = try c.call(.saleScan, args: ["code": "101"])["total"]!.intValue!
+        _ = try c.call(.saleTender, args: ["kind": "card", "amount": .int(due)])
         let console = try ConsoleLine(d)
         console.expect("Technician PIN")
         console.send("3333\r")

@@ -73,12 +73,12 @@ struct SystemdAndSignalTests {
         try "[register]\nstore_name = \"Kahvila Yksi\"\n".write(toFile: config, atomically: true, encoding: .utf8)
         let d = Daemon(arguments: ["--demo", "--config", config])
         try d.start()
-        #expect(try d.client().call("status")["store"]?.stringValue == "Kahvila Yksi")
+        #expect(try d.client().call(.status)["store"]?.stringValue == "Kahvila Yksi")
         try "[register]\nstore_name = \"Kahvila Kaksi\"\n".write(toFile: config, atomically: true, encoding: .utf8)
         d.signal(SIGHUP)
         var store = ""
         for _ in 0..<100 {
-            store = try d.client().call("status")["store"]?.stringValue ?? ""
+            store = try d.client().call(.status)["store"]?.stringValue ?? ""
             if store == "Kahvila Kaksi" { break }
             usleep(20_000)
         }
@@ -86,7 +86,7 @@ struct SystemdAndSignalTests {
         try "[register]\ncurrency = EUX\n".write(toFile: config, atomically: true, encoding: .utf8)
         d.signal(SIGHUP)
         usleep(200_000)
-        #expect(try d.client().call("status")["store"]?.stringValue == "Kahvila Kaksi")
+        #expect(try d.client().call(.status)["store"]?.stringValue == "Kahvila Kaksi")
         #expect(d.log.contains("configuration not reloaded"))
         #expect(d.stop() == 0)
     }
@@ -120,11 +120,11 @@ struct SystemdAndSignalTests {
         }
         try d.start()
         let c = try d.client()
-        let status = try c.call("status")
+        let status = try c.call(.status)
         #expect(status["alarms"]?.arrayValue?.contains { $0["code"]?.stringValue == "clock_behind" } == true)
-        #expect(c.errorCode("sale.scan", ["code": "101"]) == .clockBehind)
-        #expect(c.errorCode("shift.open", ["float": 0]) == .clockBehind)
-        #expect(try c.call("clock.check")["ok"]?.boolValue == false)
-        #expect(try c.call("report.x")["report"] != nil)
+        #expect(c.errorCode(.saleScan, ["code": "101"]) == .clockBehind)
+        #expect(c.errorCode(.shiftOpen, ["float": 0]) == .clockBehind)
+        #expect(try c.call(.clockCheck)["ok"]?.boolValue == false)
+        #expect(try c.call(.reportX)["report"] != nil)
     }
 }
