@@ -1,7 +1,7 @@
 import KassaCore
 
-/// The one table of devices kassad knows (DESIGN.md): which USB devices it claims, with which
-/// driver and profile. The udev rules are generated from it, so the two cannot disagree.
+/// The one table of devices kassad knows: which USB devices it claims, with which driver and
+/// profile. The udev rules are generated from it, so the two cannot disagree.
 public struct DeviceTable: Sendable, Hashable {
     public struct Entry: Sendable, Hashable {
         /// How a device is recognised. There is deliberately no way to match the HID class: the
@@ -80,30 +80,16 @@ public struct DeviceTable: Sendable, Hashable {
         }
     }
 
+    /// Each driver kind's own devices (its `knownDevices`), in the order of the udev rules. A new
+    /// kind adds its line here.
+    static let knownDevicesByKind: [[Entry]] = [
+        EscPosPrinter.knownDevices,
+        InputReader.knownDevices,
+        SerialPort.knownDevices,
+    ]
+
     /// The devices Kassa knows out of the box; configuration adds more.
-    ///
-    /// Scanners: only ids confirmed in more than one independent place are listed (Zebra/Symbol
-    /// `05e0:1200` and Honeywell/Metrologic `0c2e:0200`, both keyboard-mode). Datalogic and other
-    /// Honeywell models use many product ids we could not confirm; they are added by configuration.
-    ///
-    /// Star TSP100 (`0519:0003`) is left out: it prints raster images only, so ESC/POS text sent
-    /// to it prints nothing, and claiming it would only hide that from the operator.
-    ///
-    /// A printer-class device is assumed to speak ESC/POS until its `GET_DEVICE_ID` says otherwise
-    /// (the USB transport is to check its `CMD:` for `ESC/POS`): an office printer is printer class too.
-    public static let standard = DeviceTable(entries: [
-        Entry(name: "Epson TM (vendor class)", match: .product(vendor: 0x04B8, product: 0x0202), driver: .escposPrinter(.epson80mm)),
-        Entry(name: "Epson TM-T20", match: .product(vendor: 0x04B8, product: 0x0E15), driver: .escposPrinter(.epson80mm)),
-        Entry(name: "Epson TM-T20IIIL", match: .product(vendor: 0x04B8, product: 0x0E27), driver: .escposPrinter(.epson80mm)),
-        Entry(name: "Epson TM-T20III", match: .product(vendor: 0x04B8, product: 0x0E28), driver: .escposPrinter(.epson80mm)),
-        Entry(name: "USB printer class", match: .usbPrinterClass, driver: .escposPrinter(.epson80mm)),
-        Entry(name: "Zebra/Symbol scanner", match: .product(vendor: 0x05E0, product: 0x1200), driver: .hidKeyboardScanner),
-        Entry(name: "Honeywell/Metrologic scanner", match: .product(vendor: 0x0C2E, product: 0x0200), driver: .hidKeyboardScanner),
-        Entry(name: "FTDI FT232 serial", match: .product(vendor: 0x0403, product: 0x6001), driver: .serialPort),
-        Entry(name: "Prolific PL2303 serial", match: .product(vendor: 0x067B, product: 0x2303), driver: .serialPort),
-        Entry(name: "WCH CH340 serial", match: .product(vendor: 0x1A86, product: 0x7523), driver: .serialPort),
-        Entry(name: "CDC-ACM serial", match: .cdcACM, driver: .serialPort),
-    ])
+    public static let standard = DeviceTable(entries: knownDevicesByKind.flatMap { $0 })
 }
 
 /// udev rules text generated from the device table.

@@ -43,6 +43,19 @@ private func match(_ vendor: UInt16, _ product: UInt16, class interfaceClass: UI
         #expect(match(0x2341, 0x0043, class: 2, subclass: 2)?.match == .cdcACM)
         #expect(match(0x2341, 0x0043, class: 2, subclass: 6) == nil)
     }
+
+    @Test func eachKindDeclaresOnlyDevicesForItsOwnDriver() {
+        #expect(EscPosPrinter.knownDevices.allSatisfy { $0.role == "printer" })
+        #expect(InputReader.knownDevices.allSatisfy { $0.driver == .hidKeyboardScanner })
+        #expect(SerialPort.knownDevices.allSatisfy { $0.driver == .serialPort })
+    }
+
+    @Test func noTwoKindsClaimTheSameDevice() {
+        // The first match wins, so a second claim would be dead in the table and contradict the
+        // first in the udev rules.
+        let matches = table.entries.map(\.match)
+        #expect(Set(matches).count == matches.count)
+    }
 }
 
 @Suite struct UdevRulesTests {
