@@ -81,14 +81,15 @@ public struct TextStyle: Sendable, Hashable {
     public static let total = TextStyle(bold: true, height: 2)
 }
 
-/// ESC/POS receipt printer commands (DEVICES.md): pure encoders and decoders over bytes.
+/// ESC/POS receipt printer commands, with the bytes Epson's command reference gives: pure
+/// encoders and decoders over bytes.
 ///
 /// Real-time commands (`10 04`, `10 14`) are separate byte strings for the transport to send
 /// between two commands of a job, never inside one: the printer would take them as parameter
 /// bytes, and image data can itself contain `10 14 …`. `commands(_:profile:)` gives a job as whole
 /// commands so the transport knows where it may interleave them.
 public enum EscPos {
-    /// Command builders, one per DEVICES.md row.
+    /// Builders of the commands a job is made of; the real-time ones are below, apart.
     public enum Command {
         public static let initialize: [UInt8] = [0x1B, 0x40]
         public static func codePage(_ n: UInt8) -> [UInt8] { [0x1B, 0x74, n] }

@@ -1,7 +1,7 @@
 import KassaCore
 
-/// The command sets 2 × 20 pole displays speak (DEVICES.md). The same bytes go over serial,
-/// USB-serial or CDC-ACM.
+/// The command sets 2 × 20 pole displays speak: Epson's ESC/POS display commands, the CD5220 set
+/// and Logic Controls'. The same bytes go over serial (usually 9600 8N1), USB-serial or CDC-ACM.
 public enum DisplayCommandSet: String, Sendable, Hashable, CaseIterable {
     case epson, cd5220, logicControls = "logic_controls"
 }

@@ -10,6 +10,9 @@ import KassaCore
 /// The protocol files (`EscPos`, `CustomerDisplayProtocol`, `HIDKeyboard`, `SerialScanner`,
 /// `MagStripe`, `DeviceTable`) are pure functions over bytes: no I/O and no Foundation, so every
 /// byte is tested without hardware. Transports do the I/O and call them.
+///
+/// The module's folders, one per kind of device plus transports and discovery, and how to add a
+/// kind or a USB id: `Sources/KassaDevices/README.md`.
 
 /// What a device is for.
 public enum DeviceKind: String, Sendable, Hashable, CaseIterable {
