@@ -50,6 +50,8 @@ public enum Permission: String, Sendable, Hashable, CaseIterable {
     case promotions
     /// Forgetting a customer on their request: their profile and points go for good.
     case forgetCustomer
+    /// Test prints, drawer kicks and the other checks of the devices.
+    case testDevices
 }
 
 extension Role {
@@ -61,7 +63,7 @@ extension Role {
             return self >= .supervisor
         case .priceOverride, .discountOverLimit, .refund, .noSale, .cancelAfterTotal, .zReport, .trainingMode:
             return self >= .supervisor
-        case .manageOperators, .configure:
+        case .manageOperators, .configure, .testDevices:
             return self == .technician
         }
     }

@@ -5,8 +5,6 @@ public enum Command: Hashable, Sendable {
     /// may be loyalty or gift cards), so they count nothing towards the lockout.
     case loginWithBadge(card: String)
     case logout
-    case addOperator(Operator)
-    case removeOperator(OperatorID)
     case setTraining(Bool, override: String?)
 
     case openShift(float: Int64)
@@ -67,6 +65,30 @@ public enum Command: Hashable, Sendable {
     case setSaleCustomer(CustomerID?)
     /// Redeems the customer's points on the open sale; 0 takes a redemption back.
     case redeemPoints(Int64)
+
+    /// Staff and the technician's administration: see `StaffRules.swift`.
+    case addOperator(Operator)
+    /// The demo's operators, set up at once on a new register.
+    case setUpOperators([Operator])
+    case removeOperator(OperatorID)
+    case setOperatorDisabled(OperatorID, Bool)
+    /// A new PIN for an operator; the PIN itself is kept outside the journal by the runtime.
+    case resetPIN(OperatorID)
+    /// A staff badge for an operator, kept beside the PINs and never journaled.
+    case enrolBadge(OperatorID)
+    /// A technician's PIN typed on a connection: opens a technician's session there.
+    case openTechnicianSession(pin: String)
+    /// With the printed recovery code: `id` becomes an enabled technician with a new PIN.
+    case recoverTechnician(OperatorID, name: String?)
+    /// A setting changed from `old` to `new`; whether the value itself is sound is the
+    /// configuration's to say before it gets here.
+    case changeSetting(key: String, old: String?, new: String)
+    case importCatalog(items: Int, sha256: String)
+    /// The technician opens the drawer to test it: a no-sale of theirs.
+    case testDrawer
+    case printTestPage(lines: [PrintedLine])
+    /// A copy of a receipt or document, owed to the printer like any printout.
+    case reprint(Output)
 }
 
 public struct RefundRequestLine: Hashable, Sendable {
@@ -92,6 +114,10 @@ public enum Refusal: Error, Hashable, Sendable {
     case operatorExists(OperatorID)
     case cannotRemoveSelf
     case operatorDisabled(OperatorID)
+    case cannotDisableSelf
+    case invalidOperatorID
+    case firstOperatorMustBeTechnician
+    case notATechnician(OperatorID, Role)
 
     case shiftNotOpen
     case shiftAlreadyOpen
@@ -174,23 +200,37 @@ public struct Decision: Hashable, Sendable {
 
 extension RegisterState {
     /// Decides a command purely: same state, environment, context and command, same decision.
-    public func decide(_ command: Command, _ env: RegisterEnvironment, _ ctx: Context) -> Decision {
+    public func decide(_ command: Command, _ env: RegisterEnvironment, _ ctx: Context, by caller: Caller = .register) -> Decision {
         var pinEvents: [RegisterEvent] = []
         do {
-            let events = try decideOrThrow(command, env, ctx, pinEvents: &pinEvents)
+            let events = try acting(as: caller, for: command).decideOrThrow(command, caller, env, ctx, pinEvents: &pinEvents)
             return .accept(events)
         } catch {
             return .refuse(error, recording: pinEvents)
         }
     }
 
-    private func decideOrThrow(_ command: Command, _ env: RegisterEnvironment, _ ctx: Context,
+    private func decideOrThrow(_ command: Command, _ caller: Caller, _ env: RegisterEnvironment, _ ctx: Context,
                                pinEvents: inout [RegisterEvent]) throws(Refusal) -> [RegisterEvent] {
         let config = env.config
         if let pending = pendingCardAuthorisation, !command.allowedWhileCardAuthorisationPending {
             throw .cardAuthorisationPending(reference: pending.reference, amount: pending.amount)
         }
         switch command {
+        case .addOperator(let op): return try addOperator(op, caller)
+        case .setUpOperators(let ops): return try setUpOperators(ops, caller)
+        case .removeOperator(let id): return try removeOperator(id, caller)
+        case .setOperatorDisabled(let id, let disable): return try setOperatorDisabled(id, disable, caller)
+        case .resetPIN(let id): return try resetPIN(id, caller)
+        case .enrolBadge(let id): return try enrolBadge(id, caller)
+        case .openTechnicianSession(let pin): return try openTechnicianSession(pin: pin, env, ctx, pinEvents: &pinEvents)
+        case .recoverTechnician(let id, let name): return try recoverTechnician(id, name: name, caller, ctx)
+        case .changeSetting(let key, let old, let new): return try changeSetting(key: key, old: old, new: new, caller)
+        case .importCatalog(let items, let sha256): return try importCatalog(items: items, sha256: sha256, caller)
+        case .testDrawer: return try testDrawer(caller)
+        case .printTestPage(let lines): return try printTestPage(lines, caller)
+        case .reprint(let output): return [.outputQueued(id: lastOutputID + 1, output)]
+
         case .login(let pin):
             if let until = pinLockedUntil, ctx.now < until { throw .pinLocked(until: until) }
             guard let id = env.pins.owner(of: pin), operators[id] != nil else {
@@ -215,17 +255,6 @@ extension RegisterState {
         case .logout:
             guard let id = currentOperator else { throw .notLoggedIn }
             return [.loggedOut(id)]
-
-        case .addOperator(let op):
-            try require(.manageOperators)
-            guard operators[op.id] == nil else { throw .operatorExists(op.id) }
-            return [.operatorAdded(op)]
-
-        case .removeOperator(let id):
-            let me = try require(.manageOperators)
-            guard operators[id] != nil else { throw .unknownOperator(id) }
-            guard id != me else { throw .cannotRemoveSelf }
-            return [.operatorRemoved(id)]
 
         case .setTraining(let on, let override):
             guard openSale == nil else { throw .saleInProgress }
@@ -655,7 +684,7 @@ extension RegisterState {
         return id
     }
 
-    private func rejectedPIN(_ env: RegisterEnvironment, _ ctx: Context) -> [RegisterEvent] {
+    func rejectedPIN(_ env: RegisterEnvironment, _ ctx: Context) -> [RegisterEvent] {
         var events: [RegisterEvent] = [.pinRejected(at: ctx.now)]
         if pinFailures + 1 >= env.config.maxPinFailures {
             events.append(.pinLockout(until: Timestamp(milliseconds: ctx.now.milliseconds + env.config.pinLockoutMilliseconds)))
@@ -884,7 +913,9 @@ extension Command {
     /// touch the sale or the money, and the resolution is what ends the wait.
     var allowedWhileCardAuthorisationPending: Bool {
         switch self {
-        case .login, .logout, .addOperator, .removeOperator, .resolveCardAuthorisation, .clock, .clockWithBadge: return true
+        case .login, .logout, .addOperator, .removeOperator, .resolveCardAuthorisation, .clock, .clockWithBadge,
+             .setUpOperators, .setOperatorDisabled, .resetPIN, .enrolBadge, .openTechnicianSession, .recoverTechnician:
+            return true
         default: return false
         }
     }

@@ -38,7 +38,7 @@ extension RegisterService {
             let id = try customerID(&args)
             let pin = try args.optionalString("override_pin")
             let result = try run(.removeCustomer(id, override: pin), key: key,
-                                 state: pin == nil ? consoleTechnicianState(connection) : nil) { _, _ in
+                                 caller: pin == nil ? consoleCaller(connection) : .register) { _, _ in
                 ["customer": id.json, "removed": true]
             }
             log.notice("customer forgotten on request", ["customer": id.description])

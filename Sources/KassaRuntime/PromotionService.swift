@@ -21,7 +21,7 @@ extension RegisterService {
             }
             let pin = try args.optionalString("override_pin")
             let result = try run(.setPromotion(promotion, override: pin), key: key,
-                                 state: pin == nil ? consoleTechnicianState(connection) : nil) { [self] s, _ in
+                                 caller: pin == nil ? consoleCaller(connection) : .register) { [self] s, _ in
                 s.promotions[promotion.id].map(promotionView) ?? .null
             }
             broadcast("promotion.changed", result)
@@ -30,7 +30,7 @@ extension RegisterService {
             let id = try args.string("id")
             let pin = try args.optionalString("override_pin")
             let result = try run(.removePromotion(id: id, override: pin), key: key,
-                                 state: pin == nil ? consoleTechnicianState(connection) : nil) { _, _ in ["removed": .string(id)] }
+                                 caller: pin == nil ? consoleCaller(connection) : .register) { _, _ in ["removed": .string(id)] }
             broadcast("promotion.changed", result)
             return result
         case .promotionList:

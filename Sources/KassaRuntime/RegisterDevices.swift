@@ -30,10 +30,9 @@ extension RegisterService {
 
     /// A reprint is owed like any printout; with the journal read-only it prints unrecorded.
     func reprintOutput(_ output: Output) {
-        let id = ledger.state.lastOutputID + 1
         do {
-            try record([.outputQueued(id: id, output)])
-            printOutput(id, output, copy: true)
+            try record(try decided(.reprint(output)))
+            printOutput(ledger.state.lastOutputID, output, copy: true)
         } catch {
             log.warning("reprint not journaled; printing it anyway", ["error": error.message])
             printOutput(0, output, copy: true)

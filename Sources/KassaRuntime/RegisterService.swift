@@ -233,18 +233,10 @@ final class RegisterService {
             return result
         case .technician:
             let pin = try args.string("pin")
-            let ctx = context()
-            if let until = ledger.state.pinLockedUntil, ctx.now < until { throw Refusal.pinLocked(until: until).ipcError }
-            guard let id = env.pins.owner(of: pin), let op = ledger.state.operators[id] else {
-                // A wrong technician PIN counts towards the same lockout as any other.
-                let d = ledger.state.decide(.login(pin: pin), env, ctx)
-                try record(d.events.filter { if case .loggedIn = $0 { return false }; return true })
-                throw IPCError(.wrongPin, "wrong PIN")
-            }
-            guard op.role == .technician else { throw IPCError(.forbidden, "\(op.name) is not a technician") }
-            guard !ledger.state.disabledOperators.contains(id) else { throw Refusal.operatorDisabled(id).ipcError }
+            _ = try decided(.openTechnicianSession(pin: pin))
+            guard let id = env.pins.owner(of: pin) else { throw Refusal.wrongPIN.ipcError }
             technicianSessions[connection] = id
-            return ["operator": Views.operator(op)]
+            return ["operator": Views.operator(ledger.state.operators[id])]
         case .subscribe:
             server?.setSubscribed(connection, true)
             return ["seq": .int(Int64(server?.lastEventSeq ?? 0))]
@@ -434,11 +426,7 @@ final class RegisterService {
             return try addOperator(&args, connection: connection, key: key)
         case .operatorRemove:
             let id = try args.string("id")
-            let by = try requireTechnician(connection)
-            guard ledger.state.operators[OperatorID(id)] != nil else { throw Refusal.unknownOperator(OperatorID(id)).ipcError }
-            guard OperatorID(id) != by else { throw Refusal.cannotRemoveSelf.ipcError }
-            let result: JSONValue = [:]
-            try record([.operatorRemoved(OperatorID(id))] + completed(key, result))
+            let result = try run(.removeOperator(OperatorID(id)), key: key, caller: administrator(connection)) { _, _ in [:] }
             pins.remove(OperatorID(id))
             do { try pins.save() } catch { log.error("cannot save PINs", ["error": error.description]) }
             env.pins = pins.vault
@@ -446,7 +434,7 @@ final class RegisterService {
         case .operatorSetBadge:
             let id = OperatorID(try args.string("id"))
             let card = try args.string("card")
-            guard ledger.state.operators[id] != nil else { throw Refusal.unknownOperator(id).ipcError }
+            _ = try decided(.enrolBadge(id), caller: administrator(connection))
             do { try pins.setBadge(card, for: id) } catch {
                 if case .alreadyInUse = error { throw IPCError(.conflict, "that card is already someone's badge") }
                 throw IPCError(.badArgs, "operator.set_badge: 'card' is the number on the badge's stripe (printable, at most 64 characters)")
@@ -456,10 +444,9 @@ final class RegisterService {
             log.notice("badge enrolled", ["operator": id.rawValue])
             return ["operator": .string(id.rawValue)]
         case .devicesTestPrint:
-            let id = ledger.state.lastOutputID + 1
-            try record([.outputQueued(id: id, .document(kind: "test_page", lines: testPage()))])
-            printOutput(id, .document(kind: "test_page", lines: testPage()), copy: false)
-            return ["output": .int(Int64(id)), "printer": Views.device(printer)]
+            return try run(.printTestPage(lines: testPage()), key: key, caller: administrator(connection)) { [self] s, _ in
+                ["output": .int(Int64(s.lastOutputID)), "printer": Views.device(printer)]
+            }
         case .devicesDisplayTest:
             display.show("ABCDEFGHIJKLMNOPQRST", "0123456789 äöå € -+*")
             return ["display": Views.device(display)]
@@ -516,26 +503,45 @@ final class RegisterService {
 
     // MARK: Running commands
 
-    /// Decides `command` (against `state` when given: the console's technician acting without a
-    /// register login), journals the events with the result under `key`, then runs their effects.
+    /// Decides `command` for `caller`, journals the events with the result under `key`, then runs
+    /// their effects.
     @discardableResult
-    func run(_ command: Command, key: String?, state: RegisterState? = nil,
+    func run(_ command: Command, key: String?, caller: Caller = .register,
              result: (RegisterState, [RegisterEvent]) -> JSONValue) throws(IPCError) -> JSONValue {
-        let ctx = context()
-        let decision = (state ?? ledger.state).decide(command, env, ctx)
+        try commit(try decided(command, caller: caller), key: key, result: result)
+    }
+
+    /// Decides `command` for `caller`. A refusal is journaled as far as it must be (a wrong PIN
+    /// counts towards the lockout) and thrown; nothing else is recorded yet.
+    func decided(_ command: Command, caller: Caller = .register) throws(IPCError) -> [RegisterEvent] {
+        let decision = ledger.state.decide(command, env, context(), by: caller)
         if let refusal = decision.refusal {
             try record(decision.events)
             throw refusal.ipcError(money: config.format)
         }
+        return decision.events
+    }
+
+    /// Journals decided events with the printouts they oblige and the result under `key`, then
+    /// runs their effects.
+    @discardableResult
+    func commit(_ decided: [RegisterEvent], key: String?,
+                result: (RegisterState, [RegisterEvent]) -> JSONValue) throws(IPCError) -> JSONValue {
         var after = ledger.state
-        for e in decision.events { after.apply(e) }
-        let value = result(after, decision.events)
-        var events = decision.events
-        events += owedOutputs(for: decision.events)
+        for e in decided { after.apply(e) }
+        let value = result(after, decided)
+        var events = decided + owedOutputs(for: decided)
         if let key { events.append(.requestCompleted(key: key, result: value.serialized())) }
         try record(events)
         effects(events)
         return value
+    }
+
+    /// Who a technician's operation comes from: a new box being set up, or this connection's
+    /// technician session (the table let nobody else through).
+    func administrator(_ connection: ConnectionID) -> Caller {
+        if ledger.state.operators.isEmpty { return .firstBoot }
+        return technicianSession(connection).map(Caller.technician) ?? .register
     }
 
     /// The journal's writer failed (a write or fsync error): kassad must restart and replay.
@@ -625,17 +631,10 @@ final class RegisterService {
         guard let role = Role(rawValue: roleName) else {
             throw IPCError(.badArgs, "operator.add: role must be cashier, supervisor or technician")
         }
-        guard !id.isEmpty, id.utf8.count <= 32, id.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) else {
-            throw IPCError(.badArgs, "operator.add: id must be 1 to 32 printable characters without spaces")
-        }
-        if ledger.state.operators.isEmpty && role != .technician {
-            throw IPCError(.refused, "the first operator of a new register must be a technician")
-        }
-        guard ledger.state.operators[OperatorID(id)] == nil else { throw Refusal.operatorExists(OperatorID(id)).ipcError }
-        try storePIN(pin, for: OperatorID(id))
         let op = Operator(id: OperatorID(id), name: name, role: role)
-        let result: JSONValue = ["operator": Views.operator(op)]
-        try record([.operatorAdded(op)] + completed(key, result))
+        let events = try decided(.addOperator(op), caller: administrator(connection))
+        try storePIN(pin, for: op.id)
+        let result = try commit(events, key: key) { _, _ in ["operator": Views.operator(op)] }
         log.notice("operator added", ["operator": id, "role": roleName])
         return result
     }
@@ -648,22 +647,18 @@ final class RegisterService {
         } catch {
             throw IPCError(.badArgs, "catalog.import: \(error)")
         }
+        let digest = Hex.encode(SHA256.hash(Array(csv.utf8)))
+        let events = try decided(.importCatalog(items: catalog.count, sha256: digest), caller: administrator(connection))
         do { try writeFileAtomically(stateDirectory + "/catalog.csv", Array(csv.utf8), mode: 0o640) } catch {
             throw IPCError(.internal, "cannot store the catalog: \(error)")
         }
-        let by = ledger.state.currentOperator ?? OperatorID("technician")
-        let digest = Hex.encode(SHA256.hash(Array(csv.utf8)))
-        var events: [RegisterEvent] = [.catalogImported(items: catalog.count, sha256: digest, by: by)]
-        let result: JSONValue = ["items": .int(Int64(catalog.count))]
-        if let key { events.append(.requestCompleted(key: key, result: result.serialized())) }
-        try record(events)
+        let result = try commit(events, key: key) { _, _ in ["items": .int(Int64(catalog.count))] }
         env.catalog = catalog
         log.notice("catalog imported", ["items": String(catalog.count), "sha256": digest])
         return result
     }
 
     private func setSetting(_ k: String, _ value: String, connection: ConnectionID, key: String?) throws(IPCError) -> JSONValue {
-        let by = try requireTechnician(connection)
         let today = context().today
         var probe = settingsTarget
         let v: String
@@ -680,9 +675,7 @@ final class RegisterService {
             o["restart_needed"] = true
             result = .object(o)
         }
-        var events: [RegisterEvent] = [.settingChanged(key: k, old: old, new: v, by: by)]
-        if let key { events.append(.requestCompleted(key: key, result: result.serialized())) }
-        try record(events)
+        try run(.changeSetting(key: k, old: old, new: v), key: key, caller: administrator(connection)) { _, _ in result }
         env.config = probe.register
         fileConfig = probe.file
         env.catalog.embeddedRules = fileConfig.scaleBarcodes

@@ -96,7 +96,7 @@ extension RegisterService {
             default: throw IPCError(.badArgs, "stock.set_reorder: give 'point' and 'quantity', or 'remove': true")
             }
             return try runStock(.setReorder(item, rule, override: pin), item, key: key,
-                                state: pin == nil ? consoleTechnicianState(connection) : nil)
+                                caller: pin == nil ? consoleCaller(connection) : .register)
         case .stockLevels:
             let only = try args.optionalString("item")
             let page = try stockPage(&args)
@@ -137,20 +137,17 @@ extension RegisterService {
                  + names.joined(separator: ", ") + more + " (see the reorder list)")
     }
 
-    private func runStock(_ command: Command, _ item: ItemID, key: String?, state: RegisterState? = nil) throws(IPCError) -> JSONValue {
-        let result = try run(command, key: key, state: state) { [self] s, _ in stockResult(item, s) }
+    private func runStock(_ command: Command, _ item: ItemID, key: String?, caller: Caller = .register) throws(IPCError) -> JSONValue {
+        let result = try run(command, key: key, caller: caller) { [self] s, _ in stockResult(item, s) }
         refreshStockAlarm()
         return result
     }
 
-    /// The register as the console's technician sees it: settings such as reorder levels and
-    /// promotions are theirs to change without logging in to the register. Nil for any other
-    /// connection.
-    func consoleTechnicianState(_ connection: ConnectionID) -> RegisterState? {
-        guard let technician = technicianSession(connection) else { return nil }
-        var asTechnician = ledger.state
-        asTechnician.currentOperator = technician
-        return asTechnician
+    /// Who a request without an override PIN comes from: a technician's session on this
+    /// connection acts as that technician (settings such as reorder levels and promotions are
+    /// theirs to change without logging in to the register); any other, the register's session.
+    func consoleCaller(_ connection: ConnectionID) -> Caller {
+        technicianSession(connection).map(Caller.technician) ?? .register
     }
 
     private func stockResult(_ item: ItemID, _ s: RegisterState) -> JSONValue {

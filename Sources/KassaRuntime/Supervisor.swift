@@ -169,9 +169,14 @@ public enum Supervisor {
                                   "mode": "\(ledger.journal.mode)"])
         let pins = try PinStore(stateDirectory: options.stateDirectory)
         if options.demo && ledger.state.operators.isEmpty, case .readWrite = ledger.journal.mode {
+            let now = Timestamp(milliseconds: wallClockMilliseconds())
+            let setUp = ledger.state.decide(.setUpOperators(demoOperators.map(\.0)),
+                                            RegisterEnvironment(config: config.registerConfig(), catalog: catalog, pins: pins.vault),
+                                            Context(now: now, today: config.timeZone.localTime(now).date), by: .firstBoot)
+            if let refusal = setUp.refusal { throw SystemError("the demo operators cannot be set up: \(refusal)", errno: EINVAL) }
             for (op, pin) in demoOperators { try pins.setPIN(pin, for: op.id) }
             try pins.save()
-            try ledger.record(demoOperators.map { .operatorAdded($0.0) }, at: Timestamp(milliseconds: wallClockMilliseconds()))
+            try ledger.record(setUp.events, at: now)
             log.notice("demo operators created (PINs in the README)")
         }
         if ledger.state.operators.isEmpty {

@@ -24,31 +24,29 @@ extension RegisterService {
         switch op {
         case .operatorDisable, .operatorEnable:
             let id = OperatorID(try args.string("id"))
-            let by = try requireTechnician(connection)
-            guard ledger.state.operators[id] != nil else { throw Refusal.unknownOperator(id).ipcError }
             let disable = op == .operatorDisable
-            guard !(disable && id == by) else { throw IPCError(.refused, "you cannot disable yourself") }
-            let result: JSONValue = ["operator": .string(id.rawValue), "disabled": .bool(disable)]
-            try record([.operatorDisabled(id, disable, by: by)] + completed(key, result))
-            log.notice(disable ? "operator disabled" : "operator enabled", ["operator": id.rawValue, "by": by.rawValue])
+            let caller = administrator(connection)
+            let result = try run(.setOperatorDisabled(id, disable), key: key, caller: caller) { _, _ in
+                ["operator": .string(id.rawValue), "disabled": .bool(disable)]
+            }
+            log.notice(disable ? "operator disabled" : "operator enabled", ["operator": id.rawValue, "by": caller.description])
             return result
         case .operatorResetPIN:
             let id = OperatorID(try args.string("id"))
             let pin = try args.string("pin")
-            let by = try requireTechnician(connection)
-            guard ledger.state.operators[id] != nil else { throw Refusal.unknownOperator(id).ipcError }
+            let caller = administrator(connection)
+            let events = try decided(.resetPIN(id), caller: caller)
             try storePIN(pin, for: id)
-            let result: JSONValue = ["operator": .string(id.rawValue)]
-            try record([.pinReset(id, by: by)] + completed(key, result))
-            log.notice("PIN reset", ["operator": id.rawValue, "by": by.rawValue])
+            let result = try commit(events, key: key) { _, _ in ["operator": .string(id.rawValue)] }
+            log.notice("PIN reset", ["operator": id.rawValue, "by": caller.description])
             return result
         case .devicesOpenDrawer:
-            let by = try requireTechnician(connection)
             guard drawer.state != .offline else {
                 throw IPCError(.deviceUnavailable, "the drawer cannot be opened: \(drawer.id) is offline (nothing was queued)")
             }
+            let events = try decided(.testDrawer, caller: administrator(connection))
             let result: JSONValue = ["drawer": Views.device(drawer)]
-            try record([.noSale(by: by, authorisedBy: by)] + completed(key, result))
+            try record(events + completed(key, result))
             do { try drawer.open() } catch {
                 throw IPCError(.deviceUnavailable, "the drawer did not open: \(error) (the no-sale is journaled)")
             }
@@ -222,19 +220,8 @@ extension RegisterService {
             throw IPCError(.wrongPin, current.attemptsLeft > 0
                 ? "wrong recovery code (\(current.attemptsLeft) tries left)" : "wrong recovery code; it is void now, print a new one")
         }
-        var events: [RegisterEvent] = []
-        if let existing = ledger.state.operators[id] {
-            guard existing.role == .technician else { throw IPCError(.refused, "\(id) is a \(existing.role.rawValue), not a technician") }
-            if ledger.state.disabledOperators.contains(id) { events.append(.operatorDisabled(id, false, by: id)) }
-            events.append(.pinReset(id, by: id))
-        } else {
-            guard !id.rawValue.isEmpty, id.rawValue.utf8.count <= 32, id.rawValue.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) else {
-                throw IPCError(.badArgs, "technician.recover: id must be 1 to 32 printable characters without spaces")
-            }
-            events.append(.operatorAdded(Operator(id: id, name: name ?? id.rawValue, role: .technician)))
-        }
+        let events = try decided(.recoverTechnician(id, name: name), caller: .recoveryCode)
         try storePIN(pin, for: id)
-        events.append(.technicianRecovered(id, at: context().now))
         try record(events)
         recoveryCode = nil
         technicianSessions[connection] = id

@@ -43,8 +43,8 @@ struct Till {
 
     /// Runs a command; returns its refusal, recording whatever the register decided to record.
     @discardableResult
-    mutating func run(_ command: Command) -> Refusal? {
-        let d = state.decide(command, env, ctx)
+    mutating func run(_ command: Command, by caller: Caller = .register) -> Refusal? {
+        let d = state.decide(command, env, ctx, by: caller)
         record(d.events)
         ctx.now.milliseconds += 1000
         return d.refusal
@@ -52,8 +52,9 @@ struct Till {
 
     /// Runs a command that must succeed; returns its events.
     @discardableResult
-    mutating func must(_ command: Command, sourceLocation: SourceLocation = #_sourceLocation) -> [RegisterEvent] {
-        let d = state.decide(command, env, ctx)
+    mutating func must(_ command: Command, by caller: Caller = .register,
+                       sourceLocation: SourceLocation = #_sourceLocation) -> [RegisterEvent] {
+        let d = state.decide(command, env, ctx, by: caller)
         if let r = d.refusal { Issue.record("refused \(command): \(r)", sourceLocation: sourceLocation) }
         record(d.events)
         ctx.now.milliseconds += 1000
