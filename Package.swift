@@ -18,7 +18,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "KassaCore", swiftSettings: lean),
-        .target(name: "KassaJournal", dependencies: ["KassaCore"], swiftSettings: lean),
+        .target(name: "KassaJournal", dependencies: ["KassaCore"], exclude: ["README.md"], swiftSettings: lean),
         // Declarations Glibc hides (epoll, signalfd, timerfd, SO_PEERCRED credentials); links nothing.
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
         // libusb-1.0 and libudev, wrapped once in KassaDevices.
@@ -30,11 +30,12 @@ let package = Package(
         .target(name: "KassaRuntime", dependencies: ["KassaCore", "KassaJournal", "KassaDevices", "KassaIPC", "CLinux"], swiftSettings: lean),
         // The technician's serial console and the cashier's full-screen register: clients of kassad
         // like the CLI.
-        .target(name: "KassaConsole", dependencies: ["KassaIPC", "KassaCore"]),
-        .target(name: "KassaRegisterUI", dependencies: ["KassaIPC", "KassaCore"]),
-        .executableTarget(name: "kassad", dependencies: ["KassaRuntime"], swiftSettings: lean),
+        .target(name: "KassaConsole", dependencies: ["KassaIPC", "KassaCore"], exclude: ["README.md"]),
+        .target(name: "KassaRegisterUI", dependencies: ["KassaIPC", "KassaCore"], exclude: ["README.md"]),
+        .executableTarget(name: "kassad", dependencies: ["KassaRuntime"], exclude: ["README.md"], swiftSettings: lean),
         .executableTarget(name: "kassa", dependencies: ["KassaCore", "KassaJournal", "KassaDevices", "KassaIPC", "KassaRuntime", "CLinux",
-                                                      "KassaConsole", "KassaRegisterUI"]),
+                                                      "KassaConsole", "KassaRegisterUI"],
+                          exclude: ["README.md"]),
         .testTarget(name: "KassaConsoleTests", dependencies: ["KassaConsole"]),
         .testTarget(name: "KassaCoreTests", dependencies: ["KassaCore"]),
         .testTarget(name: "KassaJournalTests", dependencies: ["KassaJournal", "KassaCore"]),
