@@ -1,7 +1,7 @@
 /// The binary form of register events (journal payloads) and of the register state (snapshots).
 ///
-/// Tags are part of the journal format: never renumber one, only add. The journal record's type
-/// field carries `RegisterEvent.recordType`, so a reader can skip what it does not know.
+/// Each payload starts with its `EventTag`, which the journal record's type field carries too, so
+/// a reader can skip what it does not want undecoded.
 public enum EventCodec {
     public static let formatVersion: UInt8 = 1
 
@@ -47,128 +47,6 @@ public enum EventCodec {
             let s = try r.state()
             try r.finish()
             return s
-        }
-    }
-}
-
-extension RegisterEvent {
-    /// The journal record type of this event (stable, part of the format).
-    public var recordType: UInt16 { UInt16(tag) }
-
-    var tag: UInt8 {
-        switch self {
-        case .operatorAdded: return 1
-        case .operatorRemoved: return 2
-        case .loggedIn: return 3
-        case .loggedOut: return 4
-        case .pinRejected: return 5
-        case .pinLockout: return 6
-        case .trainingModeChanged: return 7
-        case .shiftOpened: return 10
-        case .cashMoved: return 11
-        case .noSale: return 12
-        case .shiftClosed: return 13
-        case .saleOpened: return 20
-        case .lineAdded: return 21
-        case .lineVoided: return 22
-        case .lineDiscounted: return 23
-        case .linePriceOverridden: return 24
-        case .receiptDiscounted: return 25
-        case .totalled: return 26
-        case .tenderAdded: return 27
-        case .saleCompleted: return 28
-        case .saleCancelled: return 29
-        case .saleParked: return 30
-        case .saleResumed: return 31
-        case .refundCompleted: return 40
-        case .dayClosed: return 50
-        case .settingChanged: return 60
-        case .catalogImported: return 61
-        case .requestCompleted: return 62
-        case .operatorDisabled: return 63
-        case .pinReset: return 64
-        case .technicianRecovered: return 65
-        case .outputQueued: return 70
-        case .outputSent: return 71
-        case .outputDone: return 72
-        case .chainRestarted: return 91
-        case .cardAuthorisationRequested: return 80
-        case .cardAuthorisationResolved: return 81
-        case .timePunched: return 100
-        case .timeCorrected: return 101
-        case .stockReceived: return 110
-        case .stockCounted: return 111
-        case .stockAdjusted: return 112
-        case .reorderSet: return 113
-        case .voucherIssued: return 130
-        case .voucherVoided: return 131
-        case .promotionSet: return 120
-        case .promotionRemoved: return 121
-        case .lineOffers: return 122
-        case .customerAdded: return 140
-        case .customerUpdated: return 141
-        case .customerRemoved: return 142
-        case .saleCustomerSet: return 143
-        case .pointsRedemptionSet: return 144
-        }
-    }
-
-    /// A short stable name, for dumps, logs and IPC events.
-    public var name: String {
-        switch self {
-        case .operatorAdded: return "operator_added"
-        case .operatorRemoved: return "operator_removed"
-        case .loggedIn: return "logged_in"
-        case .loggedOut: return "logged_out"
-        case .pinRejected: return "pin_rejected"
-        case .pinLockout: return "pin_lockout"
-        case .trainingModeChanged: return "training_mode"
-        case .shiftOpened: return "shift_opened"
-        case .cashMoved: return "cash_moved"
-        case .noSale: return "no_sale"
-        case .shiftClosed: return "shift_closed"
-        case .saleOpened: return "sale_opened"
-        case .lineAdded: return "line_added"
-        case .lineVoided: return "line_voided"
-        case .lineDiscounted: return "line_discounted"
-        case .linePriceOverridden: return "price_overridden"
-        case .receiptDiscounted: return "receipt_discounted"
-        case .totalled: return "totalled"
-        case .tenderAdded: return "tender_added"
-        case .saleCompleted: return "sale_completed"
-        case .saleCancelled: return "sale_cancelled"
-        case .saleParked: return "sale_parked"
-        case .saleResumed: return "sale_resumed"
-        case .refundCompleted: return "refund_completed"
-        case .dayClosed: return "day_closed"
-        case .settingChanged: return "setting_changed"
-        case .catalogImported: return "catalog_imported"
-        case .requestCompleted: return "request_completed"
-        case .operatorDisabled: return "operator_disabled"
-        case .pinReset: return "pin_reset"
-        case .technicianRecovered: return "technician_recovered"
-        case .outputQueued: return "output_queued"
-        case .outputSent: return "output_sent"
-        case .outputDone: return "output_done"
-        case .chainRestarted: return "chain_restarted"
-        case .cardAuthorisationRequested: return "card_authorisation_requested"
-        case .cardAuthorisationResolved: return "card_authorisation_resolved"
-        case .timePunched: return "time_punched"
-        case .timeCorrected: return "time_corrected"
-        case .stockReceived: return "stock_received"
-        case .stockCounted: return "stock_counted"
-        case .stockAdjusted: return "stock_adjusted"
-        case .reorderSet: return "reorder_set"
-        case .voucherIssued: return "voucher_issued"
-        case .voucherVoided: return "voucher_voided"
-        case .promotionSet: return "promotion_set"
-        case .promotionRemoved: return "promotion_removed"
-        case .lineOffers: return "line_offers"
-        case .customerAdded: return "customer_added"
-        case .customerUpdated: return "customer_updated"
-        case .customerRemoved: return "customer_removed"
-        case .saleCustomerSet: return "sale_customer"
-        case .pointsRedemptionSet: return "points_redemption"
         }
     }
 }
@@ -372,7 +250,7 @@ extension ByteWriter {
     }
 
     mutating func event(_ e: RegisterEvent) {
-        u8(e.tag)
+        u8(UInt8(e.tag.rawValue))
         switch e {
         case .operatorAdded(let op):
             id(op.id); string(op.name); string(op.role.rawValue)
@@ -804,48 +682,49 @@ extension ByteReader {
 
     mutating func event() throws(CodecError) -> RegisterEvent {
         let at = offset
-        let tag = try u8()
+        let byte = try u8()
+        guard let tag = EventTag(rawValue: UInt16(byte)) else { throw .badTag("event", byte, at: at) }
         switch tag {
-        case 1: return .operatorAdded(Operator(id: try id(), name: try string(), role: try role()))
-        case 2: return .operatorRemoved(try id())
-        case 3: return .loggedIn(try id(), at: try time())
-        case 4: return .loggedOut(try id())
-        case 5: return .pinRejected(at: try time())
-        case 6: return .pinLockout(until: try time())
-        case 7: return .trainingModeChanged(try bool(), by: try id())
-        case 10: return .shiftOpened(number: try varint(), by: try id(), float: try zigzag(), at: try time())
-        case 11:
+        case .operatorAdded: return .operatorAdded(Operator(id: try id(), name: try string(), role: try role()))
+        case .operatorRemoved: return .operatorRemoved(try id())
+        case .loggedIn: return .loggedIn(try id(), at: try time())
+        case .loggedOut: return .loggedOut(try id())
+        case .pinRejected: return .pinRejected(at: try time())
+        case .pinLockout: return .pinLockout(until: try time())
+        case .trainingModeChanged: return .trainingModeChanged(try bool(), by: try id())
+        case .shiftOpened: return .shiftOpened(number: try varint(), by: try id(), float: try zigzag(), at: try time())
+        case .cashMoved:
             let k = try u8()
             guard k <= 1 else { throw .badTag("cash movement", k, at: offset - 1) }
             return .cashMoved(k == 0 ? .cashIn : .cashOut, amount: try zigzag(), reason: try string(), by: try id())
-        case 12: return .noSale(by: try id(), authorisedBy: try id())
-        case 13: return .shiftClosed(number: try varint(), counted: try zigzag(), expected: try zigzag(), by: try id(), at: try time())
-        case 20: return .saleOpened(id: try varint(), by: try id(), training: try bool(), at: try time())
-        case 21: return .lineAdded(try line())
-        case 22: return .lineVoided(index: try int(), by: try id())
-        case 23: return .lineDiscounted(index: try int(), try discount(), authorisedBy: try optional { r throws(CodecError) in try r.id() })
-        case 24: return .linePriceOverridden(index: try int(), unitPrice: try zigzag(), authorisedBy: try id())
-        case 25: return .receiptDiscounted(try discount(), authorisedBy: try optional { r throws(CodecError) in try r.id() })
-        case 26: return .totalled
-        case 27: return .tenderAdded(try tender())
-        case 28: return .saleCompleted(try sale())
-        case 29: return .saleCancelled(by: try id(), authorisedBy: try optional { r throws(CodecError) in try r.id() })
-        case 30: return .saleParked(parkID: try varint())
-        case 31: return .saleResumed(parkID: try varint())
-        case 40: return .refundCompleted(try refund())
-        case 50: return .dayClosed(try z())
-        case 60:
+        case .noSale: return .noSale(by: try id(), authorisedBy: try id())
+        case .shiftClosed: return .shiftClosed(number: try varint(), counted: try zigzag(), expected: try zigzag(), by: try id(), at: try time())
+        case .saleOpened: return .saleOpened(id: try varint(), by: try id(), training: try bool(), at: try time())
+        case .lineAdded: return .lineAdded(try line())
+        case .lineVoided: return .lineVoided(index: try int(), by: try id())
+        case .lineDiscounted: return .lineDiscounted(index: try int(), try discount(), authorisedBy: try optional { r throws(CodecError) in try r.id() })
+        case .linePriceOverridden: return .linePriceOverridden(index: try int(), unitPrice: try zigzag(), authorisedBy: try id())
+        case .receiptDiscounted: return .receiptDiscounted(try discount(), authorisedBy: try optional { r throws(CodecError) in try r.id() })
+        case .totalled: return .totalled
+        case .tenderAdded: return .tenderAdded(try tender())
+        case .saleCompleted: return .saleCompleted(try sale())
+        case .saleCancelled: return .saleCancelled(by: try id(), authorisedBy: try optional { r throws(CodecError) in try r.id() })
+        case .saleParked: return .saleParked(parkID: try varint())
+        case .saleResumed: return .saleResumed(parkID: try varint())
+        case .refundCompleted: return .refundCompleted(try refund())
+        case .dayClosed: return .dayClosed(try z())
+        case .settingChanged:
             return .settingChanged(key: try string(), old: try optional { r throws(CodecError) in try r.string() },
                                    new: try string(), by: try id())
-        case 61: return .catalogImported(items: try int(), sha256: try string(), by: try id())
-        case 62: return .requestCompleted(key: try string(), result: try string())
-        case 63: return .operatorDisabled(try id(), try bool(), by: try id())
-        case 64: return .pinReset(try id(), by: try id())
-        case 65: return .technicianRecovered(try id(), at: try time())
-        case 70: return .outputQueued(id: try varint(), try output())
-        case 71: return .outputSent(id: try varint(), bytes: try int(), copy: try bool())
-        case 72: return .outputDone(id: try varint(), confirmedByPrinter: try bool())
-        case 90:
+        case .catalogImported: return .catalogImported(items: try int(), sha256: try string(), by: try id())
+        case .requestCompleted: return .requestCompleted(key: try string(), result: try string())
+        case .operatorDisabled: return .operatorDisabled(try id(), try bool(), by: try id())
+        case .pinReset: return .pinReset(try id(), by: try id())
+        case .technicianRecovered: return .technicianRecovered(try id(), at: try time())
+        case .outputQueued: return .outputQueued(id: try varint(), try output())
+        case .outputSent: return .outputSent(id: try varint(), bytes: try int(), copy: try bool())
+        case .outputDone: return .outputDone(id: try varint(), confirmedByPrinter: try bool())
+        case .chainRestartedWithStateInside:
             // The first form: the state sits between other fields, as it was when tag 91 replaced
             // it, so it is read only up to the sections it had then.
             return .chainRestarted(ChainLink(
@@ -853,7 +732,7 @@ extension ByteReader {
                 unreadable: try unreadableRanges(), by: try id(), at: try time(), state: try state(sectionsOfTag90: true),
                 receiptSeqs: try array { r throws(CodecError) in try r.varint() },
                 trainingReceiptSeqs: try array { r throws(CodecError) in try r.varint() }))
-        case 91:
+        case .chainRestarted:
             let sealed = try string(), lastSeq = try varint(), lastHash = try string(), fault = try string()
             let unreadable = try unreadableRanges(), by = try id(), at = try time()
             let receiptSeqs = try array { r throws(CodecError) in try r.varint() }
@@ -874,30 +753,29 @@ extension ByteReader {
             return .chainRestarted(ChainLink(sealed: sealed, lastSeq: lastSeq, lastHash: lastHash, fault: fault,
                                              unreadable: unreadable, by: by, at: at, state: state,
                                              receiptSeqs: receiptSeqs, trainingReceiptSeqs: trainingReceiptSeqs))
-        case 80: return .cardAuthorisationRequested(try cardAuthorisation())
-        case 81: return .cardAuthorisationResolved(reference: try string(), try cardOutcome())
-        case 100: return .timePunched(try id(), try punch())
-        case 101:
+        case .cardAuthorisationRequested: return .cardAuthorisationRequested(try cardAuthorisation())
+        case .cardAuthorisationResolved: return .cardAuthorisationResolved(reference: try string(), try cardOutcome())
+        case .timePunched: return .timePunched(try id(), try punch())
+        case .timeCorrected:
             return .timeCorrected(TimeCorrection(
                 operatorID: try id(), removed: try optional { r throws(CodecError) in try r.punch() },
                 added: try optional { r throws(CodecError) in try r.punch() }, reason: try string(), by: try id(), at: try time()))
-        case 110:
+        case .stockReceived:
             return .stockReceived(ItemID(try string()), quantity: try zigzag(),
                                   unitCost: try optional { r throws(CodecError) in try r.zigzag() }, reason: try string(), by: try id())
-        case 111: return .stockCounted(ItemID(try string()), counted: try zigzag(), difference: try zigzag(), by: try id())
-        case 112: return .stockAdjusted(ItemID(try string()), delta: try zigzag(), reason: try string(), by: try id())
-        case 113: return .reorderSet(ItemID(try string()), try optional { r throws(CodecError) in try r.reorderRule() }, by: try id())
-        case 130: return .voucherIssued(try voucherIssue())
-        case 131: return .voucherVoided(code: try string(), refund: try varint(), by: try id())
-        case 120: return .promotionSet(try promotion(), by: try id())
-        case 121: return .promotionRemoved(id: try string(), by: try id())
-        case 122: return .lineOffers(index: try int(), try array { r throws(CodecError) in try r.promotion() })
-        case 140: return .customerAdded(CustomerID(try varint()), try profile(), by: try id(), at: try time())
-        case 141: return .customerUpdated(CustomerID(try varint()), try profile(), by: try id(), at: try time())
-        case 142: return .customerRemoved(CustomerID(try varint()), by: try id(), at: try time())
-        case 143: return .saleCustomerSet(sale: try varint(), try optional { r throws(CodecError) in CustomerID(try r.varint()) })
-        case 144: return .pointsRedemptionSet(sale: try varint(), points: try zigzag(), value: try zigzag())
-        default: throw .badTag("event", tag, at: at)
+        case .stockCounted: return .stockCounted(ItemID(try string()), counted: try zigzag(), difference: try zigzag(), by: try id())
+        case .stockAdjusted: return .stockAdjusted(ItemID(try string()), delta: try zigzag(), reason: try string(), by: try id())
+        case .reorderSet: return .reorderSet(ItemID(try string()), try optional { r throws(CodecError) in try r.reorderRule() }, by: try id())
+        case .voucherIssued: return .voucherIssued(try voucherIssue())
+        case .voucherVoided: return .voucherVoided(code: try string(), refund: try varint(), by: try id())
+        case .promotionSet: return .promotionSet(try promotion(), by: try id())
+        case .promotionRemoved: return .promotionRemoved(id: try string(), by: try id())
+        case .lineOffers: return .lineOffers(index: try int(), try array { r throws(CodecError) in try r.promotion() })
+        case .customerAdded: return .customerAdded(CustomerID(try varint()), try profile(), by: try id(), at: try time())
+        case .customerUpdated: return .customerUpdated(CustomerID(try varint()), try profile(), by: try id(), at: try time())
+        case .customerRemoved: return .customerRemoved(CustomerID(try varint()), by: try id(), at: try time())
+        case .saleCustomerSet: return .saleCustomerSet(sale: try varint(), try optional { r throws(CodecError) in CustomerID(try r.varint()) })
+        case .pointsRedemptionSet: return .pointsRedemptionSet(sale: try varint(), points: try zigzag(), value: try zigzag())
         }
     }
 
