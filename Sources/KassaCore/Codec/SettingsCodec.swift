@@ -1,0 +1,22 @@
+/// The binary form of the box's own administration: settings changed on it, catalog imports, and
+/// the results of keyed requests that a retry gets back.
+extension ByteWriter {
+    mutating func settingChanged(_ key: String, old: String?, new: String, by: OperatorID) {
+        string(key); optional(old) { $0.string($1) }; string(new); id(by)
+    }
+
+    mutating func catalogImported(items: Int, sha256: String, by: OperatorID) { int(items); string(sha256); id(by) }
+    mutating func requestCompleted(_ key: String, result: String) { string(key); string(result) }
+}
+
+extension ByteReader {
+    mutating func settingChanged() throws(CodecError) -> RegisterEvent {
+        .settingChanged(key: try string(), old: try optional { r throws(CodecError) in try r.string() }, new: try string(), by: try id())
+    }
+
+    mutating func catalogImported() throws(CodecError) -> RegisterEvent {
+        .catalogImported(items: try int(), sha256: try string(), by: try id())
+    }
+
+    mutating func requestCompleted() throws(CodecError) -> RegisterEvent { .requestCompleted(key: try string(), result: try string()) }
+}
