@@ -20,6 +20,12 @@ extension ByteWriter {
         case .reversed(let reason): u8(3); string(reason)
         }
     }
+
+    /// In a snapshot: the authorisation not yet resolved and how many were ever asked for.
+    mutating func cardPaymentsState(_ s: RegisterState) {
+        optional(s.pendingCardAuthorisation) { $0.cardAuthorisation($1) }
+        varint(s.cardAuthorisations)
+    }
 }
 
 extension ByteReader {
@@ -41,5 +47,10 @@ extension ByteReader {
         case 3: return .reversed(reason: try string())
         case let t: throw .badTag("card outcome", t, at: at)
         }
+    }
+
+    mutating func cardPaymentsState(into s: inout RegisterState) throws(CodecError) {
+        s.pendingCardAuthorisation = try optional { r throws(CodecError) in try r.cardAuthorisation() }
+        s.cardAuthorisations = try varint()
     }
 }

@@ -7,11 +7,21 @@ extension ByteWriter {
         id(l.by); time(l.at)
         array(l.receiptSeqs) { w, s in w.varint(s) }
         array(l.trainingReceiptSeqs) { w, s in w.varint(s) }
-        // Length-prefixed, so that a newer state with more trailing sections still ends where
-        // the record says (tag 90 put the state in the middle and could not grow).
+        // Length-prefixed, so that a newer state still ends where the record says (tag 90 put the
+        // state in the middle and could not grow): format 1, then the sections added since.
         var nested = ByteWriter(capacity: 4096)
-        nested.state(l.state)
+        nested.stateFormat1(l.state)
+        nested.stateSections(l.state, StateSection.allCases.filter { !StateSection.inFormat1.contains($0) })
         raw(nested.bytes)
+    }
+
+    /// In a snapshot: the chains sealed by recoveries, oldest first.
+    mutating func sealedChainsState(_ s: RegisterState) {
+        array(s.sealedChains) { w, c in
+            w.string(c.name)
+            w.array(c.receiptSeqs) { w, s in w.varint(s) }
+            w.array(c.trainingReceiptSeqs) { w, s in w.varint(s) }
+        }
     }
 }
 
@@ -21,7 +31,7 @@ extension ByteReader {
         // read only up to the sections it had then.
         .chainRestarted(ChainLink(
             sealed: try string(), lastSeq: try varint(), lastHash: try string(), fault: try string(),
-            unreadable: try unreadableRanges(), by: try id(), at: try time(), state: try state(sectionsOfTag90: true),
+            unreadable: try unreadableRanges(), by: try id(), at: try time(), state: try stateFormat1(sectionsOfTag90: true),
             receiptSeqs: try array { r throws(CodecError) in try r.varint() },
             trainingReceiptSeqs: try array { r throws(CodecError) in try r.varint() }))
     }
@@ -32,15 +42,11 @@ extension ByteReader {
         let receiptSeqs = try array { r throws(CodecError) in try r.varint() }
         let trainingReceiptSeqs = try array { r throws(CodecError) in try r.varint() }
         let stateAt = offset
-        let stateBytes = try raw()
-        let state: RegisterState
-        do {
-            state = try EventCodec.withBytes(stateBytes) { raw throws(CodecError) in
-                var nested = ByteReader(raw)
-                let s = try nested.state()
-                try nested.finish()
-                return s
-            }
+        var nested = try lengthPrefixed()
+        var state: RegisterState
+        do throws(CodecError) {
+            state = try nested.stateFormat1()
+            try nested.stateSections(into: &state)
         } catch {
             throw .badValue("chain_restarted state (\(error))", at: stateAt)
         }
@@ -55,6 +61,13 @@ extension ByteReader {
             let high = try r.varint()
             guard low <= high else { throw .badValue("unreadable range", at: r.offset) }
             return low...high
+        }
+    }
+
+    mutating func sealedChainsState(into s: inout RegisterState) throws(CodecError) {
+        s.sealedChains = try array { r throws(CodecError) in
+            SealedChain(name: try r.string(), receiptSeqs: try r.array { r throws(CodecError) in try r.varint() },
+                        trainingReceiptSeqs: try r.array { r throws(CodecError) in try r.varint() })
         }
     }
 }

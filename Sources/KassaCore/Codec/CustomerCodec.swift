@@ -18,6 +18,20 @@ extension ByteWriter {
         optional(p.marketing) { w, m in w.bool(m.given); w.time(m.at) }
         array(p.cards) { $0.string($1) }
     }
+
+    /// In a snapshot: the customers, their points, and the customer on each open or parked sale.
+    mutating func customersState(_ s: RegisterState) {
+        varint(s.lastCustomerID)
+        array(s.customers.keys.sorted()) { w, k in
+            let c = s.customers[k]!
+            w.varint(k.rawValue); w.profile(c.profile); w.time(c.since); w.zigzag(c.points)
+            w.array(c.receipts) { w, r in w.varint(r) }
+        }
+        array(s.saleCustomers.keys.sorted()) { w, k in
+            let c = s.saleCustomers[k]!
+            w.varint(k); w.varint(c.customer.rawValue); w.zigzag(c.redeemPoints); w.zigzag(c.redeemValue)
+        }
+    }
 }
 
 extension ByteReader {
@@ -46,5 +60,20 @@ extension ByteReader {
                         email: try optional { r throws(CodecError) in try r.string() }, notes: try string(),
                         marketing: try optional { r throws(CodecError) in MarketingConsent(given: try r.bool(), at: try r.time()) },
                         cards: try array { r throws(CodecError) in try r.string() })
+    }
+
+    mutating func customersState(into s: inout RegisterState) throws(CodecError) {
+        s.lastCustomerID = try varint()
+        for _ in 0..<(try count()) {
+            let id = CustomerID(try varint())
+            s.customers[id] = Customer(id: id, profile: try profile(), since: try time(), points: try zigzag(),
+                                       receipts: try array { r throws(CodecError) in try r.varint() })
+        }
+        for _ in 0..<(try count()) {
+            let sale = try varint()
+            s.saleCustomers[sale] = SaleCustomer(customer: CustomerID(try varint()), redeemPoints: try zigzag(),
+                                                 redeemValue: try zigzag())
+        }
+        s.indexCustomerCards()
     }
 }

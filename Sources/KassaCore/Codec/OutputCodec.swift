@@ -21,6 +21,15 @@ extension ByteWriter {
             }
         }
     }
+
+    /// In a snapshot: the printouts still owed and the last output id.
+    mutating func outputsState(_ s: RegisterState) {
+        array(s.pendingOutputs.keys.sorted()) { w, k in
+            let p = s.pendingOutputs[k]!
+            w.varint(k); w.output(p.output); w.bool(p.sent)
+        }
+        varint(s.lastOutputID)
+    }
 }
 
 extension ByteReader {
@@ -46,5 +55,13 @@ extension ByteReader {
             })
         case let t: throw .badTag("output", t, at: at)
         }
+    }
+
+    mutating func outputsState(into s: inout RegisterState) throws(CodecError) {
+        for _ in 0..<(try count()) {
+            let k = try varint()
+            s.pendingOutputs[k] = PendingOutput(output: try output(), sent: try bool())
+        }
+        s.lastOutputID = try varint()
     }
 }

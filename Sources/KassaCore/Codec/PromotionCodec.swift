@@ -36,6 +36,11 @@ extension ByteWriter {
     mutating func offers(_ o: [Int: [Promotion]]) {
         array(o.keys.sorted()) { w, i in w.int(i); w.array(o[i]!) { $0.promotion($1) } }
     }
+
+    /// In a snapshot: the promotions set up.
+    mutating func promotionsState(_ s: RegisterState) {
+        array(s.promotions.keys.sorted()) { w, k in w.promotion(s.promotions[k]!) }
+    }
 }
 
 extension ByteReader {
@@ -87,5 +92,12 @@ extension ByteReader {
             o[i] = try array { r throws(CodecError) in try r.promotion() }
         }
         return o
+    }
+
+    mutating func promotionsState(into s: inout RegisterState) throws(CodecError) {
+        for _ in 0..<(try count()) {
+            let p = try promotion()
+            s.promotions[p.id] = p
+        }
     }
 }

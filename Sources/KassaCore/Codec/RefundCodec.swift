@@ -28,6 +28,20 @@ extension ByteWriter {
             varint(l.customer.rawValue); zigzag(l.takenBack); zigzag(l.forgone); zigzag(l.returned); zigzag(l.balance)
         }
     }
+
+    /// In a snapshot: the last refund number and what each receipt has had refunded.
+    mutating func refundsState(_ s: RegisterState) {
+        varint(s.lastRefund)
+        let keys = s.refunded.keys.sorted { ($0.number, $0.training ? 1 : 0) < ($1.number, $1.training ? 1 : 0) }
+        array(keys) { w, k in
+            w.varint(k.number); w.bool(k.training)
+            let lines = s.refunded[k]!
+            w.array(lines.keys.sorted()) { w, i in
+                let l = lines[i]!
+                w.int(i); w.zigzag(l.quantity); w.zigzag(l.gross); w.zigzag(l.tax)
+            }
+        }
+    }
 }
 
 extension ByteReader {
@@ -48,5 +62,18 @@ extension ByteReader {
                                            returned: try zigzag(), balance: try zigzag())
         }
         return refund
+    }
+
+    mutating func refundsState(into s: inout RegisterState) throws(CodecError) {
+        s.lastRefund = try varint()
+        for _ in 0..<(try count()) {
+            let key = ReceiptKey(number: try varint(), training: try bool())
+            var lines: [Int: RefundedLine] = [:]
+            for _ in 0..<(try count()) {
+                let i = try int()
+                lines[i] = RefundedLine(quantity: try zigzag(), gross: try zigzag(), tax: try zigzag())
+            }
+            s.refunded[key] = lines
+        }
     }
 }

@@ -101,6 +101,22 @@ extension ByteWriter {
         array(s.tenders) { $0.tender($1) }
         bool(s.totalled)
     }
+
+    /// In a snapshot: the open and parked sales and the last sale and receipt numbers.
+    mutating func salesState(_ s: RegisterState) {
+        optional(s.openSale) { $0.openSale($1) }
+        array(s.parked.keys.sorted()) { w, k in w.varint(k); w.openSale(s.parked[k]!) }
+        varint(s.lastSaleID)
+        varint(s.lastReceipt)
+        varint(s.lastTrainingReceipt)
+    }
+
+    /// In a snapshot: the offers of the open and parked sales, by sale id.
+    mutating func saleOffersState(_ s: RegisterState) {
+        var offers: [UInt64: [Int: [Promotion]]] = [:]
+        for sale in [s.openSale].compactMap({ $0 }) + s.parked.values where !sale.offers.isEmpty { offers[sale.id] = sale.offers }
+        array(offers.keys.sorted()) { w, k in w.varint(k); w.offers(offers[k]!) }
+    }
 }
 
 extension TenderKind {
@@ -237,5 +253,26 @@ extension ByteReader {
         s.tenders = try array { r throws(CodecError) in try r.tender() }
         s.totalled = try bool()
         return s
+    }
+
+    mutating func salesState(into s: inout RegisterState) throws(CodecError) {
+        s.openSale = try optional { r throws(CodecError) in try r.openSale() }
+        for _ in 0..<(try count()) {
+            let k = try varint()
+            s.parked[k] = try openSale()
+        }
+        s.lastSaleID = try varint()
+        s.lastReceipt = try varint()
+        s.lastTrainingReceipt = try varint()
+    }
+
+    /// After `salesState`: the offers go to the sales they belong to.
+    mutating func saleOffersState(into s: inout RegisterState) throws(CodecError) {
+        for _ in 0..<(try count()) {
+            let saleID = try varint()
+            let offers = try self.offers()
+            if s.openSale?.id == saleID { s.openSale?.offers = offers }
+            for (k, sale) in s.parked where sale.id == saleID { s.parked[k]?.offers = offers }
+        }
     }
 }

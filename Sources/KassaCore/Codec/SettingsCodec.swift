@@ -7,6 +7,16 @@ extension ByteWriter {
 
     mutating func catalogImported(items: Int, sha256: String, by: OperatorID) { int(items); string(sha256); id(by) }
     mutating func requestCompleted(_ key: String, result: String) { string(key); string(result) }
+
+    /// In a snapshot: the settings changed on the box.
+    mutating func settingsState(_ s: RegisterState) {
+        array(s.settings.keys.sorted()) { w, k in w.string(k); w.string(s.settings[k]!) }
+    }
+
+    /// In a snapshot: the remembered request results, oldest first.
+    mutating func requestsState(_ s: RegisterState) {
+        array(s.requestOrder) { w, k in w.string(k); w.string(s.requestResults[k]!) }
+    }
 }
 
 extension ByteReader {
@@ -19,4 +29,19 @@ extension ByteReader {
     }
 
     mutating func requestCompleted() throws(CodecError) -> RegisterEvent { .requestCompleted(key: try string(), result: try string()) }
+
+    mutating func settingsState(into s: inout RegisterState) throws(CodecError) {
+        for _ in 0..<(try count()) {
+            let k = try string()
+            s.settings[k] = try string()
+        }
+    }
+
+    mutating func requestsState(into s: inout RegisterState) throws(CodecError) {
+        for _ in 0..<(try count()) {
+            let k = try string()
+            s.requestResults[k] = try string()
+            s.requestOrder.append(k)
+        }
+    }
 }

@@ -55,6 +55,22 @@ extension ByteWriter {
     mutating func voucherCounters(_ c: ReportCounters) {
         for v in [c.vouchersSoldCount, c.vouchersSold, c.vouchersRefundedCount, c.vouchersRefunded] { zigzag(v) }
     }
+
+    /// In a snapshot: the open shift and how many were opened.
+    mutating func shiftState(_ s: RegisterState) {
+        optional(s.shift) { w, sh in
+            w.varint(sh.number); w.id(sh.openedBy); w.time(sh.openedAt); w.zigzag(sh.float); w.zigzag(sh.expectedCash)
+        }
+        varint(s.shiftsOpened)
+    }
+
+    /// In a snapshot: the day's counters (but for its voucher figures) and the grand totals.
+    mutating func dayState(_ s: RegisterState) {
+        counters(s.day)
+        varint(s.lastZ)
+        zigzag(s.grandTotalSales)
+        zigzag(s.grandTotalRefunds)
+    }
 }
 
 extension ByteReader {
@@ -128,5 +144,20 @@ extension ByteReader {
         c.vouchersSold = try zigzag()
         c.vouchersRefundedCount = try zigzag()
         c.vouchersRefunded = try zigzag()
+    }
+
+    mutating func shiftState(into s: inout RegisterState) throws(CodecError) {
+        s.shift = try optional { r throws(CodecError) in
+            ShiftState(number: try r.varint(), openedBy: try r.id(), openedAt: try r.time(), float: try r.zigzag(),
+                       expectedCash: try r.zigzag())
+        }
+        s.shiftsOpened = try varint()
+    }
+
+    mutating func dayState(into s: inout RegisterState) throws(CodecError) {
+        s.day = try counters()
+        s.lastZ = try varint()
+        s.grandTotalSales = try zigzag()
+        s.grandTotalRefunds = try zigzag()
     }
 }

@@ -11,6 +11,17 @@ extension ByteWriter {
     mutating func pinRejected(at: Timestamp) { time(at) }
     mutating func pinLockout(until: Timestamp) { time(until) }
     mutating func trainingModeChanged(_ on: Bool, by: OperatorID) { bool(on); id(by) }
+
+    /// In a snapshot: operators, who is logged in, the PIN pad and training mode.
+    mutating func operatorsState(_ s: RegisterState) {
+        array(s.operators.keys.sorted()) { w, k in w.operatorRecord(s.operators[k]!) }
+        optional(s.currentOperator) { $0.id($1) }
+        int(s.pinFailures)
+        optional(s.pinLockedUntil) { $0.time($1) }
+        bool(s.training)
+    }
+
+    mutating func disabledOperatorsState(_ s: RegisterState) { array(s.disabledOperators.sorted()) { w, o in w.id(o) } }
 }
 
 extension ByteReader {
@@ -30,4 +41,19 @@ extension ByteReader {
     mutating func pinRejected() throws(CodecError) -> RegisterEvent { .pinRejected(at: try time()) }
     mutating func pinLockout() throws(CodecError) -> RegisterEvent { .pinLockout(until: try time()) }
     mutating func trainingModeChanged() throws(CodecError) -> RegisterEvent { .trainingModeChanged(try bool(), by: try id()) }
+
+    mutating func operatorsState(into s: inout RegisterState) throws(CodecError) {
+        for _ in 0..<(try count()) {
+            let op = try operatorRecord()
+            s.operators[op.id] = op
+        }
+        s.currentOperator = try optional { r throws(CodecError) in try r.id() }
+        s.pinFailures = try int()
+        s.pinLockedUntil = try optional { r throws(CodecError) in try r.time() }
+        s.training = try bool()
+    }
+
+    mutating func disabledOperatorsState(into s: inout RegisterState) throws(CodecError) {
+        s.disabledOperators = Set(try array { r throws(CodecError) in try r.id() })
+    }
 }

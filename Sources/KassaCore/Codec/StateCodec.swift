@@ -1,222 +1,198 @@
 /// The binary form of the register's whole state, for snapshots and for `chain_restarted`.
+///
+/// Format 2 is a version byte and a list of sections, each a section id, a length and the bytes
+/// of one feature's part of the state, written and read by that feature's codec. A reader skips
+/// the sections it does not know and leaves a feature whose section is missing as a new register
+/// has it, so a feature that comes later adds a section and nothing else.
+///
+/// Format 1, written until format 2 replaced it, is the same parts in one fixed order, the later
+/// ones appended behind end-of-data checks; it is still read, and `chain_restarted` still
+/// carries it (followed by the sections format 1 lacks), so its record stays the same.
 extension EventCodec {
-    public static let formatVersion: UInt8 = 1
+    public static let formatVersion: UInt8 = 2
 
     public static func encode(_ state: RegisterState) -> [UInt8] {
         var w = ByteWriter(capacity: 4096)
         w.u8(formatVersion)
-        w.state(state)
+        w.stateSections(state, StateSection.allCases)
         return w.bytes
     }
 
     public static func decodeState(_ bytes: [UInt8]) throws(CodecError) -> RegisterState {
         try withBytes(bytes) { raw throws(CodecError) in
             var r = ByteReader(raw)
-            let v = try r.u8()
-            guard v == formatVersion else { throw .badValue("snapshot format \(v)", at: 0) }
-            let s = try r.state()
+            var s = RegisterState()
+            switch try r.u8() {
+            case 1: s = try r.stateFormat1()
+            case 2: try r.stateSections(into: &s)
+            case let v: throw .badValue("snapshot format \(v)", at: 0)
+            }
             try r.finish()
             return s
         }
     }
+
+    /// A snapshot as format 1 wrote it: tests write it to show that such snapshots still read.
+    static func encodeFormat1(_ state: RegisterState) -> [UInt8] {
+        var w = ByteWriter(capacity: 4096)
+        w.u8(1)
+        w.stateFormat1(state)
+        return w.bytes
+    }
+}
+
+/// The parts of the state, by the feature that owns each. Ids are part of the snapshot format:
+/// never renumber one, only add.
+enum StateSection: UInt64, CaseIterable {
+    /// Operators, who is logged in, the PIN pad, training mode, disabled operators.
+    case staff = 1
+    case shift = 2
+    /// The open and parked sales with their offers, the last sale and receipt numbers.
+    case sale = 3
+    case refunds = 4
+    /// The day's report counters, the Z number and the grand totals.
+    case day = 5
+    case settings = 6
+    case requests = 7
+    case outputs = 8
+    case sealedChains = 9
+    case cardPayments = 10
+    case timeClock = 11
+    case stock = 12
+    case vouchers = 13
+    case promotions = 14
+    case customers = 15
+
+    /// The sections format 1 held. A section added since goes after the format-1 part of a
+    /// `chain_restarted` record.
+    static let inFormat1: Set<StateSection> = [.staff, .shift, .sale, .refunds, .day, .settings, .requests, .outputs,
+                                               .sealedChains, .cardPayments, .timeClock, .stock, .vouchers, .promotions,
+                                               .customers]
 }
 
 extension ByteWriter {
-    /// `sectionsOfTag90`: only the sections a tag-90 `chain_restarted` record held (tests write
-    /// such records to prove they are still read).
-    mutating func state(_ s: RegisterState, sectionsOfTag90: Bool = false) {
-        array(s.operators.keys.sorted()) { w, k in w.operatorRecord(s.operators[k]!) }
-        optional(s.currentOperator) { $0.id($1) }
-        int(s.pinFailures)
-        optional(s.pinLockedUntil) { $0.time($1) }
-        bool(s.training)
-        optional(s.shift) { w, sh in
-            w.varint(sh.number); w.id(sh.openedBy); w.time(sh.openedAt); w.zigzag(sh.float); w.zigzag(sh.expectedCash)
+    mutating func stateSections(_ s: RegisterState, _ sections: [StateSection]) {
+        for section in sections {
+            var body = ByteWriter(capacity: 256)
+            body.section(section, of: s)
+            varint(section.rawValue)
+            raw(body.bytes)
         }
-        varint(s.shiftsOpened)
-        optional(s.openSale) { $0.openSale($1) }
-        array(s.parked.keys.sorted()) { w, k in w.varint(k); w.openSale(s.parked[k]!) }
-        varint(s.lastSaleID)
-        varint(s.lastReceipt)
-        varint(s.lastTrainingReceipt)
-        varint(s.lastRefund)
-        let keys = s.refunded.keys.sorted { ($0.number, $0.training ? 1 : 0) < ($1.number, $1.training ? 1 : 0) }
-        array(keys) { w, k in
-            w.varint(k.number); w.bool(k.training)
-            let lines = s.refunded[k]!
-            w.array(lines.keys.sorted()) { w, i in
-                let l = lines[i]!
-                w.int(i); w.zigzag(l.quantity); w.zigzag(l.gross); w.zigzag(l.tax)
-            }
+    }
+
+    mutating func section(_ section: StateSection, of s: RegisterState) {
+        switch section {
+        case .staff: operatorsState(s); disabledOperatorsState(s)
+        case .shift: shiftState(s)
+        case .sale: salesState(s); saleOffersState(s)
+        case .refunds: refundsState(s)
+        case .day: dayState(s); voucherCounters(s.day)
+        case .settings: settingsState(s)
+        case .requests: requestsState(s)
+        case .outputs: outputsState(s)
+        case .sealedChains: sealedChainsState(s)
+        case .cardPayments: cardPaymentsState(s)
+        case .timeClock: timeCardsState(s)
+        case .stock: stockState(s)
+        case .vouchers: vouchersState(s)
+        case .promotions: promotionsState(s)
+        case .customers: customersState(s)
         }
-        counters(s.day)
-        varint(s.lastZ)
-        zigzag(s.grandTotalSales)
-        zigzag(s.grandTotalRefunds)
-        array(s.settings.keys.sorted()) { w, k in w.string(k); w.string(s.settings[k]!) }
-        array(s.requestOrder) { w, k in w.string(k); w.string(s.requestResults[k]!) }
-        array(s.pendingOutputs.keys.sorted()) { w, k in
-            let p = s.pendingOutputs[k]!
-            w.varint(k); w.output(p.output); w.bool(p.sent)
-        }
-        varint(s.lastOutputID)
-        array(s.sealedChains) { w, c in
-            w.string(c.name)
-            w.array(c.receiptSeqs) { w, s in w.varint(s) }
-            w.array(c.trainingReceiptSeqs) { w, s in w.varint(s) }
-        }
-        // Added after the first snapshots were written: a snapshot that ends before them has none.
-        optional(s.pendingCardAuthorisation) { $0.cardAuthorisation($1) }
-        varint(s.cardAuthorisations)
-        array(s.disabledOperators.sorted()) { w, o in w.id(o) }
-        // The time clock and stock, added later still.
-        array(s.timeCards.keys.sorted()) { w, k in w.id(k); w.array(s.timeCards[k]!) { $0.punch($1) } }
-        array(s.stock.keys.sorted()) { w, k in w.string(k.rawValue); w.zigzag(s.stock[k]!) }
-        array(s.reorderRules.keys.sorted()) { w, k in w.string(k.rawValue); w.reorderRule(s.reorderRules[k]!) }
-        array(s.unitCosts.keys.sorted()) { w, k in w.string(k.rawValue); w.zigzag(s.unitCosts[k]!) }
+    }
+
+    /// `sectionsOfTag90`: only what a tag-90 `chain_restarted` record held (tests write such
+    /// records to show that they are still read).
+    mutating func stateFormat1(_ s: RegisterState, sectionsOfTag90: Bool = false) {
+        operatorsState(s)
+        shiftState(s)
+        salesState(s)
+        refundsState(s)
+        dayState(s)
+        settingsState(s)
+        requestsState(s)
+        outputsState(s)
+        sealedChainsState(s)
+        cardPaymentsState(s)
+        disabledOperatorsState(s)
+        timeCardsState(s)
+        stockState(s)
         if sectionsOfTag90 { return }
-        // Sections added after tag 91 replaced tag 90 go here.
-        // Vouchers and the day's voucher figures.
-        array(s.vouchers.values.sorted { $0.issue.number < $1.issue.number }) { $0.voucher($1) }
-        varint(s.lastVoucherNumber)
+        vouchersState(s)
         voucherCounters(s.day)
-        // Promotions, and the offers of the open and parked sales by sale id.
-        array(s.promotions.keys.sorted()) { w, k in w.promotion(s.promotions[k]!) }
-        var offers: [UInt64: [Int: [Promotion]]] = [:]
-        for sale in [s.openSale].compactMap({ $0 }) + s.parked.values where !sale.offers.isEmpty { offers[sale.id] = sale.offers }
-        array(offers.keys.sorted()) { w, k in w.varint(k); w.offers(offers[k]!) }
-        // Customers and loyalty.
-        varint(s.lastCustomerID)
-        array(s.customers.keys.sorted()) { w, k in
-            let c = s.customers[k]!
-            w.varint(k.rawValue); w.profile(c.profile); w.time(c.since); w.zigzag(c.points)
-            w.array(c.receipts) { w, r in w.varint(r) }
-        }
-        array(s.saleCustomers.keys.sorted()) { w, k in
-            let c = s.saleCustomers[k]!
-            w.varint(k); w.varint(c.customer.rawValue); w.zigzag(c.redeemPoints); w.zigzag(c.redeemValue)
-        }
+        promotionsState(s)
+        saleOffersState(s)
+        customersState(s)
     }
 }
 
 extension ByteReader {
-    /// `sectionsOfTag90`: stop after the sections a tag-90 `chain_restarted` record could hold.
-    mutating func state(sectionsOfTag90: Bool = false) throws(CodecError) -> RegisterState {
+    /// Reads sections to the end, skipping those this version does not know.
+    mutating func stateSections(into s: inout RegisterState) throws(CodecError) {
+        var seen: Set<UInt64> = []
+        while !isAtEnd {
+            let at = offset
+            let id = try varint()
+            guard seen.insert(id).inserted else { throw .badValue("state section \(id) twice", at: at) }
+            var body = try lengthPrefixed()
+            guard let section = StateSection(rawValue: id) else { continue }
+            do throws(CodecError) {
+                try body.section(section, into: &s)
+                try body.finish()
+            } catch {
+                throw .badValue("state section \(id) (\(error))", at: at)
+            }
+        }
+    }
+
+    mutating func section(_ section: StateSection, into s: inout RegisterState) throws(CodecError) {
+        switch section {
+        case .staff: try operatorsState(into: &s); try disabledOperatorsState(into: &s)
+        case .shift: try shiftState(into: &s)
+        case .sale: try salesState(into: &s); try saleOffersState(into: &s)
+        case .refunds: try refundsState(into: &s)
+        case .day: try dayState(into: &s); try voucherCounters(&s.day)
+        case .settings: try settingsState(into: &s)
+        case .requests: try requestsState(into: &s)
+        case .outputs: try outputsState(into: &s)
+        case .sealedChains: try sealedChainsState(into: &s)
+        case .cardPayments: try cardPaymentsState(into: &s)
+        case .timeClock: try timeCardsState(into: &s)
+        case .stock: try stockState(into: &s)
+        case .vouchers: try vouchersState(into: &s)
+        case .promotions: try promotionsState(into: &s)
+        case .customers: try customersState(into: &s)
+        }
+    }
+
+    /// Format 1: the parts in their fixed order, each group added later read only when the
+    /// bytes go on. `sectionsOfTag90`: stop after what a tag-90 `chain_restarted` record held.
+    mutating func stateFormat1(sectionsOfTag90: Bool = false) throws(CodecError) -> RegisterState {
         var s = RegisterState()
-        for _ in 0..<(try count()) {
-            let op = try operatorRecord()
-            s.operators[op.id] = op
-        }
-        s.currentOperator = try optional { r throws(CodecError) in try r.id() }
-        s.pinFailures = try int()
-        s.pinLockedUntil = try optional { r throws(CodecError) in try r.time() }
-        s.training = try bool()
-        s.shift = try optional { r throws(CodecError) in
-            ShiftState(number: try r.varint(), openedBy: try r.id(), openedAt: try r.time(), float: try r.zigzag(),
-                       expectedCash: try r.zigzag())
-        }
-        s.shiftsOpened = try varint()
-        s.openSale = try optional { r throws(CodecError) in try r.openSale() }
-        for _ in 0..<(try count()) {
-            let k = try varint()
-            s.parked[k] = try openSale()
-        }
-        s.lastSaleID = try varint()
-        s.lastReceipt = try varint()
-        s.lastTrainingReceipt = try varint()
-        s.lastRefund = try varint()
-        for _ in 0..<(try count()) {
-            let key = ReceiptKey(number: try varint(), training: try bool())
-            var lines: [Int: RefundedLine] = [:]
-            for _ in 0..<(try count()) {
-                let i = try int()
-                lines[i] = RefundedLine(quantity: try zigzag(), gross: try zigzag(), tax: try zigzag())
-            }
-            s.refunded[key] = lines
-        }
-        s.day = try counters()
-        s.lastZ = try varint()
-        s.grandTotalSales = try zigzag()
-        s.grandTotalRefunds = try zigzag()
-        for _ in 0..<(try count()) {
-            let k = try string()
-            s.settings[k] = try string()
-        }
-        for _ in 0..<(try count()) {
-            let k = try string()
-            s.requestResults[k] = try string()
-            s.requestOrder.append(k)
-        }
-        for _ in 0..<(try count()) {
-            let k = try varint()
-            s.pendingOutputs[k] = PendingOutput(output: try output(), sent: try bool())
-        }
-        s.lastOutputID = try varint()
-        s.sealedChains = try array { r throws(CodecError) in
-            SealedChain(name: try r.string(), receiptSeqs: try r.array { r throws(CodecError) in try r.varint() },
-                        trainingReceiptSeqs: try r.array { r throws(CodecError) in try r.varint() })
-        }
+        try operatorsState(into: &s)
+        try shiftState(into: &s)
+        try salesState(into: &s)
+        try refundsState(into: &s)
+        try dayState(into: &s)
+        try settingsState(into: &s)
+        try requestsState(into: &s)
+        try outputsState(into: &s)
+        try sealedChainsState(into: &s)
+        if !isAtEnd { try cardPaymentsState(into: &s) }
+        if !isAtEnd { try disabledOperatorsState(into: &s) }
         if !isAtEnd {
-            s.pendingCardAuthorisation = try optional { r throws(CodecError) in try r.cardAuthorisation() }
-            s.cardAuthorisations = try varint()
-        }
-        if !isAtEnd {
-            s.disabledOperators = Set(try array { r throws(CodecError) in try r.id() })
-        }
-        if !isAtEnd {
-            for _ in 0..<(try count()) {
-                let who = try id()
-                s.timeCards[who] = try array { r throws(CodecError) in try r.punch() }
-            }
-            for _ in 0..<(try count()) {
-                let item = ItemID(try string())
-                s.stock[item] = try zigzag()
-            }
-            for _ in 0..<(try count()) {
-                let item = ItemID(try string())
-                s.reorderRules[item] = try reorderRule()
-            }
-            for _ in 0..<(try count()) {
-                let item = ItemID(try string())
-                s.unitCosts[item] = try zigzag()
-            }
+            try timeCardsState(into: &s)
+            try stockState(into: &s)
         }
         if sectionsOfTag90 { return s }
-        // Sections added after tag 91 replaced tag 90 go here, each read under `if !isAtEnd`.
         if !isAtEnd {
-            for _ in 0..<(try count()) {
-                let v = try voucher()
-                s.vouchers[v.code] = v
-            }
-            s.lastVoucherNumber = try varint()
+            try vouchersState(into: &s)
             try voucherCounters(&s.day)
         }
         if !isAtEnd {
-            for _ in 0..<(try count()) {
-                let p = try promotion()
-                s.promotions[p.id] = p
-            }
-            for _ in 0..<(try count()) {
-                let saleID = try varint()
-                let offers = try self.offers()
-                if s.openSale?.id == saleID { s.openSale?.offers = offers }
-                for (k, sale) in s.parked where sale.id == saleID { s.parked[k]?.offers = offers }
-            }
+            try promotionsState(into: &s)
+            try saleOffersState(into: &s)
         }
-        if !isAtEnd {
-            s.lastCustomerID = try varint()
-            for _ in 0..<(try count()) {
-                let id = CustomerID(try varint())
-                s.customers[id] = Customer(id: id, profile: try profile(), since: try time(), points: try zigzag(),
-                                           receipts: try array { r throws(CodecError) in try r.varint() })
-            }
-            for _ in 0..<(try count()) {
-                let sale = try varint()
-                s.saleCustomers[sale] = SaleCustomer(customer: CustomerID(try varint()), redeemPoints: try zigzag(),
-                                                     redeemValue: try zigzag())
-            }
-            s.indexCustomerCards()
-        }
+        if !isAtEnd { try customersState(into: &s) }
         return s
     }
 }

@@ -17,6 +17,13 @@ extension ByteWriter {
     }
 
     mutating func reorderRule(_ r: ReorderRule) { zigzag(r.point); zigzag(r.quantity) }
+
+    /// In a snapshot: stock levels, reorder rules and unit costs.
+    mutating func stockState(_ s: RegisterState) {
+        array(s.stock.keys.sorted()) { w, k in w.string(k.rawValue); w.zigzag(s.stock[k]!) }
+        array(s.reorderRules.keys.sorted()) { w, k in w.string(k.rawValue); w.reorderRule(s.reorderRules[k]!) }
+        array(s.unitCosts.keys.sorted()) { w, k in w.string(k.rawValue); w.zigzag(s.unitCosts[k]!) }
+    }
 }
 
 extension ByteReader {
@@ -39,5 +46,20 @@ extension ByteReader {
 
     mutating func reorderRule() throws(CodecError) -> ReorderRule {
         ReorderRule(point: try zigzag(), quantity: try zigzag())
+    }
+
+    mutating func stockState(into s: inout RegisterState) throws(CodecError) {
+        for _ in 0..<(try count()) {
+            let item = ItemID(try string())
+            s.stock[item] = try zigzag()
+        }
+        for _ in 0..<(try count()) {
+            let item = ItemID(try string())
+            s.reorderRules[item] = try reorderRule()
+        }
+        for _ in 0..<(try count()) {
+            let item = ItemID(try string())
+            s.unitCosts[item] = try zigzag()
+        }
     }
 }

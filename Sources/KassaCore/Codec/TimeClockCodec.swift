@@ -8,6 +8,11 @@ extension ByteWriter {
     }
 
     mutating func punch(_ p: TimePunch) { u8(p.action.code); time(p.at) }
+
+    /// In a snapshot: every employee's time card.
+    mutating func timeCardsState(_ s: RegisterState) {
+        array(s.timeCards.keys.sorted()) { w, k in w.id(k); w.array(s.timeCards[k]!) { $0.punch($1) } }
+    }
 }
 
 extension ByteReader {
@@ -23,5 +28,12 @@ extension ByteReader {
         let at = offset
         guard let action = ClockAction(code: try u8()) else { throw .badValue("clock action", at: at) }
         return TimePunch(action, at: try time())
+    }
+
+    mutating func timeCardsState(into s: inout RegisterState) throws(CodecError) {
+        for _ in 0..<(try count()) {
+            let who = try id()
+            s.timeCards[who] = try array { r throws(CodecError) in try r.punch() }
+        }
     }
 }

@@ -21,6 +21,12 @@ extension ByteWriter {
             w.zigzag(r.amount); w.zigzag(r.balanceAfter)
         }
     }
+
+    /// In a snapshot: every voucher issued and the newest number.
+    mutating func vouchersState(_ s: RegisterState) {
+        array(s.vouchers.values.sorted { $0.issue.number < $1.issue.number }) { $0.voucher($1) }
+        varint(s.lastVoucherNumber)
+    }
 }
 
 extension ByteReader {
@@ -54,5 +60,13 @@ extension ByteReader {
                               balanceAfter: try r.zigzag())
         }
         return Voucher(issue: issue, balance: balance, redemptions: redemptions, voidedByRefund: voided)
+    }
+
+    mutating func vouchersState(into s: inout RegisterState) throws(CodecError) {
+        for _ in 0..<(try count()) {
+            let v = try voucher()
+            s.vouchers[v.code] = v
+        }
+        s.lastVoucherNumber = try varint()
     }
 }
