@@ -17,7 +17,7 @@ let package = Package(
         .executable(name: "kassad", targets: ["kassad"]),
     ],
     targets: [
-        .target(name: "KassaCore", swiftSettings: lean),
+        .target(name: "KassaCore", exclude: ["README.md"], swiftSettings: lean),
         .target(name: "KassaJournal", dependencies: ["KassaCore"], swiftSettings: lean),
         // Declarations Glibc hides (epoll, signalfd, timerfd, SO_PEERCRED credentials); links nothing.
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
