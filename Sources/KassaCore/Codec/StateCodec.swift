@@ -3,7 +3,8 @@
 /// Format 2 is a version byte and a list of sections, each a section id, a length and the bytes
 /// of one feature's part of the state, written and read by that feature's codec. A reader skips
 /// the sections it does not know and leaves a feature whose section is missing as a new register
-/// has it, so a feature that comes later adds a section and nothing else.
+/// has it, so a feature that comes later adds a section and nothing else. A section is read to its
+/// last byte, a section given twice is damage: what a feature keeps later goes in a new section.
 ///
 /// Format 1, written until format 2 replaced it, is the same parts in one fixed order, the later
 /// ones appended behind end-of-data checks; it is still read, and `chain_restarted` still
