@@ -174,21 +174,6 @@ public enum RegisterEvent: Hashable, Sendable {
     case saleCustomerSet(sale: UInt64, CustomerID?)
     /// Points to redeem on an open sale and what they take off it (0 points: none).
     case pointsRedemptionSet(sale: UInt64, points: Int64, value: Int64)
-
-    /// Whether the runtime must fdatasync this event before any effect or reply depends on it.
-    public var isDurable: Bool {
-        switch self {
-        case .saleCompleted, .refundCompleted, .dayClosed, .shiftOpened, .shiftClosed, .cashMoved, .noSale,
-             .operatorAdded, .operatorRemoved, .operatorDisabled, .pinReset, .technicianRecovered, .pinLockout, .trainingModeChanged, .saleCancelled, .settingChanged,
-             .catalogImported, .outputQueued, .chainRestarted, .cardAuthorisationRequested, .cardAuthorisationResolved,
-             .timePunched, .timeCorrected, .stockReceived, .stockCounted, .stockAdjusted, .reorderSet,
-             .voucherIssued, .voucherVoided, .promotionSet, .promotionRemoved,
-             .customerAdded, .customerUpdated, .customerRemoved:
-            return true
-        default:
-            return false
-        }
-    }
 }
 
 /// How a new chain continues a sealed, damaged one.

@@ -2,7 +2,7 @@
 /// month or year; by item (best and worst sellers), department, VAT rate, tender or employee.
 ///
 /// One pass over the events, one dictionary of running figures: the caller reads the journal and
-/// feeds every event `wants(recordType:)` accepts, in journal order. Training sales are left out;
+/// feeds every event whose tag `wants` accepts, in journal order. Training sales are left out;
 /// refunds count in the period of the refund, not of the sale they refund. Gift vouchers sold or
 /// taken back are no revenue (a multi-purpose voucher is no sale of goods): they count only in the
 /// tender rows, as the money they were; a receipt of vouchers alone is no sale.
@@ -129,7 +129,7 @@ public enum SalesRanking: String, CaseIterable, Sendable {
     case revenue, quantity
 }
 
-/// Folds events into one report. Feed it every event `wants(recordType:)` accepts, in order.
+/// Folds events into one report. Feed it every event whose tag `wants` accepts, in order.
 public struct SalesReportBuilder {
     enum Key: Hashable {
         case number(Int64)
@@ -166,17 +166,24 @@ public struct SalesReportBuilder {
         self.utcOffsetSeconds = utcOffsetSeconds
     }
 
-    /// The journal record types reports read (`RegisterEvent.recordType`): sales, refunds,
-    /// cancellations and what tells who a cancelled sale was. Everything else can be skipped undecoded.
-    public static func wants(recordType: UInt16) -> Bool {
-        switch recordType {
-        case 20, 28, 29, 30, 31, 40: return true
-        default: return false
+    /// The events reports read: sales, refunds, cancellations and what tells who a cancelled
+    /// sale was. Everything else can be skipped undecoded.
+    public static func wants(_ tag: EventTag) -> Bool {
+        switch tag {
+        case .saleOpened, .saleCompleted, .saleCancelled, .saleParked, .saleResumed, .refundCompleted:
+            return true
+        case .operatorAdded, .operatorRemoved, .loggedIn, .loggedOut, .pinRejected, .pinLockout, .trainingModeChanged,
+             .shiftOpened, .cashMoved, .noSale, .shiftClosed, .lineAdded, .lineVoided, .lineDiscounted,
+             .linePriceOverridden, .receiptDiscounted, .totalled, .tenderAdded, .dayClosed, .settingChanged,
+             .catalogImported, .requestCompleted, .operatorDisabled, .pinReset, .technicianRecovered, .outputQueued,
+             .outputSent, .outputDone, .cardAuthorisationRequested, .cardAuthorisationResolved,
+             .chainRestartedWithStateInside, .chainRestarted, .timePunched, .timeCorrected, .stockReceived,
+             .stockCounted, .stockAdjusted, .reorderSet, .promotionSet, .promotionRemoved, .lineOffers,
+             .voucherIssued, .voucherVoided, .customerAdded, .customerUpdated, .customerRemoved, .saleCustomerSet,
+             .pointsRedemptionSet:
+            return false
         }
     }
-
-    /// The record type of `RegisterEvent.dayClosed`, for readers of Z closings alone.
-    public static let zClosingRecordType: UInt16 = 50
 
     /// `recordTime` is the journal record's time, for events that carry none.
     public mutating func add(_ event: RegisterEvent, recordTime: Timestamp) {

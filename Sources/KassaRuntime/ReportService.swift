@@ -37,7 +37,7 @@ public enum JournalReports {
         // decoded. Departments still read every sale: refund lines take an item's department from them.
         let skipBefore = query.grouping == .department ? Int64.min
             : (query.from.map { ($0.daysSinceEpoch - 2) * 86_400_000 } ?? .min)
-        try walk(stateDirectory, wants: { SalesReportBuilder.wants(recordType: $0) }, from: skipBefore) { event, time in
+        try walk(stateDirectory, wants: SalesReportBuilder.wants, from: skipBefore) { event, time in
             builder.add(event, recordTime: time)
         }
         return builder.report(ranking: query.ranking, worst: query.worst, limit: query.limit)
@@ -46,7 +46,7 @@ public enum JournalReports {
     /// Every Z closing in the journal, oldest first.
     public static func zClosings(stateDirectory: String) throws(ReportError) -> [ZReport] {
         var out: [ZReport] = []
-        try walk(stateDirectory, wants: { $0 == SalesReportBuilder.zClosingRecordType }) { event, _ in
+        try walk(stateDirectory, wants: { $0 == .dayClosed }) { event, _ in
             if case .dayClosed(let z) = event { out.append(z) }
         }
         return out
@@ -65,12 +65,12 @@ public enum JournalReports {
          "row_count": .int(Int64(report.rows.count)), "total": report.total.json, "text": .array(text.map(JSONValue.string))]
     }
 
-    private static func walk(_ stateDirectory: String, wants: (UInt16) -> Bool, from: Int64 = .min,
+    private static func walk(_ stateDirectory: String, wants: (EventTag) -> Bool, from: Int64 = .min,
                              _ body: (RegisterEvent, Timestamp) -> Void) throws(ReportError) {
         do {
             let reader = try JournalReader(stateDirectory: stateDirectory)
             let fault = try reader.forEachRecord(fromSeq: 1, verifyingChain: false) { record in
-                guard record.time >= from, wants(record.type) else { return }
+                guard record.time >= from, let tag = EventTag(rawValue: record.type), wants(tag) else { return }
                 body(try EventCodec.decode(record.payload), Timestamp(milliseconds: record.time))
             }
             if let fault, !(try reader.isUnfinishedTail(fault)) {

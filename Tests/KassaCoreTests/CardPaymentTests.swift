@@ -210,7 +210,7 @@ struct CardPaymentCodecTests {
         var t = Till()
         t.cashierWithOpenShift()
         t.must(.scan(code: "1", quantity: 1))
-        let current = EventCodec.encode(t.state)
+        let current = EventCodec.encodeFormat1(t.state)
         // The older layout ends before the two card fields ("none pending" and a zero count),
         // the disabled operators that came after them (none), the time cards, stock levels,
         // reorder rules and unit costs after those (none), the vouchers (none, number 0, four

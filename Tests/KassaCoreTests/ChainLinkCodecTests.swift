@@ -26,17 +26,23 @@ struct ChainLinkCodecTests {
         #expect(try EventCodec.decode(bytes) == .chainRestarted(link))
     }
 
-    @Test func theStateIsSealedInItsOwnLength() throws {
-        // A state one byte short must be an error about the state, not a misread of what follows.
+    /// A tag-91 record up to its length-prefixed state.
+    static func beforeTheState(_ link: ChainLink) -> ByteWriter {
         var w = ByteWriter()
-        let link = Self.link()
-        var state = ByteWriter()
-        state.state(link.state)
         w.u8(91); w.string(link.sealed); w.varint(link.lastSeq); w.string(link.lastHash); w.string(link.fault)
         w.array(link.unreadable) { w, r in w.varint(r.lowerBound); w.varint(r.upperBound) }
         w.id(link.by); w.time(link.at)
         w.array(link.receiptSeqs) { w, s in w.varint(s) }
         w.array(link.trainingReceiptSeqs) { w, s in w.varint(s) }
+        return w
+    }
+
+    @Test func theStateIsSealedInItsOwnLength() throws {
+        // A state one byte short must be an error about the state, not a misread of what follows.
+        let link = Self.link()
+        let w = Self.beforeTheState(link)
+        var state = ByteWriter()
+        state.stateFormat1(link.state)
         var whole = w
         whole.raw(state.bytes)
         #expect(try EventCodec.decode(whole.bytes) == .chainRestarted(link))
@@ -45,12 +51,28 @@ struct ChainLinkCodecTests {
         #expect(throws: CodecError.self) { try EventCodec.decode(short.bytes) }
     }
 
+    @Test func theStateStaysInFormat1WithTheSectionsAddedSinceAfterIt() throws {
+        let link = Self.link()
+        var state = ByteWriter()
+        state.stateFormat1(link.state)
+        var record = Self.beforeTheState(link)
+        record.raw(state.bytes)
+        // No section has been added since format 1: the record is as version 1 wrote it.
+        #expect(EventCodec.encode(.chainRestarted(link)) == record.bytes)
+        // A later version's record, with a section this one does not know, reads as far as it knows.
+        state.varint(200)
+        state.raw([9, 9])
+        var later = Self.beforeTheState(link)
+        later.raw(state.bytes)
+        #expect(try EventCodec.decode(later.bytes) == .chainRestarted(link))
+    }
+
     @Test func theFirstFormWithTheStateInTheMiddleStillReads() throws {
         let link = Self.link()
         var w = ByteWriter()
         w.u8(90); w.string(link.sealed); w.varint(link.lastSeq); w.string(link.lastHash); w.string(link.fault)
         w.array(link.unreadable) { w, r in w.varint(r.lowerBound); w.varint(r.upperBound) }
-        w.id(link.by); w.time(link.at); w.state(link.state, sectionsOfTag90: true)
+        w.id(link.by); w.time(link.at); w.stateFormat1(link.state, sectionsOfTag90: true)
         w.array(link.receiptSeqs) { w, s in w.varint(s) }
         w.array(link.trainingReceiptSeqs) { w, s in w.varint(s) }
         guard case .chainRestarted(let read) = try EventCodec.decode(w.bytes) else {

@@ -386,7 +386,7 @@ struct CustomerCodecTests {
         before.customerCards = [:]
         before.saleCustomers = [:]
         before.lastCustomerID = 0
-        let current = EventCodec.encode(before)
+        let current = EventCodec.encodeFormat1(before)
         // The customer section, empty, ends it: the last customer number and two empty maps.
         #expect(Array(current.suffix(3)) == [0, 0, 0])
         #expect(try EventCodec.decodeState(Array(current.dropLast(3))) == before)

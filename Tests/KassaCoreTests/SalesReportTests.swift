@@ -72,7 +72,7 @@ struct SalesReportTests {
     static func report(_ events: [(RegisterEvent, Timestamp)], _ by: SalesGrouping, from: CivilDate? = nil, to: CivilDate? = nil,
                        limit: Int? = nil, worst: Bool = false) -> SalesReport {
         var b = SalesReportBuilder(grouping: by, from: from, to: to, utcOffsetSeconds: helsinki)
-        for (e, at) in events where SalesReportBuilder.wants(recordType: e.recordType) { b.add(e, recordTime: at) }
+        for (e, at) in events where SalesReportBuilder.wants(e.tag) { b.add(e, recordTime: at) }
         return b.report(worst: worst, limit: limit)
     }
 
@@ -264,7 +264,7 @@ struct SalesReportTests {
 
     @Test func bestAndWorstSellersAreRankedByRevenueOrQuantity() {
         var b = SalesReportBuilder(grouping: .item, from: nil, to: nil, utcOffsetSeconds: Self.helsinki)
-        for (e, at) in Self.events where SalesReportBuilder.wants(recordType: e.recordType) { b.add(e, recordTime: at) }
+        for (e, at) in Self.events where SalesReportBuilder.wants(e.tag) { b.add(e, recordTime: at) }
         let best = b.report(ranking: .revenue, limit: 2).rows.map(\.figures.net)
         let all = b.report(ranking: .revenue).rows.map(\.figures.net)
         #expect(best == Array(all.sorted(by: >).prefix(2)))

@@ -163,7 +163,7 @@ struct StockTests {
         t.must(.tender(Tender(kind: .card, amount: 1290)))
         var before = t.state
         before.stock = [:]  // what a register of that time had: no stock at all
-        let current = EventCodec.encode(before)
+        let current = EventCodec.encodeFormat1(before)
         // The four new maps (time cards, levels, reorder rules, costs), all empty, end it, but for
         // the vouchers' section after them (none, number 0, four zero day figures), the
         // promotions and sale offers (none) and the customers (none).

@@ -304,7 +304,7 @@ struct VoucherTests {
         var t = Till()
         t.cashierWithOpenShift()
         t.must(.addItem("mug", quantity: 1))
-        let current = EventCodec.encode(t.state)
+        let current = EventCodec.encodeFormat1(t.state)
         // The voucher section (no vouchers, number 0, four zero day figures) and the promotions'
         // and the customers' after it (none) end it.
         #expect(Array(current.suffix(11)) == [UInt8](repeating: 0, count: 11))

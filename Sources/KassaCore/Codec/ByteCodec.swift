@@ -157,6 +157,13 @@ public struct ByteReader {
         return Array(bytes[offset..<(offset + n)])
     }
 
+    /// A reader of the next length-prefixed bytes (as `raw` reads them), which this one skips.
+    public mutating func lengthPrefixed() throws(CodecError) -> ByteReader {
+        let n = try count()
+        defer { offset += n }
+        return ByteReader(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + n)]))
+    }
+
     public mutating func optional<T>(_ read: (inout ByteReader) throws(CodecError) -> T) throws(CodecError) -> T? {
         try bool() ? try read(&self) : nil
     }

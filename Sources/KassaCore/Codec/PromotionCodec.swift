@@ -1,5 +1,10 @@
-/// The binary form of promotions (events 120–122, the sale's applied promotions, the state).
+/// The binary form of promotions: set up and removed, the offers a line was rung up with, and
+/// what they took off a completed sale.
 extension ByteWriter {
+    mutating func promotionSet(_ p: Promotion, by: OperatorID) { promotion(p); id(by) }
+    mutating func promotionRemoved(_ promotion: String, by: OperatorID) { string(promotion); id(by) }
+    mutating func lineOffers(_ index: Int, _ offers: [Promotion]) { int(index); array(offers) { $0.promotion($1) } }
+
     mutating func promotion(_ p: Promotion) {
         string(p.id)
         string(p.name)
@@ -31,9 +36,21 @@ extension ByteWriter {
     mutating func offers(_ o: [Int: [Promotion]]) {
         array(o.keys.sorted()) { w, i in w.int(i); w.array(o[i]!) { $0.promotion($1) } }
     }
+
+    /// In a snapshot: the promotions set up.
+    mutating func promotionsState(_ s: RegisterState) {
+        array(s.promotions.keys.sorted()) { w, k in w.promotion(s.promotions[k]!) }
+    }
 }
 
 extension ByteReader {
+    mutating func promotionSet() throws(CodecError) -> RegisterEvent { .promotionSet(try promotion(), by: try id()) }
+    mutating func promotionRemoved() throws(CodecError) -> RegisterEvent { .promotionRemoved(id: try string(), by: try id()) }
+
+    mutating func lineOffers() throws(CodecError) -> RegisterEvent {
+        .lineOffers(index: try int(), try array { r throws(CodecError) in try r.promotion() })
+    }
+
     mutating func promotion() throws(CodecError) -> Promotion {
         let id = try string(), name = try string()
         let window = PromotionWindow(
@@ -75,5 +92,12 @@ extension ByteReader {
             o[i] = try array { r throws(CodecError) in try r.promotion() }
         }
         return o
+    }
+
+    mutating func promotionsState(into s: inout RegisterState) throws(CodecError) {
+        for _ in 0..<(try count()) {
+            let p = try promotion()
+            s.promotions[p.id] = p
+        }
     }
 }

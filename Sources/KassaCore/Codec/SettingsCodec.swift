@@ -1,0 +1,47 @@
+/// The binary form of the box's own administration: settings changed on it, catalog imports, and
+/// the results of keyed requests that a retry gets back.
+extension ByteWriter {
+    mutating func settingChanged(_ key: String, old: String?, new: String, by: OperatorID) {
+        string(key); optional(old) { $0.string($1) }; string(new); id(by)
+    }
+
+    mutating func catalogImported(items: Int, sha256: String, by: OperatorID) { int(items); string(sha256); id(by) }
+    mutating func requestCompleted(_ key: String, result: String) { string(key); string(result) }
+
+    /// In a snapshot: the settings changed on the box.
+    mutating func settingsState(_ s: RegisterState) {
+        array(s.settings.keys.sorted()) { w, k in w.string(k); w.string(s.settings[k]!) }
+    }
+
+    /// In a snapshot: the remembered request results, oldest first.
+    mutating func requestsState(_ s: RegisterState) {
+        array(s.requestOrder) { w, k in w.string(k); w.string(s.requestResults[k]!) }
+    }
+}
+
+extension ByteReader {
+    mutating func settingChanged() throws(CodecError) -> RegisterEvent {
+        .settingChanged(key: try string(), old: try optional { r throws(CodecError) in try r.string() }, new: try string(), by: try id())
+    }
+
+    mutating func catalogImported() throws(CodecError) -> RegisterEvent {
+        .catalogImported(items: try int(), sha256: try string(), by: try id())
+    }
+
+    mutating func requestCompleted() throws(CodecError) -> RegisterEvent { .requestCompleted(key: try string(), result: try string()) }
+
+    mutating func settingsState(into s: inout RegisterState) throws(CodecError) {
+        for _ in 0..<(try count()) {
+            let k = try string()
+            s.settings[k] = try string()
+        }
+    }
+
+    mutating func requestsState(into s: inout RegisterState) throws(CodecError) {
+        for _ in 0..<(try count()) {
+            let k = try string()
+            s.requestResults[k] = try string()
+            s.requestOrder.append(k)
+        }
+    }
+}
