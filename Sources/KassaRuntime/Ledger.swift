@@ -105,6 +105,13 @@ public final class Ledger {
         return seqs
     }
 
+    /// Records replayed after the newest snapshot: at start-up, the tail that was read.
+    public var recordsSinceSnapshot: UInt64 { sinceSnapshot }
+
+    /// A tail this long, found at start-up, is snapshot soon after: a register in a crash or
+    /// power-cut loop never lives long enough for the timed one, and would replay more each time.
+    public static let longTail: UInt64 = 1_000
+
     /// Writes a snapshot when enough records have passed since the last one. Call it when idle.
     public func snapshotIfDue() throws(JournalError) {
         guard sinceSnapshot >= snapshotInterval else { return }

@@ -252,6 +252,19 @@ public enum Supervisor {
             guard !service.restoredPendingRestart else { return }
             do { try ledger.snapshotIfDue() } catch { log.error("snapshot failed", ["error": "\(error)"]) }
         }
+        if ledger.recordsSinceSnapshot >= Ledger.longTail, case .readWrite = ledger.journal.mode {
+            // Soon, not at once: READY and the first sale come first.
+            try reactor.addTimer(after: 1_000) {
+                guard !service.restoredPendingRestart, case .readWrite = ledger.journal.mode else { return }
+                let tail = ledger.recordsSinceSnapshot
+                do {
+                    try ledger.snapshot()
+                    log.notice("snapshot after a long replay at start", ["records": String(tail)])
+                } catch {
+                    log.error("snapshot failed", ["error": "\(error)"])
+                }
+            }
+        }
         try reactor.addTimer(after: 2_000, repeating: 2_000) { service.refreshAlarms() }
         if let notifier {
             try reactor.startWatchdog(notifier) { log.warning("watchdog ping failed", ["error": $0.description]) }
