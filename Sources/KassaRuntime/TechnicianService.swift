@@ -99,12 +99,7 @@ extension RegisterService {
             let pin = try args.string("pin")
             return try recoverTechnician(code: code, id: id, name: name, pin: pin, connection: connection)
         default:
-            if let result = try performBackup(op, &args, connection: connection) { return result }
-            if let result = try performStaffAndStock(op, &args, connection: connection, key: key) { return result }
-            if let result = try performVouchers(op, &args, connection: connection) { return result }
-            if let result = try performPromotion(op, &args, connection: connection, key: key) { return result }
-            if let result = try performCustomers(op, &args, connection: connection, key: key) { return result }
-            throw IPCError(.unknownOp, "no operation '\(op)'")
+            throw IPCError(.internal, "\(op.name) is not a technician's operation")
         }
     }
 
