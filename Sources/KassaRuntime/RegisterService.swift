@@ -411,6 +411,10 @@ final class RegisterService {
             let k = try args.string("key")
             let v = try args.string("value")
             return try setSetting(k, v, connection: connection, key: key)
+        case .configKeys:
+            return .array(Settings.table.map { s in
+                ["key": .string(s.key), "file": .string("[\(s.section)] \(s.fileKey)"), "help": .string(s.help), "settable": .bool(s.atRunTime)]
+            })
         case .operatorList:
             let disabled = ledger.state.disabledOperators
             return .array(ledger.state.operators.values.sorted { $0.id < $1.id }.map { op in

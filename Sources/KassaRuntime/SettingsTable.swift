@@ -1,4 +1,5 @@
 import KassaCore
+import KassaIPC
 
 // How to add a setting: add its field to `KassaConfig` (with the default a fresh box starts from),
 // then one `Setting` row below: its key, where kassa.conf holds it, a one-line help text, the
@@ -6,7 +7,8 @@ import KassaCore
 // quotes what was given), how its current value reads, and whether `config.set` may change it.
 // kassa.conf's loader and `config.set` both go through the row, so the file and the console accept
 // and refuse the same values. Then run `swift test --filter SettingsTable`, which prints the
-// README's settings table as it should read.
+// README's settings table as it should read. Clients that act on a setting (the register screen)
+// name it through `SettingKey` in KassaIPC.
 
 /// One setting of the box, declared once.
 struct Setting: Sendable {
@@ -42,11 +44,11 @@ struct Setting: Sendable {
 extension Settings {
     /// Every setting, in the order the README and the console list them.
     static let table: [Setting] = [
-        text("store_name", "the shop's name at the head of every receipt", \.storeName),
+        text(SettingKey.storeName, "the shop's name at the head of every receipt", \.storeName),
         text("store_address", "the shop's address under its name", \.storeAddress),
         text("vat_id", "the business id printed on receipts", \.vatID),
         text("receipt_footer", "the line at the foot of every receipt", \.receiptFooter),
-        Setting(key: "register_id", section: "register", fileKey: "id",
+        Setting(key: SettingKey.registerID, section: "register", fileKey: "id",
                 help: "this register's id, fixed once anything was sold, refunded or closed", atRunTime: true,
                 set: { (v, t, _) throws(Setting.Refusal) in
                     guard !t.hasHistory || v == t.file.registerID else {
@@ -57,7 +59,7 @@ extension Settings {
                     }
                     t.file.registerID = v
                 }, show: { $0.registerID }),
-        Setting(key: "currency", section: "register", fileKey: "currency",
+        Setting(key: SettingKey.currency, section: "register", fileKey: "currency",
                 help: "the ISO code of the money counted in; kassa.conf only, as every amount is in it", atRunTime: false,
                 set: { (v, t, _) throws(Setting.Refusal) in
                     guard let c = Currency.known[v.uppercased()] else {
@@ -79,7 +81,7 @@ extension Settings {
                 atRunTime: true,
                 set: { (v, t, _) throws(Setting.Refusal) in t.file.cashRoundingIncrement = try cashRounding(v, t.file.currency) },
                 show: { MoneyFormat.plain($0.currency).number($0.cashRoundingIncrement, currency: $0.currency) }),
-        Setting(key: "money_format", section: "register", fileKey: "money_format",
+        Setting(key: SettingKey.moneyFormat, section: "register", fileKey: "money_format",
                 help: "how amounts are written: finnish, swedish, english or plain", atRunTime: true,
                 set: { (v, t, _) throws(Setting.Refusal) in
                     let format: MoneyFormat? = v == "plain" ? .plain(t.file.currency) : KassaConfig.moneyFormats[v]
@@ -92,7 +94,7 @@ extension Settings {
                 help: "the largest discount a cashier gives without a supervisor, e.g. 10%", atRunTime: true,
                 set: { (v, t, _) throws(Setting.Refusal) in t.file.cashierDiscountLimitBP = try percentage(v) },
                 show: { Receipt.basisPointsText(Int($0.cashierDiscountLimitBP)) + "%" }),
-        Setting(key: "language", section: "register", fileKey: "language",
+        Setting(key: SettingKey.language, section: "register", fileKey: "language",
                 help: "the language of receipts and screens: \(KassaConfig.languages.keys.sorted().joined(separator: " or "))",
                 atRunTime: true,
                 set: { (v, t, _) throws(Setting.Refusal) in
@@ -101,7 +103,7 @@ extension Settings {
                     }
                     t.file.language = v
                 }, show: { $0.language }),
-        Setting(key: "idle_lock", section: "register", fileKey: "idle_lock",
+        Setting(key: SettingKey.idleLock, section: "register", fileKey: "idle_lock",
                 help: "how long a register screen waits without input before it locks: 300, 90s, 5m or 1h; 0 never locks",
                 atRunTime: true,
                 set: { (v, t, _) throws(Setting.Refusal) in
@@ -110,7 +112,7 @@ extension Settings {
                     }
                     t.file.idleLockSeconds = seconds == 0 ? nil : seconds
                 }, show: { String($0.idleLockSeconds ?? 0) }),
-        Setting(key: "time_zone", section: "register", fileKey: "time_zone",
+        Setting(key: SettingKey.timeZone, section: "register", fileKey: "time_zone",
                 help: "the zoneinfo name of local time, e.g. Europe/Helsinki", atRunTime: true,
                 set: { (v, t, _) throws(Setting.Refusal) in
                     do throws(ZoneInfoError) { t.file.timeZone = try t.loadZone(v) } catch { throw Setting.Refusal(message: error.message) }
