@@ -176,7 +176,7 @@ public final class Console {
             _ = try call(.operatorAdd, ["id": .string(id), "name": .string(name), "role": "technician", "pin": .string(pin)])
             _ = try call(.technician, ["pin": .string(pin)])
             technician = (id, name, pin)
-            for (key, value) in [("store_name", store), ("register_id", register), ("time_zone", zone)] {
+            for (key, value) in [(SettingKey.storeName, store), (SettingKey.registerID, register), (SettingKey.timeZone, zone)] {
                 do {
                     _ = try call(.configSet, ["key": .string(key), "value": .string(value)])
                 } catch {

@@ -35,16 +35,9 @@ enum ConsoleCommands {
             usage: "config show | get KEY | set KEY VALUE",
             help: """
                 show: every setting. get: one. set: change one; kassad checks the
-                value and journals the change with its old and new value. Keys:
-                store_name, store_address, vat_id, receipt_footer, tax.A (25.5% or
-                "25.5% from 2027-01-01"), price_mode (inclusive|exclusive),
-                cash_rounding, money_format, cashier_discount_limit, language (en|fi),
-                idle_lock (e.g. 5m), time_zone, register_id (until the first sale),
-                scale_barcodes (23:5:5:grams 24:5:5:cents, or none), and device
-                roles and profiles as device.NAME.KEY, with the keys of kassa.conf's
-                [device.NAME] (e.g. device.printer.paper 58mm, device.scanner.serial
-                /dev/ttyACM0); those apply from kassad's next start.
+                value and journals the change with its old and new value.
                 Quote values with spaces: config set store_name "Kahvila Kassa".
+                Keys, as kassad lists them (those marked * are kassa.conf's only):
                 """,
             run: config),
         "operators": ConsoleCommand(
@@ -133,6 +126,7 @@ enum ConsoleCommands {
             guard let command = table[name] else { throw .usage("no command '\(Wrap.clip(name, width: 40))'") }
             c.say("usage: \(command.usage)")
             c.say(command.help)
+            if name == "config" { try settingKeys(c) }
             return
         }
         c.say("Commands (help COMMAND for more):")
@@ -270,6 +264,16 @@ enum ConsoleCommands {
     }
 
     // MARK: config
+
+    /// The settings as kassad's table declares them, each with its one-line help.
+    static func settingKeys(_ c: Console) throws(ConsoleError) {
+        guard case .array(let rows) = try c.call(.configKeys) else { return }
+        for row in rows {
+            let key = (row["key"]?.stringValue ?? "?") + (row["settable"]?.boolValue == false ? " *" : "")
+            let help = Wrap.lines(row["help"]?.stringValue ?? "", width: 50)
+            for (i, line) in help.enumerated() { c.say("  \(pad(i == 0 ? key : "", 22)) \(line)") }
+        }
+    }
 
     static func config(_ c: Console, _ args: [String]) throws(ConsoleError) {
         switch args.first {

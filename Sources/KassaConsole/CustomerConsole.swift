@@ -40,7 +40,7 @@ enum CustomerConsole {
             try ConsoleCommands.expect(args, 1...1, "customer find NAME…, customer card CARD, customer phone PHONE or customer ID")
             guard let id = Int64(word), id > 0 else { throw .usage("customer find NAME…, card CARD, phone PHONE, ID or forget ID") }
             let r = try c.call(.customerGet, ["customer": .int(id), "history_limit": 10])
-            let code = try c.call(.configGet, ["key": "currency"])["currency"]?.stringValue ?? ""
+            let code = try c.call(.configGet, ["key": .string(SettingKey.currency)])[SettingKey.currency]?.stringValue ?? ""
             show(c, r, currency: Currency.known[code] ?? .EUR)
         case nil:
             throw .usage("customer find NAME…, card CARD, phone PHONE, ID or forget ID")

@@ -120,11 +120,11 @@ public final class RegisterApp {
     }
 
     private func applyConfig(_ r: JSONValue) {
-        if let l = r["language"]?.stringValue.flatMap(Language.init(rawValue:)) { language = l }
-        if let f = r["money_format"]?.stringValue.flatMap({ RegisterModel.moneyFormat(named: $0, currency: model.currency) }) {
+        if let l = r[SettingKey.language]?.stringValue.flatMap(Language.init(rawValue:)) { language = l }
+        if let f = r[SettingKey.moneyFormat]?.stringValue.flatMap({ RegisterModel.moneyFormat(named: $0, currency: model.currency) }) {
             model.moneyFormat = f
         }
-        if let s = r["idle_lock"]?.stringValue.flatMap({ Int($0) }) { idleLockSeconds = s > 0 ? s : nil }
+        if let s = r[SettingKey.idleLock]?.stringValue.flatMap({ Int($0) }) { idleLockSeconds = s > 0 ? s : nil }
     }
 
     private func refreshStatus() {

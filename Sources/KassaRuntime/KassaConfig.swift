@@ -15,7 +15,8 @@ import KassaDevices
 /// language = fi                 ; en | fi
 /// money_format = finnish        ; finnish | swedish | english | plain
 /// price_mode = inclusive        ; inclusive | exclusive
-/// cash_rounding = 0.05          ; smallest cash step, in major units
+/// cash_rounding = 0.05          ; smallest cash step, in major units: 0 or 1, 2, 5 × 10^n, at most 10
+/// cashier_discount_limit = 10%  ; larger discounts need a supervisor
 /// idle_lock = 5m                ; seconds, or with s / m / h; 0 = never
 /// scale_barcodes = 23:5:5:grams 24:5:5:cents   ; prefix:item digits:value digits:grams|cents, or none
 ///
@@ -33,7 +34,8 @@ import KassaDevices
 /// rate.2024-09-01 = 25.5%       ; in force from that date
 /// ```
 ///
-/// Unknown sections and keys are errors, so a typo is caught at start-up rather than silently
+/// `[register]` and `[loyalty]` keys are the settings of `Settings.table` (SettingsTable.swift),
+/// checked exactly as `config.set` checks them. Unknown sections and keys are errors, so a typo is caught at start-up rather than silently
 /// ignored. Journaled configuration changes override these values later; this is only the file.
 public struct KassaConfig: Sendable {
     public var registerID = "till-1"
@@ -49,6 +51,8 @@ public struct KassaConfig: Sendable {
     public var priceMode = PriceMode.inclusive
     /// In minor units; 1 means no cash rounding.
     public var cashRoundingIncrement: Int64 = 1
+    /// Line or receipt discounts above this share (basis points) need a supervisor.
+    public var cashierDiscountLimitBP: Int64 = 1000
     /// Seconds without input before the register locks; nil never locks.
     public var idleLockSeconds: Int?
     public var socketGroup = "kassa"
@@ -64,7 +68,7 @@ public struct KassaConfig: Sendable {
     /// `timeout`, how long an authorisation waits for the terminal's answer.
     public var cardTerminal: String?
     public var cardTerminalTimeoutSeconds = 60
-    /// `[loyalty]`: how customers earn and redeem points (Settings.setLoyalty).
+    /// `[loyalty]`: how customers earn and redeem points.
     public var loyalty = LoyaltyRules()
 
     /// Defaults only (UTC, EUR, Finnish VAT): for `--demo` and tests.
@@ -81,7 +85,8 @@ public struct KassaConfig: Sendable {
     public func registerConfig() -> RegisterConfig {
         RegisterConfig(registerID: registerID, storeName: storeName, storeAddress: storeAddress, vatID: vatID,
                        receiptFooter: receiptFooter, currency: currency, moneyFormat: moneyFormat, priceMode: priceMode,
-                       taxes: taxTable, cashRounding: CashRounding(increment: cashRoundingIncrement), loyalty: loyalty)
+                       taxes: taxTable, cashRounding: CashRounding(increment: cashRoundingIncrement), cashierDiscountLimitBP: cashierDiscountLimitBP,
+                       loyalty: loyalty)
     }
 
     public static let moneyFormats: [String: MoneyFormat] = [
@@ -90,79 +95,23 @@ public struct KassaConfig: Sendable {
 
     /// Interprets a parsed file. `loadZone` resolves `time_zone` (the system's zoneinfo by default).
     public init(_ file: ConfigFile,
-                loadZone: (String) throws(ZoneInfoError) -> ZoneInfo = { (name) throws(ZoneInfoError) in try ZoneInfo.load(name) })
+                loadZone: @escaping (String) throws(ZoneInfoError) -> ZoneInfo = { (name) throws(ZoneInfoError) in try ZoneInfo.load(name) })
         throws(ConfigError)
     {
         self.init()
         var taxClasses: [TaxClass] = []
-        var loyaltySection: ConfigSection?
+        // The [register] and [loyalty] keys, read through the settings table once the whole file
+        // is known: the currency first, as amounts anywhere in the file are counted in it.
+        var settings: [(section: String, entry: ConfigEntry, setting: Setting)] = []
         for section in file.sections {
             func fail(_ entry: ConfigEntry, _ message: String) -> ConfigError {
                 ConfigError(file: file.fileName, line: entry.line, section: section.name, key: entry.key, message: message)
             }
             switch section.name {
-            case "register":
-                // Currency first: cash_rounding is counted in its minor units wherever it appears.
-                if let entry = section["currency"] {
-                    guard let c = Currency.known[entry.value.uppercased()] else {
-                        throw fail(entry, "unknown currency '\(entry.value)'")
-                    }
-                    currency = c
-                    // The default format writes "€"; another currency without a chosen format
-                    // gets its code instead of someone else's symbol.
-                    if section["money_format"] == nil, c != .EUR { moneyFormat = .plain(c) }
-                }
+            case "register", "loyalty":
                 for entry in section.entries {
-                    switch entry.key {
-                    case "id":
-                        guard !entry.value.isEmpty, entry.value.utf8.count <= 64 else {
-                            throw fail(entry, "must be 1 to 64 characters")
-                        }
-                        registerID = entry.value
-                    case "store_name": storeName = entry.value
-                    case "store_address": storeAddress = entry.value
-                    case "vat_id": vatID = entry.value
-                    case "receipt_footer": receiptFooter = entry.value
-                    case "language":
-                        guard KassaConfig.languages[entry.value] != nil else {
-                            throw fail(entry, "unknown language '\(entry.value)' (en or fi)")
-                        }
-                        language = entry.value
-                    case "currency": break
-                    case "time_zone":
-                        do throws(ZoneInfoError) { timeZone = try loadZone(entry.value) } catch { throw fail(entry, error.message) }
-                    case "money_format":
-                        if entry.value == "plain" {
-                            moneyFormat = .plain(currency)
-                        } else {
-                            guard let f = KassaConfig.moneyFormats[entry.value] else {
-                                throw fail(entry, "unknown money format '\(entry.value)' (finnish, swedish, english or plain)")
-                            }
-                            moneyFormat = f
-                        }
-                    case "price_mode":
-                        guard let m = PriceMode(rawValue: entry.value) else {
-                            throw fail(entry, "must be 'inclusive' or 'exclusive', not '\(entry.value)'")
-                        }
-                        priceMode = m
-                    case "cash_rounding":
-                        guard let minor = KassaConfig.decimal(entry.value, scale: currency.minorUnits), minor >= 1 else {
-                            throw fail(entry, "'\(entry.value)' is not a positive amount in \(currency.code) with at most \(currency.minorUnits) decimals")
-                        }
-                        cashRoundingIncrement = minor
-                    case "idle_lock":
-                        guard let seconds = KassaConfig.duration(entry.value) else {
-                            throw fail(entry, "'\(entry.value)' is not a duration like 300, 90s, 5m or 1h")
-                        }
-                        idleLockSeconds = seconds == 0 ? nil : seconds
-                    case "scale_barcodes":
-                        guard let rules = KassaConfig.scaleBarcodes(entry.value) else {
-                            throw fail(entry, "'\(entry.value)' is not a list like 23:5:5:grams 24:5:5:cents (or none)")
-                        }
-                        scaleBarcodes = rules
-                    default:
-                        throw fail(entry, "unknown key")
-                    }
+                    guard let setting = Settings.setting(section: section.name, fileKey: entry.key) else { throw fail(entry, "unknown key") }
+                    settings.append((section.name, entry, setting))
                 }
             case "ipc":
                 for entry in section.entries {
@@ -197,19 +146,18 @@ public struct KassaConfig: Sendable {
                 deviceSections.append(section)
             case let name where name.hasPrefix("tax."):
                 taxClasses.append(try KassaConfig.taxClass(section, file: file))
-            case "loyalty":
-                // Read after the loop: a point's value is in the currency, wherever [register] is.
-                loyaltySection = section
             default:
                 throw ConfigError(file: file.fileName, line: section.line, section: section.name, message: "unknown section")
             }
         }
         if !taxClasses.isEmpty { taxTable = TaxTable(taxClasses) }
-        for entry in loyaltySection?.entries ?? [] {
-            do throws(Settings.Invalid) { try Settings.setLoyalty(entry.key, entry.value, in: &loyalty, currency: currency) } catch {
-                throw ConfigError(file: file.fileName, line: entry.line, section: "loyalty", key: entry.key, message: error.description)
+        var target = Settings.Target(file: self, hasHistory: false, loadZone: loadZone)
+        for (section, entry, setting) in settings.filter({ $0.setting.key == "currency" }) + settings.filter({ $0.setting.key != "currency" }) {
+            do throws(Setting.Refusal) { try setting.set(entry.value, &target, "") } catch {
+                throw ConfigError(file: file.fileName, line: entry.line, section: section, key: entry.key, message: error.message)
             }
         }
+        self = target.file
     }
 
     private static func taxClass(_ section: ConfigSection, file: ConfigFile) throws(ConfigError) -> TaxClass {
@@ -235,11 +183,8 @@ public struct KassaConfig: Sendable {
             } else {
                 throw fail("unknown key (expected name, rate or rate.YYYY-MM-DD)")
             }
-            var text = Substring(entry.value)
-            if text.hasSuffix("%") { text = text.dropLast().trimmingSpaces() }
-            guard let bp = decimal(text, scale: 2), bp >= 0, bp <= 10_000 else {
-                throw fail("'\(entry.value)' is not a percentage between 0 and 100 with at most 2 decimals")
-            }
+            let bp: Int64
+            do throws(Setting.Refusal) { bp = try Settings.percentage(entry.value) } catch { throw fail(error.message) }
             changes.append(TaxRateChange(from: from, basisPoints: Int(bp)))
         }
         guard !changes.isEmpty else {
@@ -296,7 +241,7 @@ public struct KassaConfig: Sendable {
     static func decimal(_ text: some StringProtocol, scale: Int) -> Int64? {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count <= 2, let whole = parts.first, !whole.isEmpty, whole.count <= 12,
-              whole.allSatisfy(\.isASCII), let w = Int64(whole), w >= 0 else { return nil }
+              whole.allSatisfy({ $0.isASCII && $0.isNumber }), let w = Int64(whole) else { return nil }
         var fraction = parts.count == 2 ? String(parts[1]) : ""
         guard fraction.count <= scale, fraction.allSatisfy({ $0.isASCII && $0.isNumber }),
               parts.count == 1 || !fraction.isEmpty else { return nil }

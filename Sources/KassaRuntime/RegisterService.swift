@@ -399,8 +399,7 @@ final class RegisterService {
             return try importCatalog(csv, connection: connection, key: key)
         case .configGet:
             let only = try args.optionalString("key")
-            let all = Settings.current(config, fileConfig, today: context().today,
-                                       deviceSettings: Settings.deviceSettings(ledger.state.settings))
+            let all = Settings.current(fileConfig, today: context().today, deviceSettings: Settings.deviceSettings(ledger.state.settings))
             if let only {
                 guard let v = all[only] else { throw IPCError(.notFound, "no setting '\(only)'") }
                 return [only: .string(v)]
@@ -412,6 +411,10 @@ final class RegisterService {
             let k = try args.string("key")
             let v = try args.string("value")
             return try setSetting(k, v, connection: connection, key: key)
+        case .configKeys:
+            return .array(Settings.table.map { s in
+                ["key": .string(s.key), "file": .string("[\(s.section)] \(s.fileKey)"), "help": .string(s.help), "settable": .bool(s.atRunTime)]
+            })
         case .operatorList:
             let disabled = ledger.state.disabledOperators
             return .array(ledger.state.operators.values.sorted { $0.id < $1.id }.map { op in
@@ -691,7 +694,7 @@ final class RegisterService {
         } catch {
             throw IPCError(.badArgs, "config.set: \(error)")
         }
-        let old = Settings.current(config, fileConfig, today: today, deviceSettings: Settings.deviceSettings(ledger.state.settings))[k]
+        let old = Settings.current(fileConfig, today: today, deviceSettings: Settings.deviceSettings(ledger.state.settings))[k]
         var result: JSONValue = ["key": .string(k), "old": old.map(JSONValue.string) ?? .null, "new": .string(v)]
         if k.hasPrefix("device."), case .object(var o) = result {
             // Devices are claimed at start-up: the change waits for the next one.
@@ -699,8 +702,8 @@ final class RegisterService {
             result = .object(o)
         }
         try run(.changeSetting(key: k, old: old, new: v), key: key, caller: administrator(connection)) { _, _ in result }
-        env.config = probe.register
         fileConfig = probe.file
+        env.config = probe.register
         env.catalog.embeddedRules = fileConfig.scaleBarcodes
         log.notice("setting changed", ["key": k, "old": old ?? "", "new": v])
         return result
@@ -708,7 +711,7 @@ final class RegisterService {
 
     var settingsTarget: Settings.Target {
         let s = ledger.state
-        var t = Settings.Target(register: env.config, file: fileConfig,
+        var t = Settings.Target(file: fileConfig,
                                 hasHistory: s.lastReceipt > 0 || s.lastTrainingReceipt > 0 || s.lastRefund > 0 || s.lastZ > 0)
         t.deviceSettings = Settings.deviceSettings(s.settings)
         return t
@@ -762,8 +765,8 @@ final class RegisterService {
                 log.warning("journaled setting ignored", ["key": k, "error": error.description])
             }
         }
-        env.config = target.register
         fileConfig = target.file
+        env.config = target.register
         env.catalog.embeddedRules = fileConfig.scaleBarcodes
     }
 

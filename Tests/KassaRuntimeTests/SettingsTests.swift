@@ -8,7 +8,7 @@ import Testing
     let today = CivilDate(year: 2026, month: 12, day: 5)
 
     func target(history: Bool = false) -> Settings.Target {
-        var t = Settings.Target(register: RegisterConfig(), file: KassaConfig(), hasHistory: history)
+        var t = Settings.Target(file: KassaConfig(), hasHistory: history)
         t.loadZone = { (name) throws(ZoneInfoError) in
             guard name == "Europe/Helsinki" else { throw ZoneInfoError(zone: name, message: "no time zone '\(name)'") }
             return try ZoneInfo(name: name, posixRule: "EET-2EEST,M3.5.0/3,M10.5.0/4")
@@ -50,7 +50,7 @@ import Testing
         #expect(throws: Settings.Invalid.self) { try Settings.apply("language", "klingon", to: &t, today: today) }
         #expect(throws: Settings.Invalid.self) { try Settings.apply("idle_lock", "soon", to: &t, today: today) }
         #expect(throws: Settings.Invalid.self) { try Settings.apply("time_zone", "Mars/Olympus", to: &t, today: today) }
-        let shown = Settings.current(t.register, t.file, today: today)
+        let shown = Settings.current(t.file, today: today)
         #expect(shown["language"] == "fi")
         #expect(shown["idle_lock"] == "300")
         #expect(shown["time_zone"] == "Europe/Helsinki")
@@ -64,7 +64,7 @@ extension SettingsTests {
         try Settings.apply("scale_barcodes", "21:5:5:grams 28:4:6:cents", to: &t, today: today)
         #expect(t.file.scaleBarcodes == [EmbeddedBarcodeRule(prefix: "21", itemDigits: 5, valueDigits: 5, value: .grams),
                                          EmbeddedBarcodeRule(prefix: "28", itemDigits: 4, valueDigits: 6, value: .cents)])
-        #expect(Settings.current(t.register, t.file, today: today)["scale_barcodes"] == "21:5:5:grams 28:4:6:cents")
+        #expect(Settings.current(t.file, today: today)["scale_barcodes"] == "21:5:5:grams 28:4:6:cents")
         for bad in ["21:6:5:grams", "21:5:5:litres", "21:5:5:grams 21:5:5:cents", "x", ""] {
             #expect(throws: Settings.Invalid.self) { try Settings.apply("scale_barcodes", bad, to: &t, today: today) }
         }
@@ -99,7 +99,7 @@ extension SettingsTests {
             #expect(throws: Settings.Invalid.self, "\(key) = \(bad)") { try Settings.apply(key, bad, to: &t, today: today) }
         }
         #expect(t.register.loyalty == LoyaltyRules(pointsPerUnit: 5, pointValue: 5, minimumRedemption: 250))
-        let shown = Settings.current(t.register, t.file, today: today)
+        let shown = Settings.current(t.file, today: today)
         #expect(shown["loyalty.points_per_unit"] == "5")
         #expect(shown["loyalty.point_value"] == "0.05")
         #expect(shown["loyalty.min_redemption"] == "250")

@@ -107,6 +107,10 @@ final class ConsoleLine {
         console.expect("tax.A: 25.5% -> 24% from")
         console.send("config set price_mode sometimes\r")
         console.expect("price_mode: inclusive or exclusive")
+        // The keys in `help config` are kassad's settings table, the file-only ones marked.
+        console.send("help config\r")
+        console.expect("currency *")
+        console.expect("device.<name>.<key>")
 
         console.send("operators add lisa cashier Lisa Laine\r")
         console.expect("New PIN")

@@ -53,6 +53,7 @@ public enum Op: String, CaseIterable, Sendable, Hashable {
     case catalogUpload = "catalog.upload"
     case configGet = "config.get"
     case configSet = "config.set"
+    case configKeys = "config.keys"
     case operatorList = "operator.list"
     case operatorAdd = "operator.add"
     case operatorRemove = "operator.remove"
@@ -199,6 +200,8 @@ extension Op {
             return OperationSpec(.read, .anyone, [.name("key", required: false)])
         case .configSet:
             return OperationSpec(.durable, .technician, [.name("key"), .text("value")])
+        case .configKeys:
+            return OperationSpec(.read, .anyone)
         case .operatorList:
             return OperationSpec(.read, .anyone)
         case .operatorAdd:
