@@ -2,8 +2,9 @@
 import PackageDescription
 
 // Kassa: a point-of-sale appliance runtime. Module arrows follow DESIGN.md:
-// KassaCore imports nothing of ours; KassaJournal imports KassaCore; KassaIPC may import KassaCore
-// and CLinux (today only CLinux); KassaRuntime may import everything below it; executables sit on top.
+// KassaCore imports nothing of ours and does no I/O; KassaSystem (the thin syscall layer) imports
+// only CLinux; every other module may import KassaSystem. KassaJournal imports KassaCore; KassaIPC
+// may import KassaCore and CLinux; KassaRuntime may import everything below it; executables sit on top.
 // kassad links only the Swift runtime libraries it uses: no implicit `_StringProcessing` (regex)
 // or `_Concurrency` import, so neither library is loaded into its memory.
 let lean: [SwiftSetting] = [.unsafeFlags(["-Xfrontend", "-disable-implicit-string-processing-module-import",
@@ -18,6 +19,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "KassaCore", swiftSettings: lean),
+        // EINTR retries, fds, files, termios, readiness, Unix sockets, process start: README.md inside.
+        .target(name: "KassaSystem", dependencies: ["CLinux"], exclude: ["README.md"], swiftSettings: lean),
         .target(name: "KassaJournal", dependencies: ["KassaCore"], swiftSettings: lean),
         // Declarations Glibc hides (epoll, signalfd, timerfd, SO_PEERCRED credentials); links nothing.
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
@@ -37,6 +40,7 @@ let package = Package(
                                                       "KassaConsole", "KassaRegisterUI"]),
         .testTarget(name: "KassaConsoleTests", dependencies: ["KassaConsole"]),
         .testTarget(name: "KassaCoreTests", dependencies: ["KassaCore"]),
+        .testTarget(name: "KassaSystemTests", dependencies: ["KassaSystem", "CLinux"]),
         .testTarget(name: "KassaJournalTests", dependencies: ["KassaJournal", "KassaCore"]),
         // Loops and fake links for device tests, and a probe that umockdev tests run under a fake USB bus.
         .target(name: "DeviceTestSupport", dependencies: ["KassaDevices"], path: "Tests/DeviceTestSupport"),

@@ -1,5 +1,5 @@
 // The Linux interfaces Swift's Glibc module leaves out: epoll, signalfd, timerfd, SO_PEERCRED's
-// credentials and accept4. This target links nothing; it only makes declarations visible.
+// credentials, accept4 and pipe2. This target links nothing; it only makes declarations visible.
 //
 // No `#define _GNU_SOURCE` here, on purpose: our modules import Glibc as well, and Swift's Glibc
 // module is built without it. With it, the two modules see different definitions of the same libc
@@ -35,6 +35,9 @@ static inline int clinux_peer_credentials(int fd, struct clinux_ucred *out) {
 
 // glibc declares accept4 only under _GNU_SOURCE; it is in every glibc since 2.10.
 extern int accept4(int fd, struct sockaddr *addr, socklen_t *addr_len, int flags);
+
+// Likewise pipe2 (glibc 2.9), for pipes that are close-on-exec from the start.
+extern int pipe2(int fds[2], int flags);
 
 // Pseudo-terminals, for fake serial devices in tests and benchmarks (stdlib.h declares these
 // only under _XOPEN_SOURCE).
