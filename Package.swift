@@ -29,12 +29,12 @@ let package = Package(
                        providers: [.apt(["libusb-1.0-0-dev"])]),
         .systemLibrary(name: "CLibUDev", path: "Sources/CLibUDev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
         .target(name: "KassaDevices", dependencies: ["KassaCore", "CLibUSB", "CLibUDev", "CLinux"], swiftSettings: lean),
-        .target(name: "KassaIPC", dependencies: ["KassaCore", "CLinux"], exclude: ["PROTOCOL.md"], swiftSettings: lean),
-        .target(name: "KassaRuntime", dependencies: ["KassaCore", "KassaJournal", "KassaDevices", "KassaIPC", "CLinux"], swiftSettings: lean),
+        .target(name: "KassaIPC", dependencies: ["KassaCore", "KassaSystem", "CLinux"], exclude: ["PROTOCOL.md"], swiftSettings: lean),
+        .target(name: "KassaRuntime", dependencies: ["KassaCore", "KassaJournal", "KassaDevices", "KassaIPC", "KassaSystem", "CLinux"], swiftSettings: lean),
         // The technician's serial console and the cashier's full-screen register: clients of kassad
         // like the CLI.
         .target(name: "KassaConsole", dependencies: ["KassaIPC", "KassaCore"]),
-        .target(name: "KassaRegisterUI", dependencies: ["KassaIPC", "KassaCore"]),
+        .target(name: "KassaRegisterUI", dependencies: ["KassaIPC", "KassaCore", "KassaSystem"]),
         .executableTarget(name: "kassad", dependencies: ["KassaRuntime"], swiftSettings: lean),
         .executableTarget(name: "kassa", dependencies: ["KassaCore", "KassaJournal", "KassaDevices", "KassaIPC", "KassaRuntime", "CLinux",
                                                       "KassaConsole", "KassaRegisterUI"]),
@@ -48,7 +48,7 @@ let package = Package(
                           path: "Tests/USBProbe"),
         .testTarget(name: "KassaDevicesTests", dependencies: ["KassaDevices", "KassaCore", "CLinux", "DeviceTestSupport", "KassaTestSupport"]),
         .testTarget(name: "KassaRegisterUITests", dependencies: ["KassaRegisterUI", "KassaIPC", "KassaCore"]),
-        .testTarget(name: "KassaIPCTests", dependencies: ["KassaIPC", "KassaCore", "CLinux"]),
+        .testTarget(name: "KassaIPCTests", dependencies: ["KassaIPC", "KassaCore", "KassaSystem", "CLinux"]),
         // The fuzz corpus replayed as tests; .ci/fuzz builds the libFuzzer targets in Targets/.
         .testTarget(name: "FuzzCorpusTests", dependencies: ["KassaCore", "KassaDevices", "KassaIPC", "KassaJournal"],
                     path: "Tests/Fuzz", exclude: ["Targets", "corpus"]),
@@ -58,7 +58,7 @@ let package = Package(
         // udev/ holds umockdev descriptions of devices for `udevadm test`.
         .testTarget(name: "KassaCLITests", dependencies: ["KassaTestSupport", "KassaRuntime", "KassaJournal", "KassaCore"],
                     exclude: ["udev"]),
-        .testTarget(name: "KassaRuntimeTests", dependencies: ["KassaRuntime", "KassaJournal", "KassaIPC", "KassaDevices", "KassaCore", "CLinux",
+        .testTarget(name: "KassaRuntimeTests", dependencies: ["KassaRuntime", "KassaJournal", "KassaIPC", "KassaDevices", "KassaCore", "KassaSystem", "CLinux",
                                                         "KassaTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import KassaIPC
+import KassaSystem
 
 /// A non-blocking connection to kassad for the register's single-threaded loop: requests are
 /// written whole (they are small, the socket is local), and whatever arrives is read when poll()

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import KassaIPC
+import KassaSystem
 
 /// KassaRegisterUI: the cashier's full-screen register, a client of kassad's IPC protocol
 /// (PROTOCOL.md) for the Linux console (tty1, 80×25 and up, 16 colours, no mouse) and any

@@ -2,6 +2,7 @@ import Glibc
 import KassaCore
 import KassaIPC
 import KassaJournal
+import KassaSystem
 
 /// Backup and restore over the socket: kassad stays sandboxed, the console writes and reads the
 /// USB stick. A backup is the journal, sealed chains, the catalog and the PIN secrets (without

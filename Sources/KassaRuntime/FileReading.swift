@@ -1,5 +1,6 @@
 import Glibc
 import KassaIPC
+import KassaSystem
 
 /// Reads a whole (small) file: configuration and zoneinfo files, never the journal.
 func readWholeFile(_ path: String) throws(SystemError) -> [UInt8] {

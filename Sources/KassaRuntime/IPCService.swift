@@ -1,4 +1,5 @@
 import KassaIPC
+import KassaSystem
 
 /// Puts an `IPCServer` on the reactor: the listening socket and every connection become reactor
 /// descriptors, readiness changes the server asks for become epoll changes, and each decoded

@@ -1,6 +1,7 @@
 import Glibc
 import KassaCore
 import KassaIPC
+import KassaSystem
 
 /// Writes a small file atomically: temporary file, fsync, rename, directory fsync. A power cut
 /// leaves either the old file or the new one, never half of either.

@@ -2,6 +2,7 @@ import CLinux
 import Glibc
 import KassaDevices
 import KassaIPC
+import KassaSystem
 
 /// Readiness bits, as epoll reports them.
 public struct IOEvents: OptionSet, Hashable, Sendable {
@@ -162,15 +163,15 @@ public final class Reactor: DeviceLoop {
 
     // MARK: The device layer's loop
 
-    public func watch(_ fd: Int32, _ interest: Readiness, handler: @escaping (Readiness) -> Void) throws(DeviceError) {
+    public func watch(_ fd: Int32, _ interest: KassaDevices.Readiness, handler: @escaping (KassaDevices.Readiness) -> Void) throws(DeviceError) {
         do {
-            try add(fd, events: IOEvents(rawValue: interest.rawValue)) { handler(Readiness(rawValue: $0.rawValue)) }
+            try add(fd, events: IOEvents(rawValue: interest.rawValue)) { handler(KassaDevices.Readiness(rawValue: $0.rawValue)) }
         } catch {
             throw DeviceError(device: "fd \(fd)", message: error.description)
         }
     }
 
-    public func rewatch(_ fd: Int32, _ interest: Readiness) {
+    public func rewatch(_ fd: Int32, _ interest: KassaDevices.Readiness) {
         try? modify(fd, events: IOEvents(rawValue: interest.rawValue))
     }
 
