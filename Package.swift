@@ -28,7 +28,7 @@ let package = Package(
         .systemLibrary(name: "CLibUSB", path: "Sources/CLibUSB", pkgConfig: "libusb-1.0",
                        providers: [.apt(["libusb-1.0-0-dev"])]),
         .systemLibrary(name: "CLibUDev", path: "Sources/CLibUDev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
-        .target(name: "KassaDevices", dependencies: ["KassaCore", "CLibUSB", "CLibUDev", "CLinux"], swiftSettings: lean),
+        .target(name: "KassaDevices", dependencies: ["KassaCore", "KassaSystem", "CLibUSB", "CLibUDev", "CLinux"], swiftSettings: lean),
         .target(name: "KassaIPC", dependencies: ["KassaCore", "KassaSystem", "CLinux"], exclude: ["PROTOCOL.md"], swiftSettings: lean),
         .target(name: "KassaRuntime", dependencies: ["KassaCore", "KassaJournal", "KassaDevices", "KassaIPC", "KassaSystem", "CLinux"], swiftSettings: lean),
         // The technician's serial console and the cashier's full-screen register: clients of kassad
@@ -43,7 +43,7 @@ let package = Package(
         .testTarget(name: "KassaSystemTests", dependencies: ["KassaSystem", "CLinux"]),
         .testTarget(name: "KassaJournalTests", dependencies: ["KassaJournal", "KassaCore"]),
         // Loops and fake links for device tests, and a probe that umockdev tests run under a fake USB bus.
-        .target(name: "DeviceTestSupport", dependencies: ["KassaDevices"], path: "Tests/DeviceTestSupport"),
+        .target(name: "DeviceTestSupport", dependencies: ["KassaDevices", "KassaSystem"], path: "Tests/DeviceTestSupport"),
         .executableTarget(name: "kassa-usb-probe", dependencies: ["KassaDevices", "KassaCore", "DeviceTestSupport"],
                           path: "Tests/USBProbe"),
         .testTarget(name: "KassaDevicesTests", dependencies: ["KassaDevices", "KassaCore", "CLinux", "DeviceTestSupport", "KassaTestSupport"]),

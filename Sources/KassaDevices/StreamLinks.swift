@@ -1,4 +1,5 @@
 import Glibc
+import KassaSystem
 
 /// A byte link over one non-blocking file descriptor: a serial port or a TCP connection.
 ///
