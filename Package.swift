@@ -21,7 +21,7 @@ let package = Package(
         .target(name: "KassaCore", swiftSettings: lean),
         // EINTR retries, fds, files, termios, readiness, Unix sockets, process start: README.md inside.
         .target(name: "KassaSystem", dependencies: ["CLinux"], exclude: ["README.md"], swiftSettings: lean),
-        .target(name: "KassaJournal", dependencies: ["KassaCore"], swiftSettings: lean),
+        .target(name: "KassaJournal", dependencies: ["KassaCore", "KassaSystem"], swiftSettings: lean),
         // Declarations Glibc hides (epoll, signalfd, timerfd, SO_PEERCRED credentials); links nothing.
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
         // libusb-1.0 and libudev, wrapped once in KassaDevices.
