@@ -1,4 +1,3 @@
-import KassaIPC
 import KassaSystem
 
 /// A configuration mistake, located precisely enough for a technician on a serial console:

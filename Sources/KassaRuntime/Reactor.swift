@@ -196,11 +196,8 @@ public final class Reactor: DeviceLoop {
         running = true
         var events = [epoll_event](repeating: epoll_event(), count: 64)
         while running {
-            let n = events.withUnsafeMutableBufferPointer { epoll_wait(epollFD, $0.baseAddress!, Int32($0.count), -1) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .last("epoll_wait")
-            }
+            let n = events.withUnsafeMutableBufferPointer { SystemCall.epollWait(epollFD, $0.baseAddress!, $0.count, -1) }
+            if n < 0 { throw .last("epoll_wait") }
             for i in 0..<Int(n) {
                 let fd = events[i].data.fd
                 // An earlier callback in this batch may have removed it.

@@ -1,5 +1,4 @@
 import KassaCore
-import KassaIPC
 import KassaSystem
 
 /// Why a zone could not be read.
