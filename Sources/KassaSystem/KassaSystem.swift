@@ -24,9 +24,10 @@ public func retryingEINTR<T: BinaryInteger>(_ call: () -> T) -> T {
 }
 
 /// The same for the calls that return their error number instead of setting errno
-/// (posix_fallocate, the pthread functions).
+/// (posix_fallocate, the pthread functions). A name of its own, not a label: a trailing closure
+/// would match a labelled twin, and Swift would pick it over the generic one for every Int32 call.
 @inline(__always)
-public func retryingEINTR(returningErrorNumber call: () -> Int32) -> Int32 {
+public func retryingReturnedEINTR(_ call: () -> Int32) -> Int32 {
     while true {
         let result = call()
         if result == EINTR { continue }

@@ -47,6 +47,6 @@ public enum SystemCall {
 
     /// posix_fallocate(3), which returns its error number rather than setting errno.
     public static func fallocate(_ fd: Int32, offset: Int64, length: Int64) -> Int32 {
-        retryingEINTR(returningErrorNumber: { posix_fallocate(fd, off_t(offset), off_t(length)) })
+        retryingReturnedEINTR { posix_fallocate(fd, off_t(offset), off_t(length)) }
     }
 }

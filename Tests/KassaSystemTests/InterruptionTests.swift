@@ -59,9 +59,23 @@ import Testing
         #expect(calls == 1)
     }
 
+    @Test func aCallOfAnyIntegerTypeThatSaysEINTRInErrnoIsRepeated() {
+        var calls = 0
+        let result = retryingEINTR { () -> Int32 in
+            calls += 1
+            if calls < 3 {
+                errno = EINTR
+                return -1
+            }
+            return 7
+        }
+        #expect(result == 7)
+        #expect(calls == 3)
+    }
+
     @Test func aCallReturningItsErrorNumberIsRepeatedOnlyForAnInterruption() {
         var answers: [Int32] = [EINTR, EINTR, ENOSPC, 0]
-        let result = retryingEINTR(returningErrorNumber: { answers.removeFirst() })
+        let result = retryingReturnedEINTR { answers.removeFirst() }
         #expect(result == ENOSPC)
         #expect(answers == [0])
     }
