@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "KassaRuntime", dependencies: ["KassaCore", "KassaJournal", "KassaDevices", "KassaIPC", "KassaSystem", "CLinux"], swiftSettings: lean),
         // The technician's serial console and the cashier's full-screen register: clients of kassad
         // like the CLI.
-        .target(name: "KassaConsole", dependencies: ["KassaIPC", "KassaCore"]),
+        .target(name: "KassaConsole", dependencies: ["KassaIPC", "KassaCore", "KassaSystem"]),
         .target(name: "KassaRegisterUI", dependencies: ["KassaIPC", "KassaCore", "KassaSystem"]),
         .executableTarget(name: "kassad", dependencies: ["KassaRuntime"], swiftSettings: lean),
         .executableTarget(name: "kassa", dependencies: ["KassaCore", "KassaJournal", "KassaDevices", "KassaIPC", "KassaRuntime", "CLinux",
