@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "KassaConsole", dependencies: ["KassaIPC", "KassaCore", "KassaSystem"]),
         .target(name: "KassaRegisterUI", dependencies: ["KassaIPC", "KassaCore", "KassaSystem"]),
         .executableTarget(name: "kassad", dependencies: ["KassaRuntime"], swiftSettings: lean),
-        .executableTarget(name: "kassa", dependencies: ["KassaCore", "KassaJournal", "KassaDevices", "KassaIPC", "KassaRuntime", "CLinux",
+        .executableTarget(name: "kassa", dependencies: ["KassaCore", "KassaJournal", "KassaDevices", "KassaIPC", "KassaRuntime", "KassaSystem", "CLinux",
                                                       "KassaConsole", "KassaRegisterUI"]),
         .testTarget(name: "KassaConsoleTests", dependencies: ["KassaConsole"]),
         .testTarget(name: "KassaCoreTests", dependencies: ["KassaCore"]),
