@@ -40,7 +40,7 @@ let package = Package(
                                                       "KassaConsole", "KassaRegisterUI"]),
         .testTarget(name: "KassaConsoleTests", dependencies: ["KassaConsole"]),
         .testTarget(name: "KassaCoreTests", dependencies: ["KassaCore"]),
-        .testTarget(name: "KassaSystemTests", dependencies: ["KassaSystem", "CLinux"]),
+        .testTarget(name: "KassaSystemTests", dependencies: ["KassaSystem", "KassaTestSupport", "CLinux"]),
         .testTarget(name: "KassaJournalTests", dependencies: ["KassaJournal", "KassaCore"]),
         // Loops and fake links for device tests, and a probe that umockdev tests run under a fake USB bus.
         .target(name: "DeviceTestSupport", dependencies: ["KassaDevices", "KassaSystem"], path: "Tests/DeviceTestSupport"),

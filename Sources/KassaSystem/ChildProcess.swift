@@ -1,10 +1,13 @@
+import CLinux
 import Glibc
 
 /// A program we started (posix_spawn), until it has ended and been reaped. Dropping this object
 /// neither stops nor reaps the program: stop it with `terminate()` or wait for it.
 ///
-/// The program starts with a clean signal state whatever ours is: nothing blocked and the usual
-/// signals at their default action. `kassa demo` blocks SIGINT and SIGTERM to wait for them, and
+/// The program gets its three standard streams and no other descriptor of ours, whether or not
+/// it was opened close-on-exec: a socket or pty of another thread must not live on in it. It
+/// starts with a clean signal state whatever ours is: nothing blocked and the usual signals at
+/// their default action. `kassa demo` blocks SIGINT and SIGTERM to wait for them, and
 /// test runners block or ignore others; a child inheriting that would not stop on SIGTERM, or
 /// would never reap its own children.
 public final class ChildProcess {
@@ -46,6 +49,7 @@ public final class ChildProcess {
                 posix_spawn_file_actions_adddup2(&actions, fd, target)
             }
         }
+        posix_spawn_file_actions_addclosefrom_np(&actions, 3)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }

@@ -1,10 +1,11 @@
 import Glibc
 import KassaSystem
+import KassaTestSupport
 import Testing
 
 @Suite struct FileTests {
     @Test func aFileLargerThanOneReadIsReadWhole() throws {
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         let path = scratch.path + "/big"
         let bytes = patterned(3 * 64 * 1024 + 17)
         let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
@@ -20,7 +21,7 @@ import Testing
     }
 
     @Test func anAtomicWriteReplacesTheFileWithItsModeAndLeavesNoTemporaryBehind() throws {
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         let path = scratch.path + "/secret"
         try writeFileAtomically(path, Array("old".utf8), mode: 0o644)
         try writeFileAtomically(path, Array("new".utf8))
@@ -31,7 +32,7 @@ import Testing
     }
 
     @Test func anAtomicWriteThatCannotStartLeavesTheOldFile() throws {
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         let path = scratch.path + "/config"
         try writeFileAtomically(path, Array("kept".utf8))
         mkdir(path + ".tmp", 0o700)
@@ -41,7 +42,7 @@ import Testing
     }
 
     @Test func writesAndReadsAtAnOffsetMoveEveryByteAndAReadStopsAtTheEnd() throws {
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         let fd = open(scratch.path + "/segment", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         defer { close(fd) }
         let bytes = patterned(100_000)

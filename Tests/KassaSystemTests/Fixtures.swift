@@ -1,27 +1,6 @@
 import Glibc
 import KassaSystem
 
-/// A fresh directory under /tmp for one test, removed with what is in it.
-final class Scratch {
-    let path: String
-
-    init() {
-        var template = Array("/tmp/kassa-system-XXXXXX".utf8CString)
-        path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
-    }
-
-    deinit {
-        if let dir = opendir(path) {
-            while let entry = readdir(dir) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-                if name != "." && name != ".." { unlink(path + "/" + name) }
-            }
-            closedir(dir)
-        }
-        rmdir(path)
-    }
-}
-
 /// Bytes that differ from one position to the next, so a chunk read twice or skipped shows.
 func patterned(_ count: Int) -> [UInt8] {
     (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 / 251) }

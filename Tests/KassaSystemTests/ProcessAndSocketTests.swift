@@ -1,5 +1,6 @@
 import Glibc
 import KassaSystem
+import KassaTestSupport
 import Testing
 
 @Suite struct ChildProcessTests {
@@ -15,7 +16,7 @@ import Testing
     }
 
     @Test func outputGoesWhereItIsSentAndAProgramIsFoundOnPath() throws {
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         let path = scratch.path + "/out"
         let echo = try ChildProcess("echo", ["hello"], searchingPath: true, standardOutput: .file(path))
         #expect(echo.wait() == 0)
@@ -48,6 +49,19 @@ import Testing
         #expect(line.hasPrefix("SigBlk:") && line.dropFirst(7).allSatisfy { $0 == "0" || $0 == "\t" || $0 == "\n" }, "\(line)")
     }
 
+    @Test func aProgramGetsNoDescriptorOfOursButItsStandardStreams() throws {
+        let leaky = open("/dev/null", O_RDONLY)
+        defer { close(leaky) }
+        let pipe = try makePipe()
+        defer { close(pipe.read) }
+        let shell = try ChildProcess("/bin/sh", ["-c", "for f in /proc/$$/fd/*; do echo ${f##*/}; done"],
+                                     standardOutput: .descriptor(pipe.write))
+        close(pipe.write)
+        let descriptors = String(decoding: try readToEnd(pipe.read), as: UTF8.self).split(separator: "\n")
+        #expect(shell.wait() == 0)
+        #expect(leaky >= 3 && descriptors.contains("1") && !descriptors.contains(Substring(String(leaky))), "\(descriptors)")
+    }
+
     @Test func aProgramThatDoesNotExistIsAnError() {
         #expect(throws: SystemError("posix_spawn(/nonexistent/kassad)", errno: ENOENT)) {
             try ChildProcess("/nonexistent/kassad", [])
@@ -57,7 +71,7 @@ import Testing
 
 @Suite struct SocketWaitTests {
     @Test func aSocketThatAppearsLateIsWaitedFor() throws {
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         let path = scratch.path + "/late.sock"
         var checks = 0
         var listener: Int32 = -1
@@ -74,14 +88,14 @@ import Testing
     }
 
     @Test func aSocketNobodyListensOnIsGivenUpAfterTheTimeout() throws {
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         let start = monotonicMilliseconds()
         #expect(try waitUntilAccepting(unixSocket: scratch.path + "/never.sock", timeoutMilliseconds: 200) == .timedOut)
         #expect(monotonicMilliseconds() - start >= 200)
     }
 
     @Test func theWaitEndsWhenTheProgramThatWasToListenHasEnded() throws {
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         let server = try ChildProcess("/bin/true", [])
         #expect(try waitUntilAccepting(unixSocket: scratch.path + "/kassad.sock") { server.isRunning } == .abandoned)
     }
