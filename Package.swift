@@ -53,8 +53,8 @@ let package = Package(
         .testTarget(name: "FuzzCorpusTests", dependencies: ["KassaCore", "KassaDevices", "KassaIPC", "KassaJournal"],
                     path: "Tests/Fuzz", exclude: ["Targets", "corpus"]),
         // Helpers for the tests that run the real binaries.
-        .target(name: "KassaTestSupport", path: "Tests/Support"),
-        .testTarget(name: "SystemTests", dependencies: ["KassaTestSupport", "KassaIPC", "KassaRuntime", "KassaJournal", "KassaCore", "CLinux"]),
+        .target(name: "KassaTestSupport", dependencies: ["KassaSystem"], path: "Tests/Support"),
+        .testTarget(name: "SystemTests", dependencies: ["KassaTestSupport", "KassaIPC", "KassaRuntime", "KassaJournal", "KassaCore", "KassaSystem", "CLinux"]),
         // udev/ holds umockdev descriptions of devices for `udevadm test`.
         .testTarget(name: "KassaCLITests", dependencies: ["KassaTestSupport", "KassaRuntime", "KassaJournal", "KassaCore"],
                     exclude: ["udev"]),
