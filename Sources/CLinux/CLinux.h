@@ -1,5 +1,6 @@
 // The Linux interfaces Swift's Glibc module leaves out: epoll, signalfd, timerfd, SO_PEERCRED's
-// credentials, accept4, pipe2 and closefrom for posix_spawn. This target links nothing; it only makes declarations visible.
+// credentials, accept4, pipe2 and posix_spawn's closefrom. This target links nothing; it only
+// makes declarations visible.
 //
 // No `#define _GNU_SOURCE` here, on purpose: our modules import Glibc as well, and Swift's Glibc
 // module is built without it. With it, the two modules see different definitions of the same libc
