@@ -1,5 +1,6 @@
 // The Linux interfaces Swift's Glibc module leaves out: epoll, signalfd, timerfd, SO_PEERCRED's
-// credentials and accept4. This target links nothing; it only makes declarations visible.
+// credentials, accept4, pipe2 and posix_spawn's closefrom. This target links nothing; it only
+// makes declarations visible.
 //
 // No `#define _GNU_SOURCE` here, on purpose: our modules import Glibc as well, and Swift's Glibc
 // module is built without it. With it, the two modules see different definitions of the same libc
@@ -11,6 +12,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -35,6 +37,12 @@ static inline int clinux_peer_credentials(int fd, struct clinux_ucred *out) {
 
 // glibc declares accept4 only under _GNU_SOURCE; it is in every glibc since 2.10.
 extern int accept4(int fd, struct sockaddr *addr, socklen_t *addr_len, int flags);
+
+// Likewise pipe2 (glibc 2.9), for pipes that are close-on-exec from the start, and
+// posix_spawn_file_actions_addclosefrom_np (glibc 2.34), so that a program we start gets only
+// the descriptors we mean it to have.
+extern int pipe2(int fds[2], int flags);
+extern int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *actions, int from);
 
 // Pseudo-terminals, for fake serial devices in tests and benchmarks (stdlib.h declares these
 // only under _XOPEN_SOURCE).

@@ -1,5 +1,6 @@
 import Glibc
 import KassaIPC
+import KassaSystem
 
 /// `backup DIR` and `restore DIR`: the register's state streamed over the socket to and from a
 /// USB stick. A backup is a folder of its own named after the register, its last receipt and
@@ -35,7 +36,7 @@ enum Backup {
                 guard var bytes = chunk["data"]?.stringValue.flatMap(Base64.decode) else { throw .failed("kassad sent a chunk that is not base64") }
                 // The journal may grow while we copy: the backup stops at the size listed.
                 if offset + Int64(bytes.count) > size { bytes = Array(bytes.prefix(Int(size - offset))) }
-                guard writeAll(fd, bytes) else { throw .failed("writing \(target)/\(path) failed: \(String(cString: strerror(errno)))") }
+                do throws(SystemError) { try writeAll(fd, bytes) } catch { throw .failed("writing \(target)/\(path) failed: \(error.reason)") }
                 offset += Int64(bytes.count)
                 copied += Int64(bytes.count)
                 c.progress("backup: \(copied / 1024) of \(total / 1024) KiB")
@@ -46,7 +47,7 @@ enum Backup {
         let manifest: JSONValue = ["register": .string(register), "receipt": list["receipt"] ?? 0, "last_seq": list["last_seq"] ?? 0,
                                    "files": .array(files)]
         let fd = open(target + "/" + manifestName, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0, writeAll(fd, Array((manifest.serialized() + "\n").utf8)), fsync(fd) == 0 else {
+        guard fd >= 0, (try? writeAll(fd, Array((manifest.serialized() + "\n").utf8))) != nil, fsync(fd) == 0 else {
             if fd >= 0 { close(fd) }
             throw .failed("cannot write the manifest in \(target)")
         }
@@ -59,7 +60,7 @@ enum Backup {
     static func restore(_ c: Console, _ args: [String]) throws(ConsoleError) {
         try ConsoleCommands.expect(args, 1...1, "restore DIR (a folder made by backup)")
         let source = args[0]
-        guard let text = Files.read(source + "/" + manifestName),
+        guard let text = try? readWholeFile(source + "/" + manifestName),
               let manifest = try? JSONValue.parse(String(decoding: text, as: UTF8.self)),
               let register = manifest["register"]?.stringValue, let files = manifest["files"]?.arrayValue else {
             throw .failed("\(source) holds no Kassa backup (\(manifestName) missing or unreadable)")
@@ -73,7 +74,7 @@ enum Backup {
         let total = files.reduce(0) { $0 + Int($1["size"]?.intValue ?? 0) }
         for file in files {
             guard let path = file["path"]?.stringValue else { continue }
-            guard let bytes = Files.read(source + "/" + path) else { throw .failed("cannot read \(source)/\(path)") }
+            guard let bytes = try? readWholeFile(source + "/" + path) else { throw .failed("cannot read \(source)/\(path)") }
             guard bytes.count == Int(file["size"]?.intValue ?? -1) else {
                 throw .failed("\(source)/\(path) has \(bytes.count) bytes, the manifest says \(file["size"]?.intValue ?? 0): the backup is incomplete")
             }
@@ -101,16 +102,5 @@ enum Backup {
             dir += "/" + part
             guard mkdir(dir, 0o700) == 0 || errno == EEXIST else { throw .failed("cannot make \(dir): \(String(cString: strerror(errno)))") }
         }
-    }
-
-    private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, $0.count - done) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return false }
-            done += n
-        }
-        return true
     }
 }

@@ -1,6 +1,7 @@
 import Glibc
 import KassaCore
 import KassaIPC
+import KassaSystem
 
 /// One console command: its usage line, its help and what it does.
 struct ConsoleCommand: Sendable {
@@ -334,8 +335,9 @@ enum ConsoleCommands {
         switch args.first {
         case "import":
             try expect(args, 2...2, "catalog import FILE")
-            guard let bytes = Files.read(args[1]) else {
-                throw .failed("cannot read \(args[1]): \(String(cString: strerror(errno)))")
+            let bytes: [UInt8]
+            do throws(SystemError) { bytes = try readWholeFile(args[1]) } catch {
+                throw .failed("cannot read \(args[1]): \(error.reason)")
             }
             do {
                 let r: JSONValue
@@ -559,23 +561,8 @@ enum ConsoleCommands {
     }
 }
 
-/// Plain file access for what the console writes (exports, backups) and reads (CSV files).
+/// The files the console writes (exports); it reads with KassaSystem's `readWholeFile`.
 enum Files {
-    static func read(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 { return nil }
-            if n == 0 { return out }
-            out += chunk[..<n]
-        }
-    }
-
     static func create(_ path: String) -> UnsafeMutablePointer<FILE>? { fopen(path, "w") }
 
     static func write(_ file: UnsafeMutablePointer<FILE>, _ text: String) {

@@ -1,4 +1,5 @@
 import Glibc
+import KassaSystem
 
 /// What the console asks of the operating system, never of kassad (kassad stays sandboxed):
 /// the clock and time zone (timedatectl), reboot and power-off (systemctl), the network
@@ -18,37 +19,20 @@ public struct SystemTools {
 
     /// Runs a program found on PATH with its output captured; never through a shell.
     public func run(_ program: String, _ arguments: [String]) -> Outcome {
-        var fds: [Int32] = [-1, -1]
-        guard pipe(&fds) == 0 else { return Outcome(status: -1, output: "cannot make a pipe") }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, fds[1], 2)
-        posix_spawn_file_actions_addclose(&actions, fds[0])
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        let argv = ([program] + arguments).map { strdup($0) } + [nil]
-        defer { for p in argv { free(p) } }
-        var pid = pid_t()
-        let spawned = posix_spawnp(&pid, program, &actions, nil, argv, environ)
-        close(fds[1])
-        guard spawned == 0 else {
-            close(fds[0])
-            return Outcome(status: 127, output: "\(program): \(String(cString: strerror(spawned)))")
+        let pipe: (read: Int32, write: Int32)
+        do throws(SystemError) { pipe = try makePipe() } catch { return Outcome(status: -1, output: "cannot make a pipe") }
+        defer { close(pipe.read) }
+        let child: ChildProcess
+        do throws(SystemError) {
+            child = try ChildProcess(program, arguments, searchingPath: true, standardInput: .nullDevice,
+                                     standardOutput: .descriptor(pipe.write), standardError: .descriptor(pipe.write))
+        } catch {
+            close(pipe.write)
+            return Outcome(status: 127, output: "\(program): \(error.reason)")
         }
-        var output: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fds[0], $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            if output.count < 65_536 { output += chunk[..<n] }
-        }
-        close(fds[0])
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let code = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-        return Outcome(status: code, output: String(decoding: output, as: UTF8.self))
+        close(pipe.write)
+        let output = (try? readToEnd(pipe.read, limit: 65_536)) ?? []
+        return Outcome(status: child.wait(), output: String(decoding: output, as: UTF8.self))
     }
 
     /// The network interfaces but loopback: name, state, MAC, wired or wireless.
@@ -93,16 +77,8 @@ public struct SystemTools {
     /// Writes the file atomically; nil on success, else why not.
     public func writeNetworkFile(interface: String, _ text: String) -> String? {
         let path = networkDirectory + "/50-kassa-\(interface).network"
-        let temporary = path + ".new"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { return "cannot write \(temporary): \(String(cString: strerror(errno)))" }
-        let bytes = Array(text.utf8)
-        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        let synced = fsync(fd)
-        close(fd)
-        guard written == bytes.count, synced == 0, rename(temporary, path) == 0 else {
-            unlink(temporary)
-            return "cannot write \(path): \(String(cString: strerror(errno)))"
+        do throws(SystemError) { try writeFileAtomically(path, Array(text.utf8), mode: 0o644) } catch {
+            return "cannot write \(path): \(error.reason)"
         }
         return nil
     }

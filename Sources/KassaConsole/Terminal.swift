@@ -1,4 +1,5 @@
 import Glibc
+import KassaSystem
 
 /// The technician's side of the console: a serial line opened and configured by us (`--tty`),
 /// or standard input and output (under a serial getty). Raw mode, our own echo, CRLF out.
@@ -9,8 +10,8 @@ public final class Terminal {
 
     let input: Int32
     let output: Int32
-    private let ownsDescriptor: Bool
-    private var saved: termios?
+    private var ownsDescriptor: Bool
+    private var mode: TerminalMode?
     /// Whether our echo should go back: not when the input is a pipe (a script).
     let echoes: Bool
 
@@ -28,25 +29,16 @@ public final class Terminal {
         }
         let fd = open(device, O_RDWR | O_NOCTTY | O_CLOEXEC)
         guard fd >= 0 else { throw Failure(description: "cannot open \(device): \(String(cString: strerror(errno)))") }
-        var t = termios()
-        guard tcgetattr(fd, &t) == 0 else {
+        let mode: TerminalMode
+        do throws(SystemError) { mode = try TerminalMode(fd) } catch {
             close(fd)
-            throw Failure(description: "\(device) is not a terminal: \(String(cString: strerror(errno)))")
+            throw Failure(description: "\(device) is not a terminal: \(error.reason)")
         }
-        saved = t
-        cfmakeraw(&t)
-        t.c_cflag |= tcflag_t(CLOCAL) | tcflag_t(CREAD)
-        t.c_cflag &= ~(tcflag_t(CSTOPB) | tcflag_t(PARENB) | tcflag_t(CRTSCTS))
-        withUnsafeMutableBytes(of: &t.c_cc) { cc in
-            cc[Int(VMIN)] = 1
-            cc[Int(VTIME)] = 0
-        }
-        cfsetispeed(&t, speed)
-        cfsetospeed(&t, speed)
-        guard tcsetattr(fd, TCSANOW, &t) == 0 else {
+        do throws(SystemError) { try mode.set { $0.makeSerialLine(speed: speed) } } catch {
             close(fd)
-            throw Failure(description: "cannot configure \(device): \(String(cString: strerror(errno)))")
+            throw Failure(description: "cannot configure \(device): \(error.reason)")
         }
+        self.mode = mode
         input = fd
         output = fd
         ownsDescriptor = true
@@ -58,15 +50,9 @@ public final class Terminal {
         input = 0
         output = 1
         ownsDescriptor = false
-        var t = termios()
-        if isatty(0) == 1, tcgetattr(0, &t) == 0 {
-            saved = t
-            cfmakeraw(&t)
-            withUnsafeMutableBytes(of: &t.c_cc) { cc in
-                cc[Int(VMIN)] = 1
-                cc[Int(VTIME)] = 0
-            }
-            _ = tcsetattr(0, TCSANOW, &t)
+        if isatty(0) == 1, let mode = try? TerminalMode(0) {
+            _ = try? mode.set { $0.makeRaw() }
+            self.mode = mode
             echoes = true
         } else {
             echoes = false
@@ -75,20 +61,20 @@ public final class Terminal {
 
     deinit { restore() }
 
+    /// The line as it was found, and our descriptor closed; once.
     public func restore() {
-        if var t = saved {
-            _ = tcsetattr(input, TCSADRAIN, &t)
-            saved = nil
-        }
+        mode?.restore(when: TCSADRAIN)
+        mode = nil
         if ownsDescriptor { close(input) }
+        ownsDescriptor = false
     }
 
     /// Waits for bytes; nil at end of input or when the line is gone.
     func read() -> [UInt8]? {
         var buffer = [UInt8](repeating: 0, count: 256)
         while true {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(input, $0.baseAddress, $0.count) }
-            if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
+            let n = buffer.withUnsafeMutableBytes { SystemCall.read(input, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EAGAIN { continue }
             if n <= 0 { return nil }
             return Array(buffer[..<n])
         }
@@ -101,12 +87,6 @@ public final class Terminal {
     }
 
     func write(_ bytes: [UInt8]) {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(output, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return }
-            offset += n
-        }
+        _ = try? writeAll(output, bytes)
     }
 }

@@ -1,5 +1,6 @@
 import CLinux
 import Glibc
+import KassaSystem
 
 /// Why a client call failed: the server said no, or the conversation itself broke.
 public enum IPCClientError: Error, Hashable, Sendable, CustomStringConvertible {
@@ -32,15 +33,10 @@ public final class IPCClient {
 
     /// Connects and reads the greeting.
     public init(path: String, timeoutMilliseconds: Int64 = 5_000) throws(IPCClientError) {
-        let address: UnixSocketAddress
-        do throws(SystemError) { address = try UnixSocketAddress(path) } catch { throw .system(error) }
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw .system(.last("socket")) }
+        let fd: Int32
+        do throws(SystemError) { fd = try connectUnixStream(UnixSocketAddress(path)) } catch { throw .system(error) }
         var channel = Channel(fd: fd, timeoutMilliseconds: timeoutMilliseconds)
         do throws(IPCClientError) {
-            guard retryingEINTR({ address.withSockaddr { connect(fd, $0, $1) } }) == 0 else {
-                throw .system(.last("connect(\(path))"))
-            }
             switch try channel.readMessage() {
             case .greeting(let g):
                 greeting = g
@@ -87,16 +83,9 @@ public final class IPCClient {
 
     /// Writes bytes as they are; tests use this to send malformed lines.
     public func sendRaw(_ bytes: [UInt8]) throws(IPCClientError) {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { p in
-                retryingEINTR { Glibc.send(channel.fd, p.baseAddress! + offset, p.count - offset, Int32(MSG_NOSIGNAL)) }
-            }
-            guard n > 0 else {
-                if errno == EPIPE || errno == ECONNRESET { throw .disconnected }
-                throw .system(.last("send"))
-            }
-            offset += n
+        do throws(SystemError) { try sendAll(channel.fd, bytes) } catch {
+            if error.errno == EPIPE || error.errno == ECONNRESET { throw .disconnected }
+            throw .system(error)
         }
     }
 
@@ -150,13 +139,13 @@ public final class IPCClient {
                 let remaining = deadline - monotonicMilliseconds()
                 guard remaining > 0 else { throw .timedOut }
                 var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-                let ready = retryingEINTR { poll(&pfd, 1, Int32(min(remaining, Int64(Int32.max)))) }
+                let ready = SystemCall.poll(&pfd, 1, Int32(min(remaining, Int64(Int32.max))))
                 guard ready > 0 else {
                     if ready == 0 { throw .timedOut }
                     throw .system(.last("poll"))
                 }
                 let fd = fd
-                let n = readBuffer.withUnsafeMutableBytes { p in retryingEINTR { recv(fd, p.baseAddress, p.count, 0) } }
+                let n = readBuffer.withUnsafeMutableBytes { SystemCall.recv(fd, $0.baseAddress, $0.count, 0) }
                 if n == 0 { throw .disconnected }
                 guard n > 0 else {
                     if errno == ECONNRESET { throw .disconnected }

@@ -1,5 +1,6 @@
 import CLinux
 import Glibc
+import KassaSystem
 
 /// Which readiness a connection currently needs from the reactor.
 public struct IOInterest: Hashable, Sendable {
@@ -179,9 +180,9 @@ public final class IPCServer {
     public func acceptPending() -> [ConnectionID] {
         var accepted: [ConnectionID] = []
         while true {
-            let fd = accept4(listeningFD, nil, nil, Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue))
+            let fd = SystemCall.accept(listeningFD, Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue))
             if fd < 0 {
-                if errno == EINTR || errno == ECONNABORTED { continue }
+                if errno == ECONNABORTED { continue }
                 // EAGAIN: nothing left. (EMFILE would leave the client queued; the connection cap
                 // keeps kassad far below the descriptor limit.)
                 break
@@ -236,7 +237,7 @@ public final class IPCServer {
         // A rejected line can close the connection (its reply did not fit): stop reading then.
         while toEnd || chunks < 4, connections[fd] === c {
             chunks += 1
-            let n = readBuffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            let n = readBuffer.withUnsafeMutableBytes { SystemCall.recv(fd, $0.baseAddress, $0.count, 0) }
             if n > 0 {
                 readBuffer.withUnsafeBytes { c.reader.append(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
                 decodeLines(c, into: &inputs)
@@ -245,7 +246,6 @@ public final class IPCServer {
                 c.readClosed = true
                 break
             } else {
-                if errno == EINTR { continue }
                 if errno != EAGAIN && errno != EWOULDBLOCK { close(fd); return inputs }
                 break
             }
@@ -361,7 +361,7 @@ public final class IPCServer {
     private func flush(_ c: Connection) {
         var failed = false
         c.output.drain { bytes in
-            let n = retryingEINTR { Glibc.send(c.fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL)) }
+            let n = SystemCall.send(c.fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL))
             if n < 0 {
                 failed = errno != EAGAIN && errno != EWOULDBLOCK
                 return 0

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import KassaIPC
+import KassaSystem
 
 /// A non-blocking connection to kassad for the register's single-threaded loop: requests are
 /// written whole (they are small, the socket is local), and whatever arrives is read when poll()
@@ -13,13 +14,7 @@ final class Connection: RegisterLink {
 
     /// Connects; nil when kassad is not there (yet).
     init?(path: String) {
-        guard let address = try? UnixSocketAddress(path) else { return nil }
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { return nil }
-        guard address.withSockaddr({ connect(fd, $0, $1) }) == 0 else {
-            Glibc.close(fd)
-            return nil
-        }
+        guard let fd = try? connectUnixStream(UnixSocketAddress(path)) else { return nil }
         self.fd = fd
     }
 
@@ -32,15 +27,9 @@ final class Connection: RegisterLink {
         var line: [UInt8] = []
         request.json.write(to: &line)
         line.append(0x0A)
-        var offset = 0
-        while offset < line.count {
-            let n = line.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                closed = true
-                return false
-            }
-            offset += n
+        guard (try? sendAll(fd, line)) != nil else {
+            closed = true
+            return false
         }
         return true
     }
@@ -48,8 +37,8 @@ final class Connection: RegisterLink {
     /// Reads what is there (call when poll() reports input); nil when kassad has gone.
     func receive() -> [ServerMessage]? {
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
-        if n < 0 && (errno == EINTR || errno == EAGAIN) { return [] }
+        let n = buffer.withUnsafeMutableBytes { SystemCall.recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+        if n < 0 && errno == EAGAIN { return [] }
         guard n > 0 else {
             closed = true
             return nil

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import KassaIPC
+import KassaSystem
 
 /// KassaRegisterUI: the cashier's full-screen register, a client of kassad's IPC protocol
 /// (PROTOCOL.md) for the Linux console (tty1, 80×25 and up, 16 colours, no mouse) and any
@@ -76,15 +77,15 @@ public enum RegisterProgram {
             if let c = connection { fds.append(pollfd(fd: c.fd, events: Int16(POLLIN), revents: 0)) }
             let timeout: Int64 = decoder.hasPending ? 30 : (connection == nil ? max(10, nextAttempt - now) : 1000)
             let ready = poll(&fds, nfds_t(fds.count), Int32(timeout))
-            // EINTR: a resize (SIGWINCH); the loop redraws.
+            // Interrupted by a resize (SIGWINCH): the loop redraws.
             guard ready >= 0 else { continue }
             now = monotonicMilliseconds()
             if ready == 0, decoder.hasPending {
                 for key in decoder.flush() { app.handle(key, now: now) }
             }
             if fds[0].revents != 0 {
-                let n = input.withUnsafeMutableBytes { read(terminal.input, $0.baseAddress, $0.count) }
-                if n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN) { break }
+                let n = input.withUnsafeMutableBytes { SystemCall.read(terminal.input, $0.baseAddress, $0.count) }
+                if n == 0 || (n < 0 && errno != EAGAIN) { break }
                 if n > 0 {
                     for key in decoder.feed(Array(input[..<n])) { app.handle(key, now: now) }
                 }

@@ -1,14 +1,14 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import KassaSystem
 
 /// The terminal the register runs on: raw mode through termios (restored on every way out),
 /// its size, and writes. Only what `TERM=linux` has: cursor positioning, clear, 16 colours.
 final class Terminal {
     let input: Int32
     let output: Int32
-    private var saved = termios()
-    private var raw = false
+    private var mode: TerminalMode?
 
     init(input: Int32 = 0, output: Int32 = 1) {
         self.input = input
@@ -18,18 +18,11 @@ final class Terminal {
     /// Raw mode: no echo, no line editing, no signals from keys (Ctrl-C is a key), bytes as
     /// they come. Output processing stays on.
     func enterRawMode() -> Bool {
-        guard tcgetattr(input, &saved) == 0 else { return false }
-        var t = saved
-        t.c_iflag &= ~tcflag_t(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON)
-        t.c_lflag &= ~tcflag_t(ECHO | ECHONL | ICANON | ISIG | IEXTEN)
-        t.c_cflag |= tcflag_t(CS8)
-        withUnsafeMutableBytes(of: &t.c_cc) { cc in
-            cc[Int(VMIN)] = 1
-            cc[Int(VTIME)] = 0
+        guard let mode = try? TerminalMode(input), (try? mode.set(when: TCSAFLUSH, { $0.makeRawInput() })) != nil else {
+            return false
         }
-        guard tcsetattr(input, TCSAFLUSH, &t) == 0 else { return false }
-        raw = true
-        Terminal.restoreOnExit = saved
+        self.mode = mode
+        Terminal.restoreOnExit = mode.original
         Terminal.restoreFD = input
         return true
     }
@@ -37,8 +30,8 @@ final class Terminal {
     /// Back to how the terminal was, cursor shown and colours reset, screen cleared.
     func restore() {
         write("\u{1B}[0m\u{1B}[2J\u{1B}[H\u{1B}[?25h")
-        if raw { tcsetattr(input, TCSAFLUSH, &saved) }
-        raw = false
+        mode?.restore(when: TCSAFLUSH)
+        mode = nil
     }
 
     /// Rows and columns; 80×25 when the terminal does not say.
@@ -55,8 +48,8 @@ final class Terminal {
     func write(_ bytes: [UInt8]) {
         var done = 0
         while done < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(output, $0.baseAddress! + done, $0.count - done) }
-            if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
+            let n = bytes.withUnsafeBytes { SystemCall.write(output, $0.baseAddress! + done, $0.count - done) }
+            if n < 0 && errno == EAGAIN { continue }
             if n <= 0 { return }
             done += n
         }

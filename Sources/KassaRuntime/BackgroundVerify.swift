@@ -1,5 +1,6 @@
 import Glibc
 import KassaJournal
+import KassaSystem
 
 /// Verifies the whole journal on a thread of its own: after READY (start-up reads only the
 /// snapshot and the tail, so damage in older records is found here) and whenever a technician
@@ -30,8 +31,7 @@ private final class VerifyJob: @unchecked Sendable {
     }
 
     private func send(_ line: String) {
-        var bytes = Array((line + "\n").utf8)
-        bytes.withUnsafeMutableBytes { raw in _ = write(writeFD, raw.baseAddress, raw.count) }
+        _ = try? writeAll(writeFD, Array((line + "\n").utf8))
     }
 }
 
@@ -54,20 +54,21 @@ extension RegisterService {
         if let run = verification, run.verdict == nil { return }
         let through = ledger.journal.lastSeq
         verification = JournalVerifyRun(throughSeq: through)
-        var fds: [Int32] = [-1, -1]
-        guard pipe(&fds) == 0 else {
-            verification?.verdict = .failed("cannot make a pipe (errno \(errno))")
-            log.error("cannot start the journal verification", ["errno": String(errno)])
+        // kassad execs nothing, but a descriptor should never leak into a child all the same.
+        let fds: [Int32]
+        do throws(SystemError) {
+            let pipe = try makePipe()
+            fds = [pipe.read, pipe.write]
+        } catch {
+            verification?.verdict = .failed("cannot make a pipe (errno \(error.errno))")
+            log.error("cannot start the journal verification", ["errno": String(error.errno)])
             return
         }
-        // kassad execs nothing, but a descriptor should never leak into a child all the same.
-        _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
-        _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
         var pending: [UInt8] = []
         do {
             try reactor.add(fds[0], events: .readable) { [unowned self] _ in
                 var chunk = [UInt8](repeating: 0, count: 4096)
-                let n = chunk.withUnsafeMutableBytes { read(fds[0], $0.baseAddress, $0.count) }
+                let n = chunk.withUnsafeMutableBytes { SystemCall.read(fds[0], $0.baseAddress, $0.count) }
                 if n > 0 {
                     pending += chunk[..<n]
                     while let end = pending.firstIndex(of: 10) {

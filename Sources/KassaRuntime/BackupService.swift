@@ -2,6 +2,7 @@ import Glibc
 import KassaCore
 import KassaIPC
 import KassaJournal
+import KassaSystem
 
 /// Backup and restore over the socket: kassad stays sandboxed, the console writes and reads the
 /// USB stick. A backup is the journal, sealed chains, the catalog and the PIN secrets (without
@@ -135,19 +136,10 @@ extension RegisterService {
     }
 
     private func readChunk(_ path: String, offset: Int64, count: Int) throws(SystemError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = SystemCall.open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .last("open(\(path))") }
         defer { close(fd) }
-        var bytes = [UInt8](repeating: 0, count: count)
-        var done = 0
-        while done < count {
-            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(offset) + off_t(done)) }
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 { throw .last("read(\(path))") }
-            if n == 0 { break }
-            done += n
-        }
-        return Array(bytes[..<done])
+        return try readFully(fd, count: count, at: offset, operation: "read(\(path))")
     }
 
     private func writeChunk(_ path: String, offset: Int64, _ bytes: [UInt8]) throws(SystemError) {
@@ -159,13 +151,7 @@ extension RegisterService {
         let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .last("open(\(path))") }
         defer { close(fd) }
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress! + done, $0.count - done, off_t(offset) + off_t(done)) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw .last("write(\(path))") }
-            done += n
-        }
+        try writeAll(fd, bytes, at: offset, operation: "write(\(path))")
         guard fsync(fd) == 0 else { throw .last("fsync(\(path))") }
     }
 }

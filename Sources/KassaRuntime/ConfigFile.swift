@@ -1,4 +1,4 @@
-import KassaIPC
+import KassaSystem
 
 /// A configuration mistake, located precisely enough for a technician on a serial console:
 /// `kassa.conf:12: key 'currency' in [register]: unknown currency 'EUX'`.

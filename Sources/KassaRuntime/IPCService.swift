@@ -1,4 +1,5 @@
 import KassaIPC
+import KassaSystem
 
 /// Puts an `IPCServer` on the reactor: the listening socket and every connection become reactor
 /// descriptors, readiness changes the server asks for become epoll changes, and each decoded
@@ -18,7 +19,7 @@ public final class IPCService {
         self.reactor = reactor
         self.log = log
         server.onInterestChange = { [unowned reactor, log] fd, interest in
-            var events: IOEvents = []
+            var events: Readiness = []
             if interest.read { events.insert(.readable) }
             if interest.write { events.insert(.writable) }
             do throws(SystemError) { try reactor.modify(fd, events: events) } catch {
@@ -52,7 +53,7 @@ public final class IPCService {
         server.disconnectAll()
     }
 
-    private func connectionReady(_ fd: Int32, _ ready: IOEvents, _ onRequest: (ConnectionID, Request) -> Void) {
+    private func connectionReady(_ fd: Int32, _ ready: Readiness, _ onRequest: (ConnectionID, Request) -> Void) {
         let inputs: [ServerInput]
         if ready.contains(.hangup) || ready.contains(.error) {
             inputs = server.handleHangup(fd)

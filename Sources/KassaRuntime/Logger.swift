@@ -1,4 +1,5 @@
 import Glibc
+import KassaSystem
 
 /// kassad's one logger: one line per event on stderr, prefixed with the syslog priority (`<3>` …
 /// `<7>`) that journald reads, followed by `key=value` fields.
@@ -30,14 +31,7 @@ public struct Logger: Sendable {
     }
 
     public static func writeToStandardError(_ line: String) {
-        let bytes = Array(line.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { write(2, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return }  // nowhere left to report a failing stderr
-            offset += n
-        }
+        _ = try? writeAll(2, Array(line.utf8))  // nowhere left to report a failing stderr
     }
 
     public func log(_ priority: Priority, _ message: String, _ fields: KeyValuePairs<String, String> = [:]) {

@@ -1,37 +1,6 @@
 import Glibc
 import KassaCore
-import KassaIPC
-
-/// Writes a small file atomically: temporary file, fsync, rename, directory fsync. A power cut
-/// leaves either the old file or the new one, never half of either.
-func writeFileAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o600) throws(SystemError) {
-    let tmp = path + ".tmp"
-    let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
-    guard fd >= 0 else { throw .last("open(\(tmp))") }
-    var done = 0
-    while done < bytes.count {
-        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, $0.count - done) }
-        if n < 0 && errno == EINTR { continue }
-        guard n > 0 else {
-            let e = SystemError.last("write(\(tmp))")
-            close(fd)
-            throw e
-        }
-        done += n
-    }
-    guard fsync(fd) == 0 else {
-        let e = SystemError.last("fsync(\(tmp))")
-        close(fd)
-        throw e
-    }
-    close(fd)
-    guard rename(tmp, path) == 0 else { throw .last("rename(\(tmp))") }
-    let dir = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-    let dfd = open(dir.isEmpty ? "." : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    guard dfd >= 0 else { throw .last("open(\(dir))") }
-    defer { close(dfd) }
-    guard fsync(dfd) == 0 else { throw .last("fsync(\(dir))") }
-}
+import KassaSystem
 
 func makeDirectory(_ path: String, mode: mode_t) throws(SystemError) {
     if mkdir(path, mode) != 0 && errno != EEXIST { throw .last("mkdir(\(path))") }
@@ -96,16 +65,10 @@ final class PinStore {
 }
 
 func randomBytes(_ count: Int) throws(SystemError) -> [UInt8] {
-    let fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)
+    let fd = SystemCall.open("/dev/urandom", O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { throw .last("open(/dev/urandom)") }
     defer { close(fd) }
-    var bytes = [UInt8](repeating: 0, count: count)
-    var filled = 0
-    while filled < count {
-        let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, count - filled) }
-        if n < 0 && errno == EINTR { continue }
-        guard n > 0 else { throw .last("read(/dev/urandom)") }
-        filled += n
-    }
+    let bytes = try readFully(fd, count: count, operation: "read(/dev/urandom)")
+    guard bytes.count == count else { throw SystemError("read(/dev/urandom)", errno: EIO) }
     return bytes
 }

@@ -2,18 +2,7 @@ import CLinux
 import Glibc
 import KassaDevices
 import KassaIPC
-
-/// Readiness bits, as epoll reports them.
-public struct IOEvents: OptionSet, Hashable, Sendable {
-    public let rawValue: UInt32
-    public init(rawValue: UInt32) { self.rawValue = rawValue }
-
-    public static let readable = IOEvents(rawValue: EPOLLIN.rawValue)
-    public static let writable = IOEvents(rawValue: EPOLLOUT.rawValue)
-    /// Reported whether asked for or not: the peer hung up or the descriptor failed.
-    public static let hangup = IOEvents(rawValue: EPOLLHUP.rawValue)
-    public static let error = IOEvents(rawValue: EPOLLERR.rawValue)
-}
+import KassaSystem
 
 /// A timer's handle, for cancelling it.
 public struct TimerID: Hashable, Sendable {
@@ -32,7 +21,7 @@ public struct TimerID: Hashable, Sendable {
 /// are main-actor isolated in Swift 6, and the runtime traps when such a closure is called on any
 /// other thread; the main thread is the one place where they can all run unchanged.
 public final class Reactor: DeviceLoop {
-    public typealias Handler = (IOEvents) -> Void
+    public typealias Handler = (Readiness) -> Void
 
     private let epollFD: Int32
     private var handlers: [Int32: Handler] = [:]
@@ -72,13 +61,13 @@ public final class Reactor: DeviceLoop {
     // MARK: Descriptors
 
     /// Watches `fd` (level-triggered) and calls `handler` with what is ready.
-    public func add(_ fd: Int32, events: IOEvents, handler: @escaping Handler) throws(SystemError) {
+    public func add(_ fd: Int32, events: Readiness, handler: @escaping Handler) throws(SystemError) {
         var ev = epoll_event(events: events.rawValue, data: epoll_data_t(fd: fd))
         guard epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &ev) == 0 else { throw .last("epoll_ctl(ADD \(fd))") }
         handlers[fd] = handler
     }
 
-    public func modify(_ fd: Int32, events: IOEvents) throws(SystemError) {
+    public func modify(_ fd: Int32, events: Readiness) throws(SystemError) {
         var ev = epoll_event(events: events.rawValue, data: epoll_data_t(fd: fd))
         guard epoll_ctl(epollFD, EPOLL_CTL_MOD, fd, &ev) == 0 else { throw .last("epoll_ctl(MOD \(fd))") }
     }
@@ -163,15 +152,15 @@ public final class Reactor: DeviceLoop {
     // MARK: The device layer's loop
 
     public func watch(_ fd: Int32, _ interest: Readiness, handler: @escaping (Readiness) -> Void) throws(DeviceError) {
-        do {
-            try add(fd, events: IOEvents(rawValue: interest.rawValue)) { handler(Readiness(rawValue: $0.rawValue)) }
+        do throws(SystemError) {
+            try add(fd, events: interest, handler: handler)
         } catch {
             throw DeviceError(device: "fd \(fd)", message: error.description)
         }
     }
 
     public func rewatch(_ fd: Int32, _ interest: Readiness) {
-        try? modify(fd, events: IOEvents(rawValue: interest.rawValue))
+        try? modify(fd, events: interest)
     }
 
     public func unwatch(_ fd: Int32) { remove(fd) }
@@ -207,16 +196,13 @@ public final class Reactor: DeviceLoop {
         running = true
         var events = [epoll_event](repeating: epoll_event(), count: 64)
         while running {
-            let n = events.withUnsafeMutableBufferPointer { epoll_wait(epollFD, $0.baseAddress!, Int32($0.count), -1) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .last("epoll_wait")
-            }
+            let n = events.withUnsafeMutableBufferPointer { SystemCall.epollWait(epollFD, $0.baseAddress!, $0.count, -1) }
+            if n < 0 { throw .last("epoll_wait") }
             for i in 0..<Int(n) {
                 let fd = events[i].data.fd
                 // An earlier callback in this batch may have removed it.
                 guard let handler = handlers[fd] else { continue }
-                handler(IOEvents(rawValue: events[i].events))
+                handler(Readiness(rawValue: events[i].events))
             }
             while !pendingSoon.isEmpty { pendingSoon.removeFirst()() }
             onTick()

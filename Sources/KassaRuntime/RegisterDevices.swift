@@ -1,6 +1,7 @@
 import KassaCore
 import KassaDevices
 import KassaIPC
+import KassaSystem
 
 /// The register's side of its devices: printouts owed and journaled, the drawer, the customer
 /// display, scanners and card readers, and the alarms they raise.

@@ -3,6 +3,7 @@ import KassaCore
 import KassaDevices
 import KassaIPC
 import KassaJournal
+import KassaSystem
 
 /// The register as the socket sees it: each request becomes a command for `RegisterState.decide`,
 /// the decided events are journaled (durable ones fdatasync'd), and only then do the effects run —

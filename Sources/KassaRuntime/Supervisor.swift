@@ -4,6 +4,7 @@ import KassaCore
 import KassaDevices
 import KassaIPC
 import KassaJournal
+import KassaSystem
 
 /// kassad's command line.
 public struct DaemonOptions: Sendable {

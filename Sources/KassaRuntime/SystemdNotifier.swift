@@ -1,6 +1,7 @@
 import CLinux
 import Glibc
 import KassaIPC
+import KassaSystem
 
 /// systemd's notify protocol, spoken directly (no libsystemd): newline-separated `KEY=value`
 /// assignments in one datagram to the Unix socket named by `NOTIFY_SOCKET`.

@@ -3,6 +3,7 @@ import KassaCore
 import KassaDevices
 import KassaIPC
 import KassaJournal
+import KassaSystem
 
 /// A one-time code printed on the receipt printer: whoever can read the paper has the box in
 /// hand, and may regain technician access with it when every technician is locked out or forgotten.

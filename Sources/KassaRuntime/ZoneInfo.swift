@@ -1,5 +1,5 @@
 import KassaCore
-import KassaIPC
+import KassaSystem
 
 /// Why a zone could not be read.
 public struct ZoneInfoError: Error, Hashable, Sendable, CustomStringConvertible {

@@ -6,6 +6,7 @@ import KassaCore
 import KassaIPC
 import KassaJournal
 import KassaRuntime
+import KassaSystem
 
 /// `kassa bench …`: measurements that print figures. Never run as timed assertions in tests.
 enum BenchCommands {
@@ -114,12 +115,6 @@ enum BenchCommands {
         guard let n = Int(text), n > 0 else { throw UsageError("\(name) needs a positive whole number") }
         return n
     }
-}
-
-func monotonicNanoseconds() -> UInt64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
 }
 
 /// Formats with a fixed number of decimals, without Foundation's `String(format:)`.
@@ -391,34 +386,29 @@ typealias BenchRow = (key: String, value: JSONValue, text: String)
 /// kassad itself: how long from exec until it serves its socket, and how big it is.
 struct StartupBench {
     func measure() -> [BenchRow]? {
-        let kassad = DemoCommand.siblingExecutable("kassad")
+        let kassad = LocalKassad.siblingExecutable("kassad")
         guard let dir = makeTemporaryDirectory("/var/tmp/kassa-start-bench") else { return nil }
         defer { removeTree(dir) }
         var times: [UInt64] = []
         for run in 0..<5 {
             let socket = dir + "/s\(run).sock"
             let t0 = monotonicNanoseconds()
-            guard let pid = try? DemoCommand.spawn(kassad, ["--demo", "--state-dir", dir + "/state", "--socket", socket], log: dir + "/log") else {
-                printError("kassa bench: cannot start \(kassad)")
+            let started: ChildProcess
+            do {
+                started = try LocalKassad.start(["--demo", "--state-dir", dir + "/state", "--socket", socket], socket: socket,
+                                                log: dir + "/log", pollMilliseconds: 1)
+            } catch {
+                printError("kassa bench: \(error)")
                 return nil
             }
-            var served = false
-            for _ in 0..<5000 where !served {
-                served = (try? IPCClient(path: socket, timeoutMilliseconds: 1000)) != nil
-                if !served { usleep(1000) }
-            }
-            let elapsed = monotonicNanoseconds() - t0
-            kill(pid, SIGTERM)
-            var status: Int32 = 0
-            waitpid(pid, &status, 0)
-            guard served else { return nil }
-            times.append(elapsed)
+            times.append(monotonicNanoseconds() - t0)
+            started.terminate()
         }
         let startMs = Double(percentile(times, 0.5)) / 1e6
         let size = fileSize(kassad)
         let strippedPath = dir + "/kassad.stripped"
         let stripped = runQuietly("/usr/bin/strip", ["-o", strippedPath, kassad]) ? fileSize(strippedPath) : 0
-        let bytes = readFile(kassad) ?? []
+        let bytes = (try? readWholeFile(kassad)) ?? []
         let dynamicRuntime = contains(bytes, Array("libswiftCore.so".utf8))
         return [
             ("start_ms", .decimal(fixed(startMs, 1)), fixed(startMs, 1) + " ms from exec to serving the socket (demo, fresh state; median of 5)"),
@@ -445,9 +435,6 @@ struct StartupBench {
     }
 
     private func runQuietly(_ path: String, _ arguments: [String]) -> Bool {
-        guard let pid = try? DemoCommand.spawn(path, arguments, log: "/dev/null") else { return false }
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
-        return status == 0
+        (try? ChildProcess(path, arguments, standardError: .nullDevice).wait()) == 0
     }
 }

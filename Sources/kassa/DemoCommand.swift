@@ -2,8 +2,8 @@
 import Glibc
 #endif
 import KassaCore
-import KassaIPC
 import KassaRegisterUI
+import KassaSystem
 
 /// `kassa demo`: the register on its embedded default, in a temporary directory, in the foreground.
 enum DemoCommand {
@@ -34,10 +34,10 @@ enum DemoCommand {
         }
         defer { if given == nil { removeTree(dir) } }
         let socket = dir + "/kassad.sock"
-        let kassad = siblingExecutable("kassad")
+        let kassadPath = LocalKassad.siblingExecutable("kassad")
         var st = stat()
-        guard stat(kassad, &st) == 0 else {
-            throw CommandFailure(.failure, "kassad is not built next to kassa (\(kassad)): run swift build first")
+        guard stat(kassadPath, &st) == 0 else {
+            throw CommandFailure(.failure, "kassad is not built next to kassa (\(kassadPath)): run swift build first")
         }
 
         // Ctrl-C and SIGTERM are waited for, not delivered: block them here, unblock them in kassad.
@@ -46,30 +46,13 @@ enum DemoCommand {
         for s in [SIGINT, SIGTERM, SIGCHLD] { sigaddset(&handled, s) }
         sigprocmask(SIG_BLOCK, &handled, nil)
         let interactive = isatty(0) == 1 && isatty(1) == 1
-        let pid = try spawn(kassad, ["--demo", "--state-dir", dir + "/state", "--socket", socket],
-                            log: interactive ? dir + "/kassad.log" : nil)
-
-        var ready = false
-        for _ in 0..<200 {
-            if (try? IPCClient(path: socket, timeoutMilliseconds: 1000)) != nil {
-                ready = true
-                break
-            }
-            var status: Int32 = 0
-            if waitpid(pid, &status, WNOHANG) == pid { throw CommandFailure(.failure, "kassad stopped at start; see its log above") }
-            usleep(50_000)
-        }
-        guard ready else {
-            kill(pid, SIGTERM)
-            throw CommandFailure(.failure, "kassad did not answer on \(socket)")
-        }
+        let kassad = try LocalKassad.start(["--demo", "--state-dir", dir + "/state", "--socket", socket], socket: socket,
+                                           log: interactive ? dir + "/kassad.log" : nil)
         if interactive {
             var failure: RegisterProgram.Failure?
             do { try RegisterProgram.run(socket: socket) } catch { failure = error }
             // Everything is stopped and removed before the last words, which say it is over.
-            kill(pid, SIGTERM)
-            var status: Int32 = 0
-            waitpid(pid, &status, 0)
+            kassad.terminate()
             if given == nil { removeTree(dir) }
             if let failure { throw CommandFailure(.failure, "\(failure)") }
             print(given == nil ? "kassa demo: stopped" : "kassa demo: stopped (kassad's log: \(dir)/kassad.log)")
@@ -82,7 +65,7 @@ enum DemoCommand {
             Kassa demo is running (state in \(dir)). In another terminal:
 
                 export KASSA_SOCKET=\(socket)
-                alias kassa=\(siblingExecutable("kassa"))
+                alias kassa=\(LocalKassad.siblingExecutable("kassa"))
                 echo 1111 | kassa login          # anna, cashier   (2222 sami, supervisor; 3333 tero, technician)
                 kassa shift open 100
                 kassa scan 101                   # coffee; 102, 103… café items, or any EAN-13 of the demo catalog
@@ -101,52 +84,16 @@ enum DemoCommand {
         while true {
             sigwait(&handled, &signal)
             if signal == SIGCHLD {
-                var status: Int32 = 0
-                if waitpid(pid, &status, WNOHANG) == pid {
-                    printError("kassa demo: kassad stopped (status \(status))")
+                if !kassad.isRunning {
+                    printError("kassa demo: kassad stopped (status \(kassad.wait()))")
                     return .failure
                 }
                 continue
             }
             break
         }
-        kill(pid, SIGTERM)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
+        kassad.terminate()
         print("kassa demo: stopped")
         return .ok
-    }
-
-    /// The path of another of our executables, next to this one.
-    static func siblingExecutable(_ name: String) -> String {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard n > 0 else { return name }
-        let me = String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return me.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/") + "/" + name
-    }
-
-    /// Starts a program with the signals we block unblocked again, so it handles them itself;
-    /// its standard error goes to `log` when given.
-    static func spawn(_ path: String, _ arguments: [String], log: String? = nil) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        if let log {
-            posix_spawn_file_actions_addopen(&actions, 2, log, O_WRONLY | O_CREAT | O_APPEND, 0o640)
-        }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid = pid_t()
-        let rc = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
-        guard rc == 0 else { throw CommandFailure(.failure, "cannot start \(path): error \(rc)") }
-        return pid
     }
 }

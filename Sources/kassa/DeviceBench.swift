@@ -4,6 +4,7 @@ import Glibc
 import CLinux
 import KassaCore
 import KassaIPC
+import KassaSystem
 
 /// `kassa bench devices`: the real kassad with a scanner and a customer display on
 /// pseudo-terminals and a network printer on TCP, timed from outside.
@@ -26,7 +27,7 @@ struct DeviceBench {
             printError("kassa bench: cannot make pseudo-terminals or the fake printer")
             return nil
         }
-        var config = Array("""
+        let config = Array("""
             [device.printer]
             tcp = 127.0.0.1:\(printer.port)
 
@@ -41,27 +42,20 @@ struct DeviceBench {
         let configPath = dir + "/kassa.conf"
         let fd = open(configPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
         guard fd >= 0 else { return nil }
-        writeAll(fd, &config)
+        _ = try? writeAll(fd, config)
         close(fd)
 
         let socket = dir + "/kassad.sock"
-        guard let pid = try? DemoCommand.spawn(DemoCommand.siblingExecutable("kassad"),
-                                               ["--demo", "--state-dir", dir + "/state", "--socket", socket, "--config", configPath],
-                                               log: dir + "/kassad.log") else {
-            printError("kassa bench: cannot start kassad (is it built next to kassa?)")
+        let kassad: ChildProcess
+        do {
+            kassad = try LocalKassad.start(["--demo", "--state-dir", dir + "/state", "--socket", socket, "--config", configPath],
+                                           socket: socket, log: dir + "/kassad.log")
+        } catch {
+            printError("kassa bench: \(error)")
             return nil
         }
-        defer {
-            kill(pid, SIGTERM)
-            var status: Int32 = 0
-            waitpid(pid, &status, 0)
-        }
-        var client: IPCClient?
-        for _ in 0..<500 where client == nil {
-            client = try? IPCClient(path: socket, timeoutMilliseconds: 2000)
-            if client == nil { usleep(20_000) }
-        }
-        guard let c = client else {
+        defer { kassad.terminate() }
+        guard let c = try? IPCClient(path: socket, timeoutMilliseconds: 2000) else {
             printError("kassa bench: kassad did not answer on \(socket)")
             return nil
         }
@@ -101,16 +95,16 @@ struct DeviceBench {
             }
         } catch {
             printError("kassa bench: \(error); kassad's log ends:")
-            let log = readFile(dir + "/kassad.log").map { String(decoding: $0, as: UTF8.self) } ?? ""
+            let log = (try? readWholeFile(dir + "/kassad.log")).map { String(decoding: $0, as: UTF8.self) } ?? ""
             printError(log.split(separator: "\n").suffix(15).joined(separator: "\n"))
             return nil
         }
         // Idle: every device attached, status polling on, nothing to do.
         usleep(1_000_000)
-        let before = cpuSeconds(pid)
+        let before = cpuSeconds(kassad.pid)
         let started = monotonicNanoseconds()
         sleep(UInt32(idleSeconds))
-        let cpu = cpuSeconds(pid) - before
+        let cpu = cpuSeconds(kassad.pid) - before
         let elapsed = Double(monotonicNanoseconds() - started) / 1e9
         let perHour = cpu / elapsed * 3600
         let polls = printer.polls
@@ -135,7 +129,7 @@ struct DeviceBench {
         var total: UInt64 = 0
         while let entry = readdir(dir) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            guard name.first?.isNumber == true, let bytes = readFile("/proc/\(pid)/task/\(name)/schedstat"),
+            guard name.first?.isNumber == true, let bytes = try? readWholeFile("/proc/\(pid)/task/\(name)/schedstat"),
                   let first = String(decoding: bytes, as: UTF8.self).split(separator: " ").first, let ns = UInt64(first) else { continue }
             total += ns
         }
@@ -157,8 +151,7 @@ final class Pty {
     deinit { close(master) }
 
     func write(_ text: String) {
-        var bytes = Array(text.utf8)
-        writeAll(master, &bytes)
+        _ = try? writeAll(master, Array(text.utf8))
     }
 
     /// Reads until `count` bytes arrived; false after the timeout.

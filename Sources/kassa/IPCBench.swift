@@ -3,6 +3,7 @@ import Glibc
 #endif
 import KassaCore
 import KassaIPC
+import KassaSystem
 
 /// `kassa bench ipc`: the real kassad, a 100,000-item catalog, and scans timed by the client.
 struct IPCBench {
@@ -17,25 +18,25 @@ struct IPCBench {
         }
         defer { removeTree(dir) }
         let catalog = DemoCatalog.synthetic(count: items, seed: 1)
-        var csv = Array(CatalogCSV.export(catalog, currency: .EUR).utf8)
+        let csv = Array(CatalogCSV.export(catalog, currency: .EUR).utf8)
         let csvPath = dir + "/catalog.csv"
         let fd = open(csvPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
         guard fd >= 0 else {
             printError("kassa bench: cannot write \(csvPath)")
             return nil
         }
-        writeAll(fd, &csv)
+        _ = try? writeAll(fd, csv)
         close(fd)
         let barcodes = catalog.items.values.filter { $0.unit == .piece }.compactMap(\.barcodes.first).sorted()
 
         guard let idle = daemon(dir + "/idle", catalog: nil) else { return nil }
         usleep(300_000)
-        let rssIdle = residentMegabytes(idle.pid)
-        stop(idle.pid)
+        let rssIdle = residentMegabytes(idle.kassad.pid)
+        idle.kassad.terminate()
         guard let loaded = daemon(dir + "/loaded", catalog: csvPath) else { return nil }
-        defer { stop(loaded.pid) }
+        defer { loaded.kassad.terminate() }
         usleep(300_000)
-        let rssCatalog = residentMegabytes(loaded.pid)
+        let rssCatalog = residentMegabytes(loaded.kassad.pid)
 
         var latencies: [UInt64] = []
         latencies.reserveCapacity(requests)
@@ -76,32 +77,21 @@ struct IPCBench {
         return rows
     }
 
-    func daemon(_ dir: String, catalog: String?) -> (pid: pid_t, socket: String)? {
+    func daemon(_ dir: String, catalog: String?) -> (kassad: ChildProcess, socket: String)? {
         let socket = dir + ".sock"
         var arguments = ["--demo", "--state-dir", dir, "--socket", socket]
         if let catalog { arguments += ["--catalog", catalog] }
-        guard let pid = try? DemoCommand.spawn(DemoCommand.siblingExecutable("kassad"), arguments, log: dir + ".log") else {
-            printError("kassa bench: cannot start kassad (is it built next to kassa?)")
+        do {
+            return (try LocalKassad.start(arguments, socket: socket, log: dir + ".log"), socket)
+        } catch {
+            printError("kassa bench: \(error)")
             return nil
         }
-        for _ in 0..<600 {
-            if (try? IPCClient(path: socket, timeoutMilliseconds: 1000)) != nil { return (pid, socket) }
-            usleep(20_000)
-        }
-        printError("kassa bench: kassad did not answer on \(socket)")
-        stop(pid)
-        return nil
-    }
-
-    func stop(_ pid: pid_t) {
-        kill(pid, SIGTERM)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
     }
 
     /// VmRSS from /proc/PID/status, in MB.
     func residentMegabytes(_ pid: pid_t) -> Double {
-        guard let bytes = readFile("/proc/\(pid)/status") else { return 0 }
+        guard let bytes = try? readWholeFile("/proc/\(pid)/status") else { return 0 }
         for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") where line.hasPrefix("VmRSS:") {
             let kb = line.split(separator: " ").compactMap { Int($0) }.first ?? 0
             return Double(kb) / 1024

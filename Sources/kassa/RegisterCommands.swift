@@ -1,5 +1,6 @@
 import KassaCore
 import KassaIPC
+import KassaSystem
 
 /// The register's operations in plain words: `kassa scan 6414893400018`, `kassa pay cash 20.00`…
 enum RegisterCommands {
@@ -266,7 +267,7 @@ enum RegisterCommands {
                 guard sub == "import" else { throw UsageError("catalog import FILE.csv") }
                 let file = try args.positional("CSV file")
                 try args.finish()
-                guard let bytes = readFile(file) else { throw CommandFailure(.failure, "cannot read \(file)") }
+                guard let bytes = try? readWholeFile(file) else { throw CommandFailure(.failure, "cannot read \(file)") }
                 try technician(s)
                 return ("raw", try s.call(.catalogImport, ["csv": .string(String(decoding: bytes, as: UTF8.self))]))
             case "config":

@@ -5,6 +5,7 @@ import KassaCore
 import KassaIPC
 import KassaJournal
 import KassaRuntime
+import KassaSystem
 
 /// `kassa bench reports`: a year of a busy shop's sales in a journal (by default 300,000 sales,
 /// every day of 2026 in Helsinki time, two operators, cash and card, a refund in a hundred, a Z

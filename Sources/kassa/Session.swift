@@ -3,6 +3,7 @@ import Glibc
 #endif
 import KassaCore
 import KassaIPC
+import KassaSystem
 
 /// One connection to kassad for one command: the socket from `--socket`, `KASSA_SOCKET` or the
 /// default, the register's currency from the greeting, and calls that turn refusals into exit codes.
@@ -89,17 +90,12 @@ struct CommandFailure: Error, CustomStringConvertible {
 enum PinPrompt {
     static func read(_ prompt: String) throws(CommandFailure) -> String {
         if isatty(0) == 1 {
-            var bytes = Array((prompt + ": ").utf8)
-            writeAll(2, &bytes)
-            var saved = termios()
-            tcgetattr(0, &saved)
-            var quiet = saved
-            quiet.c_lflag &= ~tcflag_t(ECHO)
-            tcsetattr(0, TCSANOW, &quiet)
+            _ = try? writeAll(2, Array((prompt + ": ").utf8))
+            let echo = try? TerminalMode(0)
+            _ = try? echo?.set { $0.c_lflag &= ~tcflag_t(ECHO) }
             defer {
-                tcsetattr(0, TCSANOW, &saved)
-                var nl: [UInt8] = [10]
-                writeAll(2, &nl)
+                echo?.restore()
+                _ = try? writeAll(2, [10])
             }
             guard let line = readLine(strippingNewline: true) else { throw CommandFailure(.usage, "no PIN entered") }
             return line

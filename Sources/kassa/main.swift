@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import KassaCore
+import KassaSystem
 
 /// `kassa`: the command line for a Kassa register: talks to kassad over its socket, reads a
 /// journal offline, and measures (`kassa bench`).
@@ -35,44 +36,16 @@ let topUsage = """
     """
 
 func printError(_ text: String) {
-    var bytes = Array((text + "\n").utf8)
-    writeAll(2, &bytes)
+    _ = try? writeAll(2, Array((text + "\n").utf8))
 }
 
 func fflushStandardOutput() {
     fflush(nil)
 }
 
-func readFile(_ path: String) -> [UInt8]? {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var out: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n < 0 && errno == EINTR { continue }
-        if n < 0 { return nil }
-        if n == 0 { return out }
-        out += chunk[..<n]
-    }
-}
-
 /// Writes the buffer to standard output and empties it.
 func flush(_ out: inout [UInt8]) {
-    writeAll(1, &out)
-}
-
-func writeAll(_ fd: Int32, _ out: inout [UInt8]) {
-    out.withUnsafeBytes { raw in
-        var done = 0
-        while done < raw.count {
-            let n = write(fd, raw.baseAddress! + done, raw.count - done)
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            done += n
-        }
-    }
+    _ = try? writeAll(1, out)
     out.removeAll(keepingCapacity: true)
 }
 
@@ -80,9 +53,8 @@ func writeAll(_ fd: Int32, _ out: inout [UInt8]) {
 func writeTextFile(_ path: String, _ text: String) -> Bool {
     let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard fd >= 0 else { return false }
-    var bytes = Array(text.utf8)
-    writeAll(fd, &bytes)
-    return close(fd) == 0
+    let written = (try? writeAll(fd, Array(text.utf8))) != nil
+    return close(fd) == 0 && written
 }
 
 func runKassa(_ argv: [String]) -> ExitCode {

@@ -1,5 +1,6 @@
 import Glibc
 import KassaDevices
+import KassaSystem
 
 /// Loops and links for testing drivers and transports without kassad's reactor.
 
@@ -88,11 +89,7 @@ public final class PollLoop: DeviceLoop {
     private var timers: [(id: Int64, at: Int64, handler: () -> Void)] = []
     private var nextID: Int64 = 1
 
-    public var now: Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
-    }
+    public var now: Int64 { monotonicMilliseconds() }
 
     public func watch(_ fd: Int32, _ interest: Readiness, handler: @escaping (Readiness) -> Void) throws(DeviceError) {
         watched[fd] = (interest, handler)
@@ -122,23 +119,12 @@ public final class PollLoop: DeviceLoop {
                 continue
             }
             let fds = Array(watched.keys)
-            var polls = fds.map { fd -> pollfd in
-                var events: Int16 = 0
-                let interest = watched[fd]!.interest
-                if interest.contains(.readable) { events |= Int16(POLLIN) }
-                if interest.contains(.writable) { events |= Int16(POLLOUT) }
-                return pollfd(fd: fd, events: events, revents: 0)
-            }
+            var polls = fds.map { pollfd(fd: $0, events: watched[$0]!.interest.pollEvents, revents: 0) }
             let wait = min(deadline, timers.map(\.at).min() ?? deadline) - t
             let n = poll(&polls, nfds_t(polls.count), Int32(max(1, min(wait, 50))))
             guard n > 0 else { continue }
             for p in polls where p.revents != 0 {
-                var r: Readiness = []
-                if p.revents & Int16(POLLIN) != 0 { r.insert(.readable) }
-                if p.revents & Int16(POLLOUT) != 0 { r.insert(.writable) }
-                if p.revents & Int16(POLLHUP) != 0 { r.insert(.hangup) }
-                if p.revents & Int16(POLLERR) != 0 { r.insert(.error) }
-                watched[p.fd]?.handler(r)
+                watched[p.fd]?.handler(Readiness(pollEvents: p.revents))
             }
         }
         return true

@@ -1,4 +1,5 @@
 import Glibc
+import KassaSystem
 import Testing
 @testable import KassaIPC
 

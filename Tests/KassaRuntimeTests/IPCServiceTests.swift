@@ -1,5 +1,6 @@
 import Glibc
 import KassaIPC
+import KassaSystem
 import Testing
 @testable import KassaRuntime
 

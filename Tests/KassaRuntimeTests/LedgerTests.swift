@@ -1,3 +1,4 @@
+import KassaSystem
 import Testing
 import Glibc
 @testable import KassaCore

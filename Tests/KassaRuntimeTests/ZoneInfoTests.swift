@@ -1,5 +1,6 @@
 import Glibc
 import KassaCore
+import KassaSystem
 import Testing
 @testable import KassaRuntime
 

@@ -1,4 +1,5 @@
 import Foundation
+import KassaSystem
 
 /// Runs one of the package's own executables, built beside the test bundle, and collects what
 /// it printed: shared by the test targets that drive the real binaries.
@@ -17,24 +18,28 @@ public struct Run: Sendable {
         try command(binary("kassa"), args, stdin: stdin, environment: environment)
     }
 
+    /// Runs `path` in our environment with `environment` on top, `stdin` as its input, and waits
+    /// for it; `status` is its exit code, or 128 + the signal that ended it.
     public static func command(_ path: String, _ args: [String], stdin: String? = nil,
                                environment: [String: String] = [:]) throws -> Run {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = args
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
-        p.environment = env
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = input
-        try p.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        let input = try makePipe(), output = try makePipe(), errors = try makePipe()
+        let child: ChildProcess
+        do {
+            child = try ChildProcess(path, args, environment: env.map { $0.key + "=" + $0.value },
+                                     standardInput: .descriptor(input.read), standardOutput: .descriptor(output.write),
+                                     standardError: .descriptor(errors.write))
+        } catch {
+            for fd in [input.read, input.write, output.read, output.write, errors.read, errors.write] { close(fd) }
+            throw error
+        }
+        // Only the child's copies stay open, so each pipe ends when the child is done with it.
+        for fd in [input.read, output.write, errors.write] { close(fd) }
+        defer { close(output.read); close(errors.read) }
+        if let stdin { _ = try? writeAll(input.write, Array(stdin.utf8)) }
+        close(input.write)
+        let o = try readToEnd(output.read), e = try readToEnd(errors.read)
+        return Run(status: child.wait(), stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
 }

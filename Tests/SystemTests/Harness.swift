@@ -1,5 +1,6 @@
 import Foundation
 import KassaIPC
+import KassaSystem
 import KassaTestSupport
 
 /// A real kassad on a temporary state directory, started and stopped by a test.
@@ -52,14 +53,15 @@ final class Daemon {
         return p
     }
 
-    func waitUntilServing(timeout: TimeInterval = 10) throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if (try? IPCClient(path: socket, timeoutMilliseconds: 1000)) != nil { return }
-            if let p = process, !p.isRunning { throw DaemonError("kassad exited (\(p.terminationStatus)): \(log)") }
-            usleep(20_000)
+    /// Waits until kassad listens (generously: a loaded machine starts it slowly) and greets.
+    func waitUntilServing(timeoutMilliseconds: Int64 = 30_000) throws {
+        let waited = try waitUntilAccepting(unixSocket: socket, timeoutMilliseconds: timeoutMilliseconds) {
+            process?.isRunning ?? true
         }
-        throw DaemonError("kassad did not serve \(socket) in time: \(log)")
+        if waited == .abandoned, let p = process { throw DaemonError("kassad exited (\(p.terminationStatus)): \(log)") }
+        guard waited == .accepting, (try? IPCClient(path: socket, timeoutMilliseconds: 5_000)) != nil else {
+            throw DaemonError("kassad did not serve \(socket) in time: \(log)")
+        }
     }
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }

@@ -1,6 +1,7 @@
 import Foundation
 import KassaCore
 import KassaIPC
+import KassaSystem
 import KassaTestSupport
 import Testing
 
@@ -30,35 +31,14 @@ final class TmuxTerminal {
     }
 
     /// Runs tmux and waits for it. Not through Foundation's Process: the server tmux forks keeps
-    /// what it inherited, and Process then never sees the client end. Output goes to `output`.
+    /// what it inherited, and Process then never sees the client end. ChildProcess also undoes the
+    /// signals the test process blocks (SIGCHLD, SIGTERM), which the server would inherit and so
+    /// never reap its panes or end on kill-server. Output goes to `output`.
     @discardableResult
     private func run(_ args: [String], output: String = "/dev/null") -> Int32 {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        // The test process blocks signals tmux needs (SIGCHLD, SIGTERM): the server would
-        // inherit that and never reap its panes or end on kill-server.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for s in [SIGCHLD, SIGTERM, SIGHUP, SIGINT, SIGPIPE, SIGWINCH, SIGUSR1, SIGUSR2] { sigaddset(&defaults, s) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let argv = ([tmux, "-S", server, "-f", "/dev/null"] + args).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid = pid_t()
-        guard posix_spawn(&pid, tmux, &actions, &attributes, argv, environ) == 0 else { return -1 }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return (status >> 8) & 0xFF
+        let client = try? ChildProcess(tmux, ["-S", server, "-f", "/dev/null"] + args, standardInput: .nullDevice,
+                                       standardOutput: .file(output), standardError: .nullDevice)
+        return client?.wait() ?? -1
     }
 
     /// Text typed as it is.

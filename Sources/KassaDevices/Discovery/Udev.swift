@@ -1,5 +1,6 @@
 import CLibUDev
 import Glibc
+import KassaSystem
 
 /// A device as udev describes it, copied out of libudev so it outlives the handle.
 public struct UdevDevice: Sendable, Hashable {
@@ -172,8 +173,7 @@ public final class UdevMonitor {
             throw DeviceError(device: "udev monitor", message: "cannot receive udev events")
         }
         let fd = udev_monitor_get_fd(m)
-        let flags = fcntl(fd, F_GETFL)
-        _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
+        _ = try? setNonblocking(fd)
         self.udev = udev
         self.monitor = m
         self.loop = loop

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import KassaCore
+import KassaSystem
 
 /// A payment terminal with no hardware, for the demo, tests and CI, behaving like the separate
 /// box a real terminal is: it answers after a delay through the loop's timers, and it keeps its
@@ -244,21 +245,12 @@ public final class SimulatedPaymentTerminal: PaymentTerminal {
     }
 
     private func load() {
-        let fd = open(logPath, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            if errno != ENOENT { log("card terminal \(id): cannot read \(logPath): errno \(errno)") }
+        let bytes: [UInt8]
+        do throws(SystemError) { bytes = try readWholeFile(logPath) } catch {
+            if error.errno != ENOENT { log("card terminal \(id): cannot read \(logPath): errno \(error.errno)") }
             return
         }
-        defer { close(fd) }
         fileExists = true
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { break }
-            bytes += chunk[0..<n]
-        }
         // A line without its newline is a write that a crash cut short: it never happened.
         for line in bytes.split(separator: 10, omittingEmptySubsequences: true).dropLast(bytes.last == 10 ? 0 : 1) {
             let fields = String(decoding: line, as: UTF8.self).split(separator: "\t", omittingEmptySubsequences: false)
@@ -282,20 +274,14 @@ public final class SimulatedPaymentTerminal: PaymentTerminal {
             return
         }
         defer { close(fd) }
-        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
-        guard written == bytes.count, fdatasync(fd) == 0 else {
+        guard (try? writeAll(fd, bytes)) != nil, fdatasync(fd) == 0 else {
             log("card terminal \(id): short or unsynced write to \(logPath)")
             return
         }
         if !fileExists {
             fileExists = true
             // A new file's name is durable only once its directory is synced.
-            let directory = logPath.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-            let dfd = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            if dfd >= 0 {
-                fsync(dfd)
-                close(dfd)
-            }
+            _ = try? syncDirectory(parentDirectory(of: logPath))
         }
     }
 }

@@ -1,3 +1,5 @@
+import KassaSystem
+
 /// The event loop the device layer runs on. kassad's reactor conforms (KassaRuntime), tests use a
 /// small loop of their own. Everything a transport or driver does happens in callbacks on the
 /// loop's one thread: descriptors that became ready and timers that fired. No locks, no threads.
@@ -15,17 +17,6 @@ public protocol DeviceLoop: AnyObject {
     func cancel(_ timer: LoopTimer)
     /// Monotonic milliseconds, for timeouts and measurements.
     var now: Int64 { get }
-}
-
-/// What a descriptor is ready for, as epoll reports it.
-public struct Readiness: OptionSet, Hashable, Sendable {
-    public let rawValue: UInt32
-    public init(rawValue: UInt32) { self.rawValue = rawValue }
-    // The epoll bit values, so a reactor over epoll converts without a table.
-    public static let readable = Readiness(rawValue: 0x001)
-    public static let writable = Readiness(rawValue: 0x004)
-    public static let error = Readiness(rawValue: 0x008)
-    public static let hangup = Readiness(rawValue: 0x010)
 }
 
 /// A scheduled timer's handle.

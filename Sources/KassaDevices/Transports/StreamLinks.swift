@@ -1,4 +1,5 @@
 import Glibc
+import KassaSystem
 
 /// A byte link over one non-blocking file descriptor: a serial port or a TCP connection.
 ///
@@ -60,14 +61,14 @@ public final class StreamLink: ByteLink {
     private func readAvailable() {
         var buffer = [UInt8](repeating: 0, count: 4096)
         while isOpen {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            let n = buffer.withUnsafeMutableBytes { SystemCall.read(fd, $0.baseAddress, $0.count) }
             if n > 0 {
                 onReceive(Array(buffer[0..<n]))
                 if n < buffer.count { return }
             } else if n == 0 {
                 return fail("closed by the other end")
             } else {
-                if errno == EAGAIN || errno == EINTR { return }
+                if errno == EAGAIN { return }
                 return fail("read failed: \(String(cString: strerror(errno)))")
             }
         }
@@ -76,9 +77,9 @@ public final class StreamLink: ByteLink {
     private func flush() {
         while isOpen, !queue.isEmpty {
             let (bytes, offset, _) = queue[0]
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            let n = bytes.withUnsafeBytes { SystemCall.write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if n < 0 {
-                if errno == EAGAIN || errno == EINTR { break }
+                if errno == EAGAIN { break }
                 return fail("write failed: \(String(cString: strerror(errno)))")
             }
             queue[0].offset += n
@@ -123,16 +124,7 @@ public enum SerialPort {
             Glibc.close(fd)
             throw DeviceError(device: path, message: "not a serial port: \(message)")
         }
-        cfmakeraw(&t)
-        t.c_cflag &= ~(tcflag_t(PARENB) | tcflag_t(CSTOPB) | tcflag_t(CSIZE) | tcflag_t(CRTSCTS))
-        t.c_cflag |= tcflag_t(CS8) | tcflag_t(CLOCAL) | tcflag_t(CREAD)
-        t.c_iflag &= ~(tcflag_t(IXON) | tcflag_t(IXOFF) | tcflag_t(IXANY))
-        withUnsafeMutableBytes(of: &t.c_cc) { cc in
-            cc[Int(VMIN)] = 1
-            cc[Int(VTIME)] = 0
-        }
-        cfsetispeed(&t, speed)
-        cfsetospeed(&t, speed)
+        t.makeSerialLine(speed: speed)
         guard tcsetattr(fd, TCSANOW, &t) == 0 else {
             let message = String(cString: strerror(errno))
             Glibc.close(fd)

@@ -1,5 +1,6 @@
 import CLibUSB
 import Glibc
+import KassaSystem
 
 /// libusb's context joined to the device loop: libusb's own descriptors (usbfs nodes, its
 /// timerfd and event fd) are watched by the loop, and when one is ready libusb handles its events
@@ -43,9 +44,8 @@ public final class USBContext {
     }
 
     private func watch(_ fd: Int32, _ events: Int16) {
-        var interest: Readiness = []
-        if events & Int16(POLLIN) != 0 { interest.insert(.readable) }
-        if events & Int16(POLLOUT) != 0 { interest.insert(.writable) }
+        // Input and output are asked for; errors and hang-ups come unasked.
+        let interest = Readiness(pollEvents: events).intersection([.readable, .writable])
         if watched.contains(fd) {
             loop.rewatch(fd, interest)
             return

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import KassaSystem
 
 /// The real disk, through the POSIX calls; every descriptor is opened close-on-exec.
 public final class PosixFileSystem: JournalFileSystem {
@@ -13,7 +14,7 @@ public final class PosixFileSystem: JournalFileSystem {
         case .readWrite: flags = O_RDWR
         case .createNew: flags = O_RDWR | O_CREAT | O_EXCL
         }
-        let fd = retryingOnInterrupt { Glibc.open(path, flags | O_CLOEXEC, 0o640) }
+        let fd = SystemCall.open(path, flags | O_CLOEXEC, 0o640)
         guard fd >= 0 else { throw Self.error("open", path) }
         return PosixFile(fd: fd, path: path)
     }
@@ -36,7 +37,7 @@ public final class PosixFileSystem: JournalFileSystem {
     }
 
     public func syncDirectory(_ path: String) throws(FileSystemError) {
-        let fd = retryingOnInterrupt { Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        let fd = SystemCall.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw Self.error("open", path) }
         defer { close(fd) }
         if fsync(fd) != 0 { throw Self.error("fsync", path) }
@@ -55,12 +56,6 @@ public final class PosixFileSystem: JournalFileSystem {
     }
 }
 
-private func retryingOnInterrupt(_ call: () -> Int32) -> Int32 {
-    var result: Int32
-    repeat { result = call() } while result < 0 && errno == EINTR
-    return result
-}
-
 private final class PosixFile: JournalFile {
     private let fd: Int32
     private let path: String
@@ -73,28 +68,14 @@ private final class PosixFile: JournalFile {
     deinit { close(fd) }
 
     func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws(FileSystemError) -> Int {
-        var filled = 0
-        while filled < buffer.count {
-            let n = pread(fd, buffer.baseAddress! + filled, buffer.count - filled, off_t(offset) + off_t(filled))
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw PosixFileSystem.error("pread", path)
-            }
-            if n == 0 { break }
-            filled += n
+        do throws(SystemError) { return try readFully(fd, into: buffer, at: offset) } catch {
+            throw PosixFileSystem.error("pread", path, code: error.errno)
         }
-        return filled
     }
 
     func write(_ bytes: UnsafeRawBufferPointer, at offset: Int64) throws(FileSystemError) {
-        var written = 0
-        while written < bytes.count {
-            let n = pwrite(fd, bytes.baseAddress! + written, bytes.count - written, off_t(offset) + off_t(written))
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw PosixFileSystem.error("pwrite", path)
-            }
-            written += n
+        do throws(SystemError) { try writeAll(fd, bytes, at: offset) } catch {
+            throw PosixFileSystem.error("pwrite", path, code: error.errno)
         }
     }
 
@@ -105,13 +86,12 @@ private final class PosixFile: JournalFile {
     }
 
     func truncate(to size: Int64) throws(FileSystemError) {
-        if retryingOnInterrupt({ ftruncate(fd, off_t(size)) }) != 0 { throw PosixFileSystem.error("ftruncate", path) }
+        if SystemCall.ftruncate(fd, size) != 0 { throw PosixFileSystem.error("ftruncate", path) }
     }
 
     func reserve(upTo size: Int64) throws(FileSystemError) {
         // posix_fallocate returns the error instead of setting errno.
-        var result: Int32
-        repeat { result = posix_fallocate(fd, 0, off_t(size)) } while result == EINTR
+        let result = SystemCall.fallocate(fd, offset: 0, length: size)
         if result != 0 { throw PosixFileSystem.error("fallocate", path, code: result) }
     }
 
