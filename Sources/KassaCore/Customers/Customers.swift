@@ -318,7 +318,7 @@ extension RegisterState {
         guard let open = openSale else {
             guard let id else { throw .noOpenSale }
             guard shift != nil || training else { throw .shiftNotOpen }
-            let sale = lastSaleID + 1
+            let sale = saleState.lastSaleID + 1
             return [.saleOpened(id: sale, by: me, training: training, at: ctx.now), .saleCustomerSet(sale: sale, id)]
         }
         guard open.tenders.isEmpty else { throw .tendersPresent }

@@ -4,7 +4,7 @@ extension RegisterState {
         let me = try require(.sell)
         guard shift != nil || training else { throw .shiftNotOpen }
         guard openSale == nil else { throw .saleInProgress }
-        return [.saleOpened(id: lastSaleID + 1, by: me, training: training, at: ctx.now)]
+        return [.saleOpened(id: saleState.lastSaleID + 1, by: me, training: training, at: ctx.now)]
     }
 
     /// A scanned or typed code: an item, a voucher to pay with, or a loyalty card.
@@ -207,7 +207,7 @@ extension RegisterState {
             sale = open
         } else {
             guard shift != nil || training else { throw .shiftNotOpen }
-            sale = OpenSale(id: lastSaleID + 1, operatorID: me, training: training, openedAt: ctx.now)
+            sale = OpenSale(id: saleState.lastSaleID + 1, operatorID: me, training: training, openedAt: ctx.now)
             events.append(.saleOpened(id: sale.id, by: me, training: training, at: ctx.now))
         }
         sale.lines.append(line)
