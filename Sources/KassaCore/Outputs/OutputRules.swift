@@ -2,6 +2,6 @@
 extension RegisterState {
     /// A copy of a receipt or document, owed to the printer like any printout.
     func reprint(_ output: Output) -> [RegisterEvent] {
-        [.outputQueued(id: lastOutputID + 1, output)]
+        [.outputQueued(id: outputState.lastOutputID + 1, output)]
     }
 }

@@ -10,14 +10,14 @@ extension RegisterState {
         if case .items(let ids) = promotion.target {
             for id in ids { try stockItem(id, env) }
         }
-        guard promotions[promotion.id] != promotion else { return [] }
+        guard promotionState.promotions[promotion.id] != promotion else { return [] }
         return [.promotionSet(promotion, by: by)]
     }
 
     func removePromotion(id: String, override: String?, _ env: RegisterEnvironment, _ ctx: Context,
                          pinEvents: inout [RegisterEvent]) throws(Refusal) -> [RegisterEvent] {
         let by = try authorise(.promotions, override: override, env, ctx, &pinEvents)
-        guard promotions[id] != nil else { throw .unknownPromotion(id) }
+        guard promotionState.promotions[id] != nil else { throw .unknownPromotion(id) }
         return [.promotionRemoved(id: id, by: by)]
     }
 }

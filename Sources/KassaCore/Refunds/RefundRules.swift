@@ -3,8 +3,8 @@ extension RegisterState {
     func refund(_ original: CompletedSale, _ lines: [RefundRequestLine], _ tender: TenderKind, override: String?,
                 _ env: RegisterEnvironment, _ ctx: Context, pinEvents: inout [RegisterEvent]) throws(Refusal) -> [RegisterEvent] {
         let me = try require(.sell)
-        guard openSale == nil else { throw .saleInProgress }
-        guard shift != nil || training else { throw .shiftNotOpen }
+        guard saleState.openSale == nil else { throw .saleInProgress }
+        guard shiftAndDayState.shift != nil || staffState.training else { throw .shiftNotOpen }
         let by = try authorise(.refund, override: override, env, ctx, &pinEvents)
         var done = try pricedRefund(original, lines, tender, me, by, env.config, ctx)
         done.loyalty = loyalty(of: done, original)
@@ -32,13 +32,13 @@ extension RegisterState {
     /// what is left of its money, so partial refunds add up to the original to the cent.
     private func pricedRefund(_ original: CompletedSale, _ request: [RefundRequestLine], _ tender: TenderKind,
                               _ me: OperatorID, _ by: OperatorID, _ config: RegisterConfig, _ ctx: Context) throws(Refusal) -> CompletedRefund {
-        let last = original.training ? lastTrainingReceipt : lastReceipt
+        let last = original.training ? saleState.lastTrainingReceipt : saleState.lastReceipt
         guard original.receiptNumber >= 1 && original.receiptNumber <= last,
               original.registerID == config.registerID else { throw .unknownReceipt(original.receiptNumber) }
-        guard original.training == training else { throw .trainingModeMismatch }
+        guard original.training == staffState.training else { throw .trainingModeMismatch }
         guard !request.isEmpty else { throw .emptyRefund }
         let key = ReceiptKey(number: original.receiptNumber, training: original.training)
-        let before = refunded[key] ?? [:]
+        let before = refundState.refunded[key] ?? [:]
         var asked: [Int: Int64] = [:]
         for r in request {
             guard original.lines.indices.contains(r.line), original.priced.indices.contains(r.line),
@@ -85,7 +85,7 @@ extension RegisterState {
                              gross: byKey[k]!.gross)
         }
         let paidOut = tender == .cash ? config.cashRounding.round(total) : total
-        return CompletedRefund(refundNumber: lastRefund + 1, originalReceipt: original.receiptNumber,
+        return CompletedRefund(refundNumber: refundState.lastRefund + 1, originalReceipt: original.receiptNumber,
                                training: original.training, operatorID: me, authorisedBy: by, time: ctx.now,
                                lines: lines, breakdown: breakdown, total: total, tender: tender, paidOut: paidOut,
                                rounding: paidOut - total)

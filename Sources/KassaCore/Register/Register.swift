@@ -215,7 +215,7 @@ extension RegisterState {
     private func decideOrThrow(_ command: Command, _ caller: Caller, _ env: RegisterEnvironment, _ ctx: Context,
                                pinEvents: inout [RegisterEvent]) throws(Refusal) -> [RegisterEvent] {
         let config = env.config
-        if let pending = pendingCardAuthorisation, !command.allowedWhileCardAuthorisationPending {
+        if let pending = saleState.pendingCardAuthorisation, !command.allowedWhileCardAuthorisationPending {
             throw .cardAuthorisationPending(reference: pending.reference, amount: pending.amount)
         }
         switch command {

@@ -105,7 +105,7 @@ public struct RegisterState: Hashable, Sendable {
 }
 
 /// The state's public face: the names other modules read the state by (and their tests set it
-/// by), each forwarding to the feature's part that keeps it.
+/// by), each forwarding to the feature's part that keeps it. KassaCore itself uses the parts.
 extension RegisterState {
     public var operators: [OperatorID: Operator] {
         get { staffState.operators }

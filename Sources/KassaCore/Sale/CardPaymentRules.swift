@@ -4,13 +4,13 @@ extension RegisterState {
     func requestCardAuthorisation(amount: Int64, requestKey key: String?, _ config: RegisterConfig,
                                   _ ctx: Context) throws(Refusal) -> [RegisterEvent] {
         try require(.sell)
-        guard let sale = openSale else { throw .noOpenSale }
+        guard let sale = saleState.openSale else { throw .noOpenSale }
         // A training sale must never reach a real terminal.
         guard !sale.training else { throw .trainingModeMismatch }
         try checkTender(Tender(kind: .card, amount: amount), sale, config)
         // Unique per register; the time part keeps it unique if the journal is ever started
         // afresh while the terminal still remembers the old references.
-        let reference = "\(config.registerID)-\(cardAuthorisations + 1)-\(String(UInt64(max(0, ctx.now.milliseconds / 1000)), radix: 36))"
+        let reference = "\(config.registerID)-\(saleState.cardAuthorisations + 1)-\(String(UInt64(max(0, ctx.now.milliseconds / 1000)), radix: 36))"
         return [.cardAuthorisationRequested(CardAuthorisation(reference: reference, amount: amount, saleID: sale.id,
                                                               requestKey: key))]
     }
@@ -19,12 +19,12 @@ extension RegisterState {
     /// whoever is logged in.
     func resolveCardAuthorisation(reference: String, _ outcome: CardAuthorisationOutcome, _ config: RegisterConfig,
                                   _ ctx: Context) throws(Refusal) -> [RegisterEvent] {
-        guard let pending = pendingCardAuthorisation, pending.reference == reference else {
+        guard let pending = saleState.pendingCardAuthorisation, pending.reference == reference else {
             throw .noSuchCardAuthorisation(reference)
         }
         var events: [RegisterEvent] = [.cardAuthorisationResolved(reference: reference, outcome)]
         if outcome.charged {
-            guard let sale = openSale, sale.id == pending.saleID else { throw .noOpenSale }
+            guard let sale = saleState.openSale, sale.id == pending.saleID else { throw .noOpenSale }
             events += try paying(sale, with: Tender(kind: .card, amount: pending.amount, reference: reference), config, ctx)
         }
         return events

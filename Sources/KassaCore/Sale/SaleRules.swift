@@ -2,9 +2,9 @@
 extension RegisterState {
     func startSale(_ ctx: Context) throws(Refusal) -> [RegisterEvent] {
         let me = try require(.sell)
-        guard shift != nil || training else { throw .shiftNotOpen }
-        guard openSale == nil else { throw .saleInProgress }
-        return [.saleOpened(id: saleState.lastSaleID + 1, by: me, training: training, at: ctx.now)]
+        guard shiftAndDayState.shift != nil || staffState.training else { throw .shiftNotOpen }
+        guard saleState.openSale == nil else { throw .saleInProgress }
+        return [.saleOpened(id: saleState.lastSaleID + 1, by: me, training: staffState.training, at: ctx.now)]
     }
 
     /// A scanned or typed code: an item, a voucher to pay with, or a loyalty card.
@@ -17,7 +17,7 @@ extension RegisterState {
         let resolution: ScanResolution
         do { resolution = try env.catalog.resolve(code) } catch {
             // Not an item: a loyalty card's barcode puts its customer on the sale.
-            if let customer = customerCards[code.trimmingSpaces()], quantity == nil {
+            if let customer = customerState.customerCards[code.trimmingSpaces()], quantity == nil {
                 return try attachCustomer(customer, env, ctx)
             }
             throw .lookup(error)
@@ -102,7 +102,7 @@ extension RegisterState {
     /// The cashier pressed total.
     func totalSale() throws(Refusal) -> [RegisterEvent] {
         try require(.sell)
-        guard let sale = openSale else { throw .noOpenSale }
+        guard let sale = saleState.openSale else { throw .noOpenSale }
         guard sale.hasLiveLines else { throw .saleIsEmpty }
         return sale.totalled ? [] : [.totalled]
     }
@@ -111,7 +111,7 @@ extension RegisterState {
     func pay(_ tender: Tender, _ config: RegisterConfig, _ ctx: Context) throws(Refusal) -> [RegisterEvent] {
         if tender.kind == .voucher { return try redeemVoucher(tender.reference ?? "", amount: tender.amount, config, ctx) }
         try require(.sell)
-        guard let sale = openSale else { throw .noOpenSale }
+        guard let sale = saleState.openSale else { throw .noOpenSale }
         try checkTender(tender, sale, config)
         var tender = tender
         // A reference is typed by hand: a full card number typed there never reaches the
@@ -122,7 +122,7 @@ extension RegisterState {
 
     func complete(_ config: RegisterConfig, _ ctx: Context) throws(Refusal) -> [RegisterEvent] {
         try require(.sell)
-        guard let sale = openSale else { throw .noOpenSale }
+        guard let sale = saleState.openSale else { throw .noOpenSale }
         guard sale.hasLiveLines else { throw .saleIsEmpty }
         try checkRedemption(sale, config)
         let s = try settlement(sale, config, finishing: true)
@@ -133,7 +133,7 @@ extension RegisterState {
     func cancel(override: String?, _ env: RegisterEnvironment, _ ctx: Context,
                 pinEvents: inout [RegisterEvent]) throws(Refusal) -> [RegisterEvent] {
         let me = try require(.sell)
-        guard let sale = openSale else { throw .noOpenSale }
+        guard let sale = saleState.openSale else { throw .noOpenSale }
         guard sale.tenders.allSatisfy({ $0.kind == .cash }) else { throw .tendersPresent }
         var by: OperatorID?
         if sale.totalled { by = try authorise(.cancelAfterTotal, override: override, env, ctx, &pinEvents) }
@@ -142,25 +142,25 @@ extension RegisterState {
 
     func park(_ config: RegisterConfig) throws(Refusal) -> [RegisterEvent] {
         try require(.sell)
-        guard let sale = openSale else { throw .noOpenSale }
+        guard let sale = saleState.openSale else { throw .noOpenSale }
         guard sale.tenders.isEmpty else { throw .tendersPresent }
         guard sale.hasLiveLines else { throw .saleIsEmpty }
-        guard parked.count < config.maxParkedSales else { throw .parkLimit(config.maxParkedSales) }
+        guard saleState.parked.count < config.maxParkedSales else { throw .parkLimit(config.maxParkedSales) }
         return [.saleParked(parkID: sale.id)]
     }
 
     func resume(parkID: UInt64) throws(Refusal) -> [RegisterEvent] {
         try require(.sell)
-        guard openSale == nil else { throw .saleInProgress }
-        guard let sale = parked[parkID] else { throw .noSuchParkedSale(parkID) }
-        guard sale.training == training else { throw .trainingModeMismatch }
+        guard saleState.openSale == nil else { throw .saleInProgress }
+        guard let sale = saleState.parked[parkID] else { throw .noSuchParkedSale(parkID) }
+        guard sale.training == staffState.training else { throw .trainingModeMismatch }
         return [.saleResumed(parkID: parkID)]
     }
 
     // MARK: Lines
 
     func editableSale() throws(Refusal) -> OpenSale {
-        guard let sale = openSale else { throw .noOpenSale }
+        guard let sale = saleState.openSale else { throw .noOpenSale }
         guard sale.tenders.isEmpty else { throw .tendersPresent }
         return sale
     }
@@ -202,13 +202,13 @@ extension RegisterState {
     func appending(_ line: SaleLine, by me: OperatorID, _ config: RegisterConfig, _ ctx: Context) throws(Refusal) -> [RegisterEvent] {
         var events: [RegisterEvent] = []
         var sale: OpenSale
-        if let open = openSale {
+        if let open = saleState.openSale {
             guard open.tenders.isEmpty else { throw .tendersPresent }
             sale = open
         } else {
-            guard shift != nil || training else { throw .shiftNotOpen }
-            sale = OpenSale(id: saleState.lastSaleID + 1, operatorID: me, training: training, openedAt: ctx.now)
-            events.append(.saleOpened(id: sale.id, by: me, training: training, at: ctx.now))
+            guard shiftAndDayState.shift != nil || staffState.training else { throw .shiftNotOpen }
+            sale = OpenSale(id: saleState.lastSaleID + 1, operatorID: me, training: staffState.training, openedAt: ctx.now)
+            events.append(.saleOpened(id: sale.id, by: me, training: staffState.training, at: ctx.now))
         }
         sale.lines.append(line)
         events.append(.lineAdded(line))

@@ -63,7 +63,7 @@ extension RegisterState {
     func completion(_ sale: OpenSale, _ s: Settlement, _ config: RegisterConfig, _ ctx: Context) throws(Refusal) -> [RegisterEvent] {
         let done = try completed(sale, s, config, ctx)
         var events: [RegisterEvent] = [.saleCompleted(done)]
-        var number = lastVoucherNumber
+        var number = voucherState.lastVoucherNumber
         for (i, line) in done.lines.enumerated() where line.isGiftVoucher && !line.voided {
             number += 1
             events.append(.voucherIssued(VoucherIssue(
@@ -75,7 +75,7 @@ extension RegisterState {
     }
 
     private func completed(_ sale: OpenSale, _ s: Settlement, _ config: RegisterConfig, _ ctx: Context) throws(Refusal) -> CompletedSale {
-        let number = sale.training ? lastTrainingReceipt + 1 : lastReceipt + 1
+        let number = sale.training ? saleState.lastTrainingReceipt + 1 : saleState.lastReceipt + 1
         return CompletedSale(receiptNumber: number, training: sale.training, registerID: config.registerID,
                              operatorID: sale.operatorID, time: ctx.now, lines: sale.lines, priced: s.totals.lines,
                              receiptDiscount: sale.receiptDiscount, receiptDiscountBy: sale.receiptDiscountBy,

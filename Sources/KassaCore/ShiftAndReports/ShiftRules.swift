@@ -2,15 +2,15 @@
 extension RegisterState {
     func openShift(float: Int64, _ ctx: Context) throws(Refusal) -> [RegisterEvent] {
         let me = try require(.shift)
-        guard shift == nil else { throw .shiftAlreadyOpen }
+        guard shiftAndDayState.shift == nil else { throw .shiftAlreadyOpen }
         guard float >= 0 else { throw .invalidAmount("the float cannot be negative") }
-        return [.shiftOpened(number: shiftsOpened + 1, by: me, float: float, at: ctx.now)]
+        return [.shiftOpened(number: shiftAndDayState.shiftsOpened + 1, by: me, float: float, at: ctx.now)]
     }
 
     func moveCash(_ kind: CashMovement, amount: Int64, reason: String) throws(Refusal) -> [RegisterEvent] {
         let me = try require(.cashInOut)
-        guard shift != nil else { throw .shiftNotOpen }
-        guard openSale == nil else { throw .saleInProgress }
+        guard shiftAndDayState.shift != nil else { throw .shiftNotOpen }
+        guard saleState.openSale == nil else { throw .saleInProgress }
         guard amount > 0 else { throw .invalidAmount("cash in or out must be more than zero") }
         guard !reason.trimmingSpaces().isEmpty else { throw .reasonRequired }
         return [.cashMoved(kind, amount: amount, reason: CardNumberMasker.maskAll(in: reason), by: me)]
@@ -19,26 +19,27 @@ extension RegisterState {
     func noSale(override: String?, _ env: RegisterEnvironment, _ ctx: Context,
                 pinEvents: inout [RegisterEvent]) throws(Refusal) -> [RegisterEvent] {
         let me = try require(.sell)
-        guard shift != nil else { throw .shiftNotOpen }
-        guard openSale == nil else { throw .saleInProgress }
+        guard shiftAndDayState.shift != nil else { throw .shiftNotOpen }
+        guard saleState.openSale == nil else { throw .saleInProgress }
         let by = try authorise(.noSale, override: override, env, ctx, &pinEvents)
         return [.noSale(by: me, authorisedBy: by)]
     }
 
     func closeShift(counted: Int64, _ ctx: Context) throws(Refusal) -> [RegisterEvent] {
         let me = try require(.shift)
-        guard let s = shift else { throw .shiftNotOpen }
-        guard openSale == nil else { throw .saleInProgress }
+        guard let s = shiftAndDayState.shift else { throw .shiftNotOpen }
+        guard saleState.openSale == nil else { throw .saleInProgress }
         guard counted >= 0 else { throw .invalidAmount("the counted cash cannot be negative") }
         return [.shiftClosed(number: s.number, counted: counted, expected: s.expectedCash, by: me, at: ctx.now)]
     }
 
     func closeDay(_ config: RegisterConfig, _ ctx: Context) throws(Refusal) -> [RegisterEvent] {
         let me = try require(.zReport)
-        guard openSale == nil else { throw .saleInProgress }
-        guard !training else { throw .trainingModeMismatch }
-        let z = ZReport(number: lastZ + 1, registerID: config.registerID, closedAt: ctx.now, closedBy: me,
-                        counters: day, grandTotalSales: grandTotalSales, grandTotalRefunds: grandTotalRefunds)
+        guard saleState.openSale == nil else { throw .saleInProgress }
+        guard !staffState.training else { throw .trainingModeMismatch }
+        let d = shiftAndDayState
+        let z = ZReport(number: d.lastZ + 1, registerID: config.registerID, closedAt: ctx.now, closedBy: me,
+                        counters: d.day, grandTotalSales: d.grandTotalSales, grandTotalRefunds: d.grandTotalRefunds)
         return [.dayClosed(z)]
     }
 }

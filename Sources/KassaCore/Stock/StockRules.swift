@@ -15,7 +15,7 @@ extension RegisterState {
         let by = try authorise(.adjustStock, override: override, env, ctx, &pinEvents)
         try stockItem(item, env)
         guard counted >= 0 else { throw .invalidQuantity(counted) }
-        return [.stockCounted(item, counted: counted, difference: counted &- (stock[item] ?? 0), by: by)]
+        return [.stockCounted(item, counted: counted, difference: counted &- (stockState.stock[item] ?? 0), by: by)]
     }
 
     func adjustStock(_ item: ItemID, delta: Int64, reason: String, override: String?, _ env: RegisterEnvironment,

@@ -11,7 +11,7 @@ extension RegisterState {
     /// any tender. Its balance goes down as the tender is applied.
     func redeemVoucher(_ typed: String, amount: Int64?, _ config: RegisterConfig, _ ctx: Context) throws(Refusal) -> [RegisterEvent] {
         try require(.sell)
-        guard let sale = openSale else { throw .voucher(.noSaleToPay) }
+        guard let sale = saleState.openSale else { throw .voucher(.noSaleToPay) }
         let voucher = try usableVoucher(typed, in: sale, config)
         guard sale.hasLiveLines else { throw .saleIsEmpty }
         let pay: Int64
@@ -58,7 +58,7 @@ extension RegisterState {
     /// A refund to tender `voucher` gives store credit of what it pays out, in the same group.
     func storeCredit(_ refund: CompletedRefund, _ config: RegisterConfig) -> [RegisterEvent] {
         guard refund.tender == .voucher, refund.paidOut > 0 else { return [] }
-        let number = lastVoucherNumber + 1
+        let number = voucherState.lastVoucherNumber + 1
         return [.voucherIssued(VoucherIssue(number: number, code: VoucherCode.make(registerID: config.registerID, number: number),
                                             amount: refund.paidOut, training: refund.training,
                                             source: .refund(refund.refundNumber), by: refund.operatorID, at: refund.time))]
