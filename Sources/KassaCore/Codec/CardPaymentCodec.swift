@@ -22,7 +22,7 @@ extension ByteWriter {
     }
 
     /// In a snapshot: the authorisation not yet resolved and how many were ever asked for.
-    mutating func cardPaymentsState(_ s: RegisterState) {
+    mutating func cardPaymentsState(_ s: SaleState) {
         optional(s.pendingCardAuthorisation) { $0.cardAuthorisation($1) }
         varint(s.cardAuthorisations)
     }
@@ -49,7 +49,7 @@ extension ByteReader {
         }
     }
 
-    mutating func cardPaymentsState(into s: inout RegisterState) throws(CodecError) {
+    mutating func cardPaymentsState(into s: inout SaleState) throws(CodecError) {
         s.pendingCardAuthorisation = try optional { r throws(CodecError) in try r.cardAuthorisation() }
         s.cardAuthorisations = try varint()
     }

@@ -20,7 +20,7 @@ extension ByteWriter {
     }
 
     /// In a snapshot: the customers, their points, and the customer on each open or parked sale.
-    mutating func customersState(_ s: RegisterState) {
+    mutating func customersState(_ s: CustomerState) {
         varint(s.lastCustomerID)
         array(s.customers.keys.sorted()) { w, k in
             let c = s.customers[k]!
@@ -62,7 +62,7 @@ extension ByteReader {
                         cards: try array { r throws(CodecError) in try r.string() })
     }
 
-    mutating func customersState(into s: inout RegisterState) throws(CodecError) {
+    mutating func customersState(into s: inout CustomerState) throws(CodecError) {
         s.lastCustomerID = try varint()
         for _ in 0..<(try count()) {
             let id = CustomerID(try varint())
@@ -74,6 +74,6 @@ extension ByteReader {
             s.saleCustomers[sale] = SaleCustomer(customer: CustomerID(try varint()), redeemPoints: try zigzag(),
                                                  redeemValue: try zigzag())
         }
-        s.indexCustomerCards()
+        s.indexCards()
     }
 }

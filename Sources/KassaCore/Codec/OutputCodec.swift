@@ -23,7 +23,7 @@ extension ByteWriter {
     }
 
     /// In a snapshot: the printouts still owed and the last output id.
-    mutating func outputsState(_ s: RegisterState) {
+    mutating func outputsState(_ s: OutputState) {
         array(s.pendingOutputs.keys.sorted()) { w, k in
             let p = s.pendingOutputs[k]!
             w.varint(k); w.output(p.output); w.bool(p.sent)
@@ -57,7 +57,7 @@ extension ByteReader {
         }
     }
 
-    mutating func outputsState(into s: inout RegisterState) throws(CodecError) {
+    mutating func outputsState(into s: inout OutputState) throws(CodecError) {
         for _ in 0..<(try count()) {
             let k = try varint()
             s.pendingOutputs[k] = PendingOutput(output: try output(), sent: try bool())

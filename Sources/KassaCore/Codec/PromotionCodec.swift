@@ -38,7 +38,7 @@ extension ByteWriter {
     }
 
     /// In a snapshot: the promotions set up.
-    mutating func promotionsState(_ s: RegisterState) {
+    mutating func promotionsState(_ s: PromotionState) {
         array(s.promotions.keys.sorted()) { w, k in w.promotion(s.promotions[k]!) }
     }
 }
@@ -94,7 +94,7 @@ extension ByteReader {
         return o
     }
 
-    mutating func promotionsState(into s: inout RegisterState) throws(CodecError) {
+    mutating func promotionsState(into s: inout PromotionState) throws(CodecError) {
         for _ in 0..<(try count()) {
             let p = try promotion()
             s.promotions[p.id] = p

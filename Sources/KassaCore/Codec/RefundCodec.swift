@@ -30,7 +30,7 @@ extension ByteWriter {
     }
 
     /// In a snapshot: the last refund number and what each receipt has had refunded.
-    mutating func refundsState(_ s: RegisterState) {
+    mutating func refundsState(_ s: RefundState) {
         varint(s.lastRefund)
         let keys = s.refunded.keys.sorted { ($0.number, $0.training ? 1 : 0) < ($1.number, $1.training ? 1 : 0) }
         array(keys) { w, k in
@@ -64,7 +64,7 @@ extension ByteReader {
         return refund
     }
 
-    mutating func refundsState(into s: inout RegisterState) throws(CodecError) {
+    mutating func refundsState(into s: inout RefundState) throws(CodecError) {
         s.lastRefund = try varint()
         for _ in 0..<(try count()) {
             let key = ReceiptKey(number: try varint(), training: try bool())

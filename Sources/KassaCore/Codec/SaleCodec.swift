@@ -103,7 +103,7 @@ extension ByteWriter {
     }
 
     /// In a snapshot: the open and parked sales and the last sale and receipt numbers.
-    mutating func salesState(_ s: RegisterState) {
+    mutating func salesState(_ s: SaleState) {
         optional(s.openSale) { $0.openSale($1) }
         array(s.parked.keys.sorted()) { w, k in w.varint(k); w.openSale(s.parked[k]!) }
         varint(s.lastSaleID)
@@ -112,7 +112,7 @@ extension ByteWriter {
     }
 
     /// In a snapshot: the offers of the open and parked sales, by sale id.
-    mutating func saleOffersState(_ s: RegisterState) {
+    mutating func saleOffersState(_ s: SaleState) {
         var offers: [UInt64: [Int: [Promotion]]] = [:]
         for sale in [s.openSale].compactMap({ $0 }) + s.parked.values where !sale.offers.isEmpty { offers[sale.id] = sale.offers }
         array(offers.keys.sorted()) { w, k in w.varint(k); w.offers(offers[k]!) }
@@ -255,7 +255,7 @@ extension ByteReader {
         return s
     }
 
-    mutating func salesState(into s: inout RegisterState) throws(CodecError) {
+    mutating func salesState(into s: inout SaleState) throws(CodecError) {
         s.openSale = try optional { r throws(CodecError) in try r.openSale() }
         for _ in 0..<(try count()) {
             let k = try varint()
@@ -267,7 +267,7 @@ extension ByteReader {
     }
 
     /// After `salesState`: the offers go to the sales they belong to.
-    mutating func saleOffersState(into s: inout RegisterState) throws(CodecError) {
+    mutating func saleOffersState(into s: inout SaleState) throws(CodecError) {
         for _ in 0..<(try count()) {
             let saleID = try varint()
             let offers = try self.offers()

@@ -9,12 +9,12 @@ extension ByteWriter {
     mutating func requestCompleted(_ key: String, result: String) { string(key); string(result) }
 
     /// In a snapshot: the settings changed on the box.
-    mutating func settingsState(_ s: RegisterState) {
+    mutating func settingsState(_ s: SettingsState) {
         array(s.settings.keys.sorted()) { w, k in w.string(k); w.string(s.settings[k]!) }
     }
 
     /// In a snapshot: the remembered request results, oldest first.
-    mutating func requestsState(_ s: RegisterState) {
+    mutating func requestsState(_ s: SettingsState) {
         array(s.requestOrder) { w, k in w.string(k); w.string(s.requestResults[k]!) }
     }
 }
@@ -30,14 +30,14 @@ extension ByteReader {
 
     mutating func requestCompleted() throws(CodecError) -> RegisterEvent { .requestCompleted(key: try string(), result: try string()) }
 
-    mutating func settingsState(into s: inout RegisterState) throws(CodecError) {
+    mutating func settingsState(into s: inout SettingsState) throws(CodecError) {
         for _ in 0..<(try count()) {
             let k = try string()
             s.settings[k] = try string()
         }
     }
 
-    mutating func requestsState(into s: inout RegisterState) throws(CodecError) {
+    mutating func requestsState(into s: inout SettingsState) throws(CodecError) {
         for _ in 0..<(try count()) {
             let k = try string()
             s.requestResults[k] = try string()

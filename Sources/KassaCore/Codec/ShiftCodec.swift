@@ -57,7 +57,7 @@ extension ByteWriter {
     }
 
     /// In a snapshot: the open shift and how many were opened.
-    mutating func shiftState(_ s: RegisterState) {
+    mutating func shiftState(_ s: ShiftAndDayState) {
         optional(s.shift) { w, sh in
             w.varint(sh.number); w.id(sh.openedBy); w.time(sh.openedAt); w.zigzag(sh.float); w.zigzag(sh.expectedCash)
         }
@@ -65,7 +65,7 @@ extension ByteWriter {
     }
 
     /// In a snapshot: the day's counters (but for its voucher figures) and the grand totals.
-    mutating func dayState(_ s: RegisterState) {
+    mutating func dayState(_ s: ShiftAndDayState) {
         counters(s.day)
         varint(s.lastZ)
         zigzag(s.grandTotalSales)
@@ -146,7 +146,7 @@ extension ByteReader {
         c.vouchersRefunded = try zigzag()
     }
 
-    mutating func shiftState(into s: inout RegisterState) throws(CodecError) {
+    mutating func shiftState(into s: inout ShiftAndDayState) throws(CodecError) {
         s.shift = try optional { r throws(CodecError) in
             ShiftState(number: try r.varint(), openedBy: try r.id(), openedAt: try r.time(), float: try r.zigzag(),
                        expectedCash: try r.zigzag())
@@ -154,7 +154,7 @@ extension ByteReader {
         s.shiftsOpened = try varint()
     }
 
-    mutating func dayState(into s: inout RegisterState) throws(CodecError) {
+    mutating func dayState(into s: inout ShiftAndDayState) throws(CodecError) {
         s.day = try counters()
         s.lastZ = try varint()
         s.grandTotalSales = try zigzag()

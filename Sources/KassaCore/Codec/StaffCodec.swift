@@ -13,7 +13,7 @@ extension ByteWriter {
     mutating func trainingModeChanged(_ on: Bool, by: OperatorID) { bool(on); id(by) }
 
     /// In a snapshot: operators, who is logged in, the PIN pad and training mode.
-    mutating func operatorsState(_ s: RegisterState) {
+    mutating func operatorsState(_ s: StaffState) {
         array(s.operators.keys.sorted()) { w, k in w.operatorRecord(s.operators[k]!) }
         optional(s.currentOperator) { $0.id($1) }
         int(s.pinFailures)
@@ -21,7 +21,7 @@ extension ByteWriter {
         bool(s.training)
     }
 
-    mutating func disabledOperatorsState(_ s: RegisterState) { array(s.disabledOperators.sorted()) { w, o in w.id(o) } }
+    mutating func disabledOperatorsState(_ s: StaffState) { array(s.disabledOperators.sorted()) { w, o in w.id(o) } }
 }
 
 extension ByteReader {
@@ -42,7 +42,7 @@ extension ByteReader {
     mutating func pinLockout() throws(CodecError) -> RegisterEvent { .pinLockout(until: try time()) }
     mutating func trainingModeChanged() throws(CodecError) -> RegisterEvent { .trainingModeChanged(try bool(), by: try id()) }
 
-    mutating func operatorsState(into s: inout RegisterState) throws(CodecError) {
+    mutating func operatorsState(into s: inout StaffState) throws(CodecError) {
         for _ in 0..<(try count()) {
             let op = try operatorRecord()
             s.operators[op.id] = op
@@ -53,7 +53,7 @@ extension ByteReader {
         s.training = try bool()
     }
 
-    mutating func disabledOperatorsState(into s: inout RegisterState) throws(CodecError) {
+    mutating func disabledOperatorsState(into s: inout StaffState) throws(CodecError) {
         s.disabledOperators = Set(try array { r throws(CodecError) in try r.id() })
     }
 }

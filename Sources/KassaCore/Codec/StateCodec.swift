@@ -83,46 +83,46 @@ extension ByteWriter {
 
     mutating func section(_ section: StateSection, of s: RegisterState) {
         switch section {
-        case .staff: operatorsState(s); disabledOperatorsState(s)
-        case .shift: shiftState(s)
-        case .sale: salesState(s); saleOffersState(s)
-        case .refunds: refundsState(s)
-        case .day: dayState(s); voucherCounters(s.day)
-        case .settings: settingsState(s)
-        case .requests: requestsState(s)
-        case .outputs: outputsState(s)
+        case .staff: operatorsState(s.staffState); disabledOperatorsState(s.staffState)
+        case .shift: shiftState(s.shiftAndDayState)
+        case .sale: salesState(s.saleState); saleOffersState(s.saleState)
+        case .refunds: refundsState(s.refundState)
+        case .day: dayState(s.shiftAndDayState); voucherCounters(s.shiftAndDayState.day)
+        case .settings: settingsState(s.settingsState)
+        case .requests: requestsState(s.settingsState)
+        case .outputs: outputsState(s.outputState)
         case .sealedChains: sealedChainsState(s)
-        case .cardPayments: cardPaymentsState(s)
-        case .timeClock: timeCardsState(s)
-        case .stock: stockState(s)
-        case .vouchers: vouchersState(s)
-        case .promotions: promotionsState(s)
-        case .customers: customersState(s)
+        case .cardPayments: cardPaymentsState(s.saleState)
+        case .timeClock: timeCardsState(s.timeClockState)
+        case .stock: stockState(s.stockState)
+        case .vouchers: vouchersState(s.voucherState)
+        case .promotions: promotionsState(s.promotionState)
+        case .customers: customersState(s.customerState)
         }
     }
 
     /// `sectionsOfTag90`: only what a tag-90 `chain_restarted` record held (tests write such
     /// records to show that they are still read).
     mutating func stateFormat1(_ s: RegisterState, sectionsOfTag90: Bool = false) {
-        operatorsState(s)
-        shiftState(s)
-        salesState(s)
-        refundsState(s)
-        dayState(s)
-        settingsState(s)
-        requestsState(s)
-        outputsState(s)
+        operatorsState(s.staffState)
+        shiftState(s.shiftAndDayState)
+        salesState(s.saleState)
+        refundsState(s.refundState)
+        dayState(s.shiftAndDayState)
+        settingsState(s.settingsState)
+        requestsState(s.settingsState)
+        outputsState(s.outputState)
         sealedChainsState(s)
-        cardPaymentsState(s)
-        disabledOperatorsState(s)
-        timeCardsState(s)
-        stockState(s)
+        cardPaymentsState(s.saleState)
+        disabledOperatorsState(s.staffState)
+        timeCardsState(s.timeClockState)
+        stockState(s.stockState)
         if sectionsOfTag90 { return }
-        vouchersState(s)
-        voucherCounters(s.day)
-        promotionsState(s)
-        saleOffersState(s)
-        customersState(s)
+        vouchersState(s.voucherState)
+        voucherCounters(s.shiftAndDayState.day)
+        promotionsState(s.promotionState)
+        saleOffersState(s.saleState)
+        customersState(s.customerState)
     }
 }
 
@@ -147,21 +147,21 @@ extension ByteReader {
 
     mutating func section(_ section: StateSection, into s: inout RegisterState) throws(CodecError) {
         switch section {
-        case .staff: try operatorsState(into: &s); try disabledOperatorsState(into: &s)
-        case .shift: try shiftState(into: &s)
-        case .sale: try salesState(into: &s); try saleOffersState(into: &s)
-        case .refunds: try refundsState(into: &s)
-        case .day: try dayState(into: &s); try voucherCounters(&s.day)
-        case .settings: try settingsState(into: &s)
-        case .requests: try requestsState(into: &s)
-        case .outputs: try outputsState(into: &s)
+        case .staff: try operatorsState(into: &s.staffState); try disabledOperatorsState(into: &s.staffState)
+        case .shift: try shiftState(into: &s.shiftAndDayState)
+        case .sale: try salesState(into: &s.saleState); try saleOffersState(into: &s.saleState)
+        case .refunds: try refundsState(into: &s.refundState)
+        case .day: try dayState(into: &s.shiftAndDayState); try voucherCounters(&s.shiftAndDayState.day)
+        case .settings: try settingsState(into: &s.settingsState)
+        case .requests: try requestsState(into: &s.settingsState)
+        case .outputs: try outputsState(into: &s.outputState)
         case .sealedChains: try sealedChainsState(into: &s)
-        case .cardPayments: try cardPaymentsState(into: &s)
-        case .timeClock: try timeCardsState(into: &s)
-        case .stock: try stockState(into: &s)
-        case .vouchers: try vouchersState(into: &s)
-        case .promotions: try promotionsState(into: &s)
-        case .customers: try customersState(into: &s)
+        case .cardPayments: try cardPaymentsState(into: &s.saleState)
+        case .timeClock: try timeCardsState(into: &s.timeClockState)
+        case .stock: try stockState(into: &s.stockState)
+        case .vouchers: try vouchersState(into: &s.voucherState)
+        case .promotions: try promotionsState(into: &s.promotionState)
+        case .customers: try customersState(into: &s.customerState)
         }
     }
 
@@ -169,31 +169,31 @@ extension ByteReader {
     /// bytes go on. `sectionsOfTag90`: stop after what a tag-90 `chain_restarted` record held.
     mutating func stateFormat1(sectionsOfTag90: Bool = false) throws(CodecError) -> RegisterState {
         var s = RegisterState()
-        try operatorsState(into: &s)
-        try shiftState(into: &s)
-        try salesState(into: &s)
-        try refundsState(into: &s)
-        try dayState(into: &s)
-        try settingsState(into: &s)
-        try requestsState(into: &s)
-        try outputsState(into: &s)
+        try operatorsState(into: &s.staffState)
+        try shiftState(into: &s.shiftAndDayState)
+        try salesState(into: &s.saleState)
+        try refundsState(into: &s.refundState)
+        try dayState(into: &s.shiftAndDayState)
+        try settingsState(into: &s.settingsState)
+        try requestsState(into: &s.settingsState)
+        try outputsState(into: &s.outputState)
         try sealedChainsState(into: &s)
-        if !isAtEnd { try cardPaymentsState(into: &s) }
-        if !isAtEnd { try disabledOperatorsState(into: &s) }
+        if !isAtEnd { try cardPaymentsState(into: &s.saleState) }
+        if !isAtEnd { try disabledOperatorsState(into: &s.staffState) }
         if !isAtEnd {
-            try timeCardsState(into: &s)
-            try stockState(into: &s)
+            try timeCardsState(into: &s.timeClockState)
+            try stockState(into: &s.stockState)
         }
         if sectionsOfTag90 { return s }
         if !isAtEnd {
-            try vouchersState(into: &s)
-            try voucherCounters(&s.day)
+            try vouchersState(into: &s.voucherState)
+            try voucherCounters(&s.shiftAndDayState.day)
         }
         if !isAtEnd {
-            try promotionsState(into: &s)
-            try saleOffersState(into: &s)
+            try promotionsState(into: &s.promotionState)
+            try saleOffersState(into: &s.saleState)
         }
-        if !isAtEnd { try customersState(into: &s) }
+        if !isAtEnd { try customersState(into: &s.customerState) }
         return s
     }
 }

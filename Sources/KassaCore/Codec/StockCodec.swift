@@ -19,7 +19,7 @@ extension ByteWriter {
     mutating func reorderRule(_ r: ReorderRule) { zigzag(r.point); zigzag(r.quantity) }
 
     /// In a snapshot: stock levels, reorder rules and unit costs.
-    mutating func stockState(_ s: RegisterState) {
+    mutating func stockState(_ s: StockState) {
         array(s.stock.keys.sorted()) { w, k in w.string(k.rawValue); w.zigzag(s.stock[k]!) }
         array(s.reorderRules.keys.sorted()) { w, k in w.string(k.rawValue); w.reorderRule(s.reorderRules[k]!) }
         array(s.unitCosts.keys.sorted()) { w, k in w.string(k.rawValue); w.zigzag(s.unitCosts[k]!) }
@@ -48,7 +48,7 @@ extension ByteReader {
         ReorderRule(point: try zigzag(), quantity: try zigzag())
     }
 
-    mutating func stockState(into s: inout RegisterState) throws(CodecError) {
+    mutating func stockState(into s: inout StockState) throws(CodecError) {
         for _ in 0..<(try count()) {
             let item = ItemID(try string())
             s.stock[item] = try zigzag()

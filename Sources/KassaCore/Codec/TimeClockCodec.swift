@@ -10,7 +10,7 @@ extension ByteWriter {
     mutating func punch(_ p: TimePunch) { u8(p.action.code); time(p.at) }
 
     /// In a snapshot: every employee's time card.
-    mutating func timeCardsState(_ s: RegisterState) {
+    mutating func timeCardsState(_ s: TimeClockState) {
         array(s.timeCards.keys.sorted()) { w, k in w.id(k); w.array(s.timeCards[k]!) { $0.punch($1) } }
     }
 }
@@ -30,7 +30,7 @@ extension ByteReader {
         return TimePunch(action, at: try time())
     }
 
-    mutating func timeCardsState(into s: inout RegisterState) throws(CodecError) {
+    mutating func timeCardsState(into s: inout TimeClockState) throws(CodecError) {
         for _ in 0..<(try count()) {
             let who = try id()
             s.timeCards[who] = try array { r throws(CodecError) in try r.punch() }

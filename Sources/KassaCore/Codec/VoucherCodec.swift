@@ -23,7 +23,7 @@ extension ByteWriter {
     }
 
     /// In a snapshot: every voucher issued and the newest number.
-    mutating func vouchersState(_ s: RegisterState) {
+    mutating func vouchersState(_ s: VoucherState) {
         array(s.vouchers.values.sorted { $0.issue.number < $1.issue.number }) { $0.voucher($1) }
         varint(s.lastVoucherNumber)
     }
@@ -62,7 +62,7 @@ extension ByteReader {
         return Voucher(issue: issue, balance: balance, redemptions: redemptions, voidedByRefund: voided)
     }
 
-    mutating func vouchersState(into s: inout RegisterState) throws(CodecError) {
+    mutating func vouchersState(into s: inout VoucherState) throws(CodecError) {
         for _ in 0..<(try count()) {
             let v = try voucher()
             s.vouchers[v.code] = v

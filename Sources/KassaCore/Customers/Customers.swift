@@ -260,13 +260,15 @@ extension RegisterState {
         var found: [Customer]
         switch query {
         case .card(let card):
-            found = customerCards[card.trimmingSpaces()].flatMap { customers[$0] }.map { [$0] } ?? []
+            found = customerState.customerCards[card.trimmingSpaces()].flatMap { customerState.customers[$0] }.map { [$0] } ?? []
         case .phone(let phone):
-            found = customers.values.filter { c in c.profile.phone.map { Customers.phoneMatches($0, phone) } ?? false }
+            found = customerState.customers.values.filter { c in
+                c.profile.phone.map { Customers.phoneMatches($0, phone) } ?? false
+            }
         case .name(let part):
             let needle = part.trimmingSpaces().lowercased()
             guard !needle.isEmpty else { return ([], false) }
-            found = customers.values.filter { $0.profile.name.lowercased().includes(needle) }
+            found = customerState.customers.values.filter { $0.profile.name.lowercased().includes(needle) }
         }
         found.sort { ($0.profile.name.lowercased(), $0.id) < ($1.profile.name.lowercased(), $1.id) }
         let n = max(0, limit)
@@ -275,19 +277,19 @@ extension RegisterState {
 
     /// What refunds have given back of a (non-training) receipt so far.
     public func refundedAmount(ofReceipt number: UInt64) -> Int64 {
-        (refunded[ReceiptKey(number: number, training: false)] ?? [:]).values.reduce(Int64(0)) { $0 &+ $1.gross }
+        (refundState.refunded[ReceiptKey(number: number, training: false)] ?? [:]).values.reduce(Int64(0)) { $0 &+ $1.gross }
     }
 
     /// The open or parked sale a customer is on, if any.
     func saleOf(_ id: CustomerID) -> UInt64? {
-        saleCustomers.filter { $0.value.customer == id }.keys.min()
+        customerState.saleCustomers.filter { $0.value.customer == id }.keys.min()
     }
 
     // MARK: Decisions
 
     func addCustomer(_ changes: CustomerChanges, _ env: RegisterEnvironment, _ ctx: Context) throws(Refusal) -> [RegisterEvent] {
         let me = try require(.sell)
-        let id = CustomerID(lastCustomerID + 1)
+        let id = CustomerID(customerState.lastCustomerID + 1)
         do {
             let profile = try Customers.profile(nil, changes, id: id, state: self, env: env, now: ctx.now)
             return [.customerAdded(id, profile, by: me, at: ctx.now)]
@@ -297,7 +299,7 @@ extension RegisterState {
     func updateCustomer(_ id: CustomerID, _ changes: CustomerChanges, _ env: RegisterEnvironment,
                         _ ctx: Context) throws(Refusal) -> [RegisterEvent] {
         let me = try require(.sell)
-        guard let current = customers[id] else { throw .customer(.unknownCustomer(id)) }
+        guard let current = customerState.customers[id] else { throw .customer(.unknownCustomer(id)) }
         do {
             let profile = try Customers.profile(current.profile, changes, id: id, state: self, env: env, now: ctx.now)
             guard profile != current.profile else { return [] }
@@ -306,7 +308,7 @@ extension RegisterState {
     }
 
     func removeCustomer(_ id: CustomerID, by: OperatorID, _ ctx: Context) throws(Refusal) -> [RegisterEvent] {
-        guard customers[id] != nil else { throw .customer(.unknownCustomer(id)) }
+        guard customerState.customers[id] != nil else { throw .customer(.unknownCustomer(id)) }
         if let sale = saleOf(id) { throw .customer(.onSale(id, sale: sale)) }
         return [.customerRemoved(id, by: by, at: ctx.now)]
     }
@@ -314,15 +316,15 @@ extension RegisterState {
     /// Puts the customer on the open sale (opening one if none is open), or takes them off it.
     func attachCustomer(_ id: CustomerID?, _ env: RegisterEnvironment, _ ctx: Context) throws(Refusal) -> [RegisterEvent] {
         let me = try require(.sell)
-        if let id, customers[id] == nil { throw .customer(.unknownCustomer(id)) }
-        guard let open = openSale else {
+        if let id, customerState.customers[id] == nil { throw .customer(.unknownCustomer(id)) }
+        guard let open = saleState.openSale else {
             guard let id else { throw .noOpenSale }
-            guard shift != nil || training else { throw .shiftNotOpen }
-            let sale = lastSaleID + 1
-            return [.saleOpened(id: sale, by: me, training: training, at: ctx.now), .saleCustomerSet(sale: sale, id)]
+            guard shiftAndDayState.shift != nil || staffState.training else { throw .shiftNotOpen }
+            let sale = saleState.lastSaleID + 1
+            return [.saleOpened(id: sale, by: me, training: staffState.training, at: ctx.now), .saleCustomerSet(sale: sale, id)]
         }
         guard open.tenders.isEmpty else { throw .tendersPresent }
-        let current = saleCustomers[open.id]?.customer
+        let current = customerState.saleCustomers[open.id]?.customer
         guard id != nil || current != nil else { throw .customer(.noCustomerOnSale) }
         guard id != current else { return [] }
         return [.saleCustomerSet(sale: open.id, id)]

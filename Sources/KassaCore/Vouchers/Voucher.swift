@@ -247,7 +247,7 @@ extension RegisterState {
     /// The vouchers a receipt issued or was paid with, in the receipt's mode.
     public func vouchers(of sale: CompletedSale) -> [Voucher] {
         let codes = Set(sale.tenders.compactMap { $0.kind == .voucher ? $0.reference : nil })
-        return vouchers.values.filter { v in
+        return voucherState.vouchers.values.filter { v in
             guard v.issue.training == sale.training else { return false }
             if case .sale(let receipt, _) = v.issue.source, receipt == sale.receiptNumber { return true }
             return codes.contains(v.code)
@@ -260,7 +260,7 @@ extension RegisterState {
         let code = VoucherCode.normalised(typed)
         guard !code.isEmpty else { throw .voucher(.codeRequired) }
         guard let parsed = VoucherCode.parse(code) else { throw .voucher(.mistyped(code)) }
-        guard let voucher = vouchers[code] else {
+        guard let voucher = voucherState.vouchers[code] else {
             if parsed.register != VoucherCode.registerPart(registerID) { throw .voucher(.otherRegister(code, register: parsed.register)) }
             throw .voucher(.unknown(code))
         }
@@ -269,19 +269,19 @@ extension RegisterState {
 
     /// The store credit a refund gave, if it gave one.
     public func storeCredit(of refund: CompletedRefund) -> Voucher? {
-        vouchers.values.first { $0.issue.source == .refund(refund.refundNumber) && $0.issue.training == refund.training }
+        voucherState.vouchers.values.first { $0.issue.source == .refund(refund.refundNumber) && $0.issue.training == refund.training }
     }
 
     /// The gift voucher a receipt's line sold.
     public func voucher(soldOn receipt: UInt64, line: Int, training: Bool) -> Voucher? {
-        vouchers.values.first { $0.issue.source == .sale(receipt: receipt, line: line) && $0.issue.training == training }
+        voucherState.vouchers.values.first { $0.issue.source == .sale(receipt: receipt, line: line) && $0.issue.training == training }
     }
 
     /// What the shop owes on real vouchers: their balances, voided ones aside.
     public var voucherLiability: (count: Int, total: Int64) {
         var count = 0
         var total: Int64 = 0
-        for v in vouchers.values where !v.issue.training && v.isOutstanding {
+        for v in voucherState.vouchers.values where !v.issue.training && v.isOutstanding {
             count += 1
             total += v.balance
         }

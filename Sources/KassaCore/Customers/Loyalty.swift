@@ -104,13 +104,13 @@ enum Loyalty {
 extension RegisterState {
     /// A sale's totals with the points redeemed on it taken off.
     public func totals(of sale: OpenSale, _ priceMode: PriceMode) throws(MoneyError) -> SaleTotals {
-        try sale.totals(priceMode, redeeming: saleCustomers[sale.id]?.redeemValue ?? 0)
+        try sale.totals(priceMode, redeeming: customerState.saleCustomers[sale.id]?.redeemValue ?? 0)
     }
 
     func redeemPoints(_ points: Int64, _ config: RegisterConfig) throws(Refusal) -> [RegisterEvent] {
         try require(.sell)
         let sale = try editableSale()
-        guard let on = saleCustomers[sale.id] else { throw .customer(.noCustomerOnSale) }
+        guard let on = customerState.saleCustomers[sale.id] else { throw .customer(.noCustomerOnSale) }
         guard points >= 0 else { throw .invalidAmount("points to redeem cannot be negative") }
         guard points > 0 else { return on.redeemPoints == 0 ? [] : [.pointsRedemptionSet(sale: sale.id, points: 0, value: 0)] }
         guard sale.hasLiveLines else { throw .saleIsEmpty }
@@ -129,12 +129,12 @@ extension RegisterState {
     /// The sale's redemption still holds: the points are the customer's and their value fits the
     /// sale (lines voided or discounted after redeeming may have made it too small).
     func checkRedemption(_ sale: OpenSale, _ config: RegisterConfig) throws(Refusal) {
-        guard let on = saleCustomers[sale.id], on.redeemPoints > 0 else { return }
+        guard let on = customerState.saleCustomers[sale.id], on.redeemPoints > 0 else { return }
         try checkRedemption(sale, on, config)
     }
 
     private func checkRedemption(_ sale: OpenSale, _ on: SaleCustomer, _ config: RegisterConfig) throws(Refusal) {
-        guard let customer = customers[on.customer] else { throw .customer(.unknownCustomer(on.customer)) }
+        guard let customer = customerState.customers[on.customer] else { throw .customer(.unknownCustomer(on.customer)) }
         guard on.redeemPoints <= customer.points else { throw .customer(.notEnoughPoints(balance: customer.points)) }
         let totals: SaleTotals
         do { totals = try sale.totals(config.priceMode, redeeming: on.redeemValue) } catch { throw .money(error) }
@@ -145,7 +145,8 @@ extension RegisterState {
 
     /// The points of a sale being completed, if a customer is on it.
     func loyalty(of sale: OpenSale, _ totals: SaleTotals, _ config: RegisterConfig) -> SaleLoyalty? {
-        guard let on = saleCustomers[sale.id], let customer = customers[on.customer] else { return nil }
+        guard let on = customerState.saleCustomers[sale.id],
+              let customer = customerState.customers[on.customer] else { return nil }
         let earned = sale.training ? 0 : config.loyalty.earned(on: totals.total - totals.vouchers, currency: config.currency)
         let balance = sale.training ? customer.points : max(0, customer.points - on.redeemPoints) &+ earned
         return SaleLoyalty(customer: on.customer, earned: earned, redeemed: on.redeemPoints, redeemedValue: on.redeemValue,
@@ -156,9 +157,9 @@ extension RegisterState {
     /// of the refunded quantities so far (this refund included) against the whole sale, so
     /// partial refunds add up to exactly what the sale earned and redeemed.
     func loyalty(of refund: CompletedRefund, _ original: CompletedSale) -> RefundLoyalty? {
-        guard !refund.training, let l = original.loyalty, let customer = customers[l.customer],
+        guard !refund.training, let l = original.loyalty, let customer = customerState.customers[l.customer],
               l.earned > 0 || l.redeemed > 0 else { return nil }
-        let done = refunded[ReceiptKey(number: original.receiptNumber, training: original.training)] ?? [:]
+        let done = refundState.refunded[ReceiptKey(number: original.receiptNumber, training: original.training)] ?? [:]
         var now = done.mapValues(\.quantity)
         for line in refund.lines { now[line.originalLine, default: 0] += line.quantity }
         let before = done.mapValues(\.quantity)

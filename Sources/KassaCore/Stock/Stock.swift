@@ -67,14 +67,15 @@ public struct StockValue: Hashable, Sendable {
 public enum StockReport {
     /// Every catalog item, and every item with a level or a rule that has left the catalog, by id.
     public static func lines(_ state: RegisterState, _ catalog: Catalog) -> [StockLine] {
+        let stock = state.stockState
         var ids = Set(catalog.items.keys)
-        ids.formUnion(state.stock.keys)
-        ids.formUnion(state.reorderRules.keys)
+        ids.formUnion(stock.stock.keys)
+        ids.formUnion(stock.reorderRules.keys)
         return ids.sorted().map { id in
             let item = catalog.item(id)
             return StockLine(itemID: id, name: item?.name ?? "", unit: item?.unit ?? .piece,
-                             level: state.stock[id] ?? 0, reorder: state.reorderRules[id], price: item?.price,
-                             unitCost: state.unitCosts[id])
+                             level: stock.stock[id] ?? 0, reorder: stock.reorderRules[id], price: item?.price,
+                             unitCost: stock.unitCosts[id])
         }
     }
 
@@ -100,6 +101,6 @@ public enum StockReport {
 extension RegisterState {
     /// Items at or below their reorder point, by id: what the low-stock alarm names.
     public var lowStockItems: [ItemID] {
-        reorderRules.filter { (stock[$0.key] ?? 0) <= $0.value.point }.keys.sorted()
+        stockState.reorderRules.filter { (stockState.stock[$0.key] ?? 0) <= $0.value.point }.keys.sorted()
     }
 }

@@ -27,11 +27,11 @@ extension RegisterState {
     /// The state as the caller acts on it: a technician's session acts as that technician.
     func acting(as caller: Caller, for command: Command) throws(Refusal) -> RegisterState {
         guard case .technician(let id) = caller else { return self }
-        guard let op = operators[id] else { throw .unknownOperator(id) }
+        guard let op = staffState.operators[id] else { throw .unknownOperator(id) }
         guard op.role == .technician else { throw .notATechnician(id, op.role) }
-        guard !disabledOperators.contains(id) else { throw .operatorDisabled(id) }
+        guard !staffState.disabledOperators.contains(id) else { throw .operatorDisabled(id) }
         var acting = self
-        acting.currentOperator = id
+        acting.staffState.currentOperator = id
         return acting
     }
 
@@ -46,7 +46,7 @@ extension RegisterState {
     @discardableResult
     private func administrator(_ caller: Caller, _ permission: Permission) throws(Refusal) -> OperatorID {
         if caller == .firstBoot {
-            guard operators.isEmpty else { throw .permissionDenied(permission) }
+            guard staffState.operators.isEmpty else { throw .permissionDenied(permission) }
             return OperatorID("first-boot")
         }
         return try require(permission)
@@ -54,18 +54,18 @@ extension RegisterState {
 
     func addOperator(_ op: Operator, _ caller: Caller) throws(Refusal) -> [RegisterEvent] {
         guard Self.isValidOperatorID(op.id) else { throw .invalidOperatorID }
-        if operators.isEmpty {
+        if staffState.operators.isEmpty {
             guard caller == .firstBoot || caller == .register else { throw .permissionDenied(.manageOperators) }
             guard op.role == .technician else { throw .firstOperatorMustBeTechnician }
         } else {
             try administrator(caller, .manageOperators)
         }
-        guard operators[op.id] == nil else { throw .operatorExists(op.id) }
+        guard staffState.operators[op.id] == nil else { throw .operatorExists(op.id) }
         return [.operatorAdded(op)]
     }
 
     func setUpOperators(_ ops: [Operator], _ caller: Caller) throws(Refusal) -> [RegisterEvent] {
-        guard caller == .firstBoot, operators.isEmpty else { throw .permissionDenied(.manageOperators) }
+        guard caller == .firstBoot, staffState.operators.isEmpty else { throw .permissionDenied(.manageOperators) }
         guard ops.contains(where: { $0.role == .technician }) else { throw .firstOperatorMustBeTechnician }
         guard ops.allSatisfy({ Self.isValidOperatorID($0.id) }) else { throw .invalidOperatorID }
         var seen = Set<OperatorID>()
@@ -75,50 +75,50 @@ extension RegisterState {
 
     func removeOperator(_ id: OperatorID, _ caller: Caller) throws(Refusal) -> [RegisterEvent] {
         let me = try administrator(caller, .manageOperators)
-        guard operators[id] != nil else { throw .unknownOperator(id) }
+        guard staffState.operators[id] != nil else { throw .unknownOperator(id) }
         guard id != me else { throw .cannotRemoveSelf }
         return [.operatorRemoved(id)]
     }
 
     func setOperatorDisabled(_ id: OperatorID, _ disable: Bool, _ caller: Caller) throws(Refusal) -> [RegisterEvent] {
         let me = try administrator(caller, .manageOperators)
-        guard operators[id] != nil else { throw .unknownOperator(id) }
+        guard staffState.operators[id] != nil else { throw .unknownOperator(id) }
         guard !(disable && id == me) else { throw .cannotDisableSelf }
         return [.operatorDisabled(id, disable, by: me)]
     }
 
     func resetPIN(_ id: OperatorID, _ caller: Caller) throws(Refusal) -> [RegisterEvent] {
         let me = try administrator(caller, .manageOperators)
-        guard operators[id] != nil else { throw .unknownOperator(id) }
+        guard staffState.operators[id] != nil else { throw .unknownOperator(id) }
         return [.pinReset(id, by: me)]
     }
 
     /// A badge is kept beside the PINs and never journaled: this decides only whether it may be.
     func enrolBadge(_ id: OperatorID, _ caller: Caller) throws(Refusal) -> [RegisterEvent] {
         try administrator(caller, .manageOperators)
-        guard operators[id] != nil else { throw .unknownOperator(id) }
+        guard staffState.operators[id] != nil else { throw .unknownOperator(id) }
         return []
     }
 
     /// A wrong PIN counts towards the lockout like any other.
     func openTechnicianSession(pin: String, _ env: RegisterEnvironment, _ ctx: Context,
                                pinEvents: inout [RegisterEvent]) throws(Refusal) -> [RegisterEvent] {
-        if let until = pinLockedUntil, ctx.now < until { throw .pinLocked(until: until) }
-        guard let id = env.pins.owner(of: pin), let op = operators[id] else {
+        if let until = staffState.pinLockedUntil, ctx.now < until { throw .pinLocked(until: until) }
+        guard let id = env.pins.owner(of: pin), let op = staffState.operators[id] else {
             pinEvents = rejectedPIN(env, ctx)
             throw .wrongPIN
         }
         guard op.role == .technician else { throw .notATechnician(id, op.role) }
-        guard !disabledOperators.contains(id) else { throw .operatorDisabled(id) }
+        guard !staffState.disabledOperators.contains(id) else { throw .operatorDisabled(id) }
         return []
     }
 
     func recoverTechnician(_ id: OperatorID, name: String?, _ caller: Caller, _ ctx: Context) throws(Refusal) -> [RegisterEvent] {
         guard caller == .recoveryCode else { throw .permissionDenied(.manageOperators) }
         var events: [RegisterEvent] = []
-        if let existing = operators[id] {
+        if let existing = staffState.operators[id] {
             guard existing.role == .technician else { throw .notATechnician(id, existing.role) }
-            if disabledOperators.contains(id) { events.append(.operatorDisabled(id, false, by: id)) }
+            if staffState.disabledOperators.contains(id) { events.append(.operatorDisabled(id, false, by: id)) }
             events.append(.pinReset(id, by: id))
         } else {
             guard Self.isValidOperatorID(id) else { throw .invalidOperatorID }
@@ -143,6 +143,6 @@ extension RegisterState {
 
     func printTestPage(_ lines: [PrintedLine], _ caller: Caller) throws(Refusal) -> [RegisterEvent] {
         try administrator(caller, .testDevices)
-        return [.outputQueued(id: lastOutputID + 1, .document(kind: "test_page", lines: lines))]
+        return [.outputQueued(id: outputState.lastOutputID + 1, .document(kind: "test_page", lines: lines))]
     }
 }

@@ -1,0 +1,34 @@
+/// What a refund has already given back of one original line.
+public struct RefundedLine: Hashable, Sendable {
+    public var quantity: Int64 = 0
+    public var gross: Int64 = 0
+    public var tax: Int64 = 0
+}
+
+/// A receipt as refunds see it: real and training receipts are numbered apart.
+public struct ReceiptKey: Hashable, Sendable {
+    public var number: UInt64
+    public var training: Bool
+}
+
+/// Refunds: the last refund's number and what each receipt's lines have given back so far. A
+/// snapshot keeps it in its `refunds` section.
+public struct RefundState: Hashable, Sendable {
+    public var lastRefund: UInt64 = 0
+    public var refunded: [ReceiptKey: [Int: RefundedLine]] = [:]
+
+    public init() {}
+
+    /// Applies a completed refund; the other events change nothing here.
+    mutating func apply(_ event: RegisterEvent) {
+        guard case .refundCompleted(let refund) = event else { return }
+        let key = ReceiptKey(number: refund.originalReceipt, training: refund.training)
+        for line in refund.lines {
+            refunded[key, default: [:]][line.originalLine, default: RefundedLine()].quantity += line.quantity
+            refunded[key, default: [:]][line.originalLine, default: RefundedLine()].gross += line.gross
+            refunded[key, default: [:]][line.originalLine, default: RefundedLine()].tax += line.tax
+        }
+        guard !refund.training else { return }
+        lastRefund = refund.refundNumber
+    }
+}

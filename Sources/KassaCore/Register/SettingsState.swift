@@ -1,0 +1,28 @@
+/// Settings changed on the box, and the results of keyed requests. A snapshot keeps them in its
+/// `settings` and `requests` sections.
+public struct SettingsState: Hashable, Sendable {
+    /// Settings changed on the box, by key: they override the configuration file.
+    public var settings: [String: String] = [:]
+    /// Results of the newest keyed requests, oldest first in `requestOrder`.
+    public var requestResults: [String: String] = [:]
+    public var requestOrder: [String] = []
+    /// How many request results are remembered; older keys are forgotten in order.
+    public static let rememberedRequests = 4096
+
+    public init() {}
+
+    /// Applies changed settings and completed requests; the other events change nothing here.
+    mutating func apply(_ event: RegisterEvent) {
+        switch event {
+        case .settingChanged(let key, _, let new, _):
+            settings[key] = new
+        case .requestCompleted(let key, let result):
+            if requestResults.updateValue(result, forKey: key) == nil { requestOrder.append(key) }
+            if requestOrder.count > Self.rememberedRequests {
+                requestResults[requestOrder.removeFirst()] = nil
+            }
+        default:
+            break
+        }
+    }
+}
