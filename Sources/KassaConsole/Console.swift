@@ -133,6 +133,14 @@ public final class Console {
         }
     }
 
+    /// `call`, with the result read as its reply type.
+    func call<Reply: ReplyValue>(_ op: Op, _ args: JSONObject = [:], as _: Reply.Type) throws(ConsoleError) -> Reply {
+        let result = try call(op, args)
+        do throws(IPCError) { return try Reply(json: result) } catch {
+            throw .failed("kassad's reply to \(op.name) does not fit this console: \(error.message)")
+        }
+    }
+
     // MARK: Log-in
 
     /// Asks for a technician's PIN (or runs first-boot set-up); false when the technician leaves.
@@ -236,8 +244,8 @@ public final class Console {
     }
 
     func showAlarms() {
-        guard let alarms = (try? call(.status))?["alarms"]?.arrayValue, !alarms.isEmpty else { return }
-        for a in alarms { say("ALARM \(a["code"]?.stringValue ?? ""): \(a["message"]?.stringValue ?? "")") }
+        guard let alarms = (try? call(.status, as: StatusReply.self))?.alarms else { return }
+        for a in alarms { say("ALARM \(a.code): \(a.message)") }
     }
 
     // MARK: Commands
