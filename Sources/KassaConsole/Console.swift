@@ -145,8 +145,8 @@ public final class Console {
 
     /// Asks for a technician's PIN (or runs first-boot set-up); false when the technician leaves.
     private func login() -> Bool {
-        let operators: [JSONValue]
-        do { operators = try call(.operatorList).arrayValue ?? [] } catch {
+        let operators: [OperatorReply]
+        do { operators = try call(.operatorList, as: [OperatorReply].self) } catch {
             say("error: \(error)")
             if case .lost = error { return connectWaiting() }
             // kassad said no (this console's user is not a client of it, say): ask again in a

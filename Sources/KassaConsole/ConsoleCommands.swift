@@ -291,9 +291,9 @@ enum ConsoleCommands {
     static func operators(_ c: Console, _ args: [String]) throws(ConsoleError) {
         switch args.first {
         case "list", nil:
-            for o in try c.call(.operatorList).arrayValue ?? [] {
-                let disabled = o["disabled"]?.boolValue == true ? "  (disabled)" : ""
-                c.say("\(pad(o["id"]?.stringValue ?? "?", 16)) \(pad(o["role"]?.stringValue ?? "", 11)) \(o["name"]?.stringValue ?? "")\(disabled)")
+            for o in try c.call(.operatorList, as: [OperatorReply].self) {
+                let disabled = o.disabled == true ? "  (disabled)" : ""
+                c.say("\(pad(o.id.rawValue, 16)) \(pad(o.role.rawValue, 11)) \(o.name)\(disabled)")
             }
         case "add":
             guard args.count >= 4 else { throw .usage("operators add ID ROLE NAME (ROLE: cashier, supervisor or technician)") }

@@ -315,8 +315,7 @@ enum RegisterCommands {
     /// Technician operations need a technician's PIN in this connection (a brand-new register
     /// with no operators at all lets the first technician be set up without one).
     private static func technician(_ s: Session) throws {
-        let operators = try s.call(.operatorList)
-        if operators.arrayValue?.isEmpty == true { return }
+        if try Session.read(s.call(.operatorList), as: [OperatorReply].self).isEmpty { return }
         _ = try s.call(.technician, ["pin": .string(try PinPrompt.read("Technician PIN"))])
     }
 
