@@ -151,7 +151,7 @@ public final class RegisterApp {
             model.apply(operator: session.operator)
             followOperator()
         case "shift.changed":
-            model.shiftNumber = data["shift"]?["number"]?.intValue
+            if let changed = read(data, as: ShiftResultReply.self, from: name) { model.shiftNumber = changed.shift?.number }
         case "alarm":
             if let alarm = read(data, as: AlarmReply.self, from: name) { model.apply(alarm: alarm) }
         case "device.status":

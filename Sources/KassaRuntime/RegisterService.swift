@@ -336,7 +336,7 @@ final class RegisterService {
             return result
         case .shiftOpen:
             let float = try args.int("float")
-            let result = try run(.openShift(float: float), key: key) { s, _ in ["shift": s.shift?.json ?? .null] }
+            let result = try run(.openShift(float: float), key: key) { s, _ in ShiftResultReply(shift: s.shift.map(ShiftReply.init)).json }
             return result
         case .shiftCashIn, .shiftCashOut:
             let amount = try args.int("amount")
@@ -776,7 +776,7 @@ final class RegisterService {
             case .loggedIn, .loggedOut:
                 broadcast("operator.changed", Views.session(ledger.state).json)
             case .shiftOpened, .shiftClosed:
-                broadcast("shift.changed", ["shift": ledger.state.shift?.json ?? .null])
+                broadcast("shift.changed", ShiftResultReply(shift: ledger.state.shift.map(ShiftReply.init)).json)
             case .outputQueued(let id, let output):
                 printOutput(id, output, copy: false)
             case .dayClosed(let z):

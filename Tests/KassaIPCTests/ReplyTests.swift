@@ -75,6 +75,8 @@ struct ReplyTests {
         #expect(try roundTrip(OperatorResultReply.self, disabled) == disabled)
         let parked = #"[{"park_id":1,"lines":2,"total":700},{"park_id":4,"lines":0,"total":0}]"#
         #expect(try roundTrip([ParkedSaleReply].self, parked) == parked)
+        let shift = #"{"shift":{"number":3,"opened_by":"anna","opened_at":1765000000000,"float":15000}}"#
+        #expect(try roundTrip(ShiftResultReply.self, shift) == shift)
         let journal = #"{"last_seq":1,"durable_seq":0,"head_hash":"00","mode":"read_write"}"#
         #expect(try roundTrip(JournalStatusReply.self, journal) == journal)
     }

@@ -80,3 +80,19 @@ public struct ShiftReply: ReplyValue, Hashable {
         ["number": .int(number), "opened_by": openedBy.json, "opened_at": .int(openedAt), "float": .int(float)]
     }
 }
+
+/// `{"shift": …}`: the reply to `shift.open` and the `shift.changed` event.
+public struct ShiftResultReply: ReplyValue, Hashable {
+    /// Nil when no shift is open.
+    public var shift: ShiftReply?
+
+    public init(shift: ShiftReply?) {
+        self.shift = shift
+    }
+
+    public init(json: JSONValue) throws(IPCError) {
+        self.init(shift: try ReplyFields(json).value("shift"))
+    }
+
+    public var json: JSONValue { ["shift": shift.json] }
+}
