@@ -133,12 +133,20 @@ public final class Console {
         }
     }
 
+    /// `call`, with the result read as its reply type.
+    func call<Reply: ReplyValue>(_ op: Op, _ args: JSONObject = [:], as _: Reply.Type) throws(ConsoleError) -> Reply {
+        let result = try call(op, args)
+        do throws(IPCError) { return try Reply(json: result) } catch {
+            throw .failed("kassad's reply to \(op.name) does not fit this console: \(error.message)")
+        }
+    }
+
     // MARK: Log-in
 
     /// Asks for a technician's PIN (or runs first-boot set-up); false when the technician leaves.
     private func login() -> Bool {
-        let operators: [JSONValue]
-        do { operators = try call(.operatorList).arrayValue ?? [] } catch {
+        let operators: [OperatorReply]
+        do { operators = try call(.operatorList, as: [OperatorReply].self) } catch {
             say("error: \(error)")
             if case .lost = error { return connectWaiting() }
             // kassad said no (this console's user is not a client of it, say): ask again in a
@@ -236,8 +244,8 @@ public final class Console {
     }
 
     func showAlarms() {
-        guard let alarms = (try? call(.status))?["alarms"]?.arrayValue, !alarms.isEmpty else { return }
-        for a in alarms { say("ALARM \(a["code"]?.stringValue ?? ""): \(a["message"]?.stringValue ?? "")") }
+        guard let alarms = (try? call(.status, as: StatusReply.self))?.alarms else { return }
+        for a in alarms { say("ALARM \(a.code): \(a.message)") }
     }
 
     // MARK: Commands

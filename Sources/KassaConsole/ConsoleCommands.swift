@@ -143,26 +143,24 @@ enum ConsoleCommands {
 
     static func status(_ c: Console, _ args: [String]) throws(ConsoleError) {
         try expect(args, 0...0, "status takes no arguments")
-        let s = try c.call(.status)
-        let j = try c.call(.journalStatus)
-        let uptime = s["uptime_s"]?.intValue ?? 0
-        c.say("kassad       \(s["version"]?.stringValue ?? "?"), up \(uptime / 3600) h \(uptime / 60 % 60) min")
-        c.say("register     \(s["register"]?.stringValue ?? "?")  \(s["store"]?.stringValue ?? "")")
-        c.say("time         \(s["local_time"]?.stringValue ?? "?") \(s["time_zone"]?.stringValue ?? "")")
-        var journal = "journal      record \(j["last_seq"]?.intValue ?? 0) (durable \(j["durable_seq"]?.intValue ?? 0)), "
-        journal += j["mode"]?.stringValue == "read_write" ? "read-write" : "READ-ONLY: \(j["reason"]?.stringValue ?? "")"
+        let s = try c.call(.status, as: StatusReply.self)
+        let j = try c.call(.journalStatus, as: JournalStatusReply.self)
+        c.say("kassad       \(s.version), up \(s.uptimeSeconds / 3600) h \(s.uptimeSeconds / 60 % 60) min")
+        c.say("register     \(s.register)  \(s.store)")
+        c.say("time         \(s.localTime) \(s.timeZone)")
+        var journal = "journal      record \(j.lastSeq) (durable \(j.durableSeq)), "
+        journal += j.mode == "read_write" ? "read-write" : "READ-ONLY: \(j.reason ?? "")"
         c.say(journal)
-        c.say("head hash    \(j["head_hash"]?.stringValue ?? "?")")
-        if let free = j["free_bytes"]?.intValue { c.say("disk free    \(free / 1_048_576) MiB") }
-        if let shift = s["shift"], shift != .null {
-            c.say("shift        \(shift["number"]?.intValue ?? 0) open, by \(shift["opened_by"]?.stringValue ?? "?")")
+        c.say("head hash    \(j.headHash)")
+        if let free = j.freeBytes { c.say("disk free    \(free / 1_048_576) MiB") }
+        if let shift = s.shift {
+            c.say("shift        \(shift.number) open, by \(shift.openedBy)")
         } else {
             c.say("shift        closed")
         }
-        c.say("sale         \(s["sale"] == .null ? "none open" : "open")")
-        let alarms = s["alarms"]?.arrayValue ?? []
-        if alarms.isEmpty { c.say("alarms       none") }
-        for a in alarms { c.say("ALARM \(a["code"]?.stringValue ?? ""): \(a["message"]?.stringValue ?? "")") }
+        c.say("sale         \(s.sale == nil ? "none open" : "open")")
+        if s.alarms.isEmpty { c.say("alarms       none") }
+        for a in s.alarms { c.say("ALARM \(a.code): \(a.message)") }
     }
 
     static func log(_ c: Console, _ args: [String]) throws(ConsoleError) {
@@ -201,12 +199,8 @@ enum ConsoleCommands {
     static func devices(_ c: Console, _ args: [String]) throws(ConsoleError) {
         switch args.first {
         case nil:
-            for d in try c.call(.devicesList).arrayValue ?? [] {
-                let id = d["id"]?.stringValue ?? "?"
-                let kind = d["kind"]?.stringValue ?? ""
-                let state = d["state"]?.stringValue ?? "?"
-                let detail = d["detail"]?.stringValue ?? ""
-                c.say(Wrap.clip("\(pad(id, 16)) \(pad(kind, 17)) \(pad(state, 10)) \(detail)", width: c.options.width))
+            for d in try c.call(.devicesList, as: [DeviceReply].self) {
+                c.say(Wrap.clip("\(pad(d.id, 16)) \(pad(d.kind, 17)) \(pad(d.state, 10)) \(d.via)", width: c.options.width))
             }
         case "test-print":
             try expect(args, 1...1, "devices test-print takes no more words")
@@ -302,9 +296,9 @@ enum ConsoleCommands {
     static func operators(_ c: Console, _ args: [String]) throws(ConsoleError) {
         switch args.first {
         case "list", nil:
-            for o in try c.call(.operatorList).arrayValue ?? [] {
-                let disabled = o["disabled"]?.boolValue == true ? "  (disabled)" : ""
-                c.say("\(pad(o["id"]?.stringValue ?? "?", 16)) \(pad(o["role"]?.stringValue ?? "", 11)) \(o["name"]?.stringValue ?? "")\(disabled)")
+            for o in try c.call(.operatorList, as: [OperatorReply].self) {
+                let disabled = o.disabled == true ? "  (disabled)" : ""
+                c.say("\(pad(o.id.rawValue, 16)) \(pad(o.role.rawValue, 11)) \(o.name)\(disabled)")
             }
         case "add":
             guard args.count >= 4 else { throw .usage("operators add ID ROLE NAME (ROLE: cashier, supervisor or technician)") }
@@ -406,8 +400,7 @@ enum ConsoleCommands {
             try export(c, to: args[1])
         case "recover":
             try expect(args, 1...1, "journal recover takes no more words")
-            let status = try c.call(.status)
-            let register = status["register"]?.stringValue ?? ""
+            let register = try c.call(.status, as: StatusReply.self).register
             c.say("This seals the damaged journal (kept for inspection) and goes on from a new chain.")
             guard let typed = c.ask("Type the register id (\(register)) to confirm: ") else { return }
             guard typed == register else { throw .failed("the register id was not typed out; nothing was done") }
@@ -466,8 +459,8 @@ enum ConsoleCommands {
     static func time(_ c: Console, _ args: [String]) throws(ConsoleError) {
         switch args.first {
         case nil:
-            let s = try c.call(.status)
-            c.say("\(s["local_time"]?.stringValue ?? "?") \(s["time_zone"]?.stringValue ?? "") (register time)")
+            let s = try c.call(.status, as: StatusReply.self)
+            c.say("\(s.localTime) \(s.timeZone) (register time)")
             let clock = try c.call(.clockCheck)
             if clock["ok"]?.boolValue == false { c.say("ALARM: the clock is behind the newest journaled time: set it") }
         case "set":
@@ -543,8 +536,8 @@ enum ConsoleCommands {
         try expect(args, 0...1, "\(action) [--force]")
         let force = args.first == "--force"
         guard args.isEmpty || force else { throw .usage("\(action) [--force]") }
-        let status = try c.call(.status)
-        if status["sale"] != nil, status["sale"] != .null, !force {
+        let status = try c.call(.status, as: StatusReply.self)
+        if status.sale != nil, !force {
             throw .refused("a sale is open on the register: finish or cancel it first, or use \(action) --force")
         }
         c.say(action == "reboot" ? "Rebooting." : "Powering off.")

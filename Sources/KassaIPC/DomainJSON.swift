@@ -6,8 +6,8 @@ public protocol JSONRepresentable {
     var json: JSONValue { get }
 }
 
-extension Optional where Wrapped: JSONRepresentable {
-    var json: JSONValue { map(\.json) ?? .null }
+extension Optional: JSONRepresentable where Wrapped: JSONRepresentable {
+    public var json: JSONValue { map(\.json) ?? .null }
 }
 
 extension OperatorID: JSONRepresentable { public var json: JSONValue { .string(rawValue) } }
@@ -23,19 +23,7 @@ extension Discount: JSONRepresentable {
 }
 
 extension SaleLine: JSONRepresentable {
-    public var json: JSONValue {
-        var o: JSONObject = [
-            "item": .string(itemID.rawValue), "name": .string(name), "department": .string(department),
-            "unit": .string(unit.rawValue), "quantity": .int(quantity), "unit_price": .int(unitPrice),
-            "catalog_price": .int(catalogPrice), "tax_class": .string(taxClass.rawValue),
-            "tax_bp": .int(Int64(taxBasisPoints)), "voided": .bool(voided),
-        ]
-        if let d = discount { o["discount"] = d.json }
-        if let a = authorisedBy { o["authorised_by"] = a.json }
-        if let f = fixedAmount { o["fixed_amount"] = .int(f) }
-        if let amount = try? baseAmount() { o["amount"] = .int(amount) }
-        return .object(o)
-    }
+    public var json: JSONValue { SaleLineReply(self).json }
 }
 
 extension Tender: JSONRepresentable {
@@ -183,10 +171,7 @@ extension ZReport: JSONRepresentable {
 }
 
 extension ShiftState: JSONRepresentable {
-    /// The expected cash is left out on purpose: the close is blind.
-    public var json: JSONValue {
-        ["number": .int(Int64(number)), "opened_by": openedBy.json, "opened_at": openedAt.json, "float": .int(float)]
-    }
+    public var json: JSONValue { ShiftReply(self).json }
 }
 
 extension RegisterEvent: JSONRepresentable {

@@ -128,7 +128,7 @@ public final class RegisterApp {
     }
 
     private func refreshStatus() {
-        request(.status) { [unowned self] r in
+        request(.status, as: StatusReply.self) { [unowned self] r in
             model.apply(status: r)
             model.connection = .connected
             needsFullRedraw = true
@@ -139,21 +139,23 @@ public final class RegisterApp {
     private func receive(event name: String, _ data: JSONValue) {
         switch name {
         case "sale.changed":
-            model.apply(sale: data)
+            guard let sale = read(data, as: SaleReply?.self, from: name) else { return }
+            model.apply(sale: sale)
             followSale()
             // A scan on kassad's own scanner is the cashier at work too.
             activitySeen = true
         case "sale.completed":
-            model.lastCompleted = CompletedView(json: data)
+            if let receipt = read(data, as: ReceiptReply.self, from: name) { model.lastCompleted = CompletedView(receipt) }
         case "operator.changed":
-            model.apply(operator: data["operator"])
+            guard let session = read(data, as: OperatorResultReply.self, from: name) else { return }
+            model.apply(operator: session.operator)
             followOperator()
         case "shift.changed":
-            model.shiftNumber = data["shift"]?["number"]?.intValue
+            if let changed = read(data, as: ShiftResultReply.self, from: name) { model.shiftNumber = changed.shift?.number }
         case "alarm":
-            model.apply(alarm: data)
+            if let alarm = read(data, as: AlarmReply.self, from: name) { model.apply(alarm: alarm) }
         case "device.status":
-            model.apply(device: data)
+            if let device = read(data, as: DeviceReply.self, from: name) { model.apply(device: device) }
         case "scan":
             if data["ok"]?.boolValue == false { show(data["error"]?["message"]?.stringValue ?? "scan refused", error: true) }
         case "card.swiped":
@@ -218,11 +220,28 @@ public final class RegisterApp {
         }
     }
 
-    /// Every sale operation answers with the sale (or `{sale}`), applied at once.
+    /// Every sale operation answers with the sale, applied at once.
     func saleRequest(_ op: Op, _ args: JSONObject = [:]) {
-        request(op, args) { [unowned self] r in
-            model.apply(sale: r["sale"] ?? r)
+        request(op, args, as: SaleReply?.self) { [unowned self] sale in
+            model.apply(sale: sale)
             followSale()
+        }
+    }
+
+    /// `request`, with the result read as its reply type; a result of another shape is shown as
+    /// an error and `then` does not run.
+    func request<Reply: ReplyValue>(_ op: Op, _ args: JSONObject = [:], as type: Reply.Type,
+                                    onError: ((IPCError) -> Bool)? = nil, then: @escaping (Reply) -> Void) {
+        request(op, args, onError: onError) { [unowned self] r in
+            if let reply = read(r, as: type, from: op.name) { then(reply) }
+        }
+    }
+
+    /// A reply or an event read as its type; nil, with the field that did not fit shown, otherwise.
+    func read<Reply: ReplyValue>(_ json: JSONValue, as _: Reply.Type, from source: String) -> Reply? {
+        do throws(IPCError) { return try Reply(json: json) } catch {
+            show(source + ": " + error.message, error: true)
+            return nil
         }
     }
 
@@ -329,8 +348,8 @@ public final class RegisterApp {
             let pin = entry
             entry = ""
             guard !pin.isEmpty else { return }
-            request(.login, ["pin": .string(pin)]) { [unowned self] r in
-                model.apply(operator: r["operator"])
+            request(.login, ["pin": .string(pin)], as: OperatorResultReply.self) { [unowned self] r in
+                model.apply(operator: r.operator)
                 mode = .sale
                 message = nil
             }
@@ -361,8 +380,8 @@ public final class RegisterApp {
             scan(code, quantity: quantity)
         case .total:
             guard model.sale != nil else { return show(texts.nothingToDo, error: true) }
-            request(.saleTotal) { [unowned self] r in
-                model.apply(sale: r)
+            request(.saleTotal, as: SaleReply?.self) { [unowned self] sale in
+                model.apply(sale: sale)
                 mode = .payment
             }
         case .void:
@@ -439,7 +458,7 @@ public final class RegisterApp {
     private func scan(_ code: String, quantity: Int64?) {
         var args: JSONObject = ["code": .string(code)]
         if let quantity { args["quantity"] = .int(quantity) }
-        request(.saleScan, args, onError: { [unowned self] e in
+        request(.saleScan, args, as: SaleReply?.self, onError: { [unowned self] e in
             // A weighed item without a weight: ask for it and sell again.
             guard e.code == .badArgs, quantity == nil, e.message.contains("by weight") else { return false }
             ask(Prompt(label: texts.weightPrompt + " (" + code + ")", input: .amount) { [unowned self] t in
@@ -449,8 +468,8 @@ public final class RegisterApp {
             }, back: .sale)
             show(code + " " + texts.weightNeeded)
             return true
-        }) { [unowned self] r in
-            model.apply(sale: r)
+        }) { [unowned self] sale in
+            model.apply(sale: sale)
             model.selectedLine = nil
         }
     }
@@ -464,17 +483,17 @@ public final class RegisterApp {
                 if let sale = model.sale {
                     model.parked.append((id: id, lines: Int64(sale.lines.filter { !$0.voided }.count), total: sale.total))
                 }
-                model.apply(sale: .null)
-                request(.saleParked) { [unowned self] r in model.apply(parked: r) }
+                model.apply(sale: nil)
+                request(.saleParked, as: [ParkedSaleReply].self) { [unowned self] list in model.apply(parked: list) }
             }
             return
         }
         let resume = { [unowned self] (id: Int64) in
             mode = .sale
-            request(.saleResume, ["park_id": .int(id)]) { [unowned self] r in
-                model.apply(sale: r)
+            request(.saleResume, ["park_id": .int(id)], as: SaleReply?.self) { [unowned self] sale in
+                model.apply(sale: sale)
                 show(texts.resumed + " \(id)")
-                request(.saleParked) { [unowned self] r in model.apply(parked: r) }
+                request(.saleParked, as: [ParkedSaleReply].self) { [unowned self] list in model.apply(parked: list) }
             }
         }
         if let id = Int64(typed) { return resume(id) }
@@ -489,7 +508,7 @@ public final class RegisterApp {
         ask(Prompt(label: texts.confirmCancel, input: .confirm) { [unowned self] _ in
             mode = .sale
             request(.saleCancel) { [unowned self] _ in
-                model.apply(sale: .null)
+                model.apply(sale: nil)
                 show(texts.done)
             }
         }, back: back)

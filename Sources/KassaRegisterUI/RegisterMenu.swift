@@ -43,8 +43,8 @@ extension RegisterApp {
             }
         case .shiftOpen:
             money(texts.float) { [unowned self] float in
-                request(.shiftOpen, ["float": .int(float)]) { [unowned self] r in
-                    model.shiftNumber = r["shift"]?["number"]?.intValue ?? model.shiftNumber
+                request(.shiftOpen, ["float": .int(float)], as: ShiftResultReply.self) { [unowned self] r in
+                    model.shiftNumber = r.shift?.number ?? model.shiftNumber
                     show(texts.shiftOpened)
                 }
             }

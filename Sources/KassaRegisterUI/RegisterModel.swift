@@ -30,13 +30,10 @@ public struct SaleLineView: Equatable, Sendable {
         self.promotion = promotion
     }
 
-    init?(json: JSONValue) {
-        guard let line = json["line"]?.intValue, let quantity = json["quantity"]?.intValue else { return nil }
-        self.init(line: Int(line), name: json["name"]?.stringValue ?? "?", weighed: json["unit"]?.stringValue == "weight",
-                  quantity: quantity, unitPrice: json["unit_price"]?.intValue ?? 0, catalogPrice: json["catalog_price"]?.intValue,
-                  amount: json["gross"]?.intValue ?? json["amount"]?.intValue ?? 0,
-                  discount: json["discount"].flatMap(DiscountView.init(json:)), voided: json["voided"]?.boolValue == true,
-                  promotion: json["promotion"]?.intValue ?? 0)
+    init(_ l: SaleReply.Line) {
+        self.init(line: Int(l.line), name: l.sold.name, weighed: l.sold.unit == "weight", quantity: l.sold.quantity,
+                  unitPrice: l.sold.unitPrice, catalogPrice: l.sold.catalogPrice, amount: l.gross ?? l.sold.amount ?? 0,
+                  discount: l.sold.discount.map(DiscountView.init), voided: l.sold.voided, promotion: l.promotion ?? 0)
     }
 }
 
@@ -45,8 +42,11 @@ public enum DiscountView: Equatable, Sendable {
     case percent(Int64)
     case amount(Int64)
 
-    init?(json: JSONValue) {
-        if let bp = json["percent_bp"]?.intValue { self = .percent(bp) } else if let a = json["amount"]?.intValue { self = .amount(a) } else { return nil }
+    init(_ d: Discount) {
+        switch d {
+        case .percent(let bp): self = .percent(Int64(bp))
+        case .amount(let a): self = .amount(a)
+        }
     }
 }
 
@@ -66,10 +66,10 @@ public struct SaleCustomerView: Equatable, Sendable {
         self.redeemValue = redeemValue
     }
 
-    init?(sale json: JSONValue) {
-        guard let c = json["customer"], let id = c["id"]?.intValue else { return nil }
-        self.init(id: id, name: c["name"]?.stringValue ?? "", points: c["points"]?.intValue ?? 0,
-                  redeemPoints: json["redeem"]?["points"]?.intValue ?? 0, redeemValue: json["redeem"]?["value"]?.intValue ?? 0)
+    init?(sale: SaleReply) {
+        guard let c = sale.customer else { return nil }
+        self.init(id: c.id, name: c.name, points: c.points, redeemPoints: sale.redeem?.points ?? 0,
+                  redeemValue: sale.redeem?.value ?? 0)
     }
 }
 
@@ -111,19 +111,13 @@ public struct SaleView: Equatable, Sendable {
         self.customer = customer
     }
 
-    public init?(json: JSONValue) {
-        guard case .object = json, let id = json["id"]?.intValue else { return nil }
-        let tenders = (json["tenders"]?.arrayValue ?? []).map { (kind: $0["kind"]?.stringValue ?? "?", amount: $0["amount"]?.intValue ?? 0) }
-        self.init(id: id, training: json["training"]?.boolValue == true,
-                  lines: (json["lines"]?.arrayValue ?? []).compactMap(SaleLineView.init(json:)),
-                  receiptDiscount: json["receipt_discount"].flatMap(DiscountView.init(json:)), tenders: tenders,
-                  totalled: json["totalled"]?.boolValue == true, subtotal: json["subtotal"]?.intValue,
-                  total: json["total"]?.intValue ?? 0, discountTotal: json["discount_total"]?.intValue ?? 0,
-                  paid: json["paid"]?.intValue ?? 0, due: json["due"]?.intValue, cashDue: json["cash_due"]?.intValue,
-                  promotions: (json["promotions"]?.arrayValue ?? []).map {
-                      (name: $0["name"]?.stringValue ?? "?", amount: $0["amount"]?.intValue ?? 0)
-                  },
-                  customer: SaleCustomerView(sale: json))
+    public init(_ sale: SaleReply) {
+        self.init(id: sale.id, training: sale.training, lines: sale.lines.map(SaleLineView.init),
+                  receiptDiscount: sale.receiptDiscount.map(DiscountView.init),
+                  tenders: sale.tenders.map { (kind: $0.kind.rawValue, amount: $0.amount) }, totalled: sale.totalled,
+                  subtotal: sale.subtotal, total: sale.total, discountTotal: sale.discountTotal, paid: sale.paid, due: sale.due,
+                  cashDue: sale.cashDue, promotions: (sale.promotions ?? []).map { (name: $0.name, amount: $0.amount) },
+                  customer: SaleCustomerView(sale: sale))
     }
 
     public static func == (a: SaleView, b: SaleView) -> Bool {
@@ -143,13 +137,8 @@ public struct CompletedView: Equatable, Sendable {
     public var paid: Int64
     public var training: Bool
 
-    init?(json: JSONValue) {
-        guard let receipt = json["receipt"]?.intValue else { return nil }
-        self.receipt = receipt
-        total = json["total"]?.intValue ?? 0
-        change = json["change"]?.intValue ?? 0
-        paid = (json["tenders"]?.arrayValue ?? []).reduce(0) { $0 + ($1["amount"]?.intValue ?? 0) }
-        training = json["training"]?.boolValue == true
+    init(_ r: ReceiptReply) {
+        self.init(receipt: r.receipt, total: r.total, change: r.change, paid: r.paid, training: r.training)
     }
 
     public init(receipt: Int64, total: Int64, change: Int64, paid: Int64, training: Bool = false) {
@@ -207,8 +196,8 @@ public struct RegisterModel: Sendable {
         return sale?.lines.last { !$0.voided }?.line
     }
 
-    mutating func apply(sale json: JSONValue) {
-        let new = SaleView(json: json)
+    mutating func apply(sale reply: SaleReply?) {
+        let new = reply.map(SaleView.init)
         if new != sale { scrollBack = 0 }
         if let new {
             let old = sale
@@ -228,46 +217,36 @@ public struct RegisterModel: Sendable {
         if new == nil { cardPending = false }
     }
 
-    mutating func apply(alarm json: JSONValue) {
-        guard let code = json["code"]?.stringValue else { return }
-        alarms.removeAll { $0.code == code }
-        if json["active"]?.boolValue != false {
-            alarms.append(AlarmView(code: code, message: json["message"]?.stringValue ?? code))
-        }
+    mutating func apply(alarm: AlarmReply) {
+        alarms.removeAll { $0.code == alarm.code }
+        if alarm.active { alarms.append(AlarmView(code: alarm.code, message: alarm.message)) }
     }
 
-    mutating func apply(device json: JSONValue) {
-        guard let kind = json["kind"]?.stringValue else { return }
-        devices[kind] = (json["state"]?.stringValue ?? "?", json["status"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+    mutating func apply(device: DeviceReply) {
+        devices[device.kind] = (device.state, device.status)
     }
 
-    mutating func apply(operator json: JSONValue?) {
-        if let json, json != .null, let name = json["name"]?.stringValue {
-            operatorID = json["id"]?.stringValue
-            operatorName = name
-            operatorRole = json["role"]?.stringValue
-        } else {
-            operatorID = nil
-            operatorName = nil
-            operatorRole = nil
-        }
+    mutating func apply(operator op: OperatorReply?) {
+        operatorID = op?.id.rawValue
+        operatorName = op?.name
+        operatorRole = op?.role.rawValue
     }
 
-    mutating func apply(status r: JSONValue) {
-        registerName = r["register"]?.stringValue ?? registerName
-        apply(operator: r["operator"])
-        shiftNumber = r["shift"]?["number"]?.intValue
-        training = r["training"]?.boolValue == true
-        apply(sale: r["sale"] ?? .null)
-        apply(parked: r["parked"] ?? .null)
+    mutating func apply(status r: StatusReply) {
+        registerName = r.register
+        apply(operator: r.operator)
+        shiftNumber = r.shift?.number
+        training = r.training
+        apply(sale: r.sale)
+        apply(parked: r.parked)
         alarms = []
-        for a in r["alarms"]?.arrayValue ?? [] { apply(alarm: a) }
+        for a in r.alarms { apply(alarm: a) }
         devices = [:]
-        for d in r["devices"]?.arrayValue ?? [] { apply(device: d) }
+        for d in r.devices { apply(device: d) }
     }
 
-    mutating func apply(parked json: JSONValue) {
-        parked = (json.arrayValue ?? []).map { (id: $0["park_id"]?.intValue ?? 0, lines: $0["lines"]?.intValue ?? 0, total: $0["total"]?.intValue ?? 0) }
+    mutating func apply(parked list: [ParkedSaleReply]) {
+        parked = list.map { (id: $0.parkID, lines: $0.lines, total: $0.total) }
     }
 
     /// The money formats kassad's `money_format` setting names.

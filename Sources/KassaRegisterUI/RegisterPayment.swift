@@ -41,19 +41,20 @@ extension RegisterApp {
             model.cardPending = true
             show(texts.cardPending)
         }
-        request(.saleTender, ["kind": .string(kind), "amount": .int(amount)], onError: { [unowned self] _ in
+        request(.saleTender, ["kind": .string(kind), "amount": .int(amount)], as: PaymentReply.self, onError: { [unowned self] _ in
             model.cardPending = false
             return false
         }) { [unowned self] r in
             model.cardPending = false
-            if let done = r["completed"], let c = CompletedView(json: done) {
+            if let done = r.completed {
+                let c = CompletedView(done)
                 model.lastCompleted = c
-                model.apply(sale: .null)
+                model.apply(sale: nil)
                 model.lastCompleted = c
                 mode = .sale
                 show(texts.receipt + " \(c.receipt) · " + texts.change + " " + model.money(c.change))
             } else {
-                model.apply(sale: r["sale"] ?? .null)
+                model.apply(sale: r.sale)
                 message = nil
             }
         }

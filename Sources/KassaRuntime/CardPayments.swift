@@ -111,10 +111,10 @@ extension RegisterService {
             let value = try run(.resolveCardAuthorisation(reference: a.reference, outcome), key: a.requestKey) { [self] s, events in
                 for e in events {
                     if case .saleCompleted(let sale) = e {
-                        return ["completed": receiptView(sale, state: s)]
+                        return PaymentReply(completed: receiptView(sale, state: s)).json
                     }
                 }
-                return outcome.charged ? ["sale": Views.sale(s, config)] : ["sale": Views.sale(s, config), "charged": false]
+                return PaymentReply(sale: Views.sale(s, config), charged: outcome.charged ? nil : false).json
             }
             result = value
             switch outcome {

@@ -139,7 +139,7 @@ extension RegisterService {
     func deviceChanged(_ d: any Device) {
         log.notice("device status", ["device": d.id, "state": d.state.rawValue,
                                      "status": d.status.map(\.rawValue).joined(separator: ",")])
-        broadcast("device.status", Views.device(d))
+        broadcast("device.status", Views.device(d).json)
         if d.kind == .printer || d.kind == .drawer {
             let open = drawer.status.contains(.drawerOpen)
             if open, drawerOpenSince == nil { drawerOpenSince = monotonicMilliseconds() }

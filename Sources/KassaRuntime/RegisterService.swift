@@ -126,7 +126,7 @@ final class RegisterService {
             alarms[code] = nil
             log.notice("alarm cleared", ["code": code])
         }
-        broadcast("alarm", ["code": .string(code), "message": .string(message ?? ""), "active": .bool(message != nil)])
+        broadcast("alarm", AlarmReply(code: code, message: message ?? "", active: message != nil).json)
     }
 
     // MARK: Requests
@@ -227,7 +227,7 @@ final class RegisterService {
             return status(connection)
         case .login:
             let pin = try args.string("pin")
-            let result = try run(.login(pin: pin), key: key) { s, _ in ["operator": Views.operator(s.currentOperator.flatMap { s.operators[$0] })] }
+            let result = try run(.login(pin: pin), key: key) { s, _ in Views.session(s).json }
             return result
         case .logout:
             let result = try run(.logout, key: key) { _, _ in [:] }
@@ -237,12 +237,12 @@ final class RegisterService {
             _ = try decided(.openTechnicianSession(pin: pin))
             guard let id = env.pins.owner(of: pin) else { throw Refusal.wrongPIN.ipcError }
             technicianSessions[connection] = id
-            return ["operator": Views.operator(ledger.state.operators[id])]
+            return OperatorResultReply(operator: Views.operator(ledger.state.operators[id])).json
         case .subscribe:
             server?.setSubscribed(connection, true)
             return ["seq": .int(Int64(server?.lastEventSeq ?? 0))]
         case .journalStatus:
-            return journalStatus()
+            return journalStatus().json
         case .journalRecover:
             let pin = try args.string("pin")
             let confirm = try args.string("confirm")
@@ -252,9 +252,9 @@ final class RegisterService {
             return ["ok": .bool(clockBehindBy == nil), "time": .int(clock()), "newest_journal_time": .int(ledger.journal.lastTime)]
 
         case .saleGet:
-            return Views.sale(ledger.state, config)
+            return Views.sale(ledger.state, config).json
         case .saleParked:
-            return Views.parked(ledger.state, config)
+            return Views.parked(ledger.state, config).json
         case .saleOpen:
             try refuseNewSaleWhenDiskFull()
             return try runSale(.openSale, key: key)
@@ -337,7 +337,7 @@ final class RegisterService {
             return result
         case .shiftOpen:
             let float = try args.int("float")
-            let result = try run(.openShift(float: float), key: key) { s, _ in ["shift": s.shift?.json ?? .null] }
+            let result = try run(.openShift(float: float), key: key) { s, _ in ShiftResultReply(shift: s.shift.map(ShiftReply.init)).json }
             return result
         case .shiftCashIn, .shiftCashOut:
             let amount = try args.int("amount")
@@ -419,12 +419,7 @@ final class RegisterService {
         case .operatorList:
             let disabled = ledger.state.disabledOperators
             return .array(ledger.state.operators.values.sorted { $0.id < $1.id }.map { op in
-                var view = Views.operator(op)
-                if disabled.contains(op.id), case .object(var o) = view {
-                    o["disabled"] = true
-                    view = .object(o)
-                }
-                return view
+                OperatorReply(op, disabled: disabled.contains(op.id) ? true : nil).json
             })
         case .operatorAdd:
             return try addOperator(&args, connection: connection, key: key)
@@ -449,23 +444,23 @@ final class RegisterService {
             return ["operator": .string(id.rawValue)]
         case .devicesTestPrint:
             return try run(.printTestPage(lines: testPage()), key: key, caller: administrator(connection)) { [self] s, _ in
-                ["output": .int(Int64(s.lastOutputID)), "printer": Views.device(printer)]
+                ["output": .int(Int64(s.lastOutputID)), "printer": Views.device(printer).json]
             }
         case .devicesDisplayTest:
             display.show("ABCDEFGHIJKLMNOPQRST", "0123456789 äöå € -+*")
-            return ["display": Views.device(display)]
+            return ["display": Views.device(display).json]
         case .devicesScanTest:
             let seconds = try args.optionalInt("seconds") ?? 30
             guard (1...600).contains(seconds) else { throw IPCError(.badArgs, "'seconds' must be 1 to 600") }
             scanTestUntil = monotonicMilliseconds() + seconds * 1000
-            return ["until_s": .int(seconds), "readers": .array(readers.map(Views.device))]
+            return ["until_s": .int(seconds), "readers": readers.map(Views.device).json]
         case .trainingSet:
             let on = try args.bool("on")
             let pin = try args.optionalString("override_pin")
             let result = try run(.setTraining(on, override: pin), key: key) { s, _ in ["training": .bool(s.training)] }
             return result
         case .devicesList:
-            return .array(devices.map(Views.device))
+            return devices.map(Views.device).json
         // Every other operation by the feature that handles it: a new operation does not compile
         // until it is routed here.
         case .operatorDisable, .operatorEnable, .operatorResetPIN, .devicesOpenDrawer, .logTail, .journalVerify,
@@ -591,7 +586,7 @@ final class RegisterService {
     }
 
     func runSale(_ command: Command, key: String?) throws(IPCError) -> JSONValue {
-        let result = try run(command, key: key) { [config] s, _ in Views.sale(s, config) }
+        let result = try run(command, key: key) { [config] s, _ in Views.sale(s, config).json }
         return result
     }
 
@@ -599,10 +594,10 @@ final class RegisterService {
         let result = try run(command, key: key) { [self] s, events in
             for e in events {
                 if case .saleCompleted(let sale) = e {
-                    return ["completed": receiptView(sale, state: s)]
+                    return PaymentReply(completed: receiptView(sale, state: s)).json
                 }
             }
-            return ["sale": Views.sale(s, config)]
+            return PaymentReply(sale: Views.sale(s, config)).json
         }
         return result
     }
@@ -630,7 +625,7 @@ final class RegisterService {
                 if case .refundCompleted(let r) = e {
                     let credit = Self.storeCredit(in: events)
                     return ["refund": .int(Int64(r.refundNumber)), "total": .int(r.total), "paid_out": .int(r.paidOut),
-                            "rounding": .int(r.rounding), "voucher": credit.map(Self.issuedView) ?? .null,
+                            "rounding": .int(r.rounding), "voucher": credit.map(IssuedVoucherReply.init).json,
                             "text": .array(refundLines(r, storeCredit: credit).map { .string($0.text) })]
                 }
             }
@@ -661,7 +656,7 @@ final class RegisterService {
         let op = Operator(id: OperatorID(id), name: name, role: role)
         let events = try decided(.addOperator(op), caller: administrator(connection))
         try storePIN(pin, for: op.id)
-        let result = try commit(events, key: key) { _, _ in ["operator": Views.operator(op)] }
+        let result = try commit(events, key: key) { _, _ in OperatorResultReply(operator: OperatorReply(op)).json }
         log.notice("operator added", ["operator": id, "role": roleName])
         return result
     }
@@ -799,16 +794,16 @@ final class RegisterService {
                 saleChanged = true
                 if sale.tenders.contains(where: { $0.kind == .cash }) { kickDrawer() }
                 paid = sale
-                broadcast("sale.completed", receiptView(sale, state: ledger.state))
+                broadcast("sale.completed", receiptView(sale, state: ledger.state).json)
             case .refundCompleted(let r):
                 if r.tender == .cash { kickDrawer() }
                 broadcast("refund.completed", ["refund": .int(Int64(r.refundNumber)), "total": .int(r.total)])
             case .noSale:
                 kickDrawer()
             case .loggedIn, .loggedOut:
-                broadcast("operator.changed", ["operator": Views.operator(ledger.state.currentOperator.flatMap { ledger.state.operators[$0] })])
+                broadcast("operator.changed", Views.session(ledger.state).json)
             case .shiftOpened, .shiftClosed:
-                broadcast("shift.changed", ["shift": ledger.state.shift?.json ?? .null])
+                broadcast("shift.changed", ShiftResultReply(shift: ledger.state.shift.map(ShiftReply.init)).json)
             case .outputQueued(let id, let output):
                 printOutput(id, output, copy: false)
             case .dayClosed(let z):
@@ -819,7 +814,7 @@ final class RegisterService {
         }
         refreshStockAlarm()
         if saleChanged {
-            broadcast("sale.changed", Views.sale(ledger.state, config))
+            broadcast("sale.changed", Views.sale(ledger.state, config).json)
             // The customer sees what they paid and their change; otherwise the sale as it stands.
             if let paid { showPaid(paid) } else { showOpenSale() }
         }
@@ -841,7 +836,7 @@ final class RegisterService {
 
     /// A completed sale as a reply or an event shows it: the receipt with its text and the
     /// vouchers it issued, from `state` with the sale applied.
-    func receiptView(_ sale: CompletedSale, state: RegisterState) -> JSONValue {
+    func receiptView(_ sale: CompletedSale, state: RegisterState) -> ReceiptReply {
         Views.receipt(sale, text: receiptLines(sale, hash: nil, state: state).map(\.text), vouchers: state.vouchers(of: sale))
     }
 
@@ -863,37 +858,31 @@ final class RegisterService {
 
     // MARK: Status
 
-    private func journalStatus() -> JSONValue {
-        var o: JSONObject = [
-            "last_seq": .int(Int64(ledger.journal.lastSeq)), "durable_seq": .int(Int64(ledger.journal.durableSeq)),
-            "head_hash": .string(Hex.encode(ledger.journal.lastHash)),
-        ]
-        switch ledger.journal.mode {
-        case .readWrite: o["mode"] = "read_write"
-        case .readOnly(let reason):
-            o["mode"] = "read_only"
-            o["reason"] = .string(reason.description)
+    private func journalStatus() -> JournalStatusReply {
+        var reply = JournalStatusReply(lastSeq: Int64(ledger.journal.lastSeq), durableSeq: Int64(ledger.journal.durableSeq),
+                                       headHash: Hex.encode(ledger.journal.lastHash), mode: "read_write")
+        if case .readOnly(let reason) = ledger.journal.mode {
+            reply.mode = "read_only"
+            reply.reason = reason.description
         }
         var fs = statvfs()
-        if statvfs(stateDirectory, &fs) == 0 { o["free_bytes"] = .int(Int64(fs.f_bavail) * Int64(fs.f_frsize)) }
-        return .object(o)
+        if statvfs(stateDirectory, &fs) == 0 { reply.freeBytes = Int64(fs.f_bavail) * Int64(fs.f_frsize) }
+        return reply
     }
 
     private func status(_ connection: ConnectionID) -> JSONValue {
         let s = ledger.state
         let now = clock()
-        return [
-            "register": .string(config.registerID), "store": .string(config.storeName), "version": .string(KassaCore.version),
-            "uptime_s": .int((monotonicMilliseconds() - startedAt) / 1000), "time": .int(now),
-            "time_zone": .string(fileConfig.timeZone.name), "local_time": .string(localTimeText(Timestamp(milliseconds: now))),
-            "operator": Views.operator(s.currentOperator.flatMap { s.operators[$0] }), "training": .bool(s.training),
-            "shift": s.shift?.json ?? .null, "sale": Views.sale(s, config), "parked": Views.parked(s, config),
-            "journal": journalStatus(),
-            "alarms": .array(alarms.keys.sorted().map { ["code": .string($0), "message": .string(alarms[$0]!), "active": true] }),
-            "technician_session": .bool(technicianSessions[connection] != nil),
-            "printouts_owed": .array(s.pendingOutputs.keys.sorted().map { .int(Int64($0)) }),
-            "devices": .array(devices.map(Views.device)),
-        ]
+        return StatusReply(
+            register: config.registerID, store: config.storeName, version: KassaCore.version,
+            uptimeSeconds: (monotonicMilliseconds() - startedAt) / 1000, time: now, timeZone: fileConfig.timeZone.name,
+            localTime: localTimeText(Timestamp(milliseconds: now)), operator: Views.session(s).operator, training: s.training,
+            shift: s.shift.map(ShiftReply.init), sale: Views.sale(s, config), parked: Views.parked(s, config),
+            journal: journalStatus(),
+            alarms: alarms.keys.sorted().map { AlarmReply(code: $0, message: alarms[$0]!, active: true) },
+            technicianSession: technicianSessions[connection] != nil,
+            printoutsOwed: s.pendingOutputs.keys.sorted().map { Int64($0) }, devices: devices.map(Views.device)
+        ).json
     }
 }
 

@@ -46,7 +46,7 @@ extension RegisterService {
                 throw IPCError(.deviceUnavailable, "the drawer cannot be opened: \(drawer.id) is offline (nothing was queued)")
             }
             let events = try decided(.testDrawer, caller: administrator(connection))
-            let result: JSONValue = ["drawer": Views.device(drawer)]
+            let result: JSONValue = ["drawer": Views.device(drawer).json]
             try record(events + completed(key, result))
             do { try drawer.open() } catch {
                 throw IPCError(.deviceUnavailable, "the drawer did not open: \(error) (the no-sale is journaled)")
@@ -89,8 +89,8 @@ extension RegisterService {
             default: throw IPCError(.badArgs, "devices.simulate: 'condition' is paper_out or paper_ok")
             }
             refreshAlarms()
-            broadcast("device.status", Views.device(printer))
-            return ["printer": Views.device(printer)]
+            broadcast("device.status", Views.device(printer).json)
+            return ["printer": Views.device(printer).json]
         case .technicianRecoveryCode:
             return try printRecoveryCode()
         case .technicianRecover:
@@ -222,7 +222,7 @@ extension RegisterService {
         recoveryCode = nil
         technicianSessions[connection] = id
         log.warning("technician access recovered with a printed code", ["operator": id.rawValue])
-        return ["operator": Views.operator(ledger.state.operators[id])]
+        return OperatorResultReply(operator: Views.operator(ledger.state.operators[id])).json
     }
 }
 

@@ -2,64 +2,56 @@ import KassaCore
 import KassaDevices
 import KassaIPC
 
-/// How the register's state looks to clients (PROTOCOL.md: Sale, Receipt, status parts).
+/// How the register's state looks to clients: the reply types of KassaIPC, built from the state.
 enum Views {
-    static func device(_ d: any Device) -> JSONValue {
-        ["id": .string(d.id), "kind": .string(d.kind.rawValue), "state": .string(d.state.rawValue),
-         "power": .string(d.power.rawValue), "status": .array(d.status.map { .string($0.rawValue) }), "via": .string(d.detail),
-         "model": d.model.map(JSONValue.string) ?? .null]
+    static func device(_ d: any Device) -> DeviceReply {
+        DeviceReply(id: d.id, kind: d.kind.rawValue, state: d.state.rawValue, power: d.power.rawValue,
+                    status: d.status.map(\.rawValue), via: d.detail, model: d.model)
     }
 
     /// The state's open sale, with its customer and the points redeemed on it.
-    static func sale(_ state: RegisterState, _ config: RegisterConfig) -> JSONValue {
-        guard let sale = state.openSale else { return .null }
+    static func sale(_ state: RegisterState, _ config: RegisterConfig) -> SaleReply? {
+        guard let sale = state.openSale else { return nil }
         let totals = try? state.totals(of: sale, config.priceMode)
         let subtotal = (try? SaleTotals.compute(lines: sale.lines, receiptDiscount: nil, priceMode: config.priceMode,
                                                 offers: sale.offers).total) ?? 0
-        var lines: [JSONValue] = []
-        for (i, l) in sale.lines.enumerated() {
-            guard case .object(var o) = l.json else { continue }
-            o["line"] = .int(Int64(i))
-            if let p = totals?.lines[i] {
-                o["gross"] = .int(p.gross)
-                if p.promotion != 0 { o["promotion"] = .int(p.promotion) }
-            }
-            lines.append(.object(o))
+        let lines = sale.lines.enumerated().map { i, l in
+            let priced = totals?.lines[i]
+            return SaleReply.Line(sold: SaleLineReply(l), line: Int64(i), gross: priced?.gross,
+                                  promotion: priced.flatMap { $0.promotion != 0 ? $0.promotion : nil })
         }
         let total = totals?.total ?? 0
         var cash: Int64 = 0
         var nonCash: Int64 = 0
         for t in sale.tenders { if t.kind == .cash { cash += t.amount } else { nonCash += t.amount } }
-        var o: JSONObject = [
-            "id": .int(Int64(sale.id)), "training": .bool(sale.training), "operator": sale.operatorID.json,
-            "lines": .array(lines), "tenders": .array(sale.tenders.map(\.json)), "totalled": .bool(sale.totalled),
-            "subtotal": .int(subtotal), "total": .int(total), "discount_total": .int(totals?.discountTotal ?? 0),
-            "breakdown": .array((totals?.breakdown ?? []).map(\.json)), "paid": .int(cash + nonCash),
-            "due": .int(max(0, total - cash - nonCash)),
-            "cash_due": .int(max(0, config.cashRounding.round(total - nonCash) - cash)),
-        ]
-        if let d = sale.receiptDiscount { o["receipt_discount"] = d.json }
-        if let applied = totals?.promotions, !applied.isEmpty { o["promotions"] = .array(applied.map(\.json)) }
+        var reply = SaleReply(
+            id: Int64(sale.id), training: sale.training, operatorID: sale.operatorID, lines: lines, tenders: sale.tenders,
+            totalled: sale.totalled, subtotal: subtotal, total: total, discountTotal: totals?.discountTotal ?? 0,
+            breakdown: totals?.breakdown ?? [], paid: cash + nonCash, due: max(0, total - cash - nonCash),
+            cashDue: max(0, config.cashRounding.round(total - nonCash) - cash), receiptDiscount: sale.receiptDiscount)
+        if let applied = totals?.promotions, !applied.isEmpty { reply.promotions = applied }
         if let on = state.saleCustomers[sale.id] {
             let c = state.customers[on.customer]
-            o["customer"] = ["id": on.customer.json, "name": .string(c?.profile.name ?? ""), "points": .int(c?.points ?? 0)]
-            if on.redeemPoints > 0 { o["redeem"] = ["points": .int(on.redeemPoints), "value": .int(on.redeemValue)] }
+            reply.customer = SaleReply.Customer(id: Int64(clamping: on.customer.rawValue), name: c?.profile.name ?? "",
+                                                points: c?.points ?? 0)
+            if on.redeemPoints > 0 { reply.redeem = SaleReply.Redemption(points: on.redeemPoints, value: on.redeemValue) }
         }
-        return .object(o)
+        return reply
     }
 
     /// `vouchers`: those the sale issued or spent; the issued ones are listed with their codes.
-    static func receipt(_ s: CompletedSale, text: [String], vouchers: [Voucher] = []) -> JSONValue {
+    static func receipt(_ s: CompletedSale, text: [String], vouchers: [Voucher] = []) -> ReceiptReply {
         let issued = vouchers.filter { if case .sale(let receipt, _) = $0.issue.source { return receipt == s.receiptNumber }; return false }
-        return ["receipt": .int(Int64(s.receiptNumber)), "training": .bool(s.training), "total": .int(s.total),
-                "change": .int(s.change), "rounding": .int(s.rounding), "tenders": .array(s.tenders.map(\.json)),
-                "breakdown": .array(s.breakdown.map(\.json)), "vouchers": .array(issued.map { RegisterService.issuedView($0.issue) }),
-                "text": .array(text.map(JSONValue.string))]
+        return ReceiptReply(receipt: Int64(s.receiptNumber), training: s.training, total: s.total, change: s.change,
+                            rounding: s.rounding, tenders: s.tenders, breakdown: s.breakdown,
+                            vouchers: issued.map { IssuedVoucherReply($0.issue) }, text: text)
     }
 
-    static func `operator`(_ op: Operator?) -> JSONValue {
-        guard let op else { return .null }
-        return ["id": op.id.json, "name": .string(op.name), "role": .string(op.role.rawValue)]
+    static func `operator`(_ op: Operator?) -> OperatorReply? { op.map { OperatorReply($0) } }
+
+    /// Who is logged in now.
+    static func session(_ state: RegisterState) -> OperatorResultReply {
+        OperatorResultReply(operator: `operator`(state.currentOperator.flatMap { state.operators[$0] }))
     }
 
     static func item(_ item: Item) -> JSONValue {
@@ -68,11 +60,11 @@ enum Views {
          "barcodes": .array(item.barcodes.map(JSONValue.string)), "plus": .array(item.plus.map(JSONValue.string))]
     }
 
-    static func parked(_ state: RegisterState, _ config: RegisterConfig) -> JSONValue {
-        .array(state.parked.keys.sorted().map { id in
+    static func parked(_ state: RegisterState, _ config: RegisterConfig) -> [ParkedSaleReply] {
+        state.parked.keys.sorted().map { id in
             let s = state.parked[id]!
-            return ["park_id": .int(Int64(id)), "lines": .int(Int64(s.lines.filter { !$0.voided }.count)),
-                    "total": .int((try? state.totals(of: s, config.priceMode).total) ?? 0)]
-        })
+            return ParkedSaleReply(parkID: Int64(id), lines: Int64(s.lines.filter { !$0.voided }.count),
+                                   total: (try? state.totals(of: s, config.priceMode).total) ?? 0)
+        }
     }
 }

@@ -49,9 +49,4 @@ extension RegisterService {
         })
         return .object(o)
     }
-
-    /// What a client is told of a voucher just issued: its code and balance.
-    static func issuedView(_ v: VoucherIssue) -> JSONValue {
-        ["code": .string(v.code), "kind": .string(v.kind.rawValue), "balance": .int(v.amount)]
-    }
 }

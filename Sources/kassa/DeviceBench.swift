@@ -69,8 +69,7 @@ struct DeviceBench {
             _ = try c.call(.shiftOpen, args: ["float": 0])
             var ready = false
             for _ in 0..<250 where !ready {
-                let list = try c.call(.devicesList).arrayValue ?? []
-                ready = list.allSatisfy { $0["state"]?.stringValue != "offline" }
+                ready = try c.call(.devicesList, as: [DeviceReply].self).allSatisfy { $0.state != "offline" }
                 if !ready { usleep(20_000) }
             }
             guard ready else {

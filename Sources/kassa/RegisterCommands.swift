@@ -64,7 +64,7 @@ enum RegisterCommands {
             }
             let s = Session(path: path, json: json, idempotencyKey: key)
             let result = try perform(command, &args, s)
-            show(result, command, s)
+            try show(result, command, s)
             return .ok
     }
 
@@ -316,14 +316,13 @@ enum RegisterCommands {
     /// Technician operations need a technician's PIN in this connection (a brand-new register
     /// with no operators at all lets the first technician be set up without one).
     private static func technician(_ s: Session) throws {
-        let operators = try s.call(.operatorList)
-        if operators.arrayValue?.isEmpty == true { return }
+        if try Session.read(s.call(.operatorList), as: [OperatorReply].self).isEmpty { return }
         _ = try s.call(.technician, ["pin": .string(try PinPrompt.read("Technician PIN"))])
     }
 
     // MARK: Output
 
-    static func show(_ shown: (op: String, result: JSONValue), _ command: String, _ s: Session) {
+    static func show(_ shown: (op: String, result: JSONValue), _ command: String, _ s: Session) throws(CommandFailure) {
         let r = shown.result
         if s.json {
             print(r.serialized())
@@ -331,33 +330,34 @@ enum RegisterCommands {
         }
         switch shown.op {
         case "sale":
-            printSale(r, s)
+            printSale(try Session.read(r, as: SaleReply?.self), s)
         case "payment":
-            if let completed = r["completed"] {
-                for line in completed["text"]?.arrayValue ?? [] { print(line.stringValue ?? "") }
+            let payment = try Session.read(r, as: PaymentReply.self)
+            if let completed = payment.completed {
+                for line in completed.text { print(line) }
             } else {
-                printSale(r["sale"] ?? .null, s)
+                printSale(payment.sale, s)
             }
         case "text":
             for line in r["text"]?.arrayValue ?? [] { print(line.stringValue ?? "") }
         case "login":
-            print("logged in: \(r["operator"]?["name"]?.stringValue ?? "?") (\(r["operator"]?["role"]?.stringValue ?? "?"))")
+            let op = try Session.read(r, as: OperatorResultReply.self).operator
+            print("logged in: \(op?.name ?? "?") (\(op?.role.rawValue ?? "?"))")
         case "park":
             print("parked as \(r["park_id"]?.intValue ?? 0)")
         case "parked":
-            for p in r.arrayValue ?? [] {
-                print("\(p["park_id"]?.intValue ?? 0): \(p["lines"]?.intValue ?? 0) lines, \(s.money(p["total"]?.intValue))")
+            for p in try Session.read(r, as: [ParkedSaleReply].self) {
+                print("\(p.parkID): \(p.lines) lines, \(s.money(p.total))")
             }
         case "close":
             print("counted \(s.money(r["counted"]?.intValue)), expected \(s.money(r["expected"]?.intValue)), over/short \(s.money(r["over_short"]?.intValue))")
         case "status":
-            printStatus(r, s)
+            printStatus(try Session.read(r, as: StatusReply.self), s)
         case "devices":
-            for d in r.arrayValue ?? [] {
-                let status = d["status"]?.arrayValue?.compactMap(\.stringValue).joined(separator: ",") ?? ""
-                print(TextLayout.pad(d["id"]?.stringValue ?? "?", to: 10) + " " + TextLayout.pad(d["kind"]?.stringValue ?? "?", to: 12) + " "
-                      + TextLayout.pad(d["state"]?.stringValue ?? "?", to: 8) + " " + TextLayout.pad(status.isEmpty ? "-" : status, to: 24)
-                      + " " + (d["via"]?.stringValue ?? ""))
+            for d in try Session.read(r, as: [DeviceReply].self) {
+                let status = d.status.joined(separator: ",")
+                print(TextLayout.pad(d.id, to: 10) + " " + TextLayout.pad(d.kind, to: 12) + " " + TextLayout.pad(d.state, to: 8) + " "
+                      + TextLayout.pad(status.isEmpty ? "-" : status, to: 24) + " " + d.via)
             }
         case "done":
             print("ok")
@@ -367,53 +367,49 @@ enum RegisterCommands {
         }
     }
 
-    static func printSale(_ sale: JSONValue, _ s: Session) {
-        guard sale != .null else {
+    static func printSale(_ sale: SaleReply?, _ s: Session) {
+        guard let sale else {
             print("no sale open")
             return
         }
-        for l in sale["lines"]?.arrayValue ?? [] {
-            let voided = l["voided"]?.boolValue == true
-            let name = l["name"]?.stringValue ?? "?"
-            let qty = l["quantity"]?.intValue ?? 0
-            let unit = l["unit"]?.stringValue == "weight" ? "g" : "x"
-            let text = "\(l["line"]?.intValue ?? 0). \(name) \(qty)\(unit)" + (voided ? " VOID" : "")
-            print(TextLayout.leftRight(text, s.money(l["amount"]?.intValue), columns: 48))
+        for l in sale.lines {
+            let unit = l.sold.unit == "weight" ? "g" : "x"
+            let text = "\(l.line). \(l.sold.name) \(l.sold.quantity)\(unit)" + (l.sold.voided ? " VOID" : "")
+            print(TextLayout.leftRight(text, s.money(l.sold.amount), columns: 48))
         }
-        for p in sale["promotions"]?.arrayValue ?? [] {
-            print(TextLayout.leftRight("   " + (p["name"]?.stringValue ?? "?"), s.money(-(p["amount"]?.intValue ?? 0)), columns: 48))
+        for p in sale.promotions ?? [] {
+            print(TextLayout.leftRight("   " + p.name, s.money(-p.amount), columns: 48))
         }
-        if let c = sale["customer"] {
-            var text = "customer \(c["name"]?.stringValue ?? "?") (\(c["id"]?.intValue ?? 0)), \(c["points"]?.intValue ?? 0) points"
-            if let r = sale["redeem"] { text += ", redeeming \(r["points"]?.intValue ?? 0)" }
+        if let c = sale.customer {
+            var text = "customer \(c.name) (\(c.id)), \(c.points) points"
+            if let r = sale.redeem { text += ", redeeming \(r.points)" }
             print(text)
         }
-        if let r = sale["redeem"] { print(TextLayout.leftRight("points", s.money(-(r["value"]?.intValue ?? 0)), columns: 48)) }
-        print(TextLayout.leftRight("TOTAL", s.money(sale["total"]?.intValue), columns: 48))
-        if let paid = sale["paid"]?.intValue, paid > 0 {
-            print(TextLayout.leftRight("paid", s.money(paid), columns: 48))
-            print(TextLayout.leftRight("due (cash)", s.money(sale["cash_due"]?.intValue), columns: 48))
+        if let r = sale.redeem { print(TextLayout.leftRight("points", s.money(-r.value), columns: 48)) }
+        print(TextLayout.leftRight("TOTAL", s.money(sale.total), columns: 48))
+        if sale.paid > 0 {
+            print(TextLayout.leftRight("paid", s.money(sale.paid), columns: 48))
+            print(TextLayout.leftRight("due (cash)", s.money(sale.cashDue), columns: 48))
         }
     }
 
-    static func printStatus(_ r: JSONValue, _ s: Session) {
-        print("register \(r["register"]?.stringValue ?? "?") \(r["store"]?.stringValue ?? "") — kassad \(r["version"]?.stringValue ?? "?"), up \(r["uptime_s"]?.intValue ?? 0) s")
-        print("time     \(r["local_time"]?.stringValue ?? "?") (\(r["time_zone"]?.stringValue ?? "?"))")
-        if let op = r["operator"], op != .null {
-            print("operator \(op["name"]?.stringValue ?? "?") (\(op["role"]?.stringValue ?? "?"))")
+    static func printStatus(_ r: StatusReply, _ s: Session) {
+        print("register \(r.register) \(r.store) — kassad \(r.version), up \(r.uptimeSeconds) s")
+        print("time     \(r.localTime) (\(r.timeZone))")
+        if let op = r.operator {
+            print("operator \(op.name) (\(op.role.rawValue))")
         } else {
             print("operator nobody logged in")
         }
-        if let shift = r["shift"], shift != .null {
-            print("shift    \(shift["number"]?.intValue ?? 0) opened by \(shift["opened_by"]?.stringValue ?? "?"), float \(s.money(shift["float"]?.intValue))")
+        if let shift = r.shift {
+            print("shift    \(shift.number) opened by \(shift.openedBy), float \(s.money(shift.float))")
         } else {
             print("shift    closed")
         }
-        if r["training"]?.boolValue == true { print("TRAINING MODE") }
-        let j = r["journal"]
-        print("journal  \(j?["mode"]?.stringValue ?? "?"), \(j?["last_seq"]?.intValue ?? 0) records, head \(String((j?["head_hash"]?.stringValue ?? "").prefix(16)))")
-        for a in r["alarms"]?.arrayValue ?? [] { print("ALARM    \(a["code"]?.stringValue ?? ""): \(a["message"]?.stringValue ?? "")") }
-        if let sale = r["sale"], sale != .null {
+        if r.training { print("TRAINING MODE") }
+        print("journal  \(r.journal.mode), \(r.journal.lastSeq) records, head \(String(r.journal.headHash.prefix(16)))")
+        for a in r.alarms { print("ALARM    \(a.code): \(a.message)") }
+        if let sale = r.sale {
             print("open sale:")
             printSale(sale, s)
         }

@@ -61,6 +61,13 @@ final class Session {
         }
     }
 
+    /// Reads a result as its reply type; one of another shape means this kassa and kassad disagree.
+    static func read<Reply: ReplyValue>(_ result: JSONValue, as _: Reply.Type) throws(CommandFailure) -> Reply {
+        do throws(IPCError) { return try Reply(json: result) } catch {
+            throw CommandFailure(.unavailable, "kassad: a reply this kassa cannot read: \(error.message)")
+        }
+    }
+
     /// Parses an amount a person typed (`20`, `20.5`, `20,50`) into minor units.
     func amount(_ text: String) throws -> Int64 {
         let currency = try self.currency

@@ -27,19 +27,24 @@ func connectedRegister(operator name: String? = "Anna", role: String = "cashier"
     app.connected(kassad)
     app.receive(.greeting(Greeting(serverVersion: "test", capabilities: ["events"],
                                    register: ["register": "till-1", "currency": ["code": "EUR", "decimals": 2]])))
-    let devices: [JSONValue] = [
-        ["id": "printer-sim", "kind": "printer", "state": "idle", "status": [], "power": "online"],
-        ["id": "drawer-sim", "kind": "drawer", "state": "idle", "status": ["drawer_closed"], "power": "online"],
+    let devices = [
+        DeviceReply(id: "printer-sim", kind: "printer", state: "idle", power: "online", status: [], via: "simulator", model: nil),
+        DeviceReply(id: "drawer-sim", kind: "drawer", state: "idle", power: "online", status: ["drawer_closed"], via: "simulator", model: nil),
     ]
-    let status: JSONValue = [
-        "register": "till-1", "operator": name.map { ["id": .string($0.lowercased()), "name": .string($0), "role": .string(role)] } ?? .null,
-        "shift": ["number": 1, "float": 0], "training": .bool(training), "sale": sale, "parked": [], "alarms": .array(alarms),
-        "devices": .array(devices),
-    ]
+    let reply = StatusReply(
+        register: "till-1", store: "", version: "test", uptimeSeconds: 0, time: 0, timeZone: "UTC", localTime: "",
+        operator: name.map { OperatorReply(id: OperatorID($0.lowercased()), name: $0, role: Role(rawValue: role)!) },
+        training: training, shift: ShiftReply(number: 1, openedBy: "anna", openedAt: 0, float: 0), sale: nil, parked: [],
+        journal: JournalStatusReply(lastSeq: 0, durableSeq: 0, headHash: "", mode: "read_write"), alarms: [],
+        technicianSession: false, printoutsOwed: [], devices: devices)
+    // The sale and alarms as the test wrote them, so that the register reads them off the wire.
+    guard case .object(var status) = reply.json else { fatalError("a status is an object") }
+    status["sale"] = sale
+    status["alarms"] = .array(alarms)
     for r in kassad.requests {
         switch r.op {
         case "config.get": answer(app, r, .object(config))
-        case "status": answer(app, r, status)
+        case "status": answer(app, r, .object(status))
         default: answer(app, r, ["seq": 0])
         }
     }
@@ -66,22 +71,21 @@ func type(_ app: RegisterApp, _ text: String, now: Int64 = 0) {
 
 /// A sale line as kassad sends it.
 func line(_ n: Int, _ name: String, qty: Int64 = 1, price: Int64, discountBP: Int64? = nil, voided: Bool = false) -> JSONValue {
-    var amount = price * qty
-    var o: JSONObject = ["line": .int(Int64(n)), "item": .string("i\(n)"), "name": .string(name), "unit": "piece", "quantity": .int(qty),
-                         "unit_price": .int(price), "catalog_price": .int(price), "voided": .bool(voided), "amount": .int(amount)]
-    if let bp = discountBP {
-        o["discount"] = ["percent_bp": .int(bp)]
-        amount -= amount * bp / 10_000
-    }
-    o["gross"] = .int(amount)
-    return .object(o)
+    let amount = price * qty
+    let sold = SaleLineReply(item: "i\(n)", name: name, department: "", unit: "piece", quantity: qty, unitPrice: price,
+                             catalogPrice: price, taxClass: "A", taxBasisPoints: 2550, voided: voided,
+                             discount: discountBP.map { .percent(Int($0)) }, amount: amount)
+    return SaleReply.Line(sold: sold, line: Int64(n), gross: amount - amount * (discountBP ?? 0) / 10_000).json
 }
 
 func sale(_ lines: [JSONValue], id: Int64 = 7, paid: Int64 = 0, training: Bool = false) -> JSONValue {
     let total = lines.reduce(Int64(0)) { $0 + (($1["voided"]?.boolValue == true) ? 0 : ($1["gross"]?.intValue ?? 0)) }
-    return ["id": .int(id), "training": .bool(training), "lines": .array(lines), "tenders": paid > 0 ? [["kind": "card", "amount": .int(paid)]] : [],
-            "totalled": false, "subtotal": .int(total), "total": .int(total), "discount_total": 0, "paid": .int(paid),
-            "due": .int(total - paid), "cash_due": .int(total - paid)]
+    var o = SaleReply(id: id, training: training, operatorID: "anna", lines: [], tenders: paid > 0 ? [Tender(kind: .card, amount: paid)] : [],
+                      totalled: false, subtotal: total, total: total, discountTotal: 0, breakdown: [], paid: paid, due: total - paid,
+                      cashDue: total - paid).json.objectValue!
+    // The lines as the test wrote them, promotions and all.
+    o["lines"] = .array(lines)
+    return .object(o)
 }
 
 extension ScreenBuffer {

@@ -71,7 +71,10 @@ import Testing
         answer(app, kassad.last, ["sale": sale([line(0, "Kahvi", qty: 4, price: 290)], paid: 500)])
         app.handle(.character("n"), now: 0)
         #expect(kassad.last.args["kind"] == "cash" && kassad.last.args["amount"] == 1000)
-        answer(app, kassad.last, ["completed": ["receipt": 12, "total": 1160, "change": 340, "tenders": [["kind": "card", "amount": 500], ["kind": "cash", "amount": 1000]]]])
+        let receipt = ReceiptReply(receipt: 12, training: false, total: 1160, change: 340, rounding: 0,
+                                   tenders: [Tender(kind: .card, amount: 500), Tender(kind: .cash, amount: 1000)], breakdown: [],
+                                   vouchers: [], text: [])
+        answer(app, kassad.last, ["completed": receipt.json])
         let done = RegisterScreen.draw(app, width: 80, height: 25)
         #expect(done.text.contains("CHANGE 3,40 €"))
         #expect(done.text(row: 19).contains(BigText.rows("3,40")[0]))

@@ -82,7 +82,8 @@ import Testing
         let (app, _) = connectedRegister(alarms: [["code": "journal_read_only", "message": "the journal is damaged", "active": true]])
         app.receive(.event(Event(name: "alarm", seq: 3, data: ["code": "paper_out", "message": "the receipt printer is out of paper", "active": true])))
         app.receive(.event(Event(name: "device.status", seq: 4,
-                                 data: ["id": "p", "kind": "printer", "state": "error", "status": ["paper_out"], "power": "online"])))
+                                 data: DeviceReply(id: "p", kind: "printer", state: "error", power: "online", status: ["paper_out"],
+                                                   via: "simulator", model: nil).json)))
         var s = RegisterScreen.draw(app, width: 80, height: 25)
         #expect(s.text(row: 1).contains("JOURNAL_READ_ONLY"))
         #expect(s.text(row: 2).contains("PAPER OUT - the receipt printer is out of paper"))
