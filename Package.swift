@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "KassaDevices", dependencies: ["KassaCore", "KassaSystem", "CLibUSB", "CLibUDev", "CLinux"], exclude: ["README.md"],
                 swiftSettings: lean),
         .target(name: "KassaIPC", dependencies: ["KassaCore", "KassaSystem", "CLinux"], exclude: ["PROTOCOL.md", "README.md"], swiftSettings: lean),
-        .target(name: "KassaRuntime", dependencies: ["KassaCore", "KassaJournal", "KassaDevices", "KassaIPC", "KassaSystem", "CLinux"],
+        .target(name: "KassaRuntime", dependencies: ["KassaCore", "KassaJournal", "KassaDevices", "KassaIPC", "KassaSystem", "CLinux"], exclude: ["README.md"],
                 swiftSettings: lean),
         // The technician's serial console and the cashier's full-screen register: clients of kassad
         // like the CLI.

@@ -117,7 +117,7 @@ public enum RegisterEvent: Hashable, Sendable {
     /// back instead of doing the work again, also after a restart.
     case requestCompleted(key: String, result: String)
 
-    // Outputs: DESIGN.md's effects with ids, journaled when owed and when done, so that after a
+    // Outputs: effects with ids, journaled when owed and when done, so that after a
     // crash or an unplug kassad knows what it still owes the customer.
     /// A printout is owed; recorded in the same group as the event that caused it.
     case outputQueued(id: UInt64, Output)

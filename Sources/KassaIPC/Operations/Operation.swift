@@ -1,3 +1,5 @@
+import KassaCore
+
 /// Every operation kassad takes, declared once: its name on the wire, what it does to the register,
 /// who may call it and its arguments with their bounds. The server checks a request against its
 /// row before any handler runs; clients build requests from the same cases. `PROTOCOL.md` lists
@@ -145,7 +147,7 @@ extension Op {
         case .saleDiscount:
             return OperationSpec(.write, .loggedIn, Self.discount, selling: true)
         case .saleTender:
-            return OperationSpec(.durable, .loggedIn, [A("kind", .choice(["cash", "card", "voucher"])), .amount("amount", required: false),
+            return OperationSpec(.durable, .loggedIn, [A("kind", Self.choice(TenderKind.self)), .amount("amount", required: false),
                                                        .code("reference", required: false)], selling: true)
         case .saleCancel:
             return OperationSpec(.durable, .loggedIn, [.overridePIN], selling: true)
@@ -160,7 +162,7 @@ extension Op {
 
         case .refund:
             let line = A("lines", .list(.record([.index("line"), A("quantity", .integer(Bounds.quantity))]), maxCount: 1000))
-            return OperationSpec(.durable, .loggedIn, [.index("receipt"), line, A("tender", .choice(["cash", "card", "voucher"])),
+            return OperationSpec(.durable, .loggedIn, [.index("receipt"), line, A("tender", Self.choice(TenderKind.self)),
                                                        .overridePIN], selling: true)
         case .receiptGet, .receiptReprint:
             return OperationSpec(.read, .anyone, [.index("receipt"), .flag("training")])
@@ -178,9 +180,9 @@ extension Op {
             return OperationSpec(.durable, .loggedIn, selling: true)
         case .reportSales:
             return OperationSpec(.read, .supervisorOrTechnician, [
-                A("by", .choice(["hour", "day", "week", "month", "year", "item", "department", "tax", "tender", "employee"])),
+                A("by", Self.choice(SalesGrouping.self)),
                 A("from", .date, required: false), A("to", .date, required: false),
-                A("sort", .choice(["revenue", "quantity"]), required: false), .flag("worst"),
+                A("sort", Self.choice(SalesRanking.self), required: false), .flag("worst"),
             ] + A.page(limit: 1...10_000))
         case .reportZExport:
             return OperationSpec(.read, .supervisorOrTechnician, A.page(limit: 1...50, offset: "from"))
@@ -205,7 +207,7 @@ extension Op {
         case .operatorList:
             return OperationSpec(.read, .anyone)
         case .operatorAdd:
-            return OperationSpec(.durable, .technician, [.name("id"), .name("name"), A("role", .choice(["cashier", "supervisor", "technician"])), .pin()])
+            return OperationSpec(.durable, .technician, [.name("id"), .name("name"), A("role", Self.choice(Role.self)), .pin()])
         case .operatorRemove, .operatorDisable, .operatorEnable:
             return OperationSpec(.durable, .technician, [.name("id")])
         case .operatorResetPIN:
@@ -248,7 +250,7 @@ extension Op {
         case .timeclockIn, .timeclockOut, .timeclockBreakStart, .timeclockBreakEnd:
             return OperationSpec(.durable, .credential, [.pin(required: false), .code("card", required: false)])
         case .timeclockCorrect:
-            let punch = ArgumentKind.record([A("action", .choice(["in", "out", "break_start", "break_end"])), A("at", .moment)])
+            let punch = ArgumentKind.record([A("action", Self.choice(ClockAction.self)), A("at", .moment)])
             return OperationSpec(.durable, .loggedIn, [.name("operator"), A("remove", punch, required: false), A("add", punch, required: false),
                                                        .text("reason"), .overridePIN])
         case .timeclockStatus:
@@ -291,6 +293,11 @@ extension Op {
         case .customerGet:
             return OperationSpec(.read, .loggedInOrTechnician, [.index("customer")] + A.page(limit: 1...100, offset: "history_offset", limitName: "history_limit"))
         }
+    }
+
+    /// The names of a closed set of the core's: the table never spells them again.
+    private static func choice<T: CaseIterable & RawRepresentable>(_: T.Type) -> ArgumentKind where T.RawValue == String {
+        .choice(T.allCases.map(\.rawValue))
     }
 
     private static let discount: [Argument] = [

@@ -195,7 +195,7 @@ public final class Ledger {
         }
     }
 
-    /// Seals the damaged journal and starts a new chain (DESIGN.md): the register is rebuilt from
+    /// Seals the damaged journal and starts a new chain: the register is rebuilt from
     /// every record that can still be read, the old journal moves whole under `sealed/`, and the
     /// new chain's first record, durable before this returns, links to it and says which records
     /// could not be read. `damage` describes damage the journal itself has not seen (found by

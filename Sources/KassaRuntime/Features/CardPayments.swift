@@ -2,7 +2,7 @@ import KassaCore
 import KassaDevices
 import KassaIPC
 
-/// Card payments through the terminal (DESIGN.md; the devices issue): "authorisation requested"
+/// Card payments through the terminal: "authorisation requested"
 /// is journaled durably before the request leaves; the reply to the client waits for the
 /// terminal; an answer that never came (a timeout, a crash of kassad) is settled by asking the
 /// terminal what it last did, or by reversing, before anything else is sold. A card is never

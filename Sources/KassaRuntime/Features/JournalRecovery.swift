@@ -1,0 +1,42 @@
+import KassaCore
+import KassaIPC
+import KassaJournal
+
+extension RegisterService {
+    /// A damaged journal is sealed and the register goes on from a new chain: confirmed by a
+    /// supervisor's or technician's PIN and the register's id typed out, journaled as the new
+    /// chain's first record.
+    func recoverJournal(pin: String, confirm: String) throws(IPCError) -> JSONValue {
+        let damaged: Bool
+        if case .readOnly(.damaged) = ledger.journal.mode { damaged = true } else { damaged = verifiedDamage != nil }
+        guard damaged else { throw IPCError(.conflict, "the journal is not damaged: there is nothing to recover") }
+        guard let id = env.pins.owner(of: pin), let op = ledger.state.operators[id],
+              op.role == .supervisor || op.role == .technician else {
+            throw IPCError(.wrongPin, "a supervisor's or technician's PIN is needed to recover the journal")
+        }
+        guard confirm == config.registerID else {
+            throw IPCError(.badArgs, "journal.recover: 'confirm' must be this register's id ('\(config.registerID)')")
+        }
+        let link: ChainLink
+        do {
+            link = try ledger.recoverOntoNewChain(by: id, at: context().now, damage: verifiedDamage)
+        } catch {
+            log.error("journal recovery failed", ["error": "\(error)"])
+            throw IPCError(.internal, "the journal could not be recovered: \(error)")
+        }
+        verifiedDamage = nil
+        let lost = link.unreadable.reduce(UInt64(0)) { $0 + $1.upperBound - $1.lowerBound + 1 }
+        log.warning("journal recovered onto a new chain", [
+            "sealed": link.sealed, "by": id.rawValue, "last_seq": String(link.lastSeq),
+            "unreadable": link.unreadable.map { "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: ","),
+        ])
+        refreshAlarms()
+        let result: JSONValue = [
+            "sealed": .string(link.sealed), "sealed_last_seq": .int(Int64(link.lastSeq)), "fault": .string(link.fault),
+            "unreadable": .array(link.unreadable.map { ["first": .int(Int64($0.lowerBound)), "last": .int(Int64($0.upperBound))] }),
+            "unreadable_records": .int(Int64(lost)), "by": .string(id.rawValue),
+        ]
+        broadcast("journal.recovered", result)
+        return result
+    }
+}
