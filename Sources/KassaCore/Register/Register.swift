@@ -203,7 +203,7 @@ extension RegisterState {
     public func decide(_ command: Command, _ env: RegisterEnvironment, _ ctx: Context, by caller: Caller = .register) -> Decision {
         var pinEvents: [RegisterEvent] = []
         do {
-            let events = try acting(as: caller, for: command).decideOrThrow(command, caller, env, ctx, pinEvents: &pinEvents)
+            let events = try acting(as: caller).decideOrThrow(command, caller, env, ctx, pinEvents: &pinEvents)
             return .accept(events)
         } catch {
             return .refuse(error, recording: pinEvents)

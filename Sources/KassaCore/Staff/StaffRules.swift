@@ -25,7 +25,7 @@ extension Caller: CustomStringConvertible {
 
 extension RegisterState {
     /// The state as the caller acts on it: a technician's session acts as that technician.
-    func acting(as caller: Caller, for command: Command) throws(Refusal) -> RegisterState {
+    func acting(as caller: Caller) throws(Refusal) -> RegisterState {
         guard case .technician(let id) = caller else { return self }
         guard let op = staffState.operators[id] else { throw .unknownOperator(id) }
         guard op.role == .technician else { throw .notATechnician(id, op.role) }
