@@ -186,8 +186,18 @@ private final class Fixture {
         close(first)
         f.clients.removeAll { $0 == first }
         #expect(f.server.handleHangup(old.fd).isEmpty)
-        let second = f.connectRaw()
-        let new = f.server.acceptPending()[0]
+        var second = f.connectRaw()
+        var new = f.server.acceptPending()[0]
+        // Tests run side by side in one process: another may take the freed number first. Try
+        // again until the kernel hands this test the old number (bounded, polling).
+        for _ in 0..<500 where new.fd != old.fd {
+            f.server.disconnect(new)
+            close(second)
+            f.clients.removeAll { $0 == second }
+            usleep(10_000)
+            second = f.connectRaw()
+            new = f.server.acceptPending()[0]
+        }
         #expect(new.fd == old.fd && new != old)
         f.server.send(.ok(.int(1), "for the first client"), to: old)
         f.server.disconnect(old)
