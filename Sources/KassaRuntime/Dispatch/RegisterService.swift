@@ -563,7 +563,7 @@ final class RegisterService {
     /// technician session (the table let nobody else through).
     func administrator(_ connection: ConnectionID) -> Caller {
         if ledger.state.operators.isEmpty { return .firstBoot }
-        return technicianSession(connection).map(Caller.technician) ?? .register
+        return consoleCaller(connection)
     }
 
     /// The journal's writer failed (a write or fsync error): kassad must restart and replay.

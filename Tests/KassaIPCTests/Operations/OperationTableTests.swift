@@ -1,6 +1,6 @@
-import Glibc
 import Testing
 @testable import KassaIPC
+import KassaSystem
 
 private func check(_ op: Op, _ args: JSONObject) -> IPCError? {
     do throws(IPCError) {
@@ -81,7 +81,7 @@ private func check(_ op: Op, _ args: JSONObject) -> IPCError? {
     /// rights without the document following fails here.
     @Test func protocolDocumentListsTheTableAsItIs() throws {
         let path = String(#filePath.prefix(upTo: #filePath.firstRange(of: "/Tests/")!.lowerBound)) + "/Sources/KassaIPC/PROTOCOL.md"
-        let text = try readText(path)
+        let text = String(decoding: try readWholeFile(path), as: UTF8.self)
         let begin = "<!-- operation table: generated from Op.markdownTable(), checked by a test -->\n"
         let end = "\n<!-- end of operation table -->"
         guard let b = text.firstRange(of: begin), let e = text[b.upperBound...].firstRange(of: end) else {
@@ -104,18 +104,3 @@ private let eventNames: Set<String> = [
     "timeclock.punched", "device.status", "scan", "scanner.error", "card.swiped", "output.done", "output.stalled", "scan.test",
     "alarm", "gap",
 ]
-
-private func readText(_ path: String) throws -> String {
-    guard let f = fopen(path, "r") else { throw ReadError() }
-    defer { fclose(f) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = fread(&buffer, 1, buffer.count, f)
-        if n <= 0 { break }
-        bytes += buffer[0..<n]
-    }
-    return String(decoding: bytes, as: UTF8.self)
-}
-
-private struct ReadError: Error {}
