@@ -260,8 +260,9 @@ extension RegisterEvent: JSONRepresentable {
             o["items"] = .int(Int64(items))
             o["sha256"] = .string(digest)
             o["by"] = by.json
-        case .requestCompleted(let key, let result):
+        case .requestCompleted(let key, let digest, let result):
             o["key"] = .string(key)
+            if let digest { o["digest"] = .string(digest) }
             o["result"] = .string(result)
         case .outputQueued(let id, let output):
             o["output"] = .int(Int64(id))

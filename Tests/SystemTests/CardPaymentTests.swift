@@ -71,6 +71,30 @@ import Testing
         #expect(d.log.contains("outcome unknown"))
     }
 
+    @Test func aPendingCardPaymentAndItsRetryUnderTheSameKeyBothGetTheAnswer() throws {
+        let d = try daemon()
+        try d.start()
+        let c = try d.client()
+        try c.readyToSell()
+        _ = try c.call(.saleScan, args: ["code": "101"])
+        // The terminal takes 2 s to answer (amount ending 88); the retry comes meanwhile.
+        let first = try IPCClient(path: d.socket, timeoutMilliseconds: 30_000)
+        try first.send(Request(id: .int(1), op: .saleTender, args: ["kind": "card", "amount": 188], idempotencyKey: "card-1"))
+        let deadline = Date().addingTimeInterval(10)
+        while !d.log.contains("card authorisation requested"), Date() < deadline { usleep(20_000) }
+        let retry = try IPCClient(path: d.socket, timeoutMilliseconds: 30_000)
+        // A different request under the pending payment's key is not a retry.
+        #expect(retry.errorCode(.saleTender, ["kind": "card", "amount": 100], key: "card-1") == .conflict)
+        let retried = try retry.call(.saleTender, args: ["kind": "card", "amount": 188], idempotencyKey: "card-1")
+        let original = try first.awaitReply(.int(1))
+        guard case .success(let answer) = original.outcome else {
+            Issue.record("the original request got \(original.outcome)")
+            return
+        }
+        #expect(answer == retried)
+        #expect(try cardTenders(c).count == 1)
+    }
+
     @Test func killedWhileTheTerminalWorksTheRestartAsksItFirstAndTheCardIsChargedOnce() throws {
         let d = try daemon()
         try d.start()

@@ -149,6 +149,29 @@ struct IdempotencyTests {
         #expect(try c.call(.saleGet) == .null)
     }
 
+    @Test func aKeyReusedForADifferentRequestIsAConflictAndDoesNothing() throws {
+        let d = Daemon()
+        try d.start()
+        let c = try d.client()
+        try c.readyToSell()
+        _ = try c.call(.saleScan, args: ["code": "101"], idempotencyKey: "k-1")
+        let head = try c.call(.journalStatus)["last_seq"]!.intValue!
+        // Other arguments, then another operation, under the same key: refused, nothing recorded.
+        #expect(c.errorCode(.saleScan, ["code": "102"], key: "k-1") == .conflict)
+        #expect(c.errorCode(.saleTender, ["kind": "cash", "amount": 500], key: "k-1") == .conflict)
+        #expect(try c.call(.journalStatus)["last_seq"]!.intValue! == head)
+        #expect(try c.call(.saleGet)["lines"]?.arrayValue?.count == 1)
+        // The same request in another key order is the same request: answered from the journal.
+        #expect(try c.call(.saleScan, args: ["code": "101"], idempotencyKey: "k-1")["lines"]?.arrayValue?.count == 1)
+
+        // The key remembers its request across a restart (from the snapshot of a clean stop).
+        #expect(d.stop() == 0)
+        try d.start()
+        let again = try d.client()
+        #expect(again.errorCode(.saleScan, ["code": "102"], key: "k-1") == .conflict)
+        #expect(try again.call(.saleGet)["lines"]?.arrayValue?.count == 1)
+    }
+
     @Test func aRetryAfterKassadWasKilledBeforeReplyingSellsExactlyOnce() throws {
         let d = Daemon()
         try d.start()

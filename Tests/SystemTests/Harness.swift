@@ -127,12 +127,12 @@ extension IPCClient {
         _ = try call(.shiftOpen, args: ["float": 0])
     }
 
-    func errorCode(_ op: Op, _ args: JSONObject = [:]) -> ErrorCode? {
-        errorCode(name: op.name, args)
+    func errorCode(_ op: Op, _ args: JSONObject = [:], key: String? = nil) -> ErrorCode? {
+        errorCode(name: op.name, args, key: key)
     }
 
-    func errorCode(name: String, _ args: JSONObject = [:]) -> ErrorCode? {
-        if case .failure(let e) = attempt(name: name, args) { return e.code }
+    func errorCode(name: String, _ args: JSONObject = [:], key: String? = nil) -> ErrorCode? {
+        if case .failure(let e) = attempt(name: name, args, key: key) { return e.code }
         return nil
     }
 }

@@ -77,7 +77,7 @@ extension ByteWriter {
 
         case .settingChanged(let key, let old, let new, let by): settingChanged(key, old: old, new: new, by: by)
         case .catalogImported(let items, let digest, let by): catalogImported(items: items, sha256: digest, by: by)
-        case .requestCompleted(let key, let result): requestCompleted(key, result: result)
+        case .requestCompleted(let key, let digest, let result): requestCompleted(key, digest: digest, result: result)
 
         case .outputQueued(let id, let output): outputQueued(id, output)
         case .outputSent(let id, let bytes, let copy): outputSent(id, bytes: bytes, copy: copy)
@@ -156,7 +156,8 @@ extension ByteReader {
 
         case .settingChanged: return try settingChanged()
         case .catalogImported: return try catalogImported()
-        case .requestCompleted: return try requestCompleted()
+        case .requestCompleted: return try requestCompleted(withDigest: false)
+        case .requestCompletedForDigest: return try requestCompleted(withDigest: true)
 
         case .outputQueued: return try outputQueued()
         case .outputSent: return try outputSent()

@@ -6,7 +6,12 @@ extension ByteWriter {
     }
 
     mutating func catalogImported(items: Int, sha256: String, by: OperatorID) { int(items); string(sha256); id(by) }
-    mutating func requestCompleted(_ key: String, result: String) { string(key); string(result) }
+    /// Tag 62 holds the key and the result; tag 68 the digest between them.
+    mutating func requestCompleted(_ key: String, digest: String?, result: String) {
+        string(key)
+        if let digest { string(digest) }
+        string(result)
+    }
 
     /// In a snapshot: the settings changed on the box.
     mutating func settingsState(_ s: SettingsState) {
@@ -16,6 +21,11 @@ extension ByteWriter {
     /// In a snapshot: the remembered request results, oldest first.
     mutating func requestsState(_ s: SettingsState) {
         array(s.requestOrder) { w, k in w.string(k); w.string(s.requestResults[k]!) }
+    }
+
+    /// In a snapshot: the digests of the remembered requests that have one.
+    mutating func requestDigestsState(_ s: SettingsState) {
+        array(s.requestDigests.keys.sorted()) { w, k in w.string(k); w.string(s.requestDigests[k]!) }
     }
 }
 
@@ -28,7 +38,9 @@ extension ByteReader {
         .catalogImported(items: try int(), sha256: try string(), by: try id())
     }
 
-    mutating func requestCompleted() throws(CodecError) -> RegisterEvent { .requestCompleted(key: try string(), result: try string()) }
+    mutating func requestCompleted(withDigest: Bool) throws(CodecError) -> RegisterEvent {
+        .requestCompleted(key: try string(), digest: withDigest ? try string() : nil, result: try string())
+    }
 
     mutating func settingsState(into s: inout SettingsState) throws(CodecError) {
         for _ in 0..<(try count()) {
@@ -42,6 +54,13 @@ extension ByteReader {
             let k = try string()
             s.requestResults[k] = try string()
             s.requestOrder.append(k)
+        }
+    }
+
+    mutating func requestDigestsState(into s: inout SettingsState) throws(CodecError) {
+        for _ in 0..<(try count()) {
+            let k = try string()
+            s.requestDigests[k] = try string()
         }
     }
 }

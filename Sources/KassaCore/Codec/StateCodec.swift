@@ -63,6 +63,8 @@ enum StateSection: UInt64, CaseIterable {
     case vouchers = 13
     case promotions = 14
     case customers = 15
+    /// What the remembered request keys were used for.
+    case requestDigests = 20
 
     /// The sections format 1 held. A section added since goes after the format-1 part of a
     /// `chain_restarted` record.
@@ -98,6 +100,7 @@ extension ByteWriter {
         case .vouchers: vouchersState(s.voucherState)
         case .promotions: promotionsState(s.promotionState)
         case .customers: customersState(s.customerState)
+        case .requestDigests: requestDigestsState(s.settingsState)
         }
     }
 
@@ -162,6 +165,7 @@ extension ByteReader {
         case .vouchers: try vouchersState(into: &s.voucherState)
         case .promotions: try promotionsState(into: &s.promotionState)
         case .customers: try customersState(into: &s.customerState)
+        case .requestDigests: try requestDigestsState(into: &s.settingsState)
         }
     }
 

@@ -36,6 +36,8 @@ public enum EventTag: UInt16, CaseIterable, Sendable {
     case operatorDisabled = 63
     case pinReset = 64
     case technicianRecovered = 65
+    /// `request_completed` with the digest of the request the key was used for.
+    case requestCompletedForDigest = 68
     case outputQueued = 70
     case outputSent = 71
     case outputDone = 72
@@ -92,7 +94,7 @@ public enum EventTag: UInt16, CaseIterable, Sendable {
         case .dayClosed: return "day_closed"
         case .settingChanged: return "setting_changed"
         case .catalogImported: return "catalog_imported"
-        case .requestCompleted: return "request_completed"
+        case .requestCompleted, .requestCompletedForDigest: return "request_completed"
         case .operatorDisabled: return "operator_disabled"
         case .pinReset: return "pin_reset"
         case .technicianRecovered: return "technician_recovered"
@@ -134,7 +136,7 @@ public enum EventTag: UInt16, CaseIterable, Sendable {
             return true
         case .loggedIn, .loggedOut, .pinRejected, .saleOpened, .lineAdded, .lineVoided, .lineDiscounted,
              .linePriceOverridden, .receiptDiscounted, .totalled, .tenderAdded, .saleParked, .saleResumed,
-             .requestCompleted, .outputSent, .outputDone, .lineOffers, .saleCustomerSet, .pointsRedemptionSet:
+             .requestCompleted, .requestCompletedForDigest, .outputSent, .outputDone, .lineOffers, .saleCustomerSet, .pointsRedemptionSet:
             return false
         }
     }
@@ -175,7 +177,7 @@ extension RegisterEvent {
         case .dayClosed: return .dayClosed
         case .settingChanged: return .settingChanged
         case .catalogImported: return .catalogImported
-        case .requestCompleted: return .requestCompleted
+        case .requestCompleted(_, let digest, _): return digest == nil ? .requestCompleted : .requestCompletedForDigest
         case .outputQueued: return .outputQueued
         case .outputSent: return .outputSent
         case .outputDone: return .outputDone

@@ -115,7 +115,9 @@ public enum RegisterEvent: Hashable, Sendable {
     case catalogImported(items: Int, sha256: String, by: OperatorID)
     /// A client's mutating request finished with this result; a retry with the same key gets it
     /// back instead of doing the work again, also after a restart.
-    case requestCompleted(key: String, result: String)
+    /// A keyed request's result; `digest` names the request (operation and arguments) the key
+    /// was used for, nil in records written before digests.
+    case requestCompleted(key: String, digest: String?, result: String)
 
     // Outputs: effects with ids, journaled when owed and when done, so that after a
     // crash or an unplug kassad knows what it still owes the customer.

@@ -175,7 +175,7 @@ public struct SalesReportBuilder {
         case .operatorAdded, .operatorRemoved, .loggedIn, .loggedOut, .pinRejected, .pinLockout, .trainingModeChanged,
              .shiftOpened, .cashMoved, .noSale, .shiftClosed, .lineAdded, .lineVoided, .lineDiscounted,
              .linePriceOverridden, .receiptDiscounted, .totalled, .tenderAdded, .dayClosed, .settingChanged,
-             .catalogImported, .requestCompleted, .operatorDisabled, .pinReset, .technicianRecovered, .outputQueued,
+             .catalogImported, .requestCompleted, .requestCompletedForDigest, .operatorDisabled, .pinReset, .technicianRecovered, .outputQueued,
              .outputSent, .outputDone, .cardAuthorisationRequested, .cardAuthorisationResolved,
              .chainRestartedWithStateInside, .chainRestarted, .timePunched, .timeCorrected, .stockReceived,
              .stockCounted, .stockAdjusted, .reorderSet, .promotionSet, .promotionRemoved, .lineOffers,

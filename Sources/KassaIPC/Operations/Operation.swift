@@ -213,11 +213,11 @@ extension Op {
         case .operatorResetPIN:
             return OperationSpec(.durable, .technician, [.name("id"), .pin()])
         case .operatorSetBadge:
-            return OperationSpec(.write, .technician, [.name("id"), .code("card")])
+            return OperationSpec(.write, .technician, [.name("id"), .credentialCode("card")])
         case .technicianRecoveryCode:
             return OperationSpec(.read, .anyone)
         case .technicianRecover:
-            return OperationSpec(.durable, .credential, [.code("code"), .name("id"), .pin(), .name("name", required: false)])
+            return OperationSpec(.durable, .credential, [.credentialCode("code"), .name("id"), .pin(), .name("name", required: false)])
         case .logTail:
             return OperationSpec(.read, .technician, [A("lines", .integer(1...500), required: false)])
         case .journalVerify:
@@ -248,7 +248,7 @@ extension Op {
             return OperationSpec(.read, .technician, [A("seconds", .integer(1...600), required: false)])
 
         case .timeclockIn, .timeclockOut, .timeclockBreakStart, .timeclockBreakEnd:
-            return OperationSpec(.durable, .credential, [.pin(required: false), .code("card", required: false)])
+            return OperationSpec(.durable, .credential, [.pin(required: false), .credentialCode("card", required: false)])
         case .timeclockCorrect:
             let punch = ArgumentKind.record([A("action", Self.choice(ClockAction.self)), A("at", .moment)])
             return OperationSpec(.durable, .loggedIn, [.name("operator"), A("remove", punch, required: false), A("add", punch, required: false),

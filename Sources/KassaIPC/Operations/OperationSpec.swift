@@ -55,11 +55,15 @@ public struct Argument: Sendable, Hashable {
     public var name: String
     public var kind: ArgumentKind
     public var required: Bool
+    /// A credential (a PIN, a badge, a recovery code): left out of what is journaled about the
+    /// request, its idempotency digest included.
+    public var secret: Bool
 
-    public init(_ name: String, _ kind: ArgumentKind, required: Bool = true) {
+    public init(_ name: String, _ kind: ArgumentKind, required: Bool = true, secret: Bool = false) {
         self.name = name
         self.kind = kind
         self.required = required
+        self.secret = secret
     }
 }
 
@@ -108,7 +112,13 @@ public enum Bounds {
 }
 
 extension Argument {
-    static func pin(_ name: String = "pin", required: Bool = true) -> Argument { Argument(name, .text(maxBytes: Bounds.pinBytes), required: required) }
+    static func pin(_ name: String = "pin", required: Bool = true) -> Argument {
+        Argument(name, .text(maxBytes: Bounds.pinBytes), required: required, secret: true)
+    }
+    /// A badge's number or a recovery code: a credential in a code's shape.
+    static func credentialCode(_ name: String, required: Bool = true) -> Argument {
+        Argument(name, .text(maxBytes: Bounds.codeBytes), required: required, secret: true)
+    }
     static let overridePIN = pin("override_pin", required: false)
     static func amount(_ name: String, required: Bool = true) -> Argument { Argument(name, .integer(Bounds.amount), required: required) }
     static func index(_ name: String, required: Bool = true) -> Argument { Argument(name, .integer(Bounds.index), required: required) }

@@ -4,7 +4,7 @@ import KassaIPC
 /// The settings as the running register has them: the configuration file with the journaled
 /// changes folded over it, and `config.set`, checked by the settings table and decided by the core.
 extension RegisterService {
-    func setSetting(_ k: String, _ value: String, connection: ConnectionID, key: String?) throws(IPCError) -> JSONValue {
+    func setSetting(_ k: String, _ value: String, connection: ConnectionID, key: RequestKey?) throws(IPCError) -> JSONValue {
         let today = context().today
         var probe = settingsTarget
         let v: String

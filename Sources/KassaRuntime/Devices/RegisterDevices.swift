@@ -189,7 +189,7 @@ extension RegisterService {
     }
 
     /// A scan from a scanner or from a client: goes into the open sale, or opens one.
-    func scan(_ code: String, quantity: Int64?, key: String?) throws(IPCError) -> JSONValue {
+    func scan(_ code: String, quantity: Int64?, key: RequestKey?) throws(IPCError) -> JSONValue {
         if ledger.state.openSale == nil { try refuseNewSaleWhenDiskFull() }
         return try runSale(.scan(code: code, quantity: quantity), key: key)
     }

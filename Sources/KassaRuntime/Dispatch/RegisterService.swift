@@ -20,8 +20,12 @@ final class RegisterService {
     var readers: [InputReader] = []
     /// The card terminal, when one is configured (the demo has its simulator).
     var paymentTerminal: (any PaymentTerminal)?
-    /// The client waiting for the card terminal's answer.
-    var cardWaiter: (ConnectionID, RequestID)?
+    /// The requests waiting for the card terminal's answer: the one that asked and its retries
+    /// under the same idempotency key. Each gets one reply.
+    var cardWaiters: [(ConnectionID, RequestID)] = []
+    /// The digest of the request the pending card payment's key was used for (nil after a
+    /// restart, when only the key was journaled).
+    var cardRequestDigest: String?
     /// Seconds the drawer may stay open before the alarm; nil never alarms.
     var drawerAlarmSeconds: Int?
     /// When the drawer was last seen opening (monotonic ms), while it stays open.
@@ -134,7 +138,7 @@ final class RegisterService {
     func disconnected(fd: Int32) {
         technicianSessions = technicianSessions.filter { $0.key.fd != fd }
         // The card payment goes on without its client; the outcome is journaled and broadcast.
-        if let (connection, _) = cardWaiter, connection.fd == fd { cardWaiter = nil }
+        cardWaiters.removeAll { $0.0.fd == fd }
     }
 
     /// The reply, or nil when it comes later (a card payment waits for the terminal).
@@ -150,26 +154,28 @@ final class RegisterService {
         }
         let spec = op.spec
         let writes = spec.effect.writes
-        if writes, let key = request.idempotencyKey, let earlier = ledger.state.requestResults[key] {
-            log.info("idempotent retry answered from the journal", ["op": op.name])
-            return .ok(request.id, (try? JSONValue.parse(earlier)) ?? .null)
-        }
-        if let key = request.idempotencyKey, let pending = ledger.state.pendingCardAuthorisation, pending.requestKey == key {
-            // A retry of the card payment still waiting for the terminal waits for the same answer.
-            cardWaiter = (connection, request.id)
-            return nil
-        }
+        let key = writes ? request.idempotencyKey.map { RequestKey(key: $0, digest: spec.digest(of: op, request.args)) } : nil
         do throws(IPCError) {
+            if let key, let earlier = try answered(key, op) {
+                return .ok(request.id, earlier)
+            }
+            if let key, let pending = ledger.state.pendingCardAuthorisation, pending.requestKey == key.key {
+                // A retry of the card payment still waiting for the terminal waits for the same
+                // answer; both requests get it.
+                guard cardRequestDigest == nil || cardRequestDigest == key.digest else { throw key.reused(for: op) }
+                cardWaiters.append((connection, request.id))
+                return nil
+            }
             try spec.check(request.args, op: op)
             try mayProceed(mutating: writes && !spec.whileReadOnly, selling: spec.selling)
             try authorise(op, connection: connection)
             if isTerminalCardTender(op, request) {
-                try startCardPayment(request, from: connection)
+                try startCardPayment(request, key: key, from: connection)
                 return nil
             }
             if op == .reportSales || op == .reportZExport { return try report(op, request, from: connection) }
             var args = RequestArguments(op, request)
-            let result = try perform(op, &args, connection: connection, key: writes ? request.idempotencyKey : nil)
+            let result = try perform(op, &args, connection: connection, key: key)
             return .ok(request.id, result)
         } catch {
             return .error(request.id, error)
@@ -221,7 +227,7 @@ final class RegisterService {
         }
     }
 
-    private func perform(_ op: Op, _ args: inout RequestArguments, connection: ConnectionID, key: String?) throws(IPCError) -> JSONValue {
+    private func perform(_ op: Op, _ args: inout RequestArguments, connection: ConnectionID, key: RequestKey?) throws(IPCError) -> JSONValue {
         switch op {
         case .status:
             return status(connection)
@@ -489,9 +495,21 @@ final class RegisterService {
         return result
     }
 
+    /// The journaled result of an earlier request with this key; `conflict` when the key was used
+    /// for a different request (another operation, or other arguments).
+    private func answered(_ key: RequestKey, _ op: Op) throws(IPCError) -> JSONValue? {
+        guard let earlier = ledger.state.requestResults[key.key] else { return nil }
+        if let digest = ledger.state.settingsState.requestDigests[key.key], digest != key.digest {
+            log.warning("idempotency key reused for a different request", ["op": op.name])
+            throw key.reused(for: op)
+        }
+        log.info("idempotent retry answered from the journal", ["op": op.name])
+        return (try? JSONValue.parse(earlier)) ?? .null
+    }
+
     /// The idempotency record of a mutating request's result, to journal with its events.
-    func completed(_ key: String?, _ result: JSONValue) -> [RegisterEvent] {
-        key.map { [.requestCompleted(key: $0, result: result.serialized())] } ?? []
+    func completed(_ key: RequestKey?, _ result: JSONValue) -> [RegisterEvent] {
+        key.map { [.requestCompleted(key: $0.key, digest: $0.digest, result: result.serialized())] } ?? []
     }
 
     var devices: [any Device] {
@@ -528,7 +546,7 @@ final class RegisterService {
     /// Decides `command` for `caller`, journals the events with the result under `key`, then runs
     /// their effects.
     @discardableResult
-    func run(_ command: Command, key: String?, caller: Caller = .register,
+    func run(_ command: Command, key: RequestKey?, caller: Caller = .register,
              result: (RegisterState, [RegisterEvent]) -> JSONValue) throws(IPCError) -> JSONValue {
         try commit(try decided(command, caller: caller), key: key, result: result)
     }
@@ -547,13 +565,13 @@ final class RegisterService {
     /// Journals decided events with the printouts they oblige and the result under `key`, then
     /// runs their effects.
     @discardableResult
-    func commit(_ decided: [RegisterEvent], key: String?,
+    func commit(_ decided: [RegisterEvent], key: RequestKey?,
                 result: (RegisterState, [RegisterEvent]) -> JSONValue) throws(IPCError) -> JSONValue {
         var after = ledger.state
         for e in decided { after.apply(e) }
         let value = result(after, decided)
         var events = decided + owedOutputs(for: decided)
-        if let key { events.append(.requestCompleted(key: key, result: value.serialized())) }
+        events += completed(key, value)
         try record(events)
         effects(events)
         return value
@@ -585,12 +603,12 @@ final class RegisterService {
         }
     }
 
-    func runSale(_ command: Command, key: String?) throws(IPCError) -> JSONValue {
+    func runSale(_ command: Command, key: RequestKey?) throws(IPCError) -> JSONValue {
         let result = try run(command, key: key) { [config] s, _ in Views.sale(s, config).json }
         return result
     }
 
-    private func runPayment(_ command: Command, key: String?) throws(IPCError) -> JSONValue {
+    private func runPayment(_ command: Command, key: RequestKey?) throws(IPCError) -> JSONValue {
         let result = try run(command, key: key) { [self] s, events in
             for e in events {
                 if case .saleCompleted(let sale) = e {
@@ -602,7 +620,7 @@ final class RegisterService {
         return result
     }
 
-    private func refund(_ args: inout RequestArguments, key: String?) throws(IPCError) -> JSONValue {
+    private func refund(_ args: inout RequestArguments, key: RequestKey?) throws(IPCError) -> JSONValue {
         let number = try args.int("receipt")
         let tender = try args.tenderKind("tender")
         let pin = try args.optionalString("override_pin")
@@ -645,7 +663,7 @@ final class RegisterService {
         return ["text": .array(text.map(JSONValue.string))]
     }
 
-    private func addOperator(_ args: inout RequestArguments, connection: ConnectionID, key: String?) throws(IPCError) -> JSONValue {
+    private func addOperator(_ args: inout RequestArguments, connection: ConnectionID, key: RequestKey?) throws(IPCError) -> JSONValue {
         let id = try args.string("id")
         let name = try args.string("name")
         let roleName = try args.string("role")
@@ -661,7 +679,7 @@ final class RegisterService {
         return result
     }
 
-    private func importCatalog(_ csv: String, connection: ConnectionID, key: String?) throws(IPCError) -> JSONValue {
+    private func importCatalog(_ csv: String, connection: ConnectionID, key: RequestKey?) throws(IPCError) -> JSONValue {
         let catalog: Catalog
         do {
             catalog = try CatalogCSV.parse(Array(csv.utf8), currency: config.currency,

@@ -16,12 +16,12 @@ extension RegisterService {
     }
 
     /// Journals the request, sends it, and answers the client when the terminal has.
-    func startCardPayment(_ request: Request, from connection: ConnectionID) throws(IPCError) {
+    func startCardPayment(_ request: Request, key: RequestKey?, from connection: ConnectionID) throws(IPCError) {
         var args = RequestArguments(.saleTender, request)
         _ = try args.tenderKind("kind")
         let amount = try args.int("amount")
         guard let terminal = paymentTerminal else { throw IPCError(.deviceUnavailable, "no card terminal") }
-        let decision = ledger.state.decide(.requestCardAuthorisation(amount: amount, requestKey: request.idempotencyKey), env, context())
+        let decision = ledger.state.decide(.requestCardAuthorisation(amount: amount, requestKey: key?.key), env, context())
         if let refusal = decision.refusal {
             try record(decision.events)
             throw refusal.ipcError(money: config.format)
@@ -31,7 +31,8 @@ extension RegisterService {
         guard case .cardAuthorisationRequested(let authorisation)? = decision.events.last else {
             throw IPCError(.internal, "no authorisation was decided")
         }
-        cardWaiter = (connection, request.id)
+        cardWaiters = [(connection, request.id)]
+        cardRequestDigest = key?.digest
         log.notice("card authorisation requested", ["reference": authorisation.reference, "amount": String(amount)])
         broadcast("card.status", ["reference": .string(authorisation.reference), "state": "requested", "amount": .int(amount)])
         terminal.authorise(reference: authorisation.reference, amount: amount, currency: config.currency) { [weak self] result in
@@ -102,13 +103,15 @@ extension RegisterService {
     /// Records the outcome (with the tender and the completed sale when charged) and answers the
     /// client that asked, if it is still there.
     private func settle(_ a: CardAuthorisation, _ outcome: CardAuthorisationOutcome) {
-        let waiter = cardWaiter
-        cardWaiter = nil
+        let waiters = cardWaiters
+        let key = a.requestKey.map { RequestKey(key: $0, digest: cardRequestDigest) }
+        cardWaiters = []
+        cardRequestDigest = nil
         setAlarm("card_unresolved", nil)
         var result: JSONValue = .null
         var failure: IPCError?
         do throws(IPCError) {
-            let value = try run(.resolveCardAuthorisation(reference: a.reference, outcome), key: a.requestKey) { [self] s, events in
+            let value = try run(.resolveCardAuthorisation(reference: a.reference, outcome), key: key) { [self] s, events in
                 for e in events {
                     if case .saleCompleted(let sale) = e {
                         return PaymentReply(completed: receiptView(sale, state: s)).json
@@ -129,8 +132,9 @@ extension RegisterService {
         }
         log.notice("card authorisation settled", ["reference": a.reference, "outcome": Self.name(outcome)])
         broadcast("card.status", ["reference": .string(a.reference), "state": .string(Self.name(outcome))])
-        guard let (connection, id) = waiter else { return }
-        server?.send(failure.map { .error(id, $0) } ?? .ok(id, result), to: connection)
+        for (connection, id) in waiters {
+            server?.send(failure.map { .error(id, $0) } ?? .ok(id, result), to: connection)
+        }
     }
 
     static func name(_ outcome: CardAuthorisationOutcome) -> String {

@@ -12,7 +12,7 @@ extension RegisterService {
 
     /// The result of a customer or loyalty operation, or nil when `op` is none of them.
     func performCustomers(_ op: Op, _ args: inout RequestArguments, connection: ConnectionID,
-                          key: String?) throws(IPCError) -> JSONValue? {
+                          key: RequestKey?) throws(IPCError) -> JSONValue? {
         switch op {
         case .customerAdd:
             var changes = try customerChanges(&args)

@@ -7,7 +7,7 @@ extension RegisterService {
 
     /// The result of a promotion operation, or nil when `op` is none of them.
     func performPromotion(_ op: Op, _ args: inout RequestArguments, connection: ConnectionID,
-                          key: String?) throws(IPCError) -> JSONValue? {
+                          key: RequestKey?) throws(IPCError) -> JSONValue? {
         switch op {
         case .promotionSet:
             var promotion = try Self.promotion(&args)

@@ -12,7 +12,7 @@ extension RegisterService {
 
     /// The result of a time clock or stock operation, or nil when `op` is none of them.
     func performStaffAndStock(_ op: Op, _ args: inout RequestArguments, connection: ConnectionID,
-                              key: String?) throws(IPCError) -> JSONValue? {
+                              key: RequestKey?) throws(IPCError) -> JSONValue? {
         switch op {
         case .timeclockIn, .timeclockOut, .timeclockBreakStart, .timeclockBreakEnd:
             let action = ClockAction(rawValue: String(op.name.dropFirst("timeclock.".count)))!
@@ -137,7 +137,7 @@ extension RegisterService {
                  + names.joined(separator: ", ") + more + " (see the reorder list)")
     }
 
-    private func runStock(_ command: Command, _ item: ItemID, key: String?, caller: Caller = .register) throws(IPCError) -> JSONValue {
+    private func runStock(_ command: Command, _ item: ItemID, key: RequestKey?, caller: Caller = .register) throws(IPCError) -> JSONValue {
         let result = try run(command, key: key, caller: caller) { [self] s, _ in stockResult(item, s) }
         refreshStockAlarm()
         return result

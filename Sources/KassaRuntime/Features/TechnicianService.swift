@@ -21,7 +21,7 @@ struct RecoveryCode {
 /// of the journal, and physical-access recovery. Each is journaled when it changes anything.
 extension RegisterService {
 
-    func performTechnician(_ op: Op, _ args: inout RequestArguments, connection: ConnectionID, key: String?) throws(IPCError) -> JSONValue {
+    func performTechnician(_ op: Op, _ args: inout RequestArguments, connection: ConnectionID, key: RequestKey?) throws(IPCError) -> JSONValue {
         switch op {
         case .operatorDisable, .operatorEnable:
             let id = OperatorID(try args.string("id"))

@@ -55,9 +55,12 @@ struct ChainLinkCodecTests {
         let link = Self.link()
         var state = ByteWriter()
         state.stateFormat1(link.state)
+        // The state as version 1 wrote it, then the sections added since.
+        var withSince = state
+        withSince.stateSections(link.state, StateSection.allCases.filter { !StateSection.inFormat1.contains($0) })
+        #expect(withSince.bytes.count > state.bytes.count)
         var record = Self.beforeTheState(link)
-        record.raw(state.bytes)
-        // No section has been added since format 1: the record is as version 1 wrote it.
+        record.raw(withSince.bytes)
         #expect(EventCodec.encode(.chainRestarted(link)) == record.bytes)
         // A later version's record, with a section this one does not know, reads as far as it knows.
         state.varint(200)

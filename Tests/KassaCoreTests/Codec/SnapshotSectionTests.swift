@@ -28,7 +28,7 @@ struct SnapshotSectionTests {
         t.must(.scan(code: "1", quantity: 1))
         t.must(.requestCardAuthorisation(amount: 350, requestKey: nil))
         t.record([.settingChanged(key: "receipt_footer", old: nil, new: "Kiitos!", by: "tero"),
-                  .requestCompleted(key: "cli-1", result: "{}"), .outputQueued(id: 1, .receipt(number: 1, training: false)),
+                  .requestCompleted(key: "cli-1", digest: "00ff", result: "{}"), .outputQueued(id: 1, .receipt(number: 1, training: false)),
                   .operatorDisabled("sami", true, by: "tero")])
         t.state.sealedChains = [SealedChain(name: "chain-1", receiptSeqs: [4], trainingReceiptSeqs: [])]
         return t.state
@@ -107,7 +107,10 @@ struct SnapshotSectionTests {
     @Test func aFormat1SnapshotStillReads() throws {
         let format1 = EventCodec.encodeFormat1(Self.register)
         #expect(format1.first == 1)
-        #expect(try EventCodec.decodeState(format1) == Self.register)
+        // Format 1 came before request digests: its keys are read without them.
+        var withoutDigests = Self.register
+        withoutDigests.settingsState.requestDigests = [:]
+        #expect(try EventCodec.decodeState(format1) == withoutDigests)
     }
 
 }

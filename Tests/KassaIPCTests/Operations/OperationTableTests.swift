@@ -104,3 +104,36 @@ private let eventNames: Set<String> = [
     "timeclock.punched", "device.status", "scan", "scanner.error", "card.swiped", "output.done", "output.stalled", "scan.test",
     "alarm", "gap",
 ]
+
+@Suite("The digest an idempotency key is journaled with")
+struct RequestDigestTests {
+    let spec = Op.saleTender.spec
+
+    @Test func theSameRequestInAnotherKeyOrderHasTheSameDigest() {
+        let a = spec.digest(of: .saleTender, ["kind": "cash", "amount": 500])
+        let b = spec.digest(of: .saleTender, ["amount": 500, "kind": "cash"])
+        #expect(a == b)
+        #expect(a.count == 32)
+    }
+
+    @Test func otherArgumentsOrAnotherOperationHaveAnotherDigest() {
+        let a = spec.digest(of: .saleTender, ["kind": "cash", "amount": 500])
+        #expect(a != spec.digest(of: .saleTender, ["kind": "cash", "amount": 501]))
+        #expect(a != spec.digest(of: .saleTender, ["kind": "cash"]))
+        #expect(a != Op.shiftCashIn.spec.digest(of: .shiftCashIn, ["kind": "cash", "amount": 500]))
+        // Nested objects are compared by content, not by their keys' order.
+        let refund = Op.refund.spec
+        #expect(refund.digest(of: .refund, ["lines": [["line": 0, "quantity": 1]]])
+                == refund.digest(of: .refund, ["lines": [["quantity": 1, "line": 0]]]))
+        #expect(refund.digest(of: .refund, ["lines": [["line": 0, "quantity": 1]]])
+                != refund.digest(of: .refund, ["lines": [["line": 0, "quantity": 2]]]))
+    }
+
+    @Test func secretsAreLeftOutSoTheJournalCannotTestAPIN() {
+        let cancel = Op.saleCancel.spec
+        #expect(cancel.digest(of: .saleCancel, ["override_pin": "2222"]) == cancel.digest(of: .saleCancel, ["override_pin": "9999"]))
+        let recover = Op.technicianRecover.spec
+        #expect(recover.digest(of: .technicianRecover, ["code": "12345678", "id": "t", "pin": "1234"])
+                == recover.digest(of: .technicianRecover, ["code": "87654321", "id": "t", "pin": "4321"]))
+    }
+}
