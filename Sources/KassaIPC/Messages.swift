@@ -29,6 +29,7 @@ public enum ErrorCode: String, Sendable, Hashable, CaseIterable {
     case cardDeclined = "card_declined"
     case cardNotCharged = "card_not_charged"
     // Server.
+    case busy = "busy"
     case tooManyConnections = "too_many_connections"
     case shuttingDown = "shutting_down"
     case `internal` = "internal"

@@ -122,4 +122,41 @@ struct SalesReportSystemTests {
         console.send("report sales fortnight\r")
         #expect(console.expect("kassa> ").contains("'by' must be one of"))
     }
+
+    @Test func aFloodOfReportsIsBoundedAndTheExcessIsBusyNotAnExhaustedDaemon() throws {
+        let d = Daemon()
+        try d.start()
+        let c = try d.client()
+        _ = try c.call(.login, args: ["pin": "2222"])
+        // Many different reports at once, each its own read of the journal.
+        let count = 300
+        let flood = try IPCClient(path: d.socket, timeoutMilliseconds: 60_000)
+        for i in 0..<count {
+            let day = String(format: "2026-%02d-%02d", 1 + i / 28 % 12, 1 + i % 28)
+            try flood.send(Request(id: .int(Int64(i)), op: .reportSales, args: ["by": "day", "from": .string(day)]))
+        }
+        var busy = 0, answered = 0
+        var ids = Set<RequestID>()
+        while ids.count < count {
+            // Replies come as the reads finish, not in the order asked.
+            guard case .reply(let reply) = try flood.nextEvent() else { continue }
+            #expect(ids.insert(try #require(reply.id)).inserted, "two replies to \(String(describing: reply.id))")
+            switch reply.outcome {
+            case .success: answered += 1
+            case .failure(let e):
+                #expect(e.code == .busy, "\(e)")
+                busy += 1
+            }
+        }
+        // Every request got one reply; the reads beyond the bound were refused, not queued.
+        #expect(answered + busy == count)
+        #expect(answered >= 1)
+        #expect(busy >= 1)
+        let pid = try #require(d.process?.processIdentifier)
+        let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? 0
+        #expect(descriptors < 100, "kassad holds \(descriptors) descriptors")
+        // And the register still answers, reports included, once the reads are done.
+        #expect(try c.call(.reportSales, args: ["by": "day"])["rows"] != nil)
+        #expect(try c.call(.status)["register"] != nil)
+    }
 }

@@ -121,6 +121,10 @@ struct JournalReadWaiter {
 /// would otherwise hold up every scan meanwhile). What was read is kept until the journal
 /// changes, so the pages of one report read the journal once.
 extension RegisterService {
+    /// At most this many reads of the journal run at once, each on its own thread: one a core,
+    /// so that a flood of report requests cannot take the box's threads and descriptors, nor the
+    /// CPU the sales need. A request beyond it is refused with `busy`.
+    static let concurrentJournalReads = 2
 
     /// The reply, or nil when it comes once the journal has been read.
     func report(_ op: Op, _ request: Request, from connection: ConnectionID) throws(IPCError) -> Reply? {
@@ -186,6 +190,9 @@ extension RegisterService {
         if journalReadJobs[key] != nil {
             journalReadJobs[key]?.append(waiter)
             return nil
+        }
+        guard journalReadJobs.count < Self.concurrentJournalReads else {
+            throw IPCError(.busy, "\(Self.concurrentJournalReads) reports are being read from the journal already; ask again when one is done")
         }
         let work = { () -> Result<JournalRead, ReportError> in
             do throws(ReportError) { return .success(try read()) } catch { return .failure(error) }
