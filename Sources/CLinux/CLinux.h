@@ -1,5 +1,5 @@
 // The Linux interfaces Swift's Glibc module leaves out: epoll, signalfd, timerfd, SO_PEERCRED's
-// credentials, accept4, pipe2 and posix_spawn's closefrom. This target links nothing; it only
+// credentials, accept4, pipe2, posix_spawn's closefrom and prctl. This target links nothing; it only
 // makes declarations visible.
 //
 // No `#define _GNU_SOURCE` here, on purpose: our modules import Glibc as well, and Swift's Glibc
@@ -21,6 +21,8 @@
 #include <sys/un.h>
 #include <sys/vfs.h>
 #include <malloc.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 // struct ucred as the kernel fills it for SO_PEERCRED (glibc declares it only under _GNU_SOURCE).
@@ -29,6 +31,11 @@ struct clinux_ucred {
     uid_t uid;
     gid_t gid;
 };
+
+// prctl is variadic, which Swift cannot call: the one use we have, spelled out.
+static inline int clinux_set_dumpable(int dumpable) {
+    return prctl(PR_SET_DUMPABLE, (unsigned long)dumpable, 0UL, 0UL, 0UL);
+}
 
 static inline int clinux_peer_credentials(int fd, struct clinux_ucred *out) {
     socklen_t len = sizeof *out;

@@ -67,6 +67,16 @@ struct SystemdAndSignalTests {
         #expect(!FileManager.default.fileExists(atPath: d.socket))
     }
 
+    @Test func kassadLeavesNoCoreDumpOfItsSecrets() throws {
+        let d = Daemon()
+        try d.start()
+        let pid = try #require(d.process?.processIdentifier)
+        let limits = try String(contentsOfFile: "/proc/\(pid)/limits", encoding: .utf8)
+        let core = try #require(limits.split(separator: "\n").first { $0.hasPrefix("Max core file size") })
+        #expect(core.split(separator: " ", omittingEmptySubsequences: true).dropFirst(4).prefix(2) == ["0", "0"], "\(core)")
+        #expect(d.stop() == 0)
+    }
+
     @Test func SIGHUPReloadsTheConfigurationAndABrokenFileKeepsTheOldOne() throws {
         let config = NSTemporaryDirectory() + "kassa-" + UUID().uuidString.prefix(8) + ".conf"
         defer { try? FileManager.default.removeItem(atPath: config) }

@@ -38,7 +38,10 @@ struct SystemdUnitTests {
                 if ["kassad", "kassa"].contains(name) {
                     try fm.copyItem(atPath: Run.binary(name), toPath: root + program)
                 } else if fm.isExecutableFile(atPath: program) {
-                    try fm.copyItem(atPath: program, toPath: root + program)
+                    // The program itself, not a symlink (/bin/sh is one to dash) that would dangle.
+                    let real = try #require(realpath(program, nil))
+                    defer { free(real) }
+                    try fm.copyItem(atPath: String(cString: real), toPath: root + program)
                 } else {
                     try "#!/bin/sh\n".write(toFile: root + program, atomically: true, encoding: .utf8)
                     try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root + program)
@@ -101,10 +104,14 @@ struct SystemdUnitTests {
         #expect(main.contains("\nStartLimitBurst="))
         #expect(readOnly.contains("\nConflicts=kassad.service\n"))
         #expect(readOnly.contains("ExecStart=/usr/bin/kassad --read-only "))
+        // OnFailure= fires on any failure (a stop that timed out, one crash): read-only only when
+        // kassad.service hit its start limit.
+        #expect(readOnly.contains("\nExecCondition=/bin/sh -c 'test \"$MONITOR_SERVICE_RESULT\" = start-limit-hit'\n"))
+        #expect(main.contains("\nLimitCORE=0\n"))
         func sandbox(_ text: String) -> [Substring] {
             let service = text.split(separator: "[Service]")[1]
             return service.split(separator: "\n").filter { line in
-                !line.hasPrefix("#") && !["ExecStart=", "Restart=", "RestartSec=", "[Install]", "WantedBy="].contains { line.hasPrefix($0) }
+                !line.hasPrefix("#") && !["ExecStart=", "ExecCondition=", "Restart=", "RestartSec=", "[Install]", "WantedBy="].contains { line.hasPrefix($0) }
             }
         }
         #expect(sandbox(main) == sandbox(readOnly))

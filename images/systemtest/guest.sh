@@ -195,6 +195,17 @@ EOF
     check "the interrupted receipt printed once, or again only as a copy" [ "$buns" -ge 1 ] && [ $((buns - 1)) -le "$copies" ]
     check "receipt 1 did not print again" [ "$(grep -ac Coffee "$T/printer.out")" = 1 ]
     info "journal before the power cut: $(K journal status 2>&1 | tr '\n' '|')"
+
+    # --- one slow stop is not a broken register: a kassad that cannot stop in time is killed,
+    # systemd records a failure, and the register comes back read-write (read-only is only for
+    # a kassad that keeps failing to start) -----------------------------------------------------------
+    kill -STOP "$(systemctl show -P MainPID kassad.service)"
+    local stop_start=$SECONDS
+    systemctl restart kassad.service
+    info "a frozen kassad was stopped in $((SECONDS - stop_start)) s (TimeoutStopSec, then SIGKILL)"
+    check "kassad is back after a stop that timed out" within 60 active kassad.service
+    check "a single failure does not switch the register to read-only" sh -c '! systemctl is-active -q kassad-readonly.service'
+    check "kassad records again after the failed stop" within 30 sh -c "setpriv --reuid=kassa --regid=kassa --init-groups /usr/bin/kassa journal status 2>&1 | grep -q read-write"
     # The console on ttyS0 started before there was any operator (first-boot set-up): a fresh one
     # asks for the technician's PIN, which the test's host half types next.
     systemctl restart kassa-console@ttyS0.service

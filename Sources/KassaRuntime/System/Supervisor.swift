@@ -85,6 +85,10 @@ public enum Supervisor {
             history.append(line)
             Logger.writeToStandardError(line)
         }
+        // Its memory holds the PIN key and the PIN digests: no core dump may carry them away.
+        do throws(SystemError) { try forbidCoreDumps() } catch {
+            log.warning("core dumps could not be turned off", ["error": error.description])
+        }
         var config: KassaConfig
         var readOnlyWhy = "kassad was started read-only (--read-only), after it failed too often to keep running; "
             + "its log (journalctl -u kassad) says why"
