@@ -145,8 +145,8 @@ public final class Console {
 
     /// Asks for a technician's PIN (or runs first-boot set-up); false when the technician leaves.
     private func login() -> Bool {
-        let operators: [OperatorReply]
-        do { operators = try call(.operatorList, as: [OperatorReply].self) } catch {
+        let needsSetUp: Bool
+        do { needsSetUp = try call(.status, as: StatusReply.self).needsSetUp } catch {
             say("error: \(error)")
             if case .lost = error { return connectWaiting() }
             // kassad said no (this console's user is not a client of it, say): ask again in a
@@ -154,7 +154,7 @@ public final class Console {
             if terminal.hasInput(within: 10_000), let bytes = terminal.read(), bytes.contains(0x04) { return false }
             return true
         }
-        if operators.isEmpty { return firstBoot() }
+        if needsSetUp { return firstBoot() }
         guard let pin = ask("Technician PIN (or 'recover'): ", secret: true) else { return false }
         if pin.isEmpty { return true }
         if pin == "recover" { return recover() }

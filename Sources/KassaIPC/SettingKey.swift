@@ -10,4 +10,7 @@ public enum SettingKey {
     public static let language = "language"
     public static let moneyFormat = "money_format"
     public static let idleLock = "idle_lock"
+
+    /// What `status` shows anyone, because a screen needs it before anyone logs in.
+    public static let screen = [language, moneyFormat, idleLock]
 }

@@ -104,7 +104,6 @@ public final class RegisterApp {
             }
             model.registerName = g.register["register"]?.stringValue ?? ""
             request(.subscribe) { _ in }
-            request(.configGet) { [unowned self] r in applyConfig(r) }
             refreshStatus()
         case .reply(let reply):
             guard case .int(let id) = reply.id, let done = waiting.removeValue(forKey: id) else { return }
@@ -119,16 +118,18 @@ public final class RegisterApp {
         }
     }
 
-    private func applyConfig(_ r: JSONValue) {
-        if let l = r[SettingKey.language]?.stringValue.flatMap(Language.init(rawValue:)) { language = l }
-        if let f = r[SettingKey.moneyFormat]?.stringValue.flatMap({ RegisterModel.moneyFormat(named: $0, currency: model.currency) }) {
+    /// The settings `status` shows before anyone logs in: language, money format, idle lock.
+    private func applyScreenSettings(_ r: [String: String]) {
+        if let l = r[SettingKey.language].flatMap(Language.init(rawValue:)) { language = l }
+        if let f = r[SettingKey.moneyFormat].flatMap({ RegisterModel.moneyFormat(named: $0, currency: model.currency) }) {
             model.moneyFormat = f
         }
-        if let s = r[SettingKey.idleLock]?.stringValue.flatMap({ Int($0) }) { idleLockSeconds = s > 0 ? s : nil }
+        if let s = r[SettingKey.idleLock].flatMap({ Int($0) }) { idleLockSeconds = s > 0 ? s : nil }
     }
 
     private func refreshStatus() {
         request(.status, as: StatusReply.self) { [unowned self] r in
+            applyScreenSettings(r.screen)
             model.apply(status: r)
             model.connection = .connected
             needsFullRedraw = true

@@ -114,22 +114,32 @@ extension RegisterApp {
                 let name = r["name"]?.stringValue ?? "?"
                 let local = r["local_time"]?.stringValue ?? ""
                 show(name + " " + punch.done(language) + " " + String(local.dropFirst(11)))
-                if let id = r["operator"]?.stringValue, let today = CivilDate(String(local.prefix(10))) {
-                    weekHours(id, name: name, today: today, back: back)
+                // The punch's reply carries the week's hours: nobody is logged in to ask for them.
+                if let id = r["operator"]?.stringValue, let today = CivilDate(String(local.prefix(10))), let week = r["week"] {
+                    showWeek(id, name: name, monday: Self.monday(of: today), week, back: back)
                 }
             }
         }, back: mode)
     }
 
+    static func monday(of day: CivilDate) -> CivilDate {
+        CivilDate(daysSinceEpoch: day.daysSinceEpoch - Int64(day.isoWeekday - 1))
+    }
+
     private func weekHours(_ id: String, name: String, today: CivilDate, back: Mode) {
-        let monday = CivilDate(daysSinceEpoch: today.daysSinceEpoch - Int64(today.isoWeekday - 1))
+        let monday = Self.monday(of: today)
         let sunday = CivilDate(daysSinceEpoch: monday.daysSinceEpoch + 6)
         request(.timeclockHours, ["from": .string(monday.description), "to": .string(sunday.description), "operator": .string(id)]) {
-            [unowned self] r in
-            let week = WeekHours(name: name, monday: monday, employee: r["employees"]?.arrayValue?.first { $0["operator"]?.stringValue == id })
-            let t = texts
-            open(Page(title: texts.hoursThisWeek + ": " + name + " · " + monday.description + " - " + sunday.description,
-                      layout: { week.layout(width: $0, t) }, hint: texts.scrollHint), back: back)
+            [unowned self] r in showWeek(id, name: name, monday: monday, r, back: back)
         }
+    }
+
+    /// A `timeclock.hours` reply for one employee's week, as a page.
+    private func showWeek(_ id: String, name: String, monday: CivilDate, _ r: JSONValue, back: Mode) {
+        let sunday = CivilDate(daysSinceEpoch: monday.daysSinceEpoch + 6)
+        let week = WeekHours(name: name, monday: monday, employee: r["employees"]?.arrayValue?.first { $0["operator"]?.stringValue == id })
+        let t = texts
+        open(Page(title: texts.hoursThisWeek + ": " + name + " · " + monday.description + " - " + sunday.description,
+                  layout: { week.layout(width: $0, t) }, hint: texts.scrollHint), back: back)
     }
 }

@@ -316,7 +316,7 @@ enum RegisterCommands {
     /// Technician operations need a technician's PIN in this connection (a brand-new register
     /// with no operators at all lets the first technician be set up without one).
     private static func technician(_ s: Session) throws {
-        if try Session.read(s.call(.operatorList), as: [OperatorReply].self).isEmpty { return }
+        if try Session.read(s.call(.status), as: StatusReply.self).needsSetUp { return }
         _ = try s.call(.technician, ["pin": .string(try PinPrompt.read("Technician PIN"))])
     }
 

@@ -4,9 +4,11 @@ import Testing
 @testable import KassaRegisterUI
 
 @Suite struct RegisterBehaviour {
-    @Test func onConnectingItSubscribesAndReadsStatusAndConfiguration() {
-        let (app, kassad) = connectedRegister()
-        #expect(kassad.ops == ["subscribe", "config.get", "status"])
+    @Test func onConnectingItSubscribesAndReadsStatusWithTheScreensSettings() {
+        // Nobody need be logged in: the language and money format come with `status`.
+        let (app, kassad) = connectedRegister(config: ["language": "fi", "money_format": "finnish"])
+        #expect(kassad.ops == ["subscribe", "status"])
+        #expect(app.language == .fi)
         #expect(app.model.connection == .connected)
         if case .sale = app.mode {} else { Issue.record("logged in: the sale screen, not \(app.mode)") }
     }

@@ -50,7 +50,11 @@ import Testing
     }
 
     @Test func aProgramGetsNoDescriptorOfOursButItsStandardStreams() throws {
-        let leaky = open("/dev/null", O_RDONLY)
+        // High-numbered, so that it cannot be the number the shell itself opens /proc/$$/fd as
+        // (a low free number, which another test's descriptors can push to any value).
+        let opened = open("/dev/null", O_RDONLY)
+        let leaky = fcntl(opened, F_DUPFD, 200)
+        close(opened)
         defer { close(leaky) }
         let pipe = try makePipe()
         defer { close(pipe.read) }

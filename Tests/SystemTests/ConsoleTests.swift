@@ -175,6 +175,7 @@ final class ConsoleLine {
 
         // kassad has it all, journaled.
         let client = try daemon.client()
+        _ = try client.call(.technician, args: ["pin": "3333"])
         #expect(try client.call(.configGet, args: ["key": "store_name"])["store_name"]?.stringValue == "Kahvila Testi")
         let operators = try client.call(.operatorList).arrayValue ?? []
         #expect(operators.contains { $0["id"]?.stringValue == "lisa" })

@@ -12,7 +12,7 @@ struct CrashTests {
     }
 
     func xReport(_ d: Daemon) throws -> (sales: Int64, gross: Int64) {
-        let r = try d.client().call(.reportX)["report"]!
+        let r = try d.client().xReport()["report"]!
         return (r["sales"]!.intValue!, r["sales_gross"]!.intValue!)
     }
 
@@ -145,7 +145,7 @@ struct IdempotencyTests {
         let rescan = try c.call(.saleScan, args: ["code": "101"], idempotencyKey: "scan-1")
         #expect(rescan["lines"]?.arrayValue?.count == 1)
         #expect(try c.call(.journalStatus)["last_seq"]!.intValue! == head)
-        #expect(try c.call(.reportX)["report"]!["sales"]!.intValue == 1)
+        #expect(try c.xReport()["report"]!["sales"]!.intValue == 1)
         #expect(try c.call(.saleGet) == .null)
     }
 
@@ -188,6 +188,6 @@ struct IdempotencyTests {
         #expect(retried["completed"]?["receipt"]?.intValue == 1)
         let again = try d.client().call(.saleTender, args: ["kind": "card", "amount": 290], idempotencyKey: "pay-once")
         #expect(again == retried)
-        #expect(try c.call(.reportX)["report"]!["sales"]!.intValue == 1)
+        #expect(try c.xReport()["report"]!["sales"]!.intValue == 1)
     }
 }

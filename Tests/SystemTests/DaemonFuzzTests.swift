@@ -105,6 +105,7 @@ import Testing
         // Still serving, and what was recorded before is intact.
         let after = try d.client()
         #expect(try after.call(.status)["register"]?.stringValue == "demo-1")
+        _ = try after.call(.technician, args: ["pin": "3333"])
         #expect(try after.call(.receiptReprint, args: ["receipt": 1])["text"]?.arrayValue?.isEmpty == false)
         #expect(d.stop() == 0)
         #expect(try d.kassa(["journal", "verify", "--state-dir", d.stateDirectory]).status == 0)

@@ -51,7 +51,7 @@ struct DiskTests {
         #expect(status["journal"]?["reason"]?.stringValue?.contains("cannot be written") == true)
         #expect(status["alarms"]?.arrayValue?.contains { $0["code"]?.stringValue == "journal_read_only" } == true)
         #expect(ro.errorCode(.saleScan, ["code": "101"]) == .readOnly)
-        #expect(try ro.call(.reportX)["report"]?["sales"]?.intValue == 1)
+        #expect(try ro.xReport()["report"]?["sales"]?.intValue == 1)
         #expect(d.stop() == 0)
         _ = mount.remount(readOnly: false)
     }
@@ -85,7 +85,7 @@ struct DiskTests {
         #expect(error.message.contains("disk is full"))
         #expect(try c.call(.status)["alarms"]?.arrayValue?.contains { $0["code"]?.stringValue == "disk_low" } == true)
         #expect(d.process?.isRunning == true)
-        #expect(try c.call(.reportX)["report"]?["sales"]?.intValue == Int64(completed))
+        #expect(try c.xReport()["report"]?["sales"]?.intValue == Int64(completed))
 
         try FileManager.default.removeItem(atPath: filler)
         var resumed = false
@@ -124,7 +124,7 @@ struct DiskTests {
         #expect(status["journal"]?["mode"]?.stringValue == "read_only")
         let alarm = status["alarms"]?.arrayValue?.first { $0["code"]?.stringValue == "journal_read_only" }?["message"]?.stringValue ?? ""
         #expect(alarm.contains("started read-only") && alarm.contains("configuration file is broken"), "\(alarm)")
-        #expect(try c.call(.reportX)["report"] != nil)
+        #expect(try c.xReport()["report"] != nil)
         #expect(c.errorCode(.login, ["pin": "1111"]) == .readOnly)
         #expect(try c.call(.receiptReprint, args: ["receipt": 1])["text"]?.arrayValue?.isEmpty == false)
         #expect(d.stop() == 0)
@@ -192,7 +192,7 @@ struct DiskTests {
         d.setEnvironment([:])
         try d.start()
         let again = try d.client()
-        let x = try again.call(.reportX)
+        let x = try again.xReport()
         let sales = x["report"]?["sales"]?.intValue ?? -1
         // Every acknowledged sale is there; the one whose fsync failed was never acknowledged
         // and may or may not have reached the disk.

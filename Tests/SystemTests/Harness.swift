@@ -127,6 +127,13 @@ extension IPCClient {
         _ = try call(.shiftOpen, args: ["float": 0])
     }
 
+    /// The X report as a technician's session on this connection reads it (a cashier may not
+    /// while a shift is open: the close is a blind count).
+    func xReport() throws -> JSONValue {
+        _ = try call(.technician, args: ["pin": "3333"])
+        return try call(.reportX)
+    }
+
     func errorCode(_ op: Op, _ args: JSONObject = [:], key: String? = nil) -> ErrorCode? {
         errorCode(name: op.name, args, key: key)
     }

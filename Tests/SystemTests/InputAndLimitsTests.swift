@@ -58,6 +58,44 @@ struct InputAndLimitsTests {
         #expect(d.process?.isRunning == true)
     }
 
+    /// With nobody logged in (the register locked, an idle box), only the greeting and `status`
+    /// answer; every other read of the table wants an operator or a technician's session.
+    @Test func withNobodyLoggedInOnlyStatusAnswers() throws {
+        let d = Daemon()
+        try d.start()
+        let c = try d.client()
+        let anyone = Op.allCases.filter { $0.spec.access == .anyone }
+        #expect(Set(anyone) == [.status, .subscribe, .technicianRecoveryCode])
+        for op in Op.allCases where op.spec.effect == .read && op.spec.access == .loggedInOrTechnician {
+            let args: JSONObject
+            switch op {
+            case .receiptGet, .receiptReprint: args = ["receipt": 1]
+            case .voucherGet, .catalogLookup: args = ["code": "101"]
+            case .timeclockHours: args = ["from": "2026-01-01", "to": "2026-01-02"]
+            case .customerGet: args = ["customer": 1]
+            default: args = [:]
+            }
+            #expect(c.errorCode(op, args) == .notLoggedIn, "\(op.name)")
+        }
+        let status = try c.call(.status, as: StatusReply.self)
+        #expect(status.screen[SettingKey.language] != nil && status.screen[SettingKey.storeName] == nil)
+        #expect(!status.needsSetUp)
+        // A technician's session on the connection reads them.
+        _ = try c.call(.technician, args: ["pin": "3333"])
+        #expect(try c.call(.configGet, args: ["key": "store_name"])["store_name"] != nil)
+        #expect(try c.call(.operatorList).arrayValue?.count == 3)
+        // So does a cashier logged in at the register; the X report, though, is a supervisor's
+        // while a shift is open (the close is a blind count).
+        let cashier = try d.client()
+        try cashier.readyToSell()
+        #expect(cashier.errorCode(.receiptGet, ["receipt": 1]) == .notFound)  // past the door: no receipt yet
+        #expect(try cashier.call(.catalogLookup, args: ["code": "101"])["item"] != nil)
+        #expect(cashier.errorCode(.reportX) == .forbidden)
+        _ = try cashier.call(.logout)
+        _ = try cashier.call(.login, args: ["pin": "2222"])
+        #expect(try cashier.call(.reportX)["report"] != nil)
+    }
+
     @Test func aCashierCannotDoSupervisorOrTechnicianWork() throws {
         let d = Daemon()
         try d.start()

@@ -134,7 +134,7 @@ struct SystemdAndSignalTests {
         #expect(status["alarms"]?.arrayValue?.contains { $0["code"]?.stringValue == "clock_behind" } == true)
         #expect(c.errorCode(.saleScan, ["code": "101"]) == .clockBehind)
         #expect(c.errorCode(.shiftOpen, ["float": 0]) == .clockBehind)
-        #expect(try c.call(.clockCheck)["ok"]?.boolValue == false)
-        #expect(try c.call(.reportX)["report"] != nil)
+        // Reads go on (`status` here: its only operator has no PIN on this box).
+        #expect(try c.call(.status)["journal"] != nil)
     }
 }

@@ -64,8 +64,14 @@ struct WholeShiftTests {
         #expect(try d.kassa(["no-sale", "--override"], stdin: "2222\n").status == 0)
 
         // X changes nothing; the blind count shows over/short only after it is entered.
+        // The X report is a supervisor's while the shift is open: the cashier counts blind.
+        #expect(try d.kassa(["report", "x"]).status == 1)
+        #expect(try d.kassa(["logout"]).status == 0)
+        #expect(try d.kassa(["login"], stdin: "2222\n").status == 0)
         let x = try json(d.kassa(["report", "x", "--json"]))
         #expect(x["report"]!["sales"]!.intValue == 4)
+        #expect(try d.kassa(["logout"]).status == 0)
+        #expect(try d.kassa(["login"], stdin: "1111\n").status == 0)
         let close = try json(d.kassa(["shift", "close", "150.00", "--json"]))
         #expect(close["over_short"]!.intValue == close["counted"]!.intValue! - close["expected"]!.intValue!)
 

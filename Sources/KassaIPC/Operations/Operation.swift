@@ -119,8 +119,10 @@ extension Op {
     public var spec: OperationSpec {
         typealias A = Argument
         switch self {
-        case .status, .subscribe, .journalStatus, .clockCheck, .devicesList, .journalVerifyStatus:
+        case .status, .subscribe:
             return OperationSpec(.read, .anyone)
+        case .journalStatus, .clockCheck, .devicesList, .journalVerifyStatus:
+            return OperationSpec(.read, .loggedInOrTechnician)
         case .login:
             return OperationSpec(.write, .credential, [.pin()])
         case .logout:
@@ -154,7 +156,7 @@ extension Op {
         case .saleResume:
             return OperationSpec(.write, .loggedIn, [.index("park_id")], selling: true)
         case .saleParked, .saleGet:
-            return OperationSpec(.read, .anyone)
+            return OperationSpec(.read, .loggedInOrTechnician)
         case .saleCustomer:
             return OperationSpec(.write, .loggedIn, [.index("customer", required: false), .code("card", required: false)], selling: true)
         case .saleRedeemPoints:
@@ -165,7 +167,7 @@ extension Op {
             return OperationSpec(.durable, .loggedIn, [.index("receipt"), line, A("tender", Self.choice(TenderKind.self)),
                                                        .overridePIN], selling: true)
         case .receiptGet, .receiptReprint:
-            return OperationSpec(.read, .anyone, [.index("receipt"), .flag("training")])
+            return OperationSpec(.read, .loggedInOrTechnician, [.index("receipt"), .flag("training")])
         case .drawerNoSale:
             return OperationSpec(.durable, .loggedIn, [.overridePIN], selling: true)
         case .shiftOpen:
@@ -175,7 +177,7 @@ extension Op {
         case .shiftClose:
             return OperationSpec(.durable, .loggedIn, [.amount("counted")], selling: true)
         case .reportX:
-            return OperationSpec(.read, .anyone)
+            return OperationSpec(.read, .loggedInOrTechnician)
         case .reportZ:
             return OperationSpec(.durable, .loggedIn, selling: true)
         case .reportSales:
@@ -188,24 +190,22 @@ extension Op {
             return OperationSpec(.read, .supervisorOrTechnician, A.page(limit: 1...50, offset: "from"))
 
         case .voucherGet:
-            return OperationSpec(.read, .anyone, [.code("code")])
+            return OperationSpec(.read, .loggedInOrTechnician, [.code("code")])
         case .voucherList:
             return OperationSpec(.read, .supervisorOrTechnician, [.flag("all"), .flag("training")] + A.page(limit: 1...500))
 
         case .catalogLookup:
-            return OperationSpec(.read, .anyone, [.code("code")])
+            return OperationSpec(.read, .loggedInOrTechnician, [.code("code")])
         case .catalogImport:
             return OperationSpec(.durable, .technician, [A("csv", .text(maxBytes: Bounds.payloadBytes), required: false), .flag("uploaded")])
         case .catalogUpload:
             return OperationSpec(.read, .technician, [A("offset", .integer(0...(64 << 20))), A("data", .text(maxBytes: Bounds.payloadBytes))])
         case .configGet:
-            return OperationSpec(.read, .anyone, [.name("key", required: false)])
+            return OperationSpec(.read, .loggedInOrTechnician, [.name("key", required: false)])
         case .configSet:
             return OperationSpec(.durable, .technician, [.name("key"), .text("value")])
-        case .configKeys:
-            return OperationSpec(.read, .anyone)
-        case .operatorList:
-            return OperationSpec(.read, .anyone)
+        case .configKeys, .operatorList:
+            return OperationSpec(.read, .loggedInOrTechnician)
         case .operatorAdd:
             return OperationSpec(.durable, .technician, [.name("id"), .name("name"), A("role", Self.choice(Role.self)), .pin()])
         case .operatorRemove, .operatorDisable, .operatorEnable:
@@ -254,9 +254,9 @@ extension Op {
             return OperationSpec(.durable, .loggedIn, [.name("operator"), A("remove", punch, required: false), A("add", punch, required: false),
                                                        .text("reason"), .overridePIN])
         case .timeclockStatus:
-            return OperationSpec(.read, .anyone)
+            return OperationSpec(.read, .loggedInOrTechnician)
         case .timeclockHours:
-            return OperationSpec(.read, .anyone, [A("from", .date), A("to", .date), .name("operator", required: false)])
+            return OperationSpec(.read, .loggedInOrTechnician, [A("from", .date), A("to", .date), .name("operator", required: false)])
 
         case .stockReceive:
             return OperationSpec(.durable, .loggedIn, [.name("item"), A("quantity", .integer(Bounds.quantity)), .amount("unit_cost", required: false),
@@ -269,16 +269,16 @@ extension Op {
             return OperationSpec(.durable, .loggedInOrTechnician, [.name("item"), A("point", .integer(Bounds.quantity), required: false),
                                                                    A("quantity", .integer(Bounds.quantity), required: false), .flag("remove"), .overridePIN])
         case .stockLevels:
-            return OperationSpec(.read, .anyone, [.name("item", required: false)] + A.page(limit: 1...500))
+            return OperationSpec(.read, .loggedInOrTechnician, [.name("item", required: false)] + A.page(limit: 1...500))
         case .stockReorderList, .stockValue:
-            return OperationSpec(.read, .anyone, A.page(limit: 1...500))
+            return OperationSpec(.read, .loggedInOrTechnician, A.page(limit: 1...500))
 
         case .promotionSet:
             return OperationSpec(.durable, .loggedInOrTechnician, Self.promotion + [.overridePIN])
         case .promotionRemove:
             return OperationSpec(.durable, .loggedInOrTechnician, [.name("id"), .overridePIN])
         case .promotionList:
-            return OperationSpec(.read, .anyone)
+            return OperationSpec(.read, .loggedInOrTechnician)
 
         case .customerAdd:
             return OperationSpec(.durable, .loggedIn, Self.customerFields + [A("cards", .list(.text(maxBytes: Bounds.codeBytes), maxCount: 20), required: false)])

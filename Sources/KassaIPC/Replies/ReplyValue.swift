@@ -67,6 +67,17 @@ public struct ReplyFields {
         return out
     }
 
+    /// An object of strings, by key.
+    public func stringMap(_ key: String) throws(IPCError) -> [String: String] {
+        let o = try required(key, "an object", \.objectValue)
+        var out: [String: String] = [:]
+        for (k, v) in o {
+            guard let text = v.stringValue else { throw ReplyFields.mismatch("\(key).\(k)", "is not a string") }
+            out[k] = text
+        }
+        return out
+    }
+
     /// A string naming one of a closed set (a role, a tender kind).
     public func named<T: RawRepresentable>(_ key: String) throws(IPCError) -> T where T.RawValue == String {
         try required(key, "one of its known names") { $0.stringValue.flatMap(T.init(rawValue:)) }

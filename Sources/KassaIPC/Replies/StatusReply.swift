@@ -22,11 +22,16 @@ public struct StatusReply: ReplyValue, Hashable {
     /// Output ids of printouts still owed.
     public var printoutsOwed: [Int64]
     public var devices: [DeviceReply]
+    /// True on a new box with no operators yet: the first technician is set up without a PIN.
+    public var needsSetUp: Bool
+    /// The settings a client's screen needs before anyone logs in (`SettingKey.screen`: language,
+    /// money format, idle lock), by key. Everything else of the configuration is behind a log-in.
+    public var screen: [String: String]
 
     public init(register: String, store: String, version: String, uptimeSeconds: Int64, time: Int64, timeZone: String,
                 localTime: String, operator: OperatorReply?, training: Bool, shift: ShiftReply?, sale: SaleReply?,
                 parked: [ParkedSaleReply], journal: JournalStatusReply, alarms: [AlarmReply], technicianSession: Bool,
-                printoutsOwed: [Int64], devices: [DeviceReply]) {
+                printoutsOwed: [Int64], devices: [DeviceReply], needsSetUp: Bool, screen: [String: String]) {
         self.register = register
         self.store = store
         self.version = version
@@ -44,6 +49,8 @@ public struct StatusReply: ReplyValue, Hashable {
         self.technicianSession = technicianSession
         self.printoutsOwed = printoutsOwed
         self.devices = devices
+        self.needsSetUp = needsSetUp
+        self.screen = screen
     }
 
     public init(json: JSONValue) throws(IPCError) {
@@ -54,7 +61,7 @@ public struct StatusReply: ReplyValue, Hashable {
                   shift: try f.value("shift"), sale: try f.value("sale"), parked: try f.values("parked"),
                   journal: try f.value("journal"), alarms: try f.values("alarms"),
                   technicianSession: try f.bool("technician_session"), printoutsOwed: try f.ints("printouts_owed"),
-                  devices: try f.values("devices"))
+                  devices: try f.values("devices"), needsSetUp: try f.bool("needs_set_up"), screen: try f.stringMap("screen"))
     }
 
     public var json: JSONValue {
@@ -63,7 +70,14 @@ public struct StatusReply: ReplyValue, Hashable {
          "operator": `operator`.json, "training": .bool(training), "shift": shift.json, "sale": sale.json,
          "parked": parked.json, "journal": journal.json, "alarms": alarms.json,
          "technician_session": .bool(technicianSession), "printouts_owed": .array(printoutsOwed.map(JSONValue.int)),
-         "devices": devices.json]
+         "devices": devices.json, "needs_set_up": .bool(needsSetUp),
+         "screen": .object(screenObject)]
+    }
+
+    private var screenObject: JSONObject {
+        var o = JSONObject()
+        for key in screen.keys.sorted() { o[key] = .string(screen[key]!) }
+        return o
     }
 }
 

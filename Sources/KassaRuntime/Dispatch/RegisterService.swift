@@ -182,6 +182,11 @@ final class RegisterService {
         }
     }
 
+    /// Every setting as it is now, by key: the file's, with what was changed on the box.
+    func currentSettings() -> [String: String] {
+        Settings.current(fileConfig, today: context().today, deviceSettings: Settings.deviceSettings(ledger.state.settings))
+    }
+
     /// Who may call: the table's `Access` against the register's operator and this connection's
     /// technician session. The register's own rules (roles, override PINs) come after, in `decide`.
     func authorise(_ op: Op, connection: ConnectionID) throws(IPCError) {
@@ -191,7 +196,8 @@ final class RegisterService {
         case .loggedIn:
             guard ledger.state.currentOperator != nil else { throw Refusal.notLoggedIn.ipcError }
         case .loggedInOrTechnician:
-            guard ledger.state.currentOperator != nil || technicianSession(connection) != nil else {
+            // A new box with no operators has nothing to keep: its first technician is being set up.
+            guard ledger.state.currentOperator != nil || technicianSession(connection) != nil || ledger.state.operators.isEmpty else {
                 throw IPCError(.notLoggedIn, "\(op.name): log in first, or enter a technician's PIN in this session")
             }
         case .supervisorOrTechnician:
@@ -363,6 +369,12 @@ final class RegisterService {
             }
             return result
         case .reportX:
+            // The close is a blind count: while a shift is open, the drawer's expected cash is
+            // for a supervisor's (or a technician's) eyes, not the cashier who will count it.
+            if ledger.state.shift != nil, technicianSession(connection) == nil,
+               let me = ledger.state.currentOperator, ledger.state.operators[me]?.role.allows(.salesReports) != true {
+                throw IPCError(.forbidden, "report.x is a supervisor's while a shift is open: the shift is closed by a blind count")
+            }
             let x = ledger.state.xReport(registerID: config.registerID)
             return ["report": x.counters.json, "next_z": .int(Int64(x.nextZNumber)),
                     "grand_total_sales": .int(x.grandTotalSales), "grand_total_refunds": .int(x.grandTotalRefunds),
@@ -406,7 +418,7 @@ final class RegisterService {
             return try importCatalog(csv, connection: connection, key: key)
         case .configGet:
             let only = try args.optionalString("key")
-            let all = Settings.current(fileConfig, today: context().today, deviceSettings: Settings.deviceSettings(ledger.state.settings))
+            let all = currentSettings()
             if let only {
                 guard let v = all[only] else { throw IPCError(.notFound, "no setting '\(only)'") }
                 return [only: .string(v)]

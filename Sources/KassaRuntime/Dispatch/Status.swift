@@ -30,7 +30,8 @@ extension RegisterService {
             journal: journalStatus(),
             alarms: alarms.keys.sorted().map { AlarmReply(code: $0, message: alarms[$0]!, active: true) },
             technicianSession: technicianSessions[connection] != nil,
-            printoutsOwed: s.pendingOutputs.keys.sorted().map { Int64($0) }, devices: devices.map(Views.device)
+            printoutsOwed: s.pendingOutputs.keys.sorted().map { Int64($0) }, devices: devices.map(Views.device),
+            needsSetUp: s.operators.isEmpty, screen: currentSettings().filter { SettingKey.screen.contains($0.key) }
         ).json
     }
 }

@@ -25,18 +25,22 @@ extension RegisterService {
             case (nil, let card?): command = .clockWithBadge(action, card: card)
             default: throw IPCError(.badArgs, "\(op): give either 'pin' or 'card'")
             }
-            let result = try run(command, key: key) { s, events in
+            let result = try run(command, key: key) { [self] s, events in
                 for e in events {
                     if case .timePunched(let id, let punch) = e {
                         return ["operator": .string(id.rawValue), "name": .string(s.operators[id]?.name ?? id.rawValue),
                                 "action": .string(punch.action.rawValue), "at": punch.at.json,
                                 "local_time": .string(localTimeText(punch.at)),
-                                "status": .string(TimeClock.status(s.timeCards[id] ?? []).rawValue)]
+                                "status": .string(TimeClock.status(s.timeCards[id] ?? []).rawValue),
+                                "week": weekHours(id, at: punch.at, s)]
                     }
                 }
                 return [:]
             }
-            broadcast("timeclock.punched", result)
+            // Everyone's screen hears of the punch; only the one who punched sees the hours.
+            var event = result.objectValue ?? [:]
+            event["week"] = nil
+            broadcast("timeclock.punched", .object(event))
             return result
         case .timeclockCorrect:
             let id = OperatorID(try args.string("operator"))
@@ -59,7 +63,13 @@ extension RegisterService {
         case .timeclockHours:
             let from = try args.date("from")
             let to = try args.date("to")
-            let only = try args.optionalString("operator").map { OperatorID($0) }
+            var only = try args.optionalString("operator").map { OperatorID($0) }
+            // A cashier sees their own hours; a supervisor or a technician's session everyone's.
+            if technicianSession(connection) == nil, let me = ledger.state.currentOperator,
+               ledger.state.operators[me]?.role.allows(.salesReports) != true {
+                if let only, only != me { throw IPCError(.forbidden, "timeclock.hours: a cashier sees only their own hours") }
+                only = me
+            }
             // Six weeks of days for a whole staff still fit in one reply line.
             guard from <= to, to.daysSinceEpoch - from.daysSinceEpoch < 42 else {
                 throw IPCError(.badArgs, "timeclock.hours: 'from' must not be after 'to', and at most 42 days apart")
@@ -186,8 +196,16 @@ extension RegisterService {
          "retail_value": .int(l.retailValue), "cost_value": l.costValue.map(JSONValue.int) ?? .null]
     }
 
-    private func hours(from: CivilDate, to: CivilDate, only: OperatorID?) -> JSONValue {
-        let s = ledger.state
+    /// An employee's hours in the ISO week of `moment`: the time clock shows them after a punch,
+    /// with nobody logged in, to the one who gave the PIN.
+    private func weekHours(_ id: OperatorID, at moment: Timestamp, _ s: RegisterState) -> JSONValue {
+        let today = fileConfig.timeZone.localTime(moment).date
+        let monday = CivilDate(daysSinceEpoch: today.daysSinceEpoch - Int64(today.isoWeekday - 1))
+        return hours(from: monday, to: CivilDate(daysSinceEpoch: monday.daysSinceEpoch + 6), only: id, s)
+    }
+
+    private func hours(from: CivilDate, to: CivilDate, only: OperatorID?, _ s: RegisterState? = nil) -> JSONValue {
+        let s = s ?? ledger.state
         let now = context().now
         let zone = fileConfig.timeZone
         var employees: [JSONValue] = []
