@@ -387,6 +387,7 @@ extension Refusal {
         case .shiftNotOpen: return IPCError(.conflict, "no shift is open: open one with a float first")
         case .shiftAlreadyOpen: return IPCError(.conflict, "a shift is already open")
         case .invalidAmount(let why): return IPCError(.badArgs, why)
+        case .overLimit(let kind, let limit): return IPCError(.overLimit, kind.refusal(money(limit)))
         case .reasonRequired: return IPCError(.badArgs, "a reason is required")
         case .noOpenSale: return IPCError(.conflict, "no sale is open")
         case .saleInProgress: return IPCError(.conflict, "a sale is in progress: finish, park or cancel it first")
@@ -454,6 +455,21 @@ extension Refusal {
         case .invalidPromotion(let why): return IPCError(.badArgs, "promotion: \(why)")
         case .unknownPromotion(let id): return IPCError(.notFound, "no promotion '\(id)'")
         case .customer(let problem): return problem.ipcError(money: money)
+        }
+    }
+}
+
+extension AmountLimit {
+    /// The sentence of an `over_limit` refusal, with the limit written the register's way.
+    func refusal(_ limit: String) -> String {
+        switch self {
+        case .price: return "a price may be at most \(limit) on this register"
+        case .line: return "one line may come to at most \(limit) on this register"
+        case .sale: return "one sale may come to at most \(limit) on this register"
+        case .tender: return "cash may be at most \(limit) more than what is due"
+        case .float: return "a float may be at most \(limit) on this register"
+        case .cashMovement: return "one cash in or out may be at most \(limit) on this register"
+        case .voucher: return "a gift voucher may be worth at most \(limit) on this register"
         }
     }
 }

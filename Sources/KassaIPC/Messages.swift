@@ -21,6 +21,7 @@ public enum ErrorCode: String, Sendable, Hashable, CaseIterable {
     case conflict = "conflict"
     case notFound = "not_found"
     case refused = "refused"
+    case overLimit = "over_limit"
     case clockBehind = "clock_behind"
     case readOnly = "read_only"
     case deviceUnavailable = "device_unavailable"

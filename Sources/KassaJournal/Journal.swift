@@ -436,8 +436,16 @@ public final class Journal {
         case .readOnly(.damaged(let fault)): throw .readOnly(fault)
         case .readOnly(.writerFailed(let error)), .readOnly(.notWritable(let error)): throw .writerClosed(error)
         case .readOnly(.requested(let why)): throw .invalidArgument("the journal was opened read-only: \(why)")
+        case .readOnly(let reason): throw .invalidArgument("the journal records nothing more: \(reason)")
         case .readWrite: return file!
         }
+    }
+
+    /// The owner cannot use record `seq`: the journal stops writing, and says why in `mode`.
+    public func stopWriting(unusable seq: UInt64, _ why: String) {
+        mode = .readOnly(.unusableRecord(seq: seq, why))
+        file = nil
+        warning("journal: record \(seq) cannot be used (\(why)); nothing more is recorded")
     }
 
     @discardableResult

@@ -120,6 +120,10 @@ public enum JournalMode: Equatable, Sendable {
         /// Opened read-only on purpose (kassad `--read-only`): nothing is written, not even the
         /// recovery of a torn tail.
         case requested(String)
+        /// The journal's owner cannot use this record (it is no event its version knows, or
+        /// its state cannot take it): nothing more is written after it, as every later record
+        /// would build on a state without it, until the journal is recovered onto a new chain.
+        case unusableRecord(seq: UInt64, String)
 
         public var description: String {
             switch self {
@@ -127,6 +131,7 @@ public enum JournalMode: Equatable, Sendable {
             case .writerFailed(let error): return "journal writer failed: \(error)"
             case .notWritable(let error): return "the state directory cannot be written (\(error)): check the file system"
             case .requested(let why): return "started read-only: \(why)"
+            case .unusableRecord(let seq, let why): return "journal record \(seq) cannot be used: \(why)"
             }
         }
     }

@@ -155,6 +155,7 @@ public enum RegisterScreen {
         switch a.code {
         case "paper_out": return t.paperOut
         case "drawer_open": return t.drawer + " " + t.open
+        case "journal_read_only": return t.errorReadOnly
         default: return a.code.uppercased()
         }
     }

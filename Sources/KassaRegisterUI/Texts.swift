@@ -36,7 +36,7 @@ public struct Texts: Sendable {
     public var trainingOn, trainingOff, loggedOut, nothingToDo, notANumber, scrollHint, helpTitle: String
     // What a refusal from kassad is, before kassad's own words (which are English).
     public var errorWrongPin, errorForbidden, errorNotFound, errorRefused, errorDevice, errorClock, errorReadOnly: String
-    public var errorCardDeclined, errorCardNotCharged, errorOther: String
+    public var errorCardDeclined, errorCardNotCharged, errorOverLimit, errorOther: String
     // The key hints on the bottom line; the help screen lists everything.
     public var hintSale, hintPayment, hintLogin, hintOther, chooseHint: String
     // Sales reports
@@ -88,7 +88,8 @@ public struct Texts: Sendable {
         scrollHint: "PgUp/PgDn scroll, Esc back", helpTitle: "Keys",
         errorWrongPin: "Wrong PIN", errorForbidden: "Not allowed", errorNotFound: "Not found", errorRefused: "Refused",
         errorDevice: "Device away", errorClock: "Clock behind: selling paused", errorReadOnly: "Journal read-only",
-        errorCardDeclined: "Card declined", errorCardNotCharged: "Card not charged", errorOther: "Error",
+        errorCardDeclined: "Card declined", errorCardNotCharged: "Card not charged", errorOverLimit: "Over the limit",
+        errorOther: "Error",
         hintSale: "? help  t pay  v void  d disc  o price  p park  c cancel  m menu  l logout",
         hintPayment: "Enter cash  x exact  n next note  k card  c cancel  Esc back  ? help",
         hintLogin: "Enter log in  t time clock  ? help", hintOther: "Enter ok  Esc back",
@@ -147,7 +148,7 @@ public struct Texts: Sendable {
         errorWrongPin: "Väärä PIN", errorForbidden: "Ei sallittu", errorNotFound: "Ei löydy", errorRefused: "Hylätty",
         errorDevice: "Laite ei käytettävissä", errorClock: "Kello jäljessä: myynti tauolla",
         errorReadOnly: "Päiväkirja vain luettavissa", errorCardDeclined: "Kortti hylätty",
-        errorCardNotCharged: "Korttia ei veloitettu", errorOther: "Virhe",
+        errorCardNotCharged: "Korttia ei veloitettu", errorOverLimit: "Yli rajan", errorOther: "Virhe",
         hintSale: "? ohje  t maksu  v mitätöi  d ale  p pysäköi  c peru  m valikko  l ulos",
         hintPayment: "Enter käteinen  x tasan  n seur. seteli  k kortti  c peru  Esc takaisin",
         hintLogin: "Enter kirjaudu  t leimaus  ? ohje", hintOther: "Enter ok  Esc takaisin",
@@ -185,6 +186,7 @@ extension Texts {
         case .readOnly: return errorReadOnly
         case .cardDeclined: return errorCardDeclined
         case .cardNotCharged: return errorCardNotCharged
+        case .overLimit: return errorOverLimit
         default: return errorOther
         }
     }

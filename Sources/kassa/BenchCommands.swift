@@ -152,14 +152,14 @@ struct JournalBench {
         mutating func decide(_ c: Command) -> [RegisterEvent] {
             let d = state.decide(c, env, ctx)
             precondition(d.refusal == nil, "bench setup refused \(c): \(d.refusal!)")
-            for e in d.events { state.apply(e) }
+            for e in d.events { try! state.apply(e) }
             return d.events
         }
 
         /// The events that open the day: an operator, a login, a shift.
         mutating func openDay() -> [RegisterEvent] {
             var events = [RegisterEvent.operatorAdded(Operator(id: "boss", name: "Boss", role: .supervisor))]
-            state.apply(events[0])
+            try! state.apply(events[0])
             events += decide(.login(pin: "4321"))
             events += decide(.openShift(float: 20_000))
             return events

@@ -88,7 +88,7 @@ struct ReportBench {
             setup.ctx.now = Timestamp(milliseconds: 1_767_218_400_000)  // 2026-01-01 00:00 in Helsinki
             var events = setup.openDay()
             let anna = RegisterEvent.operatorAdded(Operator(id: "anna", name: "Anna", role: .cashier))
-            setup.state.apply(anna)
+            try setup.state.apply(anna)
             events.append(anna)
             try ledger.record(events, at: setup.ctx.now)
             let days = 365

@@ -37,7 +37,7 @@ struct Till {
     }
 
     mutating func record(_ events: [RegisterEvent]) {
-        for e in events { state.apply(e) }
+        for e in events { try! state.apply(e) }
         journal += events
     }
 

@@ -132,7 +132,7 @@ struct RandomSequenceTests {
         // Replaying the recorded events, through the journal codec, rebuilds exactly the same state.
         let decoded = try t.journal.map { try EventCodec.decode(EventCodec.encode($0)) }
         #expect(decoded == t.journal)
-        #expect(RegisterState.replay(decoded) == t.state)
+        #expect(try RegisterState.replay(decoded) == t.state)
         #expect(try EventCodec.decodeState(EventCodec.encode(t.state)) == t.state)
     }
 

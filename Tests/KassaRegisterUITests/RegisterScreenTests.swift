@@ -85,7 +85,9 @@ import Testing
                                  data: DeviceReply(id: "p", kind: "printer", state: "error", power: "online", status: ["paper_out"],
                                                    via: "simulator", model: nil).json)))
         var s = RegisterScreen.draw(app, width: 80, height: 25)
-        #expect(s.text(row: 1).contains("JOURNAL_READ_ONLY"))
+        // The alarm in the cashier's words, never its code.
+        #expect(s.text(row: 1).contains("Journal read-only - the journal is damaged"))
+        #expect(!s.text.contains("JOURNAL_READ_ONLY") && !s.text.contains("journal_read_only"))
         #expect(s.text(row: 2).contains("PAPER OUT - the receipt printer is out of paper"))
         #expect(s.cells[2][0].style == .alarm && Style.alarm.blink)
         #expect(s.text(row: 0).contains("Printer PAPER OUT"))

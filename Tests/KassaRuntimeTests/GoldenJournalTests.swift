@@ -65,7 +65,7 @@ struct GoldenJournalTests {
             #expect(record.type == event.recordType, "record \(record.seq)")
             #expect(Self.version1Types[record.type] == event.name, "record \(record.seq)")
             counts[record.type, default: 0] += 1
-            replayed.apply(event)
+            try replayed.apply(event)
             if record.seq == Self.snapshotSeq { atSnapshot = replayed }
         }
         #expect(fault == nil)

@@ -33,7 +33,13 @@ private let samples: [String: (accepted: [String], refused: [String])] = [
     "loyalty.points_per_unit": (["0", "5", "1000"], ["-1", "1.5", "1001", "many"]),
     "loyalty.point_value": (["0.01", "0.05", "100.00"], ["0", "0.001", "100.01", "much"]),
     "loyalty.min_redemption": (["1", "250", "1000000"], ["0", "ten", "1000001"]),
+    "limits.price": amountLimit, "limits.line": amountLimit, "limits.sale": amountLimit, "limits.tender": amountLimit,
+    "limits.float": amountLimit, "limits.cash_movement": amountLimit, "limits.voucher": amountLimit,
 ]
+
+/// A limit is an amount above zero, at most the ceiling of every limit (100,000,000.00).
+private let amountLimit = (accepted: ["0.01", "1", "5000", "99999.99", "100000000", "100000000.00"],
+                           refused: ["0", "100000000.01", "-5", "1.234", "9223372036854775807", "lots", ""])
 
 /// What kassa.conf says of a value: nil when accepted, else the message after the key.
 private func throughKassaConf(_ setting: Setting, _ value: String) throws -> String? {

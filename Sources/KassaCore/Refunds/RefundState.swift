@@ -19,15 +19,20 @@ public struct RefundState: Hashable, Sendable {
 
     public init() {}
 
-    /// Applies a completed refund; the other events change nothing here.
-    mutating func apply(_ event: RegisterEvent) {
+    /// Applies a completed refund; the other events change nothing here. Sums that would
+    /// overflow are refused before anything changes.
+    mutating func apply(_ event: RegisterEvent) throws(FoldError) {
         guard case .refundCompleted(let refund) = event else { return }
         let key = ReceiptKey(number: refund.originalReceipt, training: refund.training)
+        var lines = refunded[key] ?? [:]
         for line in refund.lines {
-            refunded[key, default: [:]][line.originalLine, default: RefundedLine()].quantity += line.quantity
-            refunded[key, default: [:]][line.originalLine, default: RefundedLine()].gross += line.gross
-            refunded[key, default: [:]][line.originalLine, default: RefundedLine()].tax += line.tax
+            var back = lines[line.originalLine] ?? RefundedLine()
+            try FoldCheck.add(&back.quantity, line.quantity, "quantity refunded of receipt \(key.number)")
+            try FoldCheck.add(&back.gross, line.gross, "amount refunded of receipt \(key.number)")
+            try FoldCheck.add(&back.tax, line.tax, "VAT refunded of receipt \(key.number)")
+            lines[line.originalLine] = back
         }
+        refunded[key] = lines
         guard !refund.training else { return }
         lastRefund = refund.refundNumber
     }

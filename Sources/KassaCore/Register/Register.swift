@@ -122,6 +122,8 @@ public enum Refusal: Error, Hashable, Sendable {
     case shiftNotOpen
     case shiftAlreadyOpen
     case invalidAmount(String)
+    /// An amount above the register's limit for its kind (`RegisterConfig.limits`).
+    case overLimit(AmountLimit, limit: Int64)
     case reasonRequired
 
     case noOpenSale
@@ -204,9 +206,25 @@ extension RegisterState {
         var pinEvents: [RegisterEvent] = []
         do {
             let events = try acting(as: caller).decideOrThrow(command, caller, env, ctx, pinEvents: &pinEvents)
+            try checkFolds(events)
             return .accept(events)
         } catch {
             return .refuse(error, recording: pinEvents)
+        }
+    }
+
+    /// What is decided can always be replayed: every amount within what the journal takes, and
+    /// the day's counters and grand totals (checked on a copy, they are small) without overflow.
+    private func checkFolds(_ events: [RegisterEvent]) throws(Refusal) {
+        var shiftAndDay = shiftAndDayState
+        do {
+            for e in events {
+                try FoldCheck.check(e)
+                // The open sale only decides what the day counts one by one, which cannot overflow.
+                try shiftAndDay.apply(e, openSale: saleState.openSale)
+            }
+        } catch {
+            throw .money(.overflow)
         }
     }
 
@@ -238,8 +256,8 @@ extension RegisterState {
         case .printTestPage(let lines): return try printTestPage(lines, caller)
 
         // ShiftAndReports/
-        case .openShift(let float): return try openShift(float: float, ctx)
-        case .moveCash(let kind, let amount, let reason): return try moveCash(kind, amount: amount, reason: reason)
+        case .openShift(let float): return try openShift(float: float, config, ctx)
+        case .moveCash(let kind, let amount, let reason): return try moveCash(kind, amount: amount, reason: reason, config)
         case .noSale(let override): return try noSale(override: override, env, ctx, pinEvents: &pinEvents)
         case .closeShift(let counted): return try closeShift(counted: counted, ctx)
         case .closeDay: return try closeDay(config, ctx)

@@ -19,13 +19,15 @@ public struct RegisterConfig: Hashable, Sendable {
     public var pinLockoutMilliseconds: Int64
     /// How customers earn and redeem loyalty points.
     public var loyalty: LoyaltyRules
+    /// The most each kind of amount may be.
+    public var limits: AmountLimits
 
     public init(registerID: String = "R1", storeName: String = "Kassa Demo", storeAddress: String = "",
                 vatID: String = "", receiptFooter: String = "Kiitos käynnistä! Thank you!",
                 currency: Currency = .EUR, moneyFormat: MoneyFormat = .finnish, priceMode: PriceMode = .inclusive,
                 taxes: TaxTable = .finland, cashRounding: CashRounding = .finland, cashierDiscountLimitBP: Int64 = 1000,
                 maxParkedSales: Int = 8, maxPinFailures: Int = 5, pinLockoutMilliseconds: Int64 = 5 * 60_000,
-                loyalty: LoyaltyRules = LoyaltyRules()) {
+                loyalty: LoyaltyRules = LoyaltyRules(), limits: AmountLimits = AmountLimits()) {
         self.registerID = registerID
         self.storeName = storeName
         self.storeAddress = storeAddress
@@ -41,6 +43,7 @@ public struct RegisterConfig: Hashable, Sendable {
         self.maxPinFailures = maxPinFailures
         self.pinLockoutMilliseconds = pinLockoutMilliseconds
         self.loyalty = loyalty
+        self.limits = limits
     }
 
     public func money(_ minor: Int64) -> Money { Money(minor: minor, currency: currency) }

@@ -20,9 +20,9 @@ public struct RegisterState: Hashable, Sendable {
 
     public init() {}
 
-    public static func replay<S: Sequence>(_ events: S) -> RegisterState where S.Element == RegisterEvent {
+    public static func replay<S: Sequence>(_ events: S) throws(FoldError) -> RegisterState where S.Element == RegisterEvent {
         var s = RegisterState()
-        for e in events { s.apply(e) }
+        for e in events { try s.apply(e) }
         return s
     }
 
@@ -33,57 +33,46 @@ public struct RegisterState: Hashable, Sendable {
         promotionState.inForce(for: line, on: date, minute: minute)
     }
 
-    /// Applies one recorded event. Never refuses: decisions were taken before the event existed.
+    /// Applies one recorded event. Never refuses what `decide` decided: the decision was taken
+    /// before the event existed. An event that cannot be applied (out of range, naming a line
+    /// that is not there, overflowing a total) throws and changes nothing.
     /// Each event goes to the parts it changes; a part that keeps count of the open sale gets the
     /// sale as it was before the event.
-    public mutating func apply(_ event: RegisterEvent) {
+    public mutating func apply(_ event: RegisterEvent) throws(FoldError) {
+        if case .chainRestarted(let link) = event {
+            self = link.state
+            sealedChains.append(SealedChain(name: link.sealed, receiptSeqs: link.receiptSeqs,
+                                            trainingReceiptSeqs: link.trainingReceiptSeqs))
+            return
+        }
+        try FoldCheck.check(event)
         let open = saleState.openSale
+        // The parts that can refuse an event go first: the day's counters on a copy (they are
+        // small), the sale and the refunds check before they change.
+        var shiftAndDay = shiftAndDayState
+        try shiftAndDay.apply(event, openSale: open)
+        try saleState.apply(event)
+        try refundState.apply(event)
+        shiftAndDayState = shiftAndDay
         switch event {
         case .operatorAdded, .operatorRemoved, .operatorDisabled, .technicianRecovered, .loggedIn, .loggedOut,
              .pinRejected, .pinLockout, .trainingModeChanged:
             staffState.apply(event)
-        case .pinReset, .catalogImported:
-            // The PINs and the catalog are kept outside the state; the event is the audit.
-            break
-
-        case .shiftOpened, .cashMoved, .noSale, .shiftClosed, .dayClosed:
-            shiftAndDayState.apply(event, openSale: open)
-
-        case .saleOpened, .lineAdded, .lineDiscounted, .receiptDiscounted, .lineOffers, .totalled, .saleParked,
-             .saleResumed, .cardAuthorisationRequested, .cardAuthorisationResolved:
-            saleState.apply(event)
-        case .lineVoided, .linePriceOverridden:
-            saleState.apply(event)
-            shiftAndDayState.apply(event, openSale: open)
         case .tenderAdded:
-            saleState.apply(event)
             voucherState.apply(event, openSale: open)
         case .saleCompleted:
-            saleState.apply(event)
             voucherState.apply(event, openSale: open)
             customerState.apply(event, openSale: open)
             stockState.apply(event)
-            shiftAndDayState.apply(event, openSale: open)
         case .saleCancelled:
-            saleState.apply(event)
             customerState.apply(event, openSale: open)
-            shiftAndDayState.apply(event, openSale: open)
-
         case .refundCompleted:
-            refundState.apply(event)
             customerState.apply(event, openSale: open)
             stockState.apply(event)
-            shiftAndDayState.apply(event, openSale: open)
-
         case .settingChanged, .requestCompleted:
             settingsState.apply(event)
         case .outputQueued, .outputSent, .outputDone:
             outputState.apply(event)
-        case .chainRestarted(let link):
-            self = link.state
-            sealedChains.append(SealedChain(name: link.sealed, receiptSeqs: link.receiptSeqs,
-                                            trainingReceiptSeqs: link.trainingReceiptSeqs))
-
         case .timePunched, .timeCorrected:
             timeClockState.apply(event)
         case .stockReceived, .stockCounted, .stockAdjusted, .reorderSet:
@@ -94,6 +83,14 @@ public struct RegisterState: Hashable, Sendable {
             promotionState.apply(event)
         case .customerAdded, .customerUpdated, .customerRemoved, .saleCustomerSet, .pointsRedemptionSet:
             customerState.apply(event, openSale: open)
+        case .pinReset, .catalogImported:
+            // The PINs and the catalog are kept outside the state; the event is the audit.
+            break
+        case .shiftOpened, .cashMoved, .noSale, .shiftClosed, .dayClosed, .saleOpened, .lineAdded, .lineDiscounted,
+             .receiptDiscounted, .lineOffers, .totalled, .saleParked, .saleResumed, .cardAuthorisationRequested,
+             .cardAuthorisationResolved, .lineVoided, .linePriceOverridden, .chainRestarted:
+            // The day, the sale and the refunds only: applied above.
+            break
         }
     }
 

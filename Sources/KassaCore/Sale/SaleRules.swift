@@ -70,6 +70,7 @@ extension RegisterState {
         try checkLine(index, sale)
         guard !sale.lines[index].isGiftVoucher else { throw .voucher(.fixedValue(line: index)) }
         guard price >= 0 else { throw .invalidAmount("a price cannot be negative") }
+        try env.config.limits.check(price, .price)
         guard sale.lines[index].fixedAmount == nil else { throw .invalidAmount("the barcode fixes this line's price") }
         let by = try authorise(.priceOverride, override: override, env, ctx, &pinEvents)
         var probe = sale
@@ -180,8 +181,18 @@ extension RegisterState {
         }
     }
 
+    /// Every live line and the sale's total within the register's limits.
     private func checkTotals(_ sale: OpenSale, _ config: RegisterConfig) throws(Refusal) {
-        do { _ = try totals(of: sale, config.priceMode) } catch { throw .money(error) }
+        var lines: [Int64] = []
+        let total: Int64
+        do {
+            for line in sale.lines where !line.voided && !line.isGiftVoucher { lines.append(try line.baseAmount()) }
+            total = try totals(of: sale, config.priceMode).total
+        } catch {
+            throw .money(error)
+        }
+        for amount in lines { try config.limits.check(amount, .line) }
+        try config.limits.check(total, .sale)
     }
 
     private func addLine(_ item: Item, quantity: Int64, fixedAmount: Int64?, _ env: RegisterEnvironment, _ ctx: Context,
@@ -189,6 +200,7 @@ extension RegisterState {
         let me = try require(.sell)
         let limit: ClosedRange<Int64> = item.unit == .weight ? 1...1_000_000 : 1...9_999
         guard limit.contains(quantity) else { throw .invalidQuantity(quantity) }
+        try env.config.limits.check(item.price, .price)
         guard let bp = env.config.taxes.basisPoints(item.taxClass, on: ctx.today) else {
             throw .noTaxRate(item.taxClass, ctx.today)
         }

@@ -40,8 +40,15 @@ public struct SaleState: Hashable, Sendable {
 
     public init() {}
 
-    /// Applies the sale's events; the others change nothing here.
-    mutating func apply(_ event: RegisterEvent) {
+    /// Applies the sale's events; the others change nothing here. An event naming a line the
+    /// open sale does not have is refused before anything changes.
+    mutating func apply(_ event: RegisterEvent) throws(FoldError) {
+        switch event {
+        case .lineVoided(let index, _), .lineDiscounted(let index, _, _), .linePriceOverridden(let index, _, _):
+            if let sale = openSale, !sale.lines.indices.contains(index) { throw .noSuchLine(index, lines: sale.lines.count) }
+        default:
+            break
+        }
         switch event {
         case .saleOpened(let id, let by, let training, let at):
             openSale = OpenSale(id: id, operatorID: by, training: training, openedAt: at)
@@ -78,7 +85,7 @@ public struct SaleState: Hashable, Sendable {
             openSale = parked.removeValue(forKey: parkID)
         case .cardAuthorisationRequested(let authorisation):
             pendingCardAuthorisation = authorisation
-            cardAuthorisations += 1
+            cardAuthorisations &+= 1
         case .cardAuthorisationResolved(let reference, _):
             if pendingCardAuthorisation?.reference == reference { pendingCardAuthorisation = nil }
         default:

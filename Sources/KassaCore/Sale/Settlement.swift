@@ -47,6 +47,11 @@ extension RegisterState {
         if tender.kind != .cash && tender.amount > before.remainingExact {
             throw .cardOverpayment(remaining: before.remainingExact)
         }
+        // Cash above what is due is change, up to the limit; the subtraction cannot overflow as
+        // both are positive.
+        if tender.kind == .cash && tender.amount - max(0, before.remainingExact) > config.limits.tenderAboveDue {
+            throw .overLimit(.tender, limit: config.limits.tenderAboveDue)
+        }
     }
 
     /// The tender added to the sale, and the sale completed when that settles it.

@@ -4,6 +4,7 @@ extension RegisterState {
     func sellVoucher(amount: Int64, _ config: RegisterConfig, _ ctx: Context) throws(Refusal) -> [RegisterEvent] {
         let me = try require(.sell)
         guard amount > 0 else { throw .invalidAmount("a voucher must be worth more than zero") }
+        try config.limits.check(amount, .voucher)
         return try appending(.giftVoucher(amount), by: me, config, ctx)
     }
 

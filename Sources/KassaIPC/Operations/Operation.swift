@@ -135,9 +135,9 @@ extension Op {
         case .saleOpen, .saleTotal, .saleComplete, .salePark:
             return OperationSpec(.write, .loggedIn, selling: true)
         case .saleScan:
-            return OperationSpec(.write, .loggedIn, [.code("code"), A("quantity", .integer(Bounds.quantity), required: false)], selling: true)
+            return OperationSpec(.write, .loggedIn, [.code("code"), A("quantity", .integer(Bounds.lineQuantity), required: false)], selling: true)
         case .saleAdd:
-            return OperationSpec(.write, .loggedIn, [.name("item"), A("quantity", .integer(Bounds.quantity))], selling: true)
+            return OperationSpec(.write, .loggedIn, [.name("item"), A("quantity", .integer(Bounds.lineQuantity))], selling: true)
         case .saleSellVoucher:
             return OperationSpec(.write, .loggedIn, [.amount("amount")], selling: true)
         case .saleVoidLine:
@@ -163,7 +163,7 @@ extension Op {
             return OperationSpec(.write, .loggedIn, [A("points", .integer(0...Bounds.amount.upperBound))], selling: true)
 
         case .refund:
-            let line = A("lines", .list(.record([.index("line"), A("quantity", .integer(Bounds.quantity))]), maxCount: 1000))
+            let line = A("lines", .list(.record([.index("line"), A("quantity", .integer(Bounds.lineQuantity))]), maxCount: 1000))
             return OperationSpec(.durable, .loggedIn, [.index("receipt"), line, A("tender", Self.choice(TenderKind.self)),
                                                        .overridePIN], selling: true)
         case .receiptGet, .receiptReprint:

@@ -1,3 +1,5 @@
+import KassaCore
+
 /// What an operation does to the register: the server refuses writes while nothing can be
 /// recorded, answers a write's repeated idempotency key from the journal, and a durable write's
 /// record is fdatasync'd before its reply.
@@ -88,12 +90,15 @@ public struct OperationSpec: Sendable, Hashable {
 
 /// The bounds of what enters through the door, shared by the operations that take them.
 public enum Bounds {
-    /// An amount of money in minor units: 99,999,999.99 at two decimals. Totals of many such
-    /// amounts stay far inside Int64.
-    public static let amount: ClosedRange<Int64> = 0...9_999_999_999
-    /// A signed amount (a price change, an adjustment).
-    public static let signedAmount: ClosedRange<Int64> = -9_999_999_999...9_999_999_999
-    /// A quantity: pieces, or grams of a weighed item (the register narrows it per unit).
+    /// An amount of money in minor units: at most the ceiling of every limit (100,000,000.00 at
+    /// two decimals). The register narrows each kind (a price, a line, a sale, the cash above
+    /// what is due, a float, a cash movement, a voucher) to its limit, a setting of the shop's,
+    /// and refuses what is above it with `over_limit`.
+    public static let amount: ClosedRange<Int64> = 0...AmountLimits.ceiling
+    /// What a line is rung up with: pieces (the register takes 1 to 9,999) or grams of a weighed
+    /// item (1 to 1,000,000); the same for a line refunded.
+    public static let lineQuantity: ClosedRange<Int64> = 0...1_000_000
+    /// Stock on hand, counted, received or adjusted: pieces, or grams of a weighed item.
     public static let quantity: ClosedRange<Int64> = -1_000_000_000...1_000_000_000
     /// A line number, receipt number, park id, customer number and the like.
     public static let index: ClosedRange<Int64> = 0...Int64(UInt32.max)

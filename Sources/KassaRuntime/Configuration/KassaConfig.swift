@@ -28,13 +28,22 @@ import KassaDevices
 /// point_value = 0.01            ; what a redeemed point takes off
 /// min_redemption = 100          ; the fewest points redeemed at once
 ///
+/// [limits]                      ; the most each amount may be, in the currency
+/// price = 100000                ; a unit price (per piece or per kg)
+/// line = 100000                 ; one line
+/// sale = 1000000                ; one sale
+/// tender = 10000                ; what cash may be above what is due
+/// float = 10000                 ; a shift's float
+/// cash_movement = 100000        ; one cash in or out
+/// voucher = 10000               ; a gift voucher sold
+///
 /// [tax.A]                       ; one section per VAT class
 /// name = General
 /// rate = 24%                    ; in force since ever
 /// rate.2024-09-01 = 25.5%       ; in force from that date
 /// ```
 ///
-/// `[register]` and `[loyalty]` keys are the settings of `Settings.table` (SettingsTable.swift),
+/// `[register]`, `[loyalty]` and `[limits]` keys are the settings of `Settings.table` (SettingsTable.swift),
 /// checked exactly as `config.set` checks them. Unknown sections and keys are errors, so a typo is caught at start-up rather than silently
 /// ignored. Journaled configuration changes override these values later; this is only the file.
 public struct KassaConfig: Sendable {
@@ -70,6 +79,8 @@ public struct KassaConfig: Sendable {
     public var cardTerminalTimeoutSeconds = 60
     /// `[loyalty]`: how customers earn and redeem points.
     public var loyalty = LoyaltyRules()
+    /// `[limits]`: the most each kind of amount may be, in minor units.
+    public var limits = AmountLimits()
 
     /// Defaults only (UTC, EUR, Finnish VAT): for `--demo` and tests.
     public init() {
@@ -86,7 +97,7 @@ public struct KassaConfig: Sendable {
         RegisterConfig(registerID: registerID, storeName: storeName, storeAddress: storeAddress, vatID: vatID,
                        receiptFooter: receiptFooter, currency: currency, moneyFormat: moneyFormat, priceMode: priceMode,
                        taxes: taxTable, cashRounding: CashRounding(increment: cashRoundingIncrement), cashierDiscountLimitBP: cashierDiscountLimitBP,
-                       loyalty: loyalty)
+                       loyalty: loyalty, limits: limits)
     }
 
     public static let moneyFormats: [String: MoneyFormat] = [
@@ -100,7 +111,7 @@ public struct KassaConfig: Sendable {
     {
         self.init()
         var taxClasses: [TaxClass] = []
-        // The [register] and [loyalty] keys, read through the settings table once the whole file
+        // The [register], [loyalty] and [limits] keys, read through the settings table once the whole file
         // is known: the currency first, as amounts anywhere in the file are counted in it.
         var settings: [(section: String, entry: ConfigEntry, setting: Setting)] = []
         for section in file.sections {
@@ -108,7 +119,7 @@ public struct KassaConfig: Sendable {
                 ConfigError(file: file.fileName, line: entry.line, section: section.name, key: entry.key, message: message)
             }
             switch section.name {
-            case "register", "loyalty":
+            case "register", "loyalty", "limits":
                 for entry in section.entries {
                     guard let setting = Settings.setting(section: section.name, fileKey: entry.key) else { throw fail(entry, "unknown key") }
                     settings.append((section.name, entry, setting))

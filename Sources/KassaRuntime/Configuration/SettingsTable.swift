@@ -136,6 +136,13 @@ extension Settings {
                     t.file.loyalty.pointValue = m
                 }, show: { MoneyFormat.plain($0.currency).number($0.loyalty.pointValue, currency: $0.currency) }),
         count("loyalty.min_redemption", "the fewest points redeemed at once", 1...1_000_000, \.loyalty.minimumRedemption),
+        limit(.price, "the most a unit price may be (per piece, or per kilogram)"),
+        limit(.line, "the most one line may come to"),
+        limit(.sale, "the most one sale may come to"),
+        limit(.tender, "the most cash tendered may be above what is due"),
+        limit(.float, "the most a shift's float may be"),
+        limit(.cashMovement, "the most one cash in or cash out may be"),
+        limit(.voucher, "the most a gift voucher sold may be worth"),
         Setting(key: "tax.<class>", section: "tax.<class>", fileKey: "rate, rate.YYYY-MM-DD",
                 help: "a class's VAT rate, e.g. 25.5%, or 25.5% from 2027-01-01 (never from a past day)", atRunTime: true,
                 set: { (v, t, member) throws(Setting.Refusal) in try setTaxRate(TaxClassID(String(member)), v, in: &t.file.taxTable, today: t.today) },
@@ -180,6 +187,21 @@ extension Settings {
                            guard let n = Int64(v), range.contains(n) else { throw Setting.Refusal(message: "\(rule), not '\(v)'") }
                            t.file[keyPath: field] = n
                        }, show: { String($0[keyPath: field]) })
+    }
+
+    /// The limit of one kind of amount, in kassa.conf's `[limits]` section: an amount in the
+    /// register's currency, from one minor unit to the ceiling of every limit.
+    private static func limit(_ kind: AmountLimit, _ help: String) -> Setting {
+        Setting(key: "limits.\(kind.rawValue)", section: "limits", fileKey: kind.rawValue,
+                help: help + ", in the register's currency, at most 100000000 at two decimals; above it is refused", atRunTime: true,
+                set: { (v, t, _) throws(Setting.Refusal) in
+                    let c = t.file.currency
+                    guard let m = KassaConfig.decimal(v, scale: c.minorUnits), (1...AmountLimits.ceiling).contains(m) else {
+                        let most = MoneyFormat.plain(c).number(AmountLimits.ceiling, currency: c)
+                        throw Setting.Refusal(message: "an amount in \(c.code) with at most \(c.minorUnits) decimals, above 0 and at most \(most), not '\(v)'")
+                    }
+                    t.file.limits[kind] = m
+                }, show: { MoneyFormat.plain($0.currency).number($0.limits[kind], currency: $0.currency) })
     }
 
     /// A cash step a till can give change in: none (0, or one minor unit), or 1, 2 or 5 times a

@@ -580,7 +580,9 @@ final class RegisterService {
     func commit(_ decided: [RegisterEvent], key: RequestKey?,
                 result: (RegisterState, [RegisterEvent]) -> JSONValue) throws(IPCError) -> JSONValue {
         var after = ledger.state
-        for e in decided { after.apply(e) }
+        do { for e in decided { try after.apply(e) } } catch {
+            throw IPCError(.internal, "the register decided something it cannot record (nothing was recorded): \(error)")
+        }
         let value = result(after, decided)
         var events = decided + owedOutputs(for: decided)
         events += completed(key, value)
@@ -610,7 +612,11 @@ final class RegisterService {
             switch error {
             case .noSpace: throw IPCError(.refused, "the disk is full: \(error)")
             case .readOnly: throw IPCError(.readOnly, error.description)
-            default: throw IPCError(.internal, "the journal could not record this: \(error)")
+            default:
+                if case .readOnly(let reason) = ledger.journal.mode, reason.isUnusableRecord {
+                    throw IPCError(.readOnly, "nothing more can be recorded: \(reason)")
+                }
+                throw IPCError(.internal, "the journal could not record this: \(error)")
             }
         }
     }

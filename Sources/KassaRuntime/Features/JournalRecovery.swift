@@ -8,7 +8,11 @@ extension RegisterService {
     /// chain's first record.
     func recoverJournal(pin: String, confirm: String) throws(IPCError) -> JSONValue {
         let damaged: Bool
-        if case .readOnly(.damaged) = ledger.journal.mode { damaged = true } else { damaged = verifiedDamage != nil }
+        switch ledger.journal.mode {
+        case .readOnly(.damaged): damaged = true
+        case .readOnly(let reason) where reason.isUnusableRecord: damaged = true
+        default: damaged = verifiedDamage != nil
+        }
         guard damaged else { throw IPCError(.conflict, "the journal is not damaged: there is nothing to recover") }
         guard let id = env.pins.owner(of: pin), let op = ledger.state.operators[id],
               op.role == .supervisor || op.role == .technician else {

@@ -21,13 +21,10 @@ public final class Ledger {
 
     public enum OpenError: Error, CustomStringConvertible {
         case journal(JournalError)
-        /// A record that passed its checksum and chain but is not a register event this build knows.
-        case undecodable(seq: UInt64, CodecError)
 
         public var description: String {
             switch self {
             case .journal(let e): return e.description
-            case .undecodable(let seq, let e): return "record \(seq) is not a register event: \(e)"
             }
         }
     }
@@ -67,25 +64,38 @@ public final class Ledger {
                 index = ReceiptIndex()
             }
         }
-        var failure: OpenError?
+        // A record this version cannot use stops the replay there: the state is the fold of the
+        // records before it, and the journal records nothing more (read-only, the alarm names the
+        // record) until a recovery seals it; never a crash at every start.
+        var unusable: (seq: UInt64, why: String)?
         do {
             // Open has just walked these records checking CRC, sequence and chain; replay rechecks the
             // CRC (cheap) but not the SHA-256 chain.
             try journal.forEachRecord(fromSeq: from, verifyingChain: false) { view in
-                do throws(CodecError) {
-                    let event = try EventCodec.decode(view.payload)
-                    self.state.apply(event)
-                    self.index.note(event, seq: view.seq)
+                do throws(LedgerReplayStop) {
+                    try self.fold(view)
                 } catch {
-                    failure = .undecodable(seq: view.seq, error)
+                    unusable = (view.seq, error.why)
                     throw error
                 }
             }
         } catch {
-            if let failure { throw failure }
-            throw .journal(error as? JournalError ?? .invalidArgument("replay failed: \(error)"))
+            guard let unusable else { throw .journal(error as? JournalError ?? .invalidArgument("replay failed: \(error)")) }
+            journal.stopWriting(unusable: unusable.seq, unusable.why)
         }
         sinceSnapshot = journal.lastSeq - (from - 1)
+    }
+
+    /// Applies one journaled record to the state and the receipt index.
+    private func fold(_ view: JournalRecordView) throws(LedgerReplayStop) {
+        let event: RegisterEvent
+        do { event = try EventCodec.decode(view.payload) } catch {
+            throw LedgerReplayStop(why: "it is no register event this version knows (type \(view.type): \(error))")
+        }
+        do { try state.apply(event) } catch {
+            throw LedgerReplayStop(why: "the register cannot apply its \(event.name): \(error)")
+        }
+        index.note(event, seq: view.seq)
     }
 
     /// Journals decided events; durable ones are on disk when this returns. `deferSync` is for
@@ -97,7 +107,11 @@ public final class Ledger {
         let entries = events.map { JournalEntry(type: $0.recordType, time: time.milliseconds, payload: EventCodec.encode($0)) }
         let seqs = try journal.append(entries, durable: durable)
         for (e, seq) in zip(events, seqs) {
-            state.apply(e)
+            do { try state.apply(e) } catch {
+                // A decision the state cannot take is a bug: stop recording rather than build on it.
+                journal.stopWriting(unusable: seq, "the register cannot apply its \(e.name): \(error)")
+                throw .invalidArgument("record \(seq) cannot be applied: \(error)")
+            }
             index.note(e, seq: seq)
             if case .dayClosed = e { try journal.rotate() }
         }
@@ -202,7 +216,11 @@ public final class Ledger {
     /// the background verification); nil needs the journal to be read-only for damage.
     public func recoverOntoNewChain(by: OperatorID, at time: Timestamp, damage: String? = nil) throws(RecoveryError) -> ChainLink {
         var fault = damage
-        if case .readOnly(.damaged(let f)) = journal.mode { fault = f.description }
+        switch journal.mode {
+        case .readOnly(.damaged(let f)): fault = f.description
+        case .readOnly(let reason) where reason.isUnusableRecord: fault = reason.description
+        default: break
+        }
         guard let fault else { throw .notDamaged }
         var rebuilt = RegisterState()
         var rebuiltIndex = ReceiptIndex()
@@ -210,8 +228,10 @@ public final class Ledger {
         let report: SalvageReport
         do {
             report = try JournalSalvage.salvage(stateDirectory: stateDirectory, fileSystem: fileSystem) { view in
-                guard let event = try? EventCodec.decode(view.payload) else { return undecodable.append(view.seq) }
-                rebuilt.apply(event)
+                // A record that does not decode, or that the state cannot take, is left out like an unreadable one.
+                guard let event = try? EventCodec.decode(view.payload), (try? rebuilt.apply(event)) != nil else {
+                    return undecodable.append(view.seq)
+                }
                 rebuiltIndex.note(event, seq: view.seq)
             }
         } catch {
@@ -235,6 +255,19 @@ public final class Ledger {
             throw .journal(error)
         }
         return link
+    }
+}
+
+/// Why the replay stopped at a record.
+struct LedgerReplayStop: Error {
+    var why: String
+}
+
+extension JournalMode.ReadOnlyReason {
+    /// A record the register cannot use stopped the journal: a recovery onto a new chain leaves it out.
+    public var isUnusableRecord: Bool {
+        if case .unusableRecord = self { return true }
+        return false
     }
 }
 

@@ -275,7 +275,7 @@ struct LoyaltyTests {
             #expect(mine.reduce(Int64(0)) { $0 + $1.takenBack + $1.forgone } == sale.loyalty?.earned ?? 0)
             #expect(mine.reduce(Int64(0)) { $0 + $1.returned } == sale.loyalty?.redeemed ?? 0)
         }
-        let replayed = RegisterState.replay(try t.journal.map { try EventCodec.decode(EventCodec.encode($0)) })
+        let replayed = try RegisterState.replay(try t.journal.map { try EventCodec.decode(EventCodec.encode($0)) })
         #expect(replayed == t.state)
     }
 

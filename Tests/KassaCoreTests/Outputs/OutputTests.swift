@@ -7,15 +7,15 @@ import Testing
     static let document = Output.document(kind: "refund", lines: [PrintedLine("REFUND", .strong), PrintedLine("TOTAL 3,00", .total),
                                                                     PrintedLine("V-R1-0001-X", .barcode), PrintedLine("thanks")])
 
-    @Test func queuedIsOwedSentMarksItPartlyPrintedDoneSettlesIt() {
+    @Test func queuedIsOwedSentMarksItPartlyPrintedDoneSettlesIt() throws {
         var s = RegisterState()
-        s.apply(.outputQueued(id: 1, .receipt(number: 5, training: false)))
-        s.apply(.outputQueued(id: 2, Self.document))
+        try s.apply(.outputQueued(id: 1, .receipt(number: 5, training: false)))
+        try s.apply(.outputQueued(id: 2, Self.document))
         #expect(s.pendingOutputs[1] == PendingOutput(output: .receipt(number: 5, training: false)))
         #expect(s.lastOutputID == 2)
-        s.apply(.outputSent(id: 1, bytes: 812, copy: false))
+        try s.apply(.outputSent(id: 1, bytes: 812, copy: false))
         #expect(s.pendingOutputs[1]?.sent == true)
-        s.apply(.outputDone(id: 1, confirmedByPrinter: true))
+        try s.apply(.outputDone(id: 1, confirmedByPrinter: true))
         #expect(s.pendingOutputs[1] == nil)
         #expect(s.pendingOutputs.keys.sorted() == [2])
         #expect(s.lastOutputID == 2)
@@ -29,7 +29,7 @@ import Testing
         var s = RegisterState()
         for e in events {
             #expect(try EventCodec.decode(EventCodec.encode(e)) == e)
-            s.apply(e)
+            try s.apply(e)
         }
         let restored = try EventCodec.decodeState(EventCodec.encode(s))
         #expect(restored == s)

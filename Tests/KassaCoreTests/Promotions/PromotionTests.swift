@@ -274,7 +274,7 @@ struct PromotionTests {
         let sale = try #require(t.lastSale)
         #expect(!sale.promotions.isEmpty)
         #expect(try EventCodec.decode(EventCodec.encode(.saleCompleted(sale))) == .saleCompleted(sale))
-        #expect(RegisterState.replay(try t.journal.map { try EventCodec.decode(EventCodec.encode($0)) }) == t.state)
+        #expect(try RegisterState.replay(try t.journal.map { try EventCodec.decode(EventCodec.encode($0)) }) == t.state)
     }
 
     @Test func aSaleRecordedBeforePromotionsStillReads() throws {

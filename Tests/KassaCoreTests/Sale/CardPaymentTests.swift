@@ -165,7 +165,7 @@ struct CardPaymentTests {
         var t = tillWithACoffee()
         let a = request(&t, 350, key: "pay-1")
         // What a restarted kassad reads back: the journal up to the request, through the codec.
-        let replayed = RegisterState.replay(try t.journal.map { try EventCodec.decode(EventCodec.encode($0)) })
+        let replayed = try RegisterState.replay(try t.journal.map { try EventCodec.decode(EventCodec.encode($0)) })
         #expect(replayed.pendingCardAuthorisation == a)
         #expect(replayed.decide(.scan(code: "1", quantity: 1), t.env, t.ctx).refusal
                 == .cardAuthorisationPending(reference: a.reference, amount: 350))

@@ -183,7 +183,7 @@ struct TimeClockTests {
         t.must(.login(pin: Till.supervisorPIN))
         t.must(.correctTime("anna", remove: TimePunch(.clockIn, at: Self.local(5, 9)), add: TimePunch(.clockIn, at: Self.local(5, 8)),
                             reason: "r", override: nil))
-        let replayed = RegisterState.replay(try t.journal.map { try EventCodec.decode(EventCodec.encode($0)) })
+        let replayed = try RegisterState.replay(try t.journal.map { try EventCodec.decode(EventCodec.encode($0)) })
         #expect(replayed == t.state)
         #expect(try EventCodec.decodeState(EventCodec.encode(t.state)) == t.state)
         #expect(RegisterEvent.timePunched("a", TimePunch(.clockIn, at: Timestamp(milliseconds: 0))).recordType == 100)

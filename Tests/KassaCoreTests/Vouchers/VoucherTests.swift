@@ -282,7 +282,7 @@ struct VoucherTests {
         t.must(.tenderVoucher(code: code, amount: 1000))  // the sale stays open: a pending redemption
         let decoded = try t.journal.map { try EventCodec.decode(EventCodec.encode($0)) }
         #expect(decoded == t.journal)
-        #expect(RegisterState.replay(decoded) == t.state)
+        #expect(try RegisterState.replay(decoded) == t.state)
         #expect(try EventCodec.decodeState(EventCodec.encode(t.state)) == t.state)
         t.must(.tender(Tender(kind: .cash, amount: 290)))
         t.must(.logout)
