@@ -30,4 +30,22 @@ trap 'kill -KILL $qemu_pid 2>/dev/null || true' EXIT
 status=0
 timeout -s KILL 900 python3 "$repo/images/boottest/console.py" "$work/console.sock" 800 "$work/console.log" || status=$?
 [ $status -eq 0 ] || { echo "boot test failed; the serial console said:"; tail -n 40 "$work/console.log"; }
+kill -KILL $qemu_pid 2>/dev/null || true
+wait $qemu_pid 2>/dev/null || true
+
+# A root file system that is not there: the initramfs says so and restarts the machine (QEMU's
+# -no-reboot turns the restart into QEMU exiting); it never offers a shell on the console.
+noroot=$work/noroot.log
+start=$SECONDS
+timeout -s KILL 600 "${qemu[@]}" -m 1024 -smp 2 -display none -monitor none -no-reboot \
+    -kernel "$out/vmlinuz" -initrd "$out/initrd.img" -append "$(cat "$out/cmdline") root=LABEL=no-such-root" \
+    -drive file="$work/disk.img",format=raw,if=none,id=disk -device virtio-blk-pci,drive=disk \
+    -serial file:"$noroot" >"$work/qemu-noroot.log" 2>&1 && restarted=yes || restarted=no
+if [ $restarted = yes ] && grep -q "cannot mount the root" "$noroot" && grep -q "restarting in 10 s" "$noroot" &&
+    ! grep -qE '^(/ )?# ?$|can.t access tty' "$noroot"; then
+    echo "boot test: without its root the machine restarted after $((SECONDS - start)) s and offered no shell"
+else
+    echo "boot test failed: without its root the console said:"; tail -n 20 "$noroot"
+    status=1
+fi
 exit $status

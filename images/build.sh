@@ -240,8 +240,13 @@ root=LABEL=kassa-root
 for word in $(cat /proc/cmdline); do case $word in root=*) root=${word#root=} ;; esac; done
 for i in $(seq 100); do device=$(findfs "$root" 2>/dev/null) && break; sleep 0.1; done
 if [ -z "$device" ] || ! mount -t ext4 -o ro "$device" /newroot; then
-    echo "kassa initramfs: cannot mount the root $root" >/dev/console
-    exec sh
+    # A register never offers a shell: say why on the console, then start again (a disk that
+    # was slow to appear is found on the next boot). If even the reboot fails, this script ends,
+    # the kernel panics and panic= on the command line restarts the box.
+    echo "kassa initramfs: cannot mount the root $root; restarting in 10 s" >/dev/console
+    sleep 10
+    reboot -f
+    exit 1
 fi
 umount /proc /sys
 mount --move /dev /newroot/dev
@@ -250,7 +255,7 @@ EOF
 chmod 755 "$initramfs/init"
 (cd "$initramfs" && find . | cpio -o -H newc --quiet | gzip -6) >"$out/initrd.img"
 cp "$root/boot/vmlinuz-$kver" "$out/vmlinuz"
-cmdline="root=LABEL=kassa-root ro console=$console,115200 quiet loglevel=3 systemd.show_status=false"
+cmdline="root=LABEL=kassa-root ro console=$console,115200 quiet loglevel=3 systemd.show_status=false panic=10"
 echo "$cmdline" >"$out/cmdline"
 
 # --- the three file systems and the disk -----------------------------------------------------------
@@ -281,7 +286,7 @@ if [ "$arch" = arm64 ]; then
     printf '%s\n' "# Kassa on a Raspberry Pi 4/5 (Debian's firmware and kernel)" arm_64bit=1 enable_uart=1 \
         kernel=kassa/vmlinuz "initramfs kassa/initrd.img followkernel" disable_overscan=1 |
         mcopy -i "$out/esp.vfat" - ::/config.txt
-    echo "root=LABEL=kassa-root ro console=ttyS1,115200 console=tty1 quiet loglevel=3 systemd.show_status=false" |
+    echo "root=LABEL=kassa-root ro console=ttyS1,115200 console=tty1 quiet loglevel=3 systemd.show_status=false panic=10" |
         mcopy -i "$out/esp.vfat" - ::/cmdline.txt
 fi
 mkfs.ext4 -q -L kassa-root -d "$root" "$out/root.ext4" "${root_mb}M"
