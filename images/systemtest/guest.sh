@@ -131,7 +131,9 @@ EOF
     within 10 test -e /dev/ttyGS0
     stty -F /dev/ttyGS0 raw -echo
     cat /dev/ttyGS0 >"$T/display.out" &
+    local restart_start=$SECONDS
     systemctl restart kassad.service
+    info "systemctl restart kassad took $((SECONDS - restart_start)) s; its stop: $(journalctl -u kassad --no-pager -o cat | grep 'stopped' | tail -n 1)"
     check "kassad is back after a restart with the configuration" within 30 active kassad.service
     ls -l /dev/kassa/ >"$T/links.txt" 2>&1
     info "/dev/kassa: $(tr '\n' ' ' <"$T/links.txt")"

@@ -304,14 +304,19 @@ public enum Supervisor {
 
         try reactor.run()
 
+        // Each phase of the stop is timed in the last log line: systemd kills a kassad that takes
+        // longer than TimeoutStopSec, and the log must say where the time went.
+        let stopBegan = monotonicMilliseconds()
         hardware.manager?.stop()
         server.disconnectAll()
         // Closures on the reactor keep the server alive to the end: remove its socket explicitly.
         unlink(options.socketPath)
+        let devicesAndClients = monotonicMilliseconds() - stopBegan
         if case .readWrite = ledger.journal.mode, !service.restoredPendingRestart {
             do { try ledger.snapshot() } catch { log.warning("no snapshot at stop", ["error": "\(error)"]) }
         }
-        log.notice("stopped")
+        log.notice("stopped", ["devices_and_clients_ms": String(devicesAndClients),
+                               "snapshot_ms": String(monotonicMilliseconds() - stopBegan - devicesAndClients)])
         return writerFailed ? 75 : 0  // EX_TEMPFAIL: try again
     }
 
