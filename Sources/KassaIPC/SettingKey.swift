@@ -10,7 +10,8 @@ public enum SettingKey {
     public static let language = "language"
     public static let moneyFormat = "money_format"
     public static let idleLock = "idle_lock"
+    public static let confirmTenderOver = "confirm_tender_over"
 
     /// What `status` shows anyone, because a screen needs it before anyone logs in.
-    public static let screen = [language, moneyFormat, idleLock]
+    public static let screen = [language, moneyFormat, idleLock, confirmTenderOver]
 }

@@ -51,6 +51,8 @@ public final class RegisterApp {
     public var texts: Texts { language.texts }
     /// Seconds without a key before the screen locks (kassad's `idle_lock`); nil never.
     public private(set) var idleLockSeconds: Int?
+    /// Cash more than this above what is due asks for a confirmation (minor units); nil never.
+    public private(set) var confirmTenderOver: Int64? = 10_000
     /// Set when the whole screen must be drawn again (Ctrl-L, reconnect).
     public var needsFullRedraw = true
     public private(set) var quitRequested = false
@@ -125,6 +127,11 @@ public final class RegisterApp {
             model.moneyFormat = f
         }
         if let s = r[SettingKey.idleLock].flatMap({ Int($0) }) { idleLockSeconds = s > 0 ? s : nil }
+        if let text = r[SettingKey.confirmTenderOver], let m = Entry.amount(text, currency: model.currency) {
+            confirmTenderOver = m > 0 ? m : nil
+        } else if r[SettingKey.confirmTenderOver] == "0" {
+            confirmTenderOver = nil
+        }
     }
 
     private func refreshStatus() {
@@ -381,6 +388,9 @@ public final class RegisterApp {
             scan(code, quantity: quantity)
         case .total:
             guard model.sale != nil else { return show(texts.nothingToDo, error: true) }
+            // Digits typed for a code (or a scanner without Enter) never become money: the
+            // cashier sells or clears them first.
+            guard typed.isEmpty else { return show(texts.codePending, error: true) }
             request(.saleTotal, as: SaleReply?.self) { [unowned self] sale in
                 model.apply(sale: sale)
                 mode = .payment

@@ -54,6 +54,9 @@ public struct Texts: Sendable {
     // The customer on the sale and their loyalty points.
     public var customer, points: String
     public var customerQuery, noCustomerFound, whichCustomer, customerOnSale, pointsToRedeem, pointsRedeemed: String
+    /// A code typed (or scanned without Enter) when the cashier went to payment; the confirmation
+    /// of cash far above what is due.
+    public var codePending, confirmCash: String
 
     public static let english = Texts(
         online: "online", offline: "OFFLINE", noOperator: "nobody logged in", shift: "Shift", noShift: "no shift",
@@ -111,7 +114,8 @@ public struct Texts: Sendable {
         voucherValue: "Gift voucher value", voucherAdded: "Gift voucher added:", storeCredit: "store credit",
         customer: "Customer", points: "points",
         customerQuery: "Customer's phone or name", noCustomerFound: "No such customer", whichCustomer: "Which customer?",
-        customerOnSale: "Customer on the sale:", pointsToRedeem: "Points to redeem (0 takes them back)", pointsRedeemed: "Points redeemed:")
+        customerOnSale: "Customer on the sale:", pointsToRedeem: "Points to redeem (0 takes them back)", pointsRedeemed: "Points redeemed:",
+        codePending: "A code is typed: Enter sells it, Esc clears it", confirmCash: "Cash tendered %@ for %@ due? Enter yes, Esc no")
 
     public static let finnish = Texts(
         online: "yhteys ok", offline: "EI YHTEYTTÄ", noOperator: "ei kirjautunut", shift: "Vuoro", noShift: "ei vuoroa",
@@ -170,7 +174,8 @@ public struct Texts: Sendable {
         voucherValue: "Lahjakortin arvo", voucherAdded: "Lahjakortti lisätty:", storeCredit: "hyvityskortti",
         customer: "Asiakas", points: "pistettä",
         customerQuery: "Asiakkaan puhelin tai nimi", noCustomerFound: "Asiakasta ei löydy", whichCustomer: "Kuka asiakas?",
-        customerOnSale: "Asiakas myynnillä:", pointsToRedeem: "Käytettävät pisteet (0 perii takaisin)", pointsRedeemed: "Pisteitä käytetty:")
+        customerOnSale: "Asiakas myynnillä:", pointsToRedeem: "Käytettävät pisteet (0 perii takaisin)", pointsRedeemed: "Pisteitä käytetty:",
+        codePending: "Koodi kirjoitettu: Enter myy, Esc tyhjentää", confirmCash: "Käteistä %@, maksettavana %@? Enter kyllä, Esc ei")
 }
 
 extension Texts {
@@ -189,5 +194,13 @@ extension Texts {
         case .overLimit: return errorOverLimit
         default: return errorOther
         }
+    }
+}
+
+extension String {
+    /// The text with its first `%@` (or other marker) replaced: a text's slots are filled in order.
+    func replacingFirst(_ marker: String, with value: String) -> String {
+        guard let r = firstRange(of: marker) else { return self }
+        return String(self[..<r.lowerBound]) + value + String(self[r.upperBound...])
     }
 }

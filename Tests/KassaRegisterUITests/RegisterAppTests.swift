@@ -82,6 +82,46 @@ import Testing
         #expect(done.text(row: 19).contains(BigText.rows("3,40")[0]))
     }
 
+    /// A code typed (or a scanner without Enter) followed by `t` once became the cash tendered:
+    /// "Paid 6400001000568,00 €".
+    @Test func typedDigitsAreNeverMoney() {
+        let (app, kassad) = connectedRegister(sale: sale([line(0, "Kahvi", price: 290)]))
+        type(app, "6400001000568")
+        let asked = kassad.requests.count
+        app.handle(.character("t"), now: 0)
+        #expect(kassad.requests.count == asked, "no sale.total with a code pending")
+        #expect(screen(app).text.contains("A code is typed: Enter sells it, Esc clears it"))
+        if case .sale = app.mode {} else { Issue.record("stays at the sale, not \(app.mode)") }
+        // Cleared, the way to payment is open and nothing typed carries over.
+        app.handle(.escape, now: 0)
+        app.handle(.character("t"), now: 0)
+        #expect(kassad.last.op == "sale.total")
+        answer(app, kassad.last, sale([line(0, "Kahvi", price: 290)]))
+        app.handle(.enter, now: 0)
+        #expect(kassad.last.op == "sale.tender" && kassad.last.args["amount"] == 290)
+    }
+
+    @Test func cashFarAboveWhatIsDueAsksFirst() {
+        let (app, kassad) = connectedRegister(sale: sale([line(0, "Kahvi", price: 290)]),
+                                              config: ["language": "en", "money_format": "finnish", "confirm_tender_over": "100.00"])
+        app.handle(.character("t"), now: 0)
+        answer(app, kassad.last, sale([line(0, "Kahvi", price: 290)]))
+        let asked = kassad.requests.count
+        type(app, "50000\r")
+        #expect(kassad.requests.count == asked, "nothing tendered before the cashier confirms")
+        #expect(screen(app).text.contains("Cash tendered 50000,00 € for 2,90 € due?"))
+        app.handle(.escape, now: 0)
+        #expect(kassad.requests.count == asked)
+        // Within the threshold it goes straight through; confirmed, so does the large one.
+        type(app, "50\r")
+        #expect(kassad.last.op == "sale.tender" && kassad.last.args["amount"] == 5000)
+        answer(app, kassad.last, ["sale": sale([line(0, "Kahvi", price: 290)])])
+        type(app, "500\r")
+        #expect(kassad.last.op == "sale.tender" && kassad.last.args["amount"] == 5000)
+        app.handle(.enter, now: 0)
+        #expect(kassad.last.op == "sale.tender" && kassad.last.args["amount"] == 50000)
+    }
+
     @Test func theScreenLocksAfterTheConfiguredIdleTimeAndAPinUnlocksIt() {
         let (app, kassad) = connectedRegister(config: ["language": "en", "money_format": "finnish", "idle_lock": "60"])
         app.handle(.character("1"), now: 1_000)

@@ -28,6 +28,7 @@ private let samples: [String: (accepted: [String], refused: [String])] = [
     "cashier_discount_limit": (["10%", "0", "100", "12.5 %", "0.25%"], ["101%", "-1", "lots", "1.234%"]),
     "language": (["en", "fi"], ["klingon", "EN"]),
     "idle_lock": (["0", "300", "90s", "5m", "1h", "24h", "86400"], ["soon", "25h", "86401", "-5", "5 m", ""]),
+    "confirm_tender_over": (["0", "100", "100.00", "0.01", "100000000"], ["-1", "1.234", "100000000.01", "much", ""]),
     "time_zone": (["Europe/Helsinki"], ["Mars/Olympus"]),
     "scale_barcodes": (["none", "21:5:5:grams 28:4:6:cents"], ["21:6:5:grams", "21:5:5:litres", "x", ""]),
     "loyalty.points_per_unit": (["0", "5", "1000"], ["-1", "1.5", "1001", "many"]),

@@ -64,6 +64,9 @@ public struct KassaConfig: Sendable {
     public var cashierDiscountLimitBP: Int64 = 1000
     /// Seconds without input before the register locks; nil never locks.
     public var idleLockSeconds: Int?
+    /// Cash tendered more than this above what is due (minor units) makes the register screen
+    /// ask the cashier to confirm it; 0 never asks.
+    public var confirmTenderOver: Int64 = 10_000
     public var socketGroup = "kassa"
     public var taxTable = TaxTable.finland
     /// `[device.NAME]` sections (DeviceConfig.swift).

@@ -112,6 +112,16 @@ extension Settings {
                     }
                     t.file.idleLockSeconds = seconds == 0 ? nil : seconds
                 }, show: { String($0.idleLockSeconds ?? 0) }),
+        Setting(key: SettingKey.confirmTenderOver, section: "register", fileKey: "confirm_tender_over",
+                help: "the register screen asks to confirm cash tendered more than this above what is due (typed digits are not money); 0 never asks",
+                atRunTime: true,
+                set: { (v, t, _) throws(Setting.Refusal) in
+                    let c = t.file.currency
+                    guard let m = KassaConfig.decimal(v, scale: c.minorUnits), (0...AmountLimits.ceiling).contains(m) else {
+                        throw Setting.Refusal(message: "an amount in \(c.code) with at most \(c.minorUnits) decimals, 0 or more, not '\(v)'")
+                    }
+                    t.file.confirmTenderOver = m
+                }, show: { MoneyFormat.plain($0.currency).number($0.confirmTenderOver, currency: $0.currency) }),
         Setting(key: SettingKey.timeZone, section: "register", fileKey: "time_zone",
                 help: "the zoneinfo name of local time, e.g. Europe/Helsinki", atRunTime: true,
                 set: { (v, t, _) throws(Setting.Refusal) in
