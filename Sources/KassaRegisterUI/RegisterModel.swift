@@ -137,6 +137,9 @@ public struct CompletedView: Equatable, Sendable {
     public var paid: Int64
     public var training: Bool
 
+    /// The number as screen and paper show it: training receipts are T1, T2…
+    public var number: String { (training ? "T" : "") + String(receipt) }
+
     init(_ r: ReceiptReply) {
         self.init(receipt: r.receipt, total: r.total, change: r.change, paid: r.paid, training: r.training)
     }
@@ -168,7 +171,10 @@ public struct RegisterModel: Sendable {
     public var operatorName: String?
     public var operatorRole: String?
     public var shiftNumber: Int64?
-    public var training = false
+    /// Training mode; when it changes, the last sale's figures (of the other mode) leave the screen.
+    public var training = false {
+        didSet { if training != oldValue { lastCompleted = nil } }
+    }
     public var sale: SaleView?
     public var parked: [(id: Int64, lines: Int64, total: Int64)] = []
     public var alarms: [AlarmView] = []
@@ -227,6 +233,8 @@ public struct RegisterModel: Sendable {
     }
 
     mutating func apply(operator op: OperatorReply?) {
+        // The last sale's change is for the cashier who took the money, not the next one.
+        if op?.id.rawValue != operatorID { lastCompleted = nil }
         operatorID = op?.id.rawValue
         operatorName = op?.name
         operatorRole = op?.role.rawValue

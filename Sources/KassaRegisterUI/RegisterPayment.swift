@@ -60,7 +60,7 @@ extension RegisterApp {
                 model.apply(sale: nil)
                 model.lastCompleted = c
                 mode = .sale
-                show(texts.receipt + " \(c.receipt) · " + texts.change + " " + model.money(c.change))
+                show(texts.receipt + " " + c.number + " · " + texts.change + " " + model.money(c.change))
             } else {
                 model.apply(sale: r.sale)
                 message = nil

@@ -286,7 +286,7 @@ public enum RegisterScreen {
             big = c.change
             bigStyle = Style(.yellow, bright: true)
             left.append(t.change + " " + m.money(c.change))
-            left.append(t.receipt + " \(c.receipt) · " + t.total + " " + m.money(c.total))
+            left.append(t.receipt + " " + c.number + " · " + t.total + " " + m.money(c.total))
             left.append(t.paid + " " + m.money(c.paid))
         } else {
             left.append(t.total + " " + m.money(0))

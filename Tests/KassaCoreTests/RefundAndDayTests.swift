@@ -229,6 +229,29 @@ struct DayTests {
         #expect(t.lastSale!.receiptNumber == 1)
         #expect(!t.lastSale!.training)
     }
+
+    /// Training receipt 1 and real receipt 1 both exist: each mode reaches only its own.
+    @Test func trainingAndRealReceiptsNeverReachEachOther() throws {
+        var t = Till()
+        t.cashierWithOpenShift()
+        t.must(.scan(code: "1", quantity: 1))
+        t.must(.tender(Tender(kind: .card, amount: 350)))
+        let real = try #require(t.lastSale)
+        #expect(try t.state.receiptsReachable(asked: nil) == false)
+        #expect(throws: Refusal.trainingModeMismatch) { try t.state.receiptsReachable(asked: true) }
+        #expect(t.run(.reprint(.receipt(number: 1, training: true))) == .trainingModeMismatch)
+
+        t.must(.setTraining(true, override: Till.supervisorPIN))
+        t.must(.scan(code: "3", quantity: 1))
+        t.must(.tender(Tender(kind: .cash, amount: 2000)))
+        #expect(try t.state.receiptsReachable(asked: nil) == true)
+        #expect(throws: Refusal.trainingModeMismatch) { try t.state.receiptsReachable(asked: false) }
+        #expect(t.run(.reprint(.receipt(number: 1, training: false))) == .trainingModeMismatch)
+        #expect(t.must(.reprint(.receipt(number: 1, training: true))).count == 1)
+        // A refund in training of the real receipt 1 is refused.
+        #expect(t.run(.refund(original: real, lines: [RefundRequestLine(line: 0, quantity: 1)], tender: .cash, override: Till.supervisorPIN))
+                == .trainingModeMismatch)
+    }
 }
 
 extension Timestamp {

@@ -239,8 +239,10 @@ public struct Receipt: Hashable, Sendable {
         for h in header { out += TextLayout.wrap(h, columns: w).map { TextLayout.center($0, in: w) } }
         out.append(rule)
         let title = kind == .sale ? words.receipt : words.refund
-        out.append(TextLayout.leftRight("\(title) \(registerID)-\(number)", localTime, columns: w))
-        if let o = originalReceipt { out.append(TextLayout.truncate("\(words.originalReceipt) \(registerID)-\(o)", to: w)) }
+        // A training receipt's number is T1, T2…: never the same as a real receipt's.
+        let mark = training ? "T" : ""
+        out.append(TextLayout.leftRight("\(title) \(registerID)-\(mark)\(number)", localTime, columns: w))
+        if let o = originalReceipt { out.append(TextLayout.truncate("\(words.originalReceipt) \(registerID)-\(mark)\(o)", to: w)) }
         out.append(TextLayout.truncate("\(words.cashier): \(operatorName)", to: w))
         out.append(rule)
         for l in lines {

@@ -321,7 +321,7 @@ extension RegisterState {
         case .redeemPoints(let points): return try redeemPoints(points, config)
 
         // Outputs/
-        case .reprint(let output): return reprint(output)
+        case .reprint(let output): return try reprint(output)
         }
     }
 }

@@ -332,13 +332,13 @@ final class RegisterService {
             return try refund(&args, key: key)
         case .receiptGet:
             let number = try args.int("receipt")
-            let training = (try? args.bool("training")) ?? false
+            let training = try receiptsReachable(&args)
             do { return try ledger.sale(receipt: UInt64(max(0, number)), training: training).0.json } catch {
                 throw IPCError(.notFound, "no receipt \(number) on this register")
             }
         case .receiptReprint:
             let number = try args.int("receipt")
-            let training = (try? args.bool("training")) ?? false
+            let training = try receiptsReachable(&args)
             return try reprint(UInt64(max(0, number)), training: training)
         case .drawerNoSale:
             let pin = try args.optionalString("override_pin")
@@ -668,6 +668,15 @@ final class RegisterService {
             return [:]
         }
         return result
+    }
+
+    /// Training receipts in training mode, real ones outside it; `conflict` for the other kind.
+    private func receiptsReachable(_ args: inout RequestArguments) throws(IPCError) -> Bool {
+        let asked = try args.optionalBool("training")
+        do throws(Refusal) { return try ledger.state.receiptsReachable(asked: asked) } catch {
+            throw IPCError(.conflict, asked == true ? "training receipts are reached only in training mode"
+                                                    : "in training mode only training receipts are reached")
+        }
     }
 
     private func reprint(_ number: UInt64, training: Bool) throws(IPCError) -> JSONValue {
