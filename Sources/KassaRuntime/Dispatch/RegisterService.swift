@@ -58,6 +58,8 @@ final class RegisterService {
     var journalReadJobs: [String: [JournalReadWaiter]] = [:]
     /// Damage the background verification found in records that start-up did not read.
     var verifiedDamage: String?
+    /// A snapshot by record count waits for the request that called for it to be answered.
+    var snapshotScheduled = false
 
     /// The background verification of the whole journal found damage: stop recording, say why.
     func journalDamaged(_ message: String) {
@@ -573,6 +575,7 @@ final class RegisterService {
         guard !events.isEmpty else { return }
         do {
             try ledger.record(events, at: context().now)
+            snapshotWhenDue()
         } catch {
             log.error("journal write failed", ["error": error.description])
             if case .readOnly(.writerFailed) = ledger.journal.mode { onWriterFailed() }
