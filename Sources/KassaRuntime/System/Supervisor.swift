@@ -271,7 +271,7 @@ public enum Supervisor {
         try notifier?.ready(status: ready)
         log.notice(ready, ["socket": options.socketPath])
         service.reactor = reactor
-        service.startJournalVerification(reactor: reactor)
+        service.startJournalVerification(reactor: reactor, resume: true)
 
         // A failed write or fsync closes the journal's writer for good: what is on disk is known
         // only after a reopen. Exit so that systemd restarts kassad, which replays it; if that
