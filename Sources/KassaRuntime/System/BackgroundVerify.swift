@@ -65,7 +65,8 @@ struct JournalVerifyPass {
         }
         let key = reader.registerID
         var saved = (try? readWholeFile(progressPath)).flatMap { VerifyProgress(decoding: $0, registerID: key) } ?? VerifyProgress()
-        var lastWrite = monotonicMilliseconds()
+        // The first mark is kept at once: a run in a crash loop may not live much longer.
+        var lastWrite: Int64?
         func keep() {
             guard keepMarks else { return }
             do throws(SystemError) {
@@ -86,7 +87,7 @@ struct JournalVerifyPass {
                               soundAt: saved.soundAt))
             }, progress: { mark in
                 saved.mark = mark
-                if monotonicMilliseconds() - lastWrite >= markSpacingMilliseconds { keep() }
+                if lastWrite.map({ monotonicMilliseconds() - $0 >= markSpacingMilliseconds }) ?? true { keep() }
                 report(.progress(checked: mark.seq))
             })
             if let fault = v.firstFault {
