@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 /// What `kassa journal verify` prints: counts when the journal is sound, else the first bad record.
 public struct JournalVerification: Equatable, Sendable {
     public var segments: Int
@@ -154,6 +157,40 @@ public final class JournalReader {
         } catch {
             throw .io(error)
         }
+    }
+
+    /// What `verifyLive` found.
+    public enum LiveVerdict: Equatable, Sendable {
+        case sound(JournalVerification)
+        /// Sound up to an unfinished write at the very end (see `isUnfinishedTail`).
+        case unfinishedTail(JournalVerification, JournalFault)
+        case damaged(JournalVerification, JournalFault)
+        /// Each read found the journal's end somewhere new: it was being written all along.
+        case stillBeingWritten(JournalVerification, JournalFault)
+    }
+
+    /// Verifies the journal of a state directory that a running register may be writing. A read
+    /// can catch a record half written (or bytes of the tail from before and after a write), which
+    /// looks like damage at that moment and no longer does a moment later: kassad only appends, so
+    /// bytes that change between two reads are a write in progress, never a record that was whole.
+    /// A fault is therefore judged only once two reads in a row find the very same one, after
+    /// `pause`; each read after the first goes on from the last mark the one before it passed.
+    public static func verifyLive(stateDirectory: String, fileSystem: any JournalFileSystem = PosixFileSystem(),
+                                  reads: Int = 10, pause: () -> Void = { usleep(200_000) }) throws(JournalError) -> LiveVerdict {
+        var mark: VerifyMark?
+        var previous: JournalFault?
+        var last = JournalVerification(segments: 0, records: 0, lastSeq: 0)
+        for read in 1...max(reads, 2) {
+            if read > 1 { pause() }
+            let reader = try JournalReader(stateDirectory: stateDirectory, fileSystem: fileSystem)
+            last = try reader.verify(resumingAt: mark, progress: { mark = $0 })
+            guard let fault = last.firstFault else { return .sound(last) }
+            if fault == previous {
+                return try reader.isUnfinishedTail(fault) ? .unfinishedTail(last, fault) : .damaged(last, fault)
+            }
+            previous = fault
+        }
+        return .stillBeingWritten(last, previous!)
     }
 
     public func read(seq: UInt64) throws(JournalError) -> JournalRecord {
