@@ -13,7 +13,7 @@ enum BenchCommands {
     static let usage = """
         usage: kassa bench [all] [--idle-seconds N] [--json]
                kassa bench journal [--dir DIR] [--sales N] [--commits N] [--kills N] [--window N]
-                                   [--kassad PATH] [--crash-loop-only] [--json]
+                                   [--kassad PATH] [--crash-loop-only] [--keep DIR] [--json]
                kassa bench ipc [--items N] [--requests N] [--json]
                kassa bench devices [--scans N] [--idle-seconds N] [--json]
                kassa bench kassad [--json]
@@ -36,7 +36,7 @@ enum BenchCommands {
           (--kills, default 100) on one state directory, sales streaming in, kill -9 after 1 to 4 s
           with a sale in flight; the start time (exec to greeting) and the records replayed at
           start, median and worst over the first and the last N starts (--window, default 20).
-          --crash-loop-only runs the crash loop alone.
+          --crash-loop-only runs the crash loop alone; --keep DIR leaves its state directory in DIR.
           DIR must be on a real disk (not tmpfs); default: a new directory under /var/tmp.
         """
 
@@ -81,6 +81,7 @@ enum BenchCommands {
             let window = try number(args.option("--window"), default: 20, "--window")
             let kassad = try args.option("--kassad") ?? LocalKassad.siblingExecutable("kassad")
             let crashLoopOnly = args.flag("--crash-loop-only")
+            let keep = try args.option("--keep")
             try args.finish()
             var rows: [BenchRow] = []
             if !crashLoopOnly {
@@ -89,7 +90,9 @@ enum BenchCommands {
                 }
                 rows = measured
             }
-            let loop = CrashLoopBench(parent: dir ?? "/var/tmp", kills: kills, window: window, kassad: kassad).measure()
+            var crashLoop = CrashLoopBench(parent: dir ?? "/var/tmp", kills: kills, window: window, kassad: kassad)
+            crashLoop.keep = keep
+            let loop = crashLoop.measure()
             return printRows(loop.map { rows + $0 }, json: json)
         case "ipc":
             let json = args.flag("--json")
