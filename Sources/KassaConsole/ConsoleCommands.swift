@@ -152,6 +152,7 @@ enum ConsoleCommands {
         journal += j.mode == "read_write" ? "read-write" : "READ-ONLY: \(j.reason ?? "")"
         c.say(journal)
         c.say("head hash    \(j.headHash)")
+        if let v = j.verification { c.say("verification \(v.summary)") }
         if let free = j.freeBytes { c.say("disk free    \(free / 1_048_576) MiB") }
         if let shift = s.shift {
             c.say("shift        \(shift.number) open, by \(shift.openedBy)")
@@ -378,22 +379,21 @@ enum ConsoleCommands {
         switch args.first {
         case "verify":
             try expect(args, 1...1, "journal verify takes no more words")
-            var r = try c.call(.journalVerify)
-            let through = r["through_seq"]?.intValue ?? 0
-            while r["running"]?.boolValue == true {
-                c.progress("verifying: \(r["checked"]?.intValue ?? 0) of \(through) records")
+            var r = try c.call(.journalVerify, as: JournalVerificationReply.self)
+            while r.running {
+                c.progress(r.summary)
                 usleep(200_000)
-                r = try c.call(.journalVerifyStatus)
+                r = try c.call(.journalVerifyStatus, as: JournalVerificationReply.self)
             }
             c.progress("")
             c.say("")
-            guard let result = r["result"] else { throw .failed("no verdict") }
-            if result["sound"]?.boolValue == true {
-                c.say("Journal sound: \(result["records"]?.intValue ?? 0) records in \(result["segments"]?.intValue ?? 0) segments.")
-            } else if let fault = result["fault"]?.stringValue {
+            guard let result = r.result else { throw .failed("no verdict") }
+            if result.sound {
+                c.say("Journal sound: \(result.records ?? 0) records in \(result.segments ?? 0) segments.")
+            } else if let fault = result.fault {
                 throw .failed("journal DAMAGED: \(fault) (the register is read-only; journal recover starts a new chain)")
             } else {
-                throw .failed("verification failed: \(result["error"]?.stringValue ?? "?")")
+                throw .failed("verification failed: \(result.error ?? "?")")
             }
         case "export":
             try expect(args, 2...2, "journal export DIR")

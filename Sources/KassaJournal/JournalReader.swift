@@ -1,9 +1,16 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 /// What `kassa journal verify` prints: counts when the journal is sound, else the first bad record.
 public struct JournalVerification: Equatable, Sendable {
     public var segments: Int
     public var records: UInt64
+    /// The last record found sound.
     public var lastSeq: UInt64
     public var firstFault: JournalFault?
+    /// The walk went on after this record, checked by an earlier verification (0: from record 1).
+    /// `records` counts only the records this walk checked.
+    public var resumedAfter: UInt64 = 0
 
     public var isSound: Bool { firstFault == nil }
 }
@@ -41,21 +48,75 @@ public final class JournalReader {
     /// Walks every segment from record 1: header CRCs and chain links, every record's CRC32C and
     /// chain hash, gap-free sequence numbers. `throughSeq` stops the walk there (the writer's
     /// `lastSeq`, so that a record being written is not taken for a torn one); nil walks to the end.
-    /// `progress` hears the count of records checked every 10,000 records.
-    public func verify(throughSeq: UInt64? = nil, progress: (UInt64) -> Void = { _ in }) throws(JournalError) -> JournalVerification {
-        var records: UInt64 = 0
-        let fault: JournalFault?
-        do {
-            fault = try walkFromStart(through: throughSeq ?? .max) { _ in
-                records += 1
-                if records % 10_000 == 0 { progress(records) }
+    ///
+    /// With a `mark` that still holds (see `VerifyMark`), the walk goes on after it instead of
+    /// starting at record 1; `resumedAfter` in the result, and `starting` before the walk, say
+    /// which it did. `progress` hears a mark every `markInterval` records, to be kept for the next
+    /// verification.
+    public func verify(throughSeq: UInt64? = nil, resumingAt mark: VerifyMark? = nil, markInterval: UInt64 = 10_000,
+                       starting: (_ resumedAfter: UInt64) -> Void = { _ in },
+                       progress: (VerifyMark) -> Void = { _ in }) throws(JournalError) -> JournalVerification {
+        var result = JournalVerification(segments: store.segments.count, records: 0, lastSeq: 0)
+        guard !store.segments.isEmpty else { return result }
+        let limit = throughSeq ?? .max
+        var point: ChainPoint
+        do throws(FileSystemError) {
+            if let mark, mark.seq <= limit, let resumed = try resumePoint(mark) {
+                point = resumed
+                result.resumedAfter = mark.seq
+            } else {
+                switch try store.journalStart() {
+                case .failure(let fault):
+                    result.firstFault = fault
+                    return result
+                case .success(let start): point = start
+                }
             }
-        } catch let error as JournalError {
-            throw error
         } catch {
-            preconditionFailure("counting records does not throw")
+            throw .io(error)
         }
-        return JournalVerification(segments: store.segments.count, records: records, lastSeq: records, firstFault: fault)
+        starting(result.resumedAfter)
+        let interval = max(markInterval, 1)
+        var lastLength = 0
+        while point.nextSequence <= limit {
+            // In steps of whole intervals, so that a mark can be taken between them.
+            let stop = min(limit, (point.nextSequence - 1) / interval * interval + interval)
+            let before = point.nextSequence
+            do {
+                result.firstFault = try store.walk(from: &point, through: stop, verifyingChain: true) { view in
+                    lastLength = Format.recordOverhead + view.payload.count
+                }
+            } catch let error as FileSystemError {
+                throw .io(error)
+            } catch {
+                preconditionFailure("noting a length does not throw")
+            }
+            result.records += point.nextSequence - before
+            guard result.firstFault == nil, point.nextSequence == stop + 1 else { break }
+            if stop < limit {
+                progress(VerifyMark(seq: stop, chainHash: point.hash,
+                                    segmentFirstSequence: store.segments[point.segment].firstSequence,
+                                    offset: point.offset - Int64(lastLength), length: Int64(lastLength)))
+            }
+        }
+        result.lastSeq = point.nextSequence - 1
+        return result
+    }
+
+    /// Where a verification may go on after `mark`: record `mark.seq` is still where the mark
+    /// says, its CRC32C holds, and it carries the remembered sequence number and chain hash. Nil
+    /// otherwise (a mark of another journal, of a chain since recovered, damaged or made up).
+    func resumePoint(_ mark: VerifyMark) throws(FileSystemError) -> ChainPoint? {
+        guard mark.seq >= 1, mark.chainHash.count == Format.hashLength, mark.offset >= Int64(Format.segmentHeaderLength),
+              mark.length >= Int64(Format.recordOverhead),
+              let segment = store.segments.firstIndex(where: { $0.firstSequence == mark.segmentFirstSequence }),
+              case .success(let (reader, _)) = try store.openSegment(segment) else { return nil }
+        let (framing, bytes) = try reader.frame(at: mark.offset)
+        guard case .record(let length) = framing, Int64(length) == mark.length else { return nil }
+        let view = RecordCodec.view(bytes)
+        guard view.seq == mark.seq, view.chainHash.elementsEqual(mark.chainHash) else { return nil }
+        return ChainPoint(segment: segment, offset: mark.offset + mark.length, nextSequence: mark.seq + 1,
+                          hash: mark.chainHash, time: view.time)
     }
 
     /// Visits records from `fromSeq` to the end or to the first bad record, which it returns
@@ -96,6 +157,40 @@ public final class JournalReader {
         } catch {
             throw .io(error)
         }
+    }
+
+    /// What `verifyLive` found.
+    public enum LiveVerdict: Equatable, Sendable {
+        case sound(JournalVerification)
+        /// Sound up to an unfinished write at the very end (see `isUnfinishedTail`).
+        case unfinishedTail(JournalVerification, JournalFault)
+        case damaged(JournalVerification, JournalFault)
+        /// Each read found the journal's end somewhere new: it was being written all along.
+        case stillBeingWritten(JournalVerification, JournalFault)
+    }
+
+    /// Verifies the journal of a state directory that a running register may be writing. A read
+    /// can catch a record half written (or bytes of the tail from before and after a write), which
+    /// looks like damage at that moment and no longer does a moment later: kassad only appends, so
+    /// bytes that change between two reads are a write in progress, never a record that was whole.
+    /// A fault is therefore judged only once two reads in a row find the very same one, after
+    /// `pause`; each read after the first goes on from the last mark the one before it passed.
+    public static func verifyLive(stateDirectory: String, fileSystem: any JournalFileSystem = PosixFileSystem(),
+                                  reads: Int = 10, pause: () -> Void = { usleep(200_000) }) throws(JournalError) -> LiveVerdict {
+        var mark: VerifyMark?
+        var previous: JournalFault?
+        var last = JournalVerification(segments: 0, records: 0, lastSeq: 0)
+        for read in 1...max(reads, 2) {
+            if read > 1 { pause() }
+            let reader = try JournalReader(stateDirectory: stateDirectory, fileSystem: fileSystem)
+            last = try reader.verify(resumingAt: mark, progress: { mark = $0 })
+            guard let fault = last.firstFault else { return .sound(last) }
+            if fault == previous {
+                return try reader.isUnfinishedTail(fault) ? .unfinishedTail(last, fault) : .damaged(last, fault)
+            }
+            previous = fault
+        }
+        return .stillBeingWritten(last, previous!)
     }
 
     public func read(seq: UInt64) throws(JournalError) -> JournalRecord {

@@ -12,7 +12,8 @@ import KassaSystem
 enum BenchCommands {
     static let usage = """
         usage: kassa bench [all] [--idle-seconds N] [--json]
-               kassa bench journal [--dir DIR] [--sales N] [--commits N] [--json]
+               kassa bench journal [--dir DIR] [--sales N] [--commits N] [--kills N] [--window N]
+                                   [--kassad PATH] [--crash-loop-only] [--keep DIR] [--json]
                kassa bench ipc [--items N] [--requests N] [--json]
                kassa bench devices [--scans N] [--idle-seconds N] [--json]
                kassa bench kassad [--json]
@@ -31,6 +32,11 @@ enum BenchCommands {
           write+fdatasync loop of records of the same size on the same file system; replay
           speed; and the time to open a state directory of N sales (default 1,000,000) whose
           snapshot is more than 10,000 records behind, until a refund of the first sale is accepted.
+          Then a crash loop: the real kassad (or --kassad PATH, another build) started N+1 times
+          (--kills, default 100) on one state directory, sales streaming in, kill -9 after 1 to 4 s
+          with a sale in flight; the start time (exec to greeting) and the records replayed at
+          start, median and worst over the first and the last N starts (--window, default 20).
+          --crash-loop-only runs the crash loop alone; --keep DIR leaves its state directory in DIR.
           DIR must be on a real disk (not tmpfs); default: a new directory under /var/tmp.
         """
 
@@ -48,7 +54,12 @@ enum BenchCommands {
             let idle = try number(args.option("--idle-seconds"), default: 600, "--idle-seconds")
             try args.finish()
             let parts: [(String, () -> [BenchRow]?)] = [
-                ("journal", { JournalBench(parent: "/var/tmp", sales: 1_000_000, commits: 2_000, json: json).measure() }),
+                ("journal", {
+                    JournalBench(parent: "/var/tmp", sales: 1_000_000, commits: 2_000, json: json).measure().flatMap { rows in
+                        CrashLoopBench(parent: "/var/tmp", kills: 100, window: 20, kassad: LocalKassad.siblingExecutable("kassad"))
+                            .measure().map { rows + $0 }
+                    }
+                }),
                 ("ipc", { IPCBench(items: 100_000, requests: 5_000, json: json).measure() }),
                 ("devices", { DeviceBench(scans: 10_000, idleSeconds: idle, json: json).measure() }),
                 ("kassad", { StartupBench().measure() }),
@@ -66,8 +77,23 @@ enum BenchCommands {
             let dir = try args.option("--dir")
             let sales = try number(args.option("--sales"), default: 1_000_000, "--sales")
             let commits = try number(args.option("--commits"), default: 2_000, "--commits")
+            let kills = try number(args.option("--kills"), default: 100, "--kills")
+            let window = try number(args.option("--window"), default: 20, "--window")
+            let kassad = try args.option("--kassad") ?? LocalKassad.siblingExecutable("kassad")
+            let crashLoopOnly = args.flag("--crash-loop-only")
+            let keep = try args.option("--keep")
             try args.finish()
-            return printRows(JournalBench(parent: dir ?? "/var/tmp", sales: sales, commits: commits, json: json).measure(), json: json)
+            var rows: [BenchRow] = []
+            if !crashLoopOnly {
+                guard let measured = JournalBench(parent: dir ?? "/var/tmp", sales: sales, commits: commits, json: json).measure() else {
+                    return .failure
+                }
+                rows = measured
+            }
+            var crashLoop = CrashLoopBench(parent: dir ?? "/var/tmp", kills: kills, window: window, kassad: kassad)
+            crashLoop.keep = keep
+            let loop = crashLoop.measure()
+            return printRows(loop.map { rows + $0 }, json: json)
         case "ipc":
             let json = args.flag("--json")
             let items = try number(args.option("--items"), default: 100_000, "--items")

@@ -54,33 +54,30 @@ enum JournalCommands {
         }
     }
 
-    /// A fault at the very end of the journal that no later record vouches for is an unfinished
-    /// write — on a running register most likely one in progress — not damage: look again.
+    /// Safe on a running register: a record being written is not taken for damage (see
+    /// `JournalReader.verifyLive`).
     static func verify(_ dir: String) -> ExitCode {
+        guard open(dir) != nil else { return .failure }
+        func sound(_ v: JournalVerification) {
+            print("journal sound: \(v.lastSeq) records in \(v.segments) segments, last record \(v.lastSeq)")
+        }
         do {
-            var tries = 0
-            while true {
-                guard let reader = open(dir) else { return .failure }
-                let v = try reader.verify()
-                guard let fault = v.firstFault else {
-                    print("journal sound: \(v.records) records in \(v.segments) segments, last record \(v.lastSeq)")
-                    return .ok
-                }
-                if try reader.isUnfinishedTail(fault) {
-                    tries += 1
-                    if tries < 3 {
-                        usleep(200_000)
-                        continue
-                    }
-                    print("journal sound: \(v.records) records in \(v.segments) segments, last record \(v.lastSeq)")
-                    print("after it, an unfinished write (\(fault.problem), \(fault.segment) at byte \(fault.offset)): "
-                          + "a power cut's torn tail, which kassad sets aside at its next start")
-                    return .ok
-                }
+            switch try JournalReader.verifyLive(stateDirectory: dir) {
+            case .sound(let v):
+                sound(v)
+            case .unfinishedTail(let v, let fault):
+                sound(v)
+                print("after it, an unfinished write (\(fault.problem), \(fault.segment) at byte \(fault.offset)): "
+                      + "a power cut's torn tail, which kassad sets aside at its next start")
+            case .stillBeingWritten(let v, let fault):
+                sound(v)
+                print("after it, records being written (\(fault.segment) at byte \(fault.offset) at the last look)")
+            case .damaged(let v, let fault):
                 print("journal DAMAGED: \(fault)")
-                print("\(v.records) records before it verified in \(v.segments) segments")
+                print("\(v.lastSeq) records before it verified in \(v.segments) segments")
                 return .failure
             }
+            return .ok
         } catch {
             printError("kassa: cannot verify \(dir): \(error)")
             return .failure

@@ -18,9 +18,9 @@ enum LocalKassad {
     /// Starts kassad with `arguments` (which name `socket`) and returns once it greets on the
     /// socket. Its standard error goes to the end of `log` when given. `pollMilliseconds` is how
     /// often the socket is tried: a benchmark of the start-up time asks for 1.
-    static func start(_ arguments: [String], socket: String, log: String? = nil,
-                      pollMilliseconds: Int64 = 10) throws(CommandFailure) -> ChildProcess {
-        let path = siblingExecutable("kassad")
+    /// `path` is the kassad to run: by default the one built next to this kassa.
+    static func start(_ arguments: [String], socket: String, log: String? = nil, pollMilliseconds: Int64 = 10,
+                      path: String = siblingExecutable("kassad")) throws(CommandFailure) -> ChildProcess {
         let kassad: ChildProcess
         do throws(SystemError) {
             kassad = try ChildProcess(path, arguments, standardError: log.map { .file($0, append: true) } ?? .inherited)

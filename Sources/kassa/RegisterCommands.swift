@@ -408,6 +408,7 @@ enum RegisterCommands {
         }
         if r.training { print("TRAINING MODE") }
         print("journal  \(r.journal.mode), \(r.journal.lastSeq) records, head \(String(r.journal.headHash.prefix(16)))")
+        if let v = r.journal.verification { print("verified \(v.summary)") }
         for a in r.alarms { print("ALARM    \(a.code): \(a.message)") }
         if let sale = r.sale {
             print("open sale:")

@@ -81,6 +81,21 @@ struct ReplyTests {
         #expect(try roundTrip(JournalStatusReply.self, journal) == journal)
     }
 
+    @Test func theJournalsVerificationReadsBackToTheSameText() throws {
+        let running = #"{"running":true,"through_seq":120000,"checked":40000,"resumed_after":30000,"pass_started":1765000000000,"sound_through":90000,"sound_at":1764000000000}"#
+        let reply = try JournalVerificationReply(json: JSONValue.parse(running))
+        #expect(try roundTrip(JournalVerificationReply.self, running) == running)
+        #expect(reply.summary == "verifying: 40000 of 120000 records checked (this run went on after record 30000); "
+                + "last whole pass sound through record 90000")
+        let damaged = #"{"running":false,"through_seq":50,"checked":10,"resumed_after":0,"result":{"sound":false,"fault":"seg-0000000000000001.kj at byte 300, record 3: CRC32C mismatch"}}"#
+        #expect(try roundTrip(JournalVerificationReply.self, damaged) == damaged)
+        let none = #"{"running":false}"#
+        #expect(try roundTrip(JournalVerificationReply.self, none) == none)
+        let journal = #"{"last_seq":50,"durable_seq":50,"head_hash":"ab","mode":"read_write","verification":"# + damaged + "}"
+        #expect(try roundTrip(JournalStatusReply.self, journal) == journal)
+        #expect(try JournalStatusReply(json: JSONValue.parse(journal)).verification?.result?.fault?.hasSuffix("CRC32C mismatch") == true)
+    }
+
     @Test func aMissingFieldIsRefusedByName() throws {
         #expect(try refusal(SaleReply.self, Self.sale.replacingFirst(#""total":400,"#, with: "")) == "total is missing")
     }

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
+import KassaCore
 import KassaIPC
+import KassaJournal
 import KassaRuntime
+import KassaSystem
 
 /// What a client saw acknowledged must survive `kill -9`; what it did not see may go, but never half.
 @Suite("Crash and restart")
@@ -82,6 +85,57 @@ struct CrashTests {
             guard name.hasPrefix("snap-"), name.hasSuffix(".ks") else { return nil }
             return Int64(name.dropFirst(5).dropLast(3))
         }.max() ?? 0
+    }
+
+    /// A register killed again and again, each run dying right after its verification kept its
+    /// first mark: the whole journal is verified all the same, each run going on from the last.
+    @Test func theVerificationOfTheJournalCompletesAcrossRunsThatAreKilledEarly() throws {
+        let d = Daemon()
+        let records: UInt64 = 100_000
+        do {
+            let ledger = try Ledger(stateDirectory: d.stateDirectory, registerID: "demo-1", snapshotInterval: .max, warning: { _ in })
+            let group = [RegisterEvent](repeating: .loggedOut("anna"), count: 1_000)
+            for n in 0..<Int(records) / group.count {
+                try ledger.record(group, at: Timestamp(milliseconds: 1_765_000_000_000 + Int64(n)), deferSync: true)
+            }
+            try ledger.snapshot()
+        }
+        let progressPath = d.stateDirectory + "/" + VerifyProgress.fileName
+        func progress() -> VerifyProgress? {
+            (try? readWholeFile(progressPath)).flatMap { VerifyProgress(decoding: $0, registerID: Ledger.journalKey("demo-1")) }
+        }
+        var marks: [UInt64] = []
+        var finished: JournalVerificationReply?
+        for _ in 0..<40 where finished == nil {
+            let before = try? readWholeFile(progressPath)
+            try d.start()
+            let deadline = Date().addingTimeInterval(60)
+            while (try? readWholeFile(progressPath)) == before, Date() < deadline { usleep(2_000) }
+            let now = try #require(progress(), "the run kept no progress")
+            if let mark = now.mark {
+                d.kill9()
+                marks.append(mark.seq)
+            } else {
+                #expect(now.soundThrough >= records)
+                // The verdict reaches kassad's status just after the file.
+                let c = try d.client()
+                let answered = Date().addingTimeInterval(30)
+                finished = try c.call(.status, as: StatusReply.self).journal.verification
+                while finished?.running != false, Date() < answered {
+                    usleep(20_000)
+                    finished = try c.call(.status, as: StatusReply.self).journal.verification
+                }
+            }
+        }
+        #expect(marks.count >= 2, "killed before the verification could finish")
+        #expect(marks == marks.sorted() && Set(marks).count == marks.count, "each run went on from the last: \(marks)")
+        let done = try #require(finished, "the verification never finished across \(marks.count) runs")
+        #expect(done.result?.sound == true && done.running == false)
+        #expect(done.resumedAfter == Int64(marks.last ?? 0), "the last run went on from the mark the run before it kept")
+        #expect((done.soundThrough ?? 0) >= Int64(records) && done.checked == done.throughSeq)
+        let shown = try d.kassa(["status"])
+        #expect(shown.out.contains("verified sound through record"), "\(shown.out)")
+        #expect(d.stop() == 0)
     }
 
     @Test func randomKillsDuringAStreamOfSalesNeverLoseOrDoubleASale() throws {

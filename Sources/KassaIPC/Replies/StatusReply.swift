@@ -148,20 +148,25 @@ public struct JournalStatusReply: ReplyValue, Hashable {
     public var reason: String?
     /// Nil when the state directory's file system could not be asked.
     public var freeBytes: Int64?
+    /// How far the verification of the whole journal has come.
+    public var verification: JournalVerificationReply?
 
-    public init(lastSeq: Int64, durableSeq: Int64, headHash: String, mode: String, reason: String? = nil, freeBytes: Int64? = nil) {
+    public init(lastSeq: Int64, durableSeq: Int64, headHash: String, mode: String, reason: String? = nil, freeBytes: Int64? = nil,
+                verification: JournalVerificationReply? = nil) {
         self.lastSeq = lastSeq
         self.durableSeq = durableSeq
         self.headHash = headHash
         self.mode = mode
         self.reason = reason
         self.freeBytes = freeBytes
+        self.verification = verification
     }
 
     public init(json: JSONValue) throws(IPCError) {
         let f = try ReplyFields(json)
         self.init(lastSeq: try f.int("last_seq"), durableSeq: try f.int("durable_seq"), headHash: try f.string("head_hash"),
-                  mode: try f.string("mode"), reason: try f.optionalString("reason"), freeBytes: try f.optionalInt("free_bytes"))
+                  mode: try f.string("mode"), reason: try f.optionalString("reason"), freeBytes: try f.optionalInt("free_bytes"),
+                  verification: try f.optionalValue("verification"))
     }
 
     public var json: JSONValue {
@@ -169,6 +174,7 @@ public struct JournalStatusReply: ReplyValue, Hashable {
                              "mode": .string(mode)]
         if let reason { o["reason"] = .string(reason) }
         if let freeBytes { o["free_bytes"] = .int(freeBytes) }
+        if let verification { o["verification"] = verification.json }
         return .object(o)
     }
 }

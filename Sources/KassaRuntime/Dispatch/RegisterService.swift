@@ -62,6 +62,8 @@ final class RegisterService {
     var journalReadJobs: [String: [JournalReadWaiter]] = [:]
     /// Damage the background verification found in records that start-up did not read.
     var verifiedDamage: String?
+    /// A snapshot by record count waits for the request that called for it to be answered.
+    var snapshotScheduled = false
 
     /// The background verification of the whole journal found damage: stop recording, say why.
     func journalDamaged(_ message: String) {
@@ -553,73 +555,8 @@ final class RegisterService {
         return id
     }
 
-    // MARK: Running commands
-
-    /// Decides `command` for `caller`, journals the events with the result under `key`, then runs
-    /// their effects.
-    @discardableResult
-    func run(_ command: Command, key: RequestKey?, caller: Caller = .register,
-             result: (RegisterState, [RegisterEvent]) -> JSONValue) throws(IPCError) -> JSONValue {
-        try commit(try decided(command, caller: caller), key: key, result: result)
-    }
-
-    /// Decides `command` for `caller`. A refusal is journaled as far as it must be (a wrong PIN
-    /// counts towards the lockout) and thrown; nothing else is recorded yet.
-    func decided(_ command: Command, caller: Caller = .register) throws(IPCError) -> [RegisterEvent] {
-        let decision = ledger.state.decide(command, env, context(), by: caller)
-        if let refusal = decision.refusal {
-            try record(decision.events)
-            throw refusal.ipcError(money: config.format)
-        }
-        return decision.events
-    }
-
-    /// Journals decided events with the printouts they oblige and the result under `key`, then
-    /// runs their effects.
-    @discardableResult
-    func commit(_ decided: [RegisterEvent], key: RequestKey?,
-                result: (RegisterState, [RegisterEvent]) -> JSONValue) throws(IPCError) -> JSONValue {
-        var after = ledger.state
-        do { for e in decided { try after.apply(e) } } catch {
-            throw IPCError(.internal, "the register decided something it cannot record (nothing was recorded): \(error)")
-        }
-        let value = result(after, decided)
-        var events = decided + owedOutputs(for: decided)
-        events += completed(key, value)
-        try record(events)
-        effects(events)
-        return value
-    }
-
-    /// Who a technician's operation comes from: a new box being set up, or this connection's
-    /// technician session (the table let nobody else through).
-    func administrator(_ connection: ConnectionID) -> Caller {
-        if ledger.state.operators.isEmpty { return .firstBoot }
-        return consoleCaller(connection)
-    }
-
     /// The journal's writer failed (a write or fsync error): kassad must restart and replay.
     var onWriterFailed: () -> Void = {}
-
-    func record(_ events: [RegisterEvent]) throws(IPCError) {
-        guard !events.isEmpty else { return }
-        do {
-            try ledger.record(events, at: context().now)
-        } catch {
-            log.error("journal write failed", ["error": error.description])
-            if case .readOnly(.writerFailed) = ledger.journal.mode { onWriterFailed() }
-            refreshAlarms()
-            switch error {
-            case .noSpace: throw IPCError(.refused, "the disk is full: \(error)")
-            case .readOnly: throw IPCError(.readOnly, error.description)
-            default:
-                if case .readOnly(let reason) = ledger.journal.mode, reason.isUnusableRecord {
-                    throw IPCError(.readOnly, "nothing more can be recorded: \(reason)")
-                }
-                throw IPCError(.internal, "the journal could not record this: \(error)")
-            }
-        }
-    }
 
     func runSale(_ command: Command, key: RequestKey?) throws(IPCError) -> JSONValue {
         let result = try run(command, key: key) { [config] s, _ in Views.sale(s, config).json }

@@ -9,7 +9,8 @@ import KassaSystem
 extension RegisterService {
     func journalStatus() -> JournalStatusReply {
         var reply = JournalStatusReply(lastSeq: Int64(ledger.journal.lastSeq), durableSeq: Int64(ledger.journal.durableSeq),
-                                       headHash: Hex.encode(ledger.journal.lastHash), mode: "read_write")
+                                       headHash: Hex.encode(ledger.journal.lastHash), mode: "read_write",
+                                       verification: verificationStatus())
         if case .readOnly(let reason) = ledger.journal.mode {
             reply.mode = "read_only"
             reply.reason = reason.description

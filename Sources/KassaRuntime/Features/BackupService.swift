@@ -115,7 +115,7 @@ extension RegisterService {
         let aside = stateDirectory + "/replaced-\(clock())"
         do {
             try makeDirectory(aside, mode: 0o700)
-            for part in ["journal", "snapshots", "secrets", "sealed", "catalog.csv"] where access(stateDirectory + "/" + part, F_OK) == 0 {
+            for part in ["journal", "snapshots", "secrets", "sealed", "catalog.csv", VerifyProgress.fileName] where access(stateDirectory + "/" + part, F_OK) == 0 {
                 guard rename(stateDirectory + "/" + part, aside + "/" + part) == 0 else { throw SystemError.last("rename(\(part))") }
             }
             for part in ["journal", "secrets", "sealed", "catalog.csv"] where access(staged + "/" + part, F_OK) == 0 {

@@ -1,3 +1,4 @@
+import Glibc
 import KassaCore
 import KassaIPC
 import KassaJournal
@@ -29,6 +30,9 @@ extension RegisterService {
             throw IPCError(.internal, "the journal could not be recovered: \(error)")
         }
         verifiedDamage = nil
+        // The verification's mark and last sound pass were the sealed chain's.
+        unlink(stateDirectory + "/" + VerifyProgress.fileName)
+        verification = nil
         let lost = link.unreadable.reduce(UInt64(0)) { $0 + $1.upperBound - $1.lowerBound + 1 }
         log.warning("journal recovered onto a new chain", [
             "sealed": link.sealed, "by": id.rawValue, "last_seq": String(link.lastSeq),

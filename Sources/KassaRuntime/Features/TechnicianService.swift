@@ -58,10 +58,10 @@ extension RegisterService {
             return ["lines": .array((logHistory?.last(Int(count)) ?? []).map(JSONValue.string))]
         case .journalVerify:
             guard let reactor else { throw IPCError(.internal, "no reactor to run the verification on") }
-            startJournalVerification(reactor: reactor)
-            return verificationStatus()
+            startJournalVerification(reactor: reactor, resume: false)
+            return verificationStatus().json
         case .journalVerifyStatus:
-            return verificationStatus()
+            return verificationStatus().json
         case .journalExport:
             let from = try args.optionalInt("from") ?? 1
             let limit = try args.optionalInt("limit") ?? 500
@@ -116,21 +116,26 @@ extension RegisterService {
         env.pins = pins.vault
     }
 
-    private func verificationStatus() -> JSONValue {
-        guard let run = verification else { return ["running": false] }
-        var o: JSONObject = ["running": .bool(run.verdict == nil), "through_seq": .int(Int64(run.throughSeq)),
-                             "checked": .int(Int64(run.checked))]
+    func verificationStatus() -> JournalVerificationReply {
+        guard let run = verification else { return JournalVerificationReply(running: false) }
+        var reply = JournalVerificationReply(running: run.verdict == nil, throughSeq: Int64(run.throughSeq), checked: Int64(run.checked),
+                                             resumedAfter: Int64(run.resumedAfter))
+        if run.passStartedAt > 0 { reply.passStartedAt = run.passStartedAt }
+        if run.soundThrough > 0 {
+            reply.soundThrough = Int64(run.soundThrough)
+            reply.soundAt = run.soundAt
+        }
         switch run.verdict {
         case .sound(let records, let segments)?:
-            o["result"] = ["sound": true, "records": .int(Int64(records)), "segments": .int(Int64(segments))]
+            reply.result = .init(sound: true, records: Int64(records), segments: Int64(segments))
         case .damaged(let fault)?:
-            o["result"] = ["sound": false, "fault": .string(fault)]
+            reply.result = .init(sound: false, fault: fault)
         case .failed(let message)?:
-            o["result"] = ["sound": false, "error": .string(message)]
+            reply.result = .init(sound: false, error: message)
         case nil:
             break
         }
-        return .object(o)
+        return reply
     }
 
     /// Records from `from` as JSON objects and as accounting CSV rows, at most `limit` of them

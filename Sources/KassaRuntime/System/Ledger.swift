@@ -126,9 +126,12 @@ public final class Ledger {
     /// power-cut loop never lives long enough for the timed one, and would replay more each time.
     public static let longTail: UInt64 = 1_000
 
+    /// Enough records have passed since the last snapshot for the next one.
+    public var snapshotDue: Bool { sinceSnapshot >= snapshotInterval }
+
     /// Writes a snapshot when enough records have passed since the last one. Call it when idle.
     public func snapshotIfDue() throws(JournalError) {
-        guard sinceSnapshot >= snapshotInterval else { return }
+        guard snapshotDue else { return }
         try snapshot()
     }
 

@@ -253,22 +253,13 @@ public enum Supervisor {
             try? notifier?.stopping(status: "stopping")
             reactor.stop()
         }
+        // Snapshots follow the records (see `snapshotWhenDue`); the timer retries after a failed one.
         try reactor.addTimer(after: 30_000, repeating: 30_000) {
-            guard !service.restoredPendingRestart else { return }
-            do { try ledger.snapshotIfDue() } catch { log.error("snapshot failed", ["error": "\(error)"]) }
+            if ledger.snapshotDue { service.takeSnapshot(because: "records since the last one") }
         }
         if ledger.recordsSinceSnapshot >= Ledger.longTail, case .readWrite = ledger.journal.mode {
             // Soon, not at once: READY and the first sale come first.
-            try reactor.addTimer(after: 1_000) {
-                guard !service.restoredPendingRestart, case .readWrite = ledger.journal.mode else { return }
-                let tail = ledger.recordsSinceSnapshot
-                do {
-                    try ledger.snapshot()
-                    log.notice("snapshot after a long replay at start", ["records": String(tail)])
-                } catch {
-                    log.error("snapshot failed", ["error": "\(error)"])
-                }
-            }
+            try reactor.addTimer(after: 1_000) { service.takeSnapshot(because: "a long replay at start") }
         }
         try reactor.addTimer(after: 2_000, repeating: 2_000) { service.refreshAlarms() }
         if let notifier {
@@ -284,7 +275,7 @@ public enum Supervisor {
         try notifier?.ready(status: ready)
         log.notice(ready, ["socket": options.socketPath])
         service.reactor = reactor
-        service.startJournalVerification(reactor: reactor)
+        service.startJournalVerification(reactor: reactor, resume: true)
 
         // A failed write or fsync closes the journal's writer for good: what is on disk is known
         // only after a reopen. Exit so that systemd restarts kassad, which replays it; if that
