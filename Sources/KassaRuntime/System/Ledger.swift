@@ -91,10 +91,15 @@ public final class Ledger {
     /// Journals decided events; durable ones are on disk when this returns. `deferSync` is for
     /// bulk loads (benchmarks, migrations) that call `journal.sync()` themselves at the end.
     @discardableResult
+    ///
+    /// A record's time is never before the newest one's: with the clock set back, a record at the
+    /// clock's time would make the journal look as if the clock were right again, and the guard
+    /// that keeps receipts from going back in time (`journal.lastTime`) would let them.
     public func record(_ events: [RegisterEvent], at time: Timestamp, deferSync: Bool = false) throws(JournalError) -> [UInt64] {
         guard !events.isEmpty else { return [] }
         let durable = !deferSync && events.contains { $0.isDurable }
-        let entries = events.map { JournalEntry(type: $0.recordType, time: time.milliseconds, payload: EventCodec.encode($0)) }
+        let stamp = max(time.milliseconds, journal.lastTime)
+        let entries = events.map { JournalEntry(type: $0.recordType, time: stamp, payload: EventCodec.encode($0)) }
         let seqs = try journal.append(entries, durable: durable)
         for (e, seq) in zip(events, seqs) {
             state.apply(e)
@@ -207,9 +212,12 @@ public final class Ledger {
         var rebuilt = RegisterState()
         var rebuiltIndex = ReceiptIndex()
         var undecodable: [UInt64] = []
+        // The new chain starts no earlier than the old one ended, whatever the clock says.
+        var newest = max(time.milliseconds, journal.lastTime)
         let report: SalvageReport
         do {
             report = try JournalSalvage.salvage(stateDirectory: stateDirectory, fileSystem: fileSystem) { view in
+                newest = max(newest, view.time)
                 guard let event = try? EventCodec.decode(view.payload) else { return undecodable.append(view.seq) }
                 rebuilt.apply(event)
                 rebuiltIndex.note(event, seq: view.seq)
@@ -229,7 +237,7 @@ public final class Ledger {
             state = RegisterState()
             index = ReceiptIndex()
             sinceSnapshot = 0
-            try record([.chainRestarted(link)], at: time)
+            try record([.chainRestarted(link)], at: Timestamp(milliseconds: newest))
             try snapshot()
         } catch {
             throw .journal(error)
