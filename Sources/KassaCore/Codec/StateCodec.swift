@@ -45,7 +45,7 @@ extension EventCodec {
 /// The parts of the state, by the feature that owns each. Ids are part of the snapshot format:
 /// never renumber one, only add.
 enum StateSection: UInt64, CaseIterable {
-    /// Operators, who is logged in, the PIN pad, training mode, disabled operators.
+    /// Operators, who is logged in, training mode, disabled operators.
     case staff = 1
     case shift = 2
     /// The open and parked sales with their offers, the last sale and receipt numbers.
@@ -63,6 +63,8 @@ enum StateSection: UInt64, CaseIterable {
     case vouchers = 13
     case promotions = 14
     case customers = 15
+    /// Wrong PINs in a row from each source.
+    case pinAttempts = 16
 
     /// The sections format 1 held. A section added since goes after the format-1 part of a
     /// `chain_restarted` record.
@@ -98,6 +100,7 @@ extension ByteWriter {
         case .vouchers: vouchersState(s.voucherState)
         case .promotions: promotionsState(s.promotionState)
         case .customers: customersState(s.customerState)
+        case .pinAttempts: pinAttemptsState(s.staffState.pinAttempts)
         }
     }
 
@@ -162,6 +165,7 @@ extension ByteReader {
         case .vouchers: try vouchersState(into: &s.voucherState)
         case .promotions: try promotionsState(into: &s.promotionState)
         case .customers: try customersState(into: &s.customerState)
+        case .pinAttempts: try pinAttemptsState(into: &s.staffState.pinAttempts)
         }
     }
 

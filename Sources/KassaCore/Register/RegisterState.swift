@@ -39,10 +39,10 @@ public struct RegisterState: Hashable, Sendable {
     public mutating func apply(_ event: RegisterEvent) {
         let open = saleState.openSale
         switch event {
-        case .operatorAdded, .operatorRemoved, .operatorDisabled, .technicianRecovered, .loggedIn, .loggedOut,
-             .pinRejected, .pinLockout, .trainingModeChanged:
+        case .operatorAdded, .operatorRemoved, .operatorDisabled, .loggedIn, .loggedOut,
+             .pinRejected, .pinLockout, .pinRefused, .trainingModeChanged:
             staffState.apply(event)
-        case .pinReset, .catalogImported:
+        case .pinReset, .catalogImported, .technicianRecovered, .recoveryCodePrinted:
             // The PINs and the catalog are kept outside the state; the event is the audit.
             break
 
@@ -115,13 +115,9 @@ extension RegisterState {
         get { staffState.currentOperator }
         set { staffState.currentOperator = newValue }
     }
-    public var pinFailures: Int {
-        get { staffState.pinFailures }
-        set { staffState.pinFailures = newValue }
-    }
-    public var pinLockedUntil: Timestamp? {
-        get { staffState.pinLockedUntil }
-        set { staffState.pinLockedUntil = newValue }
+    public var pinAttempts: PinAttempts {
+        get { staffState.pinAttempts }
+        set { staffState.pinAttempts = newValue }
     }
     public var training: Bool {
         get { staffState.training }

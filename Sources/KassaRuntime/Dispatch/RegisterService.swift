@@ -66,6 +66,8 @@ final class RegisterService {
     }
     /// The wall clock; tests and the clock check replace or re-read it.
     var clock: () -> Int64 = { wallClockMilliseconds() }
+    /// Where the request being handled came from: its PINs count there.
+    var requestSource = RegisterService.internalSource
 
     init(ledger: Ledger, config: KassaConfig, catalog: Catalog, pins: PinStore, printer: any ReceiptPrinter,
          drawer: any CashDrawer, display: any CustomerDisplay, stateDirectory: String, log: Logger) {
@@ -89,7 +91,7 @@ final class RegisterService {
     func context() -> Context {
         let now = Timestamp(milliseconds: clock())
         let local = fileConfig.timeZone.localTime(now)
-        return Context(now: now, today: local.date, minuteOfDay: local.hour * 60 + local.minute)
+        return Context(now: now, today: local.date, minuteOfDay: local.hour * 60 + local.minute, source: requestSource)
     }
 
     /// The clock is behind the newest journaled time: a box without a real-time clock booted
@@ -115,6 +117,7 @@ final class RegisterService {
         setAlarm("disk_low", ledger.journal.lowSpace ? "the disk is full: new sales are refused until space is freed" : nil)
         refreshDeviceAlarms()
         refreshStockAlarm()
+        refreshPinAlarm()
     }
 
     func setAlarm(_ code: String, _ message: String?) {
@@ -148,6 +151,8 @@ final class RegisterService {
         guard let op = Op(name: request.op) else {
             return .error(request.id, IPCError(.unknownOp, "no operation '\(request.op)'"))
         }
+        requestSource = pinSource(of: connection)
+        defer { requestSource = Self.internalSource }
         let spec = op.spec
         let writes = spec.effect.writes
         if writes, let key = request.idempotencyKey, let earlier = ledger.state.requestResults[key] {
@@ -533,12 +538,12 @@ final class RegisterService {
         try commit(try decided(command, caller: caller), key: key, result: result)
     }
 
-    /// Decides `command` for `caller`. A refusal is journaled as far as it must be (a wrong PIN
-    /// counts towards the lockout) and thrown; nothing else is recorded yet.
+    /// Decides `command` for `caller`. A refusal is recorded as far as it must be (a wrong PIN
+    /// counts towards its source's delay, journaled or not) and thrown; nothing else is recorded yet.
     func decided(_ command: Command, caller: Caller = .register) throws(IPCError) -> [RegisterEvent] {
         let decision = ledger.state.decide(command, env, context(), by: caller)
         if let refusal = decision.refusal {
-            try record(decision.events)
+            recordRefused(decision)
             throw refusal.ipcError(money: config.format)
         }
         return decision.events
@@ -655,7 +660,7 @@ final class RegisterService {
         }
         let op = Operator(id: OperatorID(id), name: name, role: role)
         let events = try decided(.addOperator(op), caller: administrator(connection))
-        try storePIN(pin, for: op.id)
+        try storePIN(pin, for: op.id, role: role)
         let result = try commit(events, key: key) { _, _ in OperatorResultReply(operator: OperatorReply(op)).json }
         log.notice("operator added", ["operator": id, "role": roleName])
         return result

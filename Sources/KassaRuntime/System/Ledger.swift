@@ -110,6 +110,13 @@ public final class Ledger {
         return seqs
     }
 
+    /// Wrong PINs that could not be journaled (the register is read-only, the disk is full) count
+    /// all the same: they change the state in memory only, so that guessing is no faster while
+    /// nothing can be recorded. Every other event is journaled or does not happen.
+    public func countUnrecorded(_ events: [RegisterEvent]) {
+        for e in events { if case .pinRefused = e { state.apply(e) } }
+    }
+
     /// Records replayed after the newest snapshot: at start-up, the tail that was read.
     public var recordsSinceSnapshot: UInt64 { sinceSnapshot }
 
