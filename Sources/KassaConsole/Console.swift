@@ -166,6 +166,7 @@ public final class Console {
             say("Logged in as \(name) (\(id)).")
             showAlarms()
         } catch {
+            // One answer for every PIN that does not open a session, whoever's it is.
             say("error: \(error)")
         }
         return true
@@ -178,10 +179,11 @@ public final class Console {
               let register = askNonEmpty("Register id (e.g. till-1): "),
               let zone = askNonEmpty("Time zone (e.g. Europe/Helsinki): "),
               let id = askNonEmpty("Technician id: "),
-              let name = askNonEmpty("Technician name: "),
-              let pin = askNewPIN() else { return false }
+              let name = askNonEmpty("Technician name: ") else { return false }
         do {
-            _ = try call(.operatorAdd, ["id": .string(id), "name": .string(name), "role": "technician", "pin": .string(pin)])
+            guard let pin = try withNewPIN({ pin throws(ConsoleError) in
+                _ = try call(.operatorAdd, ["id": .string(id), "name": .string(name), "role": "technician", "pin": .string(pin)])
+            }) else { return false }
             _ = try call(.technician, ["pin": .string(pin)])
             technician = (id, name, pin)
             for (key, value) in [(SettingKey.storeName, store), (SettingKey.registerID, register), (SettingKey.timeZone, zone)] {
@@ -206,12 +208,14 @@ public final class Console {
             say("error: \(error)")
             return true
         }
-        say("A one-time code is being printed on the receipt printer (valid 10 minutes).")
+        say("A one-time code is being printed on the receipt printer (valid 5 minutes).")
         guard let code = ask("Code from the printout: "), !code.isEmpty,
-              let id = askNonEmpty("Technician id (existing or new): "),
-              let pin = askNewPIN() else { return true }
+              let id = askNonEmpty("Technician id (existing or new): ") else { return true }
         do {
-            let result = try call(.technicianRecover, ["code": .string(code), "id": .string(id), "pin": .string(pin)])
+            var result: JSONValue = .null
+            guard let pin = try withNewPIN({ pin throws(ConsoleError) in
+                result = try call(.technicianRecover, ["code": .string(code), "id": .string(id), "pin": .string(pin)])
+            }) else { return true }
             let name = result["operator"]?["name"]?.stringValue ?? id
             technician = (id, name, pin)
             say("Access recovered; the recovery is journaled. Logged in as \(name) (\(id)).")
@@ -226,6 +230,21 @@ public final class Console {
             guard let answer = ask(prompt) else { return nil }
             let trimmed = String(answer.trimmingSpaces)
             if !trimmed.isEmpty { return trimmed }
+        }
+    }
+
+    /// Asks for a new PIN until kassad takes it (a technician's is longer than a cashier's, as
+    /// long as kassad's configuration says); nil when the technician leaves.
+    private func withNewPIN(_ use: (String) throws(ConsoleError) -> Void) throws(ConsoleError) -> String? {
+        while true {
+            guard let pin = askNewPIN() else { return nil }
+            do {
+                try use(pin)
+                return pin
+            } catch {
+                guard case .remote(let e) = error, e.code == .badArgs else { throw error }
+                say("error: \(e.message)")
+            }
         }
     }
 
@@ -283,8 +302,10 @@ public final class Console {
 public enum ConsoleError: Error, CustomStringConvertible {
     /// Bad arguments: the usage line follows.
     case usage(String)
-    /// kassad said no.
+    /// The console said no.
     case refused(String)
+    /// kassad said no.
+    case remote(IPCError)
     /// The connection to kassad is gone.
     case lost(String)
     case failed(String)
@@ -292,6 +313,7 @@ public enum ConsoleError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .usage(let s), .refused(let s), .failed(let s): return s
+        case .remote(let e): return e.message
         case .lost(let s): return "kassad is not reachable: \(s)"
         }
     }
@@ -320,7 +342,7 @@ final class Link {
             return try client.call(op, args: args, idempotencyKey: key)
         } catch {
             switch error {
-            case .remote(let e): throw .refused(e.message)
+            case .remote(let e): throw .remote(e)
             default:
                 self.client = nil
                 throw .lost("\(error)")

@@ -352,9 +352,9 @@ enum ConsoleCommands {
                 }
                 c.say("Catalog imported: \(r["items"]?.intValue ?? 0) items (journaled with the file's SHA-256).")
             } catch {
-                guard case .refused(let message) = error else { throw error }
+                guard case .remote(let e) = error else { throw error }
                 // Every bad row on a line of its own.
-                for line in message.split(separator: "\n") { c.say(String(line)) }
+                for line in e.message.split(separator: "\n") { c.say(String(line)) }
             }
         case "show":
             try expect(args, 2...2, "catalog show CODE")

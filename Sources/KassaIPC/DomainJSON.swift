@@ -199,6 +199,13 @@ extension RegisterEvent: JSONRepresentable {
             o["at"] = at.json
         case .pinRejected(let at): o["at"] = at.json
         case .pinLockout(let until): o["until"] = until.json
+        case .pinRefused(let source, let failures, let at):
+            o["source"] = .string(source.rawValue)
+            o["failures"] = .int(Int64(failures))
+            o["at"] = at.json
+        case .recoveryCodePrinted(let ground, let at):
+            o["why"] = .string(ground.rawValue)
+            o["at"] = at.json
         case .trainingModeChanged(let on, let by):
             o["on"] = .bool(on)
             o["by"] = by.json
@@ -370,12 +377,13 @@ extension Refusal {
         switch self {
         case .notLoggedIn: return IPCError(.notLoggedIn, "nobody is logged in: log in with a PIN first")
         case .alreadyLoggedIn(let id): return IPCError(.conflict, "\(id) is already logged in")
-        case .wrongPIN: return IPCError(.wrongPin, "wrong PIN")
+        case .wrongPIN: return IPCError(.wrongPin, "wrong PIN, or not one that may do this")
         case .unknownBadge: return IPCError(.notFound, "this card is no one's staff badge")
-        case .pinLocked: return IPCError(.forbidden, "too many wrong PINs: PIN entry is locked for a few minutes")
+        case .pinDelayed(let ms):
+            let seconds = (ms + 999) / 1000
+            return IPCError(.pinDelayed, "too many wrong PINs from here: the next one is looked at in \(seconds) s", retryAfterMilliseconds: ms)
         case .permissionDenied(let p): return IPCError(.forbidden, "the logged-in operator may not do this (\(p.rawValue))")
         case .supervisorRequired(let p): return IPCError(.pinRequired, "this needs a supervisor's PIN (\(p.rawValue))")
-        case .overrideRejected(let p): return IPCError(.forbidden, "that PIN's owner may not authorise this (\(p.rawValue))")
         case .unknownOperator(let id): return IPCError(.notFound, "no operator \(id)")
         case .operatorDisabled(let id): return IPCError(.forbidden, "operator \(id) is disabled: a technician can enable them again")
         case .operatorExists(let id): return IPCError(.conflict, "operator \(id) already exists")
@@ -384,6 +392,8 @@ extension Refusal {
         case .invalidOperatorID: return IPCError(.badArgs, "an operator's id is 1 to 32 printable characters without spaces")
         case .firstOperatorMustBeTechnician: return IPCError(.refused, "the first operator of a new register must be a technician")
         case .notATechnician(let id, let role): return IPCError(.forbidden, "\(id) is a \(role.rawValue), not a technician")
+        case .recoveryNotNeeded:
+            return IPCError(.refused, "a technician can log in: a recovery code is only for when none can (a technician resets PINs)")
         case .shiftNotOpen: return IPCError(.conflict, "no shift is open: open one with a float first")
         case .shiftAlreadyOpen: return IPCError(.conflict, "a shift is already open")
         case .invalidAmount(let why): return IPCError(.badArgs, why)

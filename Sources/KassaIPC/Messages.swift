@@ -17,6 +17,8 @@ public enum ErrorCode: String, Sendable, Hashable, CaseIterable {
     case forbidden = "forbidden"
     case pinRequired = "pin_required"
     case wrongPin = "wrong_pin"
+    /// Wrong PINs in a row from this client's source: no PIN is looked at before `retry_after_ms`.
+    case pinDelayed = "pin_delayed"
     // Register state.
     case conflict = "conflict"
     case notFound = "not_found"
@@ -40,10 +42,13 @@ public enum ErrorCode: String, Sendable, Hashable, CaseIterable {
 public struct IPCError: Error, Hashable, Sendable, CustomStringConvertible {
     public var code: ErrorCode
     public var message: String
+    /// When trying again is pointless sooner (`pin_delayed`): `retry_after_ms` on the wire.
+    public var retryAfterMilliseconds: Int64?
 
-    public init(_ code: ErrorCode, _ message: String) {
+    public init(_ code: ErrorCode, _ message: String, retryAfterMilliseconds: Int64? = nil) {
         self.code = code
         self.message = message
+        self.retryAfterMilliseconds = retryAfterMilliseconds
     }
 
     public var description: String { "\(code.rawValue): \(message)" }
@@ -167,8 +172,9 @@ public struct Reply: Hashable, Sendable {
         case .success(let result):
             return ["id": idJSON, "ok": true, "result": result]
         case .failure(let e):
-            return ["id": idJSON, "ok": false,
-                    "error": ["code": .string(e.code.rawValue), "message": .string(e.message)]]
+            var error: JSONObject = ["code": .string(e.code.rawValue), "message": .string(e.message)]
+            if let ms = e.retryAfterMilliseconds { error["retry_after_ms"] = .int(ms) }
+            return ["id": idJSON, "ok": false, "error": .object(error)]
         }
     }
 }
@@ -272,7 +278,8 @@ public enum ServerMessage: Hashable, Sendable {
             } else {
                 let raw = o["error"]?["code"]?.stringValue ?? ""
                 let message = o["error"]?["message"]?.stringValue ?? ""
-                let error = ErrorCode(rawValue: raw).map { IPCError($0, message) }
+                let retry = o["error"]?["retry_after_ms"]?.intValue
+                let error = ErrorCode(rawValue: raw).map { IPCError($0, message, retryAfterMilliseconds: retry) }
                     ?? IPCError(.internal, "[\(raw)] \(message)")
                 self = .reply(.error(id, error))
             }

@@ -35,7 +35,7 @@ public struct Texts: Sendable {
     public var shiftOpened, shiftClosed, expected, overShort, done, reprinted, refunded, paidOut, menu, help, back: String
     public var trainingOn, trainingOff, loggedOut, nothingToDo, notANumber, scrollHint, helpTitle: String
     // What a refusal from kassad is, before kassad's own words (which are English).
-    public var errorWrongPin, errorForbidden, errorNotFound, errorRefused, errorDevice, errorClock, errorReadOnly: String
+    public var errorWrongPin, errorPinDelayed, errorForbidden, errorNotFound, errorRefused, errorDevice, errorClock, errorReadOnly: String
     public var errorCardDeclined, errorCardNotCharged, errorOverLimit, errorOther: String
     // The key hints on the bottom line; the help screen lists everything.
     public var hintSale, hintPayment, hintLogin, hintOther, chooseHint: String
@@ -89,7 +89,7 @@ public struct Texts: Sendable {
         trainingOn: "Training mode on", trainingOff: "Training mode off", loggedOut: "Logged out",
         nothingToDo: "Nothing to do here", notANumber: "Not a valid entry",
         scrollHint: "PgUp/PgDn scroll, Esc back", helpTitle: "Keys",
-        errorWrongPin: "Wrong PIN", errorForbidden: "Not allowed", errorNotFound: "Not found", errorRefused: "Refused",
+        errorWrongPin: "Wrong PIN", errorPinDelayed: "Too many wrong PINs: wait", errorForbidden: "Not allowed", errorNotFound: "Not found", errorRefused: "Refused",
         errorDevice: "Device away", errorClock: "Clock behind: selling paused", errorReadOnly: "Journal read-only",
         errorCardDeclined: "Card declined", errorCardNotCharged: "Card not charged", errorOverLimit: "Over the limit",
         errorOther: "Error",
@@ -149,7 +149,7 @@ public struct Texts: Sendable {
         trainingOn: "Harjoitustila päällä", trainingOff: "Harjoitustila pois", loggedOut: "Kirjauduttu ulos",
         nothingToDo: "Ei tehtävää", notANumber: "Virheellinen syöte",
         scrollHint: "PgUp/PgDn selaa, Esc takaisin", helpTitle: "Näppäimet",
-        errorWrongPin: "Väärä PIN", errorForbidden: "Ei sallittu", errorNotFound: "Ei löydy", errorRefused: "Hylätty",
+        errorWrongPin: "Väärä PIN", errorPinDelayed: "Liian monta väärää PIN-koodia: odota", errorForbidden: "Ei sallittu", errorNotFound: "Ei löydy", errorRefused: "Hylätty",
         errorDevice: "Laite ei käytettävissä", errorClock: "Kello jäljessä: myynti tauolla",
         errorReadOnly: "Päiväkirja vain luettavissa", errorCardDeclined: "Kortti hylätty",
         errorCardNotCharged: "Korttia ei veloitettu", errorOverLimit: "Yli rajan", errorOther: "Virhe",
@@ -183,6 +183,7 @@ extension Texts {
     public func heading(_ code: ErrorCode) -> String {
         switch code {
         case .wrongPin: return errorWrongPin
+        case .pinDelayed: return errorPinDelayed
         case .forbidden, .notLoggedIn, .pinRequired: return errorForbidden
         case .notFound: return errorNotFound
         case .conflict, .refused, .badArgs, .cardPaymentPending: return errorRefused

@@ -40,6 +40,8 @@ private func decode(_ text: String) -> Result<Request, RequestDecodingError> {
         #expect(Reply.error(.string("x"), IPCError(.forbidden, "supervisor only")).json.serialized()
                 == #"{"id":"x","ok":false,"error":{"code":"forbidden","message":"supervisor only"}}"#)
         #expect(Reply.error(nil, IPCError(.badJSON, "m")).json.serialized() == #"{"id":null,"ok":false,"error":{"code":"bad_json","message":"m"}}"#)
+        #expect(Reply.error(.int(2), IPCError(.pinDelayed, "wait", retryAfterMilliseconds: 4_000)).json.serialized()
+                == #"{"id":2,"ok":false,"error":{"code":"pin_delayed","message":"wait","retry_after_ms":4000}}"#)
         #expect(Event(name: "sale.changed", seq: 9, data: ["lines": 2]).json.serialized() == #"{"event":"sale.changed","seq":9,"data":{"lines":2}}"#)
         #expect(Gap(first: 3, last: 7).json.serialized() == #"{"event":"gap","first":3,"last":7}"#)
         #expect(Greeting(serverVersion: "0.1.0", capabilities: ["events"]).json.serialized()
@@ -52,6 +54,7 @@ private func decode(_ text: String) -> Result<Request, RequestDecodingError> {
             .reply(.ok(.int(1), ["a": 1])),
             .reply(.error(.string("q"), IPCError(.pinRequired, "technician PIN needed"))),
             .reply(.error(nil, IPCError(.lineTooLong, "too long"))),
+            .reply(.error(.int(3), IPCError(.pinDelayed, "too many wrong PINs", retryAfterMilliseconds: 8_000))),
             .event(Event(name: "alarm", seq: 4, data: "x")),
             .gap(Gap(first: 1, last: 2)),
         ]

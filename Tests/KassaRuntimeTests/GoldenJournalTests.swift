@@ -38,6 +38,7 @@ struct GoldenJournalTests {
     static let notWrittenByVersion1: Set<EventTag> = [
         .chainRestartedWithStateInside,
         .requestCompletedForDigest,  // wave 2: idempotency keys carry their request's digest
+        .pinRefused, .recoveryCodePrinted,  // wave 2: PIN delays per source, the recovery code's reason
     ]
 
     /// A copy to open: opening may write (reservations, quarantine), and the golden files must

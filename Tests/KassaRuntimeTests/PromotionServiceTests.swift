@@ -12,26 +12,12 @@ struct PromotionServiceTests {
 
     /// A register in Helsinki with the demo catalog (PLU 101 is a coffee at 2.90, PLU 103 a tea).
     final class Register {
-        let dir = TemporaryDirectory()
-        let service: RegisterService
-        var now: Int64 = 0
-        private var nextID: Int64 = 0
+        let register: InProcessRegister
 
         init() throws {
-            let ledger = try Ledger(stateDirectory: dir.path, registerID: "R1", warning: { _ in })
             var config = KassaConfig()
             config.timeZone = PromotionServiceTests.helsinki
-            let pins = try PinStore(stateDirectory: dir.path)
-            try pins.setPIN("1111", for: "anna")
-            try pins.setPIN("2222", for: "sami")
-            _ = try ledger.record([.operatorAdded(Operator(id: "anna", name: "Anna", role: .cashier)),
-                                   .operatorAdded(Operator(id: "sami", name: "Sami", role: .supervisor))],
-                                  at: Timestamp(milliseconds: 0))
-            service = RegisterService(ledger: ledger, config: config, catalog: DemoCatalog.catalog, pins: pins,
-                                      printer: SimulatedPrinter(outputPath: dir.path + "/printer.txt", log: { _ in }),
-                                      drawer: SimulatedDrawer(log: { _ in }), display: SimulatedDisplay(log: { _ in }),
-                                      stateDirectory: dir.path, log: Logger(threshold: .error, sink: { _ in }))
-            service.clock = { [unowned self] in self.now }
+            register = try InProcessRegister(config: config)
         }
 
         /// Sets the clock to a Helsinki wall-clock time.
@@ -40,21 +26,11 @@ struct PromotionServiceTests {
                                                                                second: second) else {
                 fatalError("not a unique local time")
             }
-            now = t.milliseconds
+            register.now = t.milliseconds
         }
 
-        func call(_ op: Op, _ args: JSONObject = [:]) throws -> JSONValue {
-            nextID += 1
-            let reply = service.handle(Request(id: .int(nextID), op: op, args: args), from: ConnectionID(fd: -1, serial: 1))
-            return try #require(reply).outcome.get()
-        }
-
-        func error(_ op: Op, _ args: JSONObject = [:]) -> IPCError? {
-            nextID += 1
-            guard case .failure(let e)? = service.handle(Request(id: .int(nextID), op: op, args: args),
-                                                          from: ConnectionID(fd: -1, serial: 1))?.outcome else { return nil }
-            return e
-        }
+        func call(_ op: Op, _ args: JSONObject = [:]) throws -> JSONValue { try register.call(op, args) }
+        func error(_ op: Op, _ args: JSONObject = [:]) -> IPCError? { register.error(op, args) }
     }
 
     func coffeeID(_ r: Register) throws -> String {

@@ -26,6 +26,7 @@ private let samples: [String: (accepted: [String], refused: [String])] = [
                       ["7", "0.07", "0.03", "0.25", "20", "100", "0.001", "-0.05", "0.5.0", "some"]),
     "money_format": (["finnish", "swedish", "english", "plain"], ["german", ""]),
     "cashier_discount_limit": (["10%", "0", "100", "12.5 %", "0.25%"], ["101%", "-1", "lots", "1.234%"]),
+    "privileged_pin_length": (["4", "6", "8"], ["3", "9", "six", ""]),
     "language": (["en", "fi"], ["klingon", "EN"]),
     "idle_lock": (["0", "300", "90s", "5m", "1h", "24h", "86400"], ["soon", "25h", "86401", "-5", "5 m", ""]),
     "confirm_tender_over": (["0", "100", "100.00", "0.01", "100000000"], ["-1", "1.234", "100000000.01", "much", ""]),

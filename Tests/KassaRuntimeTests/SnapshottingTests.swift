@@ -15,7 +15,7 @@ struct SnapshottingTests {
         let dir = TemporaryDirectory()
         let ledger = try Ledger(stateDirectory: dir.path, registerID: "R1", snapshotInterval: 40, warning: { _ in })
         let pins = try PinStore(stateDirectory: dir.path)
-        try pins.setPIN("1111", for: "anna")
+        try pins.setPIN("1111", for: "anna", minimumLength: 4)
         try ledger.record([.operatorAdded(Operator(id: "anna", name: "Anna", role: .cashier))], at: Timestamp(milliseconds: 0))
         let service = RegisterService(ledger: ledger, config: KassaConfig(), catalog: DemoCatalog.catalog, pins: pins,
                                       printer: SimulatedPrinter(outputPath: dir.path + "/printer.txt", log: { _ in }),

@@ -225,23 +225,36 @@ final class ConsoleLine {
         console.expect("No customer found")
     }
 
-    @Test func wrongPinsLockTheConsoleAndAPrintedCodeRecoversAccess() throws {
+    @Test func aPinThatOpensNoSessionNamesNobodyAndNoCodeIsPrintedWhileATechnicianCanLogIn() throws {
         let daemon = Daemon()
         try daemon.start()
         let console = try ConsoleLine(daemon, baud: 9600)
-        for _ in 1...5 {
+        // A cashier's, a supervisor's and a wrong PIN: one answer, whosever it was.
+        for pin in ["1111", "2222", "9999"] {
             console.expect("Technician PIN")
-            console.send("9999\r")
-            console.expect("error: wrong PIN")
+            console.send("\(pin)\r")
+            console.expect("error: wrong PIN, or not one that may do this")
         }
+        #expect(!console.text.contains("Anna") && !console.text.contains("Sami") && !console.text.contains("cashier"))
+        // While a technician can log in, the printer prints no code for whoever holds its paper.
         console.expect("Technician PIN")
-        console.send("3333\r")
-        console.expect("PIN entry is locked")
-        // The lockout is journaled, and even the right PIN waits it out.
-        let client = try daemon.client()
-        #expect(client.errorCode(.login, ["pin": "3333"]) == .forbidden)
+        console.send("recover\r")
+        console.expect("a technician can log in")
+        let paper = (try? String(contentsOfFile: daemon.stateDirectory + "/printer.out", encoding: .utf8)) ?? ""
+        #expect(!paper.contains("One-time code"))
+        console.expect("Technician PIN")
+        console.sendBytes([0x04])
+        #expect(console.waitForExit() == 0)
+    }
 
-        // With the box in hand: a one-time code on the receipt printer.
+    @Test func aPrintedCodeRecoversATechnicianWhenNoneHasAPin() throws {
+        let daemon = Daemon()
+        try daemon.start()
+        // The PIN store is lost (a box restored without it): no technician can log in.
+        #expect(daemon.stop() == 0)
+        try FileManager.default.removeItem(atPath: daemon.stateDirectory + "/secrets/pins")
+        try daemon.start()
+        let console = try ConsoleLine(daemon, baud: 9600)
         console.expect("Technician PIN")
         console.send("recover\r")
         console.expect("Code from the printout")
@@ -251,22 +264,31 @@ final class ConsoleLine {
         console.send("\(code)\r")
         console.expect("Technician id")
         console.send("tero\r")
+        // A technician's PIN is longer than a cashier's; the code is not spent by a short one.
         console.expect("New PIN")
         console.send("8642\r")
         console.expect("Same PIN again")
         console.send("8642\r")
+        console.expect("at least 6 digits")
+        console.expect("New PIN")
+        console.send("864213\r")
+        console.expect("Same PIN again")
+        console.send("864213\r")
         console.expect("Access recovered")
         console.send("log 50\r")
         console.expect("technician access recovered")
 
-        // The code is spent; the new PIN works; the recovery is in the journal.
-        #expect(client.errorCode(.technicianRecover, ["code": .string(code), "id": "x", "pin": "1357"]) == .refused)
-        #expect(try client.call(.technician, args: ["pin": "8642"])["operator"]?["id"]?.stringValue == "tero")
+        // The code is spent; the new PIN works; the recovery is in the journal with why; the code
+        // is on paper only.
+        let client = try daemon.client()
+        #expect(client.errorCode(.technicianRecover, ["code": .string(code), "id": "x", "pin": "135791"]) == .refused)
+        #expect(try client.call(.technician, args: ["pin": "864213"])["operator"]?["id"]?.stringValue == "tero")
         let page = try client.call(.journalExport, args: ["from": 1])
-        let types = (page["records"]?.arrayValue ?? []).compactMap { $0["event"]?["type"]?.stringValue }
-        #expect(types.contains("pin_lockout"))
-        #expect(types.contains("technician_recovered"))
+        let events = (page["records"]?.arrayValue ?? []).compactMap { $0["event"] }
+        #expect(events.contains { $0["type"]?.stringValue == "recovery_code_printed" && $0["why"]?.stringValue == "no_technician_pin" })
+        #expect(events.contains { $0["type"]?.stringValue == "technician_recovered" })
         #expect(!page.serialized().contains(code), "the code is never journaled")
+        #expect(!daemon.log.contains(code), "nor logged")
         console.send("logout\r")
         #expect(console.waitForExit() == 0)
     }
@@ -287,15 +309,15 @@ final class ConsoleLine {
         console.expect("Technician name")
         console.send("Ville V\r")
         console.expect("New PIN")
-        console.send("2468\r")
+        console.send("246813\r")
         console.expect("Same PIN again")
-        console.send("2468\r")
+        console.send("246813\r")
         console.expect("Set-up done")
         console.send("status\r")
         console.expect("koivu-1  Kioski Koivu")
         console.expect("Europe/Helsinki")
         let client = try daemon.client()
-        #expect(try client.call(.technician, args: ["pin": "2468"])["operator"]?["role"]?.stringValue == "technician")
+        #expect(try client.call(.technician, args: ["pin": "246813"])["operator"]?["role"]?.stringValue == "technician")
         console.sendBytes([0x04])
         #expect(console.waitForExit() == 0)
     }
@@ -333,10 +355,10 @@ extension ConsoleTests {
         let fresh = Daemon(arguments: [])
         try fresh.start()
         let setup = try fresh.client()
-        _ = try setup.call(.operatorAdd, args: ["id": "ville", "name": "Ville", "role": "technician", "pin": "2468"])
+        _ = try setup.call(.operatorAdd, args: ["id": "ville", "name": "Ville", "role": "technician", "pin": "246813"])
         let restorer = try ConsoleLine(fresh)
         restorer.expect("Technician PIN")
-        restorer.send("2468\r")
+        restorer.send("246813\r")
         restorer.expect("kassa> ")
         restorer.send("restore \(stick)/\(folder)\r")
         restorer.expect("Type the register id (demo-1)")

@@ -105,21 +105,33 @@ struct InputAndLimitsTests {
         #expect(c.errorCode(.drawerNoSale) == .pinRequired)
         #expect(c.errorCode(.configSet, ["key": "store_name", "value": "X"]) == .pinRequired)
         #expect(c.errorCode(.operatorAdd, ["id": "x", "name": "X", "role": "technician", "pin": "9999"]) == .pinRequired)
-        // A supervisor's PIN does not open a technician session.
-        #expect(c.errorCode(.technician, ["pin": "2222"]) == .forbidden)
+        // A supervisor's PIN does not open a technician session, and is answered as a wrong one.
+        #expect(c.errorCode(.technician, ["pin": "2222"]) == .wrongPin)
         _ = try c.call(.technician, args: ["pin": "3333"])
         #expect(try c.call(.configSet, args: ["key": "store_name", "value": "Kahvila X"])["new"]?.stringValue == "Kahvila X")
         // The technician session belongs to that connection only.
         #expect(try d.client().errorCode(.configSet, ["key": "store_name", "value": "Y"]) == .pinRequired)
     }
 
-    @Test func guessingPINsLocksThePINPad() throws {
+    @Test func guessingPINsIsSlowedLoggedAndRaisedWithoutLockingTheTill() throws {
         let d = Daemon()
         try d.start()
         let c = try d.client()
-        for pin in ["0000", "0001", "0002", "0003", "0004"] { #expect(c.errorCode(.login, ["pin": .string(pin)]) == .wrongPin) }
-        #expect(c.errorCode(.login, ["pin": "1111"]) == .forbidden)
-        #expect(!d.log.contains("1111") && !d.log.contains("0003"))
+        // Three wrong PINs are looked at at once; then each waits longer, and says how long.
+        var answers: [IPCError] = []
+        for n in 0..<13 where answers.last?.code != .pinDelayed {
+            guard case .failure(let e) = c.attempt(.login, ["pin": .string(String(9170 + n))]) else { break }
+            answers.append(e)
+        }
+        #expect(answers.prefix(3).allSatisfy { $0.code == .wrongPin })
+        let delayed = try #require(answers.last)
+        #expect(delayed.code == .pinDelayed)
+        #expect((1...300_000).contains(delayed.retryAfterMilliseconds ?? 0))
+        let wrong = answers.filter { $0.code == .wrongPin }.count
+        #expect(d.log.components(separatedBy: "wrong PIN").count - 1 >= wrong)
+        #expect(!d.log.contains("9171") && !d.log.contains("9172"))
+        let alarms = try c.call(.status)["alarms"]?.arrayValue ?? []
+        #expect(alarms.contains { $0["code"]?.stringValue == "pin_guessing" })
     }
 
     @Test func aThousandQuickConnectionsAndAStalledClientSlowNobodyDown() throws {

@@ -49,6 +49,8 @@ extension ByteWriter {
         case .loggedOut(let who): loggedOut(who)
         case .pinRejected(let at): pinRejected(at: at)
         case .pinLockout(let until): pinLockout(until: until)
+        case .pinRefused(let source, let failures, let at): pinRefused(source, failures: failures, at: at)
+        case .recoveryCodePrinted(let ground, let at): recoveryCodePrinted(ground, at: at)
         case .trainingModeChanged(let on, let by): trainingModeChanged(on, by: by)
 
         case .shiftOpened(let number, let by, let float, let at): shiftOpened(number, by: by, float: float, at: at)
@@ -129,6 +131,8 @@ extension ByteReader {
         case .loggedOut: return try loggedOut()
         case .pinRejected: return try pinRejected()
         case .pinLockout: return try pinLockout()
+        case .pinRefused: return try pinRefused()
+        case .recoveryCodePrinted: return try recoveryCodePrinted()
         case .trainingModeChanged: return try trainingModeChanged()
 
         case .shiftOpened: return try shiftOpened()

@@ -45,7 +45,7 @@ extension EventCodec {
 /// The parts of the state, by the feature that owns each. Ids are part of the snapshot format:
 /// never renumber one, only add.
 enum StateSection: UInt64, CaseIterable {
-    /// Operators, who is logged in, the PIN pad, training mode, disabled operators.
+    /// Operators, who is logged in, training mode, disabled operators.
     case staff = 1
     case shift = 2
     /// The open and parked sales with their offers, the last sale and receipt numbers.
@@ -65,6 +65,8 @@ enum StateSection: UInt64, CaseIterable {
     case customers = 15
     /// What the remembered request keys were used for.
     case requestDigests = 20
+    /// Wrong PINs in a row from each source.
+    case pinAttempts = 16
 
     /// The sections format 1 held. A section added since goes after the format-1 part of a
     /// `chain_restarted` record.
@@ -101,6 +103,7 @@ extension ByteWriter {
         case .promotions: promotionsState(s.promotionState)
         case .customers: customersState(s.customerState)
         case .requestDigests: requestDigestsState(s.settingsState)
+        case .pinAttempts: pinAttemptsState(s.staffState.pinAttempts)
         }
     }
 
@@ -166,6 +169,7 @@ extension ByteReader {
         case .promotions: try promotionsState(into: &s.promotionState)
         case .customers: try customersState(into: &s.customerState)
         case .requestDigests: try requestDigestsState(into: &s.settingsState)
+        case .pinAttempts: try pinAttemptsState(into: &s.staffState.pinAttempts)
         }
     }
 

@@ -12,6 +12,7 @@ public enum EventTag: UInt16, CaseIterable, Sendable {
     case pinRejected = 5
     case pinLockout = 6
     case trainingModeChanged = 7
+    case pinRefused = 8
     case shiftOpened = 10
     case cashMoved = 11
     case noSale = 12
@@ -36,6 +37,7 @@ public enum EventTag: UInt16, CaseIterable, Sendable {
     case operatorDisabled = 63
     case pinReset = 64
     case technicianRecovered = 65
+    case recoveryCodePrinted = 66
     /// `request_completed` with the digest of the request the key was used for.
     case requestCompletedForDigest = 68
     case outputQueued = 70
@@ -74,6 +76,7 @@ public enum EventTag: UInt16, CaseIterable, Sendable {
         case .pinRejected: return "pin_rejected"
         case .pinLockout: return "pin_lockout"
         case .trainingModeChanged: return "training_mode"
+        case .pinRefused: return "pin_refused"
         case .shiftOpened: return "shift_opened"
         case .cashMoved: return "cash_moved"
         case .noSale: return "no_sale"
@@ -98,6 +101,7 @@ public enum EventTag: UInt16, CaseIterable, Sendable {
         case .operatorDisabled: return "operator_disabled"
         case .pinReset: return "pin_reset"
         case .technicianRecovered: return "technician_recovered"
+        case .recoveryCodePrinted: return "recovery_code_printed"
         case .outputQueued: return "output_queued"
         case .outputSent: return "output_sent"
         case .outputDone: return "output_done"
@@ -128,6 +132,7 @@ public enum EventTag: UInt16, CaseIterable, Sendable {
         switch self {
         case .saleCompleted, .refundCompleted, .dayClosed, .shiftOpened, .shiftClosed, .cashMoved, .noSale,
              .operatorAdded, .operatorRemoved, .operatorDisabled, .pinReset, .technicianRecovered, .pinLockout,
+             .pinRefused, .recoveryCodePrinted,
              .trainingModeChanged, .saleCancelled, .settingChanged, .catalogImported, .outputQueued,
              .chainRestartedWithStateInside, .chainRestarted, .cardAuthorisationRequested, .cardAuthorisationResolved,
              .timePunched, .timeCorrected, .stockReceived, .stockCounted, .stockAdjusted, .reorderSet,
@@ -150,10 +155,12 @@ extension RegisterEvent {
         case .operatorDisabled: return .operatorDisabled
         case .pinReset: return .pinReset
         case .technicianRecovered: return .technicianRecovered
+        case .recoveryCodePrinted: return .recoveryCodePrinted
         case .loggedIn: return .loggedIn
         case .loggedOut: return .loggedOut
         case .pinRejected: return .pinRejected
         case .pinLockout: return .pinLockout
+        case .pinRefused: return .pinRefused
         case .trainingModeChanged: return .trainingModeChanged
         case .shiftOpened: return .shiftOpened
         case .cashMoved: return .cashMoved

@@ -76,10 +76,16 @@ public enum RegisterEvent: Hashable, Sendable {
     /// Every technician was locked out or forgotten, and someone with the box in hand regained
     /// access with a one-time code printed on the receipt printer; this operator is the result.
     case technicianRecovered(OperatorID, at: Timestamp)
+    /// A recovery code was printed, and why a recovery was allowed: no technician could log in.
+    case recoveryCodePrinted(RecoveryGround, at: Timestamp)
     case loggedIn(OperatorID, at: Timestamp)
     case loggedOut(OperatorID)
+    /// Only in older journals: a wrong PIN with no source, and a lock of the whole PIN pad.
     case pinRejected(at: Timestamp)
     case pinLockout(until: Timestamp)
+    /// A wrong PIN, or one that may not do what it was typed for, from `source`: the `failures`-th
+    /// in a row from there. Nobody's PIN is named, and the PIN itself is never recorded.
+    case pinRefused(PinSource, failures: Int, at: Timestamp)
     case trainingModeChanged(Bool, by: OperatorID)
 
     case shiftOpened(number: UInt64, by: OperatorID, float: Int64, at: Timestamp)

@@ -78,8 +78,12 @@ public enum Command: Hashable, Sendable {
     case enrolBadge(OperatorID)
     /// A technician's PIN typed on a connection: opens a technician's session there.
     case openTechnicianSession(pin: String)
+    /// A recovery code is to be printed: allowed only while no technician can log in.
+    case printRecoveryCode
     /// With the printed recovery code: `id` becomes an enabled technician with a new PIN.
     case recoverTechnician(OperatorID, name: String?)
+    /// A damaged journal is to be recovered onto a new chain: a supervisor's or technician's PIN.
+    case confirmJournalRecovery(pin: String)
     /// A setting changed from `old` to `new`; whether the value itself is sound is the
     /// configuration's to say before it gets here.
     case changeSetting(key: String, old: String?, new: String)
@@ -104,12 +108,13 @@ public struct RefundRequestLine: Hashable, Sendable {
 public enum Refusal: Error, Hashable, Sendable {
     case notLoggedIn
     case alreadyLoggedIn(OperatorID)
+    /// A wrong PIN, or one whose owner is disabled or may not do this: one answer for all three.
     case wrongPIN
     case unknownBadge
-    case pinLocked(until: Timestamp)
+    /// Wrong PINs in a row from where this one was typed: it is not looked at for this long.
+    case pinDelayed(milliseconds: Int64)
     case permissionDenied(Permission)
     case supervisorRequired(Permission)
-    case overrideRejected(Permission)
     case unknownOperator(OperatorID)
     case operatorExists(OperatorID)
     case cannotRemoveSelf
@@ -118,6 +123,8 @@ public enum Refusal: Error, Hashable, Sendable {
     case invalidOperatorID
     case firstOperatorMustBeTechnician
     case notATechnician(OperatorID, Role)
+    /// A technician can log in: a recovery code is for when none can.
+    case recoveryNotNeeded
 
     case shiftNotOpen
     case shiftAlreadyOpen
@@ -162,16 +169,19 @@ public enum Refusal: Error, Hashable, Sendable {
     case customer(CustomerProblem)
 }
 
-/// Where a decision is taken: the time and the register's local date (for tax rates), passed in.
+/// Where a decision is taken: the time and the register's local date (for tax rates), and where
+/// the request came from (wrong PINs count per source), passed in.
 public struct Context: Hashable, Sendable {
     public var now: Timestamp
     public var today: CivilDate
     /// Minutes after local midnight (promotions with hours), 0 to 1439.
     public var minuteOfDay: Int
-    public init(now: Timestamp, today: CivilDate, minuteOfDay: Int = 0) {
+    public var source: PinSource
+    public init(now: Timestamp, today: CivilDate, minuteOfDay: Int = 0, source: PinSource = "register") {
         self.now = now
         self.today = today
         self.minuteOfDay = minuteOfDay
+        self.source = source
     }
 }
 
@@ -189,7 +199,7 @@ public struct RegisterEnvironment: Sendable {
 }
 
 /// The outcome of a command: the events to record, and a refusal if the command was refused.
-/// A refused PIN is still recorded (it counts towards the lockout), hence both at once.
+/// A refused PIN is still recorded (it counts towards its source's delay), hence both at once.
 public struct Decision: Hashable, Sendable {
     public var events: [RegisterEvent]
     public var refusal: Refusal?
@@ -249,7 +259,9 @@ extension RegisterState {
         case .resetPIN(let id): return try resetPIN(id, caller)
         case .enrolBadge(let id): return try enrolBadge(id, caller)
         case .openTechnicianSession(let pin): return try openTechnicianSession(pin: pin, env, ctx, pinEvents: &pinEvents)
-        case .recoverTechnician(let id, let name): return try recoverTechnician(id, name: name, caller, ctx)
+        case .printRecoveryCode: return [.recoveryCodePrinted(try recoveryGround(env), at: ctx.now)]
+        case .recoverTechnician(let id, let name): return try recoverTechnician(id, name: name, caller, env, ctx)
+        case .confirmJournalRecovery(let pin): return try confirmJournalRecovery(pin: pin, env, ctx, pinEvents: &pinEvents)
         case .changeSetting(let key, let old, let new): return try changeSetting(key: key, old: old, new: new, caller)
         case .importCatalog(let items, let sha256): return try importCatalog(items: items, sha256: sha256, caller)
         case .testDrawer: return try testDrawer(caller)
@@ -332,7 +344,8 @@ extension Command {
     var allowedWhileCardAuthorisationPending: Bool {
         switch self {
         case .login, .logout, .addOperator, .removeOperator, .resolveCardAuthorisation, .clock, .clockWithBadge,
-             .setUpOperators, .setOperatorDisabled, .resetPIN, .enrolBadge, .openTechnicianSession, .recoverTechnician:
+             .setUpOperators, .setOperatorDisabled, .resetPIN, .enrolBadge, .openTechnicianSession, .recoverTechnician,
+             .printRecoveryCode, .confirmJournalRecovery:
             return true
         default: return false
         }

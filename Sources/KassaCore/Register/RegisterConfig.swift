@@ -14,9 +14,10 @@ public struct RegisterConfig: Hashable, Sendable {
     /// Line or receipt discounts above this share (basis points) need a supervisor.
     public var cashierDiscountLimitBP: Int64
     public var maxParkedSales: Int
-    /// Failed PIN entries in a row before the PIN pad locks, and for how long.
-    public var maxPinFailures: Int
-    public var pinLockoutMilliseconds: Int64
+    /// How fast PINs may be tried from one source.
+    public var pinDelays: PinDelayPolicy
+    /// The fewest digits of a new PIN for a supervisor or a technician (a cashier's: 4).
+    public var privilegedPinMinimumLength: Int
     /// How customers earn and redeem loyalty points.
     public var loyalty: LoyaltyRules
     /// The most each kind of amount may be.
@@ -26,7 +27,7 @@ public struct RegisterConfig: Hashable, Sendable {
                 vatID: String = "", receiptFooter: String = "Kiitos käynnistä! Thank you!",
                 currency: Currency = .EUR, moneyFormat: MoneyFormat = .finnish, priceMode: PriceMode = .inclusive,
                 taxes: TaxTable = .finland, cashRounding: CashRounding = .finland, cashierDiscountLimitBP: Int64 = 1000,
-                maxParkedSales: Int = 8, maxPinFailures: Int = 5, pinLockoutMilliseconds: Int64 = 5 * 60_000,
+                maxParkedSales: Int = 8, pinDelays: PinDelayPolicy = PinDelayPolicy(), privilegedPinMinimumLength: Int = 6,
                 loyalty: LoyaltyRules = LoyaltyRules(), limits: AmountLimits = AmountLimits()) {
         self.registerID = registerID
         self.storeName = storeName
@@ -40,10 +41,15 @@ public struct RegisterConfig: Hashable, Sendable {
         self.cashRounding = cashRounding
         self.cashierDiscountLimitBP = cashierDiscountLimitBP
         self.maxParkedSales = maxParkedSales
-        self.maxPinFailures = maxPinFailures
-        self.pinLockoutMilliseconds = pinLockoutMilliseconds
+        self.pinDelays = pinDelays
+        self.privilegedPinMinimumLength = privilegedPinMinimumLength
         self.loyalty = loyalty
         self.limits = limits
+    }
+
+    /// The fewest digits a new PIN of this role may have.
+    public func minimumPinLength(for role: Role) -> Int {
+        role >= .supervisor ? max(PinVault.pinLengths.lowerBound, privilegedPinMinimumLength) : PinVault.pinLengths.lowerBound
     }
 
     public func money(_ minor: Int64) -> Money { Money(minor: minor, currency: currency) }

@@ -55,8 +55,8 @@ public struct RegisterState: Hashable, Sendable {
         try refundState.apply(event)
         shiftAndDayState = shiftAndDay
         switch event {
-        case .operatorAdded, .operatorRemoved, .operatorDisabled, .technicianRecovered, .loggedIn, .loggedOut,
-             .pinRejected, .pinLockout, .trainingModeChanged:
+        case .operatorAdded, .operatorRemoved, .operatorDisabled, .loggedIn, .loggedOut,
+             .pinRejected, .pinLockout, .pinRefused, .trainingModeChanged:
             staffState.apply(event)
         case .tenderAdded:
             voucherState.apply(event, openSale: open)
@@ -83,7 +83,7 @@ public struct RegisterState: Hashable, Sendable {
             promotionState.apply(event)
         case .customerAdded, .customerUpdated, .customerRemoved, .saleCustomerSet, .pointsRedemptionSet:
             customerState.apply(event, openSale: open)
-        case .pinReset, .catalogImported:
+        case .pinReset, .catalogImported, .technicianRecovered, .recoveryCodePrinted:
             // The PINs and the catalog are kept outside the state; the event is the audit.
             break
         case .shiftOpened, .cashMoved, .noSale, .shiftClosed, .dayClosed, .saleOpened, .lineAdded, .lineDiscounted,
@@ -112,13 +112,9 @@ extension RegisterState {
         get { staffState.currentOperator }
         set { staffState.currentOperator = newValue }
     }
-    public var pinFailures: Int {
-        get { staffState.pinFailures }
-        set { staffState.pinFailures = newValue }
-    }
-    public var pinLockedUntil: Timestamp? {
-        get { staffState.pinLockedUntil }
-        set { staffState.pinLockedUntil = newValue }
+    public var pinAttempts: PinAttempts {
+        get { staffState.pinAttempts }
+        set { staffState.pinAttempts = newValue }
     }
     public var training: Bool {
         get { staffState.training }

@@ -173,6 +173,7 @@ public struct SalesReportBuilder {
         case .saleOpened, .saleCompleted, .saleCancelled, .saleParked, .saleResumed, .refundCompleted:
             return true
         case .operatorAdded, .operatorRemoved, .loggedIn, .loggedOut, .pinRejected, .pinLockout, .trainingModeChanged,
+             .pinRefused, .recoveryCodePrinted,
              .shiftOpened, .cashMoved, .noSale, .shiftClosed, .lineAdded, .lineVoided, .lineDiscounted,
              .linePriceOverridden, .receiptDiscounted, .totalled, .tenderAdded, .dayClosed, .settingChanged,
              .catalogImported, .requestCompleted, .requestCompletedForDigest, .operatorDisabled, .pinReset, .technicianRecovered, .outputQueued,

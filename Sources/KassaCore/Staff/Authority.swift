@@ -8,27 +8,13 @@ extension RegisterState {
         throw .permissionDenied(permission)
     }
 
-    /// Who authorises an operation: the operator if the role allows it, else the owner of the
-    /// override PIN if theirs does. A wrong override PIN counts towards the lockout.
+    /// Who authorises an operation: the operator if the role allows it, else the enabled owner of
+    /// the override PIN if theirs does. Any other override PIN is a wrong one, and counts.
     func authorise(_ permission: Permission, override: String?, _ env: RegisterEnvironment, _ ctx: Context,
                    _ pinEvents: inout [RegisterEvent]) throws(Refusal) -> OperatorID {
         guard let me = staffState.currentOperator, let op = staffState.operators[me] else { throw .notLoggedIn }
         if op.role.allows(permission) { return me }
         guard let pin = override else { throw .supervisorRequired(permission) }
-        if let until = staffState.pinLockedUntil, ctx.now < until { throw .pinLocked(until: until) }
-        guard let id = env.pins.owner(of: pin), let other = staffState.operators[id] else {
-            pinEvents = rejectedPIN(env, ctx)
-            throw .wrongPIN
-        }
-        guard other.role.allows(permission) else { throw .overrideRejected(permission) }
-        return id
-    }
-
-    func rejectedPIN(_ env: RegisterEnvironment, _ ctx: Context) -> [RegisterEvent] {
-        var events: [RegisterEvent] = [.pinRejected(at: ctx.now)]
-        if staffState.pinFailures + 1 >= env.config.maxPinFailures {
-            events.append(.pinLockout(until: Timestamp(milliseconds: ctx.now.milliseconds + env.config.pinLockoutMilliseconds)))
-        }
-        return events
+        return try pinOwner(pin, env, ctx, &pinEvents) { $0.role.allows(permission) }
     }
 }

@@ -2,25 +2,25 @@
 extension RegisterState {
     func login(pin: String, _ env: RegisterEnvironment, _ ctx: Context,
                pinEvents: inout [RegisterEvent]) throws(Refusal) -> [RegisterEvent] {
-        if let until = staffState.pinLockedUntil, ctx.now < until { throw .pinLocked(until: until) }
-        guard let id = env.pins.owner(of: pin), staffState.operators[id] != nil else {
-            pinEvents = rejectedPIN(env, ctx)
-            throw .wrongPIN
-        }
-        return try logIn(id, ctx)
+        try logIn(pinOwner(pin, env, ctx, &pinEvents), ctx)
     }
 
     /// Unknown cards are no login attempt at all (they may be loyalty or gift cards), so they count
-    /// nothing towards the lockout.
+    /// nothing towards a delay; nor does a source's delay hold a badge up, so staff whose register
+    /// a guesser has slowed still log in by badge.
     func login(badge card: String, _ env: RegisterEnvironment, _ ctx: Context) throws(Refusal) -> [RegisterEvent] {
-        if let until = staffState.pinLockedUntil, ctx.now < until { throw .pinLocked(until: until) }
-        guard let id = env.pins.badgeOwner(of: card), staffState.operators[id] != nil else { throw .unknownBadge }
-        return try logIn(id, ctx)
+        try logIn(badgeOwner(card, env), ctx)
+    }
+
+    /// The enabled operator whose badge this card is: a disabled operator's badge is nobody's.
+    func badgeOwner(_ card: String, _ env: RegisterEnvironment) throws(Refusal) -> OperatorID {
+        guard let id = env.pins.badgeOwner(of: card), staffState.operators[id] != nil,
+              !staffState.disabledOperators.contains(id) else { throw .unknownBadge }
+        return id
     }
 
     /// Whoever was logged in is logged out first.
     private func logIn(_ id: OperatorID, _ ctx: Context) throws(Refusal) -> [RegisterEvent] {
-        guard !staffState.disabledOperators.contains(id) else { throw .operatorDisabled(id) }
         var events: [RegisterEvent] = []
         if let current = staffState.currentOperator, current != id { events.append(.loggedOut(current)) }
         events.append(.loggedIn(id, at: ctx.now))

@@ -85,12 +85,14 @@ public struct Operator: Hashable, Sendable {
 ///
 /// A 4-digit PIN has 10,000 values: any copy of a plain hash falls to brute force in a blink, so
 /// the MAC's key lives outside the journal (the runtime keeps it in a file only kassad can read),
-/// and neither PINs nor MACs ever enter the journal or its exports. Online guessing is stopped by
-/// the register's lockout, which is journaled.
+/// and neither PINs nor MACs ever enter the journal or its exports. Online guessing is slowed by
+/// the delays of `PinAttempts`, which are journaled.
 public struct PinVault: Sendable, Equatable {
     public enum PinError: Error, Equatable, Sendable {
         case notDigits
         case wrongLength(Int)
+        /// Shorter than its owner's role asks for (a supervisor's or technician's PIN is longer).
+        case shorterThan(Int)
         case alreadyInUse
     }
 
@@ -108,18 +110,20 @@ public struct PinVault: Sendable, Equatable {
 
     public static let pinLengths = 4...8
 
-    public static func validate(_ pin: String) throws(PinError) {
+    public static func validate(_ pin: String, minimumLength: Int = pinLengths.lowerBound) throws(PinError) {
         guard pin.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { throw .notDigits }
         guard pinLengths.contains(pin.utf8.count) else { throw .wrongLength(pin.utf8.count) }
+        guard pin.utf8.count >= minimumLength else { throw .shorterThan(minimumLength) }
     }
 
     public func mac(_ pin: String) -> [UInt8] {
         HMACSHA256.authenticate(key: key, message: Array("kassa-pin\u{0}".utf8) + Array(pin.utf8))
     }
 
-    /// Enrols or changes an operator's PIN. PINs are unique so that a PIN alone identifies its owner.
-    public mutating func setPIN(_ pin: String, for id: OperatorID) throws(PinError) {
-        try Self.validate(pin)
+    /// Enrols or changes an operator's PIN, of at least `minimumLength` digits (see
+    /// `RegisterConfig.minimumPinLength(for:)`). PINs are unique so that a PIN alone identifies its owner.
+    public mutating func setPIN(_ pin: String, for id: OperatorID, minimumLength: Int = pinLengths.lowerBound) throws(PinError) {
+        try Self.validate(pin, minimumLength: minimumLength)
         let m = mac(pin)
         if macs.contains(where: { $0.key != id && Self.constantTimeEqual($0.value, m) }) { throw .alreadyInUse }
         macs[id] = m

@@ -8,8 +8,18 @@ public enum Caller: Hashable, Sendable {
     case technician(OperatorID)
     /// A new register with no operators at all, being set up.
     case firstBoot
-    /// Someone holding the one-time code the receipt printer printed: the box is in their hands.
+    /// Someone holding the one-time code the receipt printer printed while no technician could
+    /// log in: the box is in their hands.
     case recoveryCode
+}
+
+/// Why a recovery code was allowed, journaled with it.
+public enum RecoveryGround: String, Hashable, Sendable, CaseIterable {
+    /// No technician is enabled: none was ever added, or every one is disabled.
+    case noEnabledTechnician = "no_enabled_technician"
+    /// No enabled technician has a PIN on this box (its PIN store was lost, or it was restored
+    /// from a backup without one).
+    case noTechnicianPIN = "no_technician_pin"
 }
 
 extension Caller: CustomStringConvertible {
@@ -100,21 +110,34 @@ extension RegisterState {
         return []
     }
 
-    /// A wrong PIN counts towards the lockout like any other.
+    /// A technician's PIN opens a session; any other PIN is a wrong one, and counts.
     func openTechnicianSession(pin: String, _ env: RegisterEnvironment, _ ctx: Context,
                                pinEvents: inout [RegisterEvent]) throws(Refusal) -> [RegisterEvent] {
-        if let until = staffState.pinLockedUntil, ctx.now < until { throw .pinLocked(until: until) }
-        guard let id = env.pins.owner(of: pin), let op = staffState.operators[id] else {
-            pinEvents = rejectedPIN(env, ctx)
-            throw .wrongPIN
-        }
-        guard op.role == .technician else { throw .notATechnician(id, op.role) }
-        guard !staffState.disabledOperators.contains(id) else { throw .operatorDisabled(id) }
+        _ = try pinOwner(pin, env, ctx, &pinEvents) { $0.role == .technician }
         return []
     }
 
-    func recoverTechnician(_ id: OperatorID, name: String?, _ caller: Caller, _ ctx: Context) throws(Refusal) -> [RegisterEvent] {
+    /// A damaged journal is recovered with a supervisor's or a technician's PIN; any other PIN is a
+    /// wrong one, and counts (in memory when the damaged journal cannot record it).
+    func confirmJournalRecovery(pin: String, _ env: RegisterEnvironment, _ ctx: Context,
+                                pinEvents: inout [RegisterEvent]) throws(Refusal) -> [RegisterEvent] {
+        _ = try pinOwner(pin, env, ctx, &pinEvents) { $0.role >= .supervisor }
+        return []
+    }
+
+    /// Why a recovery code may be printed and used: no technician can log in. While one can, the
+    /// code is refused, for whoever holds the receipt printer's paper (a cashier) is not a technician.
+    func recoveryGround(_ env: RegisterEnvironment) throws(Refusal) -> RecoveryGround {
+        let enabled = staffState.operators.values.filter { $0.role == .technician && !staffState.disabledOperators.contains($0.id) }
+        if enabled.isEmpty { return .noEnabledTechnician }
+        if !enabled.contains(where: { env.pins.macs[$0.id] != nil }) { return .noTechnicianPIN }
+        throw .recoveryNotNeeded
+    }
+
+    func recoverTechnician(_ id: OperatorID, name: String?, _ caller: Caller, _ env: RegisterEnvironment,
+                           _ ctx: Context) throws(Refusal) -> [RegisterEvent] {
         guard caller == .recoveryCode else { throw .permissionDenied(.manageOperators) }
+        _ = try recoveryGround(env)
         var events: [RegisterEvent] = []
         if let existing = staffState.operators[id] {
             guard existing.role == .technician else { throw .notATechnician(id, existing.role) }

@@ -1,10 +1,9 @@
-/// The register's staff: who works here, who is logged in, the PIN pad's lockout and training
-/// mode. A snapshot keeps it in its `staff` section.
+/// The register's staff: who works here, who is logged in, wrong PINs from each source and
+/// training mode. A snapshot keeps it in its `staff` and `pinAttempts` sections.
 public struct StaffState: Hashable, Sendable {
     public var operators: [OperatorID: Operator] = [:]
     public var currentOperator: OperatorID?
-    public var pinFailures = 0
-    public var pinLockedUntil: Timestamp?
+    public var pinAttempts = PinAttempts()
     public var training = false
     /// Operators a technician disabled: they cannot log in.
     public var disabledOperators: Set<OperatorID> = []
@@ -27,21 +26,17 @@ public struct StaffState: Hashable, Sendable {
             } else {
                 disabledOperators.remove(id)
             }
-        case .technicianRecovered:
-            // Physical access outranks the PIN pad's lockout.
-            pinFailures = 0
-            pinLockedUntil = nil
         case .loggedIn(let id, _):
             currentOperator = id
-            pinFailures = 0
-            pinLockedUntil = nil
+            pinAttempts.apply(event, operators: operators)
         case .loggedOut:
             currentOperator = nil
-        case .pinRejected:
-            pinFailures += 1
-        case .pinLockout(let until):
-            pinLockedUntil = until
-            pinFailures = 0
+        case .pinRefused:
+            pinAttempts.apply(event, operators: operators)
+        case .pinRejected, .pinLockout:
+            // Older journals' count of wrong PINs with no source, and their lock of the whole pad:
+            // neither counts towards a delay now.
+            break
         case .trainingModeChanged(let on, _):
             training = on
         default:

@@ -1,19 +1,13 @@
 /// Punching the time clock, by PIN or badge, and a supervisor's corrections of a time card.
 extension RegisterState {
-    /// Nobody needs to be logged in; a wrong PIN counts towards the lockout like any other.
+    /// Nobody needs to be logged in; a wrong PIN, or a disabled operator's, counts like any other.
     func clock(_ action: ClockAction, pin: String, _ env: RegisterEnvironment, _ ctx: Context,
                pinEvents: inout [RegisterEvent]) throws(Refusal) -> [RegisterEvent] {
-        if let until = staffState.pinLockedUntil, ctx.now < until { throw .pinLocked(until: until) }
-        guard let id = env.pins.owner(of: pin), staffState.operators[id] != nil else {
-            pinEvents = rejectedPIN(env, ctx)
-            throw .wrongPIN
-        }
-        return try punch(action, by: id, ctx)
+        try punch(action, by: pinOwner(pin, env, ctx, &pinEvents), ctx)
     }
 
     func clock(_ action: ClockAction, badge card: String, _ env: RegisterEnvironment, _ ctx: Context) throws(Refusal) -> [RegisterEvent] {
-        guard let id = env.pins.badgeOwner(of: card), staffState.operators[id] != nil else { throw .unknownBadge }
-        return try punch(action, by: id, ctx)
+        try punch(action, by: badgeOwner(card, env), ctx)
     }
 
     func correctTime(_ id: OperatorID, remove: TimePunch?, add: TimePunch?, reason: String, override: String?,
@@ -39,7 +33,6 @@ extension RegisterState {
     }
 
     private func punch(_ action: ClockAction, by id: OperatorID, _ ctx: Context) throws(Refusal) -> [RegisterEvent] {
-        guard !staffState.disabledOperators.contains(id) else { throw .operatorDisabled(id) }
         let card = timeClockState.timeCards[id] ?? []
         if let problem = TimeClock.check(action, after: TimeClock.status(card), id) { throw .timeClock(problem) }
         // The card must stay in time order; a clock set back must not write hours backwards.

@@ -73,10 +73,13 @@ public struct PrintJob {
     /// Its lines at the printer's width, marked as a copy when asked. Called when the job is
     /// sent, and again if it must be sent again.
     public var render: (_ copy: Bool) -> [PrintedLine]
+    /// Paper only: its text is never logged (a recovery code).
+    public var confidential: Bool
 
-    public init(id: UInt64, copy: Bool = false, render: @escaping (_ copy: Bool) -> [PrintedLine]) {
+    public init(id: UInt64, copy: Bool = false, confidential: Bool = false, render: @escaping (_ copy: Bool) -> [PrintedLine]) {
         self.id = id
         self.copy = copy
+        self.confidential = confidential
         self.render = render
     }
 }

@@ -58,7 +58,11 @@ public final class SimulatedPrinter: ReceiptPrinter {
         }
         defer { close(fd) }
         let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
-        for line in lines { log("printer \(id) job \(job.id): \(line)") }
+        if job.confidential {
+            log("printer \(id) job \(job.id): \(lines.count) lines, confidential: on paper only")
+        } else {
+            for line in lines { log("printer \(id) job \(job.id): \(line)") }
+        }
         onOutput(.sent(id: job.id, bytes: max(0, written), copy: job.copy))
         if written == bytes.count { onOutput(.done(id: job.id, confirmedByPrinter: false)) }
     }

@@ -215,7 +215,7 @@ extension Op {
         case .operatorSetBadge:
             return OperationSpec(.write, .technician, [.name("id"), .credentialCode("card")])
         case .technicianRecoveryCode:
-            return OperationSpec(.read, .anyone)
+            return OperationSpec(.durable, .anyone)
         case .technicianRecover:
             return OperationSpec(.durable, .credential, [.credentialCode("code"), .name("id"), .pin(), .name("name", required: false)])
         case .logTail:

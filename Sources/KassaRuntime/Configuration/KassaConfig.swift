@@ -62,6 +62,9 @@ public struct KassaConfig: Sendable {
     public var cashRoundingIncrement: Int64 = 1
     /// Line or receipt discounts above this share (basis points) need a supervisor.
     public var cashierDiscountLimitBP: Int64 = 1000
+    /// The fewest digits of a new supervisor's or technician's PIN: guessing six digits at the
+    /// counter takes years, four weeks.
+    public var privilegedPinLength = 6
     /// Seconds without input before the register locks; nil never locks.
     public var idleLockSeconds: Int?
     /// Cash tendered more than this above what is due (minor units) makes the register screen
@@ -100,7 +103,7 @@ public struct KassaConfig: Sendable {
         RegisterConfig(registerID: registerID, storeName: storeName, storeAddress: storeAddress, vatID: vatID,
                        receiptFooter: receiptFooter, currency: currency, moneyFormat: moneyFormat, priceMode: priceMode,
                        taxes: taxTable, cashRounding: CashRounding(increment: cashRoundingIncrement), cashierDiscountLimitBP: cashierDiscountLimitBP,
-                       loyalty: loyalty, limits: limits)
+                       privilegedPinMinimumLength: privilegedPinLength, loyalty: loyalty, limits: limits)
     }
 
     public static let moneyFormats: [String: MoneyFormat] = [

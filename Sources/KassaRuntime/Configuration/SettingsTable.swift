@@ -94,6 +94,12 @@ extension Settings {
                 help: "the largest discount a cashier gives without a supervisor, e.g. 10%", atRunTime: true,
                 set: { (v, t, _) throws(Setting.Refusal) in t.file.cashierDiscountLimitBP = try percentage(v) },
                 show: { Receipt.basisPointsText(Int($0.cashierDiscountLimitBP)) + "%" }),
+        Setting(key: "privileged_pin_length", section: "register", fileKey: "privileged_pin_length",
+                help: "the fewest digits of a new supervisor's or technician's PIN, 4 to 8 (a cashier's: 4)", atRunTime: true,
+                set: { (v, t, _) throws(Setting.Refusal) in
+                    guard let n = Int(v), PinVault.pinLengths.contains(n) else { throw Setting.Refusal(message: "4 to 8, not '\(v)'") }
+                    t.file.privilegedPinLength = n
+                }, show: { String($0.privilegedPinLength) }),
         Setting(key: SettingKey.language, section: "register", fileKey: "language",
                 help: "the language of receipts and screens: \(KassaConfig.languages.keys.sorted().joined(separator: " or "))",
                 atRunTime: true,

@@ -26,7 +26,11 @@ extension RegisterService {
                 broadcast("refund.completed", ["refund": .int(Int64(r.refundNumber)), "total": .int(r.total)])
             case .noSale:
                 kickDrawer()
-            case .loggedIn, .loggedOut:
+            case .loggedIn:
+                broadcast("operator.changed", Views.session(ledger.state).json)
+                // A supervisor's log-in is how they see the alarm of someone guessing PINs.
+                refreshPinAlarm()
+            case .loggedOut:
                 broadcast("operator.changed", Views.session(ledger.state).json)
             case .shiftOpened, .shiftClosed:
                 broadcast("shift.changed", ShiftResultReply(shift: ledger.state.shift.map(ShiftReply.init)).json)

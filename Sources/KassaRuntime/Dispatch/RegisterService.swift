@@ -72,6 +72,8 @@ final class RegisterService {
     }
     /// The wall clock; tests and the clock check replace or re-read it.
     var clock: () -> Int64 = { wallClockMilliseconds() }
+    /// Where the request being handled came from: its PINs count there.
+    var requestSource = RegisterService.internalSource
 
     init(ledger: Ledger, config: KassaConfig, catalog: Catalog, pins: PinStore, printer: any ReceiptPrinter,
          drawer: any CashDrawer, display: any CustomerDisplay, stateDirectory: String, log: Logger) {
@@ -95,7 +97,7 @@ final class RegisterService {
     func context() -> Context {
         let now = Timestamp(milliseconds: clock())
         let local = fileConfig.timeZone.localTime(now)
-        return Context(now: now, today: local.date, minuteOfDay: local.hour * 60 + local.minute)
+        return Context(now: now, today: local.date, minuteOfDay: local.hour * 60 + local.minute, source: requestSource)
     }
 
     /// The clock is behind the newest journaled time: a box without a real-time clock booted
@@ -121,6 +123,7 @@ final class RegisterService {
         setAlarm("disk_low", ledger.journal.lowSpace ? "the disk is full: new sales are refused until space is freed" : nil)
         refreshDeviceAlarms()
         refreshStockAlarm()
+        refreshPinAlarm()
     }
 
     func setAlarm(_ code: String, _ message: String?) {
@@ -154,6 +157,8 @@ final class RegisterService {
         guard let op = Op(name: request.op) else {
             return .error(request.id, IPCError(.unknownOp, "no operation '\(request.op)'"))
         }
+        requestSource = pinSource(of: connection)
+        defer { requestSource = Self.internalSource }
         let spec = op.spec
         let writes = spec.effect.writes
         let key = writes ? request.idempotencyKey.map { RequestKey(key: $0, digest: spec.digest(of: op, request.args)) } : nil
@@ -637,7 +642,7 @@ final class RegisterService {
         }
         let op = Operator(id: OperatorID(id), name: name, role: role)
         let events = try decided(.addOperator(op), caller: administrator(connection))
-        try storePIN(pin, for: op.id)
+        try storePIN(pin, for: op.id, role: role)
         let result = try commit(events, key: key) { _, _ in OperatorResultReply(operator: OperatorReply(op)).json }
         log.notice("operator added", ["operator": id, "role": roleName])
         return result

@@ -12,12 +12,12 @@ extension RegisterService {
         try commit(try decided(command, caller: caller), key: key, result: result)
     }
 
-    /// Decides `command` for `caller`. A refusal is journaled as far as it must be (a wrong PIN
-    /// counts towards the lockout) and thrown; nothing else is recorded yet.
+    /// Decides `command` for `caller`. A refusal is recorded as far as it must be (a wrong PIN
+    /// counts towards its source's delay, journaled or not) and thrown; nothing else is recorded yet.
     func decided(_ command: Command, caller: Caller = .register) throws(IPCError) -> [RegisterEvent] {
         let decision = ledger.state.decide(command, env, context(), by: caller)
         if let refusal = decision.refusal {
-            try record(decision.events)
+            recordRefused(decision)
             throw refusal.ipcError(money: config.format)
         }
         return decision.events

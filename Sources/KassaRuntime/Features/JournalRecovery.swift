@@ -4,9 +4,9 @@ import KassaIPC
 import KassaJournal
 
 extension RegisterService {
-    /// A damaged journal is sealed and the register goes on from a new chain: confirmed by a
-    /// supervisor's or technician's PIN and the register's id typed out, journaled as the new
-    /// chain's first record.
+    /// A damaged journal is sealed and the register goes on from a new chain: confirmed by an
+    /// enabled supervisor's or technician's PIN (wrong ones count, in memory while the journal
+    /// cannot record them) and the register's id typed out, journaled as the new chain's first record.
     func recoverJournal(pin: String, confirm: String) throws(IPCError) -> JSONValue {
         let damaged: Bool
         switch ledger.journal.mode {
@@ -15,13 +15,11 @@ extension RegisterService {
         default: damaged = verifiedDamage != nil
         }
         guard damaged else { throw IPCError(.conflict, "the journal is not damaged: there is nothing to recover") }
-        guard let id = env.pins.owner(of: pin), let op = ledger.state.operators[id],
-              op.role == .supervisor || op.role == .technician else {
-            throw IPCError(.wrongPin, "a supervisor's or technician's PIN is needed to recover the journal")
-        }
         guard confirm == config.registerID else {
             throw IPCError(.badArgs, "journal.recover: 'confirm' must be this register's id ('\(config.registerID)')")
         }
+        _ = try decided(.confirmJournalRecovery(pin: pin))
+        guard let id = env.pins.owner(of: pin) else { throw Refusal.wrongPIN.ipcError }
         let link: ChainLink
         do {
             link = try ledger.recoverOntoNewChain(by: id, at: context().now, damage: verifiedDamage)

@@ -5,15 +5,16 @@ import KassaIPC
 import KassaJournal
 import KassaSystem
 
-/// A one-time code printed on the receipt printer: whoever can read the paper has the box in
-/// hand, and may regain technician access with it when every technician is locked out or forgotten.
+/// A one-time code printed on the receipt printer while no technician can log in: whoever can
+/// read the paper has the box in hand, and may make a technician with it. It is never journaled
+/// or logged, and is spent by its use, by three wrong tries or by five minutes passing.
 struct RecoveryCode {
     var digits: String
     /// Monotonic milliseconds.
     var expires: Int64
     var attemptsLeft: Int
 
-    static let lifetimeMilliseconds: Int64 = 10 * 60_000
+    static let lifetimeMilliseconds: Int64 = 5 * 60_000
     static let attempts = 3
 }
 
@@ -37,7 +38,7 @@ extension RegisterService {
             let pin = try args.string("pin")
             let caller = administrator(connection)
             let events = try decided(.resetPIN(id), caller: caller)
-            try storePIN(pin, for: id)
+            try storePIN(pin, for: id, role: ledger.state.operators[id]?.role ?? .cashier)
             let result = try commit(events, key: key) { _, _ in ["operator": .string(id.rawValue)] }
             log.notice("PIN reset", ["operator": id.rawValue, "by": caller.description])
             return result
@@ -92,7 +93,7 @@ extension RegisterService {
             broadcast("device.status", Views.device(printer).json)
             return ["printer": Views.device(printer).json]
         case .technicianRecoveryCode:
-            return try printRecoveryCode()
+            return try printRecoveryCode(key: key)
         case .technicianRecover:
             let code = try args.string("code")
             let id = OperatorID(try args.string("id"))
@@ -104,16 +105,26 @@ extension RegisterService {
         }
     }
 
-    func storePIN(_ pin: String, for id: OperatorID) throws(IPCError) {
-        do { try pins.setPIN(pin, for: id) } catch {
-            switch error {
-            case .notDigits: throw IPCError(.badArgs, "a PIN is digits only")
-            case .wrongLength(let n): throw IPCError(.badArgs, "a PIN has 4 to 8 digits, not \(n)")
-            case .alreadyInUse: throw IPCError(.conflict, "that PIN is already in use: choose another")
-            }
-        }
+    /// A new PIN for an operator of `role`: supervisors and technicians need longer ones.
+    func storePIN(_ pin: String, for id: OperatorID, role: Role) throws(IPCError) {
+        do { try pins.setPIN(pin, for: id, minimumLength: config.minimumPinLength(for: role)) } catch { throw pinRefusal(error, role) }
         do { try pins.save() } catch { throw IPCError(.internal, "cannot store the PIN: \(error)") }
         env.pins = pins.vault
+    }
+
+    /// Checks a new PIN for an operator of `role` before anything else is done with the request.
+    func checkNewPIN(_ pin: String, role: Role) throws(IPCError) {
+        do { try PinVault.validate(pin, minimumLength: config.minimumPinLength(for: role)) } catch { throw pinRefusal(error, role) }
+    }
+
+    private func pinRefusal(_ error: PinVault.PinError, _ role: Role) -> IPCError {
+        switch error {
+        case .notDigits: return IPCError(.badArgs, "a PIN is digits only")
+        case .wrongLength(let n): return IPCError(.badArgs, "a PIN has 4 to 8 digits, not \(n)")
+        case .shorterThan(let minimum):
+            return IPCError(.badArgs, "a \(role.rawValue)'s PIN has at least \(minimum) digits (setting privileged_pin_length)")
+        case .alreadyInUse: return IPCError(.conflict, "that PIN is already in use: choose another")
+        }
     }
 
     func verificationStatus() -> JournalVerificationReply {
@@ -179,7 +190,9 @@ extension RegisterService {
         return .object(o)
     }
 
-    private func printRecoveryCode() throws(IPCError) -> JSONValue {
+    /// Only while no technician can log in, and journaled with why: a printer is not proof of
+    /// anything while a technician could do the job.
+    private func printRecoveryCode(key: RequestKey?) throws(IPCError) -> JSONValue {
         let now = monotonicMilliseconds()
         if let code = recoveryCode, code.expires - RecoveryCode.lifetimeMilliseconds + 30_000 > now {
             throw IPCError(.conflict, "a recovery code was printed less than 30 s ago; use that one")
@@ -187,9 +200,12 @@ extension RegisterService {
         guard printer.state != .offline else {
             throw IPCError(.deviceUnavailable, "the recovery code goes to the receipt printer, and \(printer.id) is offline")
         }
+        let events = try decided(.printRecoveryCode)
         let random: [UInt8]
         do { random = try randomBytes(8) } catch { throw IPCError(.internal, "no randomness for a code: \(error)") }
         let digits = String(random.map { Character(String($0 % 10)) })
+        let result: JSONValue = ["printed_on": .string(printer.id), "valid_s": .int(RecoveryCode.lifetimeMilliseconds / 1000)]
+        try record(events + completed(key, result))
         recoveryCode = RecoveryCode(digits: digits, expires: now + RecoveryCode.lifetimeMilliseconds, attemptsLeft: RecoveryCode.attempts)
         let w = printer.columns
         let lines = [
@@ -198,18 +214,21 @@ extension RegisterService {
             PrintedLine(TextLayout.leftRight("Printed", localTimeText(context().now), columns: w)),
             PrintedLine(TextLayout.center("One-time code", in: w)),
             PrintedLine(TextLayout.center(digits, in: w), .total),
-            PrintedLine(TextLayout.center("valid 10 minutes, once", in: w)),
+            PrintedLine(TextLayout.center("valid \(RecoveryCode.lifetimeMilliseconds / 60_000) minutes, once", in: w)),
         ]
         // Output id 0: the code is never journaled, and a code lost with the paper is simply asked for again.
-        printer.enqueue(PrintJob(id: 0, copy: false) { _ in lines })
-        log.warning("technician recovery code printed on the receipt printer")
-        return ["printed_on": .string(printer.id), "valid_s": .int(RecoveryCode.lifetimeMilliseconds / 1000)]
+        printer.enqueue(PrintJob(id: 0, copy: false, confidential: true) { _ in lines })
+        for case .recoveryCodePrinted(let ground, _) in events {
+            log.warning("technician recovery code printed on the receipt printer", ["why": ground.rawValue])
+        }
+        return result
     }
 
     /// With a valid code: the operator `id` becomes a technician with the new PIN (created, or
     /// enabled again with its PIN reset), journaled, and this connection is a technician session.
     private func recoverTechnician(code: String, id: OperatorID, name: String?, pin: String,
                                    connection: ConnectionID) throws(IPCError) -> JSONValue {
+        try checkNewPIN(pin, role: .technician)
         guard var current = recoveryCode, monotonicMilliseconds() < current.expires else {
             recoveryCode = nil
             throw IPCError(.refused, "no valid recovery code: print one with technician.recovery_code")
@@ -222,7 +241,7 @@ extension RegisterService {
                 ? "wrong recovery code (\(current.attemptsLeft) tries left)" : "wrong recovery code; it is void now, print a new one")
         }
         let events = try decided(.recoverTechnician(id, name: name), caller: .recoveryCode)
-        try storePIN(pin, for: id)
+        try storePIN(pin, for: id, role: .technician)
         try record(events)
         recoveryCode = nil
         technicianSessions[connection] = id

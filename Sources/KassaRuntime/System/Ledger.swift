@@ -101,10 +101,15 @@ public final class Ledger {
     /// Journals decided events; durable ones are on disk when this returns. `deferSync` is for
     /// bulk loads (benchmarks, migrations) that call `journal.sync()` themselves at the end.
     @discardableResult
+    ///
+    /// A record's time is never before the newest one's: with the clock set back, a record at the
+    /// clock's time would make the journal look as if the clock were right again, and the guard
+    /// that keeps receipts from going back in time (`journal.lastTime`) would let them.
     public func record(_ events: [RegisterEvent], at time: Timestamp, deferSync: Bool = false) throws(JournalError) -> [UInt64] {
         guard !events.isEmpty else { return [] }
         let durable = !deferSync && events.contains { $0.isDurable }
-        let entries = events.map { JournalEntry(type: $0.recordType, time: time.milliseconds, payload: EventCodec.encode($0)) }
+        let stamp = max(time.milliseconds, journal.lastTime)
+        let entries = events.map { JournalEntry(type: $0.recordType, time: stamp, payload: EventCodec.encode($0)) }
         let seqs = try journal.append(entries, durable: durable)
         for (e, seq) in zip(events, seqs) {
             do { try state.apply(e) } catch {
@@ -117,6 +122,13 @@ public final class Ledger {
         }
         sinceSnapshot += UInt64(events.count)
         return seqs
+    }
+
+    /// Wrong PINs that could not be journaled (the register is read-only, the disk is full) count
+    /// all the same: they change the state in memory only, so that guessing is no faster while
+    /// nothing can be recorded. Every other event is journaled or does not happen.
+    public func countUnrecorded(_ events: [RegisterEvent]) {
+        for e in events { if case .pinRefused = e { try? state.apply(e) } }
     }
 
     /// Records replayed after the newest snapshot: at start-up, the tail that was read.
@@ -228,9 +240,12 @@ public final class Ledger {
         var rebuilt = RegisterState()
         var rebuiltIndex = ReceiptIndex()
         var undecodable: [UInt64] = []
+        // The new chain starts no earlier than the old one ended, whatever the clock says.
+        var newest = max(time.milliseconds, journal.lastTime)
         let report: SalvageReport
         do {
             report = try JournalSalvage.salvage(stateDirectory: stateDirectory, fileSystem: fileSystem) { view in
+                newest = max(newest, view.time)
                 // A record that does not decode, or that the state cannot take, is left out like an unreadable one.
                 guard let event = try? EventCodec.decode(view.payload), (try? rebuilt.apply(event)) != nil else {
                     return undecodable.append(view.seq)
@@ -252,7 +267,7 @@ public final class Ledger {
             state = RegisterState()
             index = ReceiptIndex()
             sinceSnapshot = 0
-            try record([.chainRestarted(link)], at: time)
+            try record([.chainRestarted(link)], at: Timestamp(milliseconds: newest))
             try snapshot()
         } catch {
             throw .journal(error)

@@ -46,9 +46,9 @@ final class PinStore {
         vault = next
     }
 
-    func setPIN(_ pin: String, for id: OperatorID) throws(PinVault.PinError) {
+    func setPIN(_ pin: String, for id: OperatorID, minimumLength: Int) throws(PinVault.PinError) {
         var next = vault
-        try next.setPIN(pin, for: id)
+        try next.setPIN(pin, for: id, minimumLength: minimumLength)
         vault = next
     }
 

@@ -91,7 +91,7 @@ struct StockTests {
     @Test func anAdjustmentNeedsASupervisorAndAReason() {
         var t = stockedTill()
         #expect(t.run(.adjustStock("coffee", delta: -2, reason: "broken", override: nil)) == .supervisorRequired(.adjustStock))
-        #expect(t.run(.adjustStock("coffee", delta: -2, reason: "broken", override: Till.cashierPIN)) == .overrideRejected(.adjustStock))
+        #expect(t.run(.adjustStock("coffee", delta: -2, reason: "broken", override: Till.cashierPIN)) == .wrongPIN)
         #expect(t.run(.adjustStock("coffee", delta: -2, reason: "  ", override: Till.supervisorPIN)) == .reasonRequired)
         #expect(t.state.stock["coffee"] == 10)
         t.must(.adjustStock("coffee", delta: -2, reason: "broken", override: Till.supervisorPIN))
