@@ -4,7 +4,8 @@ import KassaSystem
 
 /// `backup DIR` and `restore DIR`: the register's state streamed over the socket to and from a
 /// USB stick. A backup is a folder of its own named after the register, its last receipt and
-/// record, with a manifest (`kassa-backup.json`) that a restore checks first.
+/// record, with a manifest (`kassa-backup.json`) that a restore checks first. It holds no PIN
+/// secret: a restore asks for one technician of the restored register and a new PIN for them.
 enum Backup {
     static let manifestName = "kassa-backup.json"
 
@@ -54,7 +55,7 @@ enum Backup {
         close(fd)
         c.say("")
         c.say("Backup of register \(register) in \(target) (\(files.count) files, \(copied / 1024) KiB).")
-        c.say("It holds the PIN secrets: keep the stick as safe as the box.")
+        c.say("It holds no PINs: after a restore, a technician sets them again.")
     }
 
     static func restore(_ c: Console, _ args: [String]) throws(ConsoleError) {
@@ -62,13 +63,18 @@ enum Backup {
         let source = args[0]
         guard let text = try? readWholeFile(source + "/" + manifestName),
               let manifest = try? JSONValue.parse(String(decoding: text, as: UTF8.self)),
-              let register = manifest["register"]?.stringValue, let files = manifest["files"]?.arrayValue else {
+              let register = manifest["register"]?.stringValue, let listed = manifest["files"]?.arrayValue else {
             throw .failed("\(source) holds no Kassa backup (\(manifestName) missing or unreadable)")
         }
+        // A backup made before backups left the PIN secrets out still lists them: they stay on the stick.
+        let files = listed.filter { $0["path"]?.stringValue?.hasPrefix("secrets/") != true }
         c.say("This box takes over register \(register) (up to receipt \(manifest["receipt"]?.intValue ?? 0)).")
         c.say("What this box has set up so far is kept aside, not deleted.")
         guard let typed = c.ask("Type the register id (\(register)) to confirm: ") else { return }
         guard typed == register else { throw .failed("the register id was not typed out; nothing was done") }
+        c.say("A backup holds no PINs: name a technician of register \(register) to log in as, with a new PIN.")
+        c.say("Every other PIN and badge is set again afterwards (operators reset-pin).")
+        guard let technician = c.askNonEmpty("Technician id of register \(register): "), let pin = c.askNewPIN() else { return }
         _ = try c.call(.restoreBegin)
         var sent = 0
         let total = files.reduce(0) { $0 + Int($1["size"]?.intValue ?? 0) }
@@ -88,9 +94,9 @@ enum Backup {
             } while offset < bytes.count
         }
         c.say("")
-        let result = try c.call(.restoreCommit, ["register": .string(register)])
+        let result = try c.call(.restoreCommit, ["register": .string(register), "technician": .string(technician), "pin": .string(pin)])
         c.say("Restored register \(register): \(result["records"]?.intValue ?? 0) records, chain verified.")
-        c.say("kassad restarts to load it; log in with a PIN of the restored register.")
+        c.say("kassad restarts to load it; log in as \(technician) with the new PIN and set the other PINs again.")
         c.technician = nil
         usleep(1_000_000)
         _ = c.connectWaiting()

@@ -5,9 +5,11 @@ import KassaJournal
 import KassaSystem
 
 /// Backup and restore over the socket: kassad stays sandboxed, the console writes and reads the
-/// USB stick. A backup is the journal, sealed chains, the catalog and the PIN secrets (without
-/// them nobody could log in on the new box); snapshots are left out, a restore replays.
-/// A restore goes only onto a box that has sold nothing yet, and kassad restarts to load it.
+/// USB stick. A backup is the journal, sealed chains and the catalog; snapshots are left out (a
+/// restore replays) and so are the PIN key and the PIN and badge MACs: a stick holds no secret
+/// that would give up a PIN. A restore names one technician of the restored register and a new
+/// PIN for them; every other PIN and badge is set again. It goes only onto a box that has sold
+/// nothing yet, installs nothing it has not checked, and kassad restarts to load it.
 extension RegisterService {
     static let backupChunk = 24 * 1024
 
@@ -45,14 +47,21 @@ extension RegisterService {
             guard Self.isBackupPath(path), offset >= 0 else { throw IPCError(.badArgs, "restore.write: '\(path)' is not part of a backup") }
             guard let bytes = Base64.decode(data) else { throw IPCError(.badArgs, "restore.write: 'data' is not base64") }
             guard access(restoreDirectory, F_OK) == 0 else { throw IPCError(.conflict, "restore.write: no restore started (restore.begin)") }
+            let largest = Self.largestBackupFile(path)
+            guard offset <= largest - Int64(bytes.count) else {
+                throw IPCError(.badArgs, "restore.write: '\(path)' would be larger than \(largest) bytes, more than any backup holds")
+            }
+            try requireRoom(for: bytes.count)
             do { try writeChunk(restoreDirectory + "/" + path, offset: offset, bytes) } catch {
                 throw IPCError(.internal, "restore.write: \(error)")
             }
             return ["written": .int(Int64(bytes.count))]
         case .restoreCommit:
             let register = try args.string("register")
+            let technician = OperatorID(try args.string("technician"))
+            let pin = try args.string("pin")
             try requireNewBox()
-            return try commitRestore(register: register)
+            return try commitRestore(register: register, technician: technician, pin: pin)
         default:
             return nil
         }
@@ -63,9 +72,7 @@ extension RegisterService {
     /// The state directory's files that make a backup, relative to it.
     func backupFiles() -> [String] {
         var out: [String] = []
-        for dir in ["journal", "secrets"] {
-            out += listFiles(stateDirectory + "/" + dir).map { dir + "/" + $0 }
-        }
+        out += listFiles(stateDirectory + "/journal").map { "journal/" + $0 }
         for chain in listEntries(stateDirectory + "/sealed") {
             for sub in ["journal"] {
                 out += listFiles(stateDirectory + "/sealed/\(chain)/\(sub)").map { "sealed/\(chain)/\(sub)/" + $0 }
@@ -75,13 +82,13 @@ extension RegisterService {
         return out
     }
 
-    /// A path inside a backup: relative, no `..`, under one of its parts.
+    /// A path inside a backup: relative, no `..`, under one of its parts (never `secrets/`).
     static func isBackupPath(_ path: String) -> Bool {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         guard !parts.isEmpty, parts.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." && !$0.hasPrefix(".") }),
               path.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) else { return false }
         switch parts[0] {
-        case "journal", "secrets": return parts.count == 2
+        case "journal": return parts.count == 2
         case "sealed": return parts.count == 4 && parts[2] == "journal"
         case "catalog.csv": return parts.count == 1
         default: return false
@@ -94,45 +101,42 @@ extension RegisterService {
         }
     }
 
-    private func commitRestore(register: String) throws(IPCError) -> JSONValue {
+    private func commitRestore(register: String, technician: OperatorID, pin: String) throws(IPCError) -> JSONValue {
         let staged = restoreDirectory
-        let verified: JournalVerification
-        do {
-            let reader = try JournalReader(stateDirectory: staged)
-            guard reader.registerID != 0 else { throw IPCError(.badArgs, "restore: the backup holds no journal") }
-            guard reader.registerID == Ledger.journalKey(register) else {
-                throw IPCError(.badArgs, "restore: the journal is not register \(register)'s")
-            }
-            verified = try reader.verify()
-        } catch let error as IPCError {
-            throw error
-        } catch {
-            throw IPCError(.badArgs, "restore: the backup's journal cannot be read: \(error)")
-        }
-        if let fault = verified.firstFault { throw IPCError(.badArgs, "restore: the backup's journal is damaged: \(fault)") }
-        guard access(staged + "/secrets/pin.key", F_OK) == 0 else { throw IPCError(.badArgs, "restore: the backup has no PIN key") }
-        // What this box had so far (its first-boot set-up) is kept aside, not deleted.
+        let records = try checkStagedRestore(register: register, technician: technician, pin: pin)
+        // What this box had so far (its first-boot set-up) is kept aside, not deleted; a swap
+        // that fails half-way is undone, so that the box starts on its own state again.
         let aside = stateDirectory + "/replaced-\(clock())"
+        var movedAside: [String] = []
+        var movedIn: [String] = []
         do {
             try makeDirectory(aside, mode: 0o700)
             for part in ["journal", "snapshots", "secrets", "sealed", "catalog.csv", VerifyProgress.fileName] where access(stateDirectory + "/" + part, F_OK) == 0 {
                 guard rename(stateDirectory + "/" + part, aside + "/" + part) == 0 else { throw SystemError.last("rename(\(part))") }
+                movedAside.append(part)
             }
             for part in ["journal", "secrets", "sealed", "catalog.csv"] where access(staged + "/" + part, F_OK) == 0 {
                 guard rename(staged + "/" + part, stateDirectory + "/" + part) == 0 else { throw SystemError.last("rename(\(part))") }
+                movedIn.append(part)
             }
             try makeDirectory(stateDirectory + "/snapshots", mode: 0o750)
             try writeFileAtomically(stateDirectory + "/register-id", Array((register + "\n").utf8), mode: 0o640)
         } catch {
-            log.error("restore failed while swapping the state in", ["error": "\(error)", "aside": aside])
-            throw IPCError(.internal, "restore: \(error); this box's own state is in \(aside)")
+            for part in movedIn { rename(stateDirectory + "/" + part, staged + "/" + part) }
+            for part in movedAside {
+                if part == "snapshots" { rmdir(stateDirectory + "/snapshots") }
+                rename(aside + "/" + part, stateDirectory + "/" + part)
+            }
+            log.error("restore failed while swapping the state in; this box's own state is put back", ["error": "\(error)"])
+            throw IPCError(.internal, "restore: \(error); nothing was restored")
         }
         removeTree(staged)
-        log.notice("state restored from a backup: restarting to load it",
-                   ["register": register, "records": String(verified.records), "aside": aside])
+        log.notice("state restored from a backup: restarting to load it; every other PIN and badge is to be set again",
+                   ["register": register, "records": String(records), "technician": technician.rawValue, "aside": aside])
         restoredPendingRestart = true
         later(200) { [weak self] in self?.onRestartRequested() }
-        return ["register": .string(register), "records": .int(Int64(verified.records)), "restarting": true]
+        return ["register": .string(register), "records": .int(Int64(records)), "technician": .string(technician.rawValue),
+                "restarting": true]
     }
 
     private func readChunk(_ path: String, offset: Int64, count: Int) throws(SystemError) -> [UInt8] {

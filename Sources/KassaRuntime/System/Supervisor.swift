@@ -141,13 +141,19 @@ public enum Supervisor {
         }
         let bytes = try readWholeFile(path)
         do {
-            let catalog = try CatalogCSV.parse(bytes, currency: config.currency, taxClasses: Set(config.taxTable.classes.keys),
-                                               embeddedRules: config.scaleBarcodes)
+            let catalog = try parseCatalog(bytes, config)
             log.info("catalog loaded", ["file": path, "items": String(catalog.count)])
             return catalog
         } catch {
             throw SystemError("\(path): \(error)", errno: EINVAL)
         }
+    }
+
+    /// A catalog file read as a start reads it: with the configured currency, tax classes and
+    /// scale barcodes (a restore checks the catalog it would install with it).
+    static func parseCatalog(_ bytes: [UInt8], _ config: KassaConfig) throws(CatalogImportError) -> Catalog {
+        try CatalogCSV.parse(bytes, currency: config.currency, taxClasses: Set(config.taxTable.classes.keys),
+                             embeddedRules: config.scaleBarcodes)
     }
 
     static func run(_ options: DaemonOptions, _ configured: KassaConfig, readOnly: String? = nil, log: Logger,
