@@ -41,9 +41,9 @@ import Testing
         let fresh = Daemon(arguments: [])
         try fresh.start()
         let setup = try fresh.client()
-        _ = try setup.call(.operatorAdd, args: ["id": "ville", "name": "Ville", "role": "technician", "pin": "2468"])
+        _ = try setup.call(.operatorAdd, args: ["id": "ville", "name": "Ville", "role": "technician", "pin": "246813"])
         let tech = try fresh.client()
-        _ = try tech.call(.technician, args: ["pin": "2468"])
+        _ = try tech.call(.technician, args: ["pin": "246813"])
         return (fresh, tech)
     }
 
@@ -76,7 +76,7 @@ import Testing
             try box.start()
             let c = try box.client()
             #expect(try c.call(.status)["register"] != nil, "kassad \(arguments) answers")
-            #expect(try c.call(.technician, args: ["pin": "2468"])["operator"]?["id"]?.stringValue == "ville")
+            #expect(try c.call(.technician, args: ["pin": "246813"])["operator"]?["id"]?.stringValue == "ville")
             #expect(box.stop() == 0, "kassad \(arguments) ran and stopped cleanly")
         }
     }

@@ -72,7 +72,9 @@ extension RegisterService {
         }
         do {
             let secrets = try PinStore(stateDirectory: staged)
-            do { try secrets.setPIN(pin, for: technician) } catch { throw IPCError(.badArgs, "restore: the new PIN: \(error)") }
+            do { try secrets.setPIN(pin, for: technician, minimumLength: config.minimumPinLength(for: .technician)) } catch {
+                throw IPCError(.badArgs, "restore: the new PIN: \(error)")
+            }
             try secrets.save()
         } catch let error as IPCError {
             throw error
