@@ -85,6 +85,8 @@ public final class FakeLink: ByteLink {
 /// condition holds or the deadline passes.
 public final class PollLoop: DeviceLoop {
     public init() {}
+    /// Refuse every descriptor, as an epoll that will not take one would.
+    public var refusesDescriptors = false
     private var watched: [Int32: (interest: Readiness, handler: (Readiness) -> Void)] = [:]
     private var timers: [(id: Int64, at: Int64, handler: () -> Void)] = []
     private var nextID: Int64 = 1
@@ -92,6 +94,7 @@ public final class PollLoop: DeviceLoop {
     public var now: Int64 { monotonicMilliseconds() }
 
     public func watch(_ fd: Int32, _ interest: Readiness, handler: @escaping (Readiness) -> Void) throws(DeviceError) {
+        guard !refusesDescriptors else { throw DeviceError(device: "poll loop", message: "EPERM") }
         watched[fd] = (interest, handler)
     }
     public func rewatch(_ fd: Int32, _ interest: Readiness) { watched[fd]?.interest = interest }

@@ -41,4 +41,22 @@ struct UdevRulesTests {
         let broken = try Run.kassa(["udev-rules", "--config", dir + "/missing.conf"])
         #expect(broken.status != 0)
     }
+
+    /// The drop-in holds kassa.conf's devices alone, and goes away when kassa.conf names none.
+    @Test func theDropInHoldsTheConfiguredDevicesOnlyAndIsRemovedWhenThereAreNone() throws {
+        let dir = NSTemporaryDirectory() + "kassa-udev-" + UUID().uuidString.prefix(8)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "[device.display]\nusb = 0403:6015\n".write(toFile: dir + "/kassa.conf", atomically: true, encoding: .utf8)
+        let dropIn = dir + "/rules.d/70-kassa-conf.rules"
+        #expect(try Run.kassa(["udev-rules", "--config", dir + "/kassa.conf", "--drop-in", dropIn]).status == 0)
+        let rules = try String(contentsOfFile: dropIn, encoding: .utf8)
+        let matching = rules.split(separator: "\n").filter { $0.hasPrefix("SUBSYSTEM") }
+        #expect(matching == ["SUBSYSTEM==\"tty\", ATTRS{idVendor}==\"0403\", ATTRS{idProduct}==\"6015\", GROUP=\"kassad\", MODE=\"0660\", "
+                             + "TAG+=\"systemd\", ENV{ID_MM_DEVICE_IGNORE}=\"1\", SYMLINK+=\"kassa/serial-%b\""], "\(rules)")
+        try "[device.printer]\ntcp = 192.0.2.7:9100\n".write(toFile: dir + "/kassa.conf", atomically: true, encoding: .utf8)
+        #expect(try Run.kassa(["udev-rules", "--config", dir + "/kassa.conf", "--drop-in", dropIn]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: dropIn))
+        #expect(try Run.kassa(["udev-rules", "--drop-in", dropIn]).status != 0, "--drop-in without --config")
+    }
 }

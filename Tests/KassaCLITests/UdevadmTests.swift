@@ -46,9 +46,9 @@ struct UdevadmTests {
         var output: String
     }
 
-    static func udevadmTest(_ fixture: String, _ syspath: String) throws -> Outcome {
-        let r = try Run.command("/usr/bin/timeout", ["-s", "KILL", "60", "unshare", "-m", "sh", "-c", namespace, "sh",
-                                                    repository.appendingPathComponent("udev-rules").path,
+    static func udevadmTest(_ fixture: String, _ syspath: String,
+                            rules: String = repository.appendingPathComponent("udev-rules").path) throws -> Outcome {
+        let r = try Run.command("/usr/bin/timeout", ["-s", "KILL", "60", "unshare", "-m", "sh", "-c", namespace, "sh", rules,
                                                     fixtures + "/" + fixture, syspath])
         var outcome = Outcome(output: r.stdout + r.stderr)
         #expect(r.status == 0, "\(outcome.output)")
@@ -105,6 +105,35 @@ struct UdevadmTests {
         #expect(!o.links.contains { $0.hasPrefix("/dev/kassa/") }, "\(o.output)")
         #expect(o.properties["TAGS"]?.contains(":systemd:") != true, "\(o.output)")
         #expect(o.properties["KASSA_LINKS"] == "", "\(o.output)")
+    }
+
+    /// An FTDI FT231X (0403:6015) is not in the device table: on its own it stays the system's
+    /// (group dialout, probed by ModemManager).
+    @Test func aUSBSerialAdapterOutsideTheTableIsNotKassads() throws {
+        let o = try Self.udevadmTest("ftdi-ft231x.umockdev", Self.usb + "1-5/1-5:1.0/ttyUSB0/tty/ttyUSB0")
+        #expect(o.group != Self.kassadGID, "\(o.output)")
+        #expect(o.properties["ID_MM_DEVICE_IGNORE"] == nil, "\(o.output)")
+    }
+
+    /// Configured as `usb = 0403:6015`, it gets what the table's adapters get, through the drop-in
+    /// that kassad's unit writes from kassa.conf (`kassa udev-rules --drop-in`) beside the rules.
+    @Test func aUSBSerialAdapterTheConfigurationNamesGetsTheTablesTreatment() throws {
+        let dir = NSTemporaryDirectory() + "kassa-dropin-" + UUID().uuidString.prefix(8)
+        try FileManager.default.createDirectory(atPath: dir + "/rules", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "[device.display]\nusb = 0403:6015\ncommand_set = cd5220\n".write(toFile: dir + "/kassa.conf", atomically: true, encoding: .utf8)
+        let r = try Run.kassa(["udev-rules", "--config", dir + "/kassa.conf", "--drop-in", dir + "/rules/70-kassa-conf.rules"])
+        #expect(r.status == 0, "\(r.stderr)")
+        for name in ["70-kassa.rules", "71-kassa-console.rules"] {
+            try FileManager.default.copyItem(atPath: Self.repository.appendingPathComponent("udev-rules/" + name).path, toPath: dir + "/rules/" + name)
+        }
+        let o = try Self.udevadmTest("ftdi-ft231x.umockdev", Self.usb + "1-5/1-5:1.0/ttyUSB0/tty/ttyUSB0", rules: dir + "/rules")
+        #expect(o.output.contains("70-kassa-conf.rules:"), "\(o.output)")
+        #expect(o.group == Self.kassadGID, "\(o.output)")
+        #expect(o.mode == "0660", "\(o.output)")
+        #expect(o.links.contains("/dev/kassa/serial-1-5"), "\(o.output)")
+        #expect(o.properties["ID_MM_DEVICE_IGNORE"] == "1", "\(o.output)")
+        #expect(o.properties["TAGS"]?.contains(":systemd:") == true, "\(o.output)")
     }
 
     /// No rule ever hands a device to the clients' group.

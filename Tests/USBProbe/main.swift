@@ -3,12 +3,14 @@
 // its own). It prints what it saw, one fact a line, for the test to check.
 //
 //   kassa-usb-probe list                      udev's and libusb's view of the bus
-//   kassa-usb-probe print HEX                 finds the USB printer, sends HEX, prints what it answers
+//   kassa-usb-probe print HEX [HEX2]          finds the USB printer, sends HEX (and HEX2 from its completion), prints what it answers
 //   kassa-usb-probe receipt                   prints a two-line receipt through the ESC/POS driver
 //   kassa-usb-probe scan REPORTS              reads that many HID reports from the scanner, decoded
 //   kassa-usb-probe monitor SECONDS           prints udev add/remove events as they come
 //   kassa-usb-probe display TTY               shows two lines on a CD5220 display (ASCII) on that serial port
 //   kassa-usb-probe discover SECONDS          runs the device manager's discovery, prints what it does
+//
+// With --loop-refuses-fds first, the loop refuses every descriptor libusb asks it to watch.
 import DeviceTestSupport
 import Glibc
 import KassaCore
@@ -21,8 +23,16 @@ func print(_ text: String) {
     bytes.withUnsafeMutableBytes { _ = write(1, $0.baseAddress, $0.count) }
 }
 
-let arguments = Array(CommandLine.arguments.dropFirst())
+var arguments = Array(CommandLine.arguments.dropFirst())
 let loop = PollLoop()
+if arguments.first == "--loop-refuses-fds" {
+    loop.refusesDescriptors = true
+    arguments.removeFirst()
+}
+
+func printLog(_ message: String, _ fields: KeyValuePairs<String, String>) {
+    print("log \(message) " + fields.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+}
 
 func fail(_ message: String) -> Never {
     print("error: \(message)")
@@ -45,7 +55,7 @@ let udev: Udev
 let usb: USBContext
 do {
     udev = try Udev()
-    usb = try USBContext(loop: loop)
+    usb = try USBContext(loop: loop, log: printLog)
 } catch {
     fail("\(error)")
 }
@@ -66,7 +76,8 @@ case "list":
     }
 
 case "print":
-    guard arguments.count == 2, let bytes = Hex.decode(arguments[1]) else { fail("print HEX") }
+    guard (2...3).contains(arguments.count), let bytes = Hex.decode(arguments[1]) else { fail("print HEX [HEX2]") }
+    let then = arguments.count == 3 ? Hex.decode(arguments[2]) : nil
     let (handle, _) = openFirst(usb, udev)
     guard let interface = handle.interfaces.first(where: { $0.endpoint(in: false, type: 2) != nil }) else { fail("no bulk OUT") }
     let link: USBPrinterLink
@@ -75,15 +86,30 @@ case "print":
     var result: LinkResult?
     link.onReceive = { received += $0 }
     link.onClose = { print("closed: \($0.message)") }
-    link.send(bytes) { result = $0 }
-    loop.run(timeout: 3000) { result != nil }
-    switch result {
-    case .sent?: print("sent \(bytes.count)")
-    case .failed(let e, let n)?: print("failed after \(n): \(e.message)")
-    case nil: print("no completion")
+    link.log = printLog
+    var sends = [bytes] + (then.map { [$0] } ?? [])
+    let expected = sends.count
+    var results: [LinkResult] = []
+    // Each next send is made from the previous one's completion, as the printer driver does.
+    func sendNext() {
+        guard !sends.isEmpty else { return }
+        link.send(sends.removeFirst()) { r in
+            results.append(r)
+            sendNext()
+        }
     }
-    loop.run(timeout: 500) { !received.isEmpty }
+    sendNext()
+    loop.run(timeout: 3000) { results.count == expected }
+    for (i, r) in results.enumerated() {
+        switch r {
+        case .sent: print("sent \(i == 0 ? bytes.count : then?.count ?? 0)")
+        case .failed(let e, let n): print("failed after \(n): \(e.message)")
+        }
+    }
+    if results.isEmpty { print("no completion") }
+    loop.run(timeout: 800) { received.count >= expected }
     print("received \(Hex.encode(received))")
+    print("most in flight \(handle.mostInFlight)")
     link.close()
 
 case "id":
@@ -157,7 +183,7 @@ case "display":
 case "discover":
     guard arguments.count == 2, let seconds = Int64(arguments[1]) else { fail("discover SECONDS") }
     let manager = DeviceManager(specs: [], discover: true, loop: loop)
-    manager.log = { message, fields in print("log \(message) " + fields.map { "\($0.key)=\($0.value)" }.joined(separator: " ")) }
+    manager.log = printLog
     manager.onReaderAdded = { reader in
         print("reader \(reader.id) \(reader.kind.rawValue)")
         reader.onInput = { input in
@@ -167,6 +193,7 @@ case "discover":
     manager.startDiscovery()
     loop.run(timeout: seconds * 1000) { false }
     for d in manager.devices { print("device \(d.id) \(d.kind.rawValue) \(d.state.rawValue) \(d.detail)") }
+    for d in manager.ignored.values { print("ignored \(d.kind.rawValue) \(d.usb) \(d.place): \(d.reason)") }
 
 case "monitor":
     guard arguments.count == 2, let seconds = Int64(arguments[1]) else { fail("monitor SECONDS") }

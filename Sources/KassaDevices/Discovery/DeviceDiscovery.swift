@@ -13,7 +13,7 @@ extension DeviceManager {
             let monitor = try UdevMonitor(udev: udev, subsystems: ["usb", "tty"], loop: loop)
             monitor.onEvent = { [weak self] event in self?.udevEvent(event) }
             self.monitor = monitor
-            usb = try USBContext(loop: loop)
+            usb = try USBContext(loop: loop) { [weak self] message, fields in self?.log(message, fields) }
         } catch {
             log("USB discovery unavailable", ["reason": error.description])
         }
@@ -62,8 +62,7 @@ extension DeviceManager {
         let serialByConfiguration = configured.map { $0.role == .display || ($0.role != .printer && $0.encoding == .serialText) } ?? false
         if entry?.isSerial == true || serialByConfiguration {
             guard let configured else {
-                log("serial adapter found without a role: give it one with usb = \(ids) in a [device.*] section", ["usb": ids])
-                return
+                return ignore(identity, .display, "a serial adapter without a role: give it one with usb = \(ids) in a [device.*] section")
             }
             awaitingTTY[identity.syspath] = loop.schedule(after: 5000) { [weak self] in
                 guard let self, self.awaitingTTY.removeValue(forKey: identity.syspath) != nil else { return }
@@ -82,8 +81,7 @@ extension DeviceManager {
                 // A printer configured by its own ids would have matched above: one configured
                 // any other way (TCP, serial) is the register's printer.
                 if let other = specs.first(where: { $0.role == .printer }) {
-                    log("USB printer ignored: the configured printer is another one", ["usb": ids, "printer": other.name])
-                    return
+                    return ignore(identity, .printer, "the configured printer is another one (\(other.name))")
                 }
                 guard let printer else { return }
                 role = .printer
@@ -98,8 +96,7 @@ extension DeviceManager {
             return  // not ours: never the cashier's keyboard
         }
         guard let usb else {
-            log("USB device not opened: libusb is unavailable", ["device": name, "usb": ids])
-            return
+            return ignore(identity, role.kind, "libusb is unavailable", device: name)
         }
         do throws(DeviceError) {
             let handle = try usb.open(bus: identity.busNumber, address: identity.deviceAddress)
@@ -110,13 +107,15 @@ extension DeviceManager {
                         ?? handle.interfaces.first(where: { $0.endpoint(in: false, type: 2) != nil }) else {
                     throw DeviceError(device: name, message: "no bulk OUT endpoint")
                 }
-                if interface.interfaceClass == 7, let id = try? handle.printerDeviceID(interface: interface), !id.fields.isEmpty, !id.speaksEscPos {
-                    log("USB printer is not an ESC/POS printer; left alone", ["usb": ids, "model": id.model ?? "?",
-                                                                               "commands": id.commandSets.joined(separator: ",")])
+                // Named by its ids (the table or the configuration): it is the printer. Found by
+                // its class alone: only when its id says it is a receipt printer.
+                let named = configured != nil || entry.map { if case .product = $0.match { true } else { false } } == true
+                if !named, let why = Self.notAReceiptPrinter(handle, interface) {
                     handle.close()
-                    return
+                    return ignore(identity, .printer, why.reason, model: why.model)
                 }
                 let printerLink = try USBPrinterLink(device: handle, interface: interface)
+                printerLink.log = log
                 if interface.endpoint(in: true, type: 2) == nil { printer?.options.expectsReplies = false }
                 printerLink.readsReplies = printer?.options.expectsReplies ?? false
                 link = printerLink
@@ -132,13 +131,38 @@ extension DeviceManager {
                 link = try USBInterruptLink(device: handle, interface: interface)
             case .display:
                 handle.close()
-                return
+                return ignore(identity, .display, "a display is reached through its serial port (a USB-serial adapter or CDC-ACM)")
             }
             discovered[identity.syspath] = (name, link)
             attachDiscovered(name, link: link, syspath: identity.syspath)
         } catch {
-            log("USB device not claimed", ["device": name, "usb": ids, "reason": error.message])
+            ignore(identity, role.kind,
+                   "could not be claimed: \(error.message)", device: name)
         }
+    }
+
+    /// Why a printer-class device found by its class alone is not the receipt printer, or nil
+    /// when its IEEE 1284 id says it is one.
+    static func notAReceiptPrinter(_ handle: USBDeviceHandle, _ interface: USBInterfaceInfo) -> (reason: String, model: String?)? {
+        guard interface.interfaceClass == 7 else { return ("not a printer-class interface and not in the device table", nil) }
+        let id: IEEE1284ID
+        do { id = try handle.printerDeviceID(interface: interface) } catch {
+            return ("its IEEE 1284 id could not be read (\(error.message)): name it with usb = in [device.printer]", nil)
+        }
+        let model = [id.manufacturer, id.model].compactMap { $0 }.joined(separator: " ")
+        if EscPosPrinter.claims(id) { return nil }
+        let commands = id.commandSets.isEmpty ? "none" : id.commandSets.joined(separator: ",")
+        return ("not an ESC/POS printer (command sets: \(commands))", model.isEmpty ? nil : model)
+    }
+
+    /// Leaves a USB device alone, and says so: in the log, and in the device list until unplugged.
+    private func ignore(_ identity: UdevDevice.UsbIdentity, _ kind: DeviceKind, _ reason: String, model: String? = nil, device: String? = nil) {
+        let ignored = IgnoredDevice(kind: kind, usb: Self.ids(identity), place: "usb bus \(identity.busNumber) device \(identity.deviceAddress)",
+                                    model: model, reason: reason)
+        self.ignored[identity.syspath] = ignored
+        var fields: KeyValuePairs<String, String> = ["usb": ignored.usb, "kind": kind.rawValue, "reason": reason]
+        if let device { fields = ["device": device, "usb": ignored.usb, "kind": kind.rawValue, "reason": reason] }
+        log("USB device not claimed", fields)
     }
 
     private func ttyAppeared(_ device: UdevDevice, devnode: String, parent: UdevDevice.UsbIdentity) {
@@ -154,6 +178,7 @@ extension DeviceManager {
     }
 
     func disappeared(_ syspath: String) {
+        ignored[syspath] = nil
         if let timer = awaitingTTY.removeValue(forKey: syspath) { loop.cancel(timer) }
         guard let (name, link) = discovered.removeValue(forKey: syspath) else { return }
         log("device unplugged", ["device": name])

@@ -11,17 +11,35 @@ public enum UdevRules {
     /// (`%k` of the USB device, `%b` of the tty's USB parent): unlike `%n`, that stays the same
     /// across replugs and reboots. Serial devices are also hidden from ModemManager, whose probing
     /// writes AT commands into displays and scanners.
-    public static func generate(_ table: DeviceTable) -> String {
+    public static func generate(_ table: DeviceTable,
+                                header: String = "Generated from KassaDevices' device table by `kassa udev-rules`; edit the table, not this file.",
+                                label: String = "kassa_end") -> String {
         var text = """
-            # Generated from KassaDevices' device table by `kassa udev-rules`; edit the table, not this file.
-            ACTION=="remove", GOTO="kassa_end"
+            # \(header)
+            ACTION=="remove", GOTO="\(label)"
 
             """
         for entry in table.entries {
-            text += "\n# \(entry.name)\n" + rule(entry) + "\n"
+            text += "\n# \(comment(entry.name))\n" + rule(entry) + "\n"
         }
-        text += "\nLABEL=\"kassa_end\"\n"
+        text += "\nLABEL=\"\(label)\"\n"
         return text
+    }
+
+    /// The rules for the USB devices a configuration names by their ids, as the drop-in that
+    /// kassad's unit installs in `/run/udev/rules.d` before kassad starts: a device outside the
+    /// table (an FTDI FT231X, `0403:6015`) gets the same group, link and ModemManager exclusion.
+    /// Empty when the configuration names none.
+    public static func configured(_ specs: [DeviceSpec]) -> String {
+        let table = DeviceTable(entries: []).adding(specs)
+        guard !table.entries.isEmpty else { return "" }
+        return generate(table, header: "Generated from kassa.conf by `kassa udev-rules --drop-in` when kassad starts; edit kassa.conf.",
+                        label: "kassa_conf_end")
+    }
+
+    /// A device's name in a comment: one line of printable ASCII, whatever the configuration holds.
+    private static func comment(_ name: String) -> String {
+        String(name.unicodeScalars.map { (0x20...0x7E).contains($0.value) ? Character($0) : "?" })
     }
 
     private static func rule(_ entry: DeviceTable.Entry) -> String {

@@ -2,6 +2,15 @@
 public struct DeviceSpec: Sendable {
     public enum Role: String, Sendable, CaseIterable {
         case printer, display, scanner, cardReader = "card_reader"
+
+        public var kind: DeviceKind {
+            switch self {
+            case .printer: return .printer
+            case .display: return .display
+            case .scanner: return .scanner
+            case .cardReader: return .cardReader
+            }
+        }
     }
 
     public enum Connection: Sendable, Hashable {
@@ -34,6 +43,27 @@ public struct DeviceSpec: Sendable {
     }
 }
 
+/// A USB device discovery left alone, and why: never silently, since a printer that is not
+/// claimed is a printer the register does not print on.
+public struct IgnoredDevice: Sendable, Hashable {
+    /// What it would have been (a printer, a serial adapter).
+    public var kind: DeviceKind
+    /// `vvvv:pppp`.
+    public var usb: String
+    /// Where it is: `usb bus 1 device 2`.
+    public var place: String
+    public var model: String?
+    public var reason: String
+
+    public init(kind: DeviceKind, usb: String, place: String, model: String? = nil, reason: String) {
+        self.kind = kind
+        self.usb = usb
+        self.place = place
+        self.model = model
+        self.reason = reason
+    }
+}
+
 /// Keeps every configured device connected: opens serial ports and TCP printers at start, and
 /// again whenever they go away, with a growing pause between attempts (1 s doubling to 30 s)
 /// so an absent device costs next to nothing. USB devices are attached by discovery and hotplug
@@ -62,6 +92,8 @@ public final class DeviceManager {
     var discovered: [String: (device: String, link: any ByteLink)] = [:]
     /// USB-serial adapters seen, waiting for their tty node (which appears a little later).
     var awaitingTTY: [String: LoopTimer] = [:]
+    /// Devices discovery saw and did not claim, with why, by syspath, until they are unplugged.
+    public internal(set) var ignored: [String: IgnoredDevice] = [:]
 
     /// `discover` adds USB devices the table knows (a printer, scanners) to what is configured:
     /// without a configured printer the manager has one for a USB printer to appear as.

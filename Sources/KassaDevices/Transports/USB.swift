@@ -6,20 +6,31 @@ import KassaSystem
 /// timerfd and event fd) are watched by the loop, and when one is ready libusb handles its events
 /// without blocking. Transfers complete in those calls, so on the loop's thread.
 ///
+/// A descriptor the loop refuses is not dropped: it is logged, and libusb is then polled on a
+/// short timer for as long as one is refused, so its transfers still complete.
+///
 /// Call `Reactor.prepareProcessSignals` before making one: libusb may start a thread, which
 /// must inherit the blocked signals.
 public final class USBContext {
     let context: OpaquePointer
-    private let loop: any DeviceLoop
+    let loop: any DeviceLoop
+    let log: (_ message: String, _ fields: KeyValuePairs<String, String>) -> Void
     private var watched: Set<Int32> = []
     private var timeoutTimer: LoopTimer?
+    /// Descriptors the loop refused, polled through `pollTimer` instead.
+    private var refused: Set<Int32> = []
+    private var pollTimer: LoopTimer?
+    /// How often libusb is polled while the loop refuses one of its descriptors.
+    static let pollInterval: Int64 = 20
 
-    public init(loop: any DeviceLoop) throws(DeviceError) {
+    public init(loop: any DeviceLoop,
+                log: @escaping (_ message: String, _ fields: KeyValuePairs<String, String>) -> Void = { _, _ in }) throws(DeviceError) {
         var ctx: OpaquePointer?
         let r = libusb_init(&ctx)
         guard r == 0, let ctx else { throw USBContext.error("libusb", r) }
         context = ctx
         self.loop = loop
+        self.log = log
         let me = Unmanaged.passUnretained(self).toOpaque()
         libusb_set_pollfd_notifiers(ctx, { fd, events, user in
             Unmanaged<USBContext>.fromOpaque(user!).takeUnretainedValue().watch(fd, events)
@@ -40,6 +51,7 @@ public final class USBContext {
         libusb_set_pollfd_notifiers(context, nil, nil, nil)
         for fd in watched { loop.unwatch(fd) }
         if let timeoutTimer { loop.cancel(timeoutTimer) }
+        if let pollTimer { loop.cancel(pollTimer) }
         libusb_exit(context)
     }
 
@@ -50,18 +62,33 @@ public final class USBContext {
             loop.rewatch(fd, interest)
             return
         }
+        if refused.contains(fd) { return }
         do {
             try loop.watch(fd, interest) { [weak self] _ in self?.handleEvents() }
             watched.insert(fd)
         } catch {
-            // The loop refused the descriptor: transfers on it would never complete. Nothing to
-            // do but report it the next time a transfer is attempted (it will time out).
+            // Unwatched, its completions would wait for libusb's own timeouts (or forever).
+            refused.insert(fd)
+            log("USB descriptor refused by the loop; polling libusb every \(Self.pollInterval) ms instead",
+                ["fd": String(fd), "reason": error.message])
+            pollWhileRefused()
         }
     }
 
     private func unwatch(_ fd: Int32) {
+        refused.remove(fd)
         guard watched.remove(fd) != nil else { return }
         loop.unwatch(fd)
+    }
+
+    private func pollWhileRefused() {
+        guard pollTimer == nil, !refused.isEmpty else { return }
+        pollTimer = loop.schedule(after: Self.pollInterval) { [weak self] in
+            guard let self else { return }
+            self.pollTimer = nil
+            self.handleEvents()
+            self.pollWhileRefused()
+        }
     }
 
     /// Lets libusb finish whatever is ready, without waiting.
@@ -140,8 +167,11 @@ public final class USBContext {
     }
 
     static func error(_ device: String, _ code: Int32) -> DeviceError {
-        DeviceError(device: device, message: String(cString: libusb_error_name(code)))
+        DeviceError(device: device, message: name(code))
     }
+
+    /// libusb's name for an error code or a transfer status (`LIBUSB_ERROR_IO`, `LIBUSB_TRANSFER_STALL`).
+    static func name(_ code: Int32) -> String { String(cString: libusb_error_name(code)) }
 }
 
 public struct USBEndpointInfo: Sendable, Hashable {
@@ -185,7 +215,11 @@ public final class USBDeviceHandle {
     private var detached: Set<Int32> = []
     private(set) var isOpen = true
     /// Transfers submitted and not yet called back: the handle closes only after the last.
-    fileprivate var inFlight: [ObjectIdentifier: USBTransfer] = [:]
+    fileprivate var inFlight: [ObjectIdentifier: USBTransfer] = [:] {
+        didSet { mostInFlight = max(mostInFlight, inFlight.count) }
+    }
+    /// The most transfers this handle ever had in flight at once, for tests of the links' rules.
+    public private(set) var mostInFlight = 0
     private var closedHandle = false
 
     init(context: USBContext, handle: OpaquePointer, name: String, interfaces: [USBInterfaceInfo]) {
@@ -263,8 +297,8 @@ public final class USBDeviceHandle {
     /// Submits one asynchronous bulk or interrupt transfer; `completion` runs on the loop's
     /// thread with the bytes transferred (IN: the data) or the error.
     func submit(endpoint: UInt8, type: UInt8, bytes: [UInt8], length: Int, timeout: UInt32,
-                completion: @escaping (Result<[UInt8], DeviceError>, Int) -> Void) {
-        guard isOpen else { return completion(.failure(DeviceError(device: name, message: "closed")), 0) }
+                completion: @escaping (Result<[UInt8], USBTransferFailure>, Int) -> Void) {
+        guard isOpen else { return completion(.failure(USBTransferFailure(.cancelled, status: "closed", device: name)), 0) }
         let transfer = USBTransfer(owner: self, length: max(length, bytes.count), completion: completion)
         inFlight[ObjectIdentifier(transfer)] = transfer
         transfer.submit(endpoint: endpoint, type: type, bytes: bytes, timeout: timeout)
@@ -277,10 +311,10 @@ fileprivate final class USBTransfer {
     let transfer: UnsafeMutablePointer<libusb_transfer>
     let buffer: UnsafeMutablePointer<UInt8>
     let length: Int
-    let completion: (Result<[UInt8], DeviceError>, Int) -> Void
+    let completion: (Result<[UInt8], USBTransferFailure>, Int) -> Void
     private var retained: Unmanaged<USBTransfer>?
 
-    init(owner: USBDeviceHandle, length: Int, completion: @escaping (Result<[UInt8], DeviceError>, Int) -> Void) {
+    init(owner: USBDeviceHandle, length: Int, completion: @escaping (Result<[UInt8], USBTransferFailure>, Int) -> Void) {
         self.owner = owner
         self.length = length
         self.completion = completion
@@ -315,7 +349,8 @@ fileprivate final class USBTransfer {
         if r != 0 {
             retained = nil
             owner.transferEnded(self)
-            completion(.failure(USBContext.error(owner.name, r)), 0)
+            completion(.failure(USBTransferFailure(r == LIBUSB_ERROR_NO_DEVICE.rawValue ? .gone : .failed,
+                                                   status: USBContext.name(r), device: owner.name)), 0)
             me.release()
         }
     }
@@ -326,14 +361,20 @@ fileprivate final class USBTransfer {
         let status = transfer.pointee.status
         let actual = Int(transfer.pointee.actual_length)
         let data = Array(UnsafeBufferPointer(start: buffer, count: actual))
-        let result: Result<[UInt8], DeviceError>
+        let result: Result<[UInt8], USBTransferFailure>
+        let kind: USBTransferFailure.Kind
         switch status {
-        case LIBUSB_TRANSFER_COMPLETED: result = .success(data)
-        case LIBUSB_TRANSFER_TIMED_OUT: result = .failure(DeviceError(device: owner.name, message: "timed out"))
-        case LIBUSB_TRANSFER_NO_DEVICE: result = .failure(DeviceError(device: owner.name, message: USBTransfer.noDevice))
-        case LIBUSB_TRANSFER_STALL: result = .failure(DeviceError(device: owner.name, message: "endpoint stalled"))
-        case LIBUSB_TRANSFER_CANCELLED: result = .failure(DeviceError(device: owner.name, message: "cancelled"))
-        default: result = .failure(DeviceError(device: owner.name, message: "transfer failed (\(status.rawValue))"))
+        case LIBUSB_TRANSFER_COMPLETED: kind = .failed
+        case LIBUSB_TRANSFER_TIMED_OUT: kind = .timedOut
+        case LIBUSB_TRANSFER_NO_DEVICE: kind = .gone
+        case LIBUSB_TRANSFER_STALL: kind = .stalled
+        case LIBUSB_TRANSFER_CANCELLED: kind = .cancelled
+        default: kind = .failed
+        }
+        if status == LIBUSB_TRANSFER_COMPLETED {
+            result = .success(data)
+        } else {
+            result = .failure(USBTransferFailure(kind, status: USBContext.name(Int32(status.rawValue)), device: owner.name))
         }
         let me = retained
         retained = nil
@@ -342,7 +383,35 @@ fileprivate final class USBTransfer {
         me?.release()
     }
 
-    static let noDevice = "the device is gone"
+}
+
+/// Why a transfer did not complete, with libusb's name for it.
+public struct USBTransferFailure: Error, Sendable {
+    public enum Kind: Sendable {
+        case timedOut, cancelled, stalled, failed
+        /// Unplugged: nothing to retry.
+        case gone
+    }
+
+    public var kind: Kind
+    /// libusb's name for the transfer status (`LIBUSB_TRANSFER_ERROR`) or, for a submission it
+    /// refused, the error (`LIBUSB_ERROR_IO`).
+    public var status: String
+    public var error: DeviceError
+
+    init(_ kind: Kind, status: String, device: String) {
+        self.kind = kind
+        self.status = status
+        let words: String
+        switch kind {
+        case .timedOut: words = "timed out"
+        case .cancelled: words = "cancelled"
+        case .stalled: words = "endpoint stalled"
+        case .gone: words = "the device is gone"
+        case .failed: words = "transfer failed"
+        }
+        error = DeviceError(device: device, message: "\(words) (\(status))")
+    }
 }
 
 /// The IEEE 1284 device id a printer reports (`MFG:EPSON;MDL:TM-T20III;CMD:ESC/POS;`).

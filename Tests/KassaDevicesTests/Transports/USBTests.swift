@@ -35,6 +35,17 @@ import Testing
         #expect(PrinterPortStatus(0x30).paperEmpty && PrinterPortStatus(0x30).error)
     }
 
+    /// Found by its class alone, a printer is claimed only when its id says it is a receipt printer.
+    @Test func onlyAnIdThatSaysESCPOSOrNamesAReceiptPrinterModelIsClaimed() {
+        func id(_ text: String) -> IEEE1284ID { IEEE1284ID(reply: [0, UInt8(text.utf8.count + 2)] + Array(text.utf8)) }
+        #expect(EscPosPrinter.claims(id("MFG:EPSON;CMD:ESC/POS;MDL:TM-T20III;")))
+        #expect(EscPosPrinter.claims(id("MFG:Star;CMD:ESCPOS,STAR;MDL:TSP143IV;")))
+        #expect(EscPosPrinter.claims(id("MFG:EPSON;MDL:TM-T88V;")), "a known receipt printer model without CMD:")
+        #expect(!EscPosPrinter.claims(id("MFG:EPSON;CMD:ESCPL2,BDC;MDL:ET-2750;")), "an Epson ink-jet")
+        #expect(!EscPosPrinter.claims(id("MANUFACTURER:HP;COMMAND SET:PCL,PJL,POSTSCRIPT;MODEL:LaserJet 400;")))
+        #expect(!EscPosPrinter.claims(IEEE1284ID(reply: [])), "an empty id")
+    }
+
     @Test func udevInterfaceListsBecomeClassTriples() {
         let list = UdevDevice.UsbIdentity.interfaces(":070102:030101:ff00ff:bad:")
         #expect(list.map { [$0.0, $0.1, $0.2] } == [[7, 1, 2], [3, 1, 1], [0xFF, 0, 0xFF]])
@@ -125,6 +136,68 @@ extension PrinterPortStatus {
     @Test func thePrintersStatusAnswerArrivesOnBulkIn() throws {
         let out = try probe(Self.printer, ioctl: "USBDEVFS_REAPURBNDELAY 0 3 1 0 0 3 3 0 100404\n USBDEVFS_REAPURBNDELAY 0 3 130 0 0 512 1 0 12\n",
                             ["print", "100404"])
+        #expect(out.contains("sent 3"), "\(out)")
+        #expect(out.contains("received 12"), "\(out)")
+    }
+
+    /// An office laser printer (HP), printer class like a receipt printer and not in the table.
+    static let officePrinter = FakeUSBDevice(
+        port: "1-4", address: 5, vendor: "03f0", product: "122a", interfaces: ":070102:",
+        descriptors: "1201000200000040F0032A12000101020301" + "09022000010100C032" + "090400000207010200"
+            + "07050102400000" + "07058202400000")
+
+    /// With no printer configured, a printer-class device whose IEEE 1284 id cannot be read is not
+    /// taken for the receipt printer: it is left alone, logged, and listed with why.
+    @Test func discoveryLeavesAPrinterWhoseIdCannotBeReadAndSaysWhy() throws {
+        let out = try probe(Self.officePrinter, ["discover", "1"])
+        #expect(out.contains("log USB device not claimed usb=03f0:122a kind=printer reason=its IEEE 1284 id could not be read"), "\(out)")
+        #expect(out.contains("ignored printer 03f0:122a usb bus 1 device 5: its IEEE 1284 id could not be read"), "\(out)")
+        #expect(!out.contains("device connected"), "\(out)")
+    }
+
+    /// A printer the table names by its ids is the printer, whatever its id says.
+    @Test func discoveryClaimsAPrinterTheTableNames() throws {
+        let out = try probe(Self.printer, ["discover", "1"])
+        #expect(out.contains("log device connected device=printer via=usb bus 1 device 2"), "\(out)")
+        #expect(!out.contains("ignored"), "\(out)")
+    }
+
+    /// The driver sends its next piece from the previous one's completion; the read for the
+    /// printer's answer must come first, not beside it: one transfer in flight, in script order.
+    @Test func aSendFromACompletionWaitsForTheReadOneTransferInFlight() throws {
+        let out = try probe(Self.printer, ioctl: """
+            USBDEVFS_REAPURBNDELAY 0 3 1 0 0 3 3 0 100404
+             USBDEVFS_REAPURBNDELAY 0 3 130 0 0 512 1 0 12
+            USBDEVFS_REAPURBNDELAY 0 3 1 0 0 3 3 0 100401
+             USBDEVFS_REAPURBNDELAY 0 3 130 0 0 512 1 0 16
+
+            """, ["print", "100404", "100401"])
+        #expect(out.components(separatedBy: "sent 3").count == 3, "\(out)")
+        #expect(out.contains("received 1216"), "\(out)")
+        #expect(out.contains("most in flight 1"), "\(out)")
+    }
+
+    /// A transfer that fails (EPROTO: LIBUSB_TRANSFER_ERROR) is logged by name and tried again.
+    @Test func aFailedTransferIsLoggedByNameAndTriedAgain() throws {
+        let out = try probe(Self.printer, ioctl: """
+            USBDEVFS_REAPURBNDELAY 0 3 1 -71 0 3 0 0 100404
+            USBDEVFS_REAPURBNDELAY 0 3 1 0 0 3 3 0 100404
+             USBDEVFS_REAPURBNDELAY 0 3 130 0 0 512 1 0 12
+
+            """, ["print", "100404"])
+        #expect(out.contains("log USB transfer failed, trying again device=usb bus 1 device 2 endpoint=0x01 status=LIBUSB_TRANSFER_ERROR attempt=1"),
+                "\(out)")
+        #expect(out.contains("sent 3"), "\(out)")
+        #expect(out.contains("received 12"), "\(out)")
+        #expect(!out.contains("closed"), "\(out)")
+    }
+
+    /// A loop that will not watch libusb's descriptors: said, and libusb polled instead, so the
+    /// transfers still complete.
+    @Test func descriptorsTheLoopRefusesAreLoggedAndPolled() throws {
+        let out = try probe(Self.printer, ioctl: "USBDEVFS_REAPURBNDELAY 0 3 1 0 0 3 3 0 100404\n USBDEVFS_REAPURBNDELAY 0 3 130 0 0 512 1 0 12\n",
+                            ["--loop-refuses-fds", "print", "100404"])
+        #expect(out.contains("log USB descriptor refused by the loop; polling libusb every 20 ms instead"), "\(out)")
         #expect(out.contains("sent 3"), "\(out)")
         #expect(out.contains("received 12"), "\(out)")
     }
