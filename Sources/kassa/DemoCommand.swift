@@ -72,6 +72,7 @@ enum DemoCommand {
                 \(example)
                 kassa total
                 kassa pay cash 20
+                echo 2222 | kassa login          # the X report is a supervisor's while a shift is open
                 kassa report x
                 kassa watch                      # events as they happen
 
