@@ -62,8 +62,8 @@ expect(b"Store name: ")
 print("TEST INFO: %.1f s to kassad serving (the console's first-boot question)" % elapsed(), flush=True)
 # Each answer, then the question it leads to.
 for answer, following in [("Boot Test Kiosk", b"Register id"), ("boot-1", b"Time zone"), ("Europe/Helsinki", b"Technician id"),
-                          ("tech", b"Technician name"), ("Boot Test", b"New PIN"), ("2580", b"Same PIN again"),
-                          ("2580", b"Set-up done")]:
+                          ("tech", b"Technician name"), ("Boot Test", b"New PIN"), ("258036", b"Same PIN again"),
+                          ("258036", b"Set-up done")]:
     send(answer)
     expect(following, 60)
 send("status")

@@ -90,7 +90,7 @@ def console_check():
     s.sendall(b"\r")
     if read_until(b"PIN", 60) is None:
         return "no PIN prompt: " + seen.decode(errors="replace")[-300:]
-    s.sendall(b"3333\r")
+    s.sendall(b"333333\r")
     if read_until(b"kassa> ", 30) is None:
         return "no prompt after the PIN: " + seen.decode(errors="replace")[-300:]
     s.sendall(b"status\r")
