@@ -102,7 +102,10 @@ struct SystemdUnitTests {
         let readOnly = try String(contentsOfFile: Self.readOnlyUnit, encoding: .utf8)
         #expect(main.contains("\nOnFailure=kassad-readonly.service\n"))
         #expect(main.contains("\nStartLimitBurst="))
-        #expect(readOnly.contains("\nConflicts=kassad.service\n"))
+        // kassad ends the read-only one when started, never the other way round: a start of the
+        // read-only unit that its condition refuses must not stop a restarting kassad.
+        #expect(main.contains("\nConflicts=kassad-readonly.service\n"))
+        #expect(!readOnly.contains("Conflicts=kassad.service"))
         #expect(readOnly.contains("ExecStart=/usr/bin/kassad --read-only "))
         // OnFailure= fires on any failure (a stop that timed out, one crash): read-only only when
         // kassad.service hit its start limit.
