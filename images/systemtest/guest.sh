@@ -76,7 +76,7 @@ devices_ready() {
 
 first() {
     # --- boot: kassad, the kiosk, the read-only root --------------------------------------------------
-    check "kassad.service is active (READY reached)" within 60 active kassad.service
+    check "kassad.service is active (READY reached)" within 300 active kassad.service
     info "kassad READY at $(monotonic kassad.service ActiveEnterTimestampMonotonic) s after the kernel started"
     info "kassa-register.service: $(systemctl show -P ActiveState kassa-register.service)/$(systemctl show -P SubState kassa-register.service), restarts $(systemctl show -P NRestarts kassa-register.service)"
     info "kassa-console@ttyS0.service: $(systemctl show -P ActiveState kassa-console@ttyS0.service)/$(systemctl show -P SubState kassa-console@ttyS0.service)"
@@ -90,12 +90,12 @@ first() {
     gettys=$(systemctl list-units --no-legend --plain --state=active 'getty@*' 'autovt@*' | awk '{print $1}' | tr '\n' ' ')
     check "no getty on any virtual terminal (active: ${gettys:-none})" [ -z "$gettys" ]
     # The register's unit loads the kiosk keymap and the font before it starts the register.
-    check "the register's unit started its program" within 60 sh -c '[ "$(systemctl show -P ExecMainStartTimestampMonotonic kassa-register.service)" != 0 ]'
+    check "the register's unit started its program" within 300 sh -c '[ "$(systemctl show -P ExecMainStartTimestampMonotonic kassa-register.service)" != 0 ]'
     check "tty1's font has the euro sign" within 20 sh -c "setfont -C /dev/tty1 -O $T/tty1.psf && psfgettable $T/tty1.psf | grep -qi 'U+20ac'"
     check "no key on the register's keyboard switches consoles" within 20 sh -c "! dumpkeys -C /dev/tty1 | grep -q Console"
     info "boot to register: kassa register first started $(journalctl -b -o short-monotonic -u kassa-register.service | grep -m1 'Started kassa-register' | sed 's/^\[ *\([0-9.]*\)\].*/\1/') s after the kernel started"
     # What the cashier sees: tty1's screen (/dev/vcs1, its characters) shows the register's log-in.
-    check "the register's log-in screen is on tty1" within 60 sh -c "tr -d '\\000' </dev/vcs1 | grep -q 'Enter your PIN'"
+    check "the register's log-in screen is on tty1" within 300 sh -c "tr -d '\\000' </dev/vcs1 | grep -q 'Enter your PIN'"
     info "boot to register screen: tty1 showed the register's log-in by $(cut -d' ' -f1 /proc/uptime) s after the kernel started"
     check "the root is mounted read-only" findmnt -n -O ro /
     check "/var/lib/kassa is its own writable file system" findmnt -n -O rw /var/lib/kassa
@@ -213,7 +213,7 @@ EOF
     rm -f "$stall"
     systemctl daemon-reload
     check "the stop timed out and counted as a failure" sh -c "journalctl -u kassad --no-pager -o cat | grep -q \"Failed with result 'timeout'\""
-    check "kassad is back after a stop that timed out" within 60 active kassad.service
+    check "kassad is back after a stop that timed out" within 300 active kassad.service
     check "a single failure does not switch the register to read-only" sh -c '! systemctl is-active -q kassad-readonly.service'
     check "kassad records again after the failed stop" within 30 sh -c "setpriv --reuid=kassa --regid=kassa --init-groups /usr/bin/kassa --json status 2>&1 | grep -q '\"mode\":\"read_write\"'"
     # The console on ttyS0 started before there was any operator (first-boot set-up): a fresh one
@@ -223,7 +223,7 @@ EOF
 }
 
 second() {
-    check "kassad.service is active after the power cut" within 60 active kassad.service
+    check "kassad.service is active after the power cut" within 300 active kassad.service
     info "kassad READY at $(monotonic kassad.service ActiveEnterTimestampMonotonic) s after the kernel started"
     check "the journal verifies" kassa journal verify --state-dir /var/lib/kassa
     local sales
