@@ -127,10 +127,8 @@ public final class RegisterApp {
             model.moneyFormat = f
         }
         if let s = r[SettingKey.idleLock].flatMap({ Int($0) }) { idleLockSeconds = s > 0 ? s : nil }
-        if let text = r[SettingKey.confirmTenderOver], let m = Entry.amount(text, currency: model.currency) {
+        if let m = r[SettingKey.confirmTenderOver].flatMap({ Entry.amount($0, currency: model.currency) }) {
             confirmTenderOver = m > 0 ? m : nil
-        } else if r[SettingKey.confirmTenderOver] == "0" {
-            confirmTenderOver = nil
         }
     }
 

@@ -25,7 +25,7 @@ extension RegisterApp {
             default: amount = typed.isEmpty ? sale.cashDue : Entry.amount(typed, currency: model.currency)
             }
             guard let amount, amount > 0 else { return show(texts.notANumber, error: true) }
-            if action == .cashTyped, let over = confirmTenderOver, amount > sale.cashDue, amount - sale.cashDue > over {
+            if action == .cashTyped, let over = confirmTenderOver, amount - sale.cashDue > over {
                 // Far more than is due: a slip of the keys, or digits meant for a code.
                 let label = texts.confirmCash.replacingFirst("%@", with: model.money(amount)).replacingFirst("%@", with: model.money(sale.cashDue))
                 return ask(Prompt(label: label, input: .confirm) { [unowned self] _ in

@@ -122,6 +122,15 @@ import Testing
         #expect(kassad.last.op == "sale.tender" && kassad.last.args["amount"] == 50000)
     }
 
+    @Test func aThresholdOfZeroNeverAsks() {
+        let (app, kassad) = connectedRegister(sale: sale([line(0, "Kahvi", price: 290)]),
+                                              config: ["language": "en", "money_format": "finnish", "confirm_tender_over": "0"])
+        app.handle(.character("t"), now: 0)
+        answer(app, kassad.last, sale([line(0, "Kahvi", price: 290)]))
+        type(app, "500\r")
+        #expect(kassad.last.op == "sale.tender" && kassad.last.args["amount"] == 50000)
+    }
+
     @Test func theScreenLocksAfterTheConfiguredIdleTimeAndAPinUnlocksIt() {
         let (app, kassad) = connectedRegister(config: ["language": "en", "money_format": "finnish", "idle_lock": "60"])
         app.handle(.character("1"), now: 1_000)
