@@ -202,6 +202,7 @@ enum ConsoleCommands {
         case nil:
             for d in try c.call(.devicesList, as: [DeviceReply].self) {
                 c.say(Wrap.clip("\(pad(d.id, 16)) \(pad(d.kind, 17)) \(pad(d.state, 10)) \(d.via)", width: c.options.width))
+                if let reason = d.reason { c.say(Wrap.clip("  not used: \(reason)", width: c.options.width)) }
             }
         case "test-print":
             try expect(args, 1...1, "devices test-print takes no more words")

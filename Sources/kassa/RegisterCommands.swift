@@ -358,6 +358,7 @@ enum RegisterCommands {
                 let status = d.status.joined(separator: ",")
                 print(TextLayout.pad(d.id, to: 10) + " " + TextLayout.pad(d.kind, to: 12) + " " + TextLayout.pad(d.state, to: 8) + " "
                       + TextLayout.pad(status.isEmpty ? "-" : status, to: 24) + " " + d.via)
+                if let reason = d.reason { print("  not used: \(reason)") }
             }
         case "done":
             print("ok")

@@ -90,3 +90,30 @@ private func guardTimeout(_ reactor: Reactor, _ milliseconds: Int64 = 2_000) thr
         #expect(writable == 1)
     }
 }
+
+@Suite struct ReactorSlowCallbacks {
+    @Test func aCallbackThatHoldsTheLoopIsReportedByItsName() throws {
+        let reactor = try Reactor()
+        reactor.slowCallbackMilliseconds = 100
+        var reports: [(String, Int64)] = []
+        reactor.onSlowCallback = { reports.append(($0, $1)) }
+        try reactor.addTimer(after: 0, label: "the snapshot timer") { usleep(300_000) }
+        try reactor.addTimer(after: 1, label: "a quick timer") {}
+        try reactor.addTimer(after: 400) { [unowned reactor] in reactor.stop() }
+        try reactor.run()
+        #expect(reports.map(\.0) == ["the snapshot timer"])
+        #expect(reports.first.map { $0.1 >= 300 } == true)
+    }
+
+    @Test func anUnnamedDescriptorIsNamedAsTheKernelSeesIt() throws {
+        let reactor = try Reactor()
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        defer { close(fds[0]); close(fds[1]) }
+        try reactor.add(fds[0], events: .readable) { _ in }
+        #expect(reactor.describe(fds[0]).hasPrefix("descriptor \(fds[0]) (pipe:["))
+        reactor.remove(fds[0])
+        try reactor.add(fds[0], events: .readable, label: "a client's request") { _ in }
+        #expect(reactor.describe(fds[0]) == "a client's request")
+    }
+}

@@ -269,6 +269,13 @@ public final class USBDeviceHandle {
         if !isOpen { close() }
     }
 
+    /// Clears a halted (stalled) endpoint, so that the next transfer on it can go through: a
+    /// stall stays until the host clears it, and retrying without that only stalls again.
+    public func clearHalt(_ endpoint: UInt8) throws(DeviceError) {
+        let r = libusb_clear_halt(handle, endpoint)
+        guard r == 0 else { throw USBContext.error(name, r) }
+    }
+
     /// A synchronous control transfer IN, for short class requests at claim time.
     public func controlIn(requestType: UInt8, request: UInt8, value: UInt16, index: UInt16, length: Int,
                           timeout: UInt32 = 1000) throws(DeviceError) -> [UInt8] {

@@ -11,9 +11,9 @@ import KassaCore
 /// One transfer is in flight at a time: a write never overlaps a read (some printers and usbfs
 /// replays object), and a send asked for from a completion waits for its turn. A transfer that
 /// fails is logged with libusb's name for the failure and tried again, up to `retries` times with
-/// a doubling pause from `retryDelay`; then the link closes and the printer is offline. An
-/// unplugged device, a cancelled transfer and a write that timed out (a printer out of paper stops
-/// taking data) are not tried again.
+/// a doubling pause from `retryDelay` (a stalled endpoint is cleared first); then the link closes
+/// and the printer is offline. An unplugged device, a cancelled transfer and a write that timed
+/// out (a printer out of paper stops taking data) are not tried again.
 public final class USBPrinterLink: ByteLink {
     public let name: String
     public let device: USBDeviceHandle
@@ -134,6 +134,14 @@ public final class USBPrinterLink: ByteLink {
         log(again ? "USB transfer failed, trying again" : "USB transfer failed, giving up",
             ["device": name, "endpoint": "0x" + Hex.encode([endpoint]), "status": f.status, "attempt": String(failures + 1)])
         guard again else { return fail(f.error) }
+        if f.kind == .stalled {
+            do throws(DeviceError) {
+                try device.clearHalt(endpoint)
+                log("USB stall cleared", ["device": name, "endpoint": "0x" + Hex.encode([endpoint])])
+            } catch {
+                log("USB stall not cleared", ["device": name, "endpoint": "0x" + Hex.encode([endpoint]), "error": error.message])
+            }
+        }
         failures += 1
         retryTimer = device.context.loop.schedule(after: retryDelay << Int64(failures - 1)) { [weak self] in
             guard let self else { return }

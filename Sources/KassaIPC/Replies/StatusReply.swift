@@ -94,8 +94,11 @@ public struct DeviceReply: ReplyValue, Hashable {
     /// How it is attached, for people.
     public var via: String
     public var model: String?
+    /// Why a device is `ignored`: USB devices discovery left alone are listed too, never silently.
+    public var reason: String?
 
-    public init(id: String, kind: String, state: String, power: String, status: [String], via: String, model: String?) {
+    public init(id: String, kind: String, state: String, power: String, status: [String], via: String, model: String?,
+                reason: String? = nil) {
         self.id = id
         self.kind = kind
         self.state = state
@@ -103,17 +106,20 @@ public struct DeviceReply: ReplyValue, Hashable {
         self.status = status
         self.via = via
         self.model = model
+        self.reason = reason
     }
 
     public init(json: JSONValue) throws(IPCError) {
         let f = try ReplyFields(json)
         self.init(id: try f.string("id"), kind: try f.string("kind"), state: try f.string("state"), power: try f.string("power"),
-                  status: try f.strings("status"), via: try f.string("via"), model: try f.optionalString("model"))
+                  status: try f.strings("status"), via: try f.string("via"), model: try f.optionalString("model"),
+                  reason: try f.optionalString("reason"))
     }
 
     public var json: JSONValue {
         ["id": .string(id), "kind": .string(kind), "state": .string(state), "power": .string(power),
-         "status": .array(status.map(JSONValue.string)), "via": .string(via), "model": model.map(JSONValue.string) ?? .null]
+         "status": .array(status.map(JSONValue.string)), "via": .string(via), "model": model.map(JSONValue.string) ?? .null,
+         "reason": reason.map(JSONValue.string) ?? .null]
     }
 }
 

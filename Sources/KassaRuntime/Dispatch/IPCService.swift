@@ -28,7 +28,7 @@ public final class IPCService {
         }
         server.onOpen = { [unowned self, unowned reactor, log] fd in
             do throws(SystemError) {
-                try reactor.add(fd, events: .readable) { [unowned self] ready in
+                try reactor.add(fd, events: .readable, label: "a client's request") { [unowned self] ready in
                     self.connectionReady(fd, ready, onRequest)
                 }
                 return true
@@ -41,9 +41,9 @@ public final class IPCService {
             reactor.remove(fd)
             self.onDisconnect(fd)
         }
-        try reactor.add(server.listeningFD, events: .readable) { _ in _ = server.acceptPending() }
+        try reactor.add(server.listeningFD, events: .readable, label: "accepting clients") { _ in _ = server.acceptPending() }
         let sweepEvery = max(10, server.configuration.stallTimeoutMilliseconds / 2)
-        sweepTimer = try reactor.addTimer(after: sweepEvery, repeating: sweepEvery) { [unowned server] in server.sweep() }
+        sweepTimer = try reactor.addTimer(after: sweepEvery, repeating: sweepEvery, label: "the client sweep") { [unowned server] in server.sweep() }
     }
 
     /// Takes the server off the reactor; its connections are closed.

@@ -20,6 +20,8 @@ final class RegisterService {
     var readers: [InputReader] = []
     /// The card terminal, when one is configured (the demo has its simulator).
     var paymentTerminal: (any PaymentTerminal)?
+    /// The USB devices discovery left alone, in the order of where they are.
+    var ignoredDevices: () -> [IgnoredDevice] = { [] }
     /// The requests waiting for the card terminal's answer: the one that asked and its retries
     /// under the same idempotency key. Each gets one reply.
     var cardWaiters: [(ConnectionID, RequestID)] = []
@@ -485,7 +487,7 @@ final class RegisterService {
             let result = try run(.setTraining(on, override: pin), key: key) { s, _ in ["training": .bool(s.training)] }
             return result
         case .devicesList:
-            return devices.map(Views.device).json
+            return (devices.map(Views.device) + ignoredDevices().map(Views.ignored)).json
         // Every other operation by the feature that handles it: a new operation does not compile
         // until it is routed here.
         case .operatorDisable, .operatorEnable, .operatorResetPIN, .devicesOpenDrawer, .logTail, .journalVerify,

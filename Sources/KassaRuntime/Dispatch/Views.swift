@@ -9,6 +9,12 @@ enum Views {
                     status: d.status.map(\.rawValue), via: d.detail, model: d.model)
     }
 
+    /// A USB device discovery left alone, listed so that nobody wonders why it does nothing.
+    static func ignored(_ d: IgnoredDevice) -> DeviceReply {
+        DeviceReply(id: d.usb, kind: d.kind.rawValue, state: "ignored", power: PowerState.unknown.rawValue, status: [],
+                    via: d.place, model: d.model, reason: d.reason)
+    }
+
     /// The state's open sale, with its customer and the points redeemed on it.
     static func sale(_ state: RegisterState, _ config: RegisterConfig) -> SaleReply? {
         guard let sale = state.openSale else { return nil }

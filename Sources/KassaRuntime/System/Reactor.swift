@@ -25,6 +25,9 @@ public final class Reactor: DeviceLoop {
 
     private let epollFD: Int32
     private var handlers: [Int32: Handler] = [:]
+    /// What each descriptor is, for the slow-callback report; unnamed ones are described by the
+    /// kernel's name for them (`socket:[…]`, `/dev/bus/usb/…`).
+    private var labels: [Int32: String] = [:]
     /// Timer and signal descriptors the reactor created, and so closes.
     private var ownedFDs: Set<Int32> = []
     private var running = false
@@ -35,6 +38,10 @@ public final class Reactor: DeviceLoop {
     /// Called once per loop turn after the ready callbacks: the place for work that must follow
     /// every batch of events (flushing, sweeping stalled clients).
     public var onTick: () -> Void = {}
+    /// A callback that held the loop this long (ms) is reported through `onSlowCallback`: while
+    /// it runs, nothing else does, not even SIGTERM, so a stop that times out starts here.
+    public var slowCallbackMilliseconds: Int64 = 1_000
+    public var onSlowCallback: (_ what: String, _ milliseconds: Int64) -> Void = { _, _ in }
 
     public init() throws(SystemError) {
         epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
@@ -61,10 +68,11 @@ public final class Reactor: DeviceLoop {
     // MARK: Descriptors
 
     /// Watches `fd` (level-triggered) and calls `handler` with what is ready.
-    public func add(_ fd: Int32, events: Readiness, handler: @escaping Handler) throws(SystemError) {
+    public func add(_ fd: Int32, events: Readiness, label: String? = nil, handler: @escaping Handler) throws(SystemError) {
         var ev = epoll_event(events: events.rawValue, data: epoll_data_t(fd: fd))
         guard epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &ev) == 0 else { throw .last("epoll_ctl(ADD \(fd))") }
         handlers[fd] = handler
+        labels[fd] = label
     }
 
     public func modify(_ fd: Int32, events: Readiness) throws(SystemError) {
@@ -76,6 +84,7 @@ public final class Reactor: DeviceLoop {
     /// is then skipped.
     public func remove(_ fd: Int32) {
         guard handlers.removeValue(forKey: fd) != nil else { return }
+        labels[fd] = nil
         epoll_ctl(epollFD, EPOLL_CTL_DEL, fd, nil)
     }
 
@@ -86,7 +95,7 @@ public final class Reactor: DeviceLoop {
     /// Calls `handler` after `milliseconds`, and then every `repeating` milliseconds if given.
     /// Runs on CLOCK_MONOTONIC, so setting the wall clock (a box without an RTC) moves no timer.
     @discardableResult
-    public func addTimer(after milliseconds: Int64, repeating: Int64? = nil,
+    public func addTimer(after milliseconds: Int64, repeating: Int64? = nil, label: String = "a timer",
                          handler: @escaping () -> Void) throws(SystemError) -> TimerID {
         let fd = timerfd_create(CLOCK_MONOTONIC, Int32(TFD_NONBLOCK | TFD_CLOEXEC))
         guard fd >= 0 else { throw .last("timerfd_create") }
@@ -101,7 +110,7 @@ public final class Reactor: DeviceLoop {
         }
         let id = TimerID(fd: fd)
         let oneShot = repeating == nil
-        try adopt(fd) { [unowned self] in
+        try adopt(fd, label: label) { [unowned self] in
             var expirations: UInt64 = 0
             guard read(fd, &expirations, 8) == 8 else { return }
             if oneShot { self.cancelTimer(id) }
@@ -130,7 +139,7 @@ public final class Reactor: DeviceLoop {
         for s in signals { sigaddset(&set, s) }
         let fd = signalfd(-1, &set, Int32(SFD_NONBLOCK | SFD_CLOEXEC))
         guard fd >= 0 else { throw .last("signalfd") }
-        try adopt(fd) {
+        try adopt(fd, label: "the signal handler") {
             var info = signalfd_siginfo()
             while read(fd, &info, MemoryLayout<signalfd_siginfo>.size) == MemoryLayout<signalfd_siginfo>.size {
                 handler(Int32(info.ssi_signo))
@@ -139,9 +148,9 @@ public final class Reactor: DeviceLoop {
     }
 
     /// Watches a descriptor the reactor created itself, closing it if it cannot be watched.
-    private func adopt(_ fd: Int32, onReadable: @escaping () -> Void) throws(SystemError) {
+    private func adopt(_ fd: Int32, label: String, onReadable: @escaping () -> Void) throws(SystemError) {
         do throws(SystemError) {
-            try add(fd, events: .readable) { _ in onReadable() }
+            try add(fd, events: .readable, label: label) { _ in onReadable() }
         } catch {
             close(fd)
             throw error
@@ -170,7 +179,7 @@ public final class Reactor: DeviceLoop {
         let id = nextLoopTimer
         nextLoopTimer += 1
         do {
-            loopTimers[id] = try addTimer(after: milliseconds) { [unowned self] in
+            loopTimers[id] = try addTimer(after: milliseconds, label: "a device timer") { [unowned self] in
                 self.loopTimers[id] = nil
                 handler()
             }
@@ -202,11 +211,31 @@ public final class Reactor: DeviceLoop {
                 let fd = events[i].data.fd
                 // An earlier callback in this batch may have removed it.
                 guard let handler = handlers[fd] else { continue }
+                // Named before it runs: a one-shot timer's descriptor is gone (and may be reused) after.
+                let label = labels[fd]
+                let began = monotonicMilliseconds()
                 handler(Readiness(rawValue: events[i].events))
+                reportIfSlow(began) { label ?? self.describe(fd) }
             }
+            let began = monotonicMilliseconds()
             while !pendingSoon.isEmpty { pendingSoon.removeFirst()() }
             onTick()
+            reportIfSlow(began) { "the work after a turn" }
         }
+    }
+
+    private func reportIfSlow(_ began: Int64, _ what: () -> String) {
+        let took = monotonicMilliseconds() - began
+        guard took >= slowCallbackMilliseconds else { return }
+        onSlowCallback(what(), took)
+    }
+
+    /// A descriptor as the log names it: its label, else what the kernel calls it.
+    func describe(_ fd: Int32) -> String {
+        if let label = labels[fd] { return label }
+        var target = [CChar](repeating: 0, count: 256)
+        let n = readlink("/proc/self/fd/\(fd)", &target, target.count - 1)
+        return n > 0 ? "descriptor \(fd) (\(String(decoding: target[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)))" : "descriptor \(fd)"
     }
 
     /// Makes `run()` return after the current turn.

@@ -261,14 +261,17 @@ public enum Supervisor {
             reactor.stop()
         }
         // Snapshots follow the records (see `snapshotWhenDue`); the timer retries after a failed one.
-        try reactor.addTimer(after: 30_000, repeating: 30_000) {
+        try reactor.addTimer(after: 30_000, repeating: 30_000, label: "the snapshot timer") {
             if ledger.snapshotDue { service.takeSnapshot(because: "records since the last one") }
         }
         if ledger.recordsSinceSnapshot >= Ledger.longTail, case .readWrite = ledger.journal.mode {
             // Soon, not at once: READY and the first sale come first.
-            try reactor.addTimer(after: 1_000) { service.takeSnapshot(because: "a long replay at start") }
+            try reactor.addTimer(after: 1_000, label: "the snapshot after a long replay") { service.takeSnapshot(because: "a long replay at start") }
         }
-        try reactor.addTimer(after: 2_000, repeating: 2_000) { service.refreshAlarms() }
+        try reactor.addTimer(after: 2_000, repeating: 2_000, label: "the alarm check") { service.refreshAlarms() }
+        reactor.onSlowCallback = { what, ms in
+            log.warning("the event loop was held up: requests, devices and signals waited", ["by": what, "ms": String(ms)])
+        }
         if let notifier {
             try reactor.startWatchdog(notifier) { log.warning("watchdog ping failed", ["error": $0.description]) }
         }
@@ -380,6 +383,7 @@ struct Hardware {
         }
         for r in manager?.readers ?? [] { wire(r) }
         service.readers = manager?.readers ?? []
+        service.ignoredDevices = { [weak manager] in manager?.ignored.values.sorted { $0.place < $1.place } ?? [] }
         manager?.onReaderAdded = { [unowned service] r in
             wire(r)
             service.readers.append(r)

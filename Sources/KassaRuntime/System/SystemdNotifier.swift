@@ -95,7 +95,7 @@ extension Reactor {
     /// watchdog is off. Failed pings go to `onFailure` (typically the log).
     public func startWatchdog(_ notifier: SystemdNotifier, onFailure: @escaping (SystemError) -> Void) throws(SystemError) {
         guard let interval = notifier.watchdogIntervalMilliseconds else { return }
-        try addTimer(after: interval, repeating: interval) {
+        try addTimer(after: interval, repeating: interval, label: "the watchdog ping") {
             do throws(SystemError) { try notifier.watchdog() } catch { onFailure(error) }
         }
     }

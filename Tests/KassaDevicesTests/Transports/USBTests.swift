@@ -192,6 +192,41 @@ extension PrinterPortStatus {
         #expect(!out.contains("closed"), "\(out)")
     }
 
+    /// A stalled endpoint is cleared before the transfer is tried again; without the clear it
+    /// would only stall again.
+    @Test func aStalledEndpointIsClearedAndTheTransferTriedAgain() throws {
+        let out = try probe(Self.printer, ioctl: """
+            USBDEVFS_REAPURBNDELAY 0 3 1 -32 0 3 0 0 100404
+            USBDEVFS_REAPURBNDELAY 0 3 1 0 0 3 3 0 100404
+             USBDEVFS_REAPURBNDELAY 0 3 130 0 0 512 1 0 12
+
+            """, ["print", "100404"])
+        #expect(out.contains("log USB transfer failed, trying again device=usb bus 1 device 2 endpoint=0x01 status=LIBUSB_TRANSFER_STALL attempt=1"),
+                "\(out)")
+        #expect(out.contains("log USB stall cleared device=usb bus 1 device 2 endpoint=0x01"), "\(out)")
+        #expect(out.contains("sent 3"), "\(out)")
+        #expect(!out.contains("closed"), "\(out)")
+    }
+
+    /// A transfer that keeps failing is tried `retries` times, then the link gives up and closes:
+    /// the printer goes offline instead of retrying forever.
+    @Test func aTransferThatKeepsFailingIsGivenUpAndTheLinkCloses() throws {
+        // Two failed transfers, then the script has nothing left: the submissions fail too.
+        let out = try probe(Self.printer, ioctl: """
+            USBDEVFS_REAPURBNDELAY 0 3 1 -71 0 3 0 0 100404
+            USBDEVFS_REAPURBNDELAY 0 3 1 -71 0 3 1 0 100404
+
+            """, ["print", "100404"])
+        let lines = out.split(separator: "\n").map(String.init)
+        let prefix = "log USB transfer failed, trying again device=usb bus 1 device 2 endpoint=0x01 status="
+        #expect(lines.filter { $0.hasPrefix(prefix) }.map { $0.split(separator: " ").last.map(String.init) } == ["attempt=1", "attempt=2", "attempt=3"],
+                "\(out)")
+        #expect(lines.contains { $0.hasPrefix("log USB transfer failed, giving up device=usb bus 1 device 2 endpoint=0x01") && $0.hasSuffix("attempt=4") },
+                "\(out)")
+        #expect(lines.contains { $0.hasPrefix("closed: transfer failed") }, "\(out)")
+        #expect(lines.contains { $0.hasPrefix("failed after") && $0.hasSuffix("link closed") }, "\(out)")
+    }
+
     /// A loop that will not watch libusb's descriptors: said, and libusb polled instead, so the
     /// transfers still complete.
     @Test func descriptorsTheLoopRefusesAreLoggedAndPolled() throws {
