@@ -11,8 +11,13 @@ import KassaTestSupport
 /// `printer.txt`, and the log kept for the test to read.
 final class InProcessRegister {
     let dir = TemporaryDirectory()
-    let service: RegisterService
-    var now: Int64 = 1_767_000_000_000
+    private(set) var service: RegisterService
+    private let config: KassaConfig
+    private let clock: Clock
+    var now: Int64 {
+        get { clock.now }
+        set { clock.now = newValue }
+    }
     private var nextID: Int64 = 0
     private let logLines = LogHistory()
 
@@ -21,6 +26,8 @@ final class InProcessRegister {
 
     /// `readOnly` opens the journal as `kassad --read-only` does, after the operators were journaled.
     init(config: KassaConfig = KassaConfig(), readOnly: Bool = false) throws {
+        let clock = Clock(1_767_000_000_000)
+        self.clock = clock
         var ledger = try Ledger(stateDirectory: dir.path, registerID: "R1", warning: { _ in })
         let pins = try PinStore(stateDirectory: dir.path)
         for (id, pin) in [("anna", "1111"), ("sami", "2222"), ("tero", "3333")] {
@@ -30,15 +37,32 @@ final class InProcessRegister {
         _ = try ledger.record([.operatorAdded(Operator(id: "anna", name: "Anna", role: .cashier)),
                                .operatorAdded(Operator(id: "sami", name: "Sami", role: .supervisor)),
                                .operatorAdded(Operator(id: "tero", name: "Tero", role: .technician))],
-                              at: Timestamp(milliseconds: now))
+                              at: Timestamp(milliseconds: clock.now))
         if readOnly { ledger = try Ledger(stateDirectory: dir.path, registerID: "R1", readOnly: "a test", warning: { _ in }) }
-        let lines = logLines
+        self.config = config
+        service = Self.service(ledger, pins, config, dir.path, logLines, clock)
+    }
+
+    /// kassad started again on the same state directory, read-only as `kassad --read-only` or not.
+    func restart(readOnly: Bool) throws {
+        let ledger = try Ledger(stateDirectory: dir.path, registerID: "R1", readOnly: readOnly ? "a test" : nil, warning: { _ in })
+        let pins = try PinStore(stateDirectory: dir.path)
+        service = Self.service(ledger, pins, config, dir.path, logLines, clock)
+    }
+
+    private static func service(_ ledger: Ledger, _ pins: PinStore, _ config: KassaConfig, _ path: String, _ lines: LogHistory,
+                                _ clock: Clock) -> RegisterService {
         let log = Logger(threshold: .debug, sink: { lines.append($0) })
-        service = RegisterService(ledger: ledger, config: config, catalog: DemoCatalog.catalog, pins: pins,
-                                  printer: SimulatedPrinter(outputPath: dir.path + "/printer.txt", log: { log.info($0) }),
-                                  drawer: SimulatedDrawer(log: { _ in }), display: SimulatedDisplay(log: { _ in }),
-                                  stateDirectory: dir.path, log: log)
-        service.clock = { [unowned self] in self.now }
+        return RegisterService(ledger: ledger, config: config, catalog: DemoCatalog.catalog, pins: pins,
+                               printer: SimulatedPrinter(outputPath: path + "/printer.txt", log: { log.info($0) }),
+                               drawer: SimulatedDrawer(log: { _ in }), display: SimulatedDisplay(log: { _ in }),
+                               stateDirectory: path, log: log, clock: { clock.now })
+    }
+
+    /// The test's time, which the services it starts read.
+    final class Clock {
+        var now: Int64
+        init(_ now: Int64) { self.now = now }
     }
 
     func reply(_ op: Op, _ args: JSONObject, connection: ConnectionID) -> Result<JSONValue, IPCError>? {

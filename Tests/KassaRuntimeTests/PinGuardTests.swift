@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import KassaCore
+import KassaSystem
 @testable import KassaIPC
 @testable import KassaRuntime
 import KassaTestSupport
@@ -20,6 +21,26 @@ struct PinGuardTests {
         r.now += 1_000
         #expect(r.error(.technician, ["pin": "3333"]) == nil)
         #expect(r.log.filter { $0.contains("wrong PIN") && $0.contains("journaled=no") }.count == 3)
+    }
+
+    @Test func wrongPinsThatCouldNotBeJournaledStillCountAfterARestart() throws {
+        let r = try InProcessRegister(readOnly: true)
+        for _ in 1...3 { #expect(r.error(.technician, ["pin": "9999"])?.code == .wrongPin) }
+        #expect(!String(decoding: try readWholeFile(r.dir.path + "/pins-unjournaled"), as: UTF8.self).contains("9999"))
+        // Restarting the read-only kassad gives the guesser no fresh start.
+        try r.restart(readOnly: true)
+        #expect(r.error(.technician, ["pin": "3333"])?.code == .pinDelayed)
+        r.now += 1_000
+        #expect(r.error(.technician, ["pin": "9999"])?.code == .wrongPin)
+        // Once the journal takes writes again, the count is journaled and the file goes.
+        try r.restart(readOnly: false)
+        #expect(!FileManager.default.fileExists(atPath: r.dir.path + "/pins-unjournaled"))
+        #expect(try r.journaled().filter { $0 == "pin_refused" }.count == 1)
+        let delayed = try #require(r.error(.technician, ["pin": "3333"]))
+        #expect(delayed.code == .pinDelayed)
+        #expect(delayed.retryAfterMilliseconds == 2_000, "four wrong PINs in a row")
+        try r.restart(readOnly: false)
+        #expect(r.error(.technician, ["pin": "3333"])?.code == .pinDelayed, "from the journal now")
     }
 
     @Test func aDamagedJournalIsRecoveredOnlyWithAnEnabledSupervisorsPinAndWrongOnesCount() throws {

@@ -78,8 +78,10 @@ final class RegisterService {
     var requestSource = RegisterService.internalSource
 
     init(ledger: Ledger, config: KassaConfig, catalog: Catalog, pins: PinStore, printer: any ReceiptPrinter,
-         drawer: any CashDrawer, display: any CustomerDisplay, stateDirectory: String, log: Logger) {
+         drawer: any CashDrawer, display: any CustomerDisplay, stateDirectory: String, log: Logger,
+         clock: @escaping () -> Int64 = { wallClockMilliseconds() }) {
         self.ledger = ledger
+        self.clock = clock
         self.fileConfig = config
         self.pins = pins
         self.printer = printer
@@ -90,6 +92,7 @@ final class RegisterService {
         startedAt = monotonicMilliseconds()
         env = RegisterEnvironment(config: config.registerConfig(), catalog: catalog, pins: pins.vault)
         applySettings()
+        restoreUnjournaledPinRefusals()
     }
 
     var config: RegisterConfig { env.config }

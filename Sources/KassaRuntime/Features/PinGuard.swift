@@ -1,6 +1,7 @@
 import Glibc
 import KassaCore
 import KassaIPC
+import KassaSystem
 
 /// The runtime's side of wrong PINs: where a request came from, a log line for each wrong PIN,
 /// and the alarm that tells a supervisor someone is guessing. The delays themselves are the
@@ -39,7 +40,10 @@ extension RegisterService {
                 journaled = true
             } catch {}
         }
-        if !journaled { ledger.countUnrecorded(decision.events) }
+        if !journaled {
+            ledger.countUnrecorded(decision.events)
+            keepUnjournaled(decision.events)
+        }
         for case .pinRefused(let source, let failures, _) in decision.events {
             let delay = config.pinDelays.delay(afterFailures: failures)
             log.warning("wrong PIN", ["source": describe(source), "in_a_row": String(failures),
@@ -55,5 +59,45 @@ extension RegisterService {
         setAlarm("pin_guessing", unseen.isEmpty ? nil : unseen.map { source, failures in
             "\(failures.count) wrong PINs in a row from \(describe(source)), the last at \(localTimeText(failures.last))"
         }.joined(separator: "; ") + ": someone may be guessing PINs (a supervisor's log-in clears this)")
+    }
+
+    /// Where wrong PINs that could not be journaled are kept, so that restarting a read-only kassad
+    /// (or one whose disk was full) does not give a guesser a fresh start. No secret is in it:
+    /// a line per source, `source<TAB>wrong PINs in a row<TAB>the last one's time in ms`.
+    var unjournaledPinsPath: String { stateDirectory + "/pins-unjournaled" }
+
+    private func keepUnjournaled(_ events: [RegisterEvent]) {
+        var latest = Self.unjournaledPinRefusals(at: unjournaledPinsPath)
+        for case .pinRefused(let source, let failures, let at) in events { latest[source] = (failures, at) }
+        let text = latest.sorted { $0.key < $1.key }.map { "\($0.key.rawValue)\t\($0.value.0)\t\($0.value.1.milliseconds)\n" }.joined()
+        do throws(SystemError) { try writeFileAtomically(unjournaledPinsPath, Array(text.utf8)) } catch {
+            log.warning("wrong PINs not kept across a restart", ["error": error.description])
+        }
+    }
+
+    /// At start: the wrong PINs an earlier run could not journal count again, journaled now when
+    /// the journal takes them (the file then goes), else in memory as before.
+    func restoreUnjournaledPinRefusals() {
+        let kept = Self.unjournaledPinRefusals(at: unjournaledPinsPath)
+        guard !kept.isEmpty else { return }
+        let events = kept.sorted { $0.key < $1.key }.map { RegisterEvent.pinRefused($0.key, failures: $0.value.0, at: $0.value.1) }
+        if case .readWrite = ledger.journal.mode, (try? record(events)) != nil {
+            unlink(unjournaledPinsPath)
+            log.notice("wrong PINs from a run that could not journal them are journaled now", ["sources": String(events.count)])
+        } else {
+            ledger.countUnrecorded(events)
+        }
+        refreshPinAlarm()
+    }
+
+    static func unjournaledPinRefusals(at path: String) -> [PinSource: (Int, Timestamp)] {
+        guard let bytes = try? readWholeFile(path) else { return [:] }
+        var kept: [PinSource: (Int, Timestamp)] = [:]
+        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard fields.count == 3, !fields[0].isEmpty, let count = Int(fields[1]), count > 0, let ms = Int64(fields[2]) else { continue }
+            kept[PinSource(String(fields[0]))] = (count, Timestamp(milliseconds: ms))
+        }
+        return kept
     }
 }
