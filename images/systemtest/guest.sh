@@ -134,6 +134,7 @@ EOF
     local restart_start=$SECONDS
     systemctl restart kassad.service
     info "systemctl restart kassad took $((SECONDS - restart_start)) s; its stop: $(journalctl -u kassad --no-pager -o cat | grep 'stopped' | tail -n 1)"
+    info "kassad's event loop held up so far: $(journalctl -u kassad --no-pager -o cat | grep -c 'event loop was held up') times; $(journalctl -u kassad --no-pager -o cat | grep 'event loop was held up' | tail -n 3 | tr '\n' ';')"
     check "kassad is back after a restart with the configuration" within 30 active kassad.service
     ls -l /dev/kassa/ >"$T/links.txt" 2>&1
     info "/dev/kassa: $(tr '\n' ' ' <"$T/links.txt")"
