@@ -515,9 +515,12 @@ final class RegisterService {
 
     /// A feature's handler answers for the operations routed to it; nil would be a routing bug.
     private func routed(_ result: JSONValue?, _ op: Op) throws(IPCError) -> JSONValue {
-        guard let result else { throw IPCError(.internal, "no handler answered \(op.name)") }
+        guard let result else { throw Self.unrouted(op) }
         return result
     }
+
+    /// What a request gets when it was routed to a feature that has no case for it.
+    static func unrouted(_ op: Op) -> IPCError { IPCError(.internal, "no handler answered \(op.name)") }
 
     /// The journaled result of an earlier request with this key; `conflict` when the key was used
     /// for a different request (another operation, or other arguments).

@@ -101,7 +101,7 @@ extension RegisterService {
             let pin = try args.string("pin")
             return try recoverTechnician(code: code, id: id, name: name, pin: pin, connection: connection)
         default:
-            throw IPCError(.internal, "\(op.name) is not a technician's operation")
+            throw Self.unrouted(op)
         }
     }
 
