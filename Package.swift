@@ -3,7 +3,8 @@ import PackageDescription
 
 // Kassa: a point-of-sale appliance runtime. Module arrows (each module's README.md says its own):
 // KassaCore imports nothing of ours and does no I/O; KassaSystem (the thin syscall layer) imports
-// only CLinux; every other module may import KassaSystem. KassaJournal imports KassaCore; KassaIPC
+// only CLinux; every other module may import KassaSystem. KassaJournal imports KassaCore and
+// CHardwareHash; KassaIPC
 // may import KassaCore and CLinux; KassaRuntime may import everything below it; executables sit on top.
 // kassad links only the Swift runtime libraries it uses: no implicit `_StringProcessing` (regex)
 // or `_Concurrency` import, so neither library is loaded into its memory.
@@ -21,7 +22,10 @@ let package = Package(
         .target(name: "KassaCore", exclude: ["README.md"], swiftSettings: lean),
         // EINTR retries, fds, files, termios, readiness, Unix sockets, process start: README.md inside.
         .target(name: "KassaSystem", dependencies: ["CLinux"], exclude: ["README.md"], swiftSettings: lean),
-        .target(name: "KassaJournal", dependencies: ["KassaCore", "KassaSystem"], exclude: ["README.md"], swiftSettings: lean),
+        .target(name: "KassaJournal", dependencies: ["KassaCore", "KassaSystem", "CHardwareHash"], exclude: ["README.md"],
+                swiftSettings: lean),
+        // SHA-256 and CRC-32C by the CPU's own instructions, for the journal's replay; links nothing.
+        .systemLibrary(name: "CHardwareHash", path: "Sources/CHardwareHash"),
         // Declarations Glibc hides (epoll, signalfd, timerfd, SO_PEERCRED credentials); links nothing.
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
         // libusb-1.0 and libudev, wrapped once in KassaDevices.

@@ -153,7 +153,7 @@ enum ConsoleCommands {
         c.say(journal)
         c.say("head hash    \(j.headHash)")
         if let v = j.verification { c.say("verification \(v.summary)") }
-        if let free = j.freeBytes { c.say("disk free    \(free / 1_048_576) MiB") }
+        c.say("disk free    " + (j.freeBytes.map { "\($0 / 1_048_576) MiB" } ?? "unknown"))
         if let shift = s.shift {
             c.say("shift        \(shift.number) open, by \(shift.openedBy)")
         } else {

@@ -15,11 +15,16 @@ import KassaCore
 /// Record (68 bytes + payload):
 ///
 ///     0 length u32 (whole record)   4 CRC32C u32 of bytes 8..<length   8 seq u64
-///     16 type u16   18 flags u16 (bit 0: more records of the same append group follow)
+///     16 type u16   18 flags u16 (bit 0: more records of the same append group follow;
+///                                    bit 1: a sync mark, see below)
 ///     20 time i64   28 syncedThrough u64
 ///     36 payload   length-32 chain hash = SHA-256(previous chain hash ‖ bytes 8..<length-32)
 ///
-/// A zero length is the end of data. The chain starts from 32 zero bytes (the genesis hash), so a
+/// A zero length is the end of data, and so is a sync mark: a record-shaped 68 bytes with flag bit 1,
+/// no payload, the sequence number the next record will have, `syncedThrough` the last record
+/// (the chain hash field holds that record's hash), written after each fdatasync that made records
+/// durable and overwritten by the next append. It is no record of the chain: it says that the group
+/// before it was durable, so that rot there is damage, never a torn tail (see `Journal`). The chain starts from 32 zero bytes (the genesis hash), so a
 /// journal is verifiable on its own; the register id in every header ties the files to one box.
 enum Format {
     static let segmentMagic: [UInt8] = Array("KASSAJNL".utf8)
@@ -115,19 +120,32 @@ enum RecordCodec {
         buffer.appendLittleEndian(syncedThrough)
         buffer += entry.payload
         let hash = buffer.withUnsafeBytes { b in
-            chainHash(previous: previousHash, body: UnsafeRawBufferPointer(rebasing: b[(start + 8)...]))
+            RecordHash.chainHash(previous: previousHash, body: UnsafeRawBufferPointer(rebasing: b[(start + 8)...]))
         }
         buffer += hash
-        let crc = buffer.withUnsafeBytes { b in CRC32C.checksum(UnsafeRawBufferPointer(rebasing: b[(start + 8)...])) }
+        let crc = buffer.withUnsafeBytes { b in RecordHash.crc32c(UnsafeRawBufferPointer(rebasing: b[(start + 8)...])) }
         buffer.withUnsafeMutableBytes { $0.storeBytes(of: crc.littleEndian, toByteOffset: start + 4, as: UInt32.self) }
         return hash
     }
 
-    static func chainHash(previous: [UInt8], body: UnsafeRawBufferPointer) -> [UInt8] {
-        var hasher = SHA256()
-        hasher.update(previous)
-        hasher.update(body)
-        return hasher.finalize()
+    /// Flag bit 1: these bytes are a sync mark, not a record.
+    static let syncMark: UInt16 = 2
+
+    /// The sync mark after record `lastSeq`: records through it are durable.
+    static func syncMark(after lastSeq: UInt64, hash: [UInt8], time: Int64) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Format.recordOverhead)
+        bytes.appendLittleEndian(UInt32(Format.recordOverhead))
+        bytes.appendLittleEndian(UInt32(0))
+        bytes.appendLittleEndian(lastSeq + 1)
+        bytes.appendLittleEndian(UInt16(0))
+        bytes.appendLittleEndian(RecordCodec.syncMark)
+        bytes.appendLittleEndian(time)
+        bytes.appendLittleEndian(lastSeq)
+        bytes += hash
+        let crc = bytes.withUnsafeBytes { RecordHash.crc32c(UnsafeRawBufferPointer(rebasing: $0[8...])) }
+        bytes.withUnsafeMutableBytes { $0.storeBytes(of: crc.littleEndian, toByteOffset: 4, as: UInt32.self) }
+        return bytes
     }
 
     enum Framing {
@@ -148,7 +166,7 @@ enum RecordCodec {
         }
         guard bytes.count >= Int(length) else { return .bad(.incompleteRecord) }
         let body = UnsafeRawBufferPointer(rebasing: bytes[8..<Int(length)])
-        guard CRC32C.checksum(body) == bytes.u32(at: 4) else { return .bad(.checksumMismatch) }
+        guard RecordHash.crc32c(body) == bytes.u32(at: 4) else { return .bad(.checksumMismatch) }
         return .record(length: Int(length))
     }
 
@@ -157,19 +175,23 @@ enum RecordCodec {
         let hashStart = record.count - Format.hashLength
         return JournalRecordView(
             seq: record.u64(at: 8), type: record.u16(at: 16),
-            continuesGroup: record.u16(at: 18) & RecordCodec.groupContinues != 0, time: Int64(bitPattern: record.u64(at: 20)),
+            continuesGroup: record.u16(at: 18) & RecordCodec.groupContinues != 0,
+            isSyncMark: record.u16(at: 18) & RecordCodec.syncMark != 0, time: Int64(bitPattern: record.u64(at: 20)),
             syncedThrough: record.u64(at: 28),
             payload: UnsafeRawBufferPointer(rebasing: record[Format.recordHeaderLength..<hashStart]),
             chainHash: UnsafeRawBufferPointer(rebasing: record[hashStart...]))
     }
 
-    /// Recomputes the chain hash of a framed record from the one before it; nil when it differs.
-    static func verifiedChainHash(_ record: UnsafeRawBufferPointer, previous: [UInt8]) -> [UInt8]? {
+    /// Whether the chain hash a framed record carries is the one recomputed from the one before it.
+    /// It runs for every record of every replay: the digest goes to the stack, not to an array.
+    static func chainHolds(_ record: UnsafeRawBufferPointer, previous: UnsafeRawPointer) -> Bool {
         let hashStart = record.count - Format.hashLength
-        let computed = chainHash(previous: previous, body: UnsafeRawBufferPointer(rebasing: record[8..<hashStart]))
-        // memcmp, not elementsEqual: this runs for every record of every replay.
-        let same = computed.withUnsafeBytes { memcmp($0.baseAddress!, record.baseAddress! + hashStart, Format.hashLength) == 0 }
-        return same ? computed : nil
+        var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        return withUnsafeMutableBytes(of: &digest) { out in
+            RecordHash.chainHash(previous: previous, body: UnsafeRawBufferPointer(rebasing: record[8..<hashStart]),
+                                 into: out.baseAddress!)
+            return memcmp(out.baseAddress!, record.baseAddress! + hashStart, Format.hashLength) == 0
+        }
     }
 }
 

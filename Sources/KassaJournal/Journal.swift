@@ -29,7 +29,8 @@ public struct JournalOptions: Sendable {
 ///   record after X carries `syncedThrough` >= the sequence number expected at X, no snapshot
 ///   covers it, and it is above `minimumDurableSeq`. Only data written since the last fdatasync can
 ///   be missing or torn after a power cut, and every record written after a successful fdatasync
-///   says so in `syncedThrough`. The bytes from X to the end of data go to `quarantine/`, the
+///   says so in `syncedThrough`; so does the sync mark written right after each fdatasync (see
+///   `Format`), so that the last durable group, with no record after it, is proven durable too. The bytes from X to the end of data go to `quarantine/`, the
 ///   segment is cut at X, a warning is logged and the journal opens read-write.
 /// - otherwise it is **damage**: the journal opens read-only, `mode` names segment, offset,
 ///   sequence number and problem, and nothing is moved or cut.
@@ -100,6 +101,11 @@ public final class Journal {
                 guard error.code == EROFS || error.code == EACCES || error.code == EPERM else { throw error }
                 warning("journal: opening read-only, the state directory cannot be written (\(error))")
                 journal.mode = .readOnly(.notWritable(error))
+            }
+            if case .readWrite = journal.mode {
+                do throws(FileSystemError) { try snapshots.removeTemporaryFiles() } catch {
+                    warning("journal: cannot remove half-written snapshots (\(error))")
+                }
             }
             return journal
         } catch {
@@ -310,6 +316,16 @@ public final class Journal {
             return
         }
         durableSeq = lastSeq
+        markSynced(file)
+    }
+
+    /// Writes the sync mark after the last record (see `Format`): records through `durableSeq` are
+    /// on disk. The mark itself is not synced and the next append overwrites it; a failed write
+    /// leaves at most its 68 bytes unknown, inside reserved space that the next append overwrites too.
+    private func markSynced(_ file: any JournalFile) {
+        guard durableSeq == lastSeq, writeOffset > Int64(Format.segmentHeaderLength),
+              reservedEnd - writeOffset >= Int64(Format.recordOverhead) else { return }
+        try? file.write(RecordCodec.syncMark(after: lastSeq, hash: lastHash, time: lastTime), at: writeOffset)
     }
 
     /// Writes a segment header, reserves a chunk, and makes both and the file name durable before
@@ -403,6 +419,7 @@ public final class Journal {
             throw closeWriter(error)
         }
         durableSeq = lastSeq
+        markSynced(file)
     }
 
     /// Closes the current segment and starts the next one (the register rotates at every Z closing).

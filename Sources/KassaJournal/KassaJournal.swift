@@ -49,6 +49,8 @@ public struct JournalRecordView {
     public let type: UInt16
     /// More records of the same append group follow this one.
     public let continuesGroup: Bool
+    /// Not a record: a sync mark (see `Format`), which walks take for the end of data.
+    let isSyncMark: Bool
     public let time: Int64
     public let syncedThrough: UInt64
     public let payload: UnsafeRawBufferPointer

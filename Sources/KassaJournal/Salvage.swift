@@ -63,6 +63,10 @@ public enum JournalSalvage {
                     if plausible, case .record(let length) = RecordCodec.frame(rest) {
                         let record = UnsafeRawBufferPointer(rebasing: rest[..<length])
                         let view = RecordCodec.view(record)
+                        if view.isSyncMark {
+                            offset += length
+                            continue
+                        }
                         if view.seq > report.lastSeq {
                             missing(upTo: view.seq)
                             try visit(view)

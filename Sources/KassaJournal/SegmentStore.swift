@@ -179,16 +179,21 @@ final class SegmentStore {
         }
         while point.nextSequence <= limit {
             let (framing, record) = try reader.frame(at: point.offset)
+            // Where the zeros of the reserved space must begin, when the data ends here.
+            var endOfData = point.offset
             switch framing {
             case .record(let length):
                 let view = RecordCodec.view(record)
                 guard view.seq == point.nextSequence else {
                     return fault(point, .sequenceGap(expected: point.nextSequence, found: view.seq))
                 }
-                var verified: [UInt8]?
+                if view.isSyncMark {
+                    endOfData += Int64(length)
+                    break
+                }
                 if verifyingChain {
-                    verified = RecordCodec.verifiedChainHash(record, previous: point.hash)
-                    if verified == nil { return fault(point, .chainHashMismatch) }
+                    let holds = point.hash.withUnsafeBytes { RecordCodec.chainHolds(record, previous: $0.baseAddress!) }
+                    if !holds { return fault(point, .chainHashMismatch) }
                 }
                 try visit(view)
                 if view.continuesGroup {
@@ -196,20 +201,20 @@ final class SegmentStore {
                 } else {
                     openGroupAtWalkEnd = nil
                 }
-                if let verified {
-                    point.hash = verified
-                } else if point.hash.count == view.chainHash.count {
-                    // In place: a walk that skips the chain check should not pay an allocation a record.
-                    point.hash.withUnsafeMutableBytes { $0.copyMemory(from: view.chainHash) }
-                } else {
-                    point.hash = Array(view.chainHash)
-                }
+                // In place: the walk should not pay an allocation a record.
+                point.hash.withUnsafeMutableBytes { $0.copyMemory(from: view.chainHash) }
                 point.offset += Int64(length)
                 point.nextSequence += 1
                 point.time = view.time
                 if point.nextSequence % Self.anchorInterval == 0 { noteAnchor(point) }
+                continue
             case .endOfData:
-                guard try reader.isZero(from: point.offset) else { return fault(point, .dataAfterEnd) }
+                break
+            case .bad(let problem):
+                return fault(point, problem)
+            }
+            do {
+                guard try reader.isZero(from: endOfData) else { return fault(point, .dataAfterEnd) }
                 guard point.segment + 1 < segments.count else { return nil }
                 let next = point.segment + 1
                 switch try openSegment(next) {
@@ -226,8 +231,6 @@ final class SegmentStore {
                 case .failure(let fault):
                     return fault
                 }
-            case .bad(let problem):
-                return fault(point, problem)
             }
         }
         return nil

@@ -78,8 +78,20 @@ struct SnapshotStore {
 
     /// Deletes all but the newest `keep` snapshots, and temporary files a crash left behind.
     private func prune(keep: Int) throws(FileSystemError) {
-        let stale = try names().dropFirst(keep)
-            + fileSystem.listDirectory(directory).filter { $0.hasSuffix(Self.temporarySuffix) }
+        try remove(Array(try names().dropFirst(keep)) + temporaryFiles())
+    }
+
+    /// Deletes the half-written snapshots (`snap-….ks.tmp`) a crash or a full disk left behind:
+    /// never renamed, they were never a snapshot.
+    func removeTemporaryFiles() throws(FileSystemError) {
+        try remove(try temporaryFiles())
+    }
+
+    private func temporaryFiles() throws(FileSystemError) -> [String] {
+        try fileSystem.listDirectory(directory).filter { $0.hasPrefix("snap-") && $0.hasSuffix(Self.temporarySuffix) }
+    }
+
+    private func remove(_ stale: [String]) throws(FileSystemError) {
         guard !stale.isEmpty else { return }
         for name in stale { try fileSystem.unlink(directory + "/" + name) }
         try fileSystem.syncDirectory(directory)

@@ -13,7 +13,7 @@ enum BenchCommands {
     static let usage = """
         usage: kassa bench [all] [--idle-seconds N] [--json]
                kassa bench journal [--dir DIR] [--sales N] [--commits N] [--kills N] [--window N]
-                                   [--kassad PATH] [--crash-loop-only] [--keep DIR] [--json]
+                                   [--kassad PATH] [--crash-loop-only | --replay-only] [--keep DIR] [--json]
                kassa bench ipc [--items N] [--requests N] [--json]
                kassa bench devices [--scans N] [--idle-seconds N] [--json]
                kassa bench kassad [--json]
@@ -37,6 +37,8 @@ enum BenchCommands {
           with a sale in flight; the start time (exec to greeting) and the records replayed at
           start, median and worst over the first and the last N starts (--window, default 20).
           --crash-loop-only runs the crash loop alone; --keep DIR leaves its state directory in DIR.
+          --replay-only builds the history of N sales and times its replay alone; with --keep DIR
+          the history stays in DIR, and one already there is timed without writing it again.
           DIR must be on a real disk (not tmpfs); default: a new directory under /var/tmp.
         """
 
@@ -81,11 +83,14 @@ enum BenchCommands {
             let window = try number(args.option("--window"), default: 20, "--window")
             let kassad = try args.option("--kassad") ?? LocalKassad.siblingExecutable("kassad")
             let crashLoopOnly = args.flag("--crash-loop-only")
+            let replayOnly = args.flag("--replay-only")
             let keep = try args.option("--keep")
             try args.finish()
+            let bench = JournalBench(parent: dir ?? "/var/tmp", sales: sales, commits: commits, json: json)
+            if replayOnly { return printRows(bench.measureReplayOnly(keep: keep), json: json) }
             var rows: [BenchRow] = []
             if !crashLoopOnly {
-                guard let measured = JournalBench(parent: dir ?? "/var/tmp", sales: sales, commits: commits, json: json).measure() else {
+                guard let measured = bench.measure() else {
                     return .failure
                 }
                 rows = measured
@@ -259,7 +264,7 @@ struct JournalBench {
 
         // 3 and 4. A long history: replay speed, then open with a snapshot far behind.
         guard let history = buildHistory(dir + "/history") else { return nil }
-        guard let replay = measureReplay(dir + "/history") else { return nil }
+        guard let replay = replayRows(dir + "/history", history: history) else { return nil }
         guard let open = measureOpenAndRefund(dir + "/history") else { return nil }
 
         let results: [BenchRow] = [
@@ -271,12 +276,70 @@ struct JournalBench {
             ("kassa_commit_p50_ms", .decimal(fixed(Double(percentile(kassaLatencies, 0.5)) / 1e6, 3)), fixed(Double(percentile(kassaLatencies, 0.5)) / 1e6, 3) + " ms Kassa commit p50"),
             ("fdatasync_p50_ms", .decimal(fixed(Double(p50) / 1e6, 3)), fixed(Double(p50) / 1e6, 3) + " ms fdatasync p50"),
             ("fdatasync_p99_ms", .decimal(fixed(Double(p99) / 1e6, 3)), fixed(Double(p99) / 1e6, 3) + " ms fdatasync p99"),
-            ("history_sales", .int(Int64(sales)), "\(sales) sales, \(history.records) records, snapshot \(history.snapshotLag) records behind the tail"),
-            ("replay_records_per_s", .int(Int64(replay.full)), "\(Int(replay.full)) records/s replayed (CRC, chain, decode, fold) of \(replay.records)"),
-            ("open_walk_records_per_s", .int(Int64(replay.journalOnly)), "\(Int(replay.journalOnly)) records/s checked by the journal's open alone (CRC, chain)"),
+        ] + replay + [
             ("open_1m_ms", .decimal(fixed(open.openMs, 1)), fixed(open.openMs, 1) + " ms from open to an accepted refund of receipt 1"),
         ]
         return results
+    }
+
+    /// The history and its replay alone; `keep` holds the history across runs.
+    func measureReplayOnly(keep: String?) -> [BenchRow]? {
+        if let keep { mkdir(keep, 0o700) }
+        guard let dir = keep ?? makeTemporaryDirectory("\(parent)/kassa-bench") else {
+            printError("kassa bench: cannot create a directory under \(parent)")
+            return nil
+        }
+        defer { if keep == nil { removeTree(dir) } }
+        let history: (records: UInt64, snapshotLag: UInt64)
+        if let existing = try? JournalReader(stateDirectory: dir + "/history"), existing.registerID != 0,
+           let built = try? Journal.open(stateDirectory: dir + "/history",
+                                         options: JournalOptions(registerID: Ledger.journalKey("R1")), warning: { _ in }) {
+            history = (built.lastSeq, built.lastSeq - (built.snapshot?.throughSeq ?? 0))
+        } else {
+            guard let built = buildHistory(dir + "/history") else { return nil }
+            history = built
+        }
+        return replayRows(dir + "/history", history: history)
+    }
+
+    func replayRows(_ dir: String, history: (records: UInt64, snapshotLag: UInt64)) -> [BenchRow]? {
+        guard let replay = measureReplay(dir), let split = measureSplit(dir) else { return nil }
+        func ms(_ key: String, _ seconds: Double, _ what: String) -> BenchRow {
+            (key, .decimal(fixed(seconds * 1000, 0)), fixed(seconds * 1000, 0) + " ms " + what)
+        }
+        return [
+            ("history_sales", .int(Int64(sales)), "\(sales) sales, \(history.records) records, snapshot \(history.snapshotLag) records behind the tail"),
+            ("replay_records_per_s", .int(Int64(replay.full)), "\(Int(replay.full)) records/s replayed (CRC, chain, decode, fold) of \(replay.records)"),
+            ("open_walk_records_per_s", .int(Int64(replay.journalOnly)), "\(Int(replay.journalOnly)) records/s checked by the journal's open alone (CRC, chain)"),
+            ms("split_read_crc_ms", split.readAndCRC, "reading, framing and CRC32C of every record (one core, each part on its own)"),
+            ms("split_hashing_ms", split.hashing, "SHA-256 chain hashing"),
+            ms("split_decoding_ms", split.decoding, "decoding the events"),
+            ms("split_folding_ms", split.folding, "folding them into the register state"),
+        ]
+    }
+
+    /// The parts of a replay, each timed as the difference between two walks over the whole
+    /// journal on one thread: CRC alone, then with the chain, with decoding, with decoding and
+    /// folding. The replay itself may run parts side by side; these say what each costs.
+    func measureSplit(_ dir: String) -> (readAndCRC: Double, hashing: Double, decoding: Double, folding: Double)? {
+        guard let reader = try? JournalReader(stateDirectory: dir) else {
+            printError("kassa bench: cannot read the history")
+            return nil
+        }
+        func timed(chain: Bool, _ body: (JournalRecordView) throws -> Void) -> Double? {
+            let t0 = monotonicNanoseconds()
+            guard (try? reader.forEachRecord(fromSeq: 1, verifyingChain: chain, body)) == .some(nil) else {
+                printError("kassa bench: the history did not read back whole")
+                return nil
+            }
+            return Double(monotonicNanoseconds() - t0) / 1e9
+        }
+        var state = RegisterState()
+        guard let crc = timed(chain: false, { _ in }),
+              let chain = timed(chain: true, { _ in }),
+              let decode = timed(chain: false, { _ = try EventCodec.decode($0.payload) }),
+              let fold = timed(chain: false, { try state.apply(try EventCodec.decode($0.payload)) }) else { return nil }
+        return (crc, max(0, chain - crc), max(0, decode - crc), max(0, fold - decode))
     }
 
     func bareLoop(_ path: String, recordSize: Int, count: Int) -> (seconds: Double, latencies: [UInt64])? {

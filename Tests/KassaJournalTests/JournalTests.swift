@@ -119,7 +119,8 @@ import KassaCore
         let fs = InMemoryFileSystem()
         let journal = try openJournal(fs)
         try journal.append(entries(1...3), durable: true)
-        let dataEnd = offsetOfRecord(4)
+        // After the records, the sync mark that says they are durable, then zeros.
+        let dataEnd = offsetOfRecord(4) + 68
         let bytes = fs.contents(of: segmentPath(1))!
         #expect(bytes.count >= dataEnd + 2048 && bytes[dataEnd...].allSatisfy { $0 == 0 })
         let log = WarningLog()

@@ -135,4 +135,30 @@ private struct Fold: Equatable {
         #expect(try reopened.verifyAll().firstFault?.seq == 7)
         #expect(throws: JournalError.self) { try reopened.read(seq: 7) }
     }
+
+    @Test func halfWrittenSnapshotsAreRemovedAtOpenAndTheGoodOnesKept() throws {
+        let fs = InMemoryFileSystem()
+        let journal = try openJournal(fs)
+        try journal.append(entries(1...3), durable: true)
+        try journal.writeSnapshot(throughSeq: 3, chainHash: journal.lastHash, state: [1, 2, 3])
+        // A crash in the middle of the next snapshot, before its rename.
+        let half = try fs.open(stateDirectory + "/snapshots/snap-0000000000000009.ks.tmp", .createNew)
+        try half.write([0x4B, 0x41], at: 0)
+        try half.sync()
+        try fs.syncDirectory(stateDirectory + "/snapshots")
+        let reopened = try openJournal(fs)
+        #expect(try fileNames(fs, "snapshots") == ["snap-0000000000000003.ks"])
+        #expect(reopened.snapshot?.throughSeq == 3)
+    }
+
+    @Test func aJournalOpenedReadOnlyLeavesHalfWrittenSnapshotsAlone() throws {
+        let fs = InMemoryFileSystem()
+        _ = try openJournal(fs)
+        let half = try fs.open(stateDirectory + "/snapshots/snap-0000000000000009.ks.tmp", .createNew)
+        try half.sync()
+        var readOnly = options()
+        readOnly.readOnlyReason = "a test"
+        _ = try openJournal(fs, options: readOnly)
+        #expect(try fileNames(fs, "snapshots") == ["snap-0000000000000009.ks.tmp"])
+    }
 }

@@ -13,6 +13,16 @@ import Testing
         return r["completed"]?["receipt"]?.intValue ?? -1
     }
 
+    /// Flips a bit of the card reference "DAMAGE-ME" in the first segment, as rot would.
+    func flipABitOfTheSaleMarkedDamageMe(_ d: Daemon) throws {
+        let segment = d.stateDirectory + "/journal/seg-0000000000000001.kj"
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: segment)))
+        let mark = Array("DAMAGE-ME".utf8)
+        let at = try #require((0...(bytes.count - mark.count)).first { Array(bytes[$0..<($0 + mark.count)]) == mark })
+        bytes[at] ^= 0x20
+        try Data(bytes).write(to: URL(fileURLWithPath: segment))
+    }
+
     /// A register whose first segment has a flipped bit in receipt 2, restarted on it.
     func damagedRegister() throws -> Daemon {
         let d = Daemon()
@@ -27,12 +37,7 @@ import Testing
             #expect(try sell(c, reference: "R-THREE") == 3)
         }
         #expect(d.stop() == 0)  // a snapshot at stop: start-up will not read the old segment
-        let segment = d.stateDirectory + "/journal/seg-0000000000000001.kj"
-        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: segment)))
-        let mark = Array("DAMAGE-ME".utf8)
-        let at = try #require((0...(bytes.count - mark.count)).first { Array(bytes[$0..<($0 + mark.count)]) == mark })
-        bytes[at] ^= 0x20
-        try Data(bytes).write(to: URL(fileURLWithPath: segment))
+        try flipABitOfTheSaleMarkedDamageMe(d)
         try d.start()
         return d
     }
@@ -100,5 +105,58 @@ import Testing
         usleep(300_000)
         #expect(try again.call(.status)["alarms"]?.arrayValue?.contains { $0["code"]?.stringValue == "journal_read_only" } == false)
         #expect(try sell(again, reference: "R-FIVE") == 5)
+    }
+
+    /// Damage that start-up itself finds (in the tail after the snapshot): the journal's mode, the
+    /// alarm, the background verification and `kassa journal verify` all say damaged, and all name
+    /// the same record.
+    @Test func statusAlarmBackgroundCheckAndVerifyAgreeOnDamageFoundAtStart() throws {
+        let d = Daemon()
+        try d.start()
+        do {
+            let c = try d.client()
+            try c.readyToSell()
+            #expect(try sell(c, reference: "DAMAGE-ME") == 1)
+            #expect(try sell(c, reference: "R-TWO") == 2)
+        }
+        d.kill9()  // no snapshot at stop: start-up reads these records
+        try flipABitOfTheSaleMarkedDamageMe(d)
+        try d.start()
+        let c = try d.client()
+        var verification: JSONValue?
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            verification = try c.call(.status)["journal"]?["verification"]?["result"]
+            if verification != nil { break }
+            usleep(50_000)
+        }
+        let result = try #require(verification)
+        #expect(result["sound"]?.boolValue == false)
+        let fault = try #require(result["fault"]?.stringValue)
+        #expect(fault.contains("seg-0000000000000001.kj at byte") && fault.contains("record "))
+        let status = try c.call(.status)
+        #expect(status["journal"]?["mode"]?.stringValue == "read_only")
+        #expect(status["journal"]?["reason"]?.stringValue?.contains(fault) == true)
+        let alarm = status["alarms"]?.arrayValue?.first { $0["code"]?.stringValue == "journal_read_only" }?["message"]?.stringValue
+        #expect(alarm?.contains(fault) == true, "\(alarm ?? "no alarm")")
+        let verify = try d.kassa(["journal", "verify", "--state-dir", d.stateDirectory])
+        #expect(verify.status == 1)
+        #expect(verify.out.contains("journal DAMAGED: " + fault), "\(verify.out)")
+        #expect(d.stop() == 0)
+    }
+
+    @Test func aSnapshotThatFailsAtStopIsAnErrorInTheLog() throws {
+        let d = Daemon()
+        try d.start()
+        let c = try d.client()
+        try c.readyToSell()
+        let lastSeq = try #require(try c.call(.status)["journal"]?["last_seq"]?.intValue)
+        // Where the snapshot at stop will be written: a directory there makes it fail.
+        let digits = String(lastSeq)
+        let name = "snap-" + String(repeating: "0", count: 16 - digits.count) + digits + ".ks.tmp"
+        try FileManager.default.createDirectory(atPath: d.stateDirectory + "/snapshots/" + name, withIntermediateDirectories: false)
+        #expect(d.stop() == 0)
+        let line = d.log.split(separator: "\n").first { $0.contains("snapshot failed at stop") }
+        #expect(line?.hasPrefix("<3>") == true, "\(d.log)")
     }
 }

@@ -152,7 +152,8 @@ public struct JournalStatusReply: ReplyValue, Hashable {
     /// `read_write`, or `read_only` with its `reason`.
     public var mode: String
     public var reason: String?
-    /// Nil when the state directory's file system could not be asked.
+    /// Nil (unknown) when the state directory's file system could not be asked or gave a figure
+    /// that cannot be trusted.
     public var freeBytes: Int64?
     /// How far the verification of the whole journal has come.
     public var verification: JournalVerificationReply?

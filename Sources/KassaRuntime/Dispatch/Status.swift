@@ -16,8 +16,17 @@ extension RegisterService {
             reply.reason = reason.description
         }
         var fs = statvfs()
-        if statvfs(stateDirectory, &fs) == 0 { reply.freeBytes = Int64(fs.f_bavail) * Int64(fs.f_frsize) }
+        if statvfs(stateDirectory, &fs) == 0 { reply.freeBytes = Self.trustedFreeBytes(fs) }
         return reply
+    }
+
+    /// The space left to kassad on a file system, or nil (unknown) when its answer cannot be trusted:
+    /// some (FUSE, network and virtual ones) report no blocks at all, which would read as a full
+    /// disk. The disk-space reserve does not depend on it: the journal reserves its space ahead
+    /// (fallocate) and raises `lowSpace` when it cannot.
+    static func trustedFreeBytes(_ fs: statvfs) -> Int64? {
+        guard fs.f_blocks > 0, fs.f_frsize > 0, fs.f_bavail <= fs.f_blocks else { return nil }
+        return Int64(fs.f_bavail) * Int64(fs.f_frsize)
     }
 
     func status(_ connection: ConnectionID) -> JSONValue {

@@ -147,7 +147,11 @@ extension RegisterService {
     /// going on from where an earlier run of kassad left off (`resume`), or from the first record.
     func startJournalVerification(reactor: Reactor, resume: Bool) {
         if let run = verification, run.verdict == nil { return }
-        let through = ledger.journal.lastSeq
+        // A journal that opened damaged ends, for the writer, right before the bad record: the
+        // verification goes through that record too, so that it finds and names the same damage
+        // as the journal's mode, its alarm and `kassa journal verify`, never "sound" before it.
+        var through = ledger.journal.lastSeq
+        if case .readOnly(.damaged(let fault)) = ledger.journal.mode { through = max(through, fault.seq) }
         var run = JournalVerifyRun(throughSeq: through)
         if let previous = verification {
             run.soundThrough = previous.soundThrough
