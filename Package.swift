@@ -4,8 +4,8 @@ import PackageDescription
 // Kassa: a point-of-sale appliance runtime. Module arrows (each module's README.md says its own):
 // KassaCore imports nothing of ours and does no I/O; KassaSystem (the thin syscall layer) imports
 // only CLinux; every other module may import KassaSystem. KassaJournal imports KassaCore and
-// CHardwareHash; KassaIPC
-// may import KassaCore and CLinux; KassaRuntime may import everything below it; executables sit on top.
+// CHardwareHash; KassaIPC may import KassaCore and CLinux; KassaRuntime may import everything
+// below it; executables sit on top.
 // kassad links only the Swift runtime libraries it uses: no implicit `_StringProcessing` (regex)
 // or `_Concurrency` import, so neither library is loaded into its memory.
 let lean: [SwiftSetting] = [.unsafeFlags(["-Xfrontend", "-disable-implicit-string-processing-module-import",
