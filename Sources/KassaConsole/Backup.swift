@@ -75,6 +75,8 @@ enum Backup {
         c.say("A backup holds no PINs: name a technician of register \(register) to log in as, with a new PIN.")
         c.say("Every other PIN and badge is set again afterwards (operators reset-pin).")
         guard let technician = c.askNonEmpty("Technician id of register \(register): "), let pin = c.askNewPIN() else { return }
+        c.say("The anchor on the last Z report printed (Z12 4711:1a2b3c4d5e6f7a8b) proves the backup holds that history.")
+        guard let anchor = c.ask("Anchor of the last Z report (Enter if none is at hand): ") else { return }
         _ = try c.call(.restoreBegin)
         var sent = 0
         let total = files.reduce(0) { $0 + Int($1["size"]?.intValue ?? 0) }
@@ -94,7 +96,9 @@ enum Backup {
             } while offset < bytes.count
         }
         c.say("")
-        let result = try c.call(.restoreCommit, ["register": .string(register), "technician": .string(technician), "pin": .string(pin)])
+        var commit: JSONObject = ["register": .string(register), "technician": .string(technician), "pin": .string(pin)]
+        if !anchor.trimmingSpaces().isEmpty { commit["anchor"] = .string(anchor.trimmingSpaces()) }
+        let result = try c.call(.restoreCommit, commit)
         c.say("Restored register \(register): \(result["records"]?.intValue ?? 0) records, chain verified.")
         c.say("kassad restarts to load it; log in as \(technician) with the new PIN and set the other PINs again.")
         c.technician = nil

@@ -4,16 +4,24 @@ import Glibc
 import KassaCore
 import KassaIPC
 import KassaJournal
+import KassaRuntime
+import KassaSystem
 
 /// `kassa journal verify|dump|export`: read-only views of a state directory's journal, safe on a
 /// live register and on a damaged journal alike (they never truncate, quarantine or write).
 enum JournalCommands {
     static let usage = """
-        usage: kassa journal verify --state-dir DIR
+        usage: kassa journal verify --state-dir DIR [--anchor ANCHOR]... [--anchors FILE]
                kassa journal dump   --state-dir DIR [--from SEQ]
                kassa journal export --state-dir DIR --csv
         verify: checks every record's CRC, the gap-free sequence and the SHA-256 chain across
-                segments; exit 0 when sound, 1 naming the first bad record.
+                segments, and every Z closing against the sales, refunds and cash movements
+                it covers (and the grand totals across closings); exit 0 when sound, 1 naming
+                the first bad record. An ANCHOR, as a Z report prints it (`Z12 4711:1a2b…`: a
+                record and the start of its chain hash), proves the journal still holds the
+                history that Z report saw: an edit before it, however re-chained, or a journal
+                cut short of it fails. FILE: anchors one a line (`#` comments), or Z export CSV
+                files (`z-000012.csv`), whose anchor rows are taken.
         dump:   one JSON object per record.
         export: sales and refund lines as CSV for accounting (amounts in minor units).
         """
@@ -27,8 +35,14 @@ enum JournalCommands {
         let dir = try args.option("--state-dir") ?? "/var/lib/kassa"
         switch sub {
         case "verify":
+            var anchors: [ChainAnchor] = []
+            while let text = try args.option("--anchor") {
+                guard let a = ChainAnchor(parsing: text) else { throw UsageError("--anchor needs SEQ:HASH (16 to 64 hex digits), not '\(text)'") }
+                anchors.append(a)
+            }
+            while let file = try args.option("--anchors") { anchors += try anchorsFile(file) }
             try args.finish()
-            return verify(dir)
+            return verify(dir, anchors: anchors)
         case "dump":
             let from = try args.option("--from").map { v throws(UsageError) -> UInt64 in
                 guard let n = UInt64(v), n >= 1 else { throw UsageError("--from needs a record number from 1") }
@@ -54,34 +68,74 @@ enum JournalCommands {
         }
     }
 
+    /// Anchors one a line, or the anchor rows of Z export CSV files (their fifth field).
+    static func anchorsFile(_ path: String) throws(UsageError) -> [ChainAnchor] {
+        let bytes: [UInt8]
+        do { bytes = try readWholeFile(path) } catch { throw UsageError("cannot read \(path): \(error)") }
+        var anchors: [ChainAnchor] = []
+        for (n, line) in String(decoding: bytes, as: UTF8.self).split(whereSeparator: { $0 == "\n" || $0 == "\r" }).enumerated() {
+            var text = String(line).trimmingSpaces()
+            if text.isEmpty || text.hasPrefix("#") { continue }
+            if text.contains(",") {
+                let fields = text.split(separator: ",", omittingEmptySubsequences: false)
+                guard fields.count > 4, fields[3] == "anchor" else { continue }
+                text = String(fields[4])
+            }
+            guard let a = ChainAnchor(parsing: text) else { throw UsageError("\(path), line \(n + 1): no anchor (SEQ:HASH): '\(text)'") }
+            anchors.append(a)
+        }
+        guard !anchors.isEmpty else { throw UsageError("\(path) holds no anchor") }
+        return anchors
+    }
+
     /// Safe on a running register: a record being written is not taken for damage (see
     /// `JournalReader.verifyLive`).
-    static func verify(_ dir: String) -> ExitCode {
+    static func verify(_ dir: String, anchors: [ChainAnchor] = []) -> ExitCode {
         guard open(dir) != nil else { return .failure }
         func sound(_ v: JournalVerification) {
             print("journal sound: \(v.lastSeq) records in \(v.segments) segments, last record \(v.lastSeq)")
         }
         do {
+            let verified: JournalVerification
             switch try JournalReader.verifyLive(stateDirectory: dir) {
             case .sound(let v):
                 sound(v)
+                verified = v
             case .unfinishedTail(let v, let fault):
                 sound(v)
                 print("after it, an unfinished write (\(fault.problem), \(fault.segment) at byte \(fault.offset)): "
                       + "a power cut's torn tail, which kassad sets aside at its next start")
+                verified = v
             case .stillBeingWritten(let v, let fault):
                 sound(v)
                 print("after it, records being written (\(fault.segment) at byte \(fault.offset) at the last look)")
+                verified = v
             case .damaged(let v, let fault):
                 print("journal DAMAGED: \(fault)")
                 print("\(v.lastSeq) records before it verified in \(v.segments) segments")
                 return .failure
             }
-            return .ok
+            return audit(dir, through: verified.lastSeq, anchors: anchors)
         } catch {
             printError("kassa: cannot verify \(dir): \(error)")
             return .failure
         }
+    }
+
+    /// The Z closings' cross-check and the anchors, over the records found sound.
+    static func audit(_ dir: String, through lastSeq: UInt64, anchors: [ChainAnchor]) -> ExitCode {
+        let result: JournalAudit.Result
+        do { result = try JournalAudit.check(stateDirectory: dir, through: lastSeq, anchors: anchors) } catch {
+            printError("kassa: cannot cross-check \(dir): \(error)")
+            return .failure
+        }
+        print("\(result.closingsChecked) Z closings cross-checked against the records they cover"
+              + (anchors.isEmpty ? "" : "; \(result.anchorsHeld) of \(anchors.count) anchors held"))
+        guard let first = result.findings.first else { return .ok }
+        print("journal CONTRADICTS its history at \(first)")
+        for finding in result.findings.dropFirst().prefix(9) { print("also at \(finding)") }
+        if result.findings.count > 10 { print("and \(result.findings.count - 10) more") }
+        return .failure
     }
 
     /// Streams records from `from` through `line`, which appends its output for one record;

@@ -111,7 +111,7 @@ enum ReportCommands {
             if let dir {
                 try args.finish()
                 do {
-                    files = try JournalReports.zClosings(stateDirectory: dir).map { (JournalReports.zFileName($0), AccountingCSV.zClosing($0)) }
+                    files = try JournalReports.zClosings(stateDirectory: dir).map { (JournalReports.zFileName($0.report), $0.csv) }
                 } catch { throw CommandFailure(.failure, "\(error)") }
             } else {
                 let path = try Session.socketPath(socket, &args)

@@ -81,6 +81,53 @@ struct JournalCommandTests {
         #expect(rows[1].hasPrefix("sale,1,,2026-01-01T00:00"))
     }
 
+    /// The state directory of `stateDirectory(sales:)` with its day closed, and that Z closing's
+    /// anchor as its report prints it.
+    func closedDay(sales: Int) throws -> (dir: String, anchor: ChainAnchor) {
+        let dir = try stateDirectory(sales: sales)
+        let ledger = try Ledger(stateDirectory: dir, registerID: "R1", warning: { _ in })
+        var vault = PinVault(key: Array(repeating: 3, count: 32))
+        try vault.setPIN("1234", for: "sami")
+        let env = RegisterEnvironment(config: RegisterConfig(), catalog: DemoCatalog.catalog, pins: vault)
+        let ctx = Context(now: Timestamp(milliseconds: 1_767_229_200_000), today: CivilDate(year: 2026, month: 1, day: 1))
+        for c in [Command.closeShift(counted: 0), .closeDay] {
+            let d = ledger.state.decide(c, env, ctx)
+            if let r = d.refusal { throw r }
+            try ledger.record(d.events, at: ctx.now)
+        }
+        let closing = try #require(try JournalReports.zClosings(stateDirectory: dir).first)
+        return (dir, try #require(closing.anchor))
+    }
+
+    @Test func verifyWithTheAnchorsOfZReportsExitsZero() throws {
+        let (dir, anchor) = try closedDay(sales: 3)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try Run.kassa(["journal", "verify", "--state-dir", dir, "--anchor", anchor.short])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("1 Z closings cross-checked") && r.stdout.contains("1 of 1 anchors held"))
+        // The Z export's CSV file, as kassa report z-export writes it, is a file of anchors too.
+        let csv = dir + "/z-000001.csv"
+        let closing = try #require(try JournalReports.zClosings(stateDirectory: dir).first)
+        try (closing.csv.joined(separator: "\n") + "\n").write(toFile: csv, atomically: true, encoding: .utf8)
+        let fromFile = try Run.kassa(["journal", "verify", "--state-dir", dir, "--anchors", csv])
+        #expect(fromFile.status == 0, "\(fromFile.stdout)\(fromFile.stderr)")
+        #expect(fromFile.stdout.contains("1 of 1 anchors held"))
+    }
+
+    @Test func anAnchorTheJournalDoesNotHoldFailsNamingItsRecord() throws {
+        let (dir, anchor) = try closedDay(sales: 3)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let other = "Z1 \(anchor.seq):" + String(repeating: "0", count: 16)
+        let r = try Run.kassa(["journal", "verify", "--state-dir", dir, "--anchor", other])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("CONTRADICTS its history at record \(anchor.seq):"), "\(r.stdout)")
+        let beyond = try Run.kassa(["journal", "verify", "--state-dir", dir, "--anchor", "\(anchor.seq + 50):" + Hex.encode(anchor.hash)])
+        #expect(beyond.status == 1)
+        #expect(beyond.stdout.contains("record \(anchor.seq + 50): the journal ends at record"), "\(beyond.stdout)")
+        let typo = try Run.kassa(["journal", "verify", "--state-dir", dir, "--anchor", "\(anchor.seq):12ab"])
+        #expect(typo.status == 2)
+    }
+
     @Test func aMisspelledCommandIsAUsageError() throws {
         let r = try Run.kassa(["journal", "verfy"])
         #expect(r.status == 2)

@@ -48,7 +48,7 @@ import Testing
     }
 
     /// Stages the files and commits them, as the console's `restore` does.
-    func restore(_ tech: IPCClient, _ files: [String: [UInt8]], technician: String = "tero", pin: String = "975310")
+    func restore(_ tech: IPCClient, _ files: [String: [UInt8]], technician: String = "tero", pin: String = "975310", anchor: String? = nil)
         -> Result<JSONValue, IPCError> {
         if case .failure(let e) = tech.attempt(.restoreBegin) { return .failure(e) }
         for (path, bytes) in files.sorted(by: { $0.key < $1.key }) {
@@ -60,7 +60,9 @@ import Testing
                 offset += chunk.count
             } while offset < bytes.count
         }
-        return tech.attempt(.restoreCommit, ["register": "demo-1", "technician": .string(technician), "pin": .string(pin)])
+        var commit: JSONObject = ["register": "demo-1", "technician": .string(technician), "pin": .string(pin)]
+        if let anchor { commit["anchor"] = .string(anchor) }
+        return tech.attempt(.restoreCommit, commit)
     }
 
     func waitForExit(_ d: Daemon) {
@@ -113,7 +115,7 @@ import Testing
     }
 
     enum Spoiled: String, CaseIterable, CustomTestStringConvertible {
-        case badCatalog, damagedJournal, missingJournal, extraFile, secretsFile, unknownTechnician
+        case badCatalog, damagedJournal, missingJournal, extraFile, secretsFile, unknownTechnician, foreignAnchor
         var testDescription: String { rawValue }
         /// What the refusal names.
         var why: String {
@@ -123,6 +125,7 @@ import Testing
             case .missingJournal: return "holds no journal"
             case .extraFile, .secretsFile: return "is not part of a backup"
             case .unknownTechnician: return "no enabled technician"
+            case .foreignAnchor: return "record 3: its chain hash begins"
             }
         }
 
@@ -134,7 +137,7 @@ import Testing
             case .missingJournal: files = files.filter { !$0.key.hasPrefix("journal/") }
             case .extraFile: files["notes.txt"] = Array("hello".utf8)
             case .secretsFile: files["secrets/pin.key"] = [UInt8](repeating: 7, count: 32)
-            case .unknownTechnician: break
+            case .unknownTechnician, .foreignAnchor: break
             }
         }
     }
@@ -144,7 +147,8 @@ import Testing
         var (files, _) = try demoBackup()
         try spoiled.apply(&files)
         let (box, tech) = try freshBox()
-        let refused = restore(tech, files, technician: spoiled == .unknownTechnician ? "ville" : "tero")
+        let refused = restore(tech, files, technician: spoiled == .unknownTechnician ? "ville" : "tero",
+                              anchor: spoiled == .foreignAnchor ? "Z1 3:0123456789abcdef" : nil)
         guard case .failure(let error) = refused else {
             Issue.record("a \(spoiled) restore was committed")
             return

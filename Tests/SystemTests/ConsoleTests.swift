@@ -370,6 +370,8 @@ extension ConsoleTests {
         restorer.send("975310\r")
         restorer.expect("Same PIN again")
         restorer.send("975310\r")
+        restorer.expect("Anchor of the last Z report")
+        restorer.send("\r")
         restorer.expect("Restored register demo-1")
         // kassad exits to load it; systemd would start it again, here the test does.
         let deadline = Date().addingTimeInterval(5)

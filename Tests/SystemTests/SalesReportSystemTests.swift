@@ -50,13 +50,25 @@ struct SalesReportSystemTests {
         #expect(table.out.contains("SALES BY HOUR"))
         let chart = try String(contentsOfFile: svg, encoding: .utf8)
         #expect(chart.hasPrefix("<svg") && chart.contains("<rect"))
-        _ = try c.call(.reportZ)
+        let z = try c.call(.reportZ)
         let out = d.directory + "/z"
         let exported = try d.kassa(["report", "export-z", "--out", out])
         #expect(exported.status == 0, "\(exported.err)")
         let csv = try String(contentsOfFile: out + "/z-000001.csv", encoding: .utf8)
         #expect(csv.hasPrefix("z,closed_at_utc,"))
         #expect(csv.contains(",tender,card,,,,\(total)\n"))
+
+        // The anchor the Z report showed (and printed) is the one the journal holds, as is the
+        // export's; one the journal does not hold fails.
+        let anchor = try #require(z["anchor"]?.stringValue)
+        #expect(anchor.hasPrefix("Z1 "))
+        #expect(z["text"]?.arrayValue?.last?.stringValue?.hasSuffix(anchor) == true)
+        #expect(csv.contains(",anchor,\(anchor)"), "the export's anchor row begins with the report's")
+        let held = try d.kassa(["journal", "verify", "--state-dir", d.stateDirectory, "--anchor", anchor, "--anchors", out + "/z-000001.csv"])
+        #expect(held.status == 0, "\(held.out)")
+        #expect(held.out.contains("2 of 2 anchors held"), "\(held.out)")
+        let typo = try d.kassa(["journal", "verify", "--state-dir", d.stateDirectory, "--anchor", String(anchor.dropLast()) + "x"])
+        #expect(typo.status == 2, "a hash digit that is no hex digit is no anchor")
 
         // Offline, from the state directory alone.
         let offline = try d.kassa(["report", "sales", "--by", "year", "--json", "--state-dir", d.stateDirectory])

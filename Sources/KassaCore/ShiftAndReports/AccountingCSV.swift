@@ -31,11 +31,12 @@ public enum AccountingCSV {
 
     /// One Z closing for accounting: its sales and refunds per VAT rate, tenders taken and paid
     /// back, and the day's totals. Amounts in minor units; refunds positive, as paid back.
-    public static func zClosing(_ z: ZReport) -> [String] {
+    /// `anchor` (a `ChainAnchor` as text) ends the file, in its `key`.
+    public static func zClosing(_ z: ZReport, anchor: String? = nil) -> [String] {
         let k = z.counters
-        func line(_ section: String, _ key: String, count: Int64? = nil, net: Int64? = nil, tax: Int64? = nil, gross: Int64) -> String {
+        func line(_ section: String, _ key: String, count: Int64? = nil, net: Int64? = nil, tax: Int64? = nil, gross: Int64?) -> String {
             row([String(z.number), isoTime(z.closedAt), z.registerID, section, key, count.map(String.init) ?? "",
-                 net.map(String.init) ?? "", tax.map(String.init) ?? "", String(gross)])
+                 net.map(String.init) ?? "", tax.map(String.init) ?? "", gross.map(String.init) ?? ""])
         }
         func rate(_ t: TaxKey) -> String { "\(t.taxClass.rawValue) \(Receipt.basisPointsText(t.basisPoints))%" }
         var out = [zHeader]
@@ -57,6 +58,7 @@ public enum AccountingCSV {
         out.append(line("discounts", "total", count: k.discountCount, gross: k.discountTotal))
         out.append(line("cash_rounding", "total", gross: k.roundingTotal))
         out.append(line("net", "total", gross: k.netTotal))
+        if let anchor { out.append(line("anchor", anchor, gross: nil)) }
         return out
     }
 

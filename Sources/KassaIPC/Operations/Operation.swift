@@ -233,7 +233,7 @@ extension Op {
         case .restoreWrite:
             return OperationSpec(.write, .technician, [.text("path"), A("offset", .integer(0...Int64.max)), A("data", .text(maxBytes: Bounds.payloadBytes))])
         case .restoreCommit:
-            return OperationSpec(.write, .technician, [.name("register"), .name("technician"), .pin()])
+            return OperationSpec(.write, .technician, [.name("register"), .name("technician"), .pin(), .name("anchor", required: false)])
         case .trainingSet:
             return OperationSpec(.durable, .loggedIn, [A("on", .flag), .overridePIN])
         case .devicesSimulate:

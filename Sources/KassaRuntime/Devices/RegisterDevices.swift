@@ -22,7 +22,9 @@ extension RegisterService {
             case .saleCompleted(let sale): owe(.receipt(number: sale.receiptNumber, training: sale.training))
             case .refundCompleted(let r): owe(.document(kind: "refund", lines: refundLines(r, storeCredit: Self.storeCredit(in: events))))
             case .dayClosed(let z):
-                owe(.document(kind: "z_report", lines: PrintedLine.plain(ReportText.z(z, config, at: localTimeText(z.closedAt)))))
+                let anchor = zAnchor(z)
+                owe(.document(kind: "z_report", lines: PrintedLine.plain(ReportText.z(z, config, at: localTimeText(z.closedAt), anchor: anchor))
+                              + (anchor.map { [PrintedLine($0.short, .barcode)] } ?? [])))
             default: break
             }
         }

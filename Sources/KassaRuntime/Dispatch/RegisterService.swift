@@ -395,9 +395,11 @@ final class RegisterService {
             let result = try run(.closeDay, key: key) { [self] _, events in
                 for e in events {
                     if case .dayClosed(let z) = e {
+                        let anchor = zAnchor(z)
                         return ["z": .int(Int64(z.number)), "report": z.counters.json,
                                 "grand_total_sales": .int(z.grandTotalSales), "grand_total_refunds": .int(z.grandTotalRefunds),
-                                "text": .array(ReportText.z(z, config, at: localTimeText(z.closedAt)).map(JSONValue.string))]
+                                "anchor": anchor.map { .string($0.short) } ?? .null,
+                                "text": .array(ReportText.z(z, config, at: localTimeText(z.closedAt), anchor: anchor).map(JSONValue.string))]
                     }
                 }
                 return [:]

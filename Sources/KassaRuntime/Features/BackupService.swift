@@ -60,8 +60,15 @@ extension RegisterService {
             let register = try args.string("register")
             let technician = OperatorID(try args.string("technician"))
             let pin = try args.string("pin")
+            var anchors: [ChainAnchor] = []
+            if let text = try args.optionalString("anchor") {
+                guard let anchor = ChainAnchor(parsing: text) else {
+                    throw IPCError(.badArgs, "'anchor' must be as a Z report prints it (Z12 4711:1a2b3c4d5e6f7a8b), not '\(text)'")
+                }
+                anchors.append(anchor)
+            }
             try requireNewBox()
-            return try commitRestore(register: register, technician: technician, pin: pin)
+            return try commitRestore(register: register, technician: technician, pin: pin, anchors: anchors)
         default:
             return nil
         }
@@ -101,9 +108,9 @@ extension RegisterService {
         }
     }
 
-    private func commitRestore(register: String, technician: OperatorID, pin: String) throws(IPCError) -> JSONValue {
+    private func commitRestore(register: String, technician: OperatorID, pin: String, anchors: [ChainAnchor]) throws(IPCError) -> JSONValue {
         let staged = restoreDirectory
-        let records = try checkStagedRestore(register: register, technician: technician, pin: pin)
+        let records = try checkStagedRestore(register: register, technician: technician, pin: pin, anchors: anchors)
         // What this box had so far (its first-boot set-up) is kept aside, not deleted; a swap
         // that fails half-way is undone, so that the box starts on its own state again.
         let aside = stateDirectory + "/replaced-\(clock())"

@@ -43,11 +43,17 @@ public enum JournalReports {
         return builder.report(ranking: query.ranking, worst: query.worst, limit: query.limit)
     }
 
-    /// Every Z closing in the journal, oldest first.
-    public static func zClosings(stateDirectory: String) throws(ReportError) -> [ZReport] {
-        var out: [ZReport] = []
-        try walk(stateDirectory, wants: { $0 == .dayClosed }) { event, _ in
-            if case .dayClosed(let z) = event { out.append(z) }
+    /// Every Z closing in the journal, oldest first, each with its anchor: the record before it
+    /// and that record's chain hash (none for a closing that is the journal's first record).
+    public static func zClosings(stateDirectory: String) throws(ReportError) -> [ZClosing] {
+        var out: [ZClosing] = []
+        var previous = (seq: UInt64(0), hash: [UInt8](repeating: 0, count: 32))
+        try walkRecords(stateDirectory, from: .min) { record in
+            if record.type == EventTag.dayClosed.rawValue, case .dayClosed(let z) = try EventCodec.decode(record.payload) {
+                out.append(ZClosing(report: z, anchor: ChainAnchor(seq: previous.seq, hash: previous.hash, z: z.number)))
+            }
+            previous.seq = record.seq
+            previous.hash.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: record.chainHash.prefix(32))) }
         }
         return out
     }
@@ -67,11 +73,21 @@ public enum JournalReports {
 
     private static func walk(_ stateDirectory: String, wants: (EventTag) -> Bool, from: Int64 = .min,
                              _ body: (RegisterEvent, Timestamp) -> Void) throws(ReportError) {
+        try walkRecords(stateDirectory, from: from) { record in
+            guard let tag = EventTag(rawValue: record.type), wants(tag) else { return }
+            body(try EventCodec.decode(record.payload), Timestamp(milliseconds: record.time))
+        }
+    }
+
+    /// Every record written at `from` or later, its CRC checked (not the chain), to the end or
+    /// to a record being written.
+    private static func walkRecords(_ stateDirectory: String, from: Int64,
+                                    _ body: (JournalRecordView) throws -> Void) throws(ReportError) {
         do {
             let reader = try JournalReader(stateDirectory: stateDirectory)
             let fault = try reader.forEachRecord(fromSeq: 1, verifyingChain: false) { record in
-                guard record.time >= from, let tag = EventTag(rawValue: record.type), wants(tag) else { return }
-                body(try EventCodec.decode(record.payload), Timestamp(milliseconds: record.time))
+                guard record.time >= from else { return }
+                try body(record)
             }
             if let fault, !(try reader.isUnfinishedTail(fault)) {
                 throw ReportError(description: "the journal cannot be read past record \(fault.seq): \(fault)")
@@ -84,10 +100,19 @@ public enum JournalReports {
     }
 }
 
+/// A Z closing read back from the journal, with its anchor.
+public struct ZClosing: Hashable, Sendable {
+    public var report: ZReport
+    public var anchor: ChainAnchor?
+
+    /// The closing as an accounting CSV file's lines, the anchor with its whole hash.
+    public var csv: [String] { AccountingCSV.zClosing(report, anchor: anchor?.full) }
+}
+
 /// What a read of the whole journal found, for the clients waiting for it.
 enum JournalRead {
     case sales(SalesReport)
-    case zClosings([ZReport])
+    case zClosings([ZClosing])
 }
 
 /// Reads the journal on a thread of its own and says when it is done through a pipe.
@@ -125,6 +150,13 @@ extension RegisterService {
     /// so that a flood of report requests cannot take the box's threads and descriptors, nor the
     /// CPU the sales need. A request beyond it is refused with `busy`.
     static let concurrentJournalReads = 2
+
+    /// The anchor of Z closing `z` about to be journaled: the journal's last record, which is the
+    /// one before the closing (a closing is decided alone and opens its group), as
+    /// `JournalReports.zClosings` reads it back.
+    func zAnchor(_ z: ZReport) -> ChainAnchor? {
+        ChainAnchor(seq: ledger.journal.lastSeq, hash: ledger.journal.lastHash, z: z.number)
+    }
 
     /// The reply, or nil when it comes once the journal has been read.
     func report(_ op: Op, _ request: Request, from connection: ConnectionID) throws(IPCError) -> Reply? {
@@ -261,12 +293,12 @@ extension RegisterService {
 
     private static func zPage(_ read: JournalRead, from: UInt64, limit: Int) -> JSONValue {
         guard case .zClosings(let all) = read else { return .null }
-        let page = all.filter { $0.number >= from }.prefix(limit)
-        return ["closings": .array(page.map { z in
-                    ["z": .int(Int64(z.number)), "file": .string(JournalReports.zFileName(z)),
-                     "csv": .array(AccountingCSV.zClosing(z).map(JSONValue.string))]
+        let page = all.filter { $0.report.number >= from }.prefix(limit)
+        return ["closings": .array(page.map { c in
+                    ["z": .int(Int64(c.report.number)), "file": .string(JournalReports.zFileName(c.report)),
+                     "anchor": c.anchor.map { .string($0.short) } ?? .null, "csv": .array(c.csv.map(JSONValue.string))]
                 }),
-                "last_z": .int(Int64(all.last?.number ?? 0))]
+                "last_z": .int(Int64(all.last?.report.number ?? 0))]
     }
 
     /// A page of the report from row `offset`, about 40 KB, so that a reply stays well within a

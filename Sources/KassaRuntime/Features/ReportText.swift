@@ -8,8 +8,11 @@ enum ReportText {
             + grand(x.grandTotalSales, x.grandTotalRefunds, c)
     }
 
-    static func z(_ z: ZReport, _ c: RegisterConfig, at: String) -> [String] {
+    /// `anchor`: where the journal's chain stood at the closing, to be kept off the box (a Z
+    /// closing read back from a journal whose records before it are gone has none).
+    static func z(_ z: ZReport, _ c: RegisterConfig, at: String, anchor: ChainAnchor?) -> [String] {
         ["Z REPORT \(z.number)", "Register \(z.registerID)", at] + body(z.counters, c) + grand(z.grandTotalSales, z.grandTotalRefunds, c)
+            + (anchor.map { [row("Anchor", $0.short)] } ?? [])
     }
 
     private static func row(_ l: String, _ r: String) -> String { TextLayout.leftRight(l, r, columns: 40) }

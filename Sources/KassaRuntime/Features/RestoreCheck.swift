@@ -6,8 +6,9 @@ import KassaSystem
 
 /// What a restore checks before it installs anything: the staged files are the backup's and no
 /// others, the journal is this register's, verifies and replays to its end, the catalog parses
-/// with this box's configuration, and the technician named for the first log-in is one of the
-/// restored register's. Only then does it write the restored state's PIN secrets: a new key and
+/// with this box's configuration, its Z closings match the records they cover and it holds the
+/// history of the anchor given (from the last Z report printed), and the technician named for the
+/// first log-in is one of the restored register's. Only then does it write the restored state's PIN secrets: a new key and
 /// that technician's PIN (a backup carries none).
 extension RegisterService {
     /// The disk space a restore leaves free: the restored register must still be able to journal.
@@ -31,7 +32,7 @@ extension RegisterService {
     }
 
     /// Checks the staged restore and writes its PIN secrets; returns the journal's record count.
-    func checkStagedRestore(register: String, technician: OperatorID, pin: String) throws(IPCError) -> UInt64 {
+    func checkStagedRestore(register: String, technician: OperatorID, pin: String, anchors: [ChainAnchor]) throws(IPCError) -> UInt64 {
         let staged = restoreDirectory
         for path in stagedFiles(staged, "") where !Self.isBackupPath(path) {
             throw IPCError(.badArgs, "restore: '\(path)' is not part of a backup; nothing was restored")
@@ -60,6 +61,7 @@ extension RegisterService {
         guard case .readOnly(.requested) = restored.journal.mode else {
             throw IPCError(.badArgs, "restore: the backup's journal cannot be replayed to its end: \(restored.journal.mode)")
         }
+        try requireHistory(staged, through: verified.lastSeq, anchors: anchors)
         guard restored.state.operators[technician]?.role == .technician, !restored.state.disabledOperators.contains(technician) else {
             throw IPCError(.badArgs, "restore: '\(technician.rawValue)' is no enabled technician of register \(register)")
         }
@@ -82,6 +84,22 @@ extension RegisterService {
             throw IPCError(.internal, "restore: cannot write the restored PIN secrets: \(error)")
         }
         return verified.records
+    }
+
+    /// Refuses a backup whose Z closings do not match the records they cover (a backup edited and
+    /// chained anew), or that does not hold the history an anchor from a Z report saw (edited
+    /// before it, or older than that closing). The box itself knows no anchor: a restore goes only
+    /// onto one that has closed no day.
+    private func requireHistory(_ staged: String, through lastSeq: UInt64, anchors: [ChainAnchor]) throws(IPCError) {
+        let audit: JournalAudit.Result
+        do {
+            audit = try JournalAudit.check(stateDirectory: staged, through: lastSeq, anchors: anchors)
+        } catch {
+            throw IPCError(.badArgs, "restore: the backup's journal cannot be cross-checked: \(error)")
+        }
+        if let first = audit.findings.first {
+            throw IPCError(.badArgs, "restore: the backup's journal contradicts its history at \(first)")
+        }
     }
 
     /// Every entry under the staging area, as paths relative to it; a directory is walked, any
