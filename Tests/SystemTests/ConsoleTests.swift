@@ -471,10 +471,7 @@ extension ConsoleTests {
 /// The text of the lines the ESC/POS bytes in `path` (the simulated printer's output) print.
 func printedText(_ path: String) -> String {
     guard let data = FileManager.default.contents(atPath: path) else { return "" }
-    return EscPosReader.read(Array(data)).compactMap { piece -> String? in
-        if case .line(let text, _) = piece { return text }
-        return nil
-    }.joined(separator: "\n")
+    return EscPosReader.printedLines(Array(data)).joined(separator: "\n")
 }
 
 /// Waits until the simulated printer at `path` has printed `text`; returns all it printed.

@@ -109,6 +109,14 @@ public enum EscPosReader {
         return pieces
     }
 
+    /// Just the printed lines' text, for a test or a search of what was printed.
+    public static func printedLines(_ bytes: [UInt8]) -> [String] {
+        read(bytes).compactMap { piece in
+            if case .line(let text, _) = piece { return text }
+            return nil
+        }
+    }
+
     /// The pieces as text lines for a person at `columns` characters: text aligned as printed,
     /// bold and enlarged lines marked after it, codes, cuts and kicks as lines of their own.
     public static func text(_ pieces: [Piece], columns: Int) -> [String] {
