@@ -37,7 +37,7 @@ enum PlainOutput {
             let settings = r.objectValue ?? [:]
             let width = min(32, (settings.keys.map(\.count).max() ?? 0) + 1)
             for key in settings.keys.sorted() {
-                print(TextLayout.pad(key, to: width) + " " + (settings[key]?.stringValue ?? settings[key]?.serialized() ?? ""))
+                print(TextLayout.pad(key, to: width) + " " + scalar(settings[key] ?? .null))
             }
         case "config-set":
             print("\(r["key"]?.stringValue ?? "?"): \(r["old"]?.stringValue ?? "-") -> \(r["new"]?.stringValue ?? "-")")
@@ -121,6 +121,7 @@ enum PlainOutput {
         case .string(let s): return s
         case .array(let a): return a.map(scalar).joined(separator: ", ")
         case .null: return "-"
+        case .object: return "…"
         default: return v.serialized()
         }
     }
