@@ -38,6 +38,31 @@ struct CommandLineTests {
         #expect(r.stdout.isEmpty)
     }
 
+    /// A printer's bytes as the text they print: what `receipt render` shows of the demo's printer.out.
+    @Test func receiptRenderShowsESCPOSBytesAsThePrintedText() throws {
+        let path = NSTemporaryDirectory() + "kassa-render-\(getpid()).bin"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        // Initialise, code page PC858, centred bold name, a line with € (D5), double-height total,
+        // a CODE128 barcode, a cut and a drawer kick.
+        var bytes: [UInt8] = [0x1B, 0x40, 0x1B, 0x74, 19, 0x1B, 0x45, 1, 0x1B, 0x61, 1] + Array("Kahvila".utf8) + [0x0A]
+        bytes += [0x1B, 0x45, 0, 0x1B, 0x61, 0] + Array("Kahvi 2,90 ".utf8) + [0xD5, 0x0A]
+        bytes += [0x1B, 0x45, 1, 0x1D, 0x21, 0x01] + Array("TOTAL".utf8) + [0x0A]
+        bytes += [0x1D, 0x6B, 73, 5] + Array("{BR-1".utf8) + [0x1D, 0x56, 0x42, 0x00, 0x1B, 0x70, 0x00, 0x19, 0xFA]
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let r = try Run.kassa(["receipt", "render", path, "--columns", "17"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == """
+                 Kahvila   [bold]
+            Kahvi 2,90 €
+            TOTAL   [bold, size 1x2]
+            [CODE128: R-1]
+            ----- cut -----
+            [drawer kick]
+
+            """)
+        #expect(try Run.kassa(["receipt", "render", "/nonexistent/printer.out"]).status == 1)
+    }
+
     /// Every command the top-level usage lists.
     static let commands = [
         "status", "login", "logout", "scan", "add", "void", "discount", "price", "total", "sale", "complete", "park",
