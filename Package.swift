@@ -61,7 +61,8 @@ let package = Package(
                     path: "Tests/Fuzz", exclude: ["Targets", "corpus"]),
         // Helpers for the tests that run the real binaries.
         .target(name: "KassaTestSupport", dependencies: ["KassaSystem"], path: "Tests/Support"),
-        .testTarget(name: "SystemTests", dependencies: ["KassaTestSupport", "KassaIPC", "KassaRuntime", "KassaJournal", "KassaCore", "KassaSystem", "CLinux"]),
+        .testTarget(name: "SystemTests", dependencies: ["KassaTestSupport", "KassaIPC", "KassaRuntime", "KassaJournal", "KassaCore", "KassaSystem",
+                                                        "KassaDevices", "CLinux"]),
         // udev/ holds umockdev descriptions of devices for `udevadm test`.
         .testTarget(name: "KassaCLITests", dependencies: ["KassaTestSupport", "KassaRuntime", "KassaJournal", "KassaCore"],
                     exclude: ["udev"]),

@@ -409,7 +409,10 @@ extension Refusal {
             case .unknownCode(let c): return IPCError(.notFound, "no item with code \(c)")
             }
         case .unknownItem(let id): return IPCError(.notFound, "no item \(id)")
-        case .weightRequired(let id): return IPCError(.badArgs, "\(id) is sold by weight: give the weight in grams")
+        case .weightRequired(let id):
+            return IPCError(.weightRequired, "\(id) is sold by weight: give its weight in grams (`grams`), not a number of pieces")
+        case .quantityNotAllowed(let code):
+            return IPCError(.quantityNotAllowed, "\(code) takes no quantity or weight here: a label carries its own, and an item sold by the piece takes a number of pieces")
         case .invalidQuantity(let q): return IPCError(.badArgs, "quantity \(q) is out of range")
         case .noTaxRate(let c, let d): return IPCError(.refused, "tax class \(c) has no rate on \(d): check the configuration")
         case .noSuchLine(let i): return IPCError(.notFound, "the sale has no line \(i)")

@@ -24,6 +24,10 @@ public enum ErrorCode: String, Sendable, Hashable, CaseIterable {
     case notFound = "not_found"
     case refused = "refused"
     case overLimit = "over_limit"
+    /// A weighed item needs its weight (`grams`), not a number of pieces.
+    case weightRequired = "weight_required"
+    /// A quantity or weight that makes no sense for the code: a label carries its own.
+    case quantityNotAllowed = "quantity_not_allowed"
     case clockBehind = "clock_behind"
     case readOnly = "read_only"
     case deviceUnavailable = "device_unavailable"

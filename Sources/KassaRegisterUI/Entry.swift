@@ -52,13 +52,14 @@ public enum Entry {
     }
 
     /// `2 3*1` → lines 2 (all of it: quantity 1) and 3 (quantity 1); the cashier counts from 1 as
-    /// on the screen, kassad from 0.
-    public static func refundLines(_ text: String) -> [(line: Int64, quantity: Int64)]? {
+    /// on the screen, kassad from 0. A line named alone that `weighed` gives grams for (kassad's
+    /// line number) goes back whole, its grams, never one gram.
+    public static func refundLines(_ text: String, weighed: [Int64: Int64] = [:]) -> [(line: Int64, quantity: Int64)]? {
         var out: [(line: Int64, quantity: Int64)] = []
         for word in text.split(separator: " ") {
             let parts = word.split(separator: "*")
             guard let shown = Int64(parts[0]), shown >= 1 else { return nil }
-            var quantity: Int64 = 1
+            var quantity: Int64 = weighed[shown - 1] ?? 1
             if parts.count == 2 {
                 guard let q = Int64(parts[1]), q > 0 else { return nil }
                 quantity = q

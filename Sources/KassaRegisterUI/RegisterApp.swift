@@ -253,6 +253,11 @@ public final class RegisterApp {
 
     func show(_ text: String, error: Bool = false) { message = (text, error) }
 
+    private var askingToQuit: Bool {
+        if case .prompt(let p, _) = mode { return p.label == texts.confirmQuit }
+        return false
+    }
+
     func ask(_ prompt: Prompt, back: Mode) {
         entry = ""
         mode = .prompt(prompt, back: back)
@@ -288,6 +293,11 @@ public final class RegisterApp {
             return
         }
         if key == .control("c") {
+            // With a sale on the screen it asks first; Ctrl-C again is a yes.
+            if model.sale?.lines.contains(where: { !$0.voided }) == true, !askingToQuit {
+                ask(Prompt(label: texts.confirmQuit, input: .confirm) { [unowned self] _ in quitRequested = true }, back: mode)
+                return
+            }
             quitRequested = true
             return
         }
@@ -464,16 +474,17 @@ public final class RegisterApp {
         }
     }
 
-    private func scan(_ code: String, quantity: Int64?) {
+    private func scan(_ code: String, quantity: Int64?, grams: Int64? = nil) {
         var args: JSONObject = ["code": .string(code)]
         if let quantity { args["quantity"] = .int(quantity) }
+        if let grams { args["grams"] = .int(grams) }
         request(.saleScan, args, as: SaleReply?.self, onError: { [unowned self] e in
-            // A weighed item without a weight: ask for it and sell again.
-            guard e.code == .badArgs, quantity == nil, e.message.contains("by weight") else { return false }
+            // A weighed item without a weight (or with a number of pieces): ask for it and sell again.
+            guard e.code == .weightRequired, grams == nil else { return false }
             ask(Prompt(label: texts.weightPrompt + " (" + code + ")", input: .amount) { [unowned self] t in
                 mode = .sale
                 guard let g = Entry.grams(t) else { return show(texts.notANumber, error: true) }
-                scan(code, quantity: g)
+                scan(code, quantity: nil, grams: g)
             }, back: .sale)
             show(code + " " + texts.weightNeeded)
             return true

@@ -150,7 +150,11 @@ extension RegisterApp {
             request(.receiptGet, ["receipt": .int(receipt)]) { [unowned self] r in
                 let shown = Mode.text(title: texts.receipt + " \(receipt)", lines: receiptLines(r), back: .sale)
                 ask(Prompt(label: texts.refundLines, input: .text) { [unowned self] t in
-                    guard let lines = Entry.refundLines(t) else {
+                    var weighed: [Int64: Int64] = [:]
+                    for (i, l) in (r["lines"]?.arrayValue ?? []).enumerated() where l["unit"]?.stringValue == "weight" {
+                        weighed[Int64(i)] = l["quantity"]?.intValue
+                    }
+                    guard let lines = Entry.refundLines(t, weighed: weighed) else {
                         mode = .sale
                         return show(texts.notANumber, error: true)
                     }

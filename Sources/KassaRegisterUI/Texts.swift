@@ -31,7 +31,7 @@ public struct Texts: Sendable {
     public var payment, exact, nextNote, card, cash, cardPending, tenderHint: String
     // Prompts and results
     public var supervisorPIN, receiptNumber, refundLines, refundTender, float, counted, amount, reason: String
-    public var confirmCancel, confirmZ, resumeWhich, percentOrAmount, newPrice, parkedAs, resumed, drawerOpened: String
+    public var confirmCancel, confirmZ, confirmQuit, resumeWhich, percentOrAmount, newPrice, parkedAs, resumed, drawerOpened: String
     public var shiftOpened, shiftClosed, expected, overShort, done, reprinted, refunded, paidOut, menu, help, back: String
     public var trainingOn, trainingOff, loggedOut, nothingToDo, notANumber, scrollHint, helpTitle: String
     // What a refusal from kassad is, before kassad's own words (which are English).
@@ -80,7 +80,8 @@ public struct Texts: Sendable {
         refundLines: "Lines to refund (line or line*qty, space between)",
         refundTender: "Refund to: Enter cash, k card, v store credit voucher", float: "Float in the drawer", counted: "Counted cash",
         amount: "Amount", reason: "Reason", confirmCancel: "Cancel the whole sale? Enter yes, Esc no",
-        confirmZ: "Close the day with a Z report? Enter yes, Esc no", resumeWhich: "Parked sale to resume",
+        confirmZ: "Close the day with a Z report? Enter yes, Esc no",
+        confirmQuit: "A sale is open: quit the register anyway? Enter yes, Esc no", resumeWhich: "Parked sale to resume",
         percentOrAmount: "Discount: 10% or an amount (empty removes)", newPrice: "New unit price",
         parkedAs: "Parked as", resumed: "Resumed parked sale", drawerOpened: "Drawer opened",
         shiftOpened: "Shift opened", shiftClosed: "Shift closed", expected: "expected", overShort: "over/short",
@@ -140,7 +141,8 @@ public struct Texts: Sendable {
         refundLines: "Palautettavat rivit (rivi tai rivi*määrä, välilyönti väliin)",
         refundTender: "Palautus: Enter käteinen, k kortti, v hyvityskortti", float: "Vaihtokassa", counted: "Laskettu käteinen",
         amount: "Summa", reason: "Syy", confirmCancel: "Perutaanko koko myynti? Enter kyllä, Esc ei",
-        confirmZ: "Suljetaanko päivä Z-raportilla? Enter kyllä, Esc ei", resumeWhich: "Jatkettava myynti",
+        confirmZ: "Suljetaanko päivä Z-raportilla? Enter kyllä, Esc ei",
+        confirmQuit: "Myynti on kesken: lopetetaanko silti? Enter kyllä, Esc ei", resumeWhich: "Jatkettava myynti",
         percentOrAmount: "Alennus: 10% tai summa (tyhjä poistaa)", newPrice: "Uusi yksikköhinta",
         parkedAs: "Pysäköity numerolla", resumed: "Pysäköity myynti jatkuu", drawerOpened: "Laatikko avattu",
         shiftOpened: "Vuoro avattu", shiftClosed: "Vuoro suljettu", expected: "odotettu", overShort: "erotus",

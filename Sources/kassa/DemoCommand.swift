@@ -12,8 +12,10 @@ enum DemoCommand {
           Starts kassad --demo (demo catalog, demo operators, simulated printer, drawer and display)
           and opens the register on it (kassa register) when run on a terminal; kassad's log goes
           to DIR/kassad.log then. Without a terminal it prints what to type and keeps kassad
-          running until Ctrl-C. Without --state-dir everything lives in a temporary directory
-          that is removed at the end.
+          running until Ctrl-C. Before the screen opens it says where kassad's socket is and
+          how to attach the CLI and `kassa console` to it from another terminal.
+          Without --state-dir everything lives in a temporary directory that is removed at the
+          end, journal, receipts and all: give --state-dir DIR to keep them.
         """
 
     static func run(_ args: inout Arguments) throws -> ExitCode {
@@ -49,6 +51,10 @@ enum DemoCommand {
         let kassad = try LocalKassad.start(["--demo", "--state-dir", dir + "/state", "--socket", socket], socket: socket,
                                            log: interactive ? dir + "/kassad.log" : nil)
         if interactive {
+            print(attach(dir: dir, socket: socket, kept: given != nil))
+            print("Press Enter to open the register screen (Ctrl-C there ends the demo).", terminator: "")
+            fflushStandardOutput()
+            _ = readLine()
             var failure: RegisterProgram.Failure?
             do { try RegisterProgram.run(socket: socket) } catch { failure = error }
             // Everything is stopped and removed before the last words, which say it is over.
@@ -58,27 +64,7 @@ enum DemoCommand {
             print(given == nil ? "kassa demo: stopped" : "kassa demo: stopped (kassad's log: \(dir)/kassad.log)")
             return .ok
         }
-        let packaged = DemoCatalog.items.first { !$0.barcodes.isEmpty }
-        let example = packaged.map { "kassa scan \($0.barcodes[0])   # \($0.name)" } ?? "kassa scan 102"
-        print("""
-
-            Kassa demo is running (state in \(dir)). In another terminal:
-
-                export KASSA_SOCKET=\(socket)
-                alias kassa=\(LocalKassad.siblingExecutable("kassa"))
-                echo 1111 | kassa login          # anna, cashier   (2222 sami, supervisor; 3333 tero, technician)
-                kassa shift open 100
-                kassa scan 101                   # coffee; 102, 103… café items, or any EAN-13 of the demo catalog
-                \(example)
-                kassa total
-                kassa pay cash 20
-                echo 2222 | kassa login          # the X report is a supervisor's while a shift is open
-                kassa report x
-                kassa watch                      # events as they happen
-
-            Receipts go to \(dir)/state/printer.out and to the log below. Ctrl-C stops the demo.
-
-            """)
+        print(attach(dir: dir, socket: socket, kept: given != nil) + "Ctrl-C stops the demo.\n")
         fflushStandardOutput()
 
         var signal: Int32 = 0
@@ -96,5 +82,32 @@ enum DemoCommand {
         kassad.terminate()
         print("kassa demo: stopped")
         return .ok
+    }
+
+    /// Where the demo's socket is, and how to reach the register from another terminal.
+    static func attach(dir: String, socket: String, kept: Bool) -> String {
+        let packaged = DemoCatalog.items.first { !$0.barcodes.isEmpty }
+        let example = packaged.map { "kassa scan \($0.barcodes[0])   # \($0.name)" } ?? "kassa scan 102"
+        return """
+
+            Kassa demo is running: kassad's socket is \(socket)
+            In another terminal, the command line and the technician's console reach it with:
+
+                export KASSA_SOCKET=\(socket)
+                alias kassa=\(LocalKassad.siblingExecutable("kassa"))
+                kassa console                    # the technician's console (3333 is tero's PIN, a technician)
+                echo 1111 | kassa login          # anna, cashier   (2222 sami, supervisor; 3333 tero, technician)
+                kassa shift open 100
+                kassa scan 101                   # coffee; 102, 103… café items, or any EAN-13 of the demo catalog
+                \(example)
+                kassa sale
+                kassa pay cash 20
+                kassa receipt render \(dir)/state/printer.out   # the receipts the simulated printer printed
+                kassa watch                      # events as they happen
+
+            The simulated printer writes its ESC/POS bytes to \(dir)/state/printer.out.
+            \(kept ? "The state stays in \(dir)." : "Everything in \(dir) is removed when the demo ends (--state-dir DIR keeps it).")
+
+            """
     }
 }

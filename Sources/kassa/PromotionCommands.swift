@@ -24,7 +24,7 @@ enum PromotionCommands {
             var a: JSONObject = ["id": .string(try args.positional("promotion id"))]
             if args.flag("--override") { a["override_pin"] = .string(try PinPrompt.read("Supervisor PIN")) }
             try args.finish()
-            return ("raw", try s.call(.promotionRemove, a))
+            return ("promotion-removed", try s.call(.promotionRemove, a))
         case "set":
             var a = try definition(&args, s)
             if args.flag("--override") { a["override_pin"] = .string(try PinPrompt.read("Supervisor PIN")) }

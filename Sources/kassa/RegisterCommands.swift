@@ -8,9 +8,10 @@ enum RegisterCommands {
         Register (talk to kassad; --socket PATH or KASSA_SOCKET; --json prints the raw result):
           status                         register, operator, shift, open sale, journal, alarms
           login | logout                 the PIN is asked for (or read from standard input)
-          scan CODE [--qty N | --grams G]   a barcode or PLU (opens a sale)
-          add ITEM QTY                   by item id
-          void LINE                      void a line (0-based)
+          scan CODE [--qty N | --grams G]   a barcode or PLU (opens a sale): N pieces, or G grams of
+                                        an item sold by weight (a weight or price label carries its own)
+          add ITEM QTY                   by item id (QTY: pieces, or grams of an item sold by weight)
+          void LINE                      void a line (lines are numbered from 1, as kassa sale shows them)
           discount [--line N] (P% | AMOUNT | --remove) [--override]
           price LINE AMOUNT [--override] price override (a supervisor's PIN with --override)
           total | sale | complete | park | parked
@@ -18,7 +19,8 @@ enum RegisterCommands {
                                         balance, up to what is due, unless given an amount)
           cancel [--override]            cancel the open sale
           resume PARK_ID
-          refund RECEIPT LINE:QTY… --tender cash|card|voucher [--override]   (voucher: store credit)
+          refund RECEIPT LINE:QTY… --tender cash|card|voucher [--override]   (voucher: store credit;
+                                        LINE from 1 as on the sale, QTY pieces or grams)
           reprint RECEIPT                a copy of a past receipt
           no-sale [--override]           open the drawer
           shift open FLOAT | shift cash-in AMOUNT REASON… | shift cash-out AMOUNT REASON…
@@ -26,7 +28,11 @@ enum RegisterCommands {
           report x | report z
           report sales --by day|week|…  sales from the journal (report sales --help)
           report export-z --out DIR      one CSV per Z closing, for accounting
-          lookup CODE | operators | devices | journal status | clock check
+          lookup CODE                    an item by barcode or PLU: its price, VAT class and codes
+          operators                      who may log in, and their roles
+          devices                        printer, drawer, display, scanners: state and where connected
+          journal status                 the journal's records, mode, free space and verification
+          clock check                    re-reads the system clock (after it was set)
         \(StaffAndStockCommands.usage)
         \(VoucherCommands.usage)
         \(PromotionCommands.usage)
@@ -36,7 +42,10 @@ enum RegisterCommands {
           training on|off [--override]
           watch                          stream events (Ctrl-C ends)
         Technician (asks for a technician's PIN first):
-          catalog import FILE.csv | config get [KEY] | config set KEY VALUE
+          catalog import FILE.csv        the catalog from a CSV file (every bad row is named)
+          config get [KEY]               every setting, or one
+          config set KEY VALUE           changes a setting; the value is checked as in kassa.conf
+                                        (e.g. config set cash_rounding 0.05; config get lists the keys)
           operator add ID NAME ROLE | operator remove ID
         Mutating commands send an idempotency key (--idempotency-key KEY to choose it) so that a
         retried request never sells, refunds or prints twice.
@@ -52,7 +61,10 @@ enum RegisterCommands {
     /// `socket` is a `--socket` given before the command; one after it is read here.
     static func run(_ command: String, _ args: inout Arguments, socket: String?) throws -> ExitCode {
             if args.flag("--help") {
-                print(usage)
+                // `journal-status` is `kassa journal status`.
+                var words = command.hasPrefix("journal-") ? ["journal", String(command.dropFirst(8))] : [command]
+                while let w = args.optionalPositional() { words.append(w) }
+                print(CommandHelp.usage(for: words, in: usage) ?? usage)
                 return .ok
             }
             let json = args.flag("--json")
@@ -77,6 +89,12 @@ enum RegisterCommands {
         return v
     }
 
+    /// A line number as the screen and `kassa sale` show it, from 1; kassad counts from 0.
+    static func line(_ text: String) throws(UsageError) -> Int64 {
+        guard let v = Int64(text), v >= 1 else { throw UsageError("lines are numbered from 1 as kassa sale shows them, not '\(text)'") }
+        return v - 1
+    }
+
     /// Runs the command's operation(s); returns what to show.
     static func perform(_ command: String, _ args: inout Arguments, _ s: Session) throws -> (op: String, result: JSONValue) {
             switch command {
@@ -95,7 +113,8 @@ enum RegisterCommands {
                 let grams = try args.option("--grams")
                 try args.finish()
                 var a: JSONObject = ["code": .string(code)]
-                if let q = qty ?? grams { a["quantity"] = .int(try int(q, "the quantity")) }
+                if let qty { a["quantity"] = .int(try int(qty, "the quantity")) }
+                if let grams { a["grams"] = .int(try int(grams, "the weight in grams")) }
                 return ("sale", try s.call(.saleScan, a))
             case "add":
                 let item = try args.positional("item id")
@@ -103,7 +122,7 @@ enum RegisterCommands {
                 try args.finish()
                 return ("sale", try s.call(.saleAdd, ["item": .string(item), "quantity": .int(qty)]))
             case "void":
-                let line = try int(try args.positional("line number"), "the line")
+                let line = try Self.line(try args.positional("line number"))
                 try args.finish()
                 return ("sale", try s.call(.saleVoidLine, ["line": .int(line)]))
             case "discount":
@@ -123,12 +142,12 @@ enum RegisterCommands {
                 }
                 try args.finish()
                 if let line {
-                    a["line"] = .int(try int(line, "--line"))
+                    a["line"] = .int(try Self.line(line))
                     return ("sale", try s.call(.saleDiscountLine, a))
                 }
                 return ("sale", try s.call(.saleDiscount, a))
             case "price":
-                let line = try int(try args.positional("line number"), "the line")
+                let line = try Self.line(try args.positional("line number"))
                 let price = try s.amount(try args.positional("new unit price"))
                 var a = try override(&args)
                 try args.finish()
@@ -177,10 +196,10 @@ enum RegisterCommands {
                 var lines: [JSONValue] = []
                 while let spec = args.optionalPositional() {
                     let parts = spec.split(separator: ":")
-                    guard parts.count == 2, let l = Int64(parts[0]), let q = Int64(parts[1]) else {
-                        throw UsageError("refund lines are LINE:QUANTITY, e.g. 0:1, not '\(spec)'")
+                    guard parts.count == 2, let l = Int64(parts[0]), l >= 1, let q = Int64(parts[1]) else {
+                        throw UsageError("refund lines are LINE:QUANTITY, lines numbered from 1 as on the receipt's sale, e.g. 1:1, not '\(spec)'")
                     }
-                    lines.append(["line": .int(l), "quantity": .int(q)])
+                    lines.append(["line": .int(l - 1), "quantity": .int(q)])
                 }
                 guard !lines.isEmpty else { throw UsageError("name at least one LINE:QUANTITY to refund") }
                 try args.finish()
@@ -227,26 +246,26 @@ enum RegisterCommands {
             case "lookup":
                 let code = try args.positional("barcode or PLU")
                 try args.finish()
-                return ("raw", try s.call(.catalogLookup, ["code": .string(code)]))
+                return ("lookup", try s.call(.catalogLookup, ["code": .string(code)]))
             case "operators":
                 try args.finish()
-                return ("raw", try s.call(.operatorList))
+                return ("operators", try s.call(.operatorList))
             case "devices":
                 try args.finish()
                 return ("devices", try s.call(.devicesList))
             case "journal-status":
                 try args.finish()
-                return ("raw", try s.call(.journalStatus))
+                return ("journal-status", try s.call(.journalStatus))
             case "journal-recover":
                 let register = try args.positional("the register's id, typed out to confirm")
                 try args.finish()
                 let pin = try PinPrompt.read("Supervisor or technician PIN")
-                return ("raw", try s.call(.journalRecover, ["pin": .string(pin), "confirm": .string(register)]))
+                return ("journal-recover", try s.call(.journalRecover, ["pin": .string(pin), "confirm": .string(register)]))
             case "clock":
                 let sub = try args.positional("clock command (in, out, break, back, status, hours, fix, check)")
                 guard sub == "check" else { return try StaffAndStockCommands.clock(sub, &args, s) }
                 try args.finish()
-                return ("raw", try s.call(.clockCheck))
+                return ("clock-check", try s.call(.clockCheck))
             case "stock":
                 return try StaffAndStockCommands.stock(&args, s)
             case "voucher":
@@ -261,7 +280,7 @@ enum RegisterCommands {
                 var a = try override(&args)
                 try args.finish()
                 a["on"] = .bool(on == "on")
-                return ("raw", try s.call(.trainingSet, a))
+                return ("training", try s.call(.trainingSet, a))
             case "catalog":
                 let sub = try args.positional("catalog command (import)")
                 guard sub == "import" else { throw UsageError("catalog import FILE.csv") }
@@ -269,20 +288,20 @@ enum RegisterCommands {
                 try args.finish()
                 guard let bytes = try? readWholeFile(file) else { throw CommandFailure(.failure, "cannot read \(file)") }
                 try technician(s)
-                return ("raw", try s.call(.catalogImport, ["csv": .string(String(decoding: bytes, as: UTF8.self))]))
+                return ("catalog-import", try s.call(.catalogImport, ["csv": .string(String(decoding: bytes, as: UTF8.self))]))
             case "config":
                 let sub = try args.positional("config command (get or set)")
                 switch sub {
                 case "get":
                     let key = args.optionalPositional()
                     try args.finish()
-                    return ("raw", try s.call(.configGet, key.map { ["key": .string($0)] } ?? [:]))
+                    return ("config", try s.call(.configGet, key.map { ["key": .string($0)] } ?? [:]))
                 case "set":
                     let key = try args.positional("key")
                     let value = try args.positional("value")
                     try args.finish()
                     try technician(s)
-                    return ("raw", try s.call(.configSet, ["key": .string(key), "value": .string(value)]))
+                    return ("config-set", try s.call(.configSet, ["key": .string(key), "value": .string(value)]))
                 default:
                     throw UsageError("config get [KEY] or config set KEY VALUE")
                 }
@@ -298,13 +317,13 @@ enum RegisterCommands {
                     let pin = try PinPrompt.read("New PIN for \(id)")
                     let again = try PinPrompt.read("The same PIN again")
                     guard pin == again else { throw CommandFailure(.usage, "the two PINs differ") }
-                    return ("raw", try s.call(.operatorAdd, ["id": .string(id), "name": .string(name), "role": .string(role),
+                    return ("operator-added", try s.call(.operatorAdd, ["id": .string(id), "name": .string(name), "role": .string(role),
                                                                "pin": .string(pin)]))
                 case "remove":
                     let id = try args.positional("id")
                     try args.finish()
                     try technician(s)
-                    return ("raw", try s.call(.operatorRemove, ["id": .string(id)]))
+                    return ("done", try s.call(.operatorRemove, ["id": .string(id)]))
                 default:
                     throw UsageError("operator add ID NAME ROLE or operator remove ID")
                 }
@@ -363,8 +382,9 @@ enum RegisterCommands {
         case "done":
             print("ok")
         default:
-            if !StaffAndStockCommands.show(shown.op, r, s) && !VoucherCommands.show(shown.op, r, s)
-                && !PromotionCommands.show(shown.op, r, s) && !CustomerCommands.show(shown.op, r, s) { print(r.serialized()) }
+            if StaffAndStockCommands.show(shown.op, r, s) || VoucherCommands.show(shown.op, r, s)
+                || PromotionCommands.show(shown.op, r, s) || CustomerCommands.show(shown.op, r, s) { return }
+            if try !PlainOutput.show(shown.op, r, s) { PlainOutput.fields(r) }
         }
     }
 
@@ -374,8 +394,9 @@ enum RegisterCommands {
             return
         }
         for l in sale.lines {
-            let unit = l.sold.unit == "weight" ? "g" : "x"
-            let text = "\(l.line). \(l.sold.name) \(l.sold.quantity)\(unit)" + (l.sold.voided ? " VOID" : "")
+            let quantity = l.sold.unit == "weight" ? Receipt.grams(l.sold.quantity, separator: s.format.decimalSeparator)
+                : "\(l.sold.quantity) x"
+            let text = "\(l.line + 1). \(l.sold.name) \(quantity)" + (l.sold.voided ? " VOID" : "")
             print(TextLayout.leftRight(text, s.money(l.sold.amount), columns: 48))
         }
         for p in sale.promotions ?? [] {
@@ -428,7 +449,7 @@ enum RegisterCommands {
             }
             switch message {
             case .event(let e):
-                print(s.json ? e.json.serialized() : "\(e.seq) \(e.name) \(e.data.serialized())")
+                print(s.json ? e.json.serialized() : "\(e.seq) \(e.name)" + PlainOutput.summary(e.data))
             case .gap(let g):
                 print(s.json ? g.json.serialized() : "gap: missed events \(g.first)…\(g.last)")
             default:

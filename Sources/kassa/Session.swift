@@ -3,6 +3,7 @@ import Glibc
 #endif
 import KassaCore
 import KassaIPC
+import KassaRuntime
 import KassaSystem
 
 /// One connection to kassad for one command: the socket from `--socket`, `KASSA_SOCKET` or the
@@ -13,6 +14,7 @@ final class Session {
     let idempotencyKey: String?
     let timeoutMilliseconds: Int64
     private var connection: IPCClient?
+    private var moneyFormat: MoneyFormat?
 
     static func socketPath(_ given: String?, _ args: inout Arguments) throws(UsageError) -> String {
         if let given { return given }
@@ -76,9 +78,22 @@ final class Session {
         }
     }
 
+    /// The register's money format (`money_format`), as its screen and receipts write money;
+    /// the currency's default when kassad does not say (nobody logged in).
+    var format: MoneyFormat {
+        if let moneyFormat { return moneyFormat }
+        let currency = (try? self.currency) ?? .EUR
+        var format = currency == .EUR ? MoneyFormat.finnish : .plain(currency)
+        if let name = (try? call(.configGet, ["key": .string(SettingKey.moneyFormat)]))?[SettingKey.moneyFormat]?.stringValue {
+            format = name == "plain" ? .plain(currency) : KassaConfig.moneyFormats[name] ?? format
+        }
+        moneyFormat = format
+        return format
+    }
+
     func money(_ minor: Int64?) -> String {
         let currency = (try? self.currency) ?? .EUR
-        return MoneyFormat.plain(currency).format(minor ?? 0, currency: currency)
+        return format.format(minor ?? 0, currency: currency)
     }
 }
 

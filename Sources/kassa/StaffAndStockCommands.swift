@@ -48,7 +48,7 @@ enum StaffAndStockCommands {
             if args.flag("--override") { a["override_pin"] = .string(try PinPrompt.read("Supervisor PIN")) }
             a["reason"] = .string(args.rest())
             try args.finish()
-            return ("raw", try s.call(.timeclockCorrect, a))
+            return ("clock-fix", try s.call(.timeclockCorrect, a))
         default:
             throw UsageError("clock in, out, break, back, status, hours, fix or check, not '\(sub)'")
         }

@@ -23,6 +23,7 @@ let topUsage = """
 
     Offline (a state directory, no kassad needed):
       udev-rules                   print the udev rules generated from the device table
+      receipt render FILE          ESC/POS bytes (the demo's printer.out) shown as the printed text
       journal verify|dump|export   check, dump or export the journal
       report sales|export-z --state-dir DIR   sales reports and Z closings from the journal
       bench journal|ipc|devices|reports  measure durable commits, replay, start-up; IPC round trips, RSS;
@@ -92,6 +93,8 @@ func runKassa(_ argv: [String]) -> ExitCode {
             return try RegisterUICommand.run(&args, socket: socket)
         case "udev-rules":
             return try UdevRulesCommand.run(&args)
+        case "receipt":
+            return try ReceiptCommand.run(&args)
         case "console":
             return try ConsoleCommand.run(&args, socket: socket)
         case "report" where ReportCommands.subcommands.contains(args.words.first ?? ""):

@@ -26,6 +26,12 @@ import Testing
         #expect(Entry.discount("101%", currency: .EUR) == nil)
     }
 
+    @Test func aWeighedLineNamedAloneIsRefundedWhole() {
+        let lines = Entry.refundLines("1 2 2*100", weighed: [1: 2095])!
+        #expect(lines.map(\.line) == [0, 1, 1])
+        #expect(lines.map(\.quantity) == [1, 2095, 100])
+    }
+
     @Test func refundLinesAreCountedFromOneOnScreenAndFromZeroOnTheWire() {
         let lines = Entry.refundLines("2 3*4")!
         #expect(lines.map(\.line) == [1, 2] && lines.map(\.quantity) == [1, 4])

@@ -33,10 +33,36 @@ import Testing
     @Test func aWeighedItemAsksForItsWeightAndSellsAgainWithIt() {
         let (app, kassad) = connectedRegister()
         type(app, "20101\r")
-        refuse(app, kassad.last, .badArgs, "20101 is sold by weight: give the weight in grams")
+        refuse(app, kassad.last, .weightRequired, "20101 is sold by weight: give its weight in grams")
         #expect(RegisterScreen.draw(app, width: 80, height: 25).text.contains("Weight in grams (20101): _"))
         type(app, "0,25\r")
-        #expect(kassad.last.op == "sale.scan" && kassad.last.args["quantity"] == 250)
+        #expect(kassad.last.op == "sale.scan" && kassad.last.args["grams"] == 250 && kassad.last.args["quantity"] == nil)
+    }
+
+    @Test func ctrlCWithASaleOpenAsksBeforeQuitting() {
+        let (app, _) = connectedRegister(sale: sale([line(0, "Kahvi", price: 290)]))
+        app.handle(.control("c"), now: 0)
+        #expect(!app.quitRequested)
+        #expect(RegisterScreen.draw(app, width: 80, height: 25).text.contains("A sale is open: quit the register anyway?"))
+        app.handle(.escape, now: 0)
+        #expect(!app.quitRequested)
+        app.handle(.control("c"), now: 0)
+        app.handle(.enter, now: 0)
+        #expect(app.quitRequested)
+
+        let (idle, _) = connectedRegister()
+        idle.handle(.control("c"), now: 0)
+        #expect(idle.quitRequested)
+    }
+
+    @Test func piecesOfAWeighedItemAskForItsWeightInstead() {
+        let (app, kassad) = connectedRegister()
+        type(app, "2*20101\r")
+        #expect(kassad.last.args["quantity"] == 2)
+        refuse(app, kassad.last, .weightRequired, "20101 is sold by weight: give its weight in grams")
+        #expect(RegisterScreen.draw(app, width: 80, height: 25).text.contains("Weight in grams (20101): _"))
+        type(app, "300\r")
+        #expect(kassad.last.op == "sale.scan" && kassad.last.args["grams"] == 300 && kassad.last.args["quantity"] == nil)
     }
 
     @Test func whatTheCashiersRoleDoesNotAllowAsksForASupervisorPinAndGoesAgain() {

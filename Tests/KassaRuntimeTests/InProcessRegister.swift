@@ -3,6 +3,7 @@ import KassaCore
 import KassaDevices
 @testable import KassaIPC
 import KassaJournal
+import KassaSystem
 @testable import KassaRuntime
 import KassaTestSupport
 
@@ -23,6 +24,10 @@ final class InProcessRegister {
 
     var log: [String] { logLines.last(500) }
     var printerPath: String { dir.path + "/printer.txt" }
+    /// The lines the simulated printer printed, read from its ESC/POS bytes.
+    var printed: [String] {
+        get throws { EscPosReader.printedLines(try readWholeFile(printerPath)) }
+    }
 
     /// `readOnly` opens the journal as `kassad --read-only` does, after the operators were journaled.
     init(config: KassaConfig = KassaConfig(), readOnly: Bool = false) throws {

@@ -157,7 +157,7 @@ import Testing
             #expect(!d.log.contains(form))
             #expect(!text.contains(form))
         }
-        let printed = (try? String(contentsOfFile: d.stateDirectory + "/printer.out", encoding: .utf8)) ?? ""
+        let printed = printedText(d.stateDirectory + "/printer.out")
         #expect(!printed.isEmpty && !printed.contains(pan))
     }
 }

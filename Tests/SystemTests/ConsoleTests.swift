@@ -1,5 +1,6 @@
 import CLinux
 import Foundation
+import KassaDevices
 import KassaIPC
 import KassaTestSupport
 import Testing
@@ -147,7 +148,7 @@ final class ConsoleLine {
 
         console.send("devices test-print\r")
         console.expect("Test page queued")
-        let printed = try waitForFile(daemon.stateDirectory + "/printer.out", containing: "Kassa test page")
+        let printed = try waitForPrinted(daemon.stateDirectory + "/printer.out", containing: "Kassa test page")
         #expect(printed.contains("ÄÖÅ äöå €"))
 
         let export = daemon.directory + "/stick"
@@ -240,7 +241,7 @@ final class ConsoleLine {
         console.expect("Technician PIN")
         console.send("recover\r")
         console.expect("a technician can log in")
-        let paper = (try? String(contentsOfFile: daemon.stateDirectory + "/printer.out", encoding: .utf8)) ?? ""
+        let paper = printedText(daemon.stateDirectory + "/printer.out")
         #expect(!paper.contains("One-time code"))
         console.expect("Technician PIN")
         console.sendBytes([0x04])
@@ -258,7 +259,7 @@ final class ConsoleLine {
         console.expect("Technician PIN")
         console.send("recover\r")
         console.expect("Code from the printout")
-        let paper = try waitForFile(daemon.stateDirectory + "/printer.out", containing: "One-time code")
+        let paper = try waitForPrinted(daemon.stateDirectory + "/printer.out", containing: "One-time code")
         let code = try #require(paper.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
             .first { $0.count == 8 && $0.allSatisfy(\.isNumber) })
         console.send("\(code)\r")
@@ -469,10 +470,18 @@ extension ConsoleTests {
 }
 
 /// Waits until kassad's simulated printer has written `text`.
-func waitForFile(_ path: String, containing text: String, timeout: TimeInterval = 5) throws -> String {
+/// The text of the lines the ESC/POS bytes in `path` (the simulated printer's output) print.
+func printedText(_ path: String) -> String {
+    guard let data = FileManager.default.contents(atPath: path) else { return "" }
+    return EscPosReader.printedLines(Array(data)).joined(separator: "\n")
+}
+
+/// Waits until the simulated printer at `path` has printed `text`; returns all it printed.
+func waitForPrinted(_ path: String, containing text: String, timeout: TimeInterval = 30) throws -> String {
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
-        if let content = try? String(contentsOfFile: path, encoding: .utf8), content.contains(text) { return content }
+        let content = printedText(path)
+        if content.contains(text) { return content }
         usleep(20_000)
     }
     throw DaemonError("\(path) never contained \"\(text)\"")

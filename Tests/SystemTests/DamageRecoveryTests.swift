@@ -82,7 +82,7 @@ import Testing
         #expect(c.errorCode(.journalRecover, ["pin": "1111", "confirm": "demo-1"]) == .wrongPin)
         #expect(c.errorCode(.journalRecover, ["pin": "2222", "confirm": "till-9"]) == .badArgs)
         // The technician's (or supervisor's) recovery step, from the command line on the console.
-        let step = try d.kassa(["journal", "recover", "demo-1"], stdin: "2222\n")
+        let step = try d.kassa(["journal", "recover", "demo-1", "--json"], stdin: "2222\n")
         #expect(step.status == 0, "\(step.err)")
         let recovered = try JSONValue.parse(step.out.trimmingCharacters(in: .whitespacesAndNewlines))
         #expect(recovered["unreadable_records"]?.intValue == 1)

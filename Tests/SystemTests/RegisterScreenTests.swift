@@ -267,6 +267,10 @@ private func consoleF(_ n: Int) -> [UInt8] { [0x1B, 0x5B, 0x5B, 0x40 + UInt8(n)]
 
     @Test func kassaDemoOnATerminalOpensTheRegisterOnADemoKassad() throws {
         let term = try TmuxTerminal(command: [Run.binary("kassa"), "demo"])
+        // Before the screen opens: where the socket is, how to reach it, and that it all goes away.
+        let first = term.waitFor("Press Enter to open the register screen")
+        #expect(first.contains("export KASSA_SOCKET=") && first.contains("kassa console"), "\(first)")
+        term.press("Enter")
         term.waitFor("Enter your PIN or swipe your badge")
         term.type("1111")
         term.press("Enter")

@@ -39,10 +39,10 @@ struct WholeShiftTests {
 
         // A price override: refused for the cashier, allowed with a supervisor's PIN.
         _ = try json(d.kassa(["scan", "102", "--json"]))
-        let refused = try d.kassa(["price", "0", "1.00"])
+        let refused = try d.kassa(["price", "1", "1.00"])
         #expect(refused.status == 1)
         #expect(refused.err.contains("pin_required"))
-        let overridden = try json(d.kassa(["price", "0", "1.00", "--override", "--json"], stdin: "2222\n"))
+        let overridden = try json(d.kassa(["price", "1", "1.00", "--override", "--json"], stdin: "2222\n"))
         #expect(overridden["lines"]!.arrayValue![0]["unit_price"]!.intValue == 100)
         #expect(overridden["lines"]!.arrayValue![0]["authorised_by"]!.stringValue == "sami")
         salesTotal += try json(d.kassa(["pay", "card", "1.00", "--json"]))["completed"]!["total"]!.intValue!
@@ -57,8 +57,8 @@ struct WholeShiftTests {
         salesTotal += try json(d.kassa(["pay", "card", decimal(resumed["total"]!.intValue!), "--json"]))["completed"]!["total"]!.intValue!
 
         // A refund of one coffee of receipt 1 and a no-sale, both authorised by the supervisor.
-        #expect(try d.kassa(["refund", "1", "0:1", "--tender", "cash"]).status == 1)
-        let refund = try json(d.kassa(["refund", "1", "0:1", "--tender", "cash", "--override", "--json"], stdin: "2222\n"))
+        #expect(try d.kassa(["refund", "1", "1:1", "--tender", "cash"]).status == 1)
+        let refund = try json(d.kassa(["refund", "1", "1:1", "--tender", "cash", "--override", "--json"], stdin: "2222\n"))
         let refunded = refund["total"]!.intValue!
         #expect(refunded == 290)
         #expect(try d.kassa(["no-sale", "--override"], stdin: "2222\n").status == 0)

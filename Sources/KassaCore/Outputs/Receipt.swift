@@ -196,7 +196,7 @@ public struct Receipt: Hashable, Sendable {
                        })
     }
 
-    static func grams(_ g: Int64, separator: Character) -> String {
+    public static func grams(_ g: Int64, separator: Character) -> String {
         var frac = String(g % 1000)
         while frac.count < 3 { frac = "0" + frac }
         return "\(g / 1000)\(separator)\(frac) kg"

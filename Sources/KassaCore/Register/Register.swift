@@ -13,9 +13,9 @@ public enum Command: Hashable, Sendable {
     case closeShift(counted: Int64)
 
     case openSale
-    /// A scanned or typed barcode or PLU; `quantity` pieces (or grams for a weighed item without
-    /// an embedded weight).
-    case scan(code: String, quantity: Int64?)
+    /// A scanned or typed barcode or PLU: `quantity` pieces of an item sold by the piece, `grams`
+    /// of a weighed item without a weight label; a label carries its own weight or price.
+    case scan(code: String, quantity: Int64?, grams: Int64? = nil)
     case addItem(ItemID, quantity: Int64)
     /// A gift voucher of this value, sold on a line of its own; it gets its code when the sale completes.
     case sellVoucher(amount: Int64)
@@ -137,7 +137,11 @@ public enum Refusal: Error, Hashable, Sendable {
     case saleInProgress
     case lookup(LookupError)
     case unknownItem(ItemID)
+    /// A weighed item scanned without its weight, or with a number of pieces instead.
     case weightRequired(ItemID)
+    /// A quantity or weight given with a code that makes it meaningless: a weight or price label
+    /// (it carries its own), a weight for an item sold by the piece.
+    case quantityNotAllowed(String)
     case invalidQuantity(Int64)
     case noTaxRate(TaxClassID, CivilDate)
     case noSuchLine(Int)
@@ -276,7 +280,7 @@ extension RegisterState {
 
         // Sale/
         case .openSale: return try startSale(ctx)
-        case .scan(let code, let quantity): return try scan(code, quantity: quantity, env, ctx)
+        case .scan(let code, let quantity, let grams): return try scan(code, quantity: quantity, grams: grams, env, ctx)
         case .addItem(let id, let quantity): return try addItem(id, quantity: quantity, env, ctx)
         case .voidLine(let index): return try voidLine(index)
         case .discountLine(let index, let discount, let override):

@@ -7,30 +7,49 @@ extension RegisterState {
         return [.saleOpened(id: saleState.lastSaleID + 1, by: me, training: staffState.training, at: ctx.now)]
     }
 
-    /// A scanned or typed code: an item, a voucher to pay with, or a loyalty card.
-    func scan(_ code: String, quantity: Int64?, _ env: RegisterEnvironment, _ ctx: Context) throws(Refusal) -> [RegisterEvent] {
+    /// A scanned or typed code: an item, a voucher to pay with, or a loyalty card. `quantity` is
+    /// pieces and `grams` a weight: each only where the code leaves it open.
+    func scan(_ code: String, quantity: Int64?, grams: Int64?, _ env: RegisterEnvironment,
+              _ ctx: Context) throws(Refusal) -> [RegisterEvent] {
         if VoucherCode.looksLikeVoucher(code) {
             // The front-end and the scanners redeem a voucher by scanning it, like an item.
-            guard quantity == nil || quantity == 1 else { throw .voucher(.quantityGiven) }
+            guard (quantity == nil || quantity == 1) && grams == nil else { throw .voucher(.quantityGiven) }
             return try redeemVoucher(code, amount: nil, env.config, ctx)
         }
         let resolution: ScanResolution
         do { resolution = try env.catalog.resolve(code) } catch {
             // Not an item: a loyalty card's barcode puts its customer on the sale.
-            if let customer = customerState.customerCards[code.trimmingSpaces()], quantity == nil {
+            if let customer = customerState.customerCards[code.trimmingSpaces()], quantity == nil, grams == nil {
                 return try attachCustomer(customer, env, ctx)
             }
             throw .lookup(error)
         }
         switch resolution {
+        case .item(let item) where item.unit == .weight:
+            // Pieces of something sold by the kilogram mean nothing: its weight is asked for.
+            guard quantity == nil, let grams else { throw .weightRequired(item.id) }
+            return try addLine(item, quantity: grams, fixedAmount: nil, env, ctx)
         case .item(let item):
-            if item.unit == .weight && quantity == nil { throw .weightRequired(item.id) }
+            guard grams == nil else { throw .quantityNotAllowed(code) }
             return try addLine(item, quantity: quantity ?? 1, fixedAmount: nil, env, ctx)
-        case .weighed(let item, let grams):
-            return try addLine(item, quantity: grams, fixedAmount: nil, env, ctx, weighed: true)
+        case .weighed(let item, let weight):
+            guard quantity == nil && grams == nil else { throw .quantityNotAllowed(code) }
+            return try addLine(item, quantity: weight, fixedAmount: nil, env, ctx)
         case .priced(let item, let amount):
-            return try addLine(item, quantity: 1, fixedAmount: amount, env, ctx)
+            guard quantity == nil && grams == nil else { throw .quantityNotAllowed(code) }
+            return try addLine(item, quantity: try labelQuantity(item, amount), fixedAmount: amount, env, ctx)
         }
+    }
+
+    /// A price label's line holds what it stands for: one piece, or the weight its price buys
+    /// at the item's price per kilogram, to the nearest gram (the line's amount stays the
+    /// label's). `SaleLine.stockQuantity` works the same grams out again.
+    private func labelQuantity(_ item: Item, _ amount: Int64) throws(Refusal) -> Int64 {
+        guard item.unit == .weight else { return 1 }
+        guard item.price > 0 else {
+            throw .invalidAmount("\(item.id) has no price per kilogram: the weight of its price label cannot be worked out")
+        }
+        do { return try Checked.mulDiv(amount, 1000, item.price) } catch { throw .money(error) }
     }
 
     func addItem(_ id: ItemID, quantity: Int64, _ env: RegisterEnvironment, _ ctx: Context) throws(Refusal) -> [RegisterEvent] {
@@ -195,8 +214,8 @@ extension RegisterState {
         try config.limits.check(total, .sale)
     }
 
-    private func addLine(_ item: Item, quantity: Int64, fixedAmount: Int64?, _ env: RegisterEnvironment, _ ctx: Context,
-                         weighed: Bool = false) throws(Refusal) -> [RegisterEvent] {
+    private func addLine(_ item: Item, quantity: Int64, fixedAmount: Int64?, _ env: RegisterEnvironment,
+                         _ ctx: Context) throws(Refusal) -> [RegisterEvent] {
         let me = try require(.sell)
         let limit: ClosedRange<Int64> = item.unit == .weight ? 1...1_000_000 : 1...9_999
         guard limit.contains(quantity) else { throw .invalidQuantity(quantity) }

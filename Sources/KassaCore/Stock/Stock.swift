@@ -18,8 +18,9 @@ public struct ReorderRule: Hashable, Sendable {
 }
 
 extension SaleLine {
-    /// What the line takes off the shelf: its pieces, or its grams. A weighed item on a
-    /// price-embedded label carries no weight, so it is worked back from the price per kilogram.
+    /// What the line takes off the shelf: its pieces, or its grams. The grams of a weighed item's
+    /// price label are worked back from the price per kilogram, as its line's quantity is when
+    /// it is scanned (lines journaled before that hold a quantity of 1 there).
     public var stockQuantity: Int64 {
         guard unit == .weight, let amount = fixedAmount else { return quantity }
         guard unitPrice > 0, let grams = try? Checked.mulDiv(amount, 1000, unitPrice) else { return 0 }

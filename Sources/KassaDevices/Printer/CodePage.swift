@@ -31,6 +31,32 @@ public enum CharacterTable: String, Sendable, Hashable, CaseIterable {
         return upperHalf[character]
     }
 
+    /// The character a byte prints as, or nil for a control byte or one without a glyph.
+    public func character(for byte: UInt8) -> Character? {
+        if (0x20...0x7E).contains(byte) { return Character(Unicode.Scalar(byte)) }
+        return decoding[byte]
+    }
+
+    private var decoding: [UInt8: Character] {
+        switch self {
+        case .pc858: return CharacterTable.pc858Decoding
+        case .wpc1252: return CharacterTable.wpc1252Decoding
+        case .iso8859_15: return CharacterTable.iso885915Decoding
+        case .ascii: return [:]
+        }
+    }
+
+    private static func reversed(_ map: [Character: UInt8]) -> [UInt8: Character] {
+        // Two characters of one byte (no-break space and its like) read back as the first in order.
+        var out: [UInt8: Character] = [:]
+        for (c, b) in map.sorted(by: { $0.key < $1.key }) where out[b] == nil { out[b] = c }
+        return out
+    }
+
+    private static let pc858Decoding = reversed(pc858Upper)
+    private static let wpc1252Decoding = reversed(wpc1252Upper)
+    private static let iso885915Decoding = reversed(iso885915Upper)
+
     private var upperHalf: [Character: UInt8] {
         switch self {
         case .pc858: return CharacterTable.pc858Upper

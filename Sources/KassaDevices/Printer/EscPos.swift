@@ -165,6 +165,22 @@ public enum EscPos {
         Command.drawerKick(pin: profile.drawerPin, on: profile.pulseOn, off: profile.pulseOff)
     }
 
+    /// A job's printout (`job.render(job.copy)`): its lines in their emphasis, fed clear of the
+    /// cutter and cut.
+    public static func document(_ lines: [PrintedLine]) -> [PrintBlock] {
+        var blocks: [PrintBlock] = lines.map { line in
+            switch line.emphasis {
+            case .normal: return .text(line.text)
+            case .strong: return .text(line.text, TextStyle(bold: true))
+            case .total: return .text(line.text, .total)
+            case .barcode: return .barcode(line.text.trimmingSpaces())
+            }
+        }
+        blocks.append(.feed(lines: 3))
+        blocks.append(.cut)
+        return blocks
+    }
+
     /// A print job as bytes.
     public static func encode(_ document: [PrintBlock], profile: PrinterProfile) -> [UInt8] {
         Array(commands(document, profile: profile).joined())

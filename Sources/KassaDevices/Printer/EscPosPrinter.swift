@@ -216,17 +216,7 @@ public final class EscPosPrinter: ReceiptPrinter, CashDrawerPort {
     }
 
     private func render(_ job: PrintJob) -> [[UInt8]] {
-        var blocks: [PrintBlock] = job.render(job.copy).map { line in
-            switch line.emphasis {
-            case .normal: return .text(line.text)
-            case .strong: return .text(line.text, TextStyle(bold: true))
-            case .total: return .text(line.text, .total)
-            case .barcode: return .barcode(line.text.trimmingSpaces())
-            }
-        }
-        blocks.append(.feed(lines: 3))
-        blocks.append(.cut)
-        var commands = EscPos.commands(blocks, profile: profile)
+        var commands = EscPos.commands(EscPos.document(job.render(job.copy)), profile: profile)
         if options.expectsReplies { commands.append(EscPos.Command.transmitPaperStatus) }
         return commands
     }

@@ -13,6 +13,8 @@ public final class SimulatedPrinter: ReceiptPrinter {
     public private(set) var status: [DeviceStatus] = []
     public let columns: Int
     public let outputPath: String
+    /// What the bytes are written for: an 80 mm Epson's commands at this printer's width.
+    public let profile: PrinterProfile
     /// Printouts waiting for paper, in order.
     private var waiting: [PrintJob] = []
     public var detail: String { "simulated, writes \(outputPath)" }
@@ -23,6 +25,9 @@ public final class SimulatedPrinter: ReceiptPrinter {
         self.id = id
         self.columns = columns
         self.outputPath = outputPath
+        var profile = PrinterProfile.epson80mm
+        profile.columns = columns
+        self.profile = profile
         self.log = log
     }
 
@@ -38,26 +43,28 @@ public final class SimulatedPrinter: ReceiptPrinter {
         for job in jobs { enqueue(job) }
     }
 
-    /// Appends the job's text to the output file at once and reports it sent and done.
+    /// Appends the job's ESC/POS bytes, as a real printer on its USB port would get them, to the
+    /// output file at once (`kassa receipt render FILE` shows them), flushed to the disk before
+    /// the job is reported sent and done, so what was reported printed survives a power cut.
     public func enqueue(_ job: PrintJob) {
         guard !status.contains(.paperOut) else {
             waiting.append(job)
             return
         }
-        let lines = job.render(job.copy).map(\.text)
-        var bytes = Array("--- job \(job.id) ---\n".utf8)
-        for line in lines {
-            bytes += Array(line.utf8)
-            bytes.append(10)
-        }
-        bytes += Array("--- cut ---\n".utf8)
+        let printed = job.render(job.copy)
+        let bytes = EscPos.encode(EscPos.document(printed), profile: profile)
         let fd = open(outputPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o640)
         guard fd >= 0 else {
             log("printer \(id): cannot write \(outputPath): errno \(errno); job \(job.id) stays owed")
             return
         }
         defer { close(fd) }
-        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
+        var written = bytes.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
+        if written == bytes.count && fsync(fd) != 0 {
+            log("printer \(id): cannot flush \(outputPath): errno \(errno)")
+            written = -1
+        }
+        let lines = printed.map(\.text)
         if job.confidential {
             log("printer \(id) job \(job.id): \(lines.count) lines, confidential: on paper only")
         } else {

@@ -135,7 +135,8 @@ extension Op {
         case .saleOpen, .saleTotal, .saleComplete, .salePark:
             return OperationSpec(.write, .loggedIn, selling: true)
         case .saleScan:
-            return OperationSpec(.write, .loggedIn, [.code("code"), A("quantity", .integer(Bounds.lineQuantity), required: false)], selling: true)
+            return OperationSpec(.write, .loggedIn, [.code("code"), A("quantity", .integer(Bounds.lineQuantity), required: false),
+                                                     A("grams", .integer(Bounds.lineQuantity), required: false)], selling: true)
         case .saleAdd:
             return OperationSpec(.write, .loggedIn, [.name("item"), A("quantity", .integer(Bounds.lineQuantity))], selling: true)
         case .saleSellVoucher:

@@ -191,9 +191,9 @@ extension RegisterService {
     }
 
     /// A scan from a scanner or from a client: goes into the open sale, or opens one.
-    func scan(_ code: String, quantity: Int64?, key: RequestKey?) throws(IPCError) -> JSONValue {
+    func scan(_ code: String, quantity: Int64?, grams: Int64? = nil, key: RequestKey?) throws(IPCError) -> JSONValue {
         if ledger.state.openSale == nil { try refuseNewSaleWhenDiskFull() }
-        return try runSale(.scan(code: code, quantity: quantity), key: key)
+        return try runSale(.scan(code: code, quantity: quantity, grams: grams), key: key)
     }
 
     /// A page that shows the technician what the printer does: its width, the code page's

@@ -285,7 +285,8 @@ final class RegisterService {
         case .saleScan:
             let code = try args.string("code")
             let quantity = try args.optionalInt("quantity")
-            return try scan(code, quantity: quantity, key: key)
+            let grams = try args.optionalInt("grams")
+            return try scan(code, quantity: quantity, grams: grams, key: key)
         case .saleAdd:
             let item = try args.string("item")
             let quantity = try args.int("quantity")

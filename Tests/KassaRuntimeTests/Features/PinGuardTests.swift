@@ -104,8 +104,7 @@ struct PinGuardTests {
         try r.service.pins.save()
         r.service.env.pins = r.service.pins.vault
         _ = try r.call(.technicianRecoveryCode)
-        let paper = try String(contentsOfFile: r.printerPath, encoding: .utf8)
-        let code = try #require(paper.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let code = try #require(try r.printed.map { $0.trimmingCharacters(in: .whitespaces) }
             .first { $0.count == 8 && $0.allSatisfy(\.isNumber) })
         #expect(!r.log.contains { $0.contains(code) }, "the code is on paper only")
         #expect(try r.journaled().last == "recovery_code_printed")
