@@ -117,9 +117,10 @@ public struct DeviceReply: ReplyValue, Hashable {
     }
 
     public var json: JSONValue {
-        ["id": .string(id), "kind": .string(kind), "state": .string(state), "power": .string(power),
-         "status": .array(status.map(JSONValue.string)), "via": .string(via), "model": model.map(JSONValue.string) ?? .null,
-         "reason": reason.map(JSONValue.string) ?? .null]
+        var o: JSONObject = ["id": .string(id), "kind": .string(kind), "state": .string(state), "power": .string(power),
+                             "status": .array(status.map(JSONValue.string)), "via": .string(via), "model": model.map(JSONValue.string) ?? .null]
+        if let reason { o["reason"] = .string(reason) }
+        return .object(o)
     }
 }
 
