@@ -26,7 +26,7 @@ enum RegisterCommands {
           report x | report z
           report sales --by day|week|…  sales from the journal (report sales --help)
           report export-z --out DIR      one CSV per Z closing, for accounting
-          lookup CODE | operators | devices | journal status | clock check
+          lookup CODE|NAME | operators | devices | journal status | clock check
         \(StaffAndStockCommands.usage)
         \(VoucherCommands.usage)
         \(PromotionCommands.usage)
@@ -225,8 +225,13 @@ enum RegisterCommands {
                 default: throw UsageError("report x, z, sales or export-z, not '\(which)'")
                 }
             case "lookup":
-                let code = try args.positional("barcode or PLU")
+                let code = try args.positional("barcode, PLU or a few letters of the name")
                 try args.finish()
+                // Letters are a name (unless a PLU has them): every item whose name has them.
+                if code.contains(where: \.isLetter) {
+                    if let item = try? s.call(.catalogLookup, ["code": .string(code)]) { return ("raw", item) }
+                    return ("raw", try s.call(.catalogSearch, ["query": .string(code), "limit": 50]))
+                }
                 return ("raw", try s.call(.catalogLookup, ["code": .string(code)]))
             case "operators":
                 try args.finish()

@@ -20,6 +20,7 @@ public enum Op: String, CaseIterable, Sendable, Hashable {
     case saleAdd = "sale.add"
     case saleSellVoucher = "sale.sell_voucher"
     case saleVoidLine = "sale.void_line"
+    case saleSetQuantity = "sale.set_quantity"
     case saleDiscountLine = "sale.discount_line"
     case saleOverridePrice = "sale.override_price"
     case saleDiscount = "sale.discount"
@@ -51,6 +52,8 @@ public enum Op: String, CaseIterable, Sendable, Hashable {
     case voucherList = "voucher.list"
     // Catalog, configuration, operators, devices, the technician's tools
     case catalogLookup = "catalog.lookup"
+    case catalogSearch = "catalog.search"
+    case catalogQuickKeys = "catalog.quick_keys"
     case catalogImport = "catalog.import"
     case catalogUpload = "catalog.upload"
     case configGet = "config.get"
@@ -142,6 +145,8 @@ extension Op {
             return OperationSpec(.write, .loggedIn, [.amount("amount")], selling: true)
         case .saleVoidLine:
             return OperationSpec(.write, .loggedIn, [.index("line")], selling: true)
+        case .saleSetQuantity:
+            return OperationSpec(.write, .loggedIn, [.index("line"), A("quantity", .integer(Bounds.lineQuantity))], selling: true)
         case .saleDiscountLine:
             return OperationSpec(.write, .loggedIn, [.index("line")] + Self.discount, selling: true)
         case .saleOverridePrice:
@@ -196,6 +201,11 @@ extension Op {
 
         case .catalogLookup:
             return OperationSpec(.read, .loggedInOrTechnician, [.code("code")])
+        case .catalogSearch:
+            return OperationSpec(.read, .loggedInOrTechnician, [A("query", .text(maxBytes: Bounds.searchBytes)),
+                                                                A("limit", .integer(Bounds.searchResults), required: false)])
+        case .catalogQuickKeys:
+            return OperationSpec(.read, .loggedInOrTechnician)
         case .catalogImport:
             return OperationSpec(.durable, .technician, [A("csv", .text(maxBytes: Bounds.payloadBytes), required: false), .flag("uploaded")])
         case .catalogUpload:

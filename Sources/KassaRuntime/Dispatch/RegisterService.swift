@@ -293,6 +293,9 @@ final class RegisterService {
         case .saleVoidLine:
             let line = try lineIndex(&args)
             return try runSale(.voidLine(line), key: key)
+        case .saleSetQuantity:
+            let line = try lineIndex(&args)
+            return try runSale(.setQuantity(line: line, quantity: try args.int("quantity")), key: key)
         case .saleDiscountLine:
             let line = try lineIndex(&args)
             let d = try args.discount()
@@ -399,17 +402,6 @@ final class RegisterService {
             }
             return result
 
-        case .catalogLookup:
-            let code = try args.string("code")
-            do {
-                switch try env.catalog.resolve(code) {
-                case .item(let item): return ["item": Views.item(item)]
-                case .weighed(let item, let grams): return ["item": Views.item(item), "grams": .int(grams)]
-                case .priced(let item, let amount): return ["item": Views.item(item), "amount": .int(amount)]
-                }
-            } catch {
-                throw Refusal.lookup(error).ipcError
-            }
         case .catalogImport:
             let text = try args.optionalString("csv")
             let uploaded = try args.optionalBool("uploaded") ?? false
@@ -496,6 +488,8 @@ final class RegisterService {
         case .timeclockIn, .timeclockOut, .timeclockBreakStart, .timeclockBreakEnd, .timeclockCorrect, .timeclockStatus,
              .timeclockHours, .stockReceive, .stockCount, .stockAdjust, .stockSetReorder, .stockLevels, .stockReorderList, .stockValue:
             return try routed(performStaffAndStock(op, &args, connection: connection, key: key), op)
+        case .catalogLookup, .catalogSearch, .catalogQuickKeys:
+            return try routed(performCatalog(op, &args), op)
         case .voucherGet, .voucherList:
             return try routed(performVouchers(op, &args, connection: connection), op)
         case .promotionSet, .promotionRemove, .promotionList:
