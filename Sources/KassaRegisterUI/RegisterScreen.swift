@@ -312,12 +312,16 @@ public enum RegisterScreen {
         let table: [KeyBinding]
         if case .payment = back { table = KeyBindings.payment } else { table = KeyBindings.sale }
         var keys = table.map { ($0.keyNames, $0.text(language)) }
-        keys.append(("0-9 * , %", language == .fi ? "syöttö: koodi, määrä, summa" : "entry: code, quantity, amount"))
+        keys.append(("0-9 * , %", language.pick("entry: code, quantity, amount", "syöttö: koodi, määrä, summa")))
+        if case .payment = back {} else {
+            keys.append(("a-z", language.pick("letters + Enter: find by name", "kirjaimet + Enter: hae nimellä")))
+            keys.append(("Enter", language.pick("on an empty code: quick keys", "tyhjällä koodilla: pikanäppäimet")))
+        }
         s.bar(rows.lowerBound, " " + app.texts.helpTitle + " (" + (language == .fi ? "mikä tahansa näppäin palaa" : "any key returns") + ")",
               style: .heading)
         let left = s.width - helpMenuWidth
         for (i, k) in keys.enumerated() where rows.lowerBound + 1 + i < rows.upperBound {
-            s.put(TextLayout.truncate(" " + TextLayout.pad(k.0, to: 10) + " " + k.1, to: left - 1), row: rows.lowerBound + 1 + i, column: 0)
+            s.put(TextLayout.truncate(" " + TextLayout.pad(k.0, to: 12) + " " + k.1, to: left - 1), row: rows.lowerBound + 1 + i, column: 0)
         }
         s.put(app.texts.menu + " (F9 m)", row: rows.lowerBound + 1, column: left, style: .warning)
         for (i, item) in KeyBindings.MenuItem.allCases.enumerated() where rows.lowerBound + 2 + i < rows.upperBound {

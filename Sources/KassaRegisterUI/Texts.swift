@@ -57,6 +57,8 @@ public struct Texts: Sendable {
     /// A code typed (or scanned without Enter) when the cashier went to payment; the confirmation
     /// of cash far above what is due.
     public var codePending, confirmCash: String
+    // Finding an item by name or on the quick keys; voiding and changing a line.
+    public var itemsNamed, noItemNamed, quickKeys, noQuickKeys, confirmVoid, newQuantity: String
 
     public static let english = Texts(
         online: "online", offline: "OFFLINE", noOperator: "nobody logged in", shift: "Shift", noShift: "no shift",
@@ -93,7 +95,7 @@ public struct Texts: Sendable {
         errorDevice: "Device away", errorClock: "Clock behind: selling paused", errorReadOnly: "Journal read-only",
         errorCardDeclined: "Card declined", errorCardNotCharged: "Card not charged", errorOverLimit: "Over the limit",
         errorOther: "Error",
-        hintSale: "? help  t pay  v void  d disc  o price  p park  c cancel  m menu  l logout",
+        hintSale: "? help F2 pay F3 void F4 disc F7 park F8 cancel F9 menu F10 logout F12 qty",
         hintPayment: "Enter cash  x exact  n next note  k card  c cancel  Esc back  ? help",
         hintLogin: "Enter log in  t time clock  ? help", hintOther: "Enter ok  Esc back",
         chooseHint: "1-9 or ↑↓ and Enter choose  Esc back",
@@ -115,7 +117,10 @@ public struct Texts: Sendable {
         customer: "Customer", points: "points",
         customerQuery: "Customer's phone or name", noCustomerFound: "No such customer", whichCustomer: "Which customer?",
         customerOnSale: "Customer on the sale:", pointsToRedeem: "Points to redeem (0 takes them back)", pointsRedeemed: "Points redeemed:",
-        codePending: "A code is typed: Enter sells it, Esc clears it", confirmCash: "Cash tendered %@ for %@ due? Enter yes, Esc no")
+        codePending: "A code is typed: Enter sells it, Esc clears it", confirmCash: "Cash tendered %@ for %@ due? Enter yes, Esc no",
+        itemsNamed: "Items named", noItemNamed: "No item's name contains", quickKeys: "Quick keys",
+        noQuickKeys: "No quick keys: the quick_keys setting lists them", confirmVoid: "Void line %@ %@? Enter yes, Esc no",
+        newQuantity: "New quantity")
 
     public static let finnish = Texts(
         online: "yhteys ok", offline: "EI YHTEYTTÄ", noOperator: "ei kirjautunut", shift: "Vuoro", noShift: "ei vuoroa",
@@ -153,7 +158,7 @@ public struct Texts: Sendable {
         errorDevice: "Laite ei käytettävissä", errorClock: "Kello jäljessä: myynti tauolla",
         errorReadOnly: "Päiväkirja vain luettavissa", errorCardDeclined: "Kortti hylätty",
         errorCardNotCharged: "Korttia ei veloitettu", errorOverLimit: "Yli rajan", errorOther: "Virhe",
-        hintSale: "? ohje  t maksu  v mitätöi  d ale  p pysäköi  c peru  m valikko  l ulos",
+        hintSale: "? ohje F2 maksu F3 mitätöi F7 pysäköi F8 peru F9 valikko F10 ulos F12 määrä",
         hintPayment: "Enter käteinen  x tasan  n seur. seteli  k kortti  c peru  Esc takaisin",
         hintLogin: "Enter kirjaudu  t leimaus  ? ohje", hintOther: "Enter ok  Esc takaisin",
         chooseHint: "1-9 tai ↑↓ ja Enter valitsee  Esc takaisin",
@@ -175,7 +180,10 @@ public struct Texts: Sendable {
         customer: "Asiakas", points: "pistettä",
         customerQuery: "Asiakkaan puhelin tai nimi", noCustomerFound: "Asiakasta ei löydy", whichCustomer: "Kuka asiakas?",
         customerOnSale: "Asiakas myynnillä:", pointsToRedeem: "Käytettävät pisteet (0 perii takaisin)", pointsRedeemed: "Pisteitä käytetty:",
-        codePending: "Koodi kirjoitettu: Enter myy, Esc tyhjentää", confirmCash: "Käteistä %@, maksettavana %@? Enter kyllä, Esc ei")
+        codePending: "Koodi kirjoitettu: Enter myy, Esc tyhjentää", confirmCash: "Käteistä %@, maksettavana %@? Enter kyllä, Esc ei",
+        itemsNamed: "Tuotteet nimellä", noItemNamed: "Minkään tuotteen nimessä ei ole", quickKeys: "Pikanäppäimet",
+        noQuickKeys: "Ei pikanäppäimiä: asetus quick_keys luettelee ne", confirmVoid: "Mitätöidäänkö rivi %@ %@? Enter kyllä, Esc ei",
+        newQuantity: "Uusi määrä")
 }
 
 extension Texts {

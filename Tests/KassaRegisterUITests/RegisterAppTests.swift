@@ -42,7 +42,7 @@ import Testing
     @Test func whatTheCashiersRoleDoesNotAllowAsksForASupervisorPinAndGoesAgain() {
         let (app, kassad) = connectedRegister(sale: sale([line(0, "Kahvi", price: 290)]))
         type(app, "50%")
-        app.handle(.character("d"), now: 0)
+        app.handle(.function(4), now: 0)
         #expect(kassad.last.op == "sale.discount_line" && kassad.last.args["percent_bp"] == 5000 && kassad.last.args["line"] == 0)
         refuse(app, kassad.last, .pinRequired, "a supervisor's PIN is needed")
         let s = RegisterScreen.draw(app, width: 80, height: 25)
@@ -55,7 +55,7 @@ import Testing
     @Test func keysTypedBeforeAnAnswerActOnTheStateThatAnswerBrings() {
         let (app, kassad) = connectedRegister()
         type(app, "101\r")
-        app.handle(.character("p"), now: 0)
+        app.handle(.function(7), now: 0)
         #expect(kassad.last.op == "sale.scan")
         answer(app, kassad.last, sale([line(0, "Kahvi", price: 290)]))
         #expect(kassad.last.op == "sale.park")
@@ -63,7 +63,7 @@ import Testing
 
     @Test func paymentOffersExactCashTheNextNoteAndCard() {
         let (app, kassad) = connectedRegister(sale: sale([line(0, "Kahvi", qty: 4, price: 290)]))
-        app.handle(.character("t"), now: 0)
+        app.handle(.function(2), now: 0)
         answer(app, kassad.last, sale([line(0, "Kahvi", qty: 4, price: 290)]))
         let s = RegisterScreen.draw(app, width: 80, height: 25)
         #expect(s.text.contains("x Exact 11,60 €") && s.text.contains("n Next note 20,00 €") && s.text.contains("k Card 11,60 €"))
@@ -88,13 +88,13 @@ import Testing
         let (app, kassad) = connectedRegister(sale: sale([line(0, "Kahvi", price: 290)]))
         type(app, "6400001000568")
         let asked = kassad.requests.count
-        app.handle(.character("t"), now: 0)
+        app.handle(.function(2), now: 0)
         #expect(kassad.requests.count == asked, "no sale.total with a code pending")
         #expect(screen(app).text.contains("A code is typed: Enter sells it, Esc clears it"))
         if case .sale = app.mode {} else { Issue.record("stays at the sale, not \(app.mode)") }
         // Cleared, the way to payment is open and nothing typed carries over.
         app.handle(.escape, now: 0)
-        app.handle(.character("t"), now: 0)
+        app.handle(.function(2), now: 0)
         #expect(kassad.last.op == "sale.total")
         answer(app, kassad.last, sale([line(0, "Kahvi", price: 290)]))
         app.handle(.enter, now: 0)
@@ -104,7 +104,7 @@ import Testing
     @Test func cashFarAboveWhatIsDueAsksFirst() {
         let (app, kassad) = connectedRegister(sale: sale([line(0, "Kahvi", price: 290)]),
                                               config: ["language": "en", "money_format": "finnish", "confirm_tender_over": "100.00"])
-        app.handle(.character("t"), now: 0)
+        app.handle(.function(2), now: 0)
         answer(app, kassad.last, sale([line(0, "Kahvi", price: 290)]))
         let asked = kassad.requests.count
         type(app, "50000\r")
@@ -125,7 +125,7 @@ import Testing
     @Test func aThresholdOfZeroNeverAsks() {
         let (app, kassad) = connectedRegister(sale: sale([line(0, "Kahvi", price: 290)]),
                                               config: ["language": "en", "money_format": "finnish", "confirm_tender_over": "0"])
-        app.handle(.character("t"), now: 0)
+        app.handle(.function(2), now: 0)
         answer(app, kassad.last, sale([line(0, "Kahvi", price: 290)]))
         type(app, "500\r")
         #expect(kassad.last.op == "sale.tender" && kassad.last.args["amount"] == 50000)
@@ -158,7 +158,7 @@ import Testing
 
     @Test func refundAsksReceiptLinesAndTenderInTurn() {
         let (app, kassad) = connectedRegister()
-        app.handle(.character("m"), now: 0)
+        app.handle(.function(9), now: 0)
         app.handle(.character("1"), now: 0)
         type(app, "12\r")
         #expect(kassad.last.op == "receipt.get" && kassad.last.args["receipt"] == 12)
@@ -181,7 +181,7 @@ import Testing
 
     @Test func aRefundToStoreCreditShowsTheNewVouchersCode() {
         let (app, kassad) = connectedRegister()
-        app.handle(.character("m"), now: 0)
+        app.handle(.function(9), now: 0)
         app.handle(.character("1"), now: 0)
         type(app, "3\r")
         answer(app, kassad.last, ["receipt": 3, "total": 290, "lines": [["name": "Kahvi", "unit": "piece", "quantity": 1,
@@ -198,7 +198,7 @@ import Testing
 
     @Test func aCustomerWithoutTheirCardIsFoundByPhoneOrNameAndPutOnTheSale() {
         let (app, kassad) = connectedRegister()
-        app.handle(.character("m"), now: 0)
+        app.handle(.function(9), now: 0)
         app.handle(.character("c"), now: 0)
         type(app, "040 123 4567\r")
         #expect(kassad.last.op == "customer.find" && kassad.last.args["phone"] == "040 123 4567")
@@ -209,7 +209,7 @@ import Testing
         #expect(RegisterScreen.draw(app, width: 80, height: 25).text.contains("Customer on the sale: Maija Meikäläinen"))
 
         // By name, several found: the cashier picks one.
-        app.handle(.character("m"), now: 0)
+        app.handle(.function(9), now: 0)
         app.handle(.character("c"), now: 0)
         type(app, "virtanen\r")
         #expect(kassad.last.op == "customer.find" && kassad.last.args["name"] == "virtanen")
@@ -222,7 +222,7 @@ import Testing
         answer(app, kassad.last, ["id": 1])
 
         // Nobody found says so and sends nothing more.
-        app.handle(.character("m"), now: 0)
+        app.handle(.function(9), now: 0)
         app.handle(.character("c"), now: 0)
         type(app, "nobody\r")
         let asked = kassad.requests.count
@@ -233,7 +233,7 @@ import Testing
 
     @Test func theCustomersPointsAreRedeemedFromTheMenu() {
         let (app, kassad) = connectedRegister()
-        app.handle(.character("m"), now: 0)
+        app.handle(.function(9), now: 0)
         app.handle(.character("p"), now: 0)
         type(app, "500\r")
         #expect(kassad.last.op == "sale.redeem_points" && kassad.last.args["points"] == 500)
@@ -243,7 +243,7 @@ import Testing
 
     @Test func aGiftVoucherIsSoldFromTheMenuByItsValue() {
         let (app, kassad) = connectedRegister()
-        app.handle(.character("m"), now: 0)
+        app.handle(.function(9), now: 0)
         app.handle(.character("g"), now: 0)
         #expect(RegisterScreen.draw(app, width: 80, height: 25).text.contains("Gift voucher value"))
         type(app, "25\r")
@@ -261,7 +261,8 @@ import Testing
         #expect(app.model.targetLine == 1)
         app.handle(.up, now: 0)
         #expect(app.model.targetLine == 0)
-        app.handle(.character("v"), now: 0)
+        app.handle(.function(3), now: 0)
+        app.handle(.enter, now: 0)
         #expect(kassad.last.op == "sale.void_line" && kassad.last.args["line"] == 0)
         answer(app, kassad.last, sale([line(0, "Kahvi", price: 290, voided: true), line(1, "Tee", price: 280)]))
         #expect(app.model.targetLine == 1)
