@@ -218,7 +218,7 @@ public final class RegisterApp {
             case .failure(let e):
                 if onError?(e) == true { return }
                 if e.code == .pinRequired, args["override_pin"] == nil {
-                    ask(Prompt(label: texts.supervisorPIN, input: .digits, secret: true) { [unowned self] pin in
+                    ask(Prompt(label: texts.supervisorPIN + " (" + language.purpose(op) + ")", input: .digits, secret: true) { [unowned self] pin in
                         var again = args
                         again["override_pin"] = .string(pin)
                         mode = back

@@ -16,7 +16,7 @@ public enum RegisterScreen {
         let m = app.model
         statusLine(&s, app)
         for (i, alarm) in m.alarms.prefix(2).enumerated() {
-            s.bar(1 + i, " !! " + alarmText(alarm, t) + " - " + alarm.message, style: .alarm)
+            s.bar(1 + i, " !! " + alarmLine(alarm, app.language), style: .alarm)
         }
         let top = bodyTop(app)
         if showsTrainingBanner(m) {
@@ -72,7 +72,8 @@ public enum RegisterScreen {
             s.put(TextLayout.center(locked ? t.lockedTitle : t.loginTitle + " " + m.registerName, in: width), row: middle, column: 0,
                   style: Style(.white, bright: true))
             if locked, let name = m.operatorName {
-                s.put(TextLayout.center(name + (m.operatorRole.map { " (\($0))" } ?? ""), in: width), row: middle + 1, column: 0)
+                s.put(TextLayout.center(name + (m.operatorRole.map { " (" + app.language.role($0) + ")" } ?? ""), in: width),
+                      row: middle + 1, column: 0)
             }
             s.put(TextLayout.center(locked ? t.lockedPrompt : t.loginPrompt, in: width), row: middle + 3, column: 0)
             s.put(" " + t.pin + ": " + String(repeating: "*", count: app.entry.count) + "_", row: entryRow, column: 0, style: .entry)
@@ -128,7 +129,7 @@ public enum RegisterScreen {
         let style: Style = m.connection != .connected ? Style(.white, on: .red, bright: true) : (m.training ? .training : .statusBar)
         // In training the word takes the register name's place, so the shift still fits.
         var left = " " + (m.training ? t.training : m.registerName)
-        left += " │ " + (m.operatorName.map { $0 + (m.operatorRole.map { " (\($0))" } ?? "") } ?? t.noOperator)
+        left += " │ " + (m.operatorName.map { $0 + (m.operatorRole.map { " (" + app.language.role($0) + ")" } ?? "") } ?? t.noOperator)
         left += " │ " + (m.shiftNumber.map { t.shift + " \($0)" } ?? t.noShift)
         let connection = m.connection == .connected ? t.online : t.offline
         let right = t.printer + " " + deviceWord(m, "printer", t) + " │ " + t.drawer + " " + deviceWord(m, "drawer", t) + " │ " + connection + " "
@@ -151,13 +152,11 @@ public enum RegisterScreen {
         }
     }
 
-    static func alarmText(_ a: AlarmView, _ t: Texts) -> String {
-        switch a.code {
-        case "paper_out": return t.paperOut
-        case "drawer_open": return t.drawer + " " + t.open
-        case "journal_read_only": return t.errorReadOnly
-        default: return a.code.uppercased()
-        }
+    /// An alarm in the register's words; kassad's own sentence (English) after them in English,
+    /// and in another language only for an alarm the register has no words for.
+    static func alarmLine(_ a: AlarmView, _ language: Language) -> String {
+        let words = language.alarm(a.code)
+        return language == .en || words == language.alarm("") ? words + " - " + a.message : words
     }
 
     /// Quantity as the cashier reads it: `3` pieces or `0,250 kg`.

@@ -1,3 +1,4 @@
+import KassaCore
 import KassaIPC
 
 /// The languages the register speaks; chosen by kassad's `language` setting (`en` or `fi`).
@@ -211,5 +212,51 @@ extension String {
     func replacingFirst(_ marker: String, with value: String) -> String {
         guard let r = firstRange(of: marker) else { return self }
         return String(self[..<r.lowerBound]) + value + String(self[r.upperBound...])
+    }
+}
+
+extension Language {
+    /// A role as the cashier reads it, never its name on the wire.
+    public func role(_ name: String) -> String {
+        guard let role = Role(rawValue: name) else { return pick("staff", "henkilökunta") }
+        switch role {
+        case .cashier: return pick("cashier", "myyjä")
+        case .supervisor: return pick("supervisor", "esimies")
+        case .technician: return pick("technician", "teknikko")
+        }
+    }
+
+    /// What a supervisor's PIN is asked for, after "Supervisor PIN".
+    public func purpose(_ op: Op) -> String {
+        switch op {
+        case .saleDiscountLine: return pick("a line discount", "rivialennus")
+        case .saleDiscount: return pick("a discount on the sale", "alennus ostokseen")
+        case .saleOverridePrice: return pick("a price change", "hinnan muutos")
+        case .saleCancel: return pick("cancelling a totalled sale", "summatun myynnin peruminen")
+        case .refund: return pick("a refund", "palautus")
+        case .drawerNoSale: return pick("opening the drawer", "laatikon avaus")
+        case .trainingSet: return pick("training mode", "harjoitustila")
+        case .stockCount, .stockAdjust, .stockSetReorder: return pick("a stock change", "varaston muutos")
+        case .timeclockCorrect: return pick("a time card correction", "työaikakortin korjaus")
+        case .customerRemove: return pick("removing a customer", "asiakkaan poisto")
+        default: return pick("going on", "jatkaminen")
+        }
+    }
+
+    /// An alarm kassad raised, in words; never its code.
+    public func alarm(_ code: String) -> String {
+        switch code {
+        case "paper_out": return pick("PAPER OUT", "PAPERI LOPPU")
+        case "drawer_open": return pick("Drawer open", "Laatikko auki")
+        case "drawer_not_opened": return pick("Drawer did not open", "Laatikko ei auennut")
+        case "journal_read_only": return pick("Journal read-only", "Päiväkirja vain luettavissa")
+        case "clock_behind": return pick("Clock behind", "Kello jäljessä")
+        case "disk_low": return pick("Disk nearly full", "Levy melkein täynnä")
+        case "pin_guessing": return pick("Wrong PINs in a row", "Vääriä PIN-koodeja peräkkäin")
+        case "printer_offline": return pick("Printer away", "Tulostin poissa")
+        case "cover_open": return pick("Printer cover open", "Tulostimen kansi auki")
+        case "low_stock": return pick("Low stock", "Varasto vähissä")
+        default: return pick("Alarm", "Hälytys")
+        }
     }
 }

@@ -46,7 +46,7 @@ import Testing
         #expect(kassad.last.op == "sale.discount_line" && kassad.last.args["percent_bp"] == 5000 && kassad.last.args["line"] == 0)
         refuse(app, kassad.last, .pinRequired, "a supervisor's PIN is needed")
         let s = RegisterScreen.draw(app, width: 80, height: 25)
-        #expect(s.text.contains("Supervisor PIN: _"))
+        #expect(s.text.contains("Supervisor PIN (a line discount): _"))
         type(app, "2222\r")
         #expect(kassad.last.op == "sale.discount_line" && kassad.last.args["override_pin"] == "2222")
         #expect(kassad.last.args["percent_bp"] == 5000)

@@ -91,7 +91,7 @@ private func openStock(_ app: RegisterApp, _ kassad: FakeKassad, _ lines: [JSONV
         type(app, "0\r")
         #expect(kassad.last.op == "stock.count" && kassad.last.args["counted"] == 0 && kassad.last.args["override_pin"] == nil)
         refuse(app, kassad.last, .pinRequired, "counting stock needs a supervisor")
-        #expect(screen(app).text.contains("Supervisor PIN: _"))
+        #expect(screen(app).text.contains("Supervisor PIN (a stock change): _"))
         type(app, "2222\r")
         #expect(kassad.last.op == "stock.count" && kassad.last.args["counted"] == 0 && kassad.last.args["override_pin"] == "2222")
         answer(app, kassad.last, stockLine("1001", "Kahvi", level: 0))
