@@ -36,6 +36,7 @@ public enum Op: String, CaseIterable, Sendable, Hashable {
     case saleRedeemPoints = "sale.redeem_points"
     // Refunds, receipts, drawer, shift, reports
     case refund
+    case refundPreview = "refund.preview"
     case receiptGet = "receipt.get"
     case receiptReprint = "receipt.reprint"
     case drawerNoSale = "drawer.no_sale"
@@ -168,9 +169,10 @@ extension Op {
             return OperationSpec(.write, .loggedIn, [A("points", .integer(0...Bounds.amount.upperBound))], selling: true)
 
         case .refund:
-            let line = A("lines", .list(.record([.index("line"), A("quantity", .integer(Bounds.lineQuantity))]), maxCount: 1000))
-            return OperationSpec(.durable, .loggedIn, [.index("receipt"), line, A("tender", Self.choice(TenderKind.self)),
+            return OperationSpec(.durable, .loggedIn, [.index("receipt"), Self.refundLines, A("tender", Self.choice(TenderKind.self)),
                                                        .overridePIN], selling: true)
+        case .refundPreview:
+            return OperationSpec(.read, .loggedIn, [.index("receipt"), Self.refundLines])
         case .receiptGet, .receiptReprint:
             return OperationSpec(.read, .loggedInOrTechnician, [.index("receipt"), .flag("training")])
         case .drawerNoSale:
@@ -309,6 +311,9 @@ extension Op {
     private static func choice<T: CaseIterable & RawRepresentable>(_: T.Type) -> ArgumentKind where T.RawValue == String {
         .choice(T.allCases.map(\.rawValue))
     }
+
+    private static let refundLines = Argument("lines", .list(.record([.index("line"), Argument("quantity", .integer(Bounds.lineQuantity))]),
+                                                             maxCount: 1000))
 
     private static let discount: [Argument] = [
         Argument("percent_bp", .integer(Bounds.basisPoints), required: false), .amount("amount", required: false), .overridePIN,
