@@ -166,9 +166,24 @@ extension RegisterApp {
                             mode = .text(title: summary, lines: self.textLines(r["text"]), back: .sale)
                         }
                     }
-                    ask(Prompt(label: texts.refundTender, input: .confirm, onEnter: { _ in refund("cash") },
-                               onKey: [.character("k"): { _ in refund("card") }, .function(4): { _ in refund("card") },
-                                       .character("v"): { _ in refund("voucher") }]), back: shown)
+                    // What will be paid back, as kassad prices it, before the tender and any PIN.
+                    let asked: JSONObject = ["receipt": .int(receipt),
+                                 "lines": .array(lines.map { ["line": .int($0.line), "quantity": .int($0.quantity)] })]
+                    request(.refundPreview, asked) { [unowned self] p in
+                        let total = model.money(p["total"]?.intValue ?? 0)
+                        var preview = (p["lines"]?.arrayValue ?? []).map { l in
+                            TextLayout.pad(String((l["line"]?.intValue ?? 0) + 1), to: 3, alignment: .right) + "  "
+                                + TextLayout.pad(l["name"]?.stringValue ?? "?", to: 36) + " "
+                                + TextLayout.pad("\(l["quantity"]?.intValue ?? 0)", to: 10, alignment: .right) + " "
+                                + TextLayout.pad(model.money(l["gross"]?.intValue ?? 0), to: 12, alignment: .right)
+                        }
+                        preview += ["", TextLayout.pad(texts.toPayBack, to: 51) + " " + TextLayout.pad(total, to: 12, alignment: .right)]
+                        let back = Mode.text(title: texts.refunded + " · " + texts.receipt + " \(receipt)", lines: preview, back: .sale)
+                        ask(Prompt(label: texts.toPayBack + " " + total + ". " + texts.refundTender, input: .confirm,
+                                   onEnter: { _ in refund("cash") },
+                                   onKey: [.character("k"): { _ in refund("card") }, .function(4): { _ in refund("card") },
+                                           .character("v"): { _ in refund("voucher") }]), back: back)
+                    }
                 }, back: shown)
             }
         }, back: .sale)

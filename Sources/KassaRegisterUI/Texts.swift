@@ -60,6 +60,8 @@ public struct Texts: Sendable {
     public var codePending, confirmCash: String
     // Finding an item by name or on the quick keys; voiding and changing a line.
     public var itemsNamed, noItemNamed, quickKeys, noQuickKeys, confirmVoid, newQuantity: String
+    /// What a refund gives back, shown before its tender is asked.
+    public var toPayBack: String
 
     public static let english = Texts(
         online: "online", offline: "OFFLINE", noOperator: "nobody logged in", shift: "Shift", noShift: "no shift",
@@ -81,7 +83,7 @@ public struct Texts: Sendable {
         tenderHint: "Type an amount: Enter cash, k card. Empty amount = what is due.",
         supervisorPIN: "Supervisor PIN", receiptNumber: "Receipt number",
         refundLines: "Lines to refund (line or line*qty, space between)",
-        refundTender: "Refund to: Enter cash, k card, v store credit voucher", float: "Float in the drawer", counted: "Counted cash",
+        refundTender: "Enter cash, k card, v store credit", float: "Float in the drawer", counted: "Counted cash",
         amount: "Amount", reason: "Reason", confirmCancel: "Cancel the whole sale? Enter yes, Esc no",
         confirmZ: "Close the day with a Z report? Enter yes, Esc no", resumeWhich: "Parked sale to resume",
         percentOrAmount: "Discount: 10% or an amount (empty removes)", newPrice: "New unit price",
@@ -121,7 +123,7 @@ public struct Texts: Sendable {
         codePending: "A code is typed: Enter sells it, Esc clears it", confirmCash: "Cash tendered %@ for %@ due? Enter yes, Esc no",
         itemsNamed: "Items named", noItemNamed: "No item's name contains", quickKeys: "Quick keys",
         noQuickKeys: "No quick keys: the quick_keys setting lists them", confirmVoid: "Void line %@ %@? Enter yes, Esc no",
-        newQuantity: "New quantity")
+        newQuantity: "New quantity", toPayBack: "To pay back")
 
     public static let finnish = Texts(
         online: "yhteys ok", offline: "EI YHTEYTTÄ", noOperator: "ei kirjautunut", shift: "Vuoro", noShift: "ei vuoroa",
@@ -144,7 +146,7 @@ public struct Texts: Sendable {
         tenderHint: "Syötä summa: Enter käteinen, k kortti. Tyhjä = koko maksettava.",
         supervisorPIN: "Esimiehen PIN", receiptNumber: "Kuitin numero",
         refundLines: "Palautettavat rivit (rivi tai rivi*määrä, välilyönti väliin)",
-        refundTender: "Palautus: Enter käteinen, k kortti, v hyvityskortti", float: "Vaihtokassa", counted: "Laskettu käteinen",
+        refundTender: "Enter käteinen, k kortti, v hyvityskortti", float: "Vaihtokassa", counted: "Laskettu käteinen",
         amount: "Summa", reason: "Syy", confirmCancel: "Perutaanko koko myynti? Enter kyllä, Esc ei",
         confirmZ: "Suljetaanko päivä Z-raportilla? Enter kyllä, Esc ei", resumeWhich: "Jatkettava myynti",
         percentOrAmount: "Alennus: 10% tai summa (tyhjä poistaa)", newPrice: "Uusi yksikköhinta",
@@ -184,7 +186,7 @@ public struct Texts: Sendable {
         codePending: "Koodi kirjoitettu: Enter myy, Esc tyhjentää", confirmCash: "Käteistä %@, maksettavana %@? Enter kyllä, Esc ei",
         itemsNamed: "Tuotteet nimellä", noItemNamed: "Minkään tuotteen nimessä ei ole", quickKeys: "Pikanäppäimet",
         noQuickKeys: "Ei pikanäppäimiä: asetus quick_keys luettelee ne", confirmVoid: "Mitätöidäänkö rivi %@ %@? Enter kyllä, Esc ei",
-        newQuantity: "Uusi määrä")
+        newQuantity: "Uusi määrä", toPayBack: "Palautetaan")
 }
 
 extension Texts {
