@@ -159,7 +159,9 @@ extension RegisterApp {
                         let args: JSONObject = ["receipt": .int(receipt), "tender": .string(tender),
                                                 "lines": .array(lines.map { ["line": .int($0.line), "quantity": .int($0.quantity)] })]
                         request(.refund, args) { [unowned self] r in
-                            var summary = texts.refunded + " \(r["refund"]?.intValue ?? 0): " + texts.paidOut + " "
+                            // Refund slips are numbered apart from receipts, as on paper: R1, TR1 in training.
+                            let number = (model.training ? "TR" : "R") + "\(r["refund"]?.intValue ?? 0)"
+                            var summary = texts.refunded + " " + number + ": " + texts.paidOut + " "
                                 + model.money(r["paid_out"]?.intValue ?? r["total"]?.intValue ?? 0)
                             if let code = r["voucher"]?["code"]?.stringValue { summary += " · " + texts.storeCredit + " " + code }
                             show(summary)

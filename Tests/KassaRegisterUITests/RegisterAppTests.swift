@@ -202,7 +202,7 @@ import Testing
         #expect(kassad.last.op == "refund" && kassad.last.args["tender"] == "voucher")
         answer(app, kassad.last, ["refund": 4, "total": 290, "paid_out": 290, "text": [],
                                   "voucher": ["code": "V-TILL-1-0001-K", "kind": "store_credit", "balance": 290]])
-        #expect(RegisterScreen.draw(app, width: 80, height: 25).text.contains("store credit V-TILL-1-0001-K"))
+        #expect(RegisterScreen.draw(app, width: 80, height: 25).text.contains("Refund R4: paid out 2,90 € · store credit V-TILL-1-0001-K"))
     }
 
     @Test func aCustomerWithoutTheirCardIsFoundByPhoneOrNameAndPutOnTheSale() {

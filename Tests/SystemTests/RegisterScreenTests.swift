@@ -211,7 +211,7 @@ private func consoleF(_ n: Int) -> [UInt8] { [0x1B, 0x5B, 0x5B, 0x40 + UInt8(n)]
         term.waitFor("Supervisor PIN (a refund): _")
         term.type("2222")
         term.press("Enter")
-        screen = term.waitFor("Refund 1: paid out " + euro(250))
+        screen = term.waitFor("Refund R1: paid out " + euro(250))
         #expect(screen.contains("Tee"))
         term.press("Escape")
         term.waitFor("Code: _")

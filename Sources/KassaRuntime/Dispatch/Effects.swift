@@ -75,7 +75,8 @@ extension RegisterService {
 
     func refundLines(_ r: CompletedRefund, storeCredit: VoucherIssue?) -> [PrintedLine] {
         Receipt.refund(r, config: config, operatorName: operatorName(r.operatorID), localTime: localTimeText(r.time),
-                       storeCredit: storeCredit, customer: r.loyalty.flatMap { customerLabel($0.customer) })
+                       storeCredit: storeCredit, customer: r.loyalty.flatMap { customerLabel($0.customer) },
+                       approvedBy: operatorName(r.authorisedBy))
             .renderLines(columns: printer.columns, format: config.moneyFormat, currency: config.currency, words: fileConfig.words)
     }
 
