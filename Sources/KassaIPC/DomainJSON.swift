@@ -238,6 +238,10 @@ extension RegisterEvent: JSONRepresentable {
         case .lineVoided(let index, let by):
             o["index"] = .int(Int64(index))
             o["by"] = by.json
+        case .lineQuantityChanged(let index, let quantity, let by):
+            o["index"] = .int(Int64(index))
+            o["quantity"] = .int(quantity)
+            o["by"] = by.json
         case .lineDiscounted(let index, let d, let by):
             o["index"] = .int(Int64(index))
             o["discount"] = d.json

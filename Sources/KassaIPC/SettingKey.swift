@@ -11,7 +11,8 @@ public enum SettingKey {
     public static let moneyFormat = "money_format"
     public static let idleLock = "idle_lock"
     public static let confirmTenderOver = "confirm_tender_over"
+    public static let quickKeys = "quick_keys"
 
     /// What `status` shows anyone, because a screen needs it before anyone logs in.
-    public static let screen = [language, moneyFormat, idleLock, confirmTenderOver]
+    public static let screen = [language, moneyFormat, idleLock, confirmTenderOver, quickKeys]
 }

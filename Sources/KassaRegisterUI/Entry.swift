@@ -17,6 +17,26 @@ public enum Entry {
         }
     }
 
+    /// Whether what was typed in the code field is (a part of) a name rather than a code: it has
+    /// a letter in it.
+    public static func isName(_ text: String) -> Bool { text.contains { $0.isLetter } }
+
+    /// What the code field takes: digits, `*`, `,`, `.` and `%` always; letters, and after a
+    /// letter spaces, hyphens and apostrophes, for a name.
+    public static func accepts(_ c: Character, after text: String) -> Bool {
+        if c.isASCII && c.isNumber || "*,.%".contains(c) || c.isLetter { return true }
+        return " -'".contains(c) && isName(text)
+    }
+
+    /// A line's new quantity as typed: pieces, or for a weighed line its weight (`Entry.grams`);
+    /// a trailing `*` (as before a code) is allowed.
+    public static func quantity(_ text: String, weighed: Bool) -> Int64? {
+        let t = text.hasSuffix("*") ? String(text.dropLast()) : text
+        if weighed { return grams(t) }
+        guard let q = Int64(t), q > 0 else { return nil }
+        return q
+    }
+
     /// A weight in grams: `250` is grams, `0,25` or `1.5` kilograms.
     public static func grams(_ text: String) -> Int64? {
         if text.contains(",") || text.contains(".") {

@@ -62,6 +62,10 @@ public enum RegisterProgram {
                 app.needsFullRedraw = false
             }
             app.screenSize = size
+            if app.bellPending {
+                terminal.write("\u{07}")
+                app.bellPending = false
+            }
             let screen = RegisterScreen.draw(app, width: size.width, height: size.height)
             if screen != shown {
                 terminal.write(screen.render(over: shown))

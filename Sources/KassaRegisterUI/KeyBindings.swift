@@ -1,7 +1,7 @@
 /// What a key does on the register. One table per screen drives both the keys and the help
 /// screen, so no key works that the help does not list, and none is listed that does not work.
 public enum Action: Hashable, Sendable {
-    case help, sell, total, void, discountLine, discountSale, priceOverride, park, cancel, menu, logout, reprintLast
+    case help, sell, total, void, discountLine, discountSale, priceOverride, park, cancel, menu, logout, reprintLast, quantity
     case selectUp, selectDown, pageUp, pageDown, clear, redraw, quit
     case cashTyped, cashExact, cashNextNote, card, backToSale
 }
@@ -41,28 +41,33 @@ public enum KeyBindings {
         KeyBinding(keys: [.control("c")], action: .quit, english: "quit the register program", finnish: "lopeta kassaohjelma"),
     ]
 
-    /// The sale screen: digits, `*`, `,` and `%` go to the entry line; these keys act.
+    /// The sale screen: whatever is typed goes to the code field (digits, `*`, `,` and `%`, and
+    /// letters that find an item by its name), so a name typed there never acts as a command:
+    /// each action is a function key, and a Ctrl key (or `+`) for keyboards without them.
     public static let sale: [KeyBinding] = [
         KeyBinding(keys: [.enter], action: .sell, english: "sell the code (3*CODE sells 3)",
-                   finnish: "myy syötetty koodi (3*KOODI myy 3)"),
-        KeyBinding(keys: [.function(2), .character("t"), .character("+")], action: .total, english: "total and pay",
+                   finnish: "myy koodi (3*KOODI myy 3)"),
+        KeyBinding(keys: [.function(2), .character("+"), .control("t")], action: .total, english: "total and pay",
                    finnish: "yhteensä ja maksu"),
-        KeyBinding(keys: [.function(3), .character("v")], action: .void, english: "void the selected line",
-                   finnish: "mitätöi valittu rivi"),
-        KeyBinding(keys: [.function(4), .character("d")], action: .discountLine, english: "line discount (10% or amount)",
+        KeyBinding(keys: [.function(3), .control("v")], action: .void, english: "void the line (asks first)",
+                   finnish: "mitätöi rivi (kysyy ensin)"),
+        KeyBinding(keys: [.function(4), .control("d")], action: .discountLine, english: "line discount (10% or amount)",
                    finnish: "rivialennus (10% tai summa)"),
-        KeyBinding(keys: [.function(5), .character("a")], action: .discountSale, english: "discount on the whole sale",
+        KeyBinding(keys: [.function(5), .control("a")], action: .discountSale, english: "discount on the whole sale",
                    finnish: "alennus koko ostokseen"),
-        KeyBinding(keys: [.function(6), .character("o")], action: .priceOverride, english: "override the line's price",
+        KeyBinding(keys: [.function(6), .control("o")], action: .priceOverride, english: "override the line's price",
                    finnish: "muuta rivin hintaa"),
-        KeyBinding(keys: [.function(7), .character("p")], action: .park, english: "park the sale / resume a parked one",
+        KeyBinding(keys: [.function(7), .control("p")], action: .park, english: "park / resume a parked sale",
                    finnish: "pysäköi myynti / jatka pysäköityä"),
-        KeyBinding(keys: [.function(8), .character("c")], action: .cancel, english: "cancel the sale", finnish: "peru myynti"),
-        KeyBinding(keys: [.function(9), .character("m")], action: .menu,
-                   english: "menu: refund, shift, reports, stock", finnish: "valikko: palautus, vuoro, raportit"),
-        KeyBinding(keys: [.function(10), .character("l")], action: .logout, english: "log out", finnish: "kirjaudu ulos"),
-        KeyBinding(keys: [.function(11), .character("r")], action: .reprintLast, english: "reprint the last receipt",
-                   finnish: "tulosta viimeinen kuitti uudelleen"),
+        KeyBinding(keys: [.function(8), .control("x")], action: .cancel, english: "cancel the sale (asks first)",
+                   finnish: "peru myynti (kysyy ensin)"),
+        KeyBinding(keys: [.function(9), .control("e")], action: .menu, english: "menu: refunds, shift, reports",
+                   finnish: "valikko: palautukset, raportit"),
+        KeyBinding(keys: [.function(10), .control("u")], action: .logout, english: "log out", finnish: "kirjaudu ulos"),
+        KeyBinding(keys: [.function(11), .control("r")], action: .reprintLast, english: "reprint the last receipt",
+                   finnish: "viimeinen kuitti uudelleen"),
+        KeyBinding(keys: [.function(12), .control("q")], action: .quantity, english: "change the line's quantity",
+                   finnish: "muuta rivin määrää"),
         KeyBinding(keys: [.up, .down], action: .selectUp, english: "select a line", finnish: "valitse rivi"),
         KeyBinding(keys: [.pageUp, .pageDown], action: .pageUp, english: "scroll the lines", finnish: "selaa rivejä"),
         KeyBinding(keys: [.escape], action: .clear, english: "clear the entry", finnish: "tyhjennä syöttö"),
@@ -71,7 +76,7 @@ public enum KeyBindings {
     /// The payment screen: digits and `,` type an amount.
     public static let payment: [KeyBinding] = [
         KeyBinding(keys: [.enter], action: .cashTyped, english: "cash: the amount typed or all due",
-                   finnish: "käteinen: syötetty summa tai kaikki"),
+                   finnish: "käteinen: syötetty tai koko summa"),
         KeyBinding(keys: [.function(2), .character("x")], action: .cashExact, english: "exact cash", finnish: "tasaraha"),
         KeyBinding(keys: [.function(3), .character("n")], action: .cashNextNote, english: "cash: the next note up",
                    finnish: "käteinen: seuraava seteli"),

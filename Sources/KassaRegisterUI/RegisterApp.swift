@@ -56,6 +56,8 @@ public final class RegisterApp {
     /// Set when the whole screen must be drawn again (Ctrl-L, reconnect).
     public var needsFullRedraw = true
     public private(set) var quitRequested = false
+    /// Set when the terminal should sound its bell (an unknown code); the program rings it once.
+    public var bellPending = false
     /// The terminal's size as last drawn, for paging through a long view.
     public var screenSize = (width: RegisterScreen.minimumWidth, height: RegisterScreen.minimumHeight)
 
@@ -156,6 +158,9 @@ public final class RegisterApp {
             guard let session = read(data, as: OperatorResultReply.self, from: name) else { return }
             model.apply(operator: session.operator)
             followOperator()
+        case "config.changed":
+            // The language or the idle lock changed: the screen follows at once.
+            refreshStatus()
         case "shift.changed":
             if let changed = read(data, as: ShiftResultReply.self, from: name) { model.shiftNumber = changed.shift?.number }
         case "alarm":
@@ -213,7 +218,7 @@ public final class RegisterApp {
             case .failure(let e):
                 if onError?(e) == true { return }
                 if e.code == .pinRequired, args["override_pin"] == nil {
-                    ask(Prompt(label: texts.supervisorPIN, input: .digits, secret: true) { [unowned self] pin in
+                    ask(Prompt(label: texts.supervisorPIN + " (" + language.purpose(op) + ")", input: .digits, secret: true) { [unowned self] pin in
                         var again = args
                         again["override_pin"] = .string(pin)
                         mode = back
@@ -383,7 +388,8 @@ public final class RegisterApp {
     }
 
     private func saleKey(_ key: Key) {
-        if edit(key, allowed: { Self.isDigit($0) || "*,.%".contains($0) }) { return }
+        let before = entry
+        if edit(key, allowed: { Entry.accepts($0, after: before) }) { return }
         guard let action = KeyBindings.action(for: key, in: KeyBindings.sale) else { return }
         let typed = entry
         switch action {
@@ -391,9 +397,7 @@ public final class RegisterApp {
             mode = .help(back: .sale)
         case .sell:
             entry = ""
-            guard !typed.isEmpty else { return }
-            guard let (quantity, code) = Entry.scan(typed) else { return show(texts.notANumber, error: true) }
-            scan(code, quantity: quantity)
+            sell(typed)
         case .total:
             guard model.sale != nil else { return show(texts.nothingToDo, error: true) }
             // Digits typed for a code (or a scanner without Enter) never become money: the
@@ -404,8 +408,26 @@ public final class RegisterApp {
                 mode = .payment
             }
         case .void:
-            guard let line = model.targetLine else { return show(texts.nothingToDo, error: true) }
-            saleRequest(.saleVoidLine, ["line": .int(Int64(line))])
+            guard let line = model.targetLine, let shown = model.sale?.lines.first(where: { $0.line == line }) else {
+                return show(texts.nothingToDo, error: true)
+            }
+            // Destructive: one key more, and Esc leaves the line as it was.
+            let label = texts.confirmVoid.replacingFirst("%@", with: String(line + 1)).replacingFirst("%@", with: shown.name)
+            ask(Prompt(label: label, input: .confirm) { [unowned self] _ in
+                saleRequest(.saleVoidLine, ["line": .int(Int64(line))])
+            }, back: .sale)
+        case .quantity:
+            guard let line = model.targetLine, let shown = model.sale?.lines.first(where: { $0.line == line }) else {
+                return show(texts.nothingToDo, error: true)
+            }
+            entry = ""
+            let change = { [unowned self] (text: String) in
+                guard let q = Entry.quantity(text, weighed: shown.weighed) else { return show(texts.notANumber, error: true) }
+                saleRequest(.saleSetQuantity, ["line": .int(Int64(line)), "quantity": .int(q)])
+            }
+            if !typed.isEmpty { return change(typed) }
+            ask(Prompt(label: (shown.weighed ? texts.weightPrompt : texts.newQuantity) + " (\(line + 1) " + shown.name + ")",
+                       input: shown.weighed ? .amount : .digits, onEnter: change), back: .sale)
         case .discountLine, .discountSale:
             guard let line = model.targetLine else { return show(texts.nothingToDo, error: true) }
             entry = ""
@@ -474,18 +496,16 @@ public final class RegisterApp {
         }
     }
 
-    private func scan(_ code: String, quantity: Int64?, grams: Int64? = nil) {
+    func scan(_ code: String, quantity: Int64?, grams: Int64? = nil) {
         var args: JSONObject = ["code": .string(code)]
         if let quantity { args["quantity"] = .int(quantity) }
         if let grams { args["grams"] = .int(grams) }
         request(.saleScan, args, as: SaleReply?.self, onError: { [unowned self] e in
+            // A code that is nobody's: the bell, so the cashier looks up.
+            if e.code == .notFound { bellPending = true }
             // A weighed item without a weight (or with a number of pieces): ask for it and sell again.
             guard e.code == .weightRequired, grams == nil else { return false }
-            ask(Prompt(label: texts.weightPrompt + " (" + code + ")", input: .amount) { [unowned self] t in
-                mode = .sale
-                guard let g = Entry.grams(t) else { return show(texts.notANumber, error: true) }
-                scan(code, quantity: nil, grams: g)
-            }, back: .sale)
+            askWeight(for: code) { [unowned self] g in scan(code, quantity: nil, grams: g) }
             show(code + " " + texts.weightNeeded)
             return true
         }) { [unowned self] sale in

@@ -163,16 +163,33 @@ extension RegisterApp {
                         let args: JSONObject = ["receipt": .int(receipt), "tender": .string(tender),
                                                 "lines": .array(lines.map { ["line": .int($0.line), "quantity": .int($0.quantity)] })]
                         request(.refund, args) { [unowned self] r in
-                            var summary = texts.refunded + " \(r["refund"]?.intValue ?? 0): " + texts.paidOut + " "
+                            // Refund slips are numbered apart from receipts, as on paper: R1, TR1 in training.
+                            let number = (model.training ? "TR" : "R") + "\(r["refund"]?.intValue ?? 0)"
+                            var summary = texts.refunded + " " + number + ": " + texts.paidOut + " "
                                 + model.money(r["paid_out"]?.intValue ?? r["total"]?.intValue ?? 0)
                             if let code = r["voucher"]?["code"]?.stringValue { summary += " · " + texts.storeCredit + " " + code }
                             show(summary)
                             mode = .text(title: summary, lines: self.textLines(r["text"]), back: .sale)
                         }
                     }
-                    ask(Prompt(label: texts.refundTender, input: .confirm, onEnter: { _ in refund("cash") },
-                               onKey: [.character("k"): { _ in refund("card") }, .function(4): { _ in refund("card") },
-                                       .character("v"): { _ in refund("voucher") }]), back: shown)
+                    // What will be paid back, as kassad prices it, before the tender and any PIN.
+                    let asked: JSONObject = ["receipt": .int(receipt),
+                                 "lines": .array(lines.map { ["line": .int($0.line), "quantity": .int($0.quantity)] })]
+                    request(.refundPreview, asked) { [unowned self] p in
+                        let total = model.money(p["total"]?.intValue ?? 0)
+                        var preview = (p["lines"]?.arrayValue ?? []).map { l in
+                            TextLayout.pad(String((l["line"]?.intValue ?? 0) + 1), to: 3, alignment: .right) + "  "
+                                + TextLayout.pad(l["name"]?.stringValue ?? "?", to: 36) + " "
+                                + TextLayout.pad("\(l["quantity"]?.intValue ?? 0)", to: 10, alignment: .right) + " "
+                                + TextLayout.pad(model.money(l["gross"]?.intValue ?? 0), to: 12, alignment: .right)
+                        }
+                        preview += ["", TextLayout.pad(texts.toPayBack, to: 51) + " " + TextLayout.pad(total, to: 12, alignment: .right)]
+                        let back = Mode.text(title: texts.refunded + " · " + texts.receipt + " \(receipt)", lines: preview, back: .sale)
+                        ask(Prompt(label: texts.toPayBack + " " + total + ". " + texts.refundTender, input: .confirm,
+                                   onEnter: { _ in refund("cash") },
+                                   onKey: [.character("k"): { _ in refund("card") }, .function(4): { _ in refund("card") },
+                                           .character("v"): { _ in refund("voucher") }]), back: back)
+                    }
                 }, back: shown)
             }
         }, back: .sale)

@@ -16,7 +16,7 @@ public enum RegisterScreen {
         let m = app.model
         statusLine(&s, app)
         for (i, alarm) in m.alarms.prefix(2).enumerated() {
-            s.bar(1 + i, " !! " + alarmText(alarm, t) + " - " + alarm.message, style: .alarm)
+            s.bar(1 + i, " !! " + alarmLine(alarm, app.language), style: .alarm)
         }
         let top = bodyTop(app)
         if showsTrainingBanner(m) {
@@ -72,7 +72,8 @@ public enum RegisterScreen {
             s.put(TextLayout.center(locked ? t.lockedTitle : t.loginTitle + " " + m.registerName, in: width), row: middle, column: 0,
                   style: Style(.white, bright: true))
             if locked, let name = m.operatorName {
-                s.put(TextLayout.center(name + (m.operatorRole.map { " (\($0))" } ?? ""), in: width), row: middle + 1, column: 0)
+                s.put(TextLayout.center(name + (m.operatorRole.map { " (" + app.language.role($0) + ")" } ?? ""), in: width),
+                      row: middle + 1, column: 0)
             }
             s.put(TextLayout.center(locked ? t.lockedPrompt : t.loginPrompt, in: width), row: middle + 3, column: 0)
             s.put(" " + t.pin + ": " + String(repeating: "*", count: app.entry.count) + "_", row: entryRow, column: 0, style: .entry)
@@ -128,7 +129,7 @@ public enum RegisterScreen {
         let style: Style = m.connection != .connected ? Style(.white, on: .red, bright: true) : (m.training ? .training : .statusBar)
         // In training the word takes the register name's place, so the shift still fits.
         var left = " " + (m.training ? t.training : m.registerName)
-        left += " │ " + (m.operatorName.map { $0 + (m.operatorRole.map { " (\($0))" } ?? "") } ?? t.noOperator)
+        left += " │ " + (m.operatorName.map { $0 + (m.operatorRole.map { " (" + app.language.role($0) + ")" } ?? "") } ?? t.noOperator)
         left += " │ " + (m.shiftNumber.map { t.shift + " \($0)" } ?? t.noShift)
         let connection = m.connection == .connected ? t.online : t.offline
         let right = t.printer + " " + deviceWord(m, "printer", t) + " │ " + t.drawer + " " + deviceWord(m, "drawer", t) + " │ " + connection + " "
@@ -151,13 +152,11 @@ public enum RegisterScreen {
         }
     }
 
-    static func alarmText(_ a: AlarmView, _ t: Texts) -> String {
-        switch a.code {
-        case "paper_out": return t.paperOut
-        case "drawer_open": return t.drawer + " " + t.open
-        case "journal_read_only": return t.errorReadOnly
-        default: return a.code.uppercased()
-        }
+    /// An alarm in the register's words; kassad's own sentence (English) after them in English,
+    /// and in another language only for an alarm the register has no words for.
+    static func alarmLine(_ a: AlarmView, _ language: Language) -> String {
+        let words = language.alarm(a.code)
+        return language == .en || words == language.alarm("") ? words + " - " + a.message : words
     }
 
     /// Quantity as the cashier reads it: `3` pieces or `0,250 kg`.
@@ -312,12 +311,16 @@ public enum RegisterScreen {
         let table: [KeyBinding]
         if case .payment = back { table = KeyBindings.payment } else { table = KeyBindings.sale }
         var keys = table.map { ($0.keyNames, $0.text(language)) }
-        keys.append(("0-9 * , %", language == .fi ? "syöttö: koodi, määrä, summa" : "entry: code, quantity, amount"))
+        keys.append(("0-9 * , %", language.pick("entry: code, quantity, amount", "syöttö: koodi, määrä, summa")))
+        if case .payment = back {} else {
+            keys.append(("a-z", language.pick("letters + Enter: find by name", "kirjaimet + Enter: hae nimellä")))
+            keys.append(("Enter", language.pick("on an empty code: quick keys", "tyhjällä koodilla: pikanäppäimet")))
+        }
         s.bar(rows.lowerBound, " " + app.texts.helpTitle + " (" + (language == .fi ? "mikä tahansa näppäin palaa" : "any key returns") + ")",
               style: .heading)
         let left = s.width - helpMenuWidth
         for (i, k) in keys.enumerated() where rows.lowerBound + 1 + i < rows.upperBound {
-            s.put(TextLayout.truncate(" " + TextLayout.pad(k.0, to: 10) + " " + k.1, to: left - 1), row: rows.lowerBound + 1 + i, column: 0)
+            s.put(TextLayout.truncate(" " + TextLayout.pad(k.0, to: 12) + " " + k.1, to: left - 1), row: rows.lowerBound + 1 + i, column: 0)
         }
         s.put(app.texts.menu + " (F9 m)", row: rows.lowerBound + 1, column: left, style: .warning)
         for (i, item) in KeyBindings.MenuItem.allCases.enumerated() where rows.lowerBound + 2 + i < rows.upperBound {

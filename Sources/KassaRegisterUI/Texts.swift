@@ -1,3 +1,4 @@
+import KassaCore
 import KassaIPC
 
 /// The languages the register speaks; chosen by kassad's `language` setting (`en` or `fi`).
@@ -57,6 +58,10 @@ public struct Texts: Sendable {
     /// A code typed (or scanned without Enter) when the cashier went to payment; the confirmation
     /// of cash far above what is due.
     public var codePending, confirmCash: String
+    // Finding an item by name or on the quick keys; voiding and changing a line.
+    public var itemsNamed, noItemNamed, quickKeys, noQuickKeys, confirmVoid, newQuantity: String
+    /// What a refund gives back, shown before its tender is asked.
+    public var toPayBack: String
 
     public static let english = Texts(
         online: "online", offline: "OFFLINE", noOperator: "nobody logged in", shift: "Shift", noShift: "no shift",
@@ -78,7 +83,7 @@ public struct Texts: Sendable {
         tenderHint: "Type an amount: Enter cash, k card. Empty amount = what is due.",
         supervisorPIN: "Supervisor PIN", receiptNumber: "Receipt number",
         refundLines: "Lines to refund (line or line*qty, space between)",
-        refundTender: "Refund to: Enter cash, k card, v store credit voucher", float: "Float in the drawer", counted: "Counted cash",
+        refundTender: "Enter cash, k card, v store credit", float: "Float in the drawer", counted: "Counted cash",
         amount: "Amount", reason: "Reason", confirmCancel: "Cancel the whole sale? Enter yes, Esc no",
         confirmZ: "Close the day with a Z report? Enter yes, Esc no",
         confirmQuit: "A sale is open: quit the register anyway? Enter yes, Esc no", resumeWhich: "Parked sale to resume",
@@ -94,7 +99,7 @@ public struct Texts: Sendable {
         errorDevice: "Device away", errorClock: "Clock behind: selling paused", errorReadOnly: "Journal read-only",
         errorCardDeclined: "Card declined", errorCardNotCharged: "Card not charged", errorOverLimit: "Over the limit",
         errorOther: "Error",
-        hintSale: "? help  t pay  v void  d disc  o price  p park  c cancel  m menu  l logout",
+        hintSale: "? help F2 pay F3 void F4 disc F7 park F8 cancel F9 menu F10 logout F12 qty",
         hintPayment: "Enter cash  x exact  n next note  k card  c cancel  Esc back  ? help",
         hintLogin: "Enter log in  t time clock  ? help", hintOther: "Enter ok  Esc back",
         chooseHint: "1-9 or ↑↓ and Enter choose  Esc back",
@@ -116,7 +121,10 @@ public struct Texts: Sendable {
         customer: "Customer", points: "points",
         customerQuery: "Customer's phone or name", noCustomerFound: "No such customer", whichCustomer: "Which customer?",
         customerOnSale: "Customer on the sale:", pointsToRedeem: "Points to redeem (0 takes them back)", pointsRedeemed: "Points redeemed:",
-        codePending: "A code is typed: Enter sells it, Esc clears it", confirmCash: "Cash tendered %@ for %@ due? Enter yes, Esc no")
+        codePending: "A code is typed: Enter sells it, Esc clears it", confirmCash: "Cash tendered %@ for %@ due? Enter yes, Esc no",
+        itemsNamed: "Items named", noItemNamed: "No item's name contains", quickKeys: "Quick keys",
+        noQuickKeys: "No quick keys: the quick_keys setting lists them", confirmVoid: "Void line %@ %@? Enter yes, Esc no",
+        newQuantity: "New quantity", toPayBack: "To pay back")
 
     public static let finnish = Texts(
         online: "yhteys ok", offline: "EI YHTEYTTÄ", noOperator: "ei kirjautunut", shift: "Vuoro", noShift: "ei vuoroa",
@@ -139,7 +147,7 @@ public struct Texts: Sendable {
         tenderHint: "Syötä summa: Enter käteinen, k kortti. Tyhjä = koko maksettava.",
         supervisorPIN: "Esimiehen PIN", receiptNumber: "Kuitin numero",
         refundLines: "Palautettavat rivit (rivi tai rivi*määrä, välilyönti väliin)",
-        refundTender: "Palautus: Enter käteinen, k kortti, v hyvityskortti", float: "Vaihtokassa", counted: "Laskettu käteinen",
+        refundTender: "Enter käteinen, k kortti, v hyvityskortti", float: "Vaihtokassa", counted: "Laskettu käteinen",
         amount: "Summa", reason: "Syy", confirmCancel: "Perutaanko koko myynti? Enter kyllä, Esc ei",
         confirmZ: "Suljetaanko päivä Z-raportilla? Enter kyllä, Esc ei",
         confirmQuit: "Myynti on kesken: lopetetaanko silti? Enter kyllä, Esc ei", resumeWhich: "Jatkettava myynti",
@@ -155,7 +163,7 @@ public struct Texts: Sendable {
         errorDevice: "Laite ei käytettävissä", errorClock: "Kello jäljessä: myynti tauolla",
         errorReadOnly: "Päiväkirja vain luettavissa", errorCardDeclined: "Kortti hylätty",
         errorCardNotCharged: "Korttia ei veloitettu", errorOverLimit: "Yli rajan", errorOther: "Virhe",
-        hintSale: "? ohje  t maksu  v mitätöi  d ale  p pysäköi  c peru  m valikko  l ulos",
+        hintSale: "? ohje F2 maksu F3 mitätöi F7 pysäköi F8 peru F9 valikko F10 ulos F12 määrä",
         hintPayment: "Enter käteinen  x tasan  n seur. seteli  k kortti  c peru  Esc takaisin",
         hintLogin: "Enter kirjaudu  t leimaus  ? ohje", hintOther: "Enter ok  Esc takaisin",
         chooseHint: "1-9 tai ↑↓ ja Enter valitsee  Esc takaisin",
@@ -177,7 +185,10 @@ public struct Texts: Sendable {
         customer: "Asiakas", points: "pistettä",
         customerQuery: "Asiakkaan puhelin tai nimi", noCustomerFound: "Asiakasta ei löydy", whichCustomer: "Kuka asiakas?",
         customerOnSale: "Asiakas myynnillä:", pointsToRedeem: "Käytettävät pisteet (0 perii takaisin)", pointsRedeemed: "Pisteitä käytetty:",
-        codePending: "Koodi kirjoitettu: Enter myy, Esc tyhjentää", confirmCash: "Käteistä %@, maksettavana %@? Enter kyllä, Esc ei")
+        codePending: "Koodi kirjoitettu: Enter myy, Esc tyhjentää", confirmCash: "Käteistä %@, maksettavana %@? Enter kyllä, Esc ei",
+        itemsNamed: "Tuotteet nimellä", noItemNamed: "Minkään tuotteen nimessä ei ole", quickKeys: "Pikanäppäimet",
+        noQuickKeys: "Ei pikanäppäimiä: asetus quick_keys luettelee ne", confirmVoid: "Mitätöidäänkö rivi %@ %@? Enter kyllä, Esc ei",
+        newQuantity: "Uusi määrä", toPayBack: "Palautetaan")
 }
 
 extension Texts {
@@ -205,5 +216,51 @@ extension String {
     func replacingFirst(_ marker: String, with value: String) -> String {
         guard let r = firstRange(of: marker) else { return self }
         return String(self[..<r.lowerBound]) + value + String(self[r.upperBound...])
+    }
+}
+
+extension Language {
+    /// A role as the cashier reads it, never its name on the wire.
+    public func role(_ name: String) -> String {
+        guard let role = Role(rawValue: name) else { return pick("staff", "henkilökunta") }
+        switch role {
+        case .cashier: return pick("cashier", "myyjä")
+        case .supervisor: return pick("supervisor", "esimies")
+        case .technician: return pick("technician", "teknikko")
+        }
+    }
+
+    /// What a supervisor's PIN is asked for, after "Supervisor PIN".
+    public func purpose(_ op: Op) -> String {
+        switch op {
+        case .saleDiscountLine: return pick("a line discount", "rivialennus")
+        case .saleDiscount: return pick("a discount on the sale", "alennus ostokseen")
+        case .saleOverridePrice: return pick("a price change", "hinnan muutos")
+        case .saleCancel: return pick("cancelling a totalled sale", "summatun myynnin peruminen")
+        case .refund: return pick("a refund", "palautus")
+        case .drawerNoSale: return pick("opening the drawer", "laatikon avaus")
+        case .trainingSet: return pick("training mode", "harjoitustila")
+        case .stockCount, .stockAdjust, .stockSetReorder: return pick("a stock change", "varaston muutos")
+        case .timeclockCorrect: return pick("a time card correction", "työaikakortin korjaus")
+        case .customerRemove: return pick("removing a customer", "asiakkaan poisto")
+        default: return pick("going on", "jatkaminen")
+        }
+    }
+
+    /// An alarm kassad raised, in words; never its code.
+    public func alarm(_ code: String) -> String {
+        switch code {
+        case "paper_out": return pick("PAPER OUT", "PAPERI LOPPU")
+        case "drawer_open": return pick("Drawer open", "Laatikko auki")
+        case "drawer_not_opened": return pick("Drawer did not open", "Laatikko ei auennut")
+        case "journal_read_only": return pick("Journal read-only", "Päiväkirja vain luettavissa")
+        case "clock_behind": return pick("Clock behind", "Kello jäljessä")
+        case "disk_low": return pick("Disk nearly full", "Levy melkein täynnä")
+        case "pin_guessing": return pick("Wrong PINs in a row", "Vääriä PIN-koodeja peräkkäin")
+        case "printer_offline": return pick("Printer away", "Tulostin poissa")
+        case "cover_open": return pick("Printer cover open", "Tulostimen kansi auki")
+        case "low_stock": return pick("Low stock", "Varasto vähissä")
+        default: return pick("Alarm", "Hälytys")
+        }
     }
 }

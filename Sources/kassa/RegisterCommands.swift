@@ -28,7 +28,7 @@ enum RegisterCommands {
           report x | report z
           report sales --by day|week|…  sales from the journal (report sales --help)
           report export-z --out DIR      one CSV per Z closing, for accounting
-          lookup CODE                    an item by barcode or PLU: its price, VAT class and codes
+          lookup CODE|NAME               an item by barcode or PLU, or the items whose names have letters
           operators                      who may log in, and their roles
           devices                        printer, drawer, display, scanners: state and where connected
           journal status                 the journal's records, mode, free space and verification
@@ -244,8 +244,12 @@ enum RegisterCommands {
                 default: throw UsageError("report x, z, sales or export-z, not '\(which)'")
                 }
             case "lookup":
-                let code = try args.positional("barcode or PLU")
+                let code = try args.positional("barcode, PLU or a few letters of the name")
                 try args.finish()
+                // Letters are a name (unless a PLU has them): every item whose name has them.
+                if code.contains(where: \.isLetter), (try? s.call(.catalogLookup, ["code": .string(code)])) == nil {
+                    return ("lookup", try s.call(.catalogSearch, ["query": .string(code), "limit": 50]))
+                }
                 return ("lookup", try s.call(.catalogLookup, ["code": .string(code)]))
             case "operators":
                 try args.finish()

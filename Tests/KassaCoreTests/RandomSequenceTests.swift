@@ -33,7 +33,9 @@ struct RandomSequenceTests {
         case 3, 4, 5, 6: return .scan(code: r.pick(["1", "2", "3", "6400000000019", "x", "9"]), quantity: Int64(r.below(4)))
         case 7: return .addItem("candy", quantity: Int64(r.below(900)) + 1)
         case 8: return .scan(code: Barcode.withCheckDigit("2310001" + String(10000 + r.below(80000)).suffix(5)), quantity: nil)
-        case 9: return .voidLine(r.below(max(1, lines + 1)))
+        case 9:
+            let line = r.below(max(1, lines + 1))
+            return r.below(2) == 0 ? .voidLine(line) : .setQuantity(line: line, quantity: Int64(r.below(5)))
         case 10: return .discountLine(r.below(max(1, lines)), r.pick([.percent(500), .percent(3000), .amount(50), nil]),
                                       override: r.below(2) == 0 ? Till.supervisorPIN : nil)
         case 11: return .discountReceipt(r.pick([.percent(1000), .amount(199), nil]), override: r.pick([nil, Till.supervisorPIN]))

@@ -23,6 +23,21 @@ struct RefundTests {
         #expect(t.lastRefund!.authorisedBy == "sami")
     }
 
+    @Test func aPreviewShowsWhatTheRefundWillPayBackAndRecordsNothing() throws {
+        var t = Till()
+        let sale = soldReceipt(&t)
+        let lines = [RefundRequestLine(line: 0, quantity: 2), RefundRequestLine(line: 1, quantity: 1)]
+        let before = t.state
+        let preview = try t.state.refundPreview(sale, lines, t.env.config, t.ctx)
+        #expect(t.state == before)
+        t.must(.refund(original: sale, lines: lines, tender: .card, override: Till.supervisorPIN))
+        #expect(preview.total == t.lastRefund!.total && preview.lines == t.lastRefund!.lines)
+        // Nothing is left of line 0's third coffee but one: the preview refuses as the refund would.
+        #expect(throws: Refusal.refundExceedsSale(line: 0, refundable: 1)) {
+            try t.state.refundPreview(sale, [RefundRequestLine(line: 0, quantity: 2)], t.env.config, t.ctx)
+        }
+    }
+
     @Test func refundCannotExceedWhatWasSoldMinusEarlierRefunds() throws {
         var t = Till()
         let sale = soldReceipt(&t)

@@ -120,6 +120,41 @@ struct SaleTests {
         #expect(t.state.day.voidedLines == 1)
     }
 
+    @Test func aLinesQuantityChangesAfterItWasRungUpAndSurvivesTheJournal() throws {
+        var t = Till()
+        t.cashierWithOpenShift()
+        t.must(.scan(code: "1", quantity: 1))
+        t.must(.scan(code: "3", quantity: 1))
+        let events = t.must(.setQuantity(line: 0, quantity: 3))
+        #expect(events == [.lineQuantityChanged(index: 0, quantity: 3, by: "anna")])
+        #expect(try EventCodec.decode(EventCodec.encode(events[0])) == events[0])
+        #expect(t.state.openSale!.lines.map(\.quantity) == [3, 1])
+        #expect(try t.state.openSale!.totals(.inclusive).total == 3 * 350 + 1290)
+        // The same quantity again changes nothing and journals nothing.
+        #expect(t.must(.setQuantity(line: 0, quantity: 3)).isEmpty)
+        let sale = try #require({ t.must(.tender(Tender(kind: .cash, amount: 3 * 350 + 1290))); return t.lastSale }())
+        #expect(sale.lines[0].quantity == 3)
+    }
+
+    @Test func aQuantityChangeIsRefusedWhereANewLineWouldBe() throws {
+        var t = Till()
+        t.cashierWithOpenShift()
+        t.must(.scan(code: "1", quantity: 1))
+        t.must(.scan(code: "3", quantity: 1))
+        #expect(t.run(.setQuantity(line: 0, quantity: 0)) == .invalidQuantity(0))
+        #expect(t.run(.setQuantity(line: 0, quantity: 10_000)) == .invalidQuantity(10_000))
+        #expect(t.run(.setQuantity(line: 0, quantity: Int64.max)) == .invalidQuantity(Int64.max))
+        #expect(t.run(.setQuantity(line: 5, quantity: 2)) == .noSuchLine(5))
+        t.must(.voidLine(1))
+        #expect(t.run(.setQuantity(line: 1, quantity: 2)) == .lineAlreadyVoided(1))
+        // An amount off the line larger than the new amount: the discount goes first.
+        t.must(.scan(code: "1", quantity: 2))
+        t.must(.discountLine(2, .amount(500), override: Till.supervisorPIN))
+        #expect(t.run(.setQuantity(line: 2, quantity: 1)) == .invalidDiscount("the line's discount is more than its new amount"))
+        t.must(.tender(Tender(kind: .card, amount: 100)))
+        #expect(t.run(.setQuantity(line: 0, quantity: 2)) == .tendersPresent)
+    }
+
     @Test func aDiscountWithinTheCashierLimitNeedsNoSupervisor() throws {
         var t = Till()
         t.cashierWithOpenShift()

@@ -27,6 +27,19 @@ func connectedRegister(operator name: String? = "Anna", role: String = "cashier"
     app.connected(kassad)
     app.receive(.greeting(Greeting(serverVersion: "test", capabilities: ["events"],
                                    register: ["register": "till-1", "currency": ["code": "EUR", "decimals": 2]])))
+    let reply = status(operator: name, role: role, sale: sale, alarms: alarms, training: training, config: config)
+    for r in kassad.requests {
+        switch r.op {
+        case "status": answer(app, r, reply)
+        default: answer(app, r, ["seq": 0])
+        }
+    }
+    return (app, kassad)
+}
+
+/// kassad's `status`, with the screen's settings in `config`.
+func status(operator name: String? = "Anna", role: String = "cashier", sale: JSONValue = .null, alarms: [JSONValue] = [],
+            training: Bool = false, config: JSONObject = ["language": "en", "money_format": "finnish"]) -> JSONValue {
     let devices = [
         DeviceReply(id: "printer-sim", kind: "printer", state: "idle", power: "online", status: [], via: "simulator", model: nil),
         DeviceReply(id: "drawer-sim", kind: "drawer", state: "idle", power: "online", status: ["drawer_closed"], via: "simulator", model: nil),
@@ -39,16 +52,10 @@ func connectedRegister(operator name: String? = "Anna", role: String = "cashier"
         technicianSession: false, printoutsOwed: [], devices: devices, needsSetUp: false,
         screen: Dictionary(uniqueKeysWithValues: config.compactMap { k, v in v.stringValue.map { (k, $0) } }))
     // The sale and alarms as the test wrote them, so that the register reads them off the wire.
-    guard case .object(var status) = reply.json else { fatalError("a status is an object") }
-    status["sale"] = sale
-    status["alarms"] = .array(alarms)
-    for r in kassad.requests {
-        switch r.op {
-        case "status": answer(app, r, .object(status))
-        default: answer(app, r, ["seq": 0])
-        }
-    }
-    return (app, kassad)
+    guard case .object(var o) = reply.json else { fatalError("a status is an object") }
+    o["sale"] = sale
+    o["alarms"] = .array(alarms)
+    return .object(o)
 }
 
 func answer(_ app: RegisterApp, _ request: Request, _ result: JSONValue) {

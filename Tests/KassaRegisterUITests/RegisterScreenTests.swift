@@ -150,7 +150,7 @@ import Testing
         for b in KeyBindings.sale { #expect(s.text.contains(b.text(language)), "\(language): \(b.text(language))") }
         for item in KeyBindings.MenuItem.allCases { #expect(s.text.contains(item.text(language)), "\(language): \(item.text(language))") }
         app.handle(.escape, now: 0)
-        app.handle(.character("t"), now: 0)
+        app.handle(.function(2), now: 0)
         answer(app, kassad.last, sale([line(0, "Kahvi", price: 290)]))
         app.handle(.function(1), now: 0)
         s = RegisterScreen.draw(app, width: 80, height: 25)
@@ -247,10 +247,10 @@ import Testing
         let steps: [() -> Void] = [
             {},
             { app.handle(.function(1), now: 0) },
-            { app.handle(.escape, now: 0); app.handle(.character("t"), now: 0); answer(app, kassad.last, sale(lines)) },
-            { app.handle(.escape, now: 0); app.handle(.character("m"), now: 0) },
+            { app.handle(.escape, now: 0); app.handle(.function(2), now: 0); answer(app, kassad.last, sale(lines)) },
+            { app.handle(.escape, now: 0); app.handle(.function(9), now: 0) },
             { app.handle(.character("7"), now: 0); answer(app, kassad.last, ["text": .array((0..<40).map { .string("row \($0)") })]) },
-            { app.handle(.escape, now: 0); app.handle(.character("m"), now: 0); app.handle(.character("1"), now: 0) },
+            { app.handle(.escape, now: 0); app.handle(.function(9), now: 0); app.handle(.character("1"), now: 0) },
             { app.disconnected() },
         ]
         var modes: [String] = []

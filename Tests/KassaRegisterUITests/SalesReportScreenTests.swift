@@ -25,10 +25,11 @@ private func reply(_ rows: [JSONValue], total: JSONValue? = nil, next: Int64? = 
     return .object(o)
 }
 
-/// m r, the report's key and the period's key; kassad's local time is `now`.
+/// F9 r, the report's key and the period's key; kassad's local time is `now`.
 private func chooseReport(_ app: RegisterApp, _ kassad: FakeKassad, _ kind: Character, _ period: Character,
                           now: String = "2026-03-04 10:15") {
-    type(app, "mr")
+    app.handle(.function(9), now: 0)
+    type(app, "r")
     app.handle(.character(kind), now: 0)
     app.handle(.character(period), now: 0)
     #expect(kassad.last.op == "status")
@@ -39,7 +40,8 @@ private func chooseReport(_ app: RegisterApp, _ kassad: FakeKassad, _ kind: Char
     @Test func aCashierIsToldReportsAreForASupervisorAndKassadIsNotAsked() {
         let (app, kassad) = connectedRegister()
         let before = kassad.requests.count
-        type(app, "mr")
+        app.handle(.function(9), now: 0)
+        type(app, "r")
         #expect(kassad.requests.count == before)
         #expect(screen(app).text.contains("Sales reports are for a supervisor: log in as one"))
         #expect(app.message?.isError == true)
@@ -48,7 +50,8 @@ private func chooseReport(_ app: RegisterApp, _ kassad: FakeKassad, _ kind: Char
 
     @Test func aSupervisorChoosesAGroupingAndAPeriodAndKassadIsAskedForThoseDays() {
         let (app, kassad) = connectedRegister(operator: "Sami", role: "supervisor")
-        type(app, "mr")
+        app.handle(.function(9), now: 0)
+        type(app, "r")
         let kinds = screen(app).text
         for kind in ReportKind.allCases { #expect(kinds.contains(kind.text(.en)), "\(kind)") }
         #expect(kinds.contains("   a  Staff: sales, refunds, voids, overrides"))
@@ -81,7 +84,8 @@ private func chooseReport(_ app: RegisterApp, _ kassad: FakeKassad, _ kind: Char
 
     @Test func worstSellersAskForItemsWorstFirstAndTheArrowsAndEnterChooseToo() {
         let (app, kassad) = connectedRegister(operator: "Sami", role: "supervisor")
-        type(app, "mr")
+        app.handle(.function(9), now: 0)
+        type(app, "r")
         for _ in 0..<6 { app.handle(.down, now: 0) }
         var s = screen(app)
         #expect(s.cells[s.row(containing: "Worst sellers")!][4].style == .selected)
@@ -172,7 +176,8 @@ private func chooseReport(_ app: RegisterApp, _ kassad: FakeKassad, _ kind: Char
 
     @Test func typedDatesAreCheckedAndTheLastDayIsIncluded() {
         let (app, kassad) = connectedRegister(operator: "Sami", role: "supervisor")
-        type(app, "mr25")
+        app.handle(.function(9), now: 0)
+        type(app, "r25")
         #expect(screen(app).text.contains("First day (YYYY-MM-DD): _"))
         type(app, "2026-02-30\r")
         #expect(screen(app).text.contains("Not a date (YYYY-MM-DD): 2026-02-30"))

@@ -15,7 +15,8 @@ private func stockLine(_ id: String, _ name: String, level: Int64, weighed: Bool
 
 /// m s, answered with `lines` (in pages of `pageSize`) and the stock's value.
 private func openStock(_ app: RegisterApp, _ kassad: FakeKassad, _ lines: [JSONValue], pageSize: Int = 200) {
-    type(app, "ms")
+    app.handle(.function(9), now: 0)
+    type(app, "s")
     var offset = 0
     while true {
         #expect(kassad.last.op == "stock.levels" && (kassad.last.args["offset"]?.intValue ?? 0) == Int64(offset))
@@ -90,7 +91,7 @@ private func openStock(_ app: RegisterApp, _ kassad: FakeKassad, _ lines: [JSONV
         type(app, "0\r")
         #expect(kassad.last.op == "stock.count" && kassad.last.args["counted"] == 0 && kassad.last.args["override_pin"] == nil)
         refuse(app, kassad.last, .pinRequired, "counting stock needs a supervisor")
-        #expect(screen(app).text.contains("Supervisor PIN: _"))
+        #expect(screen(app).text.contains("Supervisor PIN (a stock change): _"))
         type(app, "2222\r")
         #expect(kassad.last.op == "stock.count" && kassad.last.args["counted"] == 0 && kassad.last.args["override_pin"] == "2222")
         answer(app, kassad.last, stockLine("1001", "Kahvi", level: 0))
@@ -160,7 +161,8 @@ private func openStock(_ app: RegisterApp, _ kassad: FakeKassad, _ lines: [JSONV
 
     @Test func theLoggedInOperatorSeesTheirOwnHoursFromTheMenu() {
         let (app, kassad) = connectedRegister()
-        type(app, "mt")
+        app.handle(.function(9), now: 0)
+        type(app, "t")
         #expect(screen(app).text.contains("5  My hours this week"))
         type(app, "5")
         answer(app, kassad.last, ["local_time": "2026-03-08 18:00"])
@@ -181,7 +183,8 @@ private func openStock(_ app: RegisterApp, _ kassad: FakeKassad, _ lines: [JSONV
         openStock(app, kassad, (0..<40).map { stockLine("\($0)", "Item \($0)", level: Int64($0), point: 5, quantity: 10) })
         let stock = app.mode
         app.handle(.escape, now: 0)
-        type(app, "mr")
+        app.handle(.function(9), now: 0)
+        type(app, "r")
         let choice = app.mode
         for mode in [stock, choice] {
             app.mode = mode

@@ -71,6 +71,7 @@ struct InputAndLimitsTests {
             switch op {
             case .receiptGet, .receiptReprint: args = ["receipt": 1]
             case .voucherGet, .catalogLookup: args = ["code": "101"]
+            case .catalogSearch: args = ["query": "kahvi"]
             case .timeclockHours: args = ["from": "2026-01-01", "to": "2026-01-02"]
             case .customerGet: args = ["customer": 1]
             default: args = [:]

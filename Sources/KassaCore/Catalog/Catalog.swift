@@ -239,6 +239,56 @@ public struct Catalog: Sendable, Equatable {
     }
 }
 
+extension Catalog {
+    /// Items whose name contains `query`, ignoring case (ä and Ä alike): names that begin with it
+    /// first, then names with a word that begins with it, then the rest, each group by name; at
+    /// most `limit`. A linear pass over the names in the arena, without materialising an item that
+    /// does not match: a hundred thousand names are a few megabytes read once.
+    public func search(name query: String, limit: Int) -> [Item] {
+        let needle = Self.folded(Array(query.trimmingSpaces().utf8))
+        guard !needle.isEmpty, limit > 0 else { return [] }
+        var hits: [(rank: Int, name: String, index: Int32)] = []
+        arena.withUnsafeBufferPointer { bytes in
+            for (i, r) in records.enumerated() where r.live {
+                let name = Self.folded(Array(bytes[Int(r.name.offset)..<Int(r.name.offset + r.name.length)]))
+                guard let at = Self.firstMatch(needle, in: name) else { continue }
+                let rank = at == 0 ? 0 : (Self.startsWord(name, at) ? 1 : 2)
+                hits.append((rank, text(r.name), Int32(i)))
+            }
+        }
+        hits.sort { ($0.rank, $0.name, $0.index) < ($1.rank, $1.name, $1.index) }
+        return hits.prefix(limit).map { materialise($0.index) }
+    }
+
+    /// Lower case for ASCII and for the two-byte Latin letters (À–Þ), so that ÄÖÅ fold too.
+    private static func folded(_ bytes: [UInt8]) -> [UInt8] {
+        var out = bytes
+        for i in out.indices {
+            let b = out[i]
+            if b >= 65 && b <= 90 {
+                out[i] = b + 32
+            } else if b >= 0x80 && b <= 0x9E && b != 0x97 && i > 0 && bytes[i - 1] == 0xC3 {
+                out[i] = b + 0x20
+            }
+        }
+        return out
+    }
+
+    private static func firstMatch(_ needle: [UInt8], in hay: [UInt8]) -> Int? {
+        guard needle.count <= hay.count else { return nil }
+        for start in 0...(hay.count - needle.count) where hay[start] == needle[0] {
+            var k = 1
+            while k < needle.count && hay[start + k] == needle[k] { k += 1 }
+            if k == needle.count { return start }
+        }
+        return nil
+    }
+
+    private static func startsWord(_ name: [UInt8], _ at: Int) -> Bool {
+        at > 0 && " -/(,.".utf8.contains(name[at - 1])
+    }
+}
+
 /// GS1 retail barcodes and their check digits.
 public enum Barcode {
     public enum Kind: Equatable, Sendable {

@@ -6,6 +6,7 @@ extension ByteWriter {
     }
 
     mutating func lineVoided(_ index: Int, by: OperatorID) { int(index); id(by) }
+    mutating func lineQuantityChanged(_ index: Int, quantity: Int64, by: OperatorID) { int(index); zigzag(quantity); id(by) }
 
     mutating func lineDiscounted(_ index: Int, _ d: Discount?, authorisedBy: OperatorID?) {
         int(index); discount(d); optional(authorisedBy) { $0.id($1) }
@@ -144,6 +145,9 @@ extension ByteReader {
     }
 
     mutating func lineVoided() throws(CodecError) -> RegisterEvent { .lineVoided(index: try int(), by: try id()) }
+    mutating func lineQuantityChanged() throws(CodecError) -> RegisterEvent {
+        .lineQuantityChanged(index: try int(), quantity: try zigzag(), by: try id())
+    }
 
     mutating func lineDiscounted() throws(CodecError) -> RegisterEvent {
         .lineDiscounted(index: try int(), try discount(), authorisedBy: try optional { r throws(CodecError) in try r.id() })

@@ -6,6 +6,8 @@ public struct ReceiptWords: Hashable, Sendable {
     /// note that a voucher sold carries none.
     public var giftVoucher, storeCredit, balance, balanceLeft, noVAT: String
     public var customer, pointsEarned, pointsRedeemed, pointsBalance, pointsTakenBack, pointsReturned: String
+    /// Who approved a refund (a supervisor, or the operator who may refund alone).
+    public var approvedBy: String
 
     public static let english = ReceiptWords(
         receipt: "Receipt", refund: "REFUND", copy: "*** COPY ***", training: "*** TRAINING - NOT A RECEIPT ***",
@@ -15,7 +17,7 @@ public struct ReceiptWords: Hashable, Sendable {
         paid: "Paid", welcome: "Welcome", giftVoucher: "Gift voucher", storeCredit: "Store credit", balance: "Balance",
         balanceLeft: "Balance left", noVAT: "no VAT",
         customer: "Customer", pointsEarned: "Points earned", pointsRedeemed: "Points redeemed", pointsBalance: "Points balance",
-        pointsTakenBack: "Points taken back", pointsReturned: "Points given back")
+        pointsTakenBack: "Points taken back", pointsReturned: "Points given back", approvedBy: "Approved by")
 
     public static let finnish = ReceiptWords(
         receipt: "Kuitti", refund: "PALAUTUS", copy: "*** KOPIO ***", training: "*** HARJOITUS - EI KUITTI ***",
@@ -25,7 +27,7 @@ public struct ReceiptWords: Hashable, Sendable {
         priceOverride: "Hinta muutettu, oli", paid: "Maksettu", welcome: "Tervetuloa", giftVoucher: "Lahjakortti",
         storeCredit: "Hyvityskortti", balance: "Saldo", balanceLeft: "Saldoa jäljellä", noVAT: "ei ALV",
         customer: "Asiakas", pointsEarned: "Pisteitä kertyi", pointsRedeemed: "Pisteillä", pointsBalance: "Pistesaldo",
-        pointsTakenBack: "Pisteitä vähennetty", pointsReturned: "Pisteitä palautettu")
+        pointsTakenBack: "Pisteitä vähennetty", pointsReturned: "Pisteitä palautettu", approvedBy: "Hyväksyjä")
 
     public func tender(_ kind: TenderKind) -> String {
         switch kind {
@@ -114,6 +116,8 @@ public struct Receipt: Hashable, Sendable {
     public var vouchers: Int64 = 0
     public var issuedVouchers: [IssuedVoucher] = []
     public var loyalty: Loyalty? = nil
+    /// A refund's approver, by name.
+    public var approvedBy: String? = nil
 
     static func header(_ config: RegisterConfig) -> [String] {
         [config.storeName, config.storeAddress, config.vatID.isEmpty ? "" : "VAT \(config.vatID)"].filter { !$0.isEmpty }
@@ -176,7 +180,7 @@ public struct Receipt: Hashable, Sendable {
     /// `storeCredit`: the voucher the refund gave instead of money; `customer`: as for a sale.
     public static func refund(_ r: CompletedRefund, config: RegisterConfig, operatorName: String, localTime: String,
                               chainHash: String? = nil, copy: Bool = false, storeCredit: VoucherIssue? = nil,
-                              customer: String? = nil) -> Receipt {
+                              customer: String? = nil, approvedBy: String? = nil) -> Receipt {
         let lines = r.lines.map { l in
             Line(text: l.name, unit: l.unit, quantity: l.quantity, unitPrice: nil, amount: -l.gross, adjustments: [],
                  isGiftVoucher: l.itemID == .giftVoucher)
@@ -193,7 +197,7 @@ public struct Receipt: Hashable, Sendable {
                        loyalty: r.loyalty.map { l in
                            Loyalty(customer: customer ?? "#\(l.customer)", earned: -l.takenBack, redeemed: 0, redeemedValue: 0,
                                    returned: l.returned, balance: l.balance)
-                       })
+                       }, approvedBy: approvedBy)
     }
 
     public static func grams(_ g: Int64, separator: Character) -> String {
@@ -239,11 +243,14 @@ public struct Receipt: Hashable, Sendable {
         for h in header { out += TextLayout.wrap(h, columns: w).map { TextLayout.center($0, in: w) } }
         out.append(rule)
         let title = kind == .sale ? words.receipt : words.refund
-        // A training receipt's number is T1, T2…: never the same as a real receipt's.
+        // A training receipt's number is T1, T2…: never the same as a real receipt's; a refund
+        // slip's is R1, R2… (TR1 in training), numbered apart from the receipts.
         let mark = training ? "T" : ""
-        out.append(TextLayout.leftRight("\(title) \(registerID)-\(mark)\(number)", localTime, columns: w))
+        let own = kind == .refund ? "R" : ""
+        out.append(TextLayout.leftRight("\(title) \(registerID)-\(mark)\(own)\(number)", localTime, columns: w))
         if let o = originalReceipt { out.append(TextLayout.truncate("\(words.originalReceipt) \(registerID)-\(mark)\(o)", to: w)) }
         out.append(TextLayout.truncate("\(words.cashier): \(operatorName)", to: w))
+        if let a = approvedBy { out.append(TextLayout.truncate("\(words.approvedBy): \(a)", to: w)) }
         out.append(rule)
         for l in lines {
             let text = l.isGiftVoucher ? words.giftVoucher : l.text

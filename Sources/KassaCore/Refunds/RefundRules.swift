@@ -12,6 +12,14 @@ extension RegisterState {
             + labelsBack(done, original, by: me)
     }
 
+    /// What a refund of these lines would give back, priced exactly as the refund will be and
+    /// recorded nowhere: the screen shows it before the tender and a supervisor's PIN are asked.
+    public func refundPreview(_ original: CompletedSale, _ lines: [RefundRequestLine], _ config: RegisterConfig,
+                              _ ctx: Context) throws(Refusal) -> CompletedRefund {
+        let me = try require(.sell)
+        return try pricedRefund(original, lines, .cash, me, me, config, ctx)
+    }
+
     /// A refund puts back the quantity of each line it refunds; a weighed item's price label is
     /// one label to the refund but grams to the shelf, so the grams it stood for are added to
     /// the stock with the refund, as an adjustment that says why.

@@ -29,6 +29,7 @@ public enum EventTag: UInt16, CaseIterable, Sendable {
     case saleCancelled = 29
     case saleParked = 30
     case saleResumed = 31
+    case lineQuantityChanged = 32
     case refundCompleted = 40
     case dayClosed = 50
     case settingChanged = 60
@@ -93,6 +94,7 @@ public enum EventTag: UInt16, CaseIterable, Sendable {
         case .saleCancelled: return "sale_cancelled"
         case .saleParked: return "sale_parked"
         case .saleResumed: return "sale_resumed"
+        case .lineQuantityChanged: return "line_quantity_changed"
         case .refundCompleted: return "refund_completed"
         case .dayClosed: return "day_closed"
         case .settingChanged: return "setting_changed"
@@ -139,7 +141,7 @@ public enum EventTag: UInt16, CaseIterable, Sendable {
              .voucherIssued, .voucherVoided, .promotionSet, .promotionRemoved,
              .customerAdded, .customerUpdated, .customerRemoved:
             return true
-        case .loggedIn, .loggedOut, .pinRejected, .saleOpened, .lineAdded, .lineVoided, .lineDiscounted,
+        case .loggedIn, .loggedOut, .pinRejected, .saleOpened, .lineAdded, .lineVoided, .lineQuantityChanged, .lineDiscounted,
              .linePriceOverridden, .receiptDiscounted, .totalled, .tenderAdded, .saleParked, .saleResumed,
              .requestCompleted, .requestCompletedForDigest, .outputSent, .outputDone, .lineOffers, .saleCustomerSet, .pointsRedemptionSet:
             return false
@@ -169,6 +171,7 @@ extension RegisterEvent {
         case .saleOpened: return .saleOpened
         case .lineAdded: return .lineAdded
         case .lineVoided: return .lineVoided
+        case .lineQuantityChanged: return .lineQuantityChanged
         case .lineDiscounted: return .lineDiscounted
         case .linePriceOverridden: return .linePriceOverridden
         case .receiptDiscounted: return .receiptDiscounted

@@ -96,6 +96,8 @@ public enum RegisterEvent: Hashable, Sendable {
     case saleOpened(id: UInt64, by: OperatorID, training: Bool, at: Timestamp)
     case lineAdded(SaleLine)
     case lineVoided(index: Int, by: OperatorID)
+    /// The cashier changed a line's quantity (pieces, or grams) after ringing it up.
+    case lineQuantityChanged(index: Int, quantity: Int64, by: OperatorID)
     case lineDiscounted(index: Int, Discount?, authorisedBy: OperatorID?)
     case linePriceOverridden(index: Int, unitPrice: Int64, authorisedBy: OperatorID)
     case receiptDiscounted(Discount?, authorisedBy: OperatorID?)

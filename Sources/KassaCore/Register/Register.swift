@@ -20,6 +20,8 @@ public enum Command: Hashable, Sendable {
     /// A gift voucher of this value, sold on a line of its own; it gets its code when the sale completes.
     case sellVoucher(amount: Int64)
     case voidLine(Int)
+    /// A line's quantity changed after it was rung up: pieces, or grams of a weighed item.
+    case setQuantity(line: Int, quantity: Int64)
     case discountLine(Int, Discount?, override: String?)
     case overridePrice(line: Int, unitPrice: Int64, override: String?)
     case discountReceipt(Discount?, override: String?)
@@ -283,6 +285,7 @@ extension RegisterState {
         case .scan(let code, let quantity, let grams): return try scan(code, quantity: quantity, grams: grams, env, ctx)
         case .addItem(let id, let quantity): return try addItem(id, quantity: quantity, env, ctx)
         case .voidLine(let index): return try voidLine(index)
+        case .setQuantity(let index, let quantity): return try setQuantity(line: index, quantity, env)
         case .discountLine(let index, let discount, let override):
             return try discountLine(index, discount, override: override, env, ctx, pinEvents: &pinEvents)
         case .overridePrice(let index, let price, let override):

@@ -64,6 +64,31 @@ extension RegisterState {
         return [.lineVoided(index: index, by: me)]
     }
 
+    /// A new quantity for a line already rung up, within what a new line may have; its discount
+    /// and the sale's total must still hold.
+    func setQuantity(line index: Int, _ quantity: Int64, _ env: RegisterEnvironment) throws(Refusal) -> [RegisterEvent] {
+        let me = try require(.sell)
+        let sale = try editableSale()
+        try checkLine(index, sale)
+        let line = sale.lines[index]
+        guard !line.isGiftVoucher else { throw .voucher(.fixedValue(line: index)) }
+        guard line.fixedAmount == nil else { throw .invalidAmount("the barcode fixes this line's amount") }
+        guard Self.lineQuantities(line.unit).contains(quantity) else { throw .invalidQuantity(quantity) }
+        guard quantity != line.quantity else { return [] }
+        var probe = sale
+        probe.lines[index].quantity = quantity
+        if case .amount(let off)? = line.discount {
+            let base: Int64
+            do { base = try probe.lines[index].baseAmount() } catch { throw .money(error) }
+            guard off <= base else { throw .invalidDiscount("the line's discount is more than its new amount") }
+        }
+        try checkTotals(probe, env.config)
+        return [.lineQuantityChanged(index: index, quantity: quantity, by: me)]
+    }
+
+    /// What a line may be rung up with: pieces, or grams of a weighed item.
+    static func lineQuantities(_ unit: SaleUnit) -> ClosedRange<Int64> { unit == .weight ? 1...1_000_000 : 1...9_999 }
+
     func discountLine(_ index: Int, _ discount: Discount?, override: String?, _ env: RegisterEnvironment, _ ctx: Context,
                       pinEvents: inout [RegisterEvent]) throws(Refusal) -> [RegisterEvent] {
         try require(.sell)
@@ -217,8 +242,7 @@ extension RegisterState {
     private func addLine(_ item: Item, quantity: Int64, fixedAmount: Int64?, _ env: RegisterEnvironment,
                          _ ctx: Context) throws(Refusal) -> [RegisterEvent] {
         let me = try require(.sell)
-        let limit: ClosedRange<Int64> = item.unit == .weight ? 1...1_000_000 : 1...9_999
-        guard limit.contains(quantity) else { throw .invalidQuantity(quantity) }
+        guard Self.lineQuantities(item.unit).contains(quantity) else { throw .invalidQuantity(quantity) }
         try env.config.limits.check(item.price, .price)
         guard let bp = env.config.taxes.basisPoints(item.taxClass, on: ctx.today) else {
             throw .noTaxRate(item.taxClass, ctx.today)

@@ -44,7 +44,8 @@ public struct SaleState: Hashable, Sendable {
     /// open sale does not have is refused before anything changes.
     mutating func apply(_ event: RegisterEvent) throws(FoldError) {
         switch event {
-        case .lineVoided(let index, _), .lineDiscounted(let index, _, _), .linePriceOverridden(let index, _, _):
+        case .lineVoided(let index, _), .lineDiscounted(let index, _, _), .linePriceOverridden(let index, _, _),
+             .lineQuantityChanged(let index, _, _):
             if let sale = openSale, !sale.lines.indices.contains(index) { throw .noSuchLine(index, lines: sale.lines.count) }
         default:
             break
@@ -57,6 +58,8 @@ public struct SaleState: Hashable, Sendable {
             openSale?.lines.append(line)
         case .lineVoided(let index, _):
             openSale?.lines[index].voided = true
+        case .lineQuantityChanged(let index, let quantity, _):
+            openSale?.lines[index].quantity = quantity
         case .lineDiscounted(let index, let discount, let by):
             openSale?.lines[index].discount = discount
             if by != nil { openSale?.lines[index].authorisedBy = by }

@@ -174,7 +174,7 @@ public struct SalesReportBuilder {
             return true
         case .operatorAdded, .operatorRemoved, .loggedIn, .loggedOut, .pinRejected, .pinLockout, .trainingModeChanged,
              .pinRefused, .recoveryCodePrinted,
-             .shiftOpened, .cashMoved, .noSale, .shiftClosed, .lineAdded, .lineVoided, .lineDiscounted,
+             .shiftOpened, .cashMoved, .noSale, .shiftClosed, .lineAdded, .lineVoided, .lineQuantityChanged, .lineDiscounted,
              .linePriceOverridden, .receiptDiscounted, .totalled, .tenderAdded, .dayClosed, .settingChanged,
              .catalogImported, .requestCompleted, .requestCompletedForDigest, .operatorDisabled, .pinReset, .technicianRecovered, .outputQueued,
              .outputSent, .outputDone, .cardAuthorisationRequested, .cardAuthorisationResolved,

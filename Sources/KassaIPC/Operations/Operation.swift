@@ -20,6 +20,7 @@ public enum Op: String, CaseIterable, Sendable, Hashable {
     case saleAdd = "sale.add"
     case saleSellVoucher = "sale.sell_voucher"
     case saleVoidLine = "sale.void_line"
+    case saleSetQuantity = "sale.set_quantity"
     case saleDiscountLine = "sale.discount_line"
     case saleOverridePrice = "sale.override_price"
     case saleDiscount = "sale.discount"
@@ -35,6 +36,7 @@ public enum Op: String, CaseIterable, Sendable, Hashable {
     case saleRedeemPoints = "sale.redeem_points"
     // Refunds, receipts, drawer, shift, reports
     case refund
+    case refundPreview = "refund.preview"
     case receiptGet = "receipt.get"
     case receiptReprint = "receipt.reprint"
     case drawerNoSale = "drawer.no_sale"
@@ -51,6 +53,8 @@ public enum Op: String, CaseIterable, Sendable, Hashable {
     case voucherList = "voucher.list"
     // Catalog, configuration, operators, devices, the technician's tools
     case catalogLookup = "catalog.lookup"
+    case catalogSearch = "catalog.search"
+    case catalogQuickKeys = "catalog.quick_keys"
     case catalogImport = "catalog.import"
     case catalogUpload = "catalog.upload"
     case configGet = "config.get"
@@ -143,6 +147,8 @@ extension Op {
             return OperationSpec(.write, .loggedIn, [.amount("amount")], selling: true)
         case .saleVoidLine:
             return OperationSpec(.write, .loggedIn, [.index("line")], selling: true)
+        case .saleSetQuantity:
+            return OperationSpec(.write, .loggedIn, [.index("line"), A("quantity", .integer(Bounds.lineQuantity))], selling: true)
         case .saleDiscountLine:
             return OperationSpec(.write, .loggedIn, [.index("line")] + Self.discount, selling: true)
         case .saleOverridePrice:
@@ -164,9 +170,10 @@ extension Op {
             return OperationSpec(.write, .loggedIn, [A("points", .integer(0...Bounds.amount.upperBound))], selling: true)
 
         case .refund:
-            let line = A("lines", .list(.record([.index("line"), A("quantity", .integer(Bounds.lineQuantity))]), maxCount: 1000))
-            return OperationSpec(.durable, .loggedIn, [.index("receipt"), line, A("tender", Self.choice(TenderKind.self)),
+            return OperationSpec(.durable, .loggedIn, [.index("receipt"), Self.refundLines, A("tender", Self.choice(TenderKind.self)),
                                                        .overridePIN], selling: true)
+        case .refundPreview:
+            return OperationSpec(.read, .loggedIn, [.index("receipt"), Self.refundLines])
         case .receiptGet, .receiptReprint:
             return OperationSpec(.read, .loggedInOrTechnician, [.index("receipt"), .flag("training")])
         case .drawerNoSale:
@@ -197,6 +204,11 @@ extension Op {
 
         case .catalogLookup:
             return OperationSpec(.read, .loggedInOrTechnician, [.code("code")])
+        case .catalogSearch:
+            return OperationSpec(.read, .loggedInOrTechnician, [A("query", .text(maxBytes: Bounds.searchBytes)),
+                                                                A("limit", .integer(Bounds.searchResults), required: false)])
+        case .catalogQuickKeys:
+            return OperationSpec(.read, .loggedInOrTechnician)
         case .catalogImport:
             return OperationSpec(.durable, .technician, [A("csv", .text(maxBytes: Bounds.payloadBytes), required: false), .flag("uploaded")])
         case .catalogUpload:
@@ -300,6 +312,9 @@ extension Op {
     private static func choice<T: CaseIterable & RawRepresentable>(_: T.Type) -> ArgumentKind where T.RawValue == String {
         .choice(T.allCases.map(\.rawValue))
     }
+
+    private static let refundLines = Argument("lines", .list(.record([.index("line"), Argument("quantity", .integer(Bounds.lineQuantity))]),
+                                                             maxCount: 1000))
 
     private static let discount: [Argument] = [
         Argument("percent_bp", .integer(Bounds.basisPoints), required: false), .amount("amount", required: false), .overridePIN,

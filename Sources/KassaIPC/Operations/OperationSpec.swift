@@ -110,6 +110,9 @@ public enum Bounds {
     public static let codeBytes = 128
     /// Names and ids.
     public static let nameBytes = 200
+    /// What is typed to find an item by name, and how many items one search answers with.
+    public static let searchBytes = 64
+    public static let searchResults: ClosedRange<Int64> = 1...50
     /// A reason, a note, a footer.
     public static let textBytes = 1000
     /// A request line is at most 64 KiB: the largest argument is a little less.

@@ -18,6 +18,7 @@ import KassaDevices
 /// cash_rounding = 0.05          ; smallest cash step, in major units: 0 or 1, 2, 5 × 10^n, at most 10
 /// cashier_discount_limit = 10%  ; larger discounts need a supervisor
 /// idle_lock = 5m                ; seconds, or with s / m / h; 0 = never
+/// quick_keys = 101 102 20001     ; the register screen's page of quick keys (codes), or none
 /// scale_barcodes = 23:5:5:grams 24:5:5:cents   ; prefix:item digits:value digits:grams|cents, or none
 ///
 /// [ipc]
@@ -70,6 +71,8 @@ public struct KassaConfig: Sendable {
     /// Cash tendered more than this above what is due (minor units) makes the register screen
     /// ask the cashier to confirm it; 0 never asks.
     public var confirmTenderOver: Int64 = 10_000
+    /// The register screen's page of quick keys: item codes (PLU, barcode or item id), in order.
+    public var quickKeys: [String] = []
     public var socketGroup = "kassa"
     public var taxTable = TaxTable.finland
     /// `[device.NAME]` sections (DeviceConfig.swift).
@@ -225,6 +228,20 @@ public struct KassaConfig: Sendable {
             rules.append(rule)
         }
         return rules.isEmpty ? nil : rules
+    }
+
+    /// The most quick keys the register screen's page shows.
+    static let maxQuickKeys = 16
+
+    /// `101 102 6414893400018`: item codes between spaces, each printable and at most 32 bytes,
+    /// none twice; `none` (or nothing) for no quick keys. Whether each names an item is the
+    /// catalog's to say when the page is shown: the catalog changes without this setting.
+    static func quickKeys(_ text: String) -> [String]? {
+        let words = text.split(separator: " ").map(String.init)
+        if words.isEmpty || words == ["none"] { return [] }
+        guard words.count <= maxQuickKeys, Set(words).count == words.count,
+              words.allSatisfy({ $0.utf8.count <= 32 && $0.utf8.allSatisfy { $0 > 32 && $0 < 127 } }) else { return nil }
+        return words
     }
 
     static func scaleBarcodesText(_ rules: [EmbeddedBarcodeRule]) -> String {

@@ -128,6 +128,15 @@ extension Settings {
                     }
                     t.file.confirmTenderOver = m
                 }, show: { MoneyFormat.plain($0.currency).number($0.confirmTenderOver, currency: $0.currency) }),
+        Setting(key: SettingKey.quickKeys, section: "register", fileKey: "quick_keys",
+                help: "the register screen's page of quick keys: up to \(KassaConfig.maxQuickKeys) item codes (PLU, barcode or item id) between spaces, or none",
+                atRunTime: true,
+                set: { (v, t, _) throws(Setting.Refusal) in
+                    guard let codes = KassaConfig.quickKeys(v) else {
+                        throw Setting.Refusal(message: "up to \(KassaConfig.maxQuickKeys) codes of at most 32 printable characters between spaces, or none, not '\(v)'")
+                    }
+                    t.file.quickKeys = codes
+                }, show: { $0.quickKeys.isEmpty ? "none" : $0.quickKeys.joined(separator: " ") }),
         Setting(key: SettingKey.timeZone, section: "register", fileKey: "time_zone",
                 help: "the zoneinfo name of local time, e.g. Europe/Helsinki", atRunTime: true,
                 set: { (v, t, _) throws(Setting.Refusal) in

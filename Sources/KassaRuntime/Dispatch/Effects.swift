@@ -13,7 +13,7 @@ extension RegisterService {
         var paid: CompletedSale?
         for e in events {
             switch e {
-            case .saleOpened, .lineAdded, .lineVoided, .lineDiscounted, .linePriceOverridden, .receiptDiscounted,
+            case .saleOpened, .lineAdded, .lineVoided, .lineQuantityChanged, .lineDiscounted, .linePriceOverridden, .receiptDiscounted,
                  .totalled, .tenderAdded, .saleCancelled, .saleParked, .saleResumed, .saleCustomerSet, .pointsRedemptionSet:
                 saleChanged = true
             case .saleCompleted(let sale):
@@ -38,6 +38,9 @@ extension RegisterService {
                 printOutput(id, output, copy: false)
             case .dayClosed(let z):
                 broadcast("day.closed", ["z": .int(Int64(z.number))])
+            case .settingChanged(let key, _, _, _):
+                // Screens read what they show by (language, idle lock) again, without a restart.
+                broadcast("config.changed", ["key": .string(key)])
             default:
                 break
             }
@@ -72,7 +75,8 @@ extension RegisterService {
 
     func refundLines(_ r: CompletedRefund, storeCredit: VoucherIssue?) -> [PrintedLine] {
         Receipt.refund(r, config: config, operatorName: operatorName(r.operatorID), localTime: localTimeText(r.time),
-                       storeCredit: storeCredit, customer: r.loyalty.flatMap { customerLabel($0.customer) })
+                       storeCredit: storeCredit, customer: r.loyalty.flatMap { customerLabel($0.customer) },
+                       approvedBy: operatorName(r.authorisedBy))
             .renderLines(columns: printer.columns, format: config.moneyFormat, currency: config.currency, words: fileConfig.words)
     }
 

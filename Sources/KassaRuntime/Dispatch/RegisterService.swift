@@ -299,6 +299,9 @@ final class RegisterService {
         case .saleVoidLine:
             let line = try lineIndex(&args)
             return try runSale(.voidLine(line), key: key)
+        case .saleSetQuantity:
+            let line = try lineIndex(&args)
+            return try runSale(.setQuantity(line: line, quantity: try args.int("quantity")), key: key)
         case .saleDiscountLine:
             let line = try lineIndex(&args)
             let d = try args.discount()
@@ -343,6 +346,15 @@ final class RegisterService {
 
         case .refund:
             return try refund(&args, key: key)
+        case .refundPreview:
+            let (original, lines) = try refundRequest(&args)
+            do throws(Refusal) {
+                let r = try ledger.state.refundPreview(original, lines, config, context())
+                return ["total": .int(r.total), "lines": .array(r.lines.map { ["line": .int(Int64($0.originalLine)), "name": .string($0.name),
+                                                                                "quantity": .int($0.quantity), "gross": .int($0.gross)] })]
+            } catch {
+                throw error.ipcError(money: config.format)
+            }
         case .receiptGet:
             let number = try args.int("receipt")
             let training = try receiptsReachable(&args)
@@ -407,17 +419,6 @@ final class RegisterService {
             }
             return result
 
-        case .catalogLookup:
-            let code = try args.string("code")
-            do {
-                switch try env.catalog.resolve(code) {
-                case .item(let item): return ["item": Views.item(item)]
-                case .weighed(let item, let grams): return ["item": Views.item(item), "grams": .int(grams)]
-                case .priced(let item, let amount): return ["item": Views.item(item), "amount": .int(amount)]
-                }
-            } catch {
-                throw Refusal.lookup(error).ipcError
-            }
         case .catalogImport:
             let text = try args.optionalString("csv")
             let uploaded = try args.optionalBool("uploaded") ?? false
@@ -504,6 +505,8 @@ final class RegisterService {
         case .timeclockIn, .timeclockOut, .timeclockBreakStart, .timeclockBreakEnd, .timeclockCorrect, .timeclockStatus,
              .timeclockHours, .stockReceive, .stockCount, .stockAdjust, .stockSetReorder, .stockLevels, .stockReorderList, .stockValue:
             return try routed(performStaffAndStock(op, &args, connection: connection, key: key), op)
+        case .catalogLookup, .catalogSearch, .catalogQuickKeys:
+            return try routed(performCatalog(op, &args), op)
         case .voucherGet, .voucherList:
             return try routed(performVouchers(op, &args, connection: connection), op)
         case .promotionSet, .promotionRemove, .promotionList:
@@ -592,23 +595,9 @@ final class RegisterService {
     }
 
     private func refund(_ args: inout RequestArguments, key: RequestKey?) throws(IPCError) -> JSONValue {
-        let number = try args.int("receipt")
         let tender = try args.tenderKind("tender")
         let pin = try args.optionalString("override_pin")
-        var lines: [RefundRequestLine] = []
-        for v in try args.array("lines") {
-            guard let line = v["line"]?.intValue, let qty = v["quantity"]?.intValue, let l = Int(exactly: line),
-                  v.objectValue?.count == 2 else {
-                throw IPCError(.badArgs, "refund: each of 'lines' must be {\"line\": N, \"quantity\": Q}")
-            }
-            lines.append(RefundRequestLine(line: l, quantity: qty))
-        }
-        let original: CompletedSale
-        do {
-            (original, _) = try ledger.sale(receipt: UInt64(max(0, number)), training: ledger.state.training)
-        } catch {
-            throw IPCError(.notFound, "no receipt \(number) on this register")
-        }
+        let (original, lines) = try refundRequest(&args)
         let result = try run(.refund(original: original, lines: lines, tender: tender, override: pin), key: key) { [self] _, events in
             for e in events {
                 if case .refundCompleted(let r) = e {
@@ -621,6 +610,24 @@ final class RegisterService {
             return [:]
         }
         return result
+    }
+
+    /// A refund's receipt and lines, as `refund` and `refund.preview` take them.
+    func refundRequest(_ args: inout RequestArguments) throws(IPCError) -> (CompletedSale, [RefundRequestLine]) {
+        let number = try args.int("receipt")
+        var lines: [RefundRequestLine] = []
+        for v in try args.array("lines") {
+            guard let line = v["line"]?.intValue, let qty = v["quantity"]?.intValue, let l = Int(exactly: line),
+                  v.objectValue?.count == 2 else {
+                throw IPCError(.badArgs, "refund: each of 'lines' must be {\"line\": N, \"quantity\": Q}")
+            }
+            lines.append(RefundRequestLine(line: l, quantity: qty))
+        }
+        do {
+            return (try ledger.sale(receipt: UInt64(max(0, number)), training: ledger.state.training).0, lines)
+        } catch {
+            throw IPCError(.notFound, "no receipt \(number) on this register")
+        }
     }
 
     /// Training receipts in training mode, real ones outside it; `conflict` for the other kind.

@@ -166,3 +166,35 @@ import Testing
         #expect(catalog.count == 1)
     }
 }
+
+@Suite struct CatalogSearchTests {
+    let catalog = try! Catalog([
+        Item(id: "1", name: "Kahvi tumma paahto", price: 490, taxClass: "B", plus: ["101"]),
+        Item(id: "2", name: "Maitokahvi", price: 350, taxClass: "B", plus: ["102"]),
+        Item(id: "3", name: "Musta kahvi", price: 250, taxClass: "B", plus: ["103"]),
+        Item(id: "4", name: "ÄIDINMAITO-jäätelö", price: 399, taxClass: "B"),
+        Item(id: "5", name: "Tee", price: 199, taxClass: "B"),
+    ])
+
+    @Test func aFewLettersFindTheNamesThatContainThemBeginningsFirst() {
+        #expect(catalog.search(name: "kah", limit: 10).map(\.id) == ["1", "3", "2"])
+    }
+
+    @Test func caseIsIgnoredForFinnishLettersToo() {
+        #expect(catalog.search(name: "äidin", limit: 10).map(\.id) == ["4"])
+        #expect(catalog.search(name: "JÄÄ", limit: 10).map(\.id) == ["4"])
+        #expect(catalog.search(name: "TEE", limit: 10).map(\.id) == ["5"])
+    }
+
+    @Test func theLimitCutsTheListAndNothingMatchesNothing() {
+        #expect(catalog.search(name: "kahvi", limit: 1).map(\.id) == ["1"])
+        #expect(catalog.search(name: "olut", limit: 10).isEmpty)
+        #expect(catalog.search(name: "  ", limit: 10).isEmpty)
+    }
+
+    @Test func aReplacedItemIsFoundByItsNewNameOnly() throws {
+        var c = catalog
+        try c.upsert(Item(id: "5", name: "Vihreä tee", price: 199, taxClass: "B"))
+        #expect(c.search(name: "tee", limit: 10).map(\.name) == ["Vihreä tee"])
+    }
+}

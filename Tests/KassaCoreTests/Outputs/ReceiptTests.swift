@@ -56,9 +56,11 @@ struct ReceiptTests {
     @Test func aRefundReceiptNamesTheOriginalAndShowsNegativeAmounts() {
         var (t, sale) = sampleSale()
         t.must(.refund(original: sale, lines: [RefundRequestLine(line: 0, quantity: 1)], tender: .cash, override: Till.supervisorPIN))
-        let text = Receipt.refund(t.lastRefund!, config: t.env.config, operatorName: "Sami", localTime: "")
+        let text = Receipt.refund(t.lastRefund!, config: t.env.config, operatorName: "Anna", localTime: "", approvedBy: "Sami")
             .render(columns: 42, format: .finnish, currency: .EUR, words: .english).joined(separator: "\n")
-        #expect(text.contains("REFUND R1-1"))
+        // Numbered apart from the receipts, and naming who approved it.
+        #expect(text.contains("REFUND R1-R1"))
+        #expect(text.contains("Cashier: Anna\nApproved by: Sami"))
         #expect(text.contains("Original receipt R1-1"))
         #expect(text.contains("-3,50 €"))
     }

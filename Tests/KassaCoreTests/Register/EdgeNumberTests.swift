@@ -34,7 +34,7 @@ struct EdgeNumberTests {
         case 4, 5: return .scan(code: r.pick(["1", "2", "3", "10001"]), quantity: r.pick([nil, n(), small()]))
         case 6: return .addItem(r.pick(["coffee", "mug", "candy"]), quantity: r.pick([n(), small()]))
         case 7: return .sellVoucher(amount: r.pick([n(), small()]))
-        case 8: return .voidLine(line)
+        case 8: return r.below(2) == 0 ? .voidLine(line) : .setQuantity(line: line, quantity: n())
         case 9: return .discountLine(line, r.pick([.amount(n()), .percent(Int(truncatingIfNeeded: n())), nil]), override: Till.supervisorPIN)
         case 10: return .discountReceipt(r.pick([.amount(n()), .percent(Int(truncatingIfNeeded: n()))]), override: Till.supervisorPIN)
         case 11, 12: return .overridePrice(line: line, unitPrice: n(), override: Till.supervisorPIN)

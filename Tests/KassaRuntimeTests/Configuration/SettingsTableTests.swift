@@ -30,6 +30,8 @@ private let samples: [String: (accepted: [String], refused: [String])] = [
     "language": (["en", "fi"], ["klingon", "EN"]),
     "idle_lock": (["0", "300", "90s", "5m", "1h", "24h", "86400"], ["soon", "25h", "86401", "-5", "5 m", ""]),
     "confirm_tender_over": (["0", "100", "100.00", "0.01", "100000000"], ["-1", "1.234", "100000000.01", "much", ""]),
+    "quick_keys": (["none", "", "101", "101 102 6414893400018 coffee", "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16"],
+                   ["101 101", "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17", String(repeating: "9", count: 33), "caf\u{e9}"]),
     "time_zone": (["Europe/Helsinki"], ["Mars/Olympus"]),
     "scale_barcodes": (["none", "21:5:5:grams 28:4:6:cents"], ["21:6:5:grams", "21:5:5:litres", "x", ""]),
     "loyalty.points_per_unit": (["0", "5", "1000"], ["-1", "1.5", "1001", "many"]),
