@@ -39,6 +39,7 @@ struct GoldenJournalTests {
         .chainRestartedWithStateInside,
         .requestCompletedForDigest,  // wave 2: idempotency keys carry their request's digest
         .pinRefused, .recoveryCodePrinted,  // wave 2: PIN delays per source, the recovery code's reason
+        .cardRefundRequested, .cardRefundResolved, .saleCardDetails,  // card refunds through the terminal, card receipts
     ]
 
     /// A copy to open: opening may write (reservations, quarantine), and the golden files must
