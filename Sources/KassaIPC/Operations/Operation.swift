@@ -33,6 +33,7 @@ public enum Op: String, CaseIterable, Sendable, Hashable {
     case saleGet = "sale.get"
     case saleCustomer = "sale.customer"
     case saleRedeemPoints = "sale.redeem_points"
+    case cardCancel = "card.cancel"
     // Refunds, receipts, drawer, shift, reports
     case refund
     case receiptGet = "receipt.get"
@@ -165,8 +166,10 @@ extension Op {
 
         case .refund:
             let line = A("lines", .list(.record([.index("line"), A("quantity", .integer(Bounds.lineQuantity))]), maxCount: 1000))
-            return OperationSpec(.durable, .loggedIn, [.index("receipt"), line, A("tender", Self.choice(TenderKind.self)),
+            return OperationSpec(.durable, .loggedIn, [.index("receipt"), line, A("tender", Self.choice(TenderKind.self), required: false),
                                                        .overridePIN], selling: true)
+        case .cardCancel:
+            return OperationSpec(.durable, .loggedIn)
         case .receiptGet, .receiptReprint:
             return OperationSpec(.read, .loggedInOrTechnician, [.index("receipt"), .flag("training")])
         case .drawerNoSale:
