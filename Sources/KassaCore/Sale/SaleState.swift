@@ -37,8 +37,8 @@ public struct SaleState: Hashable, Sendable {
     public var pendingCardAuthorisation: CardAuthorisation?
     /// How many card authorisations were ever requested: numbers their references.
     public var cardAuthorisations: UInt64 = 0
-    /// The cards the terminal approved for the open sale, for its receipt (snapshot section
-    /// `cardRefunds`, with the refunds' card state).
+    /// The cards the terminal approved for the open (or just completed) sale, for its receipt
+    /// (snapshot section `cardRefunds`, with the refunds' card state).
     public var cardSlips: [CardSlip] = []
 
     public init() {}
@@ -78,8 +78,8 @@ public struct SaleState: Hashable, Sendable {
             openSale?.tenders.append(tender)
             openSale?.totalled = true
         case .saleCompleted(let sale):
+            // The cards stay until the next sale opens: the receipt printed now reads them.
             openSale = nil
-            cardSlips = []
             if sale.training { lastTrainingReceipt = sale.receiptNumber } else { lastReceipt = sale.receiptNumber }
         case .saleCancelled:
             openSale = nil
