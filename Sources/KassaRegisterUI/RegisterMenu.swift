@@ -158,10 +158,12 @@ extension RegisterApp {
                         mode = .sale
                         return show(texts.notANumber, error: true)
                     }
-                    let refund = { [unowned self] (tender: String) in
+                    // No tender: back the way the sale was paid (another needs a supervisor).
+                    let refund = { [unowned self] (tender: String?) in
                         mode = .sale
-                        let args: JSONObject = ["receipt": .int(receipt), "tender": .string(tender),
+                        var args: JSONObject = ["receipt": .int(receipt),
                                                 "lines": .array(lines.map { ["line": .int($0.line), "quantity": .int($0.quantity)] })]
+                        if let tender { args["tender"] = .string(tender) }
                         request(.refund, args) { [unowned self] r in
                             var summary = texts.refunded + " \(r["refund"]?.intValue ?? 0): " + texts.paidOut + " "
                                 + model.money(r["paid_out"]?.intValue ?? r["total"]?.intValue ?? 0)
@@ -170,8 +172,8 @@ extension RegisterApp {
                             mode = .text(title: summary, lines: self.textLines(r["text"]), back: .sale)
                         }
                     }
-                    ask(Prompt(label: texts.refundTender, input: .confirm, onEnter: { _ in refund("cash") },
-                               onKey: [.character("k"): { _ in refund("card") }, .function(4): { _ in refund("card") },
+                    ask(Prompt(label: texts.refundTender, input: .confirm, onEnter: { _ in refund(nil) },
+                               onKey: [.character("c"): { _ in refund("cash") }, .character("k"): { _ in refund("card") }, .function(4): { _ in refund("card") },
                                        .character("v"): { _ in refund("voucher") }]), back: shown)
                 }, back: shown)
             }

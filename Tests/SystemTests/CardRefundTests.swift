@@ -107,6 +107,41 @@ import Testing
         #expect(again.code == .refused)
     }
 
+    @Test func killedWhileTheTerminalCreditsTheRestartAsksItFirstAndTheRefundIsDoneOnce() throws {
+        let d = try cards.daemon()
+        try d.start()
+        let c = try d.client()
+        try c.readyToSell()
+        let receipt = try sold(c, price: 188)
+        // The terminal takes 2 s to answer (amount ending 88); kassad is killed while it waits.
+        let socket = d.socket
+        Thread.detachNewThread {
+            let refunding = try? IPCClient(path: socket, timeoutMilliseconds: 5000)
+            _ = refunding?.attempt(.refund, ["receipt": .int(receipt), "lines": [["line": 0, "quantity": 1]], "tender": "card",
+                                             "override_pin": "2222"])
+        }
+        let deadline = Date().addingTimeInterval(5)
+        while !d.log.contains("card refund requested"), Date() < deadline { usleep(20_000) }
+        try #require(d.log.contains("card refund requested"))
+        // Until it knows, nothing else is sold.
+        #expect(c.errorCode(.saleScan, ["code": "101"]) == .cardPaymentPending)
+        d.kill9()
+
+        try d.start()
+        let again = try d.client()
+        _ = try again.call(.login, args: ["pin": "1111"])
+        var refused: IPCError?
+        let settled = Date().addingTimeInterval(10)
+        repeat {
+            // Once settled, the line is refunded: a second refund of it is refused as done.
+            if case .failure(let e) = refund(again, receipt, tender: "card"), e.code != .cardPaymentPending { refused = e }
+            if refused == nil { usleep(100_000) }
+        } while refused == nil && Date() < settled
+        #expect(refused?.code == .refused, "\(String(describing: refused))")
+        #expect(d.log.contains("card refund was left unresolved; asking the terminal"))
+        #expect(terminalRefunds(d).count == 1)
+    }
+
     @Test func aWaitingCardPaymentIsCancelledByTheCashierAndNothingIsCharged() throws {
         let d = try cards.daemon()
         try d.start()

@@ -194,7 +194,7 @@ private func consoleF(_ n: Int) -> [UInt8] { [0x1B, 0x5B, 0x5B, 0x40 + UInt8(n)]
         #expect(screen.contains("Paid " + euro(5500)) && screen.contains("Receipt 1 ·"))
         #expect(try c.call(.saleGet) == .null)
 
-        // Refund the tea (line 3) in cash: a cashier needs a supervisor's PIN.
+        // Refund the tea (line 3) as it was paid, in cash: a cashier needs a supervisor's PIN.
         term.type("m1")
         term.waitFor("Receipt number: _")
         term.type("1")
@@ -203,7 +203,7 @@ private func consoleF(_ n: Int) -> [UInt8] { [0x1B, 0x5B, 0x5B, 0x40 + UInt8(n)]
         #expect(screen.contains("Receipt 1") && screen.contains("  3  Tee"))
         term.type("3")
         term.press("Enter")
-        term.waitFor("Refund to: Enter cash, k card")
+        term.waitFor("Refund to: Enter as paid, c cash, k card")
         term.press("Enter")
         term.waitFor("Supervisor PIN: _")
         term.type("2222")
