@@ -47,12 +47,22 @@ extension CardAuthorisationOutcome: JSONRepresentable {
     public var json: JSONValue {
         switch self {
         case .approved(let a):
-            return ["outcome": "approved", "auth_code": .string(a.authorisationCode), "masked_pan": .string(a.maskedPAN),
-                    "scheme": .string(a.scheme)]
+            guard case .object(var o) = a.json else { return .null }
+            o["outcome"] = "approved"
+            return .object(o)
         case .declined(let reason): return ["outcome": "declined", "reason": .string(reason)]
         case .notCharged(let reason): return ["outcome": "not_charged", "reason": .string(reason)]
         case .reversed(let reason): return ["outcome": "reversed", "reason": .string(reason)]
         }
+    }
+}
+
+extension CardApproval: JSONRepresentable {
+    /// `{"auth_code","masked_pan","scheme"}`, and the terminal's `trace` when it gave one.
+    public var json: JSONValue {
+        var o: JSONObject = ["auth_code": .string(authorisationCode), "masked_pan": .string(maskedPAN), "scheme": .string(scheme)]
+        if let trace { o["trace"] = .string(trace) }
+        return .object(o)
     }
 }
 
@@ -302,9 +312,18 @@ extension RegisterEvent: JSONRepresentable {
             o["at"] = link.at.json
             o["receipts"] = .int(Int64(link.receiptSeqs.count))
         case .cardAuthorisationRequested(let a): o["authorisation"] = a.json
-        case .cardAuthorisationResolved(let reference, let outcome):
+        case .cardAuthorisationResolved(let reference, let outcome), .cardRefundResolved(let reference, let outcome):
             o["reference"] = .string(reference)
             o["outcome"] = outcome.json
+        case .cardRefundRequested(let r):
+            o["reference"] = .string(r.reference)
+            o["amount"] = .int(r.amount)
+            o["refund"] = r.refund.json
+            if let k = r.requestKey { o["request_key"] = .string(k) }
+        case .saleCardDetails(let receipt, let training, let slips):
+            o["receipt"] = .int(Int64(receipt))
+            o["training"] = .bool(training)
+            o["cards"] = .array(slips.map { ["reference": .string($0.reference), "card": $0.approval.json] })
         case .timePunched(let id, let punch):
             o["operator"] = id.json
             o["action"] = .string(punch.action.rawValue)
@@ -436,7 +455,9 @@ extension Refusal {
         case .emptyRefund: return IPCError(.badArgs, "name the lines to refund")
         case .cardAuthorisationPending(let reference, let amount):
             return IPCError(.cardPaymentPending, "a card payment of \(money(amount)) (\(reference)) is waiting for the terminal: nothing else can be sold until it has answered")
-        case .noSuchCardAuthorisation(let reference): return IPCError(.notFound, "no card payment \(reference) is waiting")
+        case .noSuchCardAuthorisation(let reference): return IPCError(.notFound, "no card payment or refund \(reference) is waiting")
+        case .cardRefundPending(let reference, let amount):
+            return IPCError(.cardPaymentPending, "a card refund of \(money(amount)) (\(reference)) is waiting for the terminal: nothing else can be sold until it has answered")
         case .timeClock(let problem):
             switch problem {
             case .notClockedIn(let id): return IPCError(.conflict, "\(id) is not clocked in")

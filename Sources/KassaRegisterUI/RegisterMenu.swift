@@ -158,10 +158,12 @@ extension RegisterApp {
                         mode = .sale
                         return show(texts.notANumber, error: true)
                     }
-                    let refund = { [unowned self] (tender: String) in
+                    // No tender: back the way the sale was paid (another needs a supervisor).
+                    let refund = { [unowned self] (tender: String?) in
                         mode = .sale
-                        let args: JSONObject = ["receipt": .int(receipt), "tender": .string(tender),
+                        var args: JSONObject = ["receipt": .int(receipt),
                                                 "lines": .array(lines.map { ["line": .int($0.line), "quantity": .int($0.quantity)] })]
+                        if let tender { args["tender"] = .string(tender) }
                         request(.refund, args) { [unowned self] r in
                             // Refund slips are numbered apart from receipts, as on paper: R1, TR1 in training.
                             let number = (model.training ? "TR" : "R") + "\(r["refund"]?.intValue ?? 0)"
@@ -186,8 +188,9 @@ extension RegisterApp {
                         preview += ["", TextLayout.pad(texts.toPayBack, to: 51) + " " + TextLayout.pad(total, to: 12, alignment: .right)]
                         let back = Mode.text(title: texts.refunded + " · " + texts.receipt + " \(receipt)", lines: preview, back: .sale)
                         ask(Prompt(label: texts.toPayBack + " " + total + ". " + texts.refundTender, input: .confirm,
-                                   onEnter: { _ in refund("cash") },
-                                   onKey: [.character("k"): { _ in refund("card") }, .function(4): { _ in refund("card") },
+                                   onEnter: { _ in refund(nil) },
+                                   onKey: [.character("c"): { _ in refund("cash") }, .character("k"): { _ in refund("card") },
+                                           .function(4): { _ in refund("card") },
                                            .character("v"): { _ in refund("voucher") }]), back: back)
                     }
                 }, back: shown)

@@ -35,6 +35,11 @@ extension RegisterApp {
             }
             tender(action == .card ? "card" : "cash", amount)
         case .cancel:
+            // While the terminal waits for the card, cancel gives the card payment up: the
+            // tender's own reply then says whether the card was charged after all.
+            guard !model.cardPending else {
+                return request(.cardCancel, onError: { [.cardNotCharged, .cardDeclined].contains($0.code) }) { _ in }
+            }
             confirmCancel(back: .payment)
         case .backToSale:
             entry = ""

@@ -19,8 +19,9 @@ enum RegisterCommands {
                                         balance, up to what is due, unless given an amount)
           cancel [--override]            cancel the open sale
           resume PARK_ID
-          refund RECEIPT LINE:QTY… --tender cash|card|voucher [--override]   (voucher: store credit;
-                                        LINE from 1 as on the sale, QTY pieces or grams)
+          refund RECEIPT LINE:QTY… [--tender cash|card|voucher] [--override]   (default: as the sale was
+                                        paid; voucher: store credit; LINE from 1 as on the sale, QTY
+                                        pieces or grams)
           reprint RECEIPT                a copy of a past receipt
           no-sale [--override]           open the drawer
           shift open FLOAT | shift cash-in AMOUNT REASON… | shift cash-out AMOUNT REASON…
@@ -191,7 +192,7 @@ enum RegisterCommands {
                 return ("done", try s.call(.saleCancel, a))
             case "refund":
                 let receipt = try int(try args.positional("receipt number"), "the receipt")
-                let tender = try args.option("--tender") ?? "cash"
+                let tender = try args.option("--tender")
                 var a = try override(&args)
                 var lines: [JSONValue] = []
                 while let spec = args.optionalPositional() {
@@ -204,7 +205,7 @@ enum RegisterCommands {
                 guard !lines.isEmpty else { throw UsageError("name at least one LINE:QUANTITY to refund") }
                 try args.finish()
                 a["receipt"] = .int(receipt)
-                a["tender"] = .string(tender)
+                if let tender { a["tender"] = .string(tender) }
                 a["lines"] = .array(lines)
                 return ("text", try s.call(.refund, a))
             case "reprint":

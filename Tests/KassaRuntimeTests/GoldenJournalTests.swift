@@ -40,6 +40,7 @@ struct GoldenJournalTests {
         .requestCompletedForDigest,  // wave 2: idempotency keys carry their request's digest
         .pinRefused, .recoveryCodePrinted,  // wave 2: PIN delays per source, the recovery code's reason
         .lineQuantityChanged,  // a line's quantity changed after it was rung up
+        .cardRefundRequested, .cardRefundResolved, .saleCardDetails,  // card refunds through the terminal, card receipts
     ]
 
     /// A copy to open: opening may write (reservations, quarantine), and the golden files must

@@ -196,7 +196,8 @@ private func consoleF(_ n: Int) -> [UInt8] { [0x1B, 0x5B, 0x5B, 0x40 + UInt8(n)]
         #expect(screen.contains("Paid " + euro(5500)) && screen.contains("Receipt 1 ·"))
         #expect(try c.call(.saleGet) == .null)
 
-        // Refund the tea (line 3) in cash: a cashier needs a supervisor's PIN.
+        // Refund the tea (line 3) as it was paid: the card paid 5,00 of the sale, so the tea goes
+        // back to the card, through the terminal. A cashier needs a supervisor's PIN.
         term.press("C-e")
         term.type("1")
         term.waitFor("Receipt number: _")
@@ -206,13 +207,13 @@ private func consoleF(_ n: Int) -> [UInt8] { [0x1B, 0x5B, 0x5B, 0x40 + UInt8(n)]
         #expect(screen.contains("Receipt 1") && screen.contains("  3  Tee"))
         term.type("3")
         term.press("Enter")
-        term.waitFor("To pay back " + euro(252) + ". Enter cash, k card")
+        term.waitFor("To pay back " + euro(252) + ". Enter as paid, c cash, k card")
         term.press("Enter")
         term.waitFor("Supervisor PIN (a refund): _")
         term.type("2222")
         term.press("Enter")
-        screen = term.waitFor("Refund R1: paid out " + euro(250))
-        #expect(screen.contains("Tee"))
+        screen = term.waitFor("Refund R1: paid out " + euro(252))
+        #expect(screen.contains("Tee") && screen.contains("Mastercard ************4444") && screen.contains("Auth "))
         term.press("Escape")
         term.waitFor("Code: _")
 

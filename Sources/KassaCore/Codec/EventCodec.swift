@@ -75,6 +75,9 @@ extension ByteWriter {
         case .saleResumed(let parkID): saleResumed(parkID)
         case .cardAuthorisationRequested(let a): cardAuthorisation(a)
         case .cardAuthorisationResolved(let reference, let outcome): cardAuthorisationResolved(reference, outcome)
+        case .cardRefundRequested(let request): cardRefundRequested(request)
+        case .cardRefundResolved(let reference, let outcome): string(reference); cardOutcomeWithTrace(outcome)
+        case .saleCardDetails(let receipt, let training, let slips): saleCardDetails(receipt, training, slips)
 
         case .refundCompleted(let r): refund(r)
 
@@ -157,6 +160,9 @@ extension ByteReader {
         case .saleResumed: return try saleResumed()
         case .cardAuthorisationRequested: return .cardAuthorisationRequested(try cardAuthorisation())
         case .cardAuthorisationResolved: return try cardAuthorisationResolved()
+        case .cardRefundRequested: return .cardRefundRequested(try cardRefundRequested())
+        case .cardRefundResolved: return .cardRefundResolved(reference: try string(), try cardOutcomeWithTrace())
+        case .saleCardDetails: return try saleCardDetails()
 
         case .refundCompleted: return .refundCompleted(try refund())
 

@@ -67,6 +67,9 @@ enum StateSection: UInt64, CaseIterable {
     case requestDigests = 20
     /// Wrong PINs in a row from each source.
     case pinAttempts = 16
+    /// The card refund awaited from the terminal, what receipts refunded to cards, and the cards
+    /// that paid the open sale.
+    case cardRefunds = 21
 
     /// The sections format 1 held. A section added since goes after the format-1 part of a
     /// `chain_restarted` record.
@@ -104,6 +107,7 @@ extension ByteWriter {
         case .customers: customersState(s.customerState)
         case .requestDigests: requestDigestsState(s.settingsState)
         case .pinAttempts: pinAttemptsState(s.staffState.pinAttempts)
+        case .cardRefunds: cardRefundsState(s.refundState, s.saleState)
         }
     }
 
@@ -170,6 +174,7 @@ extension ByteReader {
         case .customers: try customersState(into: &s.customerState)
         case .requestDigests: try requestDigestsState(into: &s.settingsState)
         case .pinAttempts: try pinAttemptsState(into: &s.staffState.pinAttempts)
+        case .cardRefunds: try cardRefundsState(into: &s.refundState, &s.saleState)
         }
     }
 

@@ -63,6 +63,8 @@ public struct Receipt: Hashable, Sendable {
         public var amount: Int64
         /// A voucher's balance after this payment.
         public var balanceLeft: Int64?
+        /// A card paid (or was credited) through the terminal: what the terminal said of it.
+        public var card: CardApproval? = nil
     }
 
     /// A voucher the sale or refund gave: printed with its code, to be scanned or typed to spend it.
@@ -127,7 +129,7 @@ public struct Receipt: Hashable, Sendable {
     /// their codes and balances. `customer`: the name of the sale's customer, if it has one.
     public static func sale(_ s: CompletedSale, config: RegisterConfig, operatorName: String, localTime: String,
                             chainHash: String? = nil, copy: Bool = false, vouchers: [Voucher] = [],
-                            customer: String? = nil) -> Receipt {
+                            cardSlips: [CardSlip] = [], customer: String? = nil) -> Receipt {
         var lines: [Line] = []
         var receiptDiscount: Int64 = 0
         for (i, l) in s.lines.enumerated() {
@@ -153,6 +155,11 @@ public struct Receipt: Hashable, Sendable {
         for v in vouchers { left[v.code] = v.redemptions.filter { $0.receipt == s.receiptNumber }.map(\.balanceAfter) }
         let tenders = s.tenders.map { t in
             var p = Payment(kind: t.kind, reference: t.reference, amount: t.amount)
+            if t.kind == .card, let slip = cardSlips.first(where: { $0.reference == t.reference }) {
+                // The card as the terminal named it, not the register's reference.
+                p.reference = nil
+                p.card = slip.approval
+            }
             if t.kind == .voucher, let code = t.reference, let first = left[code]?.first {
                 p.balanceLeft = first
                 left[code]?.removeFirst()
@@ -180,7 +187,7 @@ public struct Receipt: Hashable, Sendable {
     /// `storeCredit`: the voucher the refund gave instead of money; `customer`: as for a sale.
     public static func refund(_ r: CompletedRefund, config: RegisterConfig, operatorName: String, localTime: String,
                               chainHash: String? = nil, copy: Bool = false, storeCredit: VoucherIssue? = nil,
-                              customer: String? = nil, approvedBy: String? = nil) -> Receipt {
+                              card: CardApproval? = nil, customer: String? = nil, approvedBy: String? = nil) -> Receipt {
         let lines = r.lines.map { l in
             Line(text: l.name, unit: l.unit, quantity: l.quantity, unitPrice: nil, amount: -l.gross, adjustments: [],
                  isGiftVoucher: l.itemID == .giftVoucher)
@@ -190,7 +197,7 @@ public struct Receipt: Hashable, Sendable {
                        chainHash: chainHash, lines: lines, receiptDiscount: 0,
                        breakdown: r.breakdown.map { TaxBreakdownLine(taxClass: $0.taxClass, basisPoints: $0.basisPoints,
                                                                       net: -$0.net, tax: -$0.tax, gross: -$0.gross) },
-                       total: -r.total, tenders: [Payment(kind: r.tender, reference: storeCredit?.code, amount: -r.paidOut)],
+                       total: -r.total, tenders: [Payment(kind: r.tender, reference: storeCredit?.code, amount: -r.paidOut, card: card)],
                        change: 0, rounding: -r.rounding, originalReceipt: r.originalReceipt, footer: [],
                        vouchers: -r.vouchersRefunded,
                        issuedVouchers: storeCredit.map { [IssuedVoucher(code: $0.code, kind: $0.kind, balance: $0.amount)] } ?? [],
@@ -280,6 +287,7 @@ public struct Receipt: Hashable, Sendable {
         for t in tenders {
             guard let left = t.balanceLeft, let code = t.reference else {
                 out.append(TextLayout.leftRight(words.tender(t.kind) + (t.reference.map { " " + $0 } ?? ""), money(t.amount), columns: w))
+                for line in t.card?.receiptLines ?? [] { out.append(TextLayout.truncate("  " + line, to: w)) }
                 continue
             }
             // A voucher's code on a line of its own (it may be long), and what is left on it.

@@ -1,15 +1,39 @@
 /// Refunds: lines of an earlier receipt given back, at the money that was paid for them.
 extension RegisterState {
-    func refund(_ original: CompletedSale, _ lines: [RefundRequestLine], _ tender: TenderKind, override: String?,
+    /// `tender`: nil goes back the way the sale was paid (`mirroredTenders`).
+    func refund(_ original: CompletedSale, _ lines: [RefundRequestLine], _ tender: TenderKind?, override: String?,
                 _ env: RegisterEnvironment, _ ctx: Context, pinEvents: inout [RegisterEvent]) throws(Refusal) -> [RegisterEvent] {
+        let done = try decidedRefund(original, lines, tender, override: override, env, ctx, pinEvents: &pinEvents)
+        return try refundEvents(done, original, env.config)
+    }
+
+    /// The refund as decided, not yet recorded: who may give it, to which tender, and its money.
+    /// A tender the sale was not paid with (or a card beyond what the sale charged to cards)
+    /// needs a supervisor.
+    func decidedRefund(_ original: CompletedSale, _ lines: [RefundRequestLine], _ tender: TenderKind?, override: String?,
+                       _ env: RegisterEnvironment, _ ctx: Context, pinEvents: inout [RegisterEvent]) throws(Refusal) -> CompletedRefund {
         let me = try require(.sell)
         guard saleState.openSale == nil else { throw .saleInProgress }
         guard shiftAndDayState.shift != nil || staffState.training else { throw .shiftNotOpen }
         let by = try authorise(.refund, override: override, env, ctx, &pinEvents)
-        var done = try pricedRefund(original, lines, tender, me, by, env.config, ctx)
+        var done = try pricedRefund(original, lines, tender ?? .card, me, by, env.config, ctx)
+        let mirrored = mirroredTenders(original, total: done.total)
+        let kind = tender ?? mirrored.first ?? .cash
+        if !mirrored.isEmpty, !mirrored.contains(kind) {
+            _ = try authorise(.refundToOtherTender, override: override, env, ctx, &pinEvents)
+        }
+        done.tender = kind
+        done.paidOut = kind == .cash ? env.config.cashRounding.round(done.total) : done.total
+        done.rounding = done.paidOut - done.total
         done.loyalty = loyalty(of: done, original)
-        return [.refundCompleted(done)] + (try vouchersBack(done, by: me)) + storeCredit(done, env.config)
-            + labelsBack(done, original, by: me)
+        return done
+    }
+
+    /// What a decided refund records: the refund, the gift vouchers it takes back, the store
+    /// credit it gives, the weighed labels' grams back to stock.
+    func refundEvents(_ done: CompletedRefund, _ original: CompletedSale, _ config: RegisterConfig) throws(Refusal) -> [RegisterEvent] {
+        [.refundCompleted(done)] + (try vouchersBack(done, by: done.operatorID)) + storeCredit(done, config)
+            + labelsBack(done, original, by: done.operatorID)
     }
 
     /// What a refund of these lines would give back, priced exactly as the refund will be and

@@ -46,6 +46,9 @@ public enum EventTag: UInt16, CaseIterable, Sendable {
     case outputDone = 72
     case cardAuthorisationRequested = 80
     case cardAuthorisationResolved = 81
+    case cardRefundRequested = 82
+    case cardRefundResolved = 83
+    case saleCardDetails = 84
     /// The first form of `chain_restarted`, only read: its state sat between other fields and
     /// could not grow.
     case chainRestartedWithStateInside = 90
@@ -110,6 +113,9 @@ public enum EventTag: UInt16, CaseIterable, Sendable {
         case .chainRestartedWithStateInside, .chainRestarted: return "chain_restarted"
         case .cardAuthorisationRequested: return "card_authorisation_requested"
         case .cardAuthorisationResolved: return "card_authorisation_resolved"
+        case .cardRefundRequested: return "card_refund_requested"
+        case .cardRefundResolved: return "card_refund_resolved"
+        case .saleCardDetails: return "sale_card_details"
         case .timePunched: return "time_punched"
         case .timeCorrected: return "time_corrected"
         case .stockReceived: return "stock_received"
@@ -137,7 +143,7 @@ public enum EventTag: UInt16, CaseIterable, Sendable {
              .pinRefused, .recoveryCodePrinted,
              .trainingModeChanged, .saleCancelled, .settingChanged, .catalogImported, .outputQueued,
              .chainRestartedWithStateInside, .chainRestarted, .cardAuthorisationRequested, .cardAuthorisationResolved,
-             .timePunched, .timeCorrected, .stockReceived, .stockCounted, .stockAdjusted, .reorderSet,
+             .cardRefundRequested, .cardRefundResolved, .saleCardDetails, .timePunched, .timeCorrected, .stockReceived, .stockCounted, .stockAdjusted, .reorderSet,
              .voucherIssued, .voucherVoided, .promotionSet, .promotionRemoved,
              .customerAdded, .customerUpdated, .customerRemoved:
             return true
@@ -183,6 +189,9 @@ extension RegisterEvent {
         case .saleResumed: return .saleResumed
         case .cardAuthorisationRequested: return .cardAuthorisationRequested
         case .cardAuthorisationResolved: return .cardAuthorisationResolved
+        case .cardRefundRequested: return .cardRefundRequested
+        case .cardRefundResolved: return .cardRefundResolved
+        case .saleCardDetails: return .saleCardDetails
         case .refundCompleted: return .refundCompleted
         case .dayClosed: return .dayClosed
         case .settingChanged: return .settingChanged

@@ -115,6 +115,16 @@ public enum RegisterEvent: Hashable, Sendable {
     case cardAuthorisationResolved(reference: String, CardAuthorisationOutcome)
 
     case refundCompleted(CompletedRefund)
+    /// The register asked the card terminal to credit a refund's money to the card; recorded
+    /// before the request leaves. The refund is not done until it is resolved approved, and until
+    /// it is resolved every selling command is refused.
+    case cardRefundRequested(CardRefundRequest)
+    /// What became of the pending card refund. An approval is followed in the same record group by
+    /// its `.refundCompleted` (and what the refund does besides: vouchers voided, stock back).
+    case cardRefundResolved(reference: String, CardAuthorisationOutcome)
+    /// What the terminal said of the cards that paid a sale (brand, masked number, authorisation
+    /// code), recorded right after its `.saleCompleted` for the receipt and every copy of it.
+    case saleCardDetails(receipt: UInt64, training: Bool, [CardSlip])
     case dayClosed(ZReport)
 
     /// A setting changed on the box (console or CLI), overriding the configuration file.

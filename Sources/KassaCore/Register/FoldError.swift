@@ -95,6 +95,10 @@ enum FoldCheck {
             try number(id.rawValue, "customer number")
         case .cardAuthorisationRequested(let a):
             try amount(a.amount, "card amount")
+        case .cardRefundRequested(let r):
+            try check(r.refund)
+        case .saleCardDetails(let receipt, _, _):
+            try number(receipt, "receipt number")
         default:
             break
         }

@@ -40,7 +40,12 @@ public enum Command: Hashable, Sendable {
     /// Records what became of the pending card authorisation.
     case resolveCardAuthorisation(reference: String, CardAuthorisationOutcome)
 
-    case refund(original: CompletedSale, lines: [RefundRequestLine], tender: TenderKind, override: String?)
+    /// Lines of an earlier receipt given back; `tender` nil: the way the sale was paid.
+    case refund(original: CompletedSale, lines: [RefundRequestLine], tender: TenderKind?, override: String?)
+    /// A refund to the card through the terminal: decided now, done when the terminal credited it.
+    case requestCardRefund(original: CompletedSale, lines: [RefundRequestLine], override: String?, requestKey: String?)
+    /// Records what became of the pending card refund of `original`.
+    case resolveCardRefund(reference: String, CardAuthorisationOutcome, original: CompletedSale)
     case closeDay
 
     /// The time clock, by PIN or by staff badge; nobody needs to be logged in.
@@ -162,6 +167,8 @@ public enum Refusal: Error, Hashable, Sendable {
     /// until it has.
     case cardAuthorisationPending(reference: String, amount: Int64)
     case noSuchCardAuthorisation(String)
+    /// The card terminal has not yet said whether it credited this refund to the card.
+    case cardRefundPending(reference: String, amount: Int64)
 
     case unknownReceipt(UInt64)
     case refundExceedsSale(line: Int, refundable: Int64)
@@ -252,6 +259,9 @@ extension RegisterState {
         if let pending = saleState.pendingCardAuthorisation, !command.allowedWhileCardAuthorisationPending {
             throw .cardAuthorisationPending(reference: pending.reference, amount: pending.amount)
         }
+        if let pending = refundState.pendingCardRefund, !command.allowedWhileCardAuthorisationPending {
+            throw .cardRefundPending(reference: pending.reference, amount: pending.amount)
+        }
         switch command {
         // Staff/
         case .login(let pin): return try login(pin: pin, env, ctx, pinEvents: &pinEvents)
@@ -305,6 +315,10 @@ extension RegisterState {
         // Refunds/
         case .refund(let original, let lines, let tender, let override):
             return try refund(original, lines, tender, override: override, env, ctx, pinEvents: &pinEvents)
+        case .requestCardRefund(let original, let lines, let override, let key):
+            return try requestCardRefund(original, lines, override: override, requestKey: key, env, ctx, pinEvents: &pinEvents)
+        case .resolveCardRefund(let reference, let outcome, let original):
+            return try resolveCardRefund(reference: reference, outcome, original: original, config)
 
         // Vouchers/
         case .sellVoucher(let amount): return try sellVoucher(amount: amount, config, ctx)
@@ -346,11 +360,11 @@ extension RegisterState {
 }
 
 extension Command {
-    /// While a card authorisation is pending only these go through: who is logged in does not
+    /// While a card payment or refund is pending only these go through: who is logged in does not
     /// touch the sale or the money, and the resolution is what ends the wait.
     var allowedWhileCardAuthorisationPending: Bool {
         switch self {
-        case .login, .logout, .addOperator, .removeOperator, .resolveCardAuthorisation, .clock, .clockWithBadge,
+        case .login, .logout, .addOperator, .removeOperator, .resolveCardAuthorisation, .resolveCardRefund, .clock, .clockWithBadge,
              .setUpOperators, .setOperatorDisabled, .resetPIN, .enrolBadge, .openTechnicianSession, .recoverTechnician,
              .printRecoveryCode, .confirmJournalRecovery:
             return true

@@ -88,7 +88,8 @@ public struct RegisterState: Hashable, Sendable {
             break
         case .shiftOpened, .cashMoved, .noSale, .shiftClosed, .dayClosed, .saleOpened, .lineAdded, .lineDiscounted,
              .receiptDiscounted, .lineOffers, .totalled, .saleParked, .saleResumed, .cardAuthorisationRequested,
-             .cardAuthorisationResolved, .lineVoided, .lineQuantityChanged, .linePriceOverridden, .chainRestarted:
+             .cardAuthorisationResolved, .lineVoided, .lineQuantityChanged, .linePriceOverridden, .chainRestarted, .saleCardDetails,
+             .cardRefundRequested, .cardRefundResolved:
             // The day, the sale and the refunds only: applied above.
             break
         }

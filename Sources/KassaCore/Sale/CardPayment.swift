@@ -27,13 +27,63 @@ public struct CardApproval: Hashable, Sendable {
     public var authorisationCode: String
     /// The card number with all but the last four digits masked, as terminals print it.
     public var maskedPAN: String
-    /// VISA, Mastercard, …
+    /// VISA, Mastercard, … (the card's brand as the terminal names it).
     public var scheme: String
+    /// The terminal's own trace or receipt number, when it gives one (journaled with card refunds
+    /// and the card details of sales; the payment records of version 1 do not carry it).
+    public var trace: String?
 
-    public init(authorisationCode: String, maskedPAN: String, scheme: String) {
+    public init(authorisationCode: String, maskedPAN: String, scheme: String, trace: String? = nil) {
         self.authorisationCode = authorisationCode
         self.maskedPAN = maskedPAN
         self.scheme = scheme
+        self.trace = trace
+    }
+
+    /// The lines a receipt prints under the card's tender: brand and masked number, then the
+    /// authorisation code (and the terminal's trace number).
+    public var receiptLines: [String] {
+        ["\(scheme) \(maskedPAN)", "Auth \(authorisationCode)" + (trace.map { "  Trace \($0)" } ?? "")]
+    }
+}
+
+/// Why a terminal declined: a typed code (ZVT's and nexo's result codes map onto these) and the
+/// one sentence a cashier reads.
+public struct CardDecline: Hashable, Sendable {
+    public enum Code: String, Hashable, Sendable, CaseIterable {
+        case insufficientFunds = "insufficient_funds"
+        case expiredCard = "expired_card"
+        case wrongPIN = "wrong_pin"
+        case cardBlocked = "card_blocked"
+        case cardNotAccepted = "card_not_accepted"
+        case limitExceeded = "limit_exceeded"
+        case issuerUnavailable = "issuer_unavailable"
+        case cancelledOnTerminal = "cancelled_on_terminal"
+        case declinedByIssuer = "declined_by_issuer"
+    }
+
+    public var code: Code
+    /// The terminal's own result code (ZVT's BMP 27, nexo's ErrorCondition), for the technician.
+    public var terminalCode: String?
+
+    public init(_ code: Code, terminalCode: String? = nil) {
+        self.code = code
+        self.terminalCode = terminalCode
+    }
+
+    /// One sentence the cashier can say to the customer.
+    public var sentence: String {
+        switch code {
+        case .insufficientFunds: return "The card was declined: there is not enough money on the account."
+        case .expiredCard: return "The card was declined: it has expired."
+        case .wrongPIN: return "The card was declined: the PIN was wrong."
+        case .cardBlocked: return "The card was declined: it is blocked; the customer should call their bank."
+        case .cardNotAccepted: return "The card was declined: this kind of card is not accepted here."
+        case .limitExceeded: return "The card was declined: the amount is over the card's limit."
+        case .issuerUnavailable: return "The card was declined: the card's bank could not be reached; try again or pay another way."
+        case .cancelledOnTerminal: return "The card payment was cancelled on the terminal."
+        case .declinedByIssuer: return "The card was declined by the card's bank."
+        }
     }
 }
 
@@ -52,5 +102,17 @@ public enum CardAuthorisationOutcome: Hashable, Sendable {
     public var charged: Bool {
         if case .approved = self { return true }
         return false
+    }
+}
+
+/// One card that paid part of a sale, as its receipt prints it: the register's reference of the
+/// payment and what the terminal said of the card.
+public struct CardSlip: Hashable, Sendable {
+    public var reference: String
+    public var approval: CardApproval
+
+    public init(reference: String, approval: CardApproval) {
+        self.reference = reference
+        self.approval = approval
     }
 }

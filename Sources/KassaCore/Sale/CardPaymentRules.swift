@@ -25,7 +25,9 @@ extension RegisterState {
         var events: [RegisterEvent] = [.cardAuthorisationResolved(reference: reference, outcome)]
         if outcome.charged {
             guard let sale = saleState.openSale, sale.id == pending.saleID else { throw .noOpenSale }
-            events += try paying(sale, with: Tender(kind: .card, amount: pending.amount, reference: reference), config, ctx)
+            var slip: CardSlip?
+            if case .approved(let approval) = outcome { slip = CardSlip(reference: reference, approval: approval) }
+            events += try paying(sale, with: Tender(kind: .card, amount: pending.amount, reference: reference), slip: slip, config, ctx)
         }
         return events
     }

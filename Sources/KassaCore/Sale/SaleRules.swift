@@ -172,7 +172,7 @@ extension RegisterState {
         try checkRedemption(sale, config)
         let s = try settlement(sale, config, finishing: true)
         guard s.settled else { throw .notSettled(remaining: s.remainingExact) }
-        return try completion(sale, s, config, ctx)
+        return try completion(sale, s, slips: saleState.cardSlips, config, ctx)
     }
 
     func cancel(override: String?, _ env: RegisterEnvironment, _ ctx: Context,

@@ -37,6 +37,9 @@ public struct SaleState: Hashable, Sendable {
     public var pendingCardAuthorisation: CardAuthorisation?
     /// How many card authorisations were ever requested: numbers their references.
     public var cardAuthorisations: UInt64 = 0
+    /// The cards the terminal approved for the open (or just completed) sale, for its receipt
+    /// (snapshot section `cardRefunds`, with the refunds' card state).
+    public var cardSlips: [CardSlip] = []
 
     public init() {}
 
@@ -54,6 +57,7 @@ public struct SaleState: Hashable, Sendable {
         case .saleOpened(let id, let by, let training, let at):
             openSale = OpenSale(id: id, operatorID: by, training: training, openedAt: at)
             lastSaleID = id
+            cardSlips = []
         case .lineAdded(let line):
             openSale?.lines.append(line)
         case .lineVoided(let index, _):
@@ -77,10 +81,12 @@ public struct SaleState: Hashable, Sendable {
             openSale?.tenders.append(tender)
             openSale?.totalled = true
         case .saleCompleted(let sale):
+            // The cards stay until the next sale opens: the receipt printed now reads them.
             openSale = nil
             if sale.training { lastTrainingReceipt = sale.receiptNumber } else { lastReceipt = sale.receiptNumber }
         case .saleCancelled:
             openSale = nil
+            cardSlips = []
         case .saleParked(let parkID):
             if let sale = openSale { parked[parkID] = sale }
             openSale = nil
@@ -89,8 +95,10 @@ public struct SaleState: Hashable, Sendable {
         case .cardAuthorisationRequested(let authorisation):
             pendingCardAuthorisation = authorisation
             cardAuthorisations &+= 1
-        case .cardAuthorisationResolved(let reference, _):
-            if pendingCardAuthorisation?.reference == reference { pendingCardAuthorisation = nil }
+        case .cardAuthorisationResolved(let reference, let outcome):
+            guard pendingCardAuthorisation?.reference == reference else { break }
+            pendingCardAuthorisation = nil
+            if case .approved(let approval) = outcome { cardSlips.append(CardSlip(reference: reference, approval: approval)) }
         default:
             break
         }

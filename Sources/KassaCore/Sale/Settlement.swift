@@ -55,19 +55,24 @@ extension RegisterState {
     }
 
     /// The tender added to the sale, and the sale completed when that settles it.
-    func paying(_ sale: OpenSale, with tender: Tender, _ config: RegisterConfig, _ ctx: Context) throws(Refusal) -> [RegisterEvent] {
+    /// `slip`: the card this tender is, as the terminal approved it.
+    func paying(_ sale: OpenSale, with tender: Tender, slip: CardSlip? = nil, _ config: RegisterConfig,
+                _ ctx: Context) throws(Refusal) -> [RegisterEvent] {
         var paid = sale
         paid.tenders.append(tender)
         let after = try settlement(paid, config)
         var events: [RegisterEvent] = [.tenderAdded(tender)]
-        if after.settled { events += try completion(paid, after, config, ctx) }
+        if after.settled { events += try completion(paid, after, slips: saleState.cardSlips + (slip.map { [$0] } ?? []), config, ctx) }
         return events
     }
 
-    /// The sale completed, and the gift vouchers it sold issued with it, in the same group.
-    func completion(_ sale: OpenSale, _ s: Settlement, _ config: RegisterConfig, _ ctx: Context) throws(Refusal) -> [RegisterEvent] {
+    /// The sale completed, what the terminal said of the cards that paid it (`slips`) right after
+    /// it, and the gift vouchers it sold issued with it, in the same group.
+    func completion(_ sale: OpenSale, _ s: Settlement, slips: [CardSlip], _ config: RegisterConfig,
+                    _ ctx: Context) throws(Refusal) -> [RegisterEvent] {
         let done = try completed(sale, s, config, ctx)
         var events: [RegisterEvent] = [.saleCompleted(done)]
+        if !slips.isEmpty { events.append(.saleCardDetails(receipt: done.receiptNumber, training: done.training, slips)) }
         var number = voucherState.lastVoucherNumber
         for (i, line) in done.lines.enumerated() where line.isGiftVoucher && !line.voided {
             number += 1

@@ -178,6 +178,7 @@ public struct SalesReportBuilder {
              .linePriceOverridden, .receiptDiscounted, .totalled, .tenderAdded, .dayClosed, .settingChanged,
              .catalogImported, .requestCompleted, .requestCompletedForDigest, .operatorDisabled, .pinReset, .technicianRecovered, .outputQueued,
              .outputSent, .outputDone, .cardAuthorisationRequested, .cardAuthorisationResolved,
+             .cardRefundRequested, .cardRefundResolved, .saleCardDetails,
              .chainRestartedWithStateInside, .chainRestarted, .timePunched, .timeCorrected, .stockReceived,
              .stockCounted, .stockAdjusted, .reorderSet, .promotionSet, .promotionRemoved, .lineOffers,
              .voucherIssued, .voucherVoided, .customerAdded, .customerUpdated, .customerRemoved, .saleCustomerSet,

@@ -27,6 +27,9 @@ public enum Permission: String, Sendable, Hashable, CaseIterable {
     case priceOverride
     case discountOverLimit
     case refund
+    /// A refund to a tender the sale was not paid with (cash back for a card payment), or to a
+    /// card beyond what the sale charged to cards.
+    case refundToOtherTender
     case noSale
     case cancelAfterTotal
     case cashInOut
@@ -61,7 +64,7 @@ extension Role {
             return true
         case .adjustStock, .stockSettings, .correctTime, .salesReports, .promotions, .forgetCustomer:
             return self >= .supervisor
-        case .priceOverride, .discountOverLimit, .refund, .noSale, .cancelAfterTotal, .zReport, .trainingMode:
+        case .priceOverride, .discountOverLimit, .refund, .refundToOtherTender, .noSale, .cancelAfterTotal, .zReport, .trainingMode:
             return self >= .supervisor
         case .manageOperators, .configure, .testDevices:
             return self == .technician

@@ -9,19 +9,21 @@ import KassaSystem
 /// transactions in a file of its own (appended and fdatasync'd as it acts), so that after kassad
 /// is killed and restarted it still answers "last transaction" truthfully.
 ///
-/// What it does is chosen by the last two digits of the amount in minor units, the way acquirers'
-/// test hosts choose by amount:
+/// What it does, for a payment or a refund alike, is chosen by the last two digits of the amount
+/// in minor units, the way acquirers' test hosts choose by amount:
 ///
 /// | amount ends in | the terminal |
 /// |---|---|
-/// | `13` | declines |
-/// | `66` | waits for a card that never comes: no answer, the driver times out, nothing is charged (a reversal aborts the wait) |
+/// | `13` | declines (the issuer refuses) |
+/// | `14` | declines (not enough money on the account) |
+/// | `66` | waits for a card that never comes: no answer, the driver times out, nothing is charged (a reversal or an abort ends the wait) |
 /// | `77` | approves and charges the card, but the answer is lost: the driver times out |
 /// | `88` | approves, answering only after `Timing.slowAnswer` |
 /// | `99` | cannot be reached: `offline` at once, nothing charged |
 /// | anything else | approves after `Timing.answer` |
 ///
-/// Setting `reachable` to false makes every request fail as `offline`, as a pulled cable would.
+/// An abort while the answer is on its way (the card is charged at once) is too late: the
+/// approval still comes. Setting `reachable` to false makes every request fail as `offline`, as a pulled cable would.
 /// Card numbers are test cards, and only their masked form is logged or written.
 public final class SimulatedPaymentTerminal: PaymentTerminal {
     public struct Timing: Sendable, Hashable {
@@ -41,11 +43,12 @@ public final class SimulatedPaymentTerminal: PaymentTerminal {
 
     /// What an amount makes the simulator do (see the table above).
     public enum Behaviour: Hashable, Sendable {
-        case approve, decline, noAnswer, loseAnswer, answerSlowly, unreachable
+        case approve, decline, declineForFunds, noAnswer, loseAnswer, answerSlowly, unreachable
 
         public init(amount: Int64) {
             switch amount % 100 {
             case 13: self = .decline
+            case 14: self = .declineForFunds
             case 66: self = .noAnswer
             case 77: self = .loseAnswer
             case 88: self = .answerSlowly
@@ -101,8 +104,8 @@ public final class SimulatedPaymentTerminal: PaymentTerminal {
 
     // MARK: PaymentTerminal
 
-    public func authorise(reference: String, amount: Int64, currency: Currency,
-                          completion: @escaping (Result<AuthorisationAnswer, PaymentTerminalError>) -> Void) {
+    public func transact(_ request: CardRequest, completion: @escaping (Result<AuthorisationAnswer, PaymentTerminalError>) -> Void) {
+        let (reference, amount, currency) = (request.reference, request.amount, request.currency)
         let behaviour = Behaviour(amount: amount)
         guard reachable, behaviour != .unreachable else {
             later(0) { [id] in completion(.failure(.offline("no answer from \(id)"))) }
@@ -120,21 +123,23 @@ public final class SimulatedPaymentTerminal: PaymentTerminal {
         outstanding = Outstanding(completion: completion, answerTimer: nil, timeoutTimer: timeout)
         let answer: AuthorisationAnswer
         switch behaviour {
-        case .decline:
-            let reason = "declined by the card issuer"
-            remember(TerminalTransaction(reference: reference, amount: amount, currency: currency.code,
-                                         outcome: .declined(reason: reason)))
-            answer = .declined(reason: reason)
+        case .decline, .declineForFunds:
+            let decline = CardDecline(behaviour == .decline ? .declinedByIssuer : .insufficientFunds,
+                                      terminalCode: behaviour == .decline ? "05" : "51")
+            remember(TerminalTransaction(request.kind, reference: reference, amount: amount, currency: currency.code,
+                                         outcome: .declined(decline)))
+            answer = .declined(decline)
         case .noAnswer:
-            waitingForCard = TerminalTransaction(reference: reference, amount: amount, currency: currency.code, outcome: .aborted)
+            waitingForCard = TerminalTransaction(request.kind, reference: reference, amount: amount, currency: currency.code,
+                                                 outcome: .aborted)
             log("card terminal \(id): \(reference) waits for a card that does not come")
             return
         case .approve, .loseAnswer, .answerSlowly, .unreachable:
             let card = Self.testCards[transactions.count % Self.testCards.count]
             let approval = CardApproval(authorisationCode: Self.authorisationCode(transactions.count + 1),
-                                        cardNumber: card.number, scheme: card.scheme)
-            // The card is charged now, whatever becomes of the answer.
-            remember(TerminalTransaction(reference: reference, amount: amount, currency: currency.code,
+                                        cardNumber: card.number, scheme: card.scheme, trace: String(transactions.count + 1))
+            // The card is charged (or credited) now, whatever becomes of the answer.
+            remember(TerminalTransaction(request.kind, reference: reference, amount: amount, currency: currency.code,
                                          outcome: .approved(approval)))
             answer = .approved(approval)
         }
@@ -166,6 +171,24 @@ public final class SimulatedPaymentTerminal: PaymentTerminal {
             guard let self else { return }
             completion(.success(self.reversing(reference)))
         }
+    }
+
+    public func abort(completion: @escaping (Result<AbortAnswer, PaymentTerminalError>) -> Void) {
+        guard reachable else {
+            later(0) { [id] in completion(.failure(.offline("no answer from \(id)"))) }
+            return
+        }
+        let answer: AbortAnswer
+        if let waiting = waitingForCard {
+            waitingForCard = nil
+            remember(waiting)
+            log("card terminal \(id): \(waiting.reference) aborted at the register's request")
+            later(0) { [weak self] in self?.finish(firing: .answer, .success(.aborted)) }
+            answer = .aborting
+        } else {
+            answer = outstanding != nil ? .tooLate : .nothingToAbort
+        }
+        later(0) { completion(.success(answer)) }
     }
 
     // MARK: The terminal's own work
@@ -218,16 +241,18 @@ public final class SimulatedPaymentTerminal: PaymentTerminal {
         } else {
             transactions.append(t)
         }
-        log("card terminal \(id): \(t.reference) \(t.amount) \(t.currency) \(Self.fields(t.outcome).joined(separator: " "))")
+        log("card terminal \(id): \(t.kind.rawValue) \(t.reference) \(t.amount) \(t.currency) \(Self.fields(t.outcome).joined(separator: " "))")
         var fields = [t.reference, String(t.amount), t.currency]
         fields += Self.fields(t.outcome)
+        // A refund says so in a last field; a payment's line is as it always was.
+        if t.kind == .refund { fields.append(CardRequest.Kind.refund.rawValue) }
         append(Array((fields.joined(separator: "\t") + "\n").utf8))
     }
 
     private static func fields(_ outcome: TerminalTransaction.Outcome) -> [String] {
         switch outcome {
-        case .approved(let a): return ["approved", a.authorisationCode, a.maskedPAN, a.scheme]
-        case .declined(let reason): return ["declined", reason]
+        case .approved(let a): return ["approved", a.authorisationCode, a.maskedPAN, a.scheme] + (a.trace.map { [$0] } ?? [])
+        case .declined(let decline): return ["declined", decline.code.rawValue] + (decline.terminalCode.map { [$0] } ?? [])
         case .reversed: return ["reversed"]
         case .aborted: return ["aborted"]
         }
@@ -237,7 +262,10 @@ public final class SimulatedPaymentTerminal: PaymentTerminal {
         let f = fields.map(String.init)
         switch (f.first, f.count) {
         case ("approved", 4): return .approved(CardApproval(authorisationCode: f[1], maskedPAN: f[2], scheme: f[3]))
-        case ("declined", 2): return .declined(reason: f[1])
+        case ("approved", 5): return .approved(CardApproval(authorisationCode: f[1], maskedPAN: f[2], scheme: f[3], trace: f[4]))
+        // Older files wrote the reason as text: any reason not a code is the issuer's.
+        case ("declined", 2): return .declined(CardDecline(CardDecline.Code(rawValue: f[1]) ?? .declinedByIssuer))
+        case ("declined", 3): return .declined(CardDecline(CardDecline.Code(rawValue: f[1]) ?? .declinedByIssuer, terminalCode: f[2]))
         case ("reversed", 1): return .reversed
         case ("aborted", 1): return .aborted
         default: return nil
@@ -253,12 +281,14 @@ public final class SimulatedPaymentTerminal: PaymentTerminal {
         fileExists = true
         // A line without its newline is a write that a crash cut short: it never happened.
         for line in bytes.split(separator: 10, omittingEmptySubsequences: true).dropLast(bytes.last == 10 ? 0 : 1) {
-            let fields = String(decoding: line, as: UTF8.self).split(separator: "\t", omittingEmptySubsequences: false)
+            var fields = String(decoding: line, as: UTF8.self).split(separator: "\t", omittingEmptySubsequences: false)
+            let kind: CardRequest.Kind = fields.last == "refund" ? .refund : .payment
+            if kind == .refund { fields.removeLast() }
             guard fields.count >= 4, let amount = Int64(fields[1]), let outcome = Self.outcome(fields[3...]) else {
                 log("card terminal \(id): unreadable line in \(logPath) skipped")
                 continue
             }
-            let t = TerminalTransaction(reference: String(fields[0]), amount: amount, currency: String(fields[2]), outcome: outcome)
+            let t = TerminalTransaction(kind, reference: String(fields[0]), amount: amount, currency: String(fields[2]), outcome: outcome)
             if let index = transactions.firstIndex(where: { $0.reference == t.reference }) {
                 transactions[index].outcome = outcome
             } else {

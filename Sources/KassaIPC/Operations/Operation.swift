@@ -34,6 +34,7 @@ public enum Op: String, CaseIterable, Sendable, Hashable {
     case saleGet = "sale.get"
     case saleCustomer = "sale.customer"
     case saleRedeemPoints = "sale.redeem_points"
+    case cardCancel = "card.cancel"
     // Refunds, receipts, drawer, shift, reports
     case refund
     case refundPreview = "refund.preview"
@@ -170,10 +171,12 @@ extension Op {
             return OperationSpec(.write, .loggedIn, [A("points", .integer(0...Bounds.amount.upperBound))], selling: true)
 
         case .refund:
-            return OperationSpec(.durable, .loggedIn, [.index("receipt"), Self.refundLines, A("tender", Self.choice(TenderKind.self)),
+            return OperationSpec(.durable, .loggedIn, [.index("receipt"), Self.refundLines, A("tender", Self.choice(TenderKind.self), required: false),
                                                        .overridePIN], selling: true)
         case .refundPreview:
             return OperationSpec(.read, .loggedIn, [.index("receipt"), Self.refundLines])
+        case .cardCancel:
+            return OperationSpec(.durable, .loggedIn)
         case .receiptGet, .receiptReprint:
             return OperationSpec(.read, .loggedInOrTechnician, [.index("receipt"), .flag("training")])
         case .drawerNoSale:

@@ -20,7 +20,8 @@ extension RegisterService {
         for e in events {
             switch e {
             case .saleCompleted(let sale): owe(.receipt(number: sale.receiptNumber, training: sale.training))
-            case .refundCompleted(let r): owe(.document(kind: "refund", lines: refundLines(r, storeCredit: Self.storeCredit(in: events))))
+            case .refundCompleted(let r): owe(.document(kind: "refund", lines: refundLines(r, storeCredit: Self.storeCredit(in: events),
+                                                                                 card: Self.cardApproval(in: events))))
             case .dayClosed(let z):
                 let anchor = zAnchor(z)
                 owe(.document(kind: "z_report", lines: PrintedLine.plain(ReportText.z(z, config, at: localTimeText(z.closedAt), anchor: anchor))

@@ -62,7 +62,7 @@ extension RegisterService {
     func receiptLines(_ sale: CompletedSale, hash: [UInt8]?, copy: Bool = false, state: RegisterState? = nil) -> [PrintedLine] {
         Receipt.sale(sale, config: config, operatorName: operatorName(sale.operatorID), localTime: localTimeText(sale.time),
                      chainHash: hash.map { String(Hex.encode($0).prefix(16)) }, copy: copy,
-                     vouchers: (state ?? ledger.state).vouchers(of: sale),
+                     vouchers: (state ?? ledger.state).vouchers(of: sale), cardSlips: cardSlips(sale, state: state),
                      customer: sale.loyalty.flatMap { customerLabel($0.customer) })
             .renderLines(columns: printer.columns, format: config.moneyFormat, currency: config.currency, words: fileConfig.words)
     }
@@ -73,11 +73,27 @@ extension RegisterService {
         Views.receipt(sale, text: receiptLines(sale, hash: nil, state: state).map(\.text), vouchers: state.vouchers(of: sale))
     }
 
-    func refundLines(_ r: CompletedRefund, storeCredit: VoucherIssue?) -> [PrintedLine] {
+    /// `card`: what the terminal said of the card the refund was credited to.
+    func refundLines(_ r: CompletedRefund, storeCredit: VoucherIssue?, card: CardApproval?) -> [PrintedLine] {
         Receipt.refund(r, config: config, operatorName: operatorName(r.operatorID), localTime: localTimeText(r.time),
-                       storeCredit: storeCredit, customer: r.loyalty.flatMap { customerLabel($0.customer) },
+                       storeCredit: storeCredit, card: card, customer: r.loyalty.flatMap { customerLabel($0.customer) },
                        approvedBy: operatorName(r.authorisedBy))
             .renderLines(columns: printer.columns, format: config.moneyFormat, currency: config.currency, words: fileConfig.words)
+    }
+
+    /// What the terminal said of the card a refund's events credited.
+    static func cardApproval(in events: [RegisterEvent]) -> CardApproval? {
+        for e in events { if case .cardRefundResolved(_, .approved(let approval)) = e { return approval } }
+        return nil
+    }
+
+    /// The cards that paid `sale`: from the register's state while the sale is the last one
+    /// (its reply, its first print), else from the journal's record beside the sale's.
+    func cardSlips(_ sale: CompletedSale, state: RegisterState?) -> [CardSlip] {
+        let references = Set(sale.tenders.compactMap { $0.kind == .card ? $0.reference : nil })
+        guard !references.isEmpty else { return [] }
+        let known = (state ?? ledger.state).saleState.cardSlips.filter { references.contains($0.reference) }
+        return known.isEmpty ? ledger.cardSlips(receipt: sale.receiptNumber, training: sale.training) : known
     }
 
     /// The store credit a refund's events gave.

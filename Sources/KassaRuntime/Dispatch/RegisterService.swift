@@ -171,7 +171,7 @@ final class RegisterService {
             if let key, let earlier = try answered(key, op) {
                 return .ok(request.id, earlier)
             }
-            if let key, let pending = ledger.state.pendingCardAuthorisation, pending.requestKey == key.key {
+            if let key, let pending = pendingCard, pending.requestKey == key.key {
                 // A retry of the card payment still waiting for the terminal waits for the same
                 // answer; both requests get it.
                 guard cardRequestDigest == nil || cardRequestDigest == key.digest else { throw key.reused(for: op) }
@@ -187,6 +187,13 @@ final class RegisterService {
             }
             if op == .reportSales || op == .reportZExport { return try report(op, request, from: connection) }
             var args = RequestArguments(op, request)
+            if op == .cardCancel {
+                try cancelCardRequest(from: connection, request.id)
+                return nil
+            }
+            if op == .refund {
+                return try refund(&args, key: key, from: connection, request.id).map { .ok(request.id, $0) }
+            }
             let result = try perform(op, &args, connection: connection, key: key)
             return .ok(request.id, result)
         } catch {
@@ -344,8 +351,9 @@ final class RegisterService {
             let id = try args.int("park_id")
             return try runSale(.resume(parkID: UInt64(max(0, id))), key: key)
 
-        case .refund:
-            return try refund(&args, key: key)
+        case .refund, .cardCancel:
+            // They may answer later: `handle` sends them to `refund` and `cancelCardRequest`.
+            throw IPCError(.internal, "\(op.name) is answered when the terminal has, not here")
         case .refundPreview:
             let (original, lines) = try refundRequest(&args)
             do throws(Refusal) {
@@ -592,42 +600,6 @@ final class RegisterService {
             return PaymentReply(sale: Views.sale(s, config)).json
         }
         return result
-    }
-
-    private func refund(_ args: inout RequestArguments, key: RequestKey?) throws(IPCError) -> JSONValue {
-        let tender = try args.tenderKind("tender")
-        let pin = try args.optionalString("override_pin")
-        let (original, lines) = try refundRequest(&args)
-        let result = try run(.refund(original: original, lines: lines, tender: tender, override: pin), key: key) { [self] _, events in
-            for e in events {
-                if case .refundCompleted(let r) = e {
-                    let credit = Self.storeCredit(in: events)
-                    return ["refund": .int(Int64(r.refundNumber)), "total": .int(r.total), "paid_out": .int(r.paidOut),
-                            "rounding": .int(r.rounding), "voucher": credit.map(IssuedVoucherReply.init).json,
-                            "text": .array(refundLines(r, storeCredit: credit).map { .string($0.text) })]
-                }
-            }
-            return [:]
-        }
-        return result
-    }
-
-    /// A refund's receipt and lines, as `refund` and `refund.preview` take them.
-    func refundRequest(_ args: inout RequestArguments) throws(IPCError) -> (CompletedSale, [RefundRequestLine]) {
-        let number = try args.int("receipt")
-        var lines: [RefundRequestLine] = []
-        for v in try args.array("lines") {
-            guard let line = v["line"]?.intValue, let qty = v["quantity"]?.intValue, let l = Int(exactly: line),
-                  v.objectValue?.count == 2 else {
-                throw IPCError(.badArgs, "refund: each of 'lines' must be {\"line\": N, \"quantity\": Q}")
-            }
-            lines.append(RefundRequestLine(line: l, quantity: qty))
-        }
-        do {
-            return (try ledger.sale(receipt: UInt64(max(0, number)), training: ledger.state.training).0, lines)
-        } catch {
-            throw IPCError(.notFound, "no receipt \(number) on this register")
-        }
     }
 
     /// Training receipts in training mode, real ones outside it; `conflict` for the other kind.

@@ -195,6 +195,15 @@ public final class Ledger {
         return (sale, record.chainHash)
     }
 
+    /// What the terminal said of the cards that paid a receipt: the record right after the sale's,
+    /// when the cards went through the terminal (none for a receipt of a sealed chain).
+    public func cardSlips(receipt: UInt64, training: Bool) -> [CardSlip] {
+        guard let seq = index.seq(receipt: receipt, training: training), let record = try? journal.read(seq: seq + 1),
+              case .saleCardDetails(let number, let isTraining, let slips)? = try? EventCodec.decode(record.payload),
+              number == receipt, isTraining == training else { return [] }
+        return slips
+    }
+
     /// The sealed chain and record that hold a receipt from before a recovery; receipts are
     /// numbered on across chains, so each chain's list starts where the one before it left off.
     private func sealedLocation(receipt: UInt64, training: Bool) -> (String, UInt64)? {

@@ -32,6 +32,7 @@ struct SnapshotSectionTests {
                   .requestCompleted(key: "cli-1", digest: "00ff", result: "{}"), .outputQueued(id: 1, .receipt(number: 1, training: false)),
                   .operatorDisabled("sami", true, by: "tero")])
         t.state.sealedChains = [SealedChain(name: "chain-1", receiptSeqs: [4], trainingReceiptSeqs: [])]
+        t.state.refundState.refundedToCard[ReceiptKey(number: 1, training: false)] = 350
         return t.state
     }()
 
@@ -108,11 +109,12 @@ struct SnapshotSectionTests {
     @Test func aFormat1SnapshotStillReads() throws {
         let format1 = EventCodec.encodeFormat1(Self.register)
         #expect(format1.first == 1)
-        // Format 1 came before request digests and the wrong PINs from each source.
+        // Format 1 came before request digests, the wrong PINs from each source and card refunds.
         var expected = Self.register
         #expect(!expected.pinAttempts.sources.isEmpty)
         expected.pinAttempts = PinAttempts()
         expected.settingsState.requestDigests = [:]
+        expected.refundState.refundedToCard = [:]
         #expect(try EventCodec.decodeState(format1) == expected)
     }
 

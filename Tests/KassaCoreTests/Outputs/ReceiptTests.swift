@@ -25,6 +25,31 @@ struct ReceiptTests {
         #expect(text.contains { $0.hasPrefix("YHTEENSÄ") && $0.hasSuffix("22,59 €") })
     }
 
+    @Test func aCardThatPaidThroughTheTerminalShowsItsBrandMaskedNumberAndAuthorisationCode() {
+        let (t, sale) = sampleSale()
+        let slip = CardSlip(reference: "A1B2", approval: CardApproval(authorisationCode: "007919", maskedPAN: "************1111",
+                                                                      scheme: "VISA", trace: "12"))
+        let text = Receipt.sale(sale, config: t.env.config, operatorName: "Anna", localTime: "2026-02-02 14:05", cardSlips: [slip])
+            .render(columns: 32, format: .finnish, currency: .EUR, words: .english)
+        let joined = text.joined(separator: "\n")
+        #expect(joined.contains("VISA ************1111"))
+        #expect(joined.contains("Auth 007919  Trace 12"))
+        #expect(!joined.contains("A1B2"), "the register's own reference is no use to the customer")
+        for line in text { #expect(TextLayout.width(line) <= 32, "\(line)") }
+    }
+
+    @Test func aRefundCreditedToACardShowsTheCardAsTheTerminalNamedIt() {
+        var t = Till()
+        let (_, sale) = sampleSale()
+        t = sampleSale().0
+        t.must(.refund(original: sale, lines: [RefundRequestLine(line: 0, quantity: 1)], tender: .card, override: Till.supervisorPIN))
+        let card = CardApproval(authorisationCode: "123456", maskedPAN: "************4444", scheme: "Mastercard")
+        let text = Receipt.refund(t.lastRefund!, config: t.env.config, operatorName: "Anna", localTime: "", card: card)
+            .render(columns: 42, format: .finnish, currency: .EUR, words: .english).joined(separator: "\n")
+        #expect(text.contains("Mastercard ************4444"))
+        #expect(text.contains("Auth 123456"))
+    }
+
     @Test func theReceiptShowsLinesDiscountsTaxTendersChangeAndTheChainHash() {
         let (t, sale) = sampleSale()
         let text = Receipt.sale(sale, config: t.env.config, operatorName: "Anna", localTime: "2026-02-02 14:05",

@@ -107,9 +107,11 @@ struct CardPaymentTests {
         var t = tillWithACoffee()
         let a = request(&t, 350)
         let events = t.must(.resolveCardAuthorisation(reference: a.reference, .approved(Self.approval)))
-        #expect(events.count == 3)
+        #expect(events.count == 4)
         #expect(events.first == .cardAuthorisationResolved(reference: a.reference, .approved(Self.approval)))
         #expect(events.dropFirst().first == .tenderAdded(Tender(kind: .card, amount: 350, reference: a.reference)))
+        // Right after the sale: the card as the terminal named it, for the receipt and its copies.
+        #expect(events.last == .saleCardDetails(receipt: 1, training: false, [CardSlip(reference: a.reference, approval: Self.approval)]))
         #expect(t.lastSale?.tenders == [Tender(kind: .card, amount: 350, reference: a.reference)])
         #expect(t.state.openSale == nil)
         #expect(t.state.pendingCardAuthorisation == nil)

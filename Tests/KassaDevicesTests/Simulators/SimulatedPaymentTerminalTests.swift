@@ -93,8 +93,61 @@ struct SimulatedPaymentTerminalTests {
         let b = Bench()
         let r = b.authorise("R-1", 1213)
         b.loop.advance(100)
-        #expect(r.value == .success(.declined(reason: "declined by the card issuer")))
-        #expect(b.terminal.transactions.last?.outcome == .declined(reason: "declined by the card issuer"))
+        let decline = CardDecline(.declinedByIssuer, terminalCode: "05")
+        #expect(r.value == .success(.declined(decline)))
+        #expect(b.terminal.transactions.last?.outcome == .declined(decline))
+    }
+
+    @Test func anAmountEndingIn14IsDeclinedForFundsWithOneSentenceToSay() {
+        let b = Bench()
+        let r = b.authorise("R-1", 1214)
+        b.loop.advance(100)
+        guard case .success(.declined(let decline))? = r.value else {
+            Issue.record("expected a decline, got \(String(describing: r.value))")
+            return
+        }
+        #expect(decline.code == .insufficientFunds)
+        #expect(decline.sentence == "The card was declined: there is not enough money on the account.")
+    }
+
+    @Test func aRefundCreditsTheCardAndIsRememberedAsARefundAcrossARestart() {
+        let b = Bench()
+        let box = Box<Result<AuthorisationAnswer, PaymentTerminalError>>()
+        b.terminal.transact(CardRequest(.refund, reference: "R-1", amount: 329, currency: .EUR)) { box.set($0) }
+        b.loop.advance(100)
+        let approval = Self.approved(box.value)
+        #expect(approval?.maskedPAN == "************1111")
+        #expect(approval?.trace == "1")
+        b.restart()
+        #expect(b.lastTransaction() == .success(TerminalTransaction(.refund, reference: "R-1", amount: 329, currency: "EUR",
+                                                                    outcome: .approved(approval!))))
+        #expect(!b.file.contains("4111111111111111"))
+    }
+
+    @Test func anAbortWhileTheTerminalWaitsForTheCardEndsTheRequestAsAborted() {
+        let b = Bench()
+        let r = b.authorise("R-1", 466)
+        b.loop.advance(1_000)
+        let abort = Box<Result<AbortAnswer, PaymentTerminalError>>()
+        b.terminal.abort { abort.set($0) }
+        b.loop.advance(0)
+        #expect(abort.value == .success(.aborting))
+        #expect(r.value == .success(.aborted))
+        #expect(b.terminal.transactions.map(\.outcome) == [.aborted])
+        b.loop.advance(Self.timing.timeout)
+        #expect(r.calls == 1, "the driver's timeout does not answer a second time")
+    }
+
+    @Test func anAbortAfterTheCardWasChargedIsTooLateAndTheApprovalStillComes() {
+        let b = Bench()
+        let r = b.authorise("R-1", 188)
+        b.loop.advance(500)
+        let abort = Box<Result<AbortAnswer, PaymentTerminalError>>()
+        b.terminal.abort { abort.set($0) }
+        b.loop.advance(0)
+        #expect(abort.value == .success(.tooLate))
+        b.loop.advance(Self.timing.slowAnswer)
+        #expect(Self.approved(r.value) != nil)
     }
 
     @Test func anAmountEndingIn66GetsNoAnswerUntilTheDriverTimesOutAndIsAbortedByAReversal() {
