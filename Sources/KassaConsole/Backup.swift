@@ -11,42 +11,41 @@ enum Backup {
 
     static func backup(_ c: Console, _ args: [String]) throws(ConsoleError) {
         try ConsoleCommands.expect(args, 1...1, "backup DIR")
-        let list = try c.call(.backupList)
-        let register = list["register"]?.stringValue ?? "register"
-        if list["shift_open"]?.boolValue == true {
+        let list = try c.call(.backupList, as: BackupListReply.self)
+        let register = list.register
+        if list.shiftOpen {
             c.say("Note: a shift is open; a backup is best right after a Z closing.")
         }
-        let name = "kassa-\(register)-r\(list["receipt"]?.intValue ?? 0)-s\(list["last_seq"]?.intValue ?? 0)"
+        let name = "kassa-\(register)-r\(list.receipt)-s\(list.lastSeq)"
         let target = args[0] + "/" + name
         guard mkdir(target, 0o700) == 0 else {
             if errno == EEXIST { throw .failed("\(target) is already there: nothing was sold since that backup") }
             throw .failed("cannot make \(target): \(String(cString: strerror(errno)))")
         }
-        let files = list["files"]?.arrayValue ?? []
-        let total = files.reduce(0) { $0 + ($1["size"]?.intValue ?? 0) }
+        let files = list.files
+        let total = files.reduce(0) { $0 + $1.size }
         var copied: Int64 = 0
         for file in files {
-            guard let path = file["path"]?.stringValue, let size = file["size"]?.intValue else { continue }
+            let (path, size) = (file.path, file.size)
             try makeParents(target, path)
             let fd = open(target + "/" + path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
             guard fd >= 0 else { throw .failed("cannot write \(target)/\(path): \(String(cString: strerror(errno)))") }
             defer { close(fd) }
             var offset: Int64 = 0
             while offset < size {
-                let chunk = try c.call(.backupRead, ["path": .string(path), "offset": .int(offset)])
-                guard var bytes = chunk["data"]?.stringValue.flatMap(Base64.decode) else { throw .failed("kassad sent a chunk that is not base64") }
+                let chunk = try c.call(.backupRead, ["path": .string(path), "offset": .int(offset)], as: BackupChunkReply.self)
+                guard var bytes = chunk.bytes else { throw .failed("kassad sent a chunk that is not base64") }
                 // The journal may grow while we copy: the backup stops at the size listed.
                 if offset + Int64(bytes.count) > size { bytes = Array(bytes.prefix(Int(size - offset))) }
                 do throws(SystemError) { try writeAll(fd, bytes) } catch { throw .failed("writing \(target)/\(path) failed: \(error.reason)") }
                 offset += Int64(bytes.count)
                 copied += Int64(bytes.count)
                 c.progress("backup: \(copied / 1024) of \(total / 1024) KiB")
-                if chunk["eof"]?.boolValue == true || bytes.isEmpty { break }
+                if chunk.eof || bytes.isEmpty { break }
             }
             guard fsync(fd) == 0 else { throw .failed("writing \(target)/\(path) failed: \(String(cString: strerror(errno)))") }
         }
-        let manifest: JSONValue = ["register": .string(register), "receipt": list["receipt"] ?? 0, "last_seq": list["last_seq"] ?? 0,
-                                   "files": .array(files)]
+        let manifest = BackupManifest(list).json
         let fd = open(target + "/" + manifestName, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0, (try? writeAll(fd, Array((manifest.serialized() + "\n").utf8))) != nil, fsync(fd) == 0 else {
             if fd >= 0 { close(fd) }
@@ -62,13 +61,14 @@ enum Backup {
         try ConsoleCommands.expect(args, 1...1, "restore DIR (a folder made by backup)")
         let source = args[0]
         guard let text = try? readWholeFile(source + "/" + manifestName),
-              let manifest = try? JSONValue.parse(String(decoding: text, as: UTF8.self)),
-              let register = manifest["register"]?.stringValue, let listed = manifest["files"]?.arrayValue else {
+              let json = try? JSONValue.parse(String(decoding: text, as: UTF8.self)),
+              let manifest = try? BackupManifest(json: json) else {
             throw .failed("\(source) holds no Kassa backup (\(manifestName) missing or unreadable)")
         }
         // A backup made before backups left the PIN secrets out still lists them: they stay on the stick.
-        let files = listed.filter { $0["path"]?.stringValue?.hasPrefix("secrets/") != true }
-        c.say("This box takes over register \(register) (up to receipt \(manifest["receipt"]?.intValue ?? 0)).")
+        let register = manifest.register
+        let files = manifest.files.filter { !$0.path.hasPrefix("secrets/") }
+        c.say("This box takes over register \(register) (up to receipt \(manifest.receipt)).")
         c.say("What this box has set up so far is kept aside, not deleted.")
         guard let typed = c.ask("Type the register id (\(register)) to confirm: ") else { return }
         guard typed == register else { throw .failed("the register id was not typed out; nothing was done") }
@@ -79,12 +79,12 @@ enum Backup {
         guard let anchor = c.ask("Anchor of the last Z report (Enter if none is at hand): ") else { return }
         _ = try c.call(.restoreBegin)
         var sent = 0
-        let total = files.reduce(0) { $0 + Int($1["size"]?.intValue ?? 0) }
+        let total = files.reduce(0) { $0 + Int($1.size) }
         for file in files {
-            guard let path = file["path"]?.stringValue else { continue }
+            let path = file.path
             guard let bytes = try? readWholeFile(source + "/" + path) else { throw .failed("cannot read \(source)/\(path)") }
-            guard bytes.count == Int(file["size"]?.intValue ?? -1) else {
-                throw .failed("\(source)/\(path) has \(bytes.count) bytes, the manifest says \(file["size"]?.intValue ?? 0): the backup is incomplete")
+            guard bytes.count == Int(file.size) else {
+                throw .failed("\(source)/\(path) has \(bytes.count) bytes, the manifest says \(file.size): the backup is incomplete")
             }
             var offset = 0
             repeat {
@@ -98,8 +98,8 @@ enum Backup {
         c.say("")
         var commit: JSONObject = ["register": .string(register), "technician": .string(technician), "pin": .string(pin)]
         if !anchor.trimmingSpaces().isEmpty { commit["anchor"] = .string(anchor.trimmingSpaces()) }
-        let result = try c.call(.restoreCommit, commit)
-        c.say("Restored register \(register): \(result["records"]?.intValue ?? 0) records, chain verified.")
+        let result = try c.call(.restoreCommit, commit, as: RestoreReply.self)
+        c.say("Restored register \(register): \(result.records) records, chain verified.")
         c.say("kassad restarts to load it; log in as \(technician) with the new PIN and set the other PINs again.")
         c.technician = nil
         usleep(1_000_000)

@@ -159,9 +159,9 @@ public final class Console {
         if pin.isEmpty { return true }
         if pin == "recover" { return recover() }
         do {
-            let result = try call(.technician, ["pin": .string(pin)])
-            let id = result["operator"]?["id"]?.stringValue ?? "?"
-            let name = result["operator"]?["name"]?.stringValue ?? id
+            let who = try call(.technician, ["pin": .string(pin)], as: OperatorResultReply.self).operator
+            let id = who?.id.rawValue ?? "?"
+            let name = who?.name ?? id
             technician = (id, name, pin)
             say("Logged in as \(name) (\(id)).")
             showAlarms()
@@ -212,11 +212,12 @@ public final class Console {
         guard let code = ask("Code from the printout: "), !code.isEmpty,
               let id = askNonEmpty("Technician id (existing or new): ") else { return true }
         do {
-            var result: JSONValue = .null
+            var who: OperatorReply?
             guard let pin = try withNewPIN({ pin throws(ConsoleError) in
-                result = try call(.technicianRecover, ["code": .string(code), "id": .string(id), "pin": .string(pin)])
+                who = try call(.technicianRecover, ["code": .string(code), "id": .string(id), "pin": .string(pin)],
+                               as: OperatorResultReply.self).operator
             }) else { return true }
-            let name = result["operator"]?["name"]?.stringValue ?? id
+            let name = who?.name ?? id
             technician = (id, name, pin)
             say("Access recovered; the recovery is journaled. Logged in as \(name) (\(id)).")
         } catch {

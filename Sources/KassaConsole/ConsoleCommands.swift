@@ -171,8 +171,7 @@ enum ConsoleCommands {
             guard let n = Int64(word), (1...500).contains(n) else { throw .usage("N is a number from 1 to 500, not '\(word)'") }
             count = n
         }
-        let result = try c.call(.logTail, ["lines": .int(count)])
-        for line in result["lines"]?.arrayValue ?? [] { c.say(line.stringValue ?? "") }
+        for line in try c.call(.logTail, ["lines": .int(count)], as: LogTailReply.self).lines { c.say(line) }
     }
 
     // MARK: report
@@ -206,8 +205,8 @@ enum ConsoleCommands {
             }
         case "test-print":
             try expect(args, 1...1, "devices test-print takes no more words")
-            let r = try c.call(.devicesTestPrint)
-            c.say("Test page queued as printout \(r["output"]?.intValue ?? 0) on \(r["printer"]?["id"]?.stringValue ?? "the printer").")
+            let r = try c.call(.devicesTestPrint, as: TestPrintReply.self)
+            c.say("Test page queued as printout \(r.output) on \(r.printer.id).")
         case "open-drawer":
             try expect(args, 1...1, "devices open-drawer takes no more words")
             _ = try c.call(.devicesOpenDrawer)
@@ -245,13 +244,16 @@ enum ConsoleCommands {
                 return
             }
             guard case .event(let event) = message, event.name == "scan.test" else { continue }
-            let data = event.data
-            c.say("device   \(data["device"]?.stringValue ?? "?")")
-            c.say("kind     \(data["kind"]?.stringValue ?? "?")")
-            c.say("value    \(data["value"]?.stringValue ?? "")")
-            c.say("raw      \(data["raw_text"]?.stringValue ?? "")")
-            c.say("bytes    \(data["raw_bytes"]?.stringValue ?? "")")
-            if let note = data["note"]?.stringValue { c.say("note     \(note)") }
+            let data: ScanTestEvent
+            do throws(IPCError) { data = try ScanTestEvent(json: event.data) } catch {
+                throw .failed("kassad's scan.test event does not fit this console: \(error.message)")
+            }
+            c.say("device   \(data.device)")
+            c.say("kind     \(data.kind)")
+            c.say("value    \(data.value)")
+            c.say("raw      \(data.rawText)")
+            c.say("bytes    \(data.rawBytes)")
+            if let note = data.note { c.say("note     \(note)") }
             return
         }
     }
@@ -264,10 +266,9 @@ enum ConsoleCommands {
 
     /// The settings as kassad's table declares them, each with its one-line help.
     static func settingKeys(_ c: Console) throws(ConsoleError) {
-        guard case .array(let rows) = try c.call(.configKeys) else { return }
-        for row in rows {
-            let key = (row["key"]?.stringValue ?? "?") + (row["settable"]?.boolValue == false ? " *" : "")
-            let help = Wrap.lines(row["help"]?.stringValue ?? "", width: 50)
+        for row in try c.call(.configKeys, as: [SettingKeyReply].self) {
+            let key = row.key + (row.settable ? "" : " *")
+            let help = Wrap.lines(row.help, width: 50)
             for (i, line) in help.enumerated() { c.say("  \(pad(i == 0 ? key : "", 22)) \(line)") }
         }
     }
@@ -285,9 +286,9 @@ enum ConsoleCommands {
         case "set":
             guard args.count >= 3 else { throw .usage("config set KEY VALUE") }
             let value = args[2...].joined(separator: " ")
-            let r = try c.call(.configSet, ["key": .string(args[1]), "value": .string(value)])
-            c.say("\(args[1]): \(r["old"]?.stringValue ?? "(unset)") -> \(r["new"]?.stringValue ?? value) (journaled)")
-            if r["restart_needed"]?.boolValue == true { c.say("Devices are set up when kassad starts: reboot, or restart kassad, to use it.") }
+            let r = try c.call(.configSet, ["key": .string(args[1]), "value": .string(value)], as: SettingChangeReply.self)
+            c.say("\(args[1]): \(r.old ?? "(unset)") -> \(r.new) (journaled)")
+            if r.restartNeeded { c.say("Devices are set up when kassad starts: reboot, or restart kassad, to use it.") }
         default:
             throw .usage("config show, config get KEY or config set KEY VALUE")
         }
@@ -336,9 +337,9 @@ enum ConsoleCommands {
                 throw .failed("cannot read \(args[1]): \(error.reason)")
             }
             do {
-                let r: JSONValue
+                let r: CatalogImportReply
                 if bytes.count <= 32 * 1024 {
-                    r = try c.call(.catalogImport, ["csv": .string(String(decoding: bytes, as: UTF8.self))])
+                    r = try c.call(.catalogImport, ["csv": .string(String(decoding: bytes, as: UTF8.self))], as: CatalogImportReply.self)
                 } else {
                     // Longer than a request line may be: sent in parts first.
                     var offset = 0
@@ -349,9 +350,9 @@ enum ConsoleCommands {
                         c.progress("sending: \(offset / 1024) of \(bytes.count / 1024) KiB")
                     }
                     c.say("")
-                    r = try c.call(.catalogImport, ["uploaded": true])
+                    r = try c.call(.catalogImport, ["uploaded": true], as: CatalogImportReply.self)
                 }
-                c.say("Catalog imported: \(r["items"]?.intValue ?? 0) items (journaled with the file's SHA-256).")
+                c.say("Catalog imported: \(r.items) items (journaled with the file's SHA-256).")
             } catch {
                 guard case .remote(let e) = error else { throw error }
                 // Every bad row on a line of its own.
@@ -359,15 +360,14 @@ enum ConsoleCommands {
             }
         case "show":
             try expect(args, 2...2, "catalog show CODE")
-            let r = try c.call(.catalogLookup, ["code": .string(args[1])])
-            guard let item = r["item"] else { return }
-            c.say("id          \(item["id"]?.stringValue ?? "")")
-            c.say("name        \(item["name"]?.stringValue ?? "")")
-            c.say("price       \(item["price"]?.intValue.map(String.init) ?? "") (minor units)")
-            c.say("tax class   \(item["tax_class"]?.stringValue ?? "")")
-            c.say("unit        \(item["unit"]?.stringValue ?? "")")
-            c.say("department  \(item["department"]?.stringValue ?? "")")
-            let codes = (item["barcodes"]?.arrayValue ?? []).compactMap(\.stringValue) + (item["plus"]?.arrayValue ?? []).compactMap(\.stringValue)
+            let item = try c.call(.catalogLookup, ["code": .string(args[1])], as: CatalogLookupReply.self).item
+            c.say("id          \(item.id.rawValue)")
+            c.say("name        \(item.name)")
+            c.say("price       \(item.price) (minor units)")
+            c.say("tax class   \(item.taxClass.rawValue)")
+            c.say("unit        \(item.unit.rawValue)")
+            c.say("department  \(item.department)")
+            let codes = item.barcodes + item.plus
             c.say("codes       \(codes.joined(separator: " "))")
         default:
             throw .usage("catalog import FILE or catalog show CODE")
@@ -406,9 +406,9 @@ enum ConsoleCommands {
             guard let typed = c.ask("Type the register id (\(register)) to confirm: ") else { return }
             guard typed == register else { throw .failed("the register id was not typed out; nothing was done") }
             guard let pin = c.ask("Supervisor's or technician's PIN: ", secret: true) else { return }
-            let r = try c.call(.journalRecover, ["pin": .string(pin), "confirm": .string(typed)])
-            c.say("Recovered: the damaged chain is sealed as \(r["sealed"]?.stringValue ?? "?") "
-                  + "(\(r["unreadable_records"]?.intValue ?? 0) unreadable records); the register sells again.")
+            let r = try c.call(.journalRecover, ["pin": .string(pin), "confirm": .string(typed)], as: JournalRecoveryReply.self)
+            c.say("Recovered: the damaged chain is sealed as \(r.sealed) "
+                  + "(\(r.unreadableRecords) unreadable records); the register sells again.")
         default:
             throw .usage("journal verify, journal export DIR or journal recover")
         }
@@ -428,22 +428,22 @@ enum ConsoleCommands {
         var rows = 0
         var headerWritten = false
         while true {
-            let page = try c.call(.journalExport, ["from": .int(from), "limit": 1000])
-            let last = page["last_seq"]?.intValue ?? 0
-            if !headerWritten, let header = page["csv_header"]?.stringValue {
-                Files.write(csv, header + "\n")
+            let page = try c.call(.journalExport, ["from": .int(from), "limit": 1000], as: JournalExportPage.self)
+            let last = page.lastSeq
+            if !headerWritten {
+                Files.write(csv, page.csvHeader + "\n")
                 headerWritten = true
             }
-            for record in page["records"]?.arrayValue ?? [] {
+            for record in page.records {
                 Files.write(jsonl, record.serialized() + "\n")
                 records += 1
             }
-            for row in page["csv"]?.arrayValue ?? [] {
-                Files.write(csv, (row.stringValue ?? "") + "\n")
+            for row in page.csv {
+                Files.write(csv, row + "\n")
                 rows += 1
             }
-            if let fault = page["fault"]?.stringValue { throw .failed("export stopped at damage: \(fault)") }
-            let next = page["next"]?.intValue ?? from
+            if let fault = page.fault { throw .failed("export stopped at damage: \(fault)") }
+            let next = page.next
             c.progress("exporting: \(min(next - 1, last)) of \(last) records")
             if next > last || next == from { break }
             from = next
@@ -462,14 +462,13 @@ enum ConsoleCommands {
         case nil:
             let s = try c.call(.status, as: StatusReply.self)
             c.say("\(s.localTime) \(s.timeZone) (register time)")
-            let clock = try c.call(.clockCheck)
-            if clock["ok"]?.boolValue == false { c.say("ALARM: the clock is behind the newest journaled time: set it") }
+            if !(try c.call(.clockCheck, as: ClockCheckReply.self).ok) { c.say("ALARM: the clock is behind the newest journaled time: set it") }
         case "set":
             try expect(args, 3...3, "time set YYYY-MM-DD HH:MM[:SS]")
             guard CivilDate(args[1]) != nil, isClock(args[2]) else { throw .usage("time set YYYY-MM-DD HH:MM[:SS], e.g. time set 2026-12-05 14:30") }
             try system(c, "timedatectl", ["set-time", args[1] + " " + (args[2].count == 5 ? args[2] + ":00" : args[2])])
-            let clock = try c.call(.clockCheck)
-            c.say("Clock set. \(clock["ok"]?.boolValue == false ? "It is still behind the journal: selling stays paused." : "")")
+            let clock = try c.call(.clockCheck, as: ClockCheckReply.self)
+            c.say("Clock set. \(!clock.ok ? "It is still behind the journal: selling stays paused." : "")")
         case "zone":
             try expect(args, 2...2, "time zone NAME, e.g. Europe/Helsinki")
             _ = try c.call(.configSet, ["key": "time_zone", "value": .string(args[1])])

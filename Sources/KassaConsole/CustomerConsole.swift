@@ -22,16 +22,15 @@ enum CustomerConsole {
             guard args.count >= 2 else { throw .usage("customer \(args[0]) needs what to look for") }
             let what = args.dropFirst().joined(separator: " ")
             let key = args[0] == "find" ? "name" : args[0]
-            let r = try c.call(.customerFind, [key: .string(what), "limit": .int(Int64(Customers.maxFound))])
-            let found = r["customers"]?.arrayValue ?? []
-            if found.isEmpty { c.say("No customer found.") }
-            for f in found { c.say(line(f)) }
-            if r["more"]?.boolValue == true { c.say("More match: narrow the search.") }
+            let r = try c.call(.customerFind, [key: .string(what), "limit": .int(Int64(Customers.maxFound))], as: CustomerFindReply.self)
+            if r.customers.isEmpty { c.say("No customer found.") }
+            for f in r.customers { c.say(line(f)) }
+            if r.more { c.say("More match: narrow the search.") }
         case "forget":
             try ConsoleCommands.expect(args, 2...2, "customer forget ID")
             guard let id = Int64(args[1]), id > 0 else { throw .usage("customer forget ID (a customer's number)") }
-            let shown = try c.call(.customerGet, ["customer": .int(id), "history_limit": 1])
-            c.say(line(shown["customer"] ?? .null))
+            let shown = try c.call(.customerGet, ["customer": .int(id), "history_limit": 1], as: CustomerHistoryReply.self)
+            c.say(line(shown.customer))
             guard let typed = c.ask("Forget this customer for good? Type the number again to confirm: ") else { return }
             guard typed == args[1] else { throw .failed("the number was not typed again; nothing was done") }
             _ = try c.call(.customerRemove, ["customer": .int(id)])
@@ -39,7 +38,7 @@ enum CustomerConsole {
         case let word?:
             try ConsoleCommands.expect(args, 1...1, "customer find NAME…, customer card CARD, customer phone PHONE or customer ID")
             guard let id = Int64(word), id > 0 else { throw .usage("customer find NAME…, card CARD, phone PHONE, ID or forget ID") }
-            let r = try c.call(.customerGet, ["customer": .int(id), "history_limit": 10])
+            let r = try c.call(.customerGet, ["customer": .int(id), "history_limit": 10], as: CustomerHistoryReply.self)
             let code = try c.call(.configGet, ["key": .string(SettingKey.currency)])[SettingKey.currency]?.stringValue ?? ""
             show(c, r, currency: Currency.known[code] ?? .EUR)
         case nil:
@@ -47,32 +46,35 @@ enum CustomerConsole {
         }
     }
 
-    static func show(_ c: Console, _ r: JSONValue, currency: Currency) {
-        func money(_ minor: Int64?) -> String { MoneyFormat.plain(currency).format(minor ?? 0, currency: currency) }
-        let p = r["customer"] ?? .null
+    static func show(_ c: Console, _ r: CustomerHistoryReply, currency: Currency) {
+        func money(_ minor: Int64) -> String { MoneyFormat.plain(currency).format(minor, currency: currency) }
+        let p = r.customer
         c.say(line(p))
-        for (label, key) in [("email", "email"), ("notes", "notes")] {
-            if let v = p[key]?.stringValue, !v.isEmpty { c.say("  " + ConsoleCommands.pad(label, 10) + v) }
+        for (label, value) in [("email", p.email), ("notes", p.detail?.notes)] {
+            if let v = value, !v.isEmpty { c.say("  " + ConsoleCommands.pad(label, 10) + v) }
         }
-        if let m = p["marketing"], m != .null {
-            c.say("  marketing " + (m["given"]?.boolValue == true ? "yes" : "no") + " since " + (m["local_time"]?.stringValue ?? "?"))
+        if let m = p.detail?.marketing {
+            c.say("  marketing " + (m.given ? "yes" : "no") + " since " + m.localTime)
         }
-        c.say("  purchases \(r["history_total"]?.intValue ?? 0)")
-        for h in r["history"]?.arrayValue ?? [] {
-            var text = "  #" + ConsoleCommands.pad(String(h["receipt"]?.intValue ?? 0), 7) + (h["local_time"]?.stringValue ?? "?")
-                + "  " + TextLayout.pad(money(h["total"]?.intValue), to: 12, alignment: .right)
-                + "  +\(h["points_earned"]?.intValue ?? 0)"
-            if let redeemed = h["points_redeemed"]?.intValue, redeemed > 0 { text += " -\(redeemed)" }
-            if let refunded = h["refunded"]?.intValue, refunded > 0 { text += "  refunded " + money(refunded) }
+        c.say("  purchases \(r.historyTotal)")
+        for h in r.history {
+            var text = "  #" + ConsoleCommands.pad(String(h.receipt), 7)
+            guard let figures = h.figures else {
+                c.say(text + "?" + "  " + TextLayout.pad(money(0), to: 12, alignment: .right) + "  +0")
+                continue
+            }
+            text += figures.localTime + "  " + TextLayout.pad(money(figures.total), to: 12, alignment: .right)
+                + "  +\(figures.pointsEarned)"
+            if figures.pointsRedeemed > 0 { text += " -\(figures.pointsRedeemed)" }
+            if figures.refunded > 0 { text += "  refunded " + money(figures.refunded) }
             c.say(text)
         }
     }
 
-    static func line(_ f: JSONValue) -> String {
-        let cards = (f["cards"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: ",")
-        return Wrap.clip(TextLayout.pad(String(f["id"]?.intValue ?? 0), to: 6, alignment: .right) + "  "
-                         + ConsoleCommands.pad(Wrap.clip(f["name"]?.stringValue ?? "?", width: 26), 26) + " "
-                         + ConsoleCommands.pad(f["phone"]?.stringValue ?? "", 15) + " "
-                         + TextLayout.pad("\(f["points"]?.intValue ?? 0) p", to: 9, alignment: .right) + "  " + cards, width: 80)
+    static func line(_ f: CustomerReply) -> String {
+        Wrap.clip(TextLayout.pad(String(f.id.rawValue), to: 6, alignment: .right) + "  "
+                  + ConsoleCommands.pad(Wrap.clip(f.name, width: 26), 26) + " "
+                  + ConsoleCommands.pad(f.phone ?? "", 15) + " "
+                  + TextLayout.pad("\(f.points) p", to: 9, alignment: .right) + "  " + f.cards.joined(separator: ","), width: 80)
     }
 }

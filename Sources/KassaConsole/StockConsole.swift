@@ -21,7 +21,7 @@ enum StockConsole {
         case "low":
             try ConsoleCommands.expect(args, 1...1, "stock low")
             let r = try allPages(c, .stockReorderList)
-            if r["items"]?.arrayValue?.isEmpty ?? true { c.say("Nothing is at or below its reorder point.") }
+            if r.isEmpty { c.say("Nothing is at or below its reorder point.") }
             show(c, r)
         case "reorder":
             try ConsoleCommands.expect(args, 3...4, "stock reorder ITEM POINT QTY, or stock reorder ITEM off")
@@ -35,36 +35,36 @@ enum StockConsole {
                 a["point"] = .int(point)
                 a["quantity"] = .int(qty)
             }
-            show(c, ["items": [try c.call(.stockSetReorder, a)]])
+            show(c, [try c.call(.stockSetReorder, a, as: StockLineReply?.self)].compactMap { $0 })
             c.say("Journaled.")
         default:
             try ConsoleCommands.expect(args, 1...1, "stock, stock ITEM, stock low or stock reorder …")
-            show(c, try c.call(.stockLevels, ["item": .string(args[0])]))
+            show(c, try c.call(.stockLevels, ["item": .string(args[0])], as: StockPageReply.self).items)
         }
     }
 
-    /// Every page of a stock list, as one `{items}`.
-    static func allPages(_ c: Console, _ op: Op) throws(ConsoleError) -> JSONValue {
-        var items: [JSONValue] = []
+    /// Every page of a stock list, as one list.
+    static func allPages(_ c: Console, _ op: Op) throws(ConsoleError) -> [StockLineReply] {
+        var items: [StockLineReply] = []
         var offset: Int64 = 0
         while true {
-            let page = try c.call(op, ["offset": .int(offset)])
-            items += page["items"]?.arrayValue ?? []
-            guard let next = page["next"]?.intValue else { return ["items": .array(items)] }
+            let page = try c.call(op, ["offset": .int(offset)], as: StockPageReply.self)
+            items += page.items
+            guard let next = page.next else { return items }
             offset = next
         }
     }
 
-    static func show(_ c: Console, _ r: JSONValue) {
-        for l in r["items"]?.arrayValue ?? [] {
-            let unit = l["unit"]?.stringValue == "weight" ? " g" : ""
-            var line = ConsoleCommands.pad(Wrap.clip(l["item"]?.stringValue ?? "?", width: 14), 14) + " "
-                + ConsoleCommands.pad(Wrap.clip(l["name"]?.stringValue ?? "", width: 22), 22) + " "
-                + TextLayout.pad("\(l["level"]?.intValue ?? 0)\(unit)", to: 11, alignment: .right)
-            if let point = l["reorder_point"]?.intValue {
-                line += "  at \(point): \(l["reorder_quantity"]?.intValue ?? 0)"
+    static func show(_ c: Console, _ items: [StockLineReply]) {
+        for l in items {
+            let unit = l.unit == .weight ? " g" : ""
+            var line = ConsoleCommands.pad(Wrap.clip(l.item.rawValue, width: 14), 14) + " "
+                + ConsoleCommands.pad(Wrap.clip(l.name, width: 22), 22) + " "
+                + TextLayout.pad("\(l.level)\(unit)", to: 11, alignment: .right)
+            if let point = l.reorderPoint {
+                line += "  at \(point): \(l.reorderQuantity ?? 0)"
             }
-            if l["low"]?.boolValue == true { line += " LOW" }
+            if l.low { line += " LOW" }
             c.say(Wrap.clip(line, width: 80))
         }
     }

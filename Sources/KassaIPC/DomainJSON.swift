@@ -108,6 +108,18 @@ extension SaleLoyalty: JSONRepresentable {
     }
 }
 
+extension Voucher {
+    /// `outstanding`, `used_up` or `void`, as clients show it.
+    public var stateName: String { voidedByRefund != nil ? "void" : balance > 0 ? "outstanding" : "used_up" }
+}
+
+extension VoucherRedemption: JSONRepresentable {
+    public var json: JSONValue {
+        ["sale": .int(Int64(saleID)), "receipt": receipt.map { .int(Int64($0)) } ?? .null, "at": at?.json ?? .null,
+         "amount": .int(amount), "balance_after": .int(balanceAfter)]
+    }
+}
+
 extension RefundLoyalty: JSONRepresentable {
     public var json: JSONValue {
         ["customer": customer.json, "taken_back": .int(takenBack), "forgone": .int(forgone), "returned": .int(returned),
@@ -601,12 +613,9 @@ extension Voucher: JSONRepresentable {
     public var json: JSONValue {
         var o: JSONObject = [
             "code": .string(code), "kind": .string(issue.kind.rawValue), "training": .bool(issue.training),
-            "state": .string(voidedByRefund != nil ? "void" : balance > 0 ? "outstanding" : "used_up"),
+            "state": .string(stateName),
             "balance": .int(balance), "issued": issue.json,
-            "redemptions": .array(redemptions.map { r in
-                ["sale": .int(Int64(r.saleID)), "receipt": r.receipt.map { .int(Int64($0)) } ?? .null,
-                 "at": r.at?.json ?? .null, "amount": .int(r.amount), "balance_after": .int(r.balanceAfter)]
-            }),
+            "redemptions": .array(redemptions.map(\.json)),
         ]
         if let refund = voidedByRefund { o["voided_by_refund"] = .int(Int64(refund)) }
         return .object(o)

@@ -83,44 +83,45 @@ enum CustomerCommands {
     }
 
     /// Prints the results of these commands; false when `op` is not one of theirs.
-    static func show(_ op: String, _ r: JSONValue, _ s: Session) -> Bool {
+    static func show(_ op: String, _ r: JSONValue, _ s: Session) throws(CommandFailure) -> Bool {
         switch op {
         case "customer":
-            print(line(r["customer"] ?? .null))
+            if let c = try Session.read(r, as: CustomerResultReply.self).customer { print(line(c)) }
         case "customers":
-            let found = r["customers"]?.arrayValue ?? []
-            if found.isEmpty { print("no customer found") }
-            for c in found { print(line(c)) }
-            if r["more"]?.boolValue == true { print("(more match: narrow the search)") }
+            let found = try Session.read(r, as: CustomerFindReply.self)
+            if found.customers.isEmpty { print("no customer found") }
+            for c in found.customers { print(line(c)) }
+            if found.more { print("(more match: narrow the search)") }
         case "customer-history":
-            let c = r["customer"] ?? .null
+            let r = try Session.read(r, as: CustomerHistoryReply.self)
+            let c = r.customer
             print(line(c))
-            if let email = c["email"]?.stringValue { print("  email     \(email)") }
-            if let notes = c["notes"]?.stringValue, !notes.isEmpty { print("  notes     \(notes)") }
-            if let m = c["marketing"], m != .null {
-                print("  marketing \(m["given"]?.boolValue == true ? "yes" : "no") since \(m["local_time"]?.stringValue ?? "?")")
+            if let email = c.email { print("  email     \(email)") }
+            if let notes = c.detail?.notes, !notes.isEmpty { print("  notes     \(notes)") }
+            if let m = c.detail?.marketing {
+                print("  marketing \(m.given ? "yes" : "no") since \(m.localTime)")
             }
-            print("  purchases \(r["history_total"]?.intValue ?? 0)")
-            for h in r["history"]?.arrayValue ?? [] {
-                let refunded = h["refunded"]?.intValue ?? 0
-                var text = "  #" + TextLayout.pad(String(h["receipt"]?.intValue ?? 0), to: 7) + " " + (h["local_time"]?.stringValue ?? "?")
-                    + " " + TextLayout.pad(s.money(h["total"]?.intValue), to: 12, alignment: .right)
-                text += "  +\(h["points_earned"]?.intValue ?? 0)"
-                if let redeemed = h["points_redeemed"]?.intValue, redeemed > 0 { text += " -\(redeemed)" }
-                if refunded > 0 { text += "  refunded \(s.money(refunded))" }
+            print("  purchases \(r.historyTotal)")
+            for h in r.history {
+                let figures = h.figures
+                var text = "  #" + TextLayout.pad(String(h.receipt), to: 7) + " " + (figures?.localTime ?? "?")
+                    + " " + TextLayout.pad(s.money(figures?.total), to: 12, alignment: .right)
+                text += "  +\(figures?.pointsEarned ?? 0)"
+                if let redeemed = figures?.pointsRedeemed, redeemed > 0 { text += " -\(redeemed)" }
+                if let refunded = figures?.refunded, refunded > 0 { text += "  refunded \(s.money(refunded))" }
                 print(text)
             }
-            if let next = r["next"]?.intValue { print("  (more: --from \(next + 1))") }
+            if let next = r.next { print("  (more: --from \(next + 1))") }
         default:
             return false
         }
         return true
     }
 
-    static func line(_ c: JSONValue) -> String {
-        let cards = (c["cards"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: ",")
-        return TextLayout.pad(String(c["id"]?.intValue ?? 0), to: 6, alignment: .right) + "  "
-            + TextLayout.pad(c["name"]?.stringValue ?? "?", to: 28) + " " + TextLayout.pad(c["phone"]?.stringValue ?? "", to: 16)
-            + " " + TextLayout.pad("\(c["points"]?.intValue ?? 0) p", to: 10, alignment: .right) + (cards.isEmpty ? "" : "  " + cards)
+    static func line(_ c: CustomerReply) -> String {
+        let cards = c.cards.joined(separator: ",")
+        return TextLayout.pad(String(c.id.rawValue), to: 6, alignment: .right) + "  "
+            + TextLayout.pad(c.name, to: 28) + " " + TextLayout.pad(c.phone ?? "", to: 16)
+            + " " + TextLayout.pad("\(c.points) p", to: 10, alignment: .right) + (cards.isEmpty ? "" : "  " + cards)
     }
 }

@@ -387,8 +387,9 @@ enum RegisterCommands {
         case "done":
             print("ok")
         default:
-            if StaffAndStockCommands.show(shown.op, r, s) || VoucherCommands.show(shown.op, r, s)
-                || PromotionCommands.show(shown.op, r, s) || CustomerCommands.show(shown.op, r, s) { return }
+            if StaffAndStockCommands.show(shown.op, r, s) || PromotionCommands.show(shown.op, r, s) { return }
+            if try VoucherCommands.show(shown.op, r, s) { return }
+            if try CustomerCommands.show(shown.op, r, s) { return }
             if try !PlainOutput.show(shown.op, r, s) { PlainOutput.fields(r) }
         }
     }

@@ -26,15 +26,13 @@ enum VoucherCommands {
             if args.flag("--all") { a["all"] = true }
             if args.flag("--training") { a["training"] = true }
             try args.finish()
-            var vouchers: [JSONValue] = []
+            var vouchers: [VoucherReply] = []
             while true {
-                let page = try s.call(.voucherList, a)
-                vouchers += page["vouchers"]?.arrayValue ?? []
-                guard let next = page["next"]?.intValue else {
-                    var all = page.objectValue ?? [:]
-                    all["vouchers"] = .array(vouchers)
-                    all["next"] = nil
-                    return ("vouchers", .object(all))
+                var page = try Session.read(try s.call(.voucherList, a), as: VoucherListReply.self)
+                vouchers += page.vouchers
+                guard let next = page.next else {
+                    page.vouchers = vouchers
+                    return ("vouchers", page.json)
                 }
                 a["offset"] = .int(next)
             }
@@ -44,31 +42,37 @@ enum VoucherCommands {
     }
 
     /// Prints the results of these commands; false when `op` is not one of theirs.
-    static func show(_ op: String, _ r: JSONValue, _ s: Session) -> Bool {
+    static func show(_ op: String, _ r: JSONValue, _ s: Session) throws(CommandFailure) -> Bool {
         switch op {
         case "voucher":
-            print(summary(r, s))
-            let issued = r["issued"] ?? .null
-            let origin = issued["receipt"]?.intValue.map { "receipt \($0)" } ?? issued["refund"]?.intValue.map { "refund \($0)" } ?? "?"
-            print("issued \(r["issued_local_time"]?.stringValue ?? "?") by \(r["issued_by_name"]?.stringValue ?? "?") on \(origin): \(s.money(issued["amount"]?.intValue))")
-            for p in r["redemptions"]?.arrayValue ?? [] {
-                let receipt = p["receipt"]?.intValue.map { "receipt \($0)" } ?? "open sale \(p["sale"]?.intValue ?? 0)"
-                print("  " + TextLayout.leftRight("\(p["local_time"]?.stringValue ?? "-") \(receipt)",
-                                                  "\(s.money(-(p["amount"]?.intValue ?? 0))) -> \(s.money(p["balance_after"]?.intValue))", columns: 60))
+            let reply = try Session.read(r, as: VoucherReply.self)
+            let v = reply.voucher
+            print(summary(v, s))
+            let origin: String
+            switch v.issue.source {
+            case .sale(let receipt, _): origin = "receipt \(receipt)"
+            case .refund(let refund): origin = "refund \(refund)"
+            }
+            print("issued \(reply.issuedLocalTime) by \(reply.issuedByName) on \(origin): \(s.money(v.issue.amount))")
+            for (p, local) in zip(v.redemptions, reply.redemptionLocalTimes) {
+                let receipt = p.receipt.map { "receipt \($0)" } ?? "open sale \(p.saleID)"
+                print("  " + TextLayout.leftRight("\(local ?? "-") \(receipt)",
+                                                  "\(s.money(-p.amount)) -> \(s.money(p.balanceAfter))", columns: 60))
             }
         case "vouchers":
-            for v in r["vouchers"]?.arrayValue ?? [] { print(summary(v, s)) }
-            print("outstanding: \(r["outstanding_count"]?.intValue ?? 0) vouchers, \(s.money(r["outstanding_total"]?.intValue)) owed")
+            let list = try Session.read(r, as: VoucherListReply.self)
+            for v in list.vouchers { print(summary(v.voucher, s)) }
+            print("outstanding: \(list.outstandingCount) vouchers, \(s.money(list.outstandingTotal)) owed")
         default:
             return false
         }
         return true
     }
 
-    private static func summary(_ v: JSONValue, _ s: Session) -> String {
-        let kind = v["kind"]?.stringValue == "store_credit" ? "store credit" : "gift voucher"
-        let training = v["training"]?.boolValue == true ? ", training" : ""
-        return TextLayout.pad(v["code"]?.stringValue ?? "?", to: 22) + " " + TextLayout.pad("\(kind)\(training)", to: 24) + " "
-            + TextLayout.pad(v["state"]?.stringValue ?? "?", to: 12) + " " + TextLayout.pad(s.money(v["balance"]?.intValue), to: 12, alignment: .right)
+    private static func summary(_ v: Voucher, _ s: Session) -> String {
+        let kind = v.issue.kind == .storeCredit ? "store credit" : "gift voucher"
+        let training = v.issue.training ? ", training" : ""
+        return TextLayout.pad(v.code, to: 22) + " " + TextLayout.pad("\(kind)\(training)", to: 24) + " "
+            + TextLayout.pad(v.stateName, to: 12) + " " + TextLayout.pad(s.money(v.balance), to: 12, alignment: .right)
     }
 }

@@ -15,12 +15,8 @@ extension RegisterService {
             throw IPCError(.badArgs, "config.set: \(error)")
         }
         let old = Settings.current(fileConfig, today: today, deviceSettings: Settings.deviceSettings(ledger.state.settings))[k]
-        var result: JSONValue = ["key": .string(k), "old": old.map(JSONValue.string) ?? .null, "new": .string(v)]
-        if k.hasPrefix("device."), case .object(var o) = result {
-            // Devices are claimed at start-up: the change waits for the next one.
-            o["restart_needed"] = true
-            result = .object(o)
-        }
+        // Devices are claimed at start-up: the change waits for the next one.
+        let result = SettingChangeReply(key: k, old: old, new: v, restartNeeded: k.hasPrefix("device.")).json
         try run(.changeSetting(key: k, old: old, new: v), key: key, caller: administrator(connection)) { _, _ in result }
         fileConfig = probe.file
         env.config = probe.register

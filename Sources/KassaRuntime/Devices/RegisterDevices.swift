@@ -172,23 +172,23 @@ extension RegisterService {
     func scanTest(_ input: InputReader.Input, from device: String) {
         let raw = readers.first { $0.id == device }?.lastRaw ?? []
         let printable = String(raw.map { (0x20...0x7E).contains($0) ? Character(Unicode.Scalar($0)) : "." })
-        var data: JSONObject = ["device": .string(device), "raw_text": .string(CardNumberMasker.maskAll(in: printable)),
-                                "raw_bytes": .int(Int64(raw.count))]
+        var data = ScanTestEvent(device: device, rawText: CardNumberMasker.maskAll(in: printable), rawBytes: Int64(raw.count),
+                                 kind: "", value: "")
         switch input {
         case .barcode(let code):
-            data["kind"] = "barcode"
-            data["value"] = .string(CardNumberMasker.maskAll(in: code))
-            if case .invalid(let why) = Barcode.classify(code), code.utf8.count >= 8 { data["note"] = .string(why) }
+            data.kind = "barcode"
+            data.value = CardNumberMasker.maskAll(in: code)
+            if case .invalid(let why) = Barcode.classify(code), code.utf8.count >= 8 { data.note = why }
         case .card(let swipe):
-            data["kind"] = "card"
-            data["value"] = .string(MagStripe.mask(swipe.number))
-            data["tracks"] = .array([swipe.track1 != nil ? "1" : nil, swipe.track2 != nil ? "2" : nil].compactMap { $0.map(JSONValue.string) })
+            data.kind = "card"
+            data.value = MagStripe.mask(swipe.number)
+            data.tracks = [swipe.track1 != nil ? "1" : nil, swipe.track2 != nil ? "2" : nil].compactMap { $0 }
         case .error(let message):
-            data["kind"] = "error"
-            data["value"] = .string(CardNumberMasker.maskAll(in: message))
+            data.kind = "error"
+            data.value = CardNumberMasker.maskAll(in: message)
         }
-        log.notice("scan test", ["device": device, "kind": data["kind"]?.stringValue ?? ""])
-        broadcast("scan.test", .object(data))
+        log.notice("scan test", ["device": device, "kind": data.kind])
+        broadcast("scan.test", data.json)
     }
 
     /// A scan from a scanner or from a client: goes into the open sale, or opens one.

@@ -280,7 +280,7 @@ final class RegisterService {
             return try recoverJournal(pin: pin, confirm: confirm)
         case .clockCheck:
             refreshAlarms()
-            return ["ok": .bool(clockBehindBy == nil), "time": .int(clock()), "newest_journal_time": .int(ledger.journal.lastTime)]
+            return ClockCheckReply(ok: clockBehindBy == nil, time: clock(), newestJournalTime: ledger.journal.lastTime).json
 
         case .saleGet:
             return Views.sale(ledger.state, config).json
@@ -455,9 +455,9 @@ final class RegisterService {
             let v = try args.string("value")
             return try setSetting(k, v, connection: connection, key: key)
         case .configKeys:
-            return .array(Settings.table.map { s in
-                ["key": .string(s.key), "file": .string("[\(s.section)] \(s.fileKey)"), "help": .string(s.help), "settable": .bool(s.atRunTime)]
-            })
+            return Settings.table.map { s in
+                SettingKeyReply(key: s.key, file: "[\(s.section)] \(s.fileKey)", help: s.help, settable: s.atRunTime)
+            }.json
         case .operatorList:
             let disabled = ledger.state.disabledOperators
             return .array(ledger.state.operators.values.sorted { $0.id < $1.id }.map { op in
@@ -486,7 +486,7 @@ final class RegisterService {
             return ["operator": .string(id.rawValue)]
         case .devicesTestPrint:
             return try run(.printTestPage(lines: testPage()), key: key, caller: administrator(connection)) { [self] s, _ in
-                ["output": .int(Int64(s.lastOutputID)), "printer": Views.device(printer).json]
+                TestPrintReply(output: Int64(s.lastOutputID), printer: Views.device(printer)).json
             }
         case .devicesDisplayTest:
             display.show("ABCDEFGHIJKLMNOPQRST", "0123456789 äöå € -+*")
@@ -651,7 +651,7 @@ final class RegisterService {
         do { try writeFileAtomically(stateDirectory + "/catalog.csv", Array(csv.utf8), mode: 0o640) } catch {
             throw IPCError(.internal, "cannot store the catalog: \(error)")
         }
-        let result = try commit(events, key: key) { _, _ in ["items": .int(Int64(catalog.count))] }
+        let result = try commit(events, key: key) { _, _ in CatalogImportReply(items: Int64(catalog.count)).json }
         env.catalog = catalog
         log.notice("catalog imported", ["items": String(catalog.count), "sha256": digest])
         return result

@@ -60,11 +60,8 @@ enum Views {
         OperatorResultReply(operator: `operator`(state.currentOperator.flatMap { state.operators[$0] }))
     }
 
-    static func item(_ item: Item) -> JSONValue {
-        ["id": .string(item.id.rawValue), "name": .string(item.name), "department": .string(item.department),
-         "price": .int(item.price), "tax_class": .string(item.taxClass.rawValue), "unit": .string(item.unit.rawValue),
-         "barcodes": .array(item.barcodes.map(JSONValue.string)), "plus": .array(item.plus.map(JSONValue.string))]
-    }
+    /// A catalog item as `catalog.lookup` and `catalog.search` send it.
+    static func item(_ item: Item) -> JSONValue { item.json }
 
     static func parked(_ state: RegisterState, _ config: RegisterConfig) -> [ParkedSaleReply] {
         state.parked.keys.sorted().map { id in

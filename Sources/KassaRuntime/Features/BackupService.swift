@@ -16,15 +16,14 @@ extension RegisterService {
     func performBackup(_ op: Op, _ args: inout RequestArguments, connection: ConnectionID) throws(IPCError) -> JSONValue? {
         switch op {
         case .backupList:
-            var files: [JSONValue] = []
+            var files: [BackupListReply.File] = []
             for path in backupFiles() {
                 var st = stat()
                 guard stat(stateDirectory + "/" + path, &st) == 0 else { continue }
-                files.append(["path": .string(path), "size": .int(Int64(st.st_size))])
+                files.append(BackupListReply.File(path: path, size: Int64(st.st_size)))
             }
-            return ["register": .string(fileConfig.registerID), "receipt": .int(Int64(ledger.state.lastReceipt)),
-                    "last_seq": .int(Int64(ledger.journal.lastSeq)), "shift_open": .bool(ledger.state.shift != nil),
-                    "files": .array(files)]
+            return BackupListReply(register: fileConfig.registerID, receipt: Int64(ledger.state.lastReceipt),
+                                   lastSeq: Int64(ledger.journal.lastSeq), shiftOpen: ledger.state.shift != nil, files: files).json
         case .backupRead:
             let path = try args.string("path")
             let offset = try args.int("offset")
@@ -33,7 +32,7 @@ extension RegisterService {
             do { bytes = try readChunk(stateDirectory + "/" + path, offset: offset, count: Self.backupChunk) } catch {
                 throw IPCError(.notFound, "backup.read: \(error)")
             }
-            return ["data": .string(Base64.encode(bytes)), "eof": .bool(bytes.count < Self.backupChunk)]
+            return BackupChunkReply(bytes: bytes, eof: bytes.count < Self.backupChunk).json
         case .restoreBegin:
             try requireNewBox()
             removeTree(restoreDirectory)
@@ -142,8 +141,7 @@ extension RegisterService {
                    ["register": register, "records": String(records), "technician": technician.rawValue, "aside": aside])
         restoredPendingRestart = true
         later(200) { [weak self] in self?.onRestartRequested() }
-        return ["register": .string(register), "records": .int(Int64(records)), "technician": .string(technician.rawValue),
-                "restarting": true]
+        return RestoreReply(register: register, records: Int64(records), technician: technician, restarting: true).json
     }
 
     private func readChunk(_ path: String, offset: Int64, count: Int) throws(SystemError) -> [UInt8] {

@@ -24,7 +24,7 @@ extension RegisterService {
             }
             return try run(.addCustomer(changes), key: key) { [self] s, events in
                 for e in events {
-                    if case .customerAdded(let id, _, _, _) = e { return ["customer": customerView(s.customers[id])] }
+                    if case .customerAdded(let id, _, _, _) = e { return customerResult(s.customers[id]) }
                 }
                 return [:]
             }
@@ -33,7 +33,7 @@ extension RegisterService {
             var changes = try customerChanges(&args)
             if let card = try args.optionalString("add_card") { changes.addCards = [card] }
             if let card = try args.optionalString("remove_card") { changes.removeCards = [card] }
-            return try run(.updateCustomer(id, changes), key: key) { [self] s, _ in ["customer": customerView(s.customers[id])] }
+            return try run(.updateCustomer(id, changes), key: key) { [self] s, _ in customerResult(s.customers[id]) }
         case .customerRemove:
             let id = try customerID(&args)
             let pin = try args.optionalString("override_pin")
@@ -59,7 +59,7 @@ extension RegisterService {
                 throw IPCError(.badArgs, "customer.find: 'limit' must be 1 to \(Customers.maxFound)")
             }
             let (found, more) = ledger.state.findCustomers(query, limit: Int(limit))
-            return ["customers": .array(found.map(customerSummary)), "more": .bool(more)]
+            return CustomerFindReply(customers: found.map { CustomerReply(summary: $0) }, more: more).json
         case .customerGet:
             let id = try customerID(&args)
             let offset = try args.optionalInt("history_offset") ?? 0
@@ -115,39 +115,26 @@ extension RegisterService {
                         marketing: try args.optionalBool("marketing"))
     }
 
-    private func customerSummary(_ c: Customer) -> JSONValue {
-        ["id": c.id.json, "name": .string(c.profile.name), "phone": c.profile.phone.map(JSONValue.string) ?? .null,
-         "email": c.profile.email.map(JSONValue.string) ?? .null, "cards": .array(c.profile.cards.map(JSONValue.string)),
-         "points": .int(c.points)]
-    }
-
-    func customerView(_ customer: Customer?) -> JSONValue {
-        guard let c = customer else { return .null }
-        guard case .object(var o) = customerSummary(c) else { return .null }
-        o["notes"] = .string(c.profile.notes)
-        o["marketing"] = c.profile.marketing.map { m in
-            ["given": .bool(m.given), "at": m.at.json, "local_time": .string(localTimeText(m.at))]
-        } ?? .null
-        o["since"] = c.since.json
-        o["purchases"] = .int(Int64(c.receipts.count))
-        return .object(o)
+    /// `{"customer": …}` with the whole profile, nil once forgotten.
+    func customerResult(_ customer: Customer?) -> JSONValue {
+        CustomerResultReply(customer: customer.map { CustomerReply($0, localTime: localTimeText) }).json
     }
 
     /// The customer and a page of their purchases, newest first, each read from the journal.
     private func purchaseHistory(_ c: Customer, offset: Int, limit: Int) -> JSONValue {
-        var rows: [JSONValue] = []
+        var rows: [CustomerHistoryReply.Purchase] = []
         for number in c.receipts.reversed().dropFirst(offset).prefix(limit) {
             guard let (sale, _) = try? ledger.sale(receipt: number) else {
-                rows.append(["receipt": .int(Int64(number)), "unreadable": true])
+                rows.append(.init(receipt: Int64(number), figures: nil))
                 continue
             }
             let refunded = ledger.state.refundedAmount(ofReceipt: number)
-            rows.append(["receipt": .int(Int64(number)), "time": sale.time.json, "local_time": .string(localTimeText(sale.time)),
-                         "total": .int(sale.total), "refunded": .int(refunded), "points_earned": .int(sale.loyalty?.earned ?? 0),
-                         "points_redeemed": .int(sale.loyalty?.redeemed ?? 0)])
+            rows.append(.init(receipt: Int64(number), figures: .init(
+                time: sale.time.milliseconds, localTime: localTimeText(sale.time), total: sale.total, refunded: refunded,
+                pointsEarned: sale.loyalty?.earned ?? 0, pointsRedeemed: sale.loyalty?.redeemed ?? 0)))
         }
-        let next = offset + rows.count < c.receipts.count ? JSONValue.int(Int64(offset + rows.count)) : .null
-        return ["customer": customerView(c), "history": .array(rows), "history_total": .int(Int64(c.receipts.count)),
-                "next": next]
+        let next = offset + rows.count < c.receipts.count ? Int64(offset + rows.count) : nil
+        return CustomerHistoryReply(customer: CustomerReply(c, localTime: localTimeText), history: rows,
+                                    historyTotal: Int64(c.receipts.count), next: next).json
     }
 }

@@ -37,11 +37,10 @@ extension RegisterService {
             "unreadable": link.unreadable.map { "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: ","),
         ])
         refreshAlarms()
-        let result: JSONValue = [
-            "sealed": .string(link.sealed), "sealed_last_seq": .int(Int64(link.lastSeq)), "fault": .string(link.fault),
-            "unreadable": .array(link.unreadable.map { ["first": .int(Int64($0.lowerBound)), "last": .int(Int64($0.upperBound))] }),
-            "unreadable_records": .int(Int64(lost)), "by": .string(id.rawValue),
-        ]
+        let result = JournalRecoveryReply(
+            sealed: link.sealed, sealedLastSeq: Int64(link.lastSeq), fault: link.fault,
+            unreadable: link.unreadable.map { .init(first: Int64($0.lowerBound), last: Int64($0.upperBound)) },
+            unreadableRecords: Int64(lost), by: id).json
         broadcast("journal.recovered", result)
         return result
     }

@@ -115,20 +115,19 @@ extension RegisterService {
                 lines = lines.filter { $0.itemID.rawValue == only }
                 guard !lines.isEmpty else { throw Refusal.unknownItem(ItemID(only)).ipcError }
             }
-            return .object(page(lines, [:]))
+            return page(lines, nil).json
         case .stockReorderList:
             let page = try stockPage(&args)
-            return .object(page(StockReport.reorderList(ledger.state, env.catalog), [:]))
+            return page(StockReport.reorderList(ledger.state, env.catalog), nil).json
         case .stockValue:
             let page = try stockPage(&args)
             let lines = StockReport.lines(ledger.state, env.catalog).filter { $0.level != 0 }
             let value = StockReport.value(lines)
-            return .object(page(lines, [
-                "retail_value": .int(value.retail), "cost_value": .int(value.cost),
-                "items_without_cost": .int(Int64(value.itemsWithoutCost)),
-                "price_mode": .string(config.priceMode == .inclusive ? "inclusive" : "exclusive"),
-                "basis": "retail: stock on hand at the catalog's selling price; cost: at the newest unit cost given with goods received, for the items that have one",
-            ]))
+            return page(lines, StockPageReply.Valuation(
+                retailValue: value.retail, costValue: value.cost, itemsWithoutCost: Int64(value.itemsWithoutCost),
+                priceMode: config.priceMode == .inclusive ? "inclusive" : "exclusive",
+                basis: "retail: stock on hand at the catalog's selling price; cost: at the newest unit cost given with goods received, for the items that have one"
+            )).json
         default:
             return nil
         }
@@ -161,39 +160,22 @@ extension RegisterService {
     }
 
     private func stockResult(_ item: ItemID, _ s: RegisterState) -> JSONValue {
-        StockReport.lines(s, env.catalog).first { $0.itemID == item }.map(Self.stockView) ?? .null
+        StockReport.lines(s, env.catalog).first { $0.itemID == item }.map { StockLineReply($0) }.json
     }
 
     /// A page of stock lines (`offset`, `limit`): a large catalog's report would not fit in one
     /// reply line. `next` is the offset of the following page, or null after the last.
-    private func stockPage(_ args: inout RequestArguments) throws(IPCError) -> ([StockLine], JSONObject) -> JSONObject {
+    private func stockPage(_ args: inout RequestArguments) throws(IPCError) -> ([StockLine], StockPageReply.Valuation?) -> StockPageReply {
         let offset = try args.optionalInt("offset") ?? 0
         let limit = try args.optionalInt("limit") ?? 200
         guard offset >= 0, (1...500).contains(limit) else { throw IPCError(.badArgs, "'offset' must be 0 or more and 'limit' 1 to 500") }
-        return { lines, extra in
+        return { lines, valuation in
             let start = Int(min(offset, Int64(lines.count)))
             let end = min(lines.count, start + Int(limit))
-            var o = extra
-            o["items"] = .array(lines[start..<end].map { l in
-                var view = Self.stockView(l)
-                if l.isLow, case .object(var v) = view {
-                    v["order"] = .int(l.reorder?.quantity ?? 0)
-                    view = .object(v)
-                }
-                return view
-            })
-            o["total_items"] = .int(Int64(lines.count))
-            o["next"] = end < lines.count ? .int(Int64(end)) : .null
-            return o
+            return StockPageReply(valuation: valuation,
+                                  items: lines[start..<end].map { l in StockLineReply(l, order: l.isLow ? l.reorder?.quantity ?? 0 : nil) },
+                                  totalItems: Int64(lines.count), next: end < lines.count ? Int64(end) : nil)
         }
-    }
-
-    static func stockView(_ l: StockLine) -> JSONValue {
-        ["item": .string(l.itemID.rawValue), "name": .string(l.name), "unit": .string(l.unit.rawValue), "level": .int(l.level),
-         "reorder_point": l.reorder.map { .int($0.point) } ?? .null,
-         "reorder_quantity": l.reorder.map { .int($0.quantity) } ?? .null, "low": .bool(l.isLow),
-         "price": l.price.map(JSONValue.int) ?? .null, "unit_cost": l.unitCost.map(JSONValue.int) ?? .null,
-         "retail_value": .int(l.retailValue), "cost_value": l.costValue.map(JSONValue.int) ?? .null]
     }
 
     /// An employee's hours in the ISO week of `moment`: the time clock shows them after a punch,

@@ -56,7 +56,7 @@ extension RegisterService {
         case .logTail:
             let count = try args.optionalInt("lines") ?? 20
             guard (1...500).contains(count) else { throw IPCError(.badArgs, "'lines' must be 1 to 500") }
-            return ["lines": .array((logHistory?.last(Int(count)) ?? []).map(JSONValue.string))]
+            return LogTailReply(lines: logHistory?.last(Int(count)) ?? []).json
         case .journalVerify:
             guard let reactor else { throw IPCError(.internal, "no reactor to run the verification on") }
             startJournalVerification(reactor: reactor, resume: false)
@@ -154,7 +154,7 @@ extension RegisterService {
     private func exportPage(from: UInt64, limit: Int) throws(IPCError) -> JSONValue {
         struct PageFull: Error {}
         var records: [JSONValue] = []
-        var rows: [JSONValue] = []
+        var rows: [String] = []
         var bytes = 0
         var next = from
         let through = ledger.journal.durableSeq
@@ -168,7 +168,7 @@ extension RegisterService {
                 case .success(let event):
                     o["event"] = event.json
                     for row in AccountingCSV.rows(event) {
-                        rows.append(.string(row))
+                        rows.append(row)
                         bytes += row.utf8.count
                     }
                 case .failure(let error):
@@ -184,10 +184,8 @@ extension RegisterService {
         } catch {
             throw IPCError(.internal, "cannot read the journal: \(error)")
         }
-        var o: JSONObject = ["records": .array(records), "csv": .array(rows), "next": .int(Int64(next)),
-                             "last_seq": .int(Int64(through)), "csv_header": .string(AccountingCSV.header)]
-        if let fault, fault.seq <= through { o["fault"] = .string(fault.description) }
-        return .object(o)
+        return JournalExportPage(records: records, csv: rows, next: Int64(next), lastSeq: Int64(through), csvHeader: AccountingCSV.header,
+                                 fault: fault.flatMap { $0.seq <= through ? $0.description : nil }).json
     }
 
     /// Only while no technician can log in, and journaled with why: a printer is not proof of

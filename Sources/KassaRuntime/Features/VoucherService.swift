@@ -15,7 +15,7 @@ extension RegisterService {
             do { voucher = try ledger.state.voucher(code: typed, registerID: config.registerID) } catch {
                 throw error.ipcError(money: config.format)
             }
-            return voucherView(voucher)
+            return voucherView(voucher).json
         case .voucherList:
             let all = try args.optionalBool("all") ?? false
             let training = try args.optionalBool("training") ?? false
@@ -29,24 +29,16 @@ extension RegisterService {
             let start = Int(min(offset, Int64(vouchers.count)))
             let end = min(vouchers.count, start + Int(limit))
             let liability = s.voucherLiability
-            return ["vouchers": .array(vouchers[start..<end].map(voucherView)), "total_vouchers": .int(Int64(vouchers.count)),
-                    "next": end < vouchers.count ? .int(Int64(end)) : .null,
-                    "outstanding_count": .int(Int64(liability.count)), "outstanding_total": .int(liability.total)]
+            return VoucherListReply(vouchers: vouchers[start..<end].map(voucherView), totalVouchers: Int64(vouchers.count),
+                                    next: end < vouchers.count ? Int64(end) : nil, outstandingCount: Int64(liability.count),
+                                    outstandingTotal: liability.total).json
         default:
             return nil
         }
     }
 
     /// A voucher as clients see it: the journal's view with local times added.
-    func voucherView(_ v: Voucher) -> JSONValue {
-        guard case .object(var o) = v.json else { return v.json }
-        o["issued_local_time"] = .string(localTimeText(v.issue.at))
-        o["issued_by_name"] = .string(ledger.state.operators[v.issue.by]?.name ?? v.issue.by.rawValue)
-        o["redemptions"] = .array(zip(v.redemptions, o["redemptions"]?.arrayValue ?? []).map { r, view in
-            guard case .object(var p) = view else { return view }
-            p["local_time"] = r.at.map { .string(localTimeText($0)) } ?? .null
-            return .object(p)
-        })
-        return .object(o)
+    func voucherView(_ v: Voucher) -> VoucherReply {
+        VoucherReply(v, issuedByName: ledger.state.operators[v.issue.by]?.name ?? v.issue.by.rawValue, localTime: localTimeText)
     }
 }
