@@ -74,9 +74,15 @@ public final class Journal {
 
     /// Opens (creating when empty) the journal under `stateDirectory`, recovering from a torn tail.
     /// A damaged journal still opens, read-only: check `mode`. Throws only when the disk can not be read.
+    ///
+    /// `beforeWalk` hears the newest valid snapshot once it is loaded, right before the walk that
+    /// checks the records after it: a caller may start reading them on another thread meanwhile
+    /// (see `JournalReader.forEachRecord(after:)`), as long as it takes what it read only if it
+    /// ends at this journal's `lastSeq` and `lastHash`.
     public static func open(stateDirectory: String, options: JournalOptions,
                             fileSystem: any JournalFileSystem = PosixFileSystem(),
-                            warning: @escaping (String) -> Void) throws(JournalError) -> Journal {
+                            warning: @escaping (String) -> Void,
+                            beforeWalk: (JournalSnapshot?) -> Void = { _ in }) throws(JournalError) -> Journal {
         do throws(FileSystemError) {
             for directory in ["", Format.journalDirectory, Format.snapshotDirectory, Format.quarantineDirectory] {
                 try fileSystem.makeDirectory(directory.isEmpty ? stateDirectory : stateDirectory + "/" + directory)
@@ -89,6 +95,7 @@ public final class Journal {
             rejected.forEach(warning)
             let journal = Journal(stateDirectory: stateDirectory, options: options, fileSystem: fileSystem, store: store,
                                   snapshots: snapshots, snapshot: snapshot, warning: warning)
+            beforeWalk(snapshot)
             if let why = options.readOnlyReason {
                 try journal.openWithoutWriting(why)
                 return journal

@@ -141,6 +141,25 @@ public final class JournalReader {
         }
     }
 
+    /// Visits the records after `snapshot` (after none: from record 1) to the end or to the first
+    /// bad record, which it returns, checking each one's CRC32C and sequence number but not the
+    /// chain: for a replay beside `Journal.open`, whose walk checks the chain of the same records.
+    /// The snapshot's place is taken as it says; a wrong one ends the walk at its first record.
+    public func forEachRecord(after snapshot: JournalSnapshot?, _ body: (JournalRecordView) throws -> Void) throws -> JournalFault? {
+        guard let snapshot else { return try walkFromStart(through: .max, verifyingChain: false, body) }
+        guard let segment = store.segments.firstIndex(where: { $0.firstSequence == snapshot.segmentFirstSequence }) else {
+            return JournalFault(segment: Format.segmentName(firstSequence: snapshot.segmentFirstSequence), offset: snapshot.nextOffset,
+                                seq: snapshot.throughSeq + 1, problem: .missingSegment)
+        }
+        var point = ChainPoint(segment: segment, offset: snapshot.nextOffset, nextSequence: snapshot.throughSeq + 1,
+                               hash: snapshot.chainHash, time: snapshot.time)
+        do {
+            return try store.walk(from: &point, verifyingChain: false, visit: body)
+        } catch let error as FileSystemError {
+            throw JournalError.io(error)
+        }
+    }
+
     /// Whether `fault` is an unfinished write at the very end of the journal rather than damage,
     /// by the rule recovery applies at open: it is in the last segment, no snapshot covers it, and
     /// no record after it says it was ever durable. On a running register that is a record being

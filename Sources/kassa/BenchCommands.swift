@@ -310,6 +310,7 @@ struct JournalBench {
         return [
             ("history_sales", .int(Int64(sales)), "\(sales) sales, \(history.records) records, snapshot \(history.snapshotLag) records behind the tail"),
             ("replay_records_per_s", .int(Int64(replay.full)), "\(Int(replay.full)) records/s replayed (CRC, chain, decode, fold) of \(replay.records)"),
+            ms("replay_cpu_ms", replay.cpu, "of CPU time for that replay, all threads (on a busy machine the wall clock waits for cores)"),
             ("open_walk_records_per_s", .int(Int64(replay.journalOnly)), "\(Int(replay.journalOnly)) records/s checked by the journal's open alone (CRC, chain)"),
             ms("split_read_crc_ms", split.readAndCRC, "reading, framing and CRC32C of every record (one core, each part on its own)"),
             ms("split_hashing_ms", split.hashing, "SHA-256 chain hashing"),
@@ -398,7 +399,7 @@ struct JournalBench {
     /// Full replay without a snapshot, on a copy of the journal directory alone: first the
     /// journal's own open (CRC, sequence and chain of every record), then the ledger's (that open,
     /// plus decoding every event and folding it into the register state).
-    func measureReplay(_ dir: String) -> (records: UInt64, journalOnly: Double, full: Double)? {
+    func measureReplay(_ dir: String) -> (records: UInt64, journalOnly: Double, full: Double, cpu: Double)? {
         let copy = dir + "-replay"
         guard system("mkdir -p '\(copy)' && cp -r '\(dir)/journal' '\(copy)/journal'") == 0 else {
             printError("kassa bench: cannot copy the journal for the replay run")
@@ -413,13 +414,21 @@ struct JournalBench {
         }
         let journalSeconds = Double(monotonicNanoseconds() - t0) / 1e9
         let records = journal.lastSeq
+        let cpu0 = processCPUSeconds()
         let t1 = monotonicNanoseconds()
         guard (try? Ledger(stateDirectory: copy, registerID: "R1", warning: { _ in })) != nil else {
             printError("kassa bench: replay failed")
             return nil
         }
         let fullSeconds = Double(monotonicNanoseconds() - t1) / 1e9
-        return (records, Double(records) / journalSeconds, Double(records) / fullSeconds)
+        return (records, Double(records) / journalSeconds, Double(records) / fullSeconds, processCPUSeconds() - cpu0)
+    }
+
+    /// User and system time of this process so far, every thread's.
+    private func processCPUSeconds() -> Double {
+        var t = timespec()
+        guard clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t) == 0 else { return 0 }
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
     func measureOpenAndRefund(_ dir: String) -> (openMs: Double, Void)? {

@@ -42,6 +42,12 @@ public protocol JournalFileSystem: AnyObject {
     func syncDirectory(_ path: String) throws(FileSystemError)
     func rename(_ from: String, to: String) throws(FileSystemError)
     func unlink(_ path: String) throws(FileSystemError)
+    /// Whether two threads may read files of it at once (each through its own open files).
+    var readsConcurrently: Bool { get }
+}
+
+extension JournalFileSystem {
+    public var readsConcurrently: Bool { false }
 }
 
 /// An open file; it is closed when the last reference goes away.

@@ -7,6 +7,9 @@ import KassaSystem
 public final class PosixFileSystem: JournalFileSystem {
     public init() {}
 
+    /// It keeps no state of its own: each open file is a descriptor.
+    public var readsConcurrently: Bool { true }
+
     public func open(_ path: String, _ mode: FileOpenMode) throws(FileSystemError) -> any JournalFile {
         let flags: Int32
         switch mode {

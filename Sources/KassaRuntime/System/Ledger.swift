@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import KassaCore
 import KassaJournal
 
@@ -41,9 +44,19 @@ public final class Ledger {
                 warning: @escaping (String) -> Void) throws(OpenError) {
         var options = JournalOptions(registerID: journalKey ?? Self.journalKey(registerID))
         options.readOnlyReason = readOnly
+        // While the journal's open checks the chain on this thread, another decodes and folds the
+        // same records (two cores, one pass each); its state is taken only if it ends where the
+        // checked chain ends (see `ConcurrentReplay`).
+        var alongside: ConcurrentReplay?
         do {
-            journal = try Journal.open(stateDirectory: stateDirectory, options: options, fileSystem: fileSystem, warning: warning)
+            journal = try Journal.open(stateDirectory: stateDirectory, options: options, fileSystem: fileSystem, warning: warning,
+                                       beforeWalk: { snapshot in
+                guard fileSystem.readsConcurrently else { return }
+                alongside = ConcurrentReplay.start(stateDirectory: stateDirectory, registerID: options.registerID,
+                                                   fileSystem: fileSystem, snapshot: snapshot)
+            })
         } catch {
+            _ = alongside?.finish()
             throw .journal(error)
         }
         self.snapshotInterval = snapshotInterval
@@ -53,6 +66,11 @@ public final class Ledger {
         self.warning = warning
         state = RegisterState()
         index = ReceiptIndex()
+        if let replayed = alongside?.finish(), replayed.through == journal.lastSeq, replayed.hash == journal.lastHash {
+            (state, index) = (replayed.state, replayed.index)
+            sinceSnapshot = journal.lastSeq - (journal.snapshot?.throughSeq ?? 0)
+            return
+        }
         var from: UInt64 = 1
         if let snap = journal.snapshot {
             do {
@@ -73,7 +91,7 @@ public final class Ledger {
             // CRC (cheap) but not the SHA-256 chain.
             try journal.forEachRecord(fromSeq: from, verifyingChain: false) { view in
                 do throws(LedgerReplayStop) {
-                    try self.fold(view)
+                    try Self.fold(view, into: &self.state, &self.index)
                 } catch {
                     unusable = (view.seq, error.why)
                     throw error
@@ -87,7 +105,8 @@ public final class Ledger {
     }
 
     /// Applies one journaled record to the state and the receipt index.
-    private func fold(_ view: JournalRecordView) throws(LedgerReplayStop) {
+    fileprivate static func fold(_ view: JournalRecordView, into state: inout RegisterState,
+                                 _ index: inout ReceiptIndex) throws(LedgerReplayStop) {
         let event: RegisterEvent
         do { event = try EventCodec.decode(view.payload) } catch {
             throw LedgerReplayStop(why: "it is no register event this version knows (type \(view.type): \(error))")
@@ -282,6 +301,80 @@ public final class Ledger {
             throw .journal(error)
         }
         return link
+    }
+}
+
+/// The replay at open, on a thread of its own beside the journal's walk: from the snapshot the
+/// journal loaded, it decodes and folds every record whose CRC32C holds, to the end of the data.
+/// The state it reaches is the ledger's only when its last record is the journal's `lastSeq` with
+/// the `lastHash` the journal's walk checked: then it folded exactly the records the chain proved.
+/// Anything else (a torn tail set aside, damage, a record this version cannot use, a snapshot it
+/// cannot read) and the ledger replays on its own thread as it always did, which says why.
+private final class ConcurrentReplay: @unchecked Sendable {
+    /// What the thread reached: the state folded through record `through`, whose chain hash is `hash`.
+    struct Replayed {
+        var state: RegisterState
+        var index: ReceiptIndex
+        var through: UInt64
+        var hash: [UInt8]
+    }
+
+    private let reader: JournalReader
+    private let snapshot: JournalSnapshot?
+    private var replayed: Replayed?
+    private var thread = pthread_t()
+
+    private init(reader: JournalReader, snapshot: JournalSnapshot?) {
+        self.reader = reader
+        self.snapshot = snapshot
+    }
+
+    /// Nil when no thread could be started: the ledger then replays alone.
+    static func start(stateDirectory: String, registerID: UInt64, fileSystem: any JournalFileSystem,
+                      snapshot: JournalSnapshot?) -> ConcurrentReplay? {
+        guard let reader = try? JournalReader(stateDirectory: stateDirectory, registerID: registerID, fileSystem: fileSystem) else {
+            return nil
+        }
+        let replay = ConcurrentReplay(reader: reader, snapshot: snapshot)
+        let retained = Unmanaged.passRetained(replay)
+        let started = pthread_create(&replay.thread, nil, { raw in
+            Unmanaged<ConcurrentReplay>.fromOpaque(raw!).takeRetainedValue().run()
+            return nil
+        }, retained.toOpaque())
+        guard started == 0 else {
+            retained.release()
+            return nil
+        }
+        return replay
+    }
+
+    /// Waits for the thread; what it reached, or nil when it stopped short of the end of the data.
+    func finish() -> Replayed? {
+        pthread_join(thread, nil)
+        return replayed
+    }
+
+    private func run() {
+        var state = RegisterState()
+        var index = ReceiptIndex()
+        var through: UInt64 = 0
+        var hash = [UInt8](repeating: 0, count: 32)  // the chain before record 1
+        if let snapshot {
+            guard let decoded = try? LedgerSnapshot.decode(snapshot.state) else { return }
+            (state, index) = decoded
+            through = snapshot.throughSeq
+            hash = snapshot.chainHash
+        }
+        do {
+            _ = try reader.forEachRecord(after: snapshot) { view in
+                try Ledger.fold(view, into: &state, &index)
+                through = view.seq
+                hash.withUnsafeMutableBytes { $0.copyMemory(from: view.chainHash) }
+            }
+        } catch {
+            return
+        }
+        replayed = Replayed(state: state, index: index, through: through, hash: hash)
     }
 }
 
