@@ -206,7 +206,7 @@ import Testing
         answer(app, kassad.last, ["total": 1070, "lines": [["line": 0, "name": "Kahvi", "quantity": 3, "gross": 870],
                                                            ["line": 2, "name": "Tee", "quantity": 1, "gross": 200]]])
         let preview = RegisterScreen.draw(app, width: 80, height: 25)
-        #expect(preview.text.contains("To pay back 10,70 €. Enter cash, k card, v store credit"))
+        #expect(preview.text.contains("To pay back 10,70 €. Enter as paid, c cash, k card, v store credit"))
         #expect(preview.text(row: preview.row(containing: "  Kahvi")!).contains("8,70 €"))
         app.handle(.character("k"), now: 0)
         #expect(kassad.last.op == "refund" && kassad.last.args["receipt"] == 12 && kassad.last.args["tender"] == "card")
