@@ -151,6 +151,13 @@ public struct ByteReader {
         return s
     }
 
+    /// A string's bytes as they are, unchecked, for a reader that needs no `String` of them.
+    mutating func stringBytes() throws(CodecError) -> UnsafeRawBufferPointer {
+        let n = try count()
+        defer { offset += n }
+        return UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + n)])
+    }
+
     public mutating func raw() throws(CodecError) -> [UInt8] {
         let n = try count()
         defer { offset += n }

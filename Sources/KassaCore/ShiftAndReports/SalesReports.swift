@@ -59,23 +59,23 @@ public struct SalesFigures: Hashable, Sendable {
         var priceOverrides: Int64 = 0
         var discounts: Int64 = 0
 
-        init(_ s: CompletedSale) {
-            for i in s.lines.indices {
-                if s.lines[i].voided {
+        init(_ s: SaleForReport) {
+            for line in s.lines {
+                if line.voided {
                     voidedLines += 1
                     continue
                 }
-                guard !s.lines[i].isGiftVoucher else { continue }
-                items += s.lines[i].unit == .piece ? s.lines[i].quantity : 1
-                if s.lines[i].unitPrice != s.lines[i].catalogPrice && s.lines[i].fixedAmount == nil { priceOverrides += 1 }
-                if s.lines[i].discount != nil { discounts += 1 }
+                guard !line.isGiftVoucher else { continue }
+                items += line.piece ? line.quantity : 1
+                if line.overridden { priceOverrides += 1 }
+                if line.discounted { discounts += 1 }
             }
-            if s.receiptDiscount != nil { discounts += 1 }
+            if s.receiptDiscounted { discounts += 1 }
             for b in s.breakdown { tax += b.tax }
         }
     }
 
-    mutating func add(receipt s: CompletedSale, _ r: ReceiptFigures) {
+    mutating func add(receipt s: SaleForReport, _ r: ReceiptFigures) {
         if !s.soldOnlyVouchers { sales += 1 }
         items += r.items
         gross += s.total - s.vouchersSold
@@ -85,7 +85,7 @@ public struct SalesFigures: Hashable, Sendable {
         discounts += r.discounts
     }
 
-    mutating func add(refund r: CompletedRefund, tax: Int64) {
+    mutating func add(refund r: RefundForReport, tax: Int64) {
         if !r.refundedOnlyVouchers { refunds += 1 }
         refunded += r.total - r.vouchersRefunded
         refundedTax += tax
@@ -129,12 +129,15 @@ public enum SalesRanking: String, CaseIterable, Sendable {
     case revenue, quantity
 }
 
-/// Folds events into one report. Feed it every event whose tag `wants` accepts, in order.
+/// Folds events into one report. Feed it every event whose tag `wants` accepts, in order, either
+/// decoded (`add(_:recordTime:)`) or as the journal's payloads (`add(tag:payload:recordTime:)`,
+/// the same fold without decoding what a report does not read).
 public struct SalesReportBuilder {
+    /// Strings by their `ReportStrings` numbers.
     enum Key: Hashable {
         case number(Int64)
-        case text(String)
-        case tax(TaxKey)
+        case text(Int32)
+        case tax(Int32, basisPoints: Int)
     }
 
     public let grouping: SalesGrouping
@@ -145,12 +148,21 @@ public struct SalesReportBuilder {
     private let utcOffsetSeconds: (Timestamp) -> Int
     private var rows: [Key: SalesFigures] = [:]
     private var total = SalesFigures()
-    private var names: [String: String] = [:]
+    private var strings = ReportStrings()
+    private let needs: ReportNeeds
+    /// Each tender kind's row, by `TenderKind.code`.
+    private var tenderKeys: [Key] = []
+    private let noDepartment: Int32
+    /// Each item's latest name, by item.
+    private var names: [Int32: Int32] = [:]
     /// The latest department each item was sold in: refund lines name only the item.
-    private var departments: [String: String] = [:]
+    private var departments: [Int32: Int32] = [:]
     /// Who opened the sale in progress and whether it is a training sale, for cancellations.
-    private var open: (by: OperatorID, training: Bool)?
-    private var parked: [UInt64: (by: OperatorID, training: Bool)] = [:]
+    private var open: (by: Int32, training: Bool)?
+    private var parked: [UInt64: (by: Int32, training: Bool)] = [:]
+    /// The sale or refund being added, reused.
+    private var sale = SaleForReport()
+    private var refund = RefundForReport()
     // The UTC offset of the last quarter hour seen: offsets change on quarter hours at most often.
     private var offsetQuarter: Int64 = .min
     private var offsetMilliseconds: Int64 = 0
@@ -164,6 +176,9 @@ public struct SalesReportBuilder {
         fromDay = from?.daysSinceEpoch ?? .min
         toDay = to?.daysSinceEpoch ?? .max
         self.utcOffsetSeconds = utcOffsetSeconds
+        needs = ReportNeeds(grouping)
+        noDepartment = strings.id("")
+        for kind in TenderKind.allCases.sorted(by: { $0.code < $1.code }) { tenderKeys.append(.text(strings.id(kind.rawValue))) }
     }
 
     /// The events reports read: sales, refunds, cancellations and what tells who a cancelled
@@ -191,34 +206,79 @@ public struct SalesReportBuilder {
     public mutating func add(_ event: RegisterEvent, recordTime: Timestamp) {
         switch event {
         case .saleOpened(_, let by, let training, _):
-            open = (by, training)
+            open = (strings.id(by.rawValue), training)
         case .saleParked(let id):
-            if let o = open { parked[id] = o }
-            open = nil
+            parkOpenSale(id)
         case .saleResumed(let id):
             open = parked.removeValue(forKey: id)
         case .saleCancelled(let by, _):
-            defer { open = nil }
-            guard open?.training != true, let (day, minute) = local(recordTime) else { return }
-            total.cancelledSales += 1
-            let key: Key
-            switch grouping {
-            case .employee: key = .text((open?.by ?? by).rawValue)
-            case _ where grouping.isTime: key = timeKey(day: day, minute: minute)
-            default: return
-            }
-            rows[key, default: SalesFigures()].cancelledSales += 1
+            cancelOpenSale(by: strings.id(by.rawValue), recordTime: recordTime)
         case .saleCompleted(let s):
             open = nil
-            if !s.training { add(sale: s) }
+            if !s.training {
+                sale.set(s, &strings, needs)
+                addSale()
+            }
         case .refundCompleted(let r):
-            if !r.training { add(refund: r) }
+            if !r.training {
+                refund.set(r, &strings, needs)
+                addRefund()
+            }
         default:
             break
         }
     }
 
-    private mutating func add(sale s: CompletedSale) {
+    /// The same as `add(_:recordTime:)` with the event decoded from `payload`, a journal record's
+    /// payload (its tag first): only the fields a report reads are read, no event is made.
+    public mutating func add(tag: EventTag, payload: UnsafeRawBufferPointer, recordTime: Timestamp) throws(CodecError) {
+        var r = ByteReader(payload)
+        let at = r.offset
+        let byte = try r.u8()
+        guard UInt16(byte) == tag.rawValue else { throw .badTag("event \(tag.name)", byte, at: at) }
+        switch tag {
+        case .saleOpened:
+            _ = try r.varint()
+            let by = strings.id(try r.stringBytes())
+            open = (by, try r.bool())
+        case .saleParked:
+            parkOpenSale(try r.varint())
+        case .saleResumed:
+            open = parked.removeValue(forKey: try r.varint())
+        case .saleCancelled:
+            cancelOpenSale(by: strings.id(try r.stringBytes()), recordTime: recordTime)
+        case .saleCompleted:
+            open = nil
+            try r.saleForReport(into: &sale, &strings, needs)
+            if !sale.training { addSale() }
+        case .refundCompleted:
+            try r.refundForReport(into: &refund, &strings, needs)
+            if !refund.training { addRefund() }
+        default:
+            break
+        }
+    }
+
+    private mutating func parkOpenSale(_ id: UInt64) {
+        if let o = open { parked[id] = o }
+        open = nil
+    }
+
+    private mutating func cancelOpenSale(by: Int32, recordTime: Timestamp) {
+        defer { open = nil }
+        guard open?.training != true, let (day, minute) = local(recordTime) else { return }
+        total.cancelledSales += 1
+        let key: Key
+        switch grouping {
+        case .employee: key = .text(open?.by ?? by)
+        case _ where grouping.isTime: key = timeKey(day: day, minute: minute)
+        default: return
+        }
+        rows[key, default: SalesFigures()].cancelledSales += 1
+    }
+
+    private mutating func addSale() {
+        let s = sale
         guard let (day, minute) = local(s.time) else { return }
         let receipt = SalesFigures.ReceiptFigures(s)
         total.add(receipt: s, receipt)
@@ -226,36 +286,39 @@ public struct SalesReportBuilder {
         case .hour, .day, .week, .month, .year:
             rows[timeKey(day: day, minute: minute), default: SalesFigures()].add(receipt: s, receipt)
         case .employee:
-            rows[.text(s.operatorID.rawValue), default: SalesFigures()].add(receipt: s, receipt)
+            rows[.text(s.operatorID), default: SalesFigures()].add(receipt: s, receipt)
         case .item, .department:
-            for (i, line) in s.lines.enumerated() {
-                guard let priced = s.priced[i], !line.voided, !line.isGiftVoucher else { continue }
-                let id = line.itemID.rawValue
-                if departments[id] != line.department { departments[id] = line.department }
-                if grouping == .item, names[id] != line.name { names[id] = line.name }
-                let key = Key.text(grouping == .item ? id : line.department)
-                rows[key, default: SalesFigures()].addLine(quantity: line.quantity, unit: line.unit, gross: priced.gross, tax: priced.tax)
+            for line in s.lines {
+                guard line.priced, !line.voided, !line.isGiftVoucher else { continue }
+                if grouping == .item {
+                    names[line.item] = line.name
+                } else {
+                    departments[line.item] = line.department
+                }
+                let key = Key.text(grouping == .item ? line.item : line.department)
+                rows[key, default: SalesFigures()].addLine(quantity: line.quantity, piece: line.piece, gross: line.gross, tax: line.tax)
             }
         case .tax:
             for b in s.breakdown {
-                let key = Key.tax(TaxKey(taxClass: b.taxClass, basisPoints: b.basisPoints))
-                rows[key, default: SalesFigures()].addLine(quantity: 0, unit: .piece, gross: b.gross, tax: b.tax)
+                rows[.tax(b.taxClass, basisPoints: b.basisPoints), default: SalesFigures()].addLine(quantity: 0, piece: true, gross: b.gross, tax: b.tax)
             }
         case .tender:
             var seen: [TenderKind] = []
             for t in s.tenders {
-                rows[.text(t.kind.rawValue), default: SalesFigures()].gross += t.amount
+                let key = tenderKeys[Int(t.kind.code)]
+                rows[key, default: SalesFigures()].gross += t.amount
                 if !seen.contains(t.kind) {
                     seen.append(t.kind)
-                    rows[.text(t.kind.rawValue), default: SalesFigures()].sales += 1
+                    rows[key, default: SalesFigures()].sales += 1
                 }
             }
             // Cash net of the change given back.
-            if s.change != 0 { rows[.text(TenderKind.cash.rawValue), default: SalesFigures()].gross -= s.change }
+            if s.change != 0 { rows[tenderKeys[Int(TenderKind.cash.code)], default: SalesFigures()].gross -= s.change }
         }
     }
 
-    private mutating func add(refund r: CompletedRefund) {
+    private mutating func addRefund() {
+        let r = refund
         guard let (day, minute) = local(r.time) else { return }
         var tax: Int64 = 0
         for b in r.breakdown { tax += b.tax }
@@ -264,21 +327,19 @@ public struct SalesReportBuilder {
         case .hour, .day, .week, .month, .year:
             rows[timeKey(day: day, minute: minute), default: SalesFigures()].add(refund: r, tax: tax)
         case .employee:
-            rows[.text(r.operatorID.rawValue), default: SalesFigures()].add(refund: r, tax: tax)
+            rows[.text(r.operatorID), default: SalesFigures()].add(refund: r, tax: tax)
         case .item, .department:
-            for line in r.lines where line.itemID != .giftVoucher {
-                let id = line.itemID.rawValue
-                if grouping == .item, names[id] == nil { names[id] = line.name }
-                let key = Key.text(grouping == .item ? id : departments[id] ?? "")
+            for line in r.lines where !line.isGiftVoucher {
+                if grouping == .item, names[line.item] == nil { names[line.item] = line.name }
+                let key = Key.text(grouping == .item ? line.item : departments[line.item] ?? noDepartment)
                 rows[key, default: SalesFigures()].addRefundLine(quantity: line.quantity, gross: line.gross, tax: line.tax)
             }
         case .tax:
             for b in r.breakdown {
-                let key = Key.tax(TaxKey(taxClass: b.taxClass, basisPoints: b.basisPoints))
-                rows[key, default: SalesFigures()].addRefundLine(quantity: 0, gross: b.gross, tax: b.tax)
+                rows[.tax(b.taxClass, basisPoints: b.basisPoints), default: SalesFigures()].addRefundLine(quantity: 0, gross: b.gross, tax: b.tax)
             }
         case .tender:
-            rows[.text(r.tender.rawValue), default: SalesFigures()].addRefundLine(quantity: 0, gross: r.paidOut, tax: 0)
+            rows[tenderKeys[Int(r.tender.code)], default: SalesFigures()].addRefundLine(quantity: 0, gross: r.paidOut, tax: 0)
         }
     }
 
@@ -322,7 +383,7 @@ public struct SalesReportBuilder {
     /// The report: time rows in time order, VAT rates and tenders in their order; items,
     /// departments and employees best first by `ranking` (worst first with `worst`), at most `limit`.
     public func report(ranking: SalesRanking = .revenue, worst: Bool = false, limit: Int? = nil) -> SalesReport {
-        var out: [(Key, SalesRow)] = rows.map { ($0.key, SalesRow(key: $0.key, figures: $0.value)) }
+        var out: [(Key, SalesRow)] = rows.map { ($0.key, SalesRow(key: $0.key, figures: $0.value, strings: strings)) }
         switch grouping {
         case .item, .department, .employee:
             out.sort { a, b in
@@ -335,25 +396,37 @@ public struct SalesReportBuilder {
             out.sort { a, b in a.1.order < b.1.order }
         }
         if let limit, out.count > limit { out.removeLast(out.count - limit) }
-        return SalesReport(grouping: grouping, from: from, to: to, rows: out.map { row($0.0, $0.1.figures) }, total: total)
+        return SalesReport(grouping: grouping, from: from, to: to, rows: out.map { row($0.1) }, total: total)
     }
 
     private struct SalesRow {
         var key: Key
         var figures: SalesFigures
+        /// The key's string: an id, a department, a tender kind or a VAT class.
+        var string: String
+
+        init(key: Key, figures: SalesFigures, strings: ReportStrings) {
+            self.key = key
+            self.figures = figures
+            switch key {
+            case .number: string = ""
+            case .text(let s), .tax(let s, _): string = strings.string(s)
+            }
+        }
+
         var text: String {
             switch key {
             case .number(let n): return String(n)
-            case .text(let s): return s
-            case .tax(let t): return "\(t.taxClass.rawValue) \(t.basisPoints)"
+            case .text: return string
+            case .tax(_, let bp): return "\(string) \(bp)"
             }
         }
         /// Sort order for time, VAT and tender rows.
         var order: OrderKey {
             switch key {
             case .number(let n): return OrderKey(number: n, text: "", bp: 0)
-            case .text(let s): return OrderKey(number: Int64(TenderKind.allCases.firstIndex { $0.rawValue == s } ?? 99), text: s, bp: 0)
-            case .tax(let t): return OrderKey(number: 0, text: t.taxClass.rawValue, bp: t.basisPoints)
+            case .text: return OrderKey(number: Int64(TenderKind.allCases.firstIndex { $0.rawValue == string } ?? 99), text: string, bp: 0)
+            case .tax(_, let bp): return OrderKey(number: 0, text: string, bp: bp)
             }
         }
     }
@@ -365,9 +438,10 @@ public struct SalesReportBuilder {
         static func < (a: OrderKey, b: OrderKey) -> Bool { (a.number, a.text, a.bp) < (b.number, b.text, b.bp) }
     }
 
-    private func row(_ key: Key, _ figures: SalesFigures) -> SalesReportRow {
+    private func row(_ r: SalesRow) -> SalesReportRow {
         func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        switch (grouping, key) {
+        let figures = r.figures
+        switch (grouping, r.key) {
         case (.hour, .number(let h)):
             return SalesReportRow(key: String(h), label: "\(two(h)):00-\(two(h + 1)):00", figures: figures)
         case (.day, .number(let d)):
@@ -382,20 +456,19 @@ public struct SalesReportBuilder {
         case (_, .number(let n)):
             return SalesReportRow(key: String(n), label: String(n), figures: figures)
         case (.item, .text(let id)):
-            return SalesReportRow(key: id, label: names[id] ?? id, figures: figures)
-        case (_, .text(let s)):
-            return SalesReportRow(key: s, label: s.isEmpty ? "(none)" : s, figures: figures)
-        case (_, .tax(let t)):
-            return SalesReportRow(key: "\(t.taxClass.rawValue) \(t.basisPoints)",
-                                  label: "VAT \(t.taxClass.rawValue) \(Receipt.basisPointsText(t.basisPoints))%", figures: figures)
+            return SalesReportRow(key: r.string, label: names[id].map { strings.string($0) } ?? r.string, figures: figures)
+        case (_, .text):
+            return SalesReportRow(key: r.string, label: r.string.isEmpty ? "(none)" : r.string, figures: figures)
+        case (_, .tax(_, let bp)):
+            return SalesReportRow(key: r.text, label: "VAT \(r.string) \(Receipt.basisPointsText(bp))%", figures: figures)
         }
     }
 }
 
 extension SalesFigures {
-    mutating func addLine(quantity: Int64, unit: SaleUnit, gross: Int64, tax: Int64) {
+    mutating func addLine(quantity: Int64, piece: Bool, gross: Int64, tax: Int64) {
         sales += 1
-        items += unit == .piece ? quantity : 1
+        items += piece ? quantity : 1
         self.quantity += quantity
         self.gross += gross
         self.tax += tax
