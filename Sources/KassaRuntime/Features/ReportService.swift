@@ -28,8 +28,8 @@ public struct ReportError: Error, CustomStringConvertible, Sendable {
 /// kassad, offline from a state directory, and in `kassa bench reports`.
 public enum JournalReports {
     /// One pass over the journal from record 1. Only sales, refunds and what a cancelled sale
-    /// needs are decoded; records' CRCs are checked, the chain hashes are not (the background
-    /// verification does that).
+    /// needs are read, and of those only the figures the report adds up (no event is decoded);
+    /// records' CRCs are checked, the chain hashes are not (the background verification does that).
     public static func sales(stateDirectory: String, _ query: SalesReportQuery, zone: ZoneInfo) throws(ReportError) -> SalesReport {
         var builder = SalesReportBuilder(grouping: query.grouping, from: query.from, to: query.to) { zone.localTime($0).utcOffsetSeconds }
         // Records are journaled when their sale completes, never before: one written more than a
@@ -37,8 +37,9 @@ public enum JournalReports {
         // decoded. Departments still read every sale: refund lines take an item's department from them.
         let skipBefore = query.grouping == .department ? Int64.min
             : (query.from.map { ($0.daysSinceEpoch - 2) * 86_400_000 } ?? .min)
-        try walk(stateDirectory, wants: SalesReportBuilder.wants, from: skipBefore) { event, time in
-            builder.add(event, recordTime: time)
+        try walkRecords(stateDirectory, from: skipBefore) { record in
+            guard let tag = EventTag(rawValue: record.type), SalesReportBuilder.wants(tag) else { return }
+            try builder.add(tag: tag, payload: record.payload, recordTime: Timestamp(milliseconds: record.time))
         }
         return builder.report(ranking: query.ranking, worst: query.worst, limit: query.limit)
     }
@@ -69,14 +70,6 @@ public enum JournalReports {
         ["by": .string(report.grouping.rawValue), "from": report.from.map { .string($0.description) } ?? .null,
          "to": report.to.map { .string($0.description) } ?? .null, "rows": .array(rows ?? report.rows.map(\.json)),
          "row_count": .int(Int64(report.rows.count)), "total": report.total.json, "text": .array(text.map(JSONValue.string))]
-    }
-
-    private static func walk(_ stateDirectory: String, wants: (EventTag) -> Bool, from: Int64 = .min,
-                             _ body: (RegisterEvent, Timestamp) -> Void) throws(ReportError) {
-        try walkRecords(stateDirectory, from: from) { record in
-            guard let tag = EventTag(rawValue: record.type), wants(tag) else { return }
-            body(try EventCodec.decode(record.payload), Timestamp(milliseconds: record.time))
-        }
     }
 
     /// Every record written at `from` or later, its CRC checked (not the chain), to the end or
