@@ -158,44 +158,55 @@ extension RegisterApp {
                         mode = .sale
                         return show(texts.notANumber, error: true)
                     }
-                    // No tender: back the way the sale was paid (another needs a supervisor).
-                    let refund = { [unowned self] (tender: String?) in
-                        mode = .sale
-                        var args: JSONObject = ["receipt": .int(receipt),
-                                                "lines": .array(lines.map { ["line": .int($0.line), "quantity": .int($0.quantity)] })]
-                        if let tender { args["tender"] = .string(tender) }
-                        request(.refund, args) { [unowned self] r in
-                            // Refund slips are numbered apart from receipts, as on paper: R1, TR1 in training.
-                            let number = (model.training ? "TR" : "R") + "\(r["refund"]?.intValue ?? 0)"
-                            var summary = texts.refunded + " " + number + ": " + texts.paidOut + " "
-                                + model.money(r["paid_out"]?.intValue ?? r["total"]?.intValue ?? 0)
-                            if let code = r["voucher"]?["code"]?.stringValue { summary += " · " + texts.storeCredit + " " + code }
-                            show(summary)
-                            mode = .text(title: summary, lines: self.textLines(r["text"]), back: .sale)
-                        }
-                    }
-                    // What will be paid back, as kassad prices it, before the tender and any PIN.
-                    let asked: JSONObject = ["receipt": .int(receipt),
-                                 "lines": .array(lines.map { ["line": .int($0.line), "quantity": .int($0.quantity)] })]
-                    request(.refundPreview, asked) { [unowned self] p in
-                        let total = model.money(p["total"]?.intValue ?? 0)
-                        var preview = (p["lines"]?.arrayValue ?? []).map { l in
-                            TextLayout.pad(String((l["line"]?.intValue ?? 0) + 1), to: 3, alignment: .right) + "  "
-                                + TextLayout.pad(l["name"]?.stringValue ?? "?", to: 36) + " "
-                                + TextLayout.pad("\(l["quantity"]?.intValue ?? 0)", to: 10, alignment: .right) + " "
-                                + TextLayout.pad(model.money(l["gross"]?.intValue ?? 0), to: 12, alignment: .right)
-                        }
-                        preview += ["", TextLayout.pad(texts.toPayBack, to: 51) + " " + TextLayout.pad(total, to: 12, alignment: .right)]
-                        let back = Mode.text(title: texts.refunded + " · " + texts.receipt + " \(receipt)", lines: preview, back: .sale)
-                        ask(Prompt(label: texts.toPayBack + " " + total + ". " + texts.refundTender, input: .confirm,
-                                   onEnter: { _ in refund(nil) },
-                                   onKey: [.character("c"): { _ in refund("cash") }, .character("k"): { _ in refund("card") },
-                                           .function(4): { _ in refund("card") },
-                                           .character("v"): { _ in refund("voucher") }]), back: back)
-                    }
+                    askRefundTender(receipt: receipt, lines: lines)
                 }, back: shown)
             }
         }, back: .sale)
+    }
+
+    /// What will be paid back, as kassad prices it, shown before the tender and any PIN; then the
+    /// tender: Enter as the sale was paid (another needs a supervisor), or cash, card, store credit.
+    private func askRefundTender(receipt: Int64, lines: [(line: Int64, quantity: Int64)]) {
+        let asked: JSONObject = ["receipt": .int(receipt), "lines": refundLinesJSON(lines)]
+        request(.refundPreview, asked) { [unowned self] p in
+            let total: String = model.money(p["total"]?.intValue ?? 0)
+            var preview: [String] = (p["lines"]?.arrayValue ?? []).map { [unowned self] l in previewLine(l) }
+            preview.append("")
+            preview.append(TextLayout.pad(texts.toPayBack, to: 51) + " " + TextLayout.pad(total, to: 12, alignment: .right))
+            let back = Mode.text(title: texts.refunded + " · " + texts.receipt + " \(receipt)", lines: preview, back: .sale)
+            let send: (String?) -> Void = { [unowned self] tender in refund(receipt: receipt, lines: lines, tender: tender) }
+            let keys: [Key: (String) -> Void] = [.character("c"): { _ in send("cash") }, .character("k"): { _ in send("card") },
+                                                 .function(4): { _ in send("card") }, .character("v"): { _ in send("voucher") }]
+            let label: String = texts.toPayBack + " " + total + ". " + texts.refundTender
+            ask(Prompt(label: label, input: .confirm, onEnter: { _ in send(nil) }, onKey: keys), back: back)
+        }
+    }
+
+    private func refundLinesJSON(_ lines: [(line: Int64, quantity: Int64)]) -> JSONValue {
+        .array(lines.map { ["line": .int($0.line), "quantity": .int($0.quantity)] })
+    }
+
+    private func previewLine(_ l: JSONValue) -> String {
+        let number: String = TextLayout.pad(String((l["line"]?.intValue ?? 0) + 1), to: 3, alignment: .right)
+        let name: String = TextLayout.pad(l["name"]?.stringValue ?? "?", to: 36)
+        let quantity: String = TextLayout.pad("\(l["quantity"]?.intValue ?? 0)", to: 10, alignment: .right)
+        let gross: String = TextLayout.pad(model.money(l["gross"]?.intValue ?? 0), to: 12, alignment: .right)
+        return number + "  " + name + " " + quantity + " " + gross
+    }
+
+    /// The refund itself; its slip is numbered apart from receipts, as on paper: R1, TR1 in training.
+    private func refund(receipt: Int64, lines: [(line: Int64, quantity: Int64)], tender: String?) {
+        mode = .sale
+        var args: JSONObject = ["receipt": .int(receipt), "lines": refundLinesJSON(lines)]
+        if let tender { args["tender"] = .string(tender) }
+        request(.refund, args) { [unowned self] r in
+            let number: String = (model.training ? "TR" : "R") + "\(r["refund"]?.intValue ?? 0)"
+            let paidOut: String = model.money(r["paid_out"]?.intValue ?? r["total"]?.intValue ?? 0)
+            var summary: String = texts.refunded + " " + number + ": " + texts.paidOut + " " + paidOut
+            if let code = r["voucher"]?["code"]?.stringValue { summary += " · " + texts.storeCredit + " " + code }
+            show(summary)
+            mode = .text(title: summary, lines: self.textLines(r["text"]), back: .sale)
+        }
     }
 
     /// A completed sale's lines numbered from 1 as the refund entry counts them, voided ones too.
