@@ -33,7 +33,7 @@ import Testing
         #expect(keys["missing"]?.arrayValue == ["99999"])
         #expect(try c.call(.status)["screen"]?["quick_keys"]?.stringValue == "103 99999 101")
         var changed: JSONValue?
-        let deadline = Date().addingTimeInterval(10)
+        let deadline = Date().addingTimeInterval(60)
         while changed == nil, Date() < deadline {
             if case .event(let e) = try events.nextEvent(), e.name == "config.changed" { changed = e.data }
         }

@@ -66,6 +66,15 @@ final class Daemon {
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
+    /// Waits until kassad's log says `text`, polling with a limit generous for a busy machine;
+    /// whether it came.
+    @discardableResult
+    func waitForLog(_ text: String, timeout: TimeInterval = 60) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !log.contains(text), Date() < deadline { usleep(20_000) }
+        return log.contains(text)
+    }
+
     func kill9() {
         guard let p = process else { return }
         kill(p.processIdentifier, SIGKILL)
